@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// survsh — an interactive shell for survival analysis.
+//
+// Layout (imports point down only): survsh (executable: flags, line editor, wiring)
+//   -> SurvshCommands (the registry list) -> plugins/* (one target per command module)
+//   -> SurvshCore (session, data frame, parsing, output, transcripts) -> SurvivalStats (pure numerics).
+import PackageDescription
+
+/// Command modules: (target name, folder under plugins/). Adding a command module is one line here
+/// and one line in Sources/SurvshCommands/AllCommands.swift.
+let plugins: [(name: String, folder: String)] = [
+    ("ShellPlugin", "shell"),
+    ("DataPlugin", "data"),
+    ("FilterPlugin", "filter"),
+    ("KMPlugin", "km"),
+    ("LogrankPlugin", "logrank"),
+    ("CoxPlugin", "cox"),
+    ("TTestPlugin", "ttest"),
+    ("PlotPlugin", "plot"),
+]
+
+let package = Package(
+    name: "survsh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "survsh", targets: ["survsh"]),
+        .library(name: "SurvivalStats", targets: ["SurvivalStats"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        .target(name: "SurvivalStats"),
+        .target(name: "SurvshCore", dependencies: [
+            "SurvivalStats",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+    ] + plugins.map { p in
+        .target(name: p.name, dependencies: ["SurvshCore", "SurvivalStats"] + (p.name == "PlotPlugin" ? [] : []),
+                path: "plugins/\(p.folder)")
+    } + [
+        .target(name: "SurvshCommands", dependencies: plugins.map { .target(name: $0.name) } + ["SurvshCore"]),
+        .executableTarget(name: "survsh", dependencies: [
+            "SurvshCore", "SurvshCommands", "CLibEdit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SurvivalStatsTests", dependencies: ["SurvivalStats"], exclude: ["Reference"]),
+        .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "PlotPluginTests", dependencies: ["PlotPlugin", "SurvshCore"]),
+        .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// Placeholder until numerics land.
+enum SurvivalStatsPlaceholder {}

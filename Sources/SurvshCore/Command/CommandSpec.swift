@@ -1,0 +1,131 @@
+// CommandSpec.swift — the one declaration each command makes of itself.
+//
+// A command is a type conforming to `SurvshCommand`: a static `spec` (name, aliases, summary,
+// synopsis, options with allowed values and defaults, examples, conventions) and a static `run`.
+// Help, tab completion, usage errors and the README's command table are all generated from the
+// spec, so they cannot drift from the code (swift-argument-parser's CommandConfiguration is the model).
+
+public struct OptionSpec: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// A bare word that switches something on (`paired`, `ci`, `var.equal`).
+        case flag
+        /// `name=value` with value from a fixed list.
+        case choice([String])
+        /// `name=NUMBER`; the closed range it must lie in, when there is one.
+        case number(ClosedRange<Double>?)
+        /// `name=N1,N2,...`.
+        case numbers
+        /// `name=TEXT`.
+        case text
+        /// `name=PATH` (completed as a file path).
+        case path
+        /// `name=COLUMN` (completed with column names).
+        case column
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var defaultValue: String?
+    public var help: String
+
+    public init(_ name: String, _ kind: Kind, default defaultValue: String? = nil, help: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+
+    public static func flag(_ name: String, help: String) -> OptionSpec { OptionSpec(name, .flag, help: help) }
+
+    public var isFlag: Bool { kind == .flag }
+
+    /// How the option is written in a synopsis: `conf=log|log-log|plain`, `level=NUMBER`, `paired`.
+    public var usage: String {
+        switch kind {
+        case .flag: return name
+        case .choice(let v): return "\(name)=\(v.joined(separator: "|"))"
+        case .number: return "\(name)=NUMBER"
+        case .numbers: return "\(name)=N1,N2,..."
+        case .text: return "\(name)=TEXT"
+        case .path: return "\(name)=PATH"
+        case .column: return "\(name)=COLUMN"
+        }
+    }
+}
+
+/// What the words that are not options mean, for parsing and completion.
+public enum BodyKind: Sendable, Equatable {
+    /// No words besides options.
+    case none
+    /// Free words the command interprets (subcommands, numbers).
+    case words
+    /// Column names.
+    case columns
+    /// A file path.
+    case path
+    /// `[Surv(...)] [~ terms]`.
+    case formula
+    /// The rest of the line, verbatim, is an expression (no option parsing at all).
+    case expression
+}
+
+public struct CommandSpec: Sendable {
+    public var name: String
+    public var aliases: [String]
+    /// One line, lower-case start, no period: shown by `help`.
+    public var summary: String
+    /// Usage lines, each starting with the command name.
+    public var synopsis: [String]
+    public var body: BodyKind
+    public var options: [OptionSpec]
+    /// Example lines, each a complete command that runs on the bundled data (a test runs them).
+    public var examples: [String]
+    /// Conventions and details: which R convention is followed, what is printed.
+    public var notes: [String]
+    /// Subcommand words offered by completion after the command name (e.g. `plot km`).
+    public var subcommands: [String]
+    /// Grouping for `help`: "shell", "data", "analysis", "figures".
+    public var topic: String
+
+    public init(name: String, aliases: [String] = [], summary: String, synopsis: [String], body: BodyKind,
+                options: [OptionSpec] = [], notes: [String] = [], examples: [String] = [],
+                subcommands: [String] = [], topic: String) {
+        self.name = name
+        self.aliases = aliases
+        self.summary = summary
+        self.synopsis = synopsis
+        self.body = body
+        self.options = options
+        self.examples = examples
+        self.notes = notes
+        self.subcommands = subcommands
+        self.topic = topic
+    }
+
+    public func option(named n: String) -> OptionSpec? { options.first { $0.name == n } }
+}
+
+/// What a command produces: text for people, one JSON object for programs, warnings for both.
+public struct CommandOutput: Sendable {
+    /// The text shown in the terminal and recorded in the transcript (`#> ` lines). No final newline.
+    public var text: String
+    /// The JSON object printed under `--format json` (nil: the command has no result to print).
+    public var json: JSONValue?
+    /// Warnings, printed to stderr as `warning: CMD: ...` and added to the JSON as `warnings`.
+    public var warnings: [String]
+    /// A drawing for the interactive terminal only (never recorded, never under JSON).
+    public var graphic: String?
+
+    public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil) {
+        self.text = text
+        self.json = json
+        self.warnings = warnings
+        self.graphic = graphic
+    }
+}
+
+/// A command module. Implementations are stateless types; all state lives in the `Session`.
+public protocol SurvshCommand: Sendable {
+    static var spec: CommandSpec { get }
+    static func run(_ args: Arguments, in session: Session) throws -> CommandOutput
+}

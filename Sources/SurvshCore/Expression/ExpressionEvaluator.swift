@@ -1,0 +1,480 @@
+// ExpressionEvaluator.swift — evaluates an `Expr` over every loaded row, vectorised.
+//
+// Contract: the result has one cell per loaded row (filters do not apply: `generate` fills every
+// row, `filter` builds a mask over every row). Missing values follow R: arithmetic and comparisons
+// with NA give NA; `and`/`or` use R's three-valued logic (NA and FALSE is FALSE, NA or TRUE is TRUE);
+// `is.na(x)` tests for NA. Internally a numeric NA is NaN, so results that are not numbers (log(-1),
+// 0/0) are NA too, never a silent NaN in a column. Comparisons and logic give 0/1 numbers (as Stata).
+// Dates are days since 1970-01-01: date − date gives days, date ± number gives a date, and a date
+// compared with a "YYYY-MM-DD" string compares as dates.
+
+import Foundation
+
+public enum NumKind: Sendable, Equatable {
+    case integer, real, logical, date
+}
+
+/// A vector of values, one per loaded row.
+public enum EvalValue: Sendable {
+    /// NaN marks NA.
+    case numbers([Double], NumKind)
+    /// Codes into levels; -1 marks NA.
+    case texts([Int32], levels: [String])
+    case scalar(Double, NumKind)
+    case scalarText(String?)
+
+    var typeName: String {
+        switch self {
+        case .numbers(_, let k), .scalar(_, let k):
+            switch k { case .date: return "a date"; case .logical: return "a logical"; default: return "a number" }
+        case .texts, .scalarText: return "text"
+        }
+    }
+}
+
+public struct ExpressionEvaluator {
+    public let frame: DataFrame
+    public let command: String
+    public let text: String
+    let n: Int
+
+    public init(frame: DataFrame, command: String, text: String) {
+        self.frame = frame
+        self.command = command
+        self.text = text
+        self.n = frame.rowCount
+    }
+
+    func fail(_ message: String, at: Int, expected: String? = nil, suggestion: String? = nil) -> SurvshError {
+        SurvshError(.data, command: command, message, expected: expected, suggestion: suggestion,
+                    pointer: .init(text: text, offset: at))
+    }
+
+    /// Evaluates and broadcasts scalars to full length.
+    public func evaluate(_ e: Expr) throws -> EvalValue {
+        switch try eval(e) {
+        case .scalar(let v, let k): return .numbers([Double](repeating: v, count: n), k)
+        case .scalarText(let s):
+            if let s { return .texts([Int32](repeating: 0, count: n), levels: [s]) }
+            return .texts([Int32](repeating: -1, count: n), levels: [])
+        case let v: return v
+        }
+    }
+
+    /// The expression as a keep-mask for `filter`: true where the condition is true (NA drops).
+    public func mask(_ e: Expr) throws -> [Bool] {
+        switch try evaluate(e) {
+        case .numbers(let v, let kind):
+            if kind == .date { throw fail("a filter condition must be true or false, not a date", at: e.position) }
+            return v.map { !$0.isNaN && $0 != 0 }
+        default:
+            throw fail("a filter condition must be true or false, not text", at: e.position, expected: "a comparison such as sex == \"m\"")
+        }
+    }
+
+    /// Converts a result into a column (logical results become 0/1 integers).
+    public func column(named name: String, from value: EvalValue) -> Column {
+        switch value {
+        case .numbers(let v, let kind):
+            var mask = MissingMask(count: v.count)
+            for i in 0..<v.count where v[i].isNaN { mask[i] = true }
+            switch kind {
+            case .integer, .logical:
+                let allWhole = v.allSatisfy { $0.isNaN || ($0 == $0.rounded() && abs($0) < 9e15) }
+                if allWhole { return Column(name: name, storage: .integer(v.map { $0.isNaN ? 0 : Int64($0) }), missing: mask) }
+                return Column(name: name, storage: .real(v.map { $0.isNaN ? 0 : $0 }), missing: mask)
+            case .real:
+                return Column(name: name, storage: .real(v.map { $0.isNaN || $0.isInfinite && false ? 0 : $0 }), missing: mask)
+            case .date:
+                let ok = v.allSatisfy { $0.isNaN || abs($0) < 2e9 }
+                if ok { return Column(name: name, storage: .date(v.map { $0.isNaN ? 0 : Int32($0.rounded(.down)) }), missing: mask) }
+                return Column(name: name, storage: .real(v.map { $0.isNaN ? 0 : $0 }), missing: mask)
+            }
+        case .texts(let codes, let levels):
+            var mask = MissingMask(count: codes.count)
+            for i in 0..<codes.count where codes[i] < 0 { mask[i] = true }
+            return Column(name: name, storage: .text(codes: codes.map { $0 < 0 ? 0 : UInt32($0) }, levels: levels), missing: mask)
+        case .scalar, .scalarText:
+            return column(named: name, from: (try? evaluate(.number(0, at: 0))) ?? .numbers([], .real))
+        }
+    }
+
+    // MARK: evaluation
+
+    func columnValue(_ name: String, at pos: Int) throws -> EvalValue {
+        guard let c = frame.column(name) else {
+            throw fail("unknown column '\(name)'", at: pos, suggestion: didYouMean(name, among: frame.names))
+        }
+        switch c.storage {
+        case .integer(let v):
+            return .numbers((0..<n).map { c.missing[$0] ? .nan : Double(v[$0]) }, .integer)
+        case .real(let v):
+            if !c.missing.hasMissing { return .numbers(v, .real) }
+            return .numbers((0..<n).map { c.missing[$0] ? .nan : v[$0] }, .real)
+        case .boolean(let v):
+            return .numbers((0..<n).map { c.missing[$0] ? .nan : (v[$0] ? 1 : 0) }, .logical)
+        case .date(let v):
+            return .numbers((0..<n).map { c.missing[$0] ? .nan : Double(v[$0]) }, .date)
+        case .text(let codes, let levels):
+            return .texts((0..<n).map { c.missing[$0] ? -1 : Int32(codes[$0]) }, levels: levels)
+        }
+    }
+
+    func eval(_ e: Expr) throws -> EvalValue {
+        switch e {
+        case .number(let v, _): return .scalar(v, v == v.rounded() ? .integer : .real)
+        case .string(let s, _): return .scalarText(s)
+        case .logical(let b, _): return .scalar(b ? 1 : 0, .logical)
+        case .missing: return .scalar(.nan, .logical)
+        case .column(let name, let pos): return try columnValue(name, at: pos)
+        case .unary(let op, let x, let pos):
+            let v = try eval(x)
+            guard let (a, kind) = numeric(v) else {
+                throw fail("'\(op)' needs a number, not text", at: pos)
+            }
+            if op == "-" {
+                if kind == .date { throw fail("cannot negate a date", at: pos) }
+                return map1(a, kind == .logical ? .integer : kind) { -$0 }
+            }
+            return map1(a, .logical) { $0.isNaN ? .nan : ($0 == 0 ? 1 : 0) }
+        case .binary(let op, let l, let r, let pos):
+            return try binary(op, l, r, pos)
+        case .call(let name, let args, let pos):
+            return try call(name, args, pos)
+        case .isIn(let x, let list, let pos):
+            let v = try eval(x)
+            let items = try list.map { try eval($0) }
+            switch v {
+            case .texts(let codes, let levels):
+                var wanted = Set<String>()
+                for (k, it) in items.enumerated() {
+                    guard case .scalarText(let s) = it else { throw fail("the list after 'in' must hold strings for a text column", at: list[k].position) }
+                    if let s { wanted.insert(s) }
+                }
+                let hit = levels.map { wanted.contains($0) }
+                return .numbers(codes.map { $0 < 0 ? .nan : (hit[Int($0)] ? 1 : 0) }, .logical)
+            case .scalarText(let s):
+                let set = Set(items.compactMap { if case .scalarText(let t) = $0 { return t } else { return nil } })
+                return .scalar(s == nil ? .nan : (set.contains(s!) ? 1 : 0), .logical)
+            default:
+                guard let (a, _) = numeric(v) else { throw fail("'in' needs a column", at: pos) }
+                var set = Set<Double>()
+                for (k, it) in items.enumerated() {
+                    guard case .scalar(let d, _) = it else { throw fail("the list after 'in' must hold numbers for a numeric column", at: list[k].position) }
+                    set.insert(d)
+                }
+                return map1(a, .logical) { $0.isNaN ? .nan : (set.contains($0) ? 1 : 0) }
+            }
+        }
+    }
+
+    /// Numeric view: scalars stay scalars via a 1-element array flag.
+    enum Num { case vector([Double]), scalar(Double) }
+
+    func numeric(_ v: EvalValue) -> (Num, NumKind)? {
+        switch v {
+        case .numbers(let a, let k): return (.vector(a), k)
+        case .scalar(let d, let k): return (.scalar(d), k)
+        default: return nil
+        }
+    }
+
+    func map1(_ a: Num, _ kind: NumKind, _ f: (Double) -> Double) -> EvalValue {
+        switch a {
+        case .scalar(let d): return .scalar(f(d), kind)
+        case .vector(let v): return .numbers(v.map(f), kind)
+        }
+    }
+
+    func map2(_ a: Num, _ b: Num, _ kind: NumKind, _ f: (Double, Double) -> Double) -> EvalValue {
+        switch (a, b) {
+        case (.scalar(let x), .scalar(let y)): return .scalar(f(x, y), kind)
+        case (.vector(let x), .scalar(let y)): return .numbers(x.map { f($0, y) }, kind)
+        case (.scalar(let x), .vector(let y)): return .numbers(y.map { f(x, $0) }, kind)
+        case (.vector(let x), .vector(let y)):
+            var out = [Double](repeating: 0, count: x.count)
+            for i in 0..<x.count { out[i] = f(x[i], y[i]) }
+            return .numbers(out, kind)
+        }
+    }
+
+    /// A string literal read as a date, for comparisons and arithmetic with date columns.
+    func dateLiteral(_ v: EvalValue, at pos: Int) throws -> EvalValue? {
+        guard case .scalarText(let s) = v else { return nil }
+        guard let s else { return .scalar(.nan, .date) }
+        guard let d = parseISODate(s) else {
+            throw fail("'\(s)' is not a date", at: pos, expected: "a date written YYYY-MM-DD")
+        }
+        return .scalar(Double(d), .date)
+    }
+
+    func binary(_ op: String, _ l: Expr, _ r: Expr, _ pos: Int) throws -> EvalValue {
+        var lv = try eval(l)
+        var rv = try eval(r)
+        // date vs "YYYY-MM-DD"
+        if case .numbers(_, .date) = lv, let d = try dateLiteral(rv, at: r.position) { rv = d }
+        if case .numbers(_, .date) = rv, let d = try dateLiteral(lv, at: l.position) { lv = d }
+
+        if op == "and" || op == "or" {
+            guard let (a, _) = numeric(lv) else { throw fail("'\(op)' needs true/false values, not text", at: l.position) }
+            guard let (b, _) = numeric(rv) else { throw fail("'\(op)' needs true/false values, not text", at: r.position) }
+            if op == "and" {
+                return map2(a, b, .logical) { x, y in
+                    if (!x.isNaN && x == 0) || (!y.isNaN && y == 0) { return 0 }
+                    if x.isNaN || y.isNaN { return .nan }
+                    return 1
+                }
+            }
+            return map2(a, b, .logical) { x, y in
+                if (!x.isNaN && x != 0) || (!y.isNaN && y != 0) { return 1 }
+                if x.isNaN || y.isNaN { return .nan }
+                return 0
+            }
+        }
+
+        let isCompare = ["==", "!=", "<", "<=", ">", ">="].contains(op)
+        if isCompare, let result = try compareText(op, lv, rv, l, r, pos) { return result }
+
+        guard let (a, ka) = numeric(lv) else {
+            throw fail("'\(op)' needs a number on its left, but \(describe(l)) is text", at: l.position,
+                       expected: isCompare ? "a string on the right, e.g. == \"m\"" : nil)
+        }
+        guard let (b, kb) = numeric(rv) else {
+            throw fail("'\(op)' needs a number on its right, but \(describe(r)) is text", at: r.position,
+                       expected: isCompare ? "a number, or a text column on the left" : nil)
+        }
+        if isCompare {
+            let f: (Double, Double) -> Bool
+            switch op {
+            case "==": f = { $0 == $1 }
+            case "!=": f = { $0 != $1 }
+            case "<": f = { $0 < $1 }
+            case "<=": f = { $0 <= $1 }
+            case ">": f = { $0 > $1 }
+            default: f = { $0 >= $1 }
+            }
+            return map2(a, b, .logical) { x, y in x.isNaN || y.isNaN ? .nan : (f(x, y) ? 1 : 0) }
+        }
+        let kind: NumKind
+        switch (op, ka, kb) {
+        case ("-", .date, .date): kind = .integer
+        case ("+", .date, .date): throw fail("cannot add two dates", at: pos, expected: "date − date (days) or date + days")
+        case ("+", .date, _), ("-", .date, _), ("+", _, .date): kind = .date
+        case ("-", _, .date): throw fail("cannot subtract a date from a number", at: pos)
+        case (_, .date, _), (_, _, .date): throw fail("'\(op)' does not apply to dates", at: pos, expected: "date − date or date ± days")
+        case ("/", _, _), ("^", _, _): kind = .real
+        default: kind = (ka == .real || kb == .real) ? .real : .integer
+        }
+        switch op {
+        case "+": return map2(a, b, kind, +)
+        case "-": return map2(a, b, kind, -)
+        case "*": return map2(a, b, kind, *)
+        case "/": return map2(a, b, kind) { x, y in let q = x / y; return q.isNaN ? .nan : q }
+        default: return map2(a, b, kind) { x, y in let q = Foundation.pow(x, y); return q.isNaN ? .nan : q }
+        }
+    }
+
+    func describe(_ e: Expr) -> String {
+        switch e {
+        case .column(let n, _): return "column '\(n)'"
+        case .string(let s, _): return "\"\(s)\""
+        default: return "the value"
+        }
+    }
+
+    /// Comparisons involving text; nil when neither side is text.
+    func compareText(_ op: String, _ lv: EvalValue, _ rv: EvalValue, _ l: Expr, _ r: Expr, _ pos: Int) throws -> EvalValue? {
+        func strings(_ v: EvalValue) -> (([Int32], [String])?, String??) {
+            switch v {
+            case .texts(let c, let lv): return ((c, lv), nil)
+            case .scalarText(let s): return (nil, .some(s))
+            default: return (nil, nil)
+            }
+        }
+        let (lvec, lsc) = strings(lv)
+        let (rvec, rsc) = strings(rv)
+        let leftText = lvec != nil || lsc != nil
+        let rightText = rvec != nil || rsc != nil
+        if !leftText && !rightText { return nil }
+        if leftText != rightText {
+            let textSide = leftText ? l : r
+            let numSide = leftText ? r : l
+            throw fail("cannot compare \(describe(textSide)) (text) with a number", at: numSide.position,
+                       expected: "a string in quotes, e.g. \(leftText ? describe(l).replacingOccurrences(of: "column ", with: "").replacingOccurrences(of: "'", with: "") : "x") == \"value\"")
+        }
+        let test: (String, String) -> Bool
+        switch op {
+        case "==": test = { $0 == $1 }
+        case "!=": test = { $0 != $1 }
+        case "<": test = { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        case "<=": test = { !Array($1.utf8).lexicographicallyPrecedes(Array($0.utf8)) }
+        case ">": test = { Array($1.utf8).lexicographicallyPrecedes(Array($0.utf8)) }
+        default: test = { !Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        }
+        switch (lvec, lsc, rvec, rsc) {
+        case (.some(let (codes, levels)), _, nil, .some(let s)):
+            guard let s else { return .numbers([Double](repeating: .nan, count: codes.count), .logical) }
+            let hit = levels.map { test($0, s) }
+            return .numbers(codes.map { $0 < 0 ? .nan : (hit[Int($0)] ? 1 : 0) }, .logical)
+        case (nil, .some(let s), .some(let (codes, levels)), _):
+            guard let s else { return .numbers([Double](repeating: .nan, count: codes.count), .logical) }
+            let hit = levels.map { test(s, $0) }
+            return .numbers(codes.map { $0 < 0 ? .nan : (hit[Int($0)] ? 1 : 0) }, .logical)
+        case (.some(let (ca, la)), _, .some(let (cb, lb)), _):
+            var out = [Double](repeating: .nan, count: ca.count)
+            for i in 0..<ca.count where ca[i] >= 0 && cb[i] >= 0 {
+                out[i] = test(la[Int(ca[i])], lb[Int(cb[i])]) ? 1 : 0
+            }
+            return .numbers(out, .logical)
+        case (nil, .some(let a), nil, .some(let b)):
+            guard let a, let b else { return .scalar(.nan, .logical) }
+            return .scalar(test(a, b) ? 1 : 0, .logical)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: functions
+
+    static let functionNames = ["log", "exp", "sqrt", "abs", "floor", "ceiling", "round", "is.na", "ifelse",
+                                "min", "max", "months_between", "days_between", "date", "year", "month"]
+
+    func call(_ name: String, _ args: [Expr], _ pos: Int) throws -> EvalValue {
+        func arity(_ k: ClosedRange<Int>) throws {
+            if !k.contains(args.count) {
+                let want = k.lowerBound == k.upperBound ? "\(k.lowerBound)" : "\(k.lowerBound) to \(k.upperBound)"
+                throw fail("\(name)() takes \(want) argument\(k.upperBound == 1 ? "" : "s"), not \(args.count)", at: pos)
+            }
+        }
+        func num(_ k: Int) throws -> (Num, NumKind) {
+            let v = try eval(args[k])
+            guard let r = numeric(v) else { throw fail("\(name)() needs a number, but \(describe(args[k])) is text", at: args[k].position) }
+            return r
+        }
+        func dateArg(_ k: Int) throws -> Num {
+            var v = try eval(args[k])
+            if let d = try dateLiteral(v, at: args[k].position) { v = d }
+            guard let (a, kind) = numeric(v), kind == .date else {
+                throw fail("\(name)() needs a date, but \(describe(args[k])) is not one", at: args[k].position,
+                           expected: "a date column or a \"YYYY-MM-DD\" string")
+            }
+            return a
+        }
+        func nanSafe(_ f: @escaping (Double) -> Double) -> (Double) -> Double { { let y = f($0); return y.isNaN ? .nan : y } }
+        switch name {
+        case "log", "exp", "sqrt", "abs", "floor", "ceiling":
+            try arity(1...1)
+            let (a, kind) = try num(0)
+            if kind == .date { throw fail("\(name)() does not apply to dates", at: args[0].position) }
+            let f: (Double) -> Double
+            switch name {
+            case "log": f = Foundation.log
+            case "exp": f = Foundation.exp
+            case "sqrt": f = Foundation.sqrt
+            case "abs": f = Swift.abs
+            case "floor": f = Foundation.floor
+            default: f = Foundation.ceil
+            }
+            let k: NumKind = (name == "abs" && kind != .real) ? .integer : ((name == "floor" || name == "ceiling") ? .integer : .real)
+            return map1(a, k, nanSafe(f))
+        case "round":
+            try arity(1...2)
+            let (a, kind) = try num(0)
+            var digits = 0.0
+            if args.count == 2 {
+                guard case .scalar(let d, _) = try eval(args[1]) else { throw fail("round()'s digits must be a number", at: args[1].position) }
+                digits = d
+            }
+            let scale = Foundation.pow(10, digits)
+            return map1(a, digits <= 0 && kind != .real ? kind : (digits <= 0 ? .integer : .real)) {
+                $0.isNaN ? .nan : ($0 * scale).rounded(.toNearestOrEven) / scale
+            }
+        case "is.na":
+            try arity(1...1)
+            switch try eval(args[0]) {
+            case .numbers(let v, _): return .numbers(v.map { $0.isNaN ? 1 : 0 }, .logical)
+            case .scalar(let d, _): return .scalar(d.isNaN ? 1 : 0, .logical)
+            case .texts(let c, _): return .numbers(c.map { $0 < 0 ? 1 : 0 }, .logical)
+            case .scalarText(let s): return .scalar(s == nil ? 1 : 0, .logical)
+            }
+        case "ifelse":
+            try arity(3...3)
+            let (c, _) = try num(0)
+            let cond: [Double]
+            switch c { case .vector(let v): cond = v; case .scalar(let d): cond = [Double](repeating: d, count: n) }
+            let a = try evaluate(args[1]), b = try evaluate(args[2])
+            switch (a, b) {
+            case (.numbers(let x, let kx), .numbers(let y, let ky)):
+                let kind: NumKind = kx == ky ? kx : ((kx == .real || ky == .real) ? .real : (kx == .date || ky == .date ? .real : .integer))
+                var out = [Double](repeating: .nan, count: n)
+                for i in 0..<n where !cond[i].isNaN { out[i] = cond[i] != 0 ? x[i] : y[i] }
+                return .numbers(out, kind)
+            case (.texts(let x, let lx), .texts(let y, let ly)):
+                var levels = lx
+                var index = Dictionary(uniqueKeysWithValues: lx.enumerated().map { ($1, Int32($0)) })
+                let remap: [Int32] = ly.map { s in
+                    if let k = index[s] { return k }
+                    levels.append(s); let k = Int32(levels.count - 1); index[s] = k; return k
+                }
+                var out = [Int32](repeating: -1, count: n)
+                for i in 0..<n where !cond[i].isNaN {
+                    if cond[i] != 0 { out[i] = x[i] } else { out[i] = y[i] < 0 ? -1 : remap[Int(y[i])] }
+                }
+                return .texts(out, levels: levels)
+            default:
+                throw fail("ifelse() needs both values of the same kind (two numbers or two strings)", at: pos)
+            }
+        case "min", "max":
+            guard args.count >= 2 else { throw fail("\(name)() takes two or more values (elementwise, as R's p\(name))", at: pos) }
+            var (acc, kind) = try num(0)
+            for k in 1..<args.count {
+                let (b, kb) = try num(k)
+                if kb == .real { kind = .real }
+                guard case .numbers(let v, _) = map2(acc, b, kind, { x, y in
+                    x.isNaN || y.isNaN ? .nan : (name == "min" ? Swift.min(x, y) : Swift.max(x, y))
+                }) else {
+                    if case .scalar(let d, _) = map2(acc, b, kind, { x, y in x.isNaN || y.isNaN ? .nan : (name == "min" ? Swift.min(x, y) : Swift.max(x, y)) }) { acc = .scalar(d) }
+                    continue
+                }
+                acc = .vector(v)
+            }
+            switch acc { case .vector(let v): return .numbers(v, kind); case .scalar(let d): return .scalar(d, kind) }
+        case "months_between", "days_between":
+            try arity(2...2)
+            let a = try dateArg(0), b = try dateArg(1)
+            let divisor = name == "months_between" ? 30.4375 : 1
+            return map2(a, b, name == "days_between" ? .integer : .real) { x, y in (y - x) / divisor }
+        case "date":
+            try arity(1...1)
+            guard case .scalarText(let s) = try eval(args[0]), let s else {
+                throw fail("date() takes a \"YYYY-MM-DD\" string", at: args[0].position)
+            }
+            guard let d = parseISODate(s) else { throw fail("'\(s)' is not a date", at: args[0].position, expected: "YYYY-MM-DD") }
+            return .scalar(Double(d), .date)
+        case "year", "month":
+            try arity(1...1)
+            let a = try dateArg(0)
+            return map1(a, .integer) { d in
+                if d.isNaN { return .nan }
+                let s = formatISODate(daysSinceEpoch: Int(d))
+                let parts = s.split(separator: "-")
+                return Double(name == "year" ? parts[0] : parts[1]) ?? .nan
+            }
+        default:
+            throw fail("unknown function '\(name)'", at: pos,
+                       suggestion: didYouMean(name, among: ExpressionEvaluator.functionNames) ?? "functions: \(ExpressionEvaluator.functionNames.joined(separator: ", "))")
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` (a valid calendar date) into days since 1970-01-01.
+public func parseISODate(_ s: String) -> Int? {
+    let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+          let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+          (1...12).contains(m), d >= 1 else { return nil }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    let dim = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+    guard d <= dim else { return nil }
+    return daysFromCivil(year: y, month: m, day: d)
+}

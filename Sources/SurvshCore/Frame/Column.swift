@@ -1,0 +1,145 @@
+// Column.swift — one typed column of the data frame.
+//
+// Contract: a column is a name, typed storage and a missing mask. Storage is columnar and typed:
+// integer (Int64), real (Double), boolean, text (dictionary-encoded: UInt32 codes into `levels`,
+// levels in first-seen order) and date (days since 1970-01-01, Int32). Missing cells are tracked in
+// a bit mask, never by a sentinel value; the storage value under a missing cell is unspecified
+// (readers write 0). Columns are values (copy-on-write arrays), so a filtered view never copies them.
+
+/// A bit per row, set where the cell is missing.
+public struct MissingMask: Sendable, Equatable {
+    public private(set) var words: [UInt64]
+    public let count: Int
+
+    public init(count: Int) {
+        self.count = count
+        self.words = [UInt64](repeating: 0, count: (count + 63) >> 6)
+    }
+
+    public init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) >> 6, "MissingMask: word count does not match row count")
+        self.words = words
+        self.count = count
+    }
+
+    @inline(__always) public subscript(row: Int) -> Bool {
+        get { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
+        set {
+            if newValue { words[row >> 6] |= 1 << UInt64(row & 63) } else { words[row >> 6] &= ~(1 << UInt64(row & 63)) }
+        }
+    }
+
+    /// Number of missing cells.
+    public var missingCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+    public var hasMissing: Bool { words.contains { $0 != 0 } }
+}
+
+/// Typed storage of a column.
+public enum ColumnStorage: Sendable, Equatable {
+    case integer([Int64])
+    case real([Double])
+    case boolean([Bool])
+    /// Dictionary-encoded text: `codes[i]` indexes `levels`. Levels are kept in first-seen order;
+    /// analyses sort them (numbers numerically, text by byte order) when they need a reference level.
+    case text(codes: [UInt32], levels: [String])
+    /// Days since 1970-01-01 (proleptic Gregorian).
+    case date([Int32])
+}
+
+public enum ColumnType: String, Sendable, CaseIterable {
+    case integer, real, boolean, text, date
+}
+
+public struct Column: Sendable, Equatable {
+    public var name: String
+    public var storage: ColumnStorage
+    public var missing: MissingMask
+
+    public init(name: String, storage: ColumnStorage, missing: MissingMask? = nil) {
+        self.name = name
+        self.storage = storage
+        let n: Int
+        switch storage {
+        case .integer(let v): n = v.count
+        case .real(let v): n = v.count
+        case .boolean(let v): n = v.count
+        case .text(let c, _): n = c.count
+        case .date(let v): n = v.count
+        }
+        self.missing = missing ?? MissingMask(count: n)
+        precondition(self.missing.count == n, "Column \(name): mask and storage lengths differ")
+    }
+
+    public var count: Int { missing.count }
+
+    public var type: ColumnType {
+        switch storage {
+        case .integer: return .integer
+        case .real: return .real
+        case .boolean: return .boolean
+        case .text: return .text
+        case .date: return .date
+        }
+    }
+
+    public var isNumeric: Bool { type != .text }
+
+    /// The cell as a Double (integers, booleans 0/1, dates in days); nil when missing or text.
+    @inline(__always) public func number(at row: Int) -> Double? {
+        if missing[row] { return nil }
+        switch storage {
+        case .integer(let v): return Double(v[row])
+        case .real(let v): return v[row]
+        case .boolean(let v): return v[row] ? 1 : 0
+        case .date(let v): return Double(v[row])
+        case .text: return nil
+        }
+    }
+
+    /// The cell as text (nil when missing), in the form `save` writes and `head` shows.
+    public func text(at row: Int) -> String? {
+        if missing[row] { return nil }
+        switch storage {
+        case .integer(let v): return String(v[row])
+        case .real(let v): return formatReal(v[row])
+        case .boolean(let v): return v[row] ? "TRUE" : "FALSE"
+        case .text(let c, let levels): return levels[Int(c[row])]
+        case .date(let v): return formatISODate(daysSinceEpoch: Int(v[row]))
+        }
+    }
+}
+
+/// Shortest text that reads back as the same Double (Swift's description), without a trailing ".0"
+/// for whole numbers written as decimals by a user? No: keep ".0" so the column re-infers as real.
+public func formatReal(_ x: Double) -> String {
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
+    return x.description
+}
+
+/// ISO 8601 date from days since 1970-01-01 (civil-from-days, proleptic Gregorian).
+public func formatISODate(daysSinceEpoch z0: Int) -> String {
+    let z = z0 + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    var y = yoe + era * 400
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    if m <= 2 { y += 1 }
+    func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+    return "\(y < 0 ? "-" : "")\(pad(abs(y), 4))-\(pad(m, 2))-\(pad(d, 2))"
+}
+
+/// Days since 1970-01-01 from a civil date (days-from-civil, proleptic Gregorian).
+public func daysFromCivil(year y0: Int, month m: Int, day d: Int) -> Int {
+    let y = m <= 2 ? y0 - 1 : y0
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = m > 2 ? m - 3 : m + 9
+    let doy = (153 * mp + 2) / 5 + d - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+}

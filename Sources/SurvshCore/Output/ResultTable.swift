@@ -1,0 +1,102 @@
+// ResultTable.swift — tables other commands build on: the last printed result table (for
+// `export`) and the last model's hazard ratios (for `plot forest`). Plugins share these neutral
+// types through the session instead of reaching into each other.
+
+import Foundation
+
+/// A table of formatted cells, exportable as Markdown, CSV or LaTeX.
+public struct ResultTable: Sendable {
+    public var title: String
+    public var header: [String]
+    public var rows: [[String]]
+    /// Lines printed under the table (n, events, conventions).
+    public var footnotes: [String]
+
+    public init(title: String, header: [String], rows: [[String]], footnotes: [String] = []) {
+        self.title = title
+        self.header = header
+        self.rows = rows
+        self.footnotes = footnotes
+    }
+
+    public func markdown() -> String {
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var lines = ["**\(title)**", "", "| " + header.map(cell).joined(separator: " | ") + " |",
+                     "|" + header.map { _ in " --- |" }.joined()]
+        lines += rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+        if !footnotes.isEmpty { lines.append(""); lines += footnotes }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func csv() -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
+    public func latex() -> String {
+        func esc(_ s: String) -> String {
+            var o = ""
+            for c in s {
+                switch c {
+                case "&", "%", "$", "#", "_", "{", "}": o += "\\\(c)"
+                case "~": o += "\\textasciitilde{}"
+                case "^": o += "\\textasciicircum{}"
+                case "\\": o += "\\textbackslash{}"
+                case "<": o += "$<$"
+                case ">": o += "$>$"
+                case "–": o += "--"
+                default: o.append(c)
+                }
+            }
+            return o
+        }
+        var lines = ["\\begin{table}[ht]", "\\centering", "\\caption{\(esc(title))}",
+                     "\\begin{tabular}{l" + String(repeating: "r", count: max(0, header.count - 1)) + "}", "\\hline",
+                     header.map(esc).joined(separator: " & ") + " \\\\", "\\hline"]
+        lines += rows.map { $0.map(esc).joined(separator: " & ") + " \\\\" }
+        lines += ["\\hline", "\\end{tabular}"]
+        if !footnotes.isEmpty { lines.append("\\par\\small " + footnotes.map(esc).joined(separator: "; ")) }
+        lines.append("\\end{table}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Hazard ratios of the last Cox model, for `plot forest`.
+public struct HazardRatioRows: Sendable {
+    public struct Row: Sendable {
+        /// Term label (e.g. `factor(ph.ecog)`), the same for all levels of a factor.
+        public var term: String
+        /// Level for factor rows (nil for numeric terms).
+        public var level: String?
+        public var hr: Double?
+        public var lower: Double?
+        public var upper: Double?
+        public var p: Double?
+        /// The reference level of a factor (HR 1 by definition, no CI).
+        public var isReference: Bool
+        public init(term: String, level: String?, hr: Double?, lower: Double?, upper: Double?, p: Double?, isReference: Bool) {
+            self.term = term; self.level = level; self.hr = hr; self.lower = lower; self.upper = upper; self.p = p
+            self.isReference = isReference
+        }
+    }
+    public var title: String
+    public var rows: [Row]
+    public var level: Double
+    public init(title: String, rows: [Row], level: Double) { self.title = title; self.rows = rows; self.level = level }
+}
+
+extension Session {
+    /// The last result table a command printed (for `export`).
+    public var lastTable: ResultTable? {
+        get { results["table"] as? ResultTable }
+        set { results["table"] = newValue }
+    }
+
+    /// The last Cox model's hazard ratios (for `plot forest`).
+    public var lastHazardRatios: HazardRatioRows? {
+        get { results["hazard_ratios"] as? HazardRatioRows }
+        set { results["hazard_ratios"] = newValue }
+    }
+}

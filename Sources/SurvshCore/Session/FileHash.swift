@@ -1,0 +1,21 @@
+// FileHash.swift — SHA-256 of a data file, for transcripts (swift-crypto's SHA256, streamed).
+
+import Crypto
+import Foundation
+
+public enum FileHash {
+    /// Hex SHA-256 of the file's bytes, read in 4 MiB blocks.
+    public static func sha256(path: String) throws -> String {
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw SurvshError.io("load", "cannot read '\(path)'")
+        }
+        defer { try? h.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk = h.readData(ofLength: 4 << 20)
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

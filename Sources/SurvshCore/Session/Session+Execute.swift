@@ -1,0 +1,64 @@
+// Session+Execute.swift — `execute(_:source:)`, the single path from a line of text to printed
+// results, transcript entry and success flag (Lua's `lua.c`/SQLite's `process_input` are the model).
+
+import Foundation
+
+extension Session {
+    /// Runs one line. Never throws, never exits: failures become an error line on stderr and a
+    /// failed record. Blank and comment-only lines do nothing and are not recorded.
+    @discardableResult
+    public func execute(_ line: String, source: LineSource) -> ExecutionRecord {
+        let split = LineSplitter.split(line)
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard !split.command.isEmpty else {
+            return ExecutionRecord(line: trimmed, outputLines: [], failed: false, quit: false)
+        }
+        Interrupt.clear()
+        quitRequested = false
+        var recorded: [String] = []
+        var failed = false
+        do {
+            guard let command = registry.lookup(split.command) else {
+                throw SurvshError(.unknownCommand, command: nil, "unknown command '\(split.command)'",
+                                  suggestion: didYouMean(split.command, among: registry.allNames)
+                                      ?? "type 'help' for the list of commands")
+            }
+            let args = try Arguments(spec: command.spec, rest: split.rest)
+            var output = try command.run(args, in: self)
+            try Interrupt.check(command.spec.name)
+            emit(&output, command: command.spec.name)
+            if !output.text.isEmpty { recorded += output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+            recorded += output.warnings.map { "warning: \(command.spec.name): \($0)" }
+        } catch let error as SurvshError {
+            failed = true
+            sink.err(error.rendered(location: source.location))
+            recorded.append(error.description)
+        } catch {
+            failed = true
+            let e = SurvshError(.data, command: split.command, "\(error)")
+            sink.err(e.rendered(location: source.location))
+            recorded.append(e.description)
+        }
+        let record = ExecutionRecord(line: trimmed, outputLines: recorded, failed: failed, quit: quitRequested)
+        noteExecuted(record)
+        return record
+    }
+
+    /// Prints a command's output in the session's format.
+    private func emit(_ output: inout CommandOutput, command: String) {
+        switch settings.format {
+        case .text:
+            if !output.text.isEmpty { sink.out(output.text) }
+            if interactive, let g = output.graphic { sink.out(g) }
+        case .json:
+            if var json = output.json {
+                if !output.warnings.isEmpty, case .object(var kv) = json, !kv.contains(where: { $0.0 == "warnings" }) {
+                    kv.append(("warnings", .array(output.warnings.map { .string($0) })))
+                    json = .object(kv)
+                }
+                sink.out(json.serialized())
+            }
+        }
+        for w in output.warnings { sink.err("warning: \(command): \(w)") }
+    }
+}

@@ -1,0 +1,227 @@
+// Session.swift — the state of one survsh session and the one path every line goes through.
+//
+// Contract: a Session holds the data frame, the filter stack (row masks over all loaded rows; the
+// active rows are those every filter keeps), the declared survival outcome, settings, the last
+// results of analyses (for plot forest, phtest, export), the files read (with SHA-256) and the
+// transcript. `execute(_:source:)` is the only way a line runs — terminal, script file, `-e`,
+// piped stdin and `replay` all call it — and it prints through one `OutputSink`.
+
+import Foundation
+
+public enum OutputFormat: String, Sendable, CaseIterable { case text, json }
+
+public struct Settings: Sendable {
+    public var format: OutputFormat = .text
+    /// Significant digits for printed numbers (JSON always carries full precision).
+    public var digits: Int = 4
+    public init() {}
+}
+
+/// Where a line came from: decides the error prefix and whether errors stop the run.
+public enum LineSource: Sendable, Equatable {
+    case interactive
+    case file(path: String, line: Int)
+    case commandLine(index: Int)
+    case stdin(line: Int)
+
+    /// `FILE:LINE` for errors from files and stdin; nil in the terminal.
+    public var location: String? {
+        switch self {
+        case .interactive: return nil
+        case .file(let p, let l): return "\(p):\(l)"
+        case .commandLine(let i): return "-e:\(i)"
+        case .stdin(let l): return "<stdin>:\(l)"
+        }
+    }
+}
+
+/// Receives everything survsh prints. The process uses `StandardOutputSink`; tests capture.
+public protocol OutputSink: AnyObject {
+    func out(_ text: String)
+    func err(_ text: String)
+}
+
+public final class StandardOutputSink: OutputSink {
+    public init() {}
+    public func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    public func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+}
+
+public final class CapturingSink: OutputSink {
+    public private(set) var stdout: [String] = []
+    public private(set) var stderr: [String] = []
+    public init() {}
+    public func out(_ text: String) { stdout.append(text) }
+    public func err(_ text: String) { stderr.append(text) }
+}
+
+/// A filter on the stack: its text and which loaded rows it keeps.
+public struct RowFilter: Sendable {
+    public var expression: String
+    public var keep: [Bool]
+    public init(expression: String, keep: [Bool]) { self.expression = expression; self.keep = keep }
+}
+
+/// The declared outcome (`survival TIME EVENT`, or `survival START STOP EVENT`).
+public struct OutcomeDeclaration: Sendable, Equatable {
+    public var start: String?
+    public var time: String
+    public var event: String
+    public init(start: String? = nil, time: String, event: String) {
+        self.start = start; self.time = time; self.event = event
+    }
+    public var formulaText: String {
+        if let s = start { return "Surv(\(s), \(time), \(event))" }
+        return "Surv(\(time), \(event))"
+    }
+}
+
+/// What one executed line produced, as recorded in a transcript.
+public struct ExecutionRecord: Sendable {
+    public var line: String
+    /// The output lines as the transcript records them (text output, warnings, or the error).
+    public var outputLines: [String]
+    public var failed: Bool
+    public var quit: Bool
+}
+
+public final class Session: @unchecked Sendable {
+    public let registry: Registry
+    public var sink: OutputSink
+    public var settings = Settings()
+    public private(set) var frame = DataFrame()
+    public private(set) var filters: [RowFilter] = []
+    private var activeRowsCache: [Int]?
+    public var outcome: OutcomeDeclaration?
+    /// Last results by kind ("cox", "km", "table"), for commands that build on them.
+    public var results: [String: any Sendable] = [:]
+    /// Files read by `load` in this session: path as written, path opened, and SHA-256 hex (computed
+    /// at load time when a transcript is being written, otherwise when first needed).
+    private var dataFileEntries: [(path: String, resolved: String, sha256: String?)] = []
+    public var transcript: Transcript?
+    /// True in the interactive terminal: graphics are drawn, errors never stop anything.
+    public var interactive = false
+    /// Directory of the script being run, for resolving relative data paths that are not found
+    /// relative to the working directory.
+    public var scriptDirectory: String?
+    /// Asks the user a question and returns the answer (nil at end of input); set by the terminal.
+    public var prompt: ((String) -> String?)?
+    /// Every line executed so far, with what it printed (for `history` and `save session`).
+    public private(set) var records: [ExecutionRecord] = []
+    /// Set by `quit`; the driver ends the session after the line.
+    public var quitRequested = false
+    /// Terminal size for drawings (columns, rows).
+    public var terminalSize: (columns: Int, rows: Int) = (80, 24)
+    /// Whether the terminal takes UTF-8 (braille) drawings.
+    public var unicodeTerminal = true
+    public static let version = "0.1.0"
+    private var transcriptWarned = false
+    /// How many `replay` commands are running (nested); their commands are not recorded one by one.
+    public var replayDepth = 0
+
+    public init(registry: Registry, sink: OutputSink = StandardOutputSink()) {
+        self.registry = registry
+        self.sink = sink
+    }
+
+    // MARK: data
+
+    /// Replaces the data (a new `load`): filters, the outcome declaration and results are cleared.
+    public func replaceData(_ frame: DataFrame, file: (path: String, resolved: String)?) {
+        self.frame = frame
+        filters = []
+        activeRowsCache = nil
+        results = [:]
+        if let o = outcome, frame.index(of: o.time) == nil || frame.index(of: o.event) == nil { outcome = nil }
+        if let f = file {
+            dataFileEntries.removeAll { $0.path == f.path }
+            var sha: String? = nil
+            if let t = transcript, let h = try? FileHash.sha256(path: f.resolved) {
+                sha = h
+                t.recordDataFile(path: f.path, sha256: h)
+            }
+            dataFileEntries.append((f.path, f.resolved, sha))
+        }
+    }
+
+    /// Files read by `load`, with their SHA-256 (computed now where it was not yet).
+    public func dataFiles() -> [(path: String, sha256: String)] {
+        for i in dataFileEntries.indices where dataFileEntries[i].sha256 == nil {
+            dataFileEntries[i].sha256 = try? FileHash.sha256(path: dataFileEntries[i].resolved)
+        }
+        return dataFileEntries.compactMap { e in e.sha256.map { (e.path, $0) } }
+    }
+
+    /// Changes columns without touching the filters (generate, replace, rename, drop, keep).
+    public func updateFrame(_ body: (inout DataFrame) throws -> Void) rethrows {
+        try body(&frame)
+    }
+
+    public func pushFilter(_ f: RowFilter) {
+        filters.append(f)
+        activeRowsCache = nil
+    }
+
+    public func clearFilters() {
+        filters = []
+        activeRowsCache = nil
+    }
+
+    /// Indices of the rows every filter keeps, ascending.
+    public var activeRows: [Int] {
+        if let c = activeRowsCache { return c }
+        var rows: [Int] = []
+        if filters.isEmpty {
+            rows = Array(0..<frame.rowCount)
+        } else {
+            rows.reserveCapacity(frame.rowCount)
+            for r in 0..<frame.rowCount where filters.allSatisfy({ $0.keep[r] }) { rows.append(r) }
+        }
+        activeRowsCache = rows
+        return rows
+    }
+
+    /// The frame must have data; otherwise a clear error for `command`.
+    public func requireData(_ command: String) throws {
+        if frame.isEmpty {
+            throw SurvshError.data(command, "no data loaded", expected: "'load PATH' first, e.g. load data/lung.csv")
+        }
+    }
+
+    /// The column, or an error with "did you mean".
+    public func column(_ name: String, for command: String) throws -> Column {
+        try requireData(command)
+        if let c = frame.column(name) { return c }
+        throw SurvshError.data(command, "unknown column '\(name)'", suggestion: didYouMean(name, among: frame.names))
+    }
+
+    /// Resolves a data path: as given (relative to the working directory), else relative to the
+    /// directory of the running script.
+    public func resolvePath(_ path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if FileManager.default.fileExists(atPath: expanded) { return expanded }
+        if let dir = scriptDirectory, !expanded.hasPrefix("/") {
+            let alt = (dir as NSString).appendingPathComponent(expanded)
+            if FileManager.default.fileExists(atPath: alt) { return alt }
+        }
+        return expanded
+    }
+
+    func noteExecuted(_ record: ExecutionRecord) {
+        // Commands run by `replay` are represented by the replay line itself.
+        if replayDepth > 0 { return }
+        records.append(record)
+        if let t = transcript {
+            t.append(record)
+            if let e = t.writeError, !transcriptWarned {
+                transcriptWarned = true
+                sink.err("warning: transcript: cannot write '\(t.path)': \(e); this session is no longer recorded")
+            }
+        }
+    }
+
+    // MARK: formatting
+
+    /// A number with `settings.digits` significant digits, as people read it.
+    public func fmt(_ x: Double?) -> String { NumberFormat.significant(x, digits: settings.digits) }
+}

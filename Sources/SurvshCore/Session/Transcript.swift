@@ -1,0 +1,199 @@
+// Transcript.swift — writing and reading `.surv` transcripts.
+//
+// Format (a valid survsh script):
+//     # survsh 0.1.0 transcript
+//     # date: 2026-11-25T12:00:00Z
+//     # data: data/lung.csv sha256=<64 hex>        (one line per file `load` read)
+//     load data/lung.csv
+//     #> 228 rows x 10 columns ...                  (printed output, one `#> ` line each)
+// Comment lines that are not `#>` are ignored when replaying. A live transcript is appended and
+// flushed (write(2), no user-space buffer) after every command, so a crash or `kill -9` loses no
+// completed command; the data-file hash of a live transcript is written as a `# data:` line right
+// after the `load` that read it. `save session` writes all hashes in the header.
+
+import Foundation
+
+public final class Transcript: @unchecked Sendable {
+    public let path: String
+    private var fd: Int32
+    /// Set when a write failed; the session warns once and carries on.
+    public private(set) var writeError: String?
+
+    /// Opens (creating directories) a new transcript file and writes its header.
+    public init(path: String, date: Date = Date()) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        if fd < 0 {
+            throw SurvshError.io("transcript", "cannot write '\(path)': \(String(cString: strerror(errno)))")
+        }
+        write(Transcript.header(date: date, dataFiles: []))
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    public static func header(date: Date, dataFiles: [(path: String, sha256: String)]) -> [String] {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        var lines = ["# survsh \(Session.version) transcript", "# date: \(f.string(from: date))"]
+        lines += dataFiles.map { "# data: \($0.path) sha256=\($0.sha256)" }
+        return lines
+    }
+
+    /// Lines of one executed command as a transcript records it.
+    public static func block(_ record: ExecutionRecord) -> [String] {
+        [record.line] + record.outputLines.map { $0.isEmpty ? "#>" : "#> \($0)" }
+    }
+
+    public func append(_ record: ExecutionRecord) { write(Transcript.block(record)) }
+
+    public func recordDataFile(path: String, sha256: String) {
+        write(["# data: \(path) sha256=\(sha256)"])
+    }
+
+    private func write(_ lines: [String]) {
+        guard fd >= 0, writeError == nil else { return }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                writeError = String(cString: strerror(errno))
+                return
+            }
+            done += n
+        }
+    }
+
+    /// Writes a complete transcript of `records` to `path` (for `save session`).
+    public static func save(records: [ExecutionRecord], dataFiles: [(path: String, sha256: String)],
+                            to path: String, date: Date = Date()) throws {
+        var lines = header(date: date, dataFiles: dataFiles)
+        for r in records { lines += block(r) }
+        do {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw SurvshError.io("save", "cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+}
+
+/// A parsed `.surv` script or transcript.
+public struct TranscriptScript: Sendable {
+    public struct Step: Sendable, Equatable {
+        /// 1-based line number of the command in the file.
+        public var line: Int
+        public var command: String
+        /// The recorded `#> ` output lines (prefix removed).
+        public var expected: [String]
+    }
+
+    public var steps: [Step]
+    public var dataFiles: [(path: String, sha256: String)]
+
+    /// Reads a script file: fails clearly for a missing file, a directory or binary content.
+    public static func read(path: String, command: String) throws -> TranscriptScript {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw SurvshError.io(command, "no such file '\(path)'")
+        }
+        if isDir.boolValue { throw SurvshError.io(command, "'\(path)' is a directory, not a script file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SurvshError.io(command, "cannot read '\(path)'")
+        }
+        if data.prefix(65536).contains(0) {
+            throw SurvshError.io(command, "'\(path)' looks like a binary file, not a survsh script")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SurvshError.io(command, "'\(path)' is not valid UTF-8 text")
+        }
+        return parse(text)
+    }
+
+    public static func parse(_ text: String) -> TranscriptScript {
+        var steps: [Step] = []
+        var files: [(String, String)] = []
+        var lineNo = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line == "#>" || line.hasPrefix("#> ") {
+                if !steps.isEmpty { steps[steps.count - 1].expected.append(line == "#>" ? "" : String(line.dropFirst(3))) }
+                continue
+            }
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix("# data: ") {
+                let rest = t.dropFirst(8)
+                if let r = rest.range(of: " sha256=") {
+                    files.append((String(rest[..<r.lowerBound]), String(rest[r.upperBound...])))
+                }
+                continue
+            }
+            if t.isEmpty || t.hasPrefix("#") { continue }
+            steps.append(Step(line: lineNo, command: t, expected: []))
+        }
+        return TranscriptScript(steps: steps, dataFiles: files)
+    }
+}
+
+/// A unified diff of two line lists (LCS-based; transcripts are small).
+public enum UnifiedDiff {
+    public static func diff(_ a: [String], _ b: [String], fromName: String, toName: String, context: Int = 3) -> String? {
+        if a == b { return nil }
+        let n = a.count, m = b.count
+        var lcs = [[Int32]](repeating: [Int32](repeating: 0, count: m + 1), count: n + 1)
+        if n > 0 && m > 0 {
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                for j in stride(from: m - 1, through: 0, by: -1) {
+                    lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+                }
+            }
+        }
+        enum Op { case same(Int, Int), del(Int), ins(Int) }
+        var ops: [Op] = []
+        var i = 0, j = 0
+        while i < n || j < m {
+            if i < n, j < m, a[i] == b[j] { ops.append(.same(i, j)); i += 1; j += 1 }
+            else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] { ops.append(.ins(j)); j += 1 }
+            else { ops.append(.del(i)); i += 1 }
+        }
+        var changed = [Bool](repeating: false, count: ops.count)
+        for (k, op) in ops.enumerated() { if case .same = op {} else { changed[k] = true } }
+        var out = ["--- \(fromName)", "+++ \(toName)"]
+        var k = 0
+        while k < ops.count {
+            guard changed[k] else { k += 1; continue }
+            var start = max(0, k - context)
+            var end = k
+            while end < ops.count {
+                if changed[end] { end += 1; continue }
+                var run = 0
+                while end + run < ops.count, !changed[end + run] { run += 1 }
+                if end + run >= ops.count || run > 2 * context { end = min(ops.count, end + context); break }
+                end += run
+            }
+            // hunk header
+            var aStart = 0, bStart = 0, aLen = 0, bLen = 0
+            var firstA: Int?, firstB: Int?
+            var body: [String] = []
+            for op in ops[start..<end] {
+                switch op {
+                case .same(let x, let y): firstA = firstA ?? x; firstB = firstB ?? y; aLen += 1; bLen += 1; body.append(" " + a[x])
+                case .del(let x): firstA = firstA ?? x; aLen += 1; body.append("-" + a[x])
+                case .ins(let y): firstB = firstB ?? y; bLen += 1; body.append("+" + b[y])
+                }
+            }
+            aStart = (firstA ?? 0) + 1; bStart = (firstB ?? 0) + 1
+            out.append("@@ -\(aStart),\(aLen) +\(bStart),\(bLen) @@")
+            out += body
+            start = end
+            k = end
+        }
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,72 @@
+// main.swift — the survsh executable: process flags, then one of the ways in. Thin by design:
+// everything that runs a line lives in SurvshCore (Session.execute).
+
+import ArgumentParser
+import Foundation
+import SurvshCommands
+import SurvshCore
+
+extension OutputFormat: ExpressibleByArgument {}
+
+struct Survsh: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "survsh",
+        abstract: "An interactive shell for survival analysis (Kaplan-Meier, log-rank, Cox, t-tests) that matches R.",
+        discussion: """
+        With no arguments and a terminal, starts the interactive shell (line editing, history, Tab
+        completion; 'help' lists commands). With FILE, runs a script or saved transcript. Piped
+        input is read one command a line. Environment: SURVSH_HISTORY (history file),
+        SURVSH_TRANSCRIPT_DIR (where sessions are recorded).
+        """,
+        version: Session.version)
+
+    @Argument(help: "A .surv script or transcript to run.")
+    var file: String?
+
+    @Option(name: .customShort("e"), help: "Run these commands (separate several with ';').")
+    var execute: [String] = []
+
+    @Option(help: "Output format: text, or json (one JSON object per result line on stdout).")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Replay FILE and compare its output with the recorded #> lines; exit 1 and show a diff on any difference.")
+    var check = false
+
+    @Flag(help: "With --check: rewrite FILE's recorded output with the current output.")
+    var update = false
+
+    @Flag(help: "Stop at the first failing command (scripts, -e and piped input).")
+    var bail = false
+
+    @Flag(name: .customLong("no-transcript"), help: "Do not record the interactive session.")
+    var noTranscript = false
+
+    func validate() throws {
+        if check && file == nil { throw ValidationError("--check needs a transcript file: survsh --check FILE.surv") }
+        if update && !check { throw ValidationError("--update is used with --check: survsh --check --update FILE.surv") }
+        if file != nil && !execute.isEmpty { throw ValidationError("give either FILE or -e, not both") }
+    }
+
+    func run() throws {
+        let session = Session(registry: AllCommands.registry)
+        session.settings.format = format
+        let ok: Bool
+        if check, let file {
+            ok = Driver.check(file, session: session, update: update)
+        } else if let file {
+            ok = ScriptRunner.runFile(file, session: session, bail: bail)
+        } else if !execute.isEmpty {
+            let lines = execute.flatMap { ScriptRunner.statements($0) }
+            ok = ScriptRunner.run(lines: lines.enumerated().map { ($0.element, .commandLine(index: $0.offset + 1)) },
+                                  session: session, bail: bail)
+        } else if !Terminal.stdinIsTerminal {
+            ok = Driver.runStdin(session: session, bail: bail)
+        } else {
+            Driver.interactive(session: session, record: !noTranscript)
+            ok = true
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+Survsh.main()

@@ -1,0 +1,23 @@
+// SessionsReplayTests.swift — every transcript in sessions/ replays to exactly its recorded output
+// (like R's .Rout.save files), through the same code path as `survsh --check`.
+
+import Foundation
+import SurvshCommands
+import SurvshCore
+import XCTest
+
+final class SessionsReplayTests: XCTestCase {
+    func testEveryTranscriptInSessionsReplaysIdentically() throws {
+        let dir = repoRoot.appendingPathComponent("sessions")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".surv") }.sorted()
+        XCTAssertFalse(files.isEmpty, "sessions/ holds no transcripts")
+        FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
+        for f in files {
+            let session = Session(registry: AllCommands.registry, sink: CapturingSink())
+            let result = try ScriptRunner.check("sessions/\(f)", session: session)
+            XCTAssertTrue(result.dataWarnings.isEmpty, "\(f): \(result.dataWarnings)")
+            XCTAssertNil(result.diff, "\(f) no longer replays identically:\n\(result.diff ?? "")")
+            XCTAssertGreaterThan(result.commands, 0, "\(f) has no commands")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// TestShell.swift — runs survsh commands in-process (the same Session.execute path as the binary)
+// and gives back what they printed, for command-level tests.
+
+import Foundation
+import SurvshCommands
+import SurvshCore
+import XCTest
+
+/// The repository root (tests read data/ and sessions/ from it).
+let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+final class TestShell {
+    let session: Session
+    let sink = CapturingSink()
+
+    init() {
+        session = Session(registry: AllCommands.registry, sink: sink)
+        session.scriptDirectory = repoRoot.path
+        FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
+    }
+
+    /// Runs a line; fails the test when it fails unless `allowFailure`.
+    @discardableResult
+    func run(_ line: String, allowFailure: Bool = false, file: StaticString = #filePath, at: UInt = #line) -> ExecutionRecord {
+        let r = session.execute(line, source: .interactive)
+        if r.failed && !allowFailure {
+            XCTFail("'\(line)' failed: \(sink.stderr.last ?? "")", file: file, line: at)
+        }
+        return r
+    }
+
+    /// Runs a line in JSON mode and returns the parsed JSON object it printed.
+    func json(_ line: String, file: StaticString = #filePath, at: UInt = #line) -> [String: Any] {
+        let saved = session.settings.format
+        session.settings.format = .json
+        defer { session.settings.format = saved }
+        let before = sink.stdout.count
+        run(line, file: file, at: at)
+        guard sink.stdout.count > before, let last = sink.stdout.last,
+              let obj = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
+            XCTFail("'\(line)' printed no JSON object", file: file, line: at)
+            return [:]
+        }
+        return obj
+    }
+
+    /// Runs a line expected to fail and returns its one-line error.
+    func error(_ line: String, file: StaticString = #filePath, at: UInt = #line) -> String {
+        let r = session.execute(line, source: .interactive)
+        XCTAssertTrue(r.failed, "'\(line)' should fail", file: file, line: at)
+        return r.outputLines.last ?? ""
+    }
+}

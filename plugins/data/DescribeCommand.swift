@@ -1,0 +1,85 @@
+// DescribeCommand.swift — `describe` (columns, types, missing counts, levels) and `head [N]`.
+
+import SurvshCore
+
+public enum DescribeCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "describe", aliases: ["str"],
+        summary: "list the columns with their types, missing counts and text levels",
+        synopsis: ["describe"], body: .none,
+        notes: ["Counts are over the active rows (after filters)."],
+        examples: ["describe"], topic: "data")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        try session.requireData("describe")
+        let rows = session.activeRows
+        var table = TextTable(["column", "type", "missing", "values"], leftAligned: [0, 1, 3])
+        var cols: [JSONValue] = []
+        for c in session.frame.columns {
+            var miss = 0
+            for r in rows where c.missing[r] { miss += 1 }
+            var info = ""
+            var cj = JSONObject()
+            cj["name"] = .string(c.name)
+            cj["type"] = .string(c.type.rawValue)
+            cj["missing"] = .int(miss)
+            if case .text = c.storage {
+                let lv = Levels.of(c, rows: rows.filter { !c.missing[$0] })
+                let shown = lv.labels.prefix(6).map { "\"\($0)\"" }.joined(separator: " ")
+                info = "\(lv.labels.count) levels: \(shown)\(lv.labels.count > 6 ? " ..." : "")"
+                cj["levels"] = .array(lv.labels.map { .string($0) })
+            } else {
+                var lo = Double.infinity, hi = -Double.infinity
+                for r in rows { if let v = c.number(at: r) { lo = min(lo, v); hi = max(hi, v) } }
+                if lo <= hi {
+                    let f: (Double) -> String = { v in
+                        c.type == .date ? formatISODate(daysSinceEpoch: Int(v)) : session.fmt(v)
+                    }
+                    info = c.type == .boolean ? "FALSE/TRUE" : "\(f(lo)) to \(f(hi))"
+                    cj["min"] = .num(lo)
+                    cj["max"] = .num(hi)
+                }
+            }
+            table.add([c.name, c.type.rawValue, String(miss), info])
+            cols.append(cj.value)
+        }
+        let header = "\(rows.count) rows x \(session.frame.columns.count) columns" +
+            (session.filters.isEmpty ? "" : " (after \(session.filters.count) filter\(session.filters.count == 1 ? "" : "s"); \(session.frame.rowCount) loaded)")
+        var j = JSONObject(command: "describe")
+        j["rows"] = .int(rows.count)
+        j["columns"] = .array(cols)
+        return CommandOutput(text: header + "\n" + table.render(), json: j.value)
+    }
+}
+
+public enum HeadCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "head",
+        summary: "show the first N active rows (default 6, as R's head)",
+        synopsis: ["head [N]"], body: .words,
+        examples: ["head", "head 10"], topic: "data")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        try session.requireData("head")
+        try args.requirePositional(0, 1, what: "a row count")
+        var n = 6
+        if let w = args.positional.first {
+            guard let k = Int(w), k >= 0 else { throw SurvshError.usage("head", "'\(w)' is not a whole number", expected: "head [N]") }
+            n = k
+        }
+        let rows = Array(session.activeRows.prefix(n))
+        let frame = session.frame
+        var table = TextTable([""] + frame.names, leftAligned: [0])
+        for c in frame.columns.enumerated() where c.element.type == .text { table.leftAligned.insert(c.offset + 1) }
+        var jr: [JSONValue] = []
+        for r in rows {
+            table.add([String(r + 1)] + frame.columns.map { $0.text(at: r) ?? "NA" })
+            jr.append(.object(frame.columns.map { c in
+                (c.name, c.missing[r] ? .null : (c.type == .text || c.type == .date ? .string(c.text(at: r)!) : .num(c.number(at: r))))
+            }))
+        }
+        var j = JSONObject(command: "head")
+        j["rows"] = .array(jr)
+        return CommandOutput(text: table.render(), json: j.value)
+    }
+}

@@ -1,0 +1,51 @@
+// LoadCommand.swift — `load PATH`: read a data file into the session (replacing what was there).
+
+import Foundation
+import SurvshCore
+
+public enum LoadCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "load", aliases: ["use"],
+        summary: "read a CSV, TSV or semicolon-separated file (header row) into the session",
+        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon]"], body: .path,
+        options: [
+            OptionSpec("na", .text, default: "NA,,.", help: "cell values read as missing (comma-separated; an empty item is the empty cell)"),
+            OptionSpec("sep", .choice(["comma", "tab", "semicolon"]), help: "the field separator (default: by extension, then sniffed)"),
+        ],
+        notes: ["Types are inferred per column: integer, real, boolean (TRUE/FALSE), date (YYYY-MM-DD), else text.",
+                "Missing by default: empty cells, NA and '.'. Loading replaces the current data, filters and outcome."],
+        examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99"],
+        topic: "data")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        try args.requirePositional(1, 1, what: "the file to load")
+        let path = args.positional[0].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        let resolved = session.resolvePath(path)
+        var options = ReadOptions()
+        if let na = args.options["na"] {
+            options.naTokens = na.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+        }
+        switch args.options["sep"] {
+        case "comma": options.delimiter = UInt8(ascii: ",")
+        case "tab": options.delimiter = UInt8(ascii: "\t")
+        case "semicolon": options.delimiter = UInt8(ascii: ";")
+        default: break
+        }
+        let result = try DataReaders.read(path: resolved, options: options)
+        let hadData = !session.frame.isEmpty
+        session.replaceData(DataFrame(columns: result.columns, source: path), file: (path, resolved))
+        var counts: [ColumnType: Int] = [:]
+        for c in result.columns { counts[c.type, default: 0] += 1 }
+        let typeSummary = ColumnType.allCases.compactMap { t in counts[t].map { "\($0) \(t.rawValue)" } }.joined(separator: ", ")
+        var lines = ["\(path): \(result.rowCount) rows x \(result.columns.count) columns (\(result.formatDescription))",
+                     "columns: \(typeSummary)"]
+        if hadData { lines.append("the previous data, filters and results were replaced") }
+        var j = JSONObject(command: "load")
+        j["file"] = .string(path)
+        j["rows"] = .int(result.rowCount)
+        j["columns"] = .int(result.columns.count)
+        j["format"] = .string(result.formatDescription)
+        j["types"] = .object(result.columns.map { ($0.name, .string($0.type.rawValue)) })
+        return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: result.warnings)
+    }
+}

@@ -1,0 +1,80 @@
+// GenerateCommand.swift — `generate NAME = EXPR` (new column) and `replace NAME = EXPR` (existing).
+//
+// The expression is evaluated over every loaded row, whatever the filters (as Stata's generate
+// without `if`). Comparisons and logic give 0/1 integers, so `generate hi = x > 2` makes a 0/1
+// column; a missing input gives a missing result (never 0).
+
+import SurvshCore
+
+enum Assignment {
+    static func parse(_ raw: String, command: String) throws -> (name: String, expr: String, exprOffset: Int) {
+        guard let eq = raw.firstIndex(of: "="), raw[raw.index(after: eq)...].first != "=" else {
+            throw SurvshError.usage(command, "missing '='", expected: "\(command) NAME = EXPR")
+        }
+        let name = raw[..<eq].trimmingCharacters(in: .whitespaces)
+        guard let f = name.first, f.isLetter || f == "." || f == "_",
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
+            throw SurvshError.usage(command, "'\(name)' is not a valid column name",
+                                    expected: "a name of letters, digits, '.' and '_' starting with a letter")
+        }
+        let exprStart = raw.index(after: eq)
+        return (name, String(raw[exprStart...]), raw.distance(from: raw.startIndex, to: exprStart))
+    }
+
+    static func run(_ args: Arguments, in session: Session, replacing: Bool) throws -> CommandOutput {
+        let command = replacing ? "replace" : "generate"
+        try session.requireData(command)
+        let (name, exprText, _) = try parse(args.raw, command: command)
+        let exists = session.frame.index(of: name) != nil
+        if exists && !replacing {
+            throw SurvshError.usage(command, "column '\(name)' already exists", expected: "a new name, or 'replace \(name) = ...' to overwrite it")
+        }
+        if !exists && replacing {
+            throw SurvshError.data(command, "unknown column '\(name)'",
+                                   suggestion: didYouMean(name, among: session.frame.names) ?? "use 'generate' to make a new column")
+        }
+        let trimmed = exprText.trimmingCharacters(in: .whitespaces)
+        let expr = try ExpressionParser.parse(trimmed, command: command)
+        let ev = ExpressionEvaluator(frame: session.frame, command: command, text: trimmed)
+        let value = try ev.evaluate(expr)
+        let column = ev.column(named: name, from: value)
+        session.updateFrame { $0.replace(column) }
+        let missing = column.missing.missingCount
+        var j = JSONObject(command: command)
+        j["name"] = .string(name)
+        j["type"] = .string(column.type.rawValue)
+        j["rows"] = .int(column.count)
+        j["missing"] = .int(missing)
+        let text = "\(replacing ? "replaced" : "generated") \(name) (\(column.type.rawValue)): \(column.count - missing) values, \(missing) missing"
+        return CommandOutput(text: text, json: j.value)
+    }
+}
+
+public enum GenerateCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "generate", aliases: ["gen"],
+        summary: "make a new column from an expression over all loaded rows",
+        synopsis: ["generate NAME = EXPR"], body: .expression,
+        notes: ["Comparisons give 0/1 (as Stata), so 'generate old = age > 65' is a 0/1 column; NA stays NA.",
+                "Dates: date − date gives days; months_between(from, to) = days / 30.4375.",
+                "An existing name is refused: use 'replace NAME = EXPR'."],
+        examples: ["generate old = age > 65", "generate logtime = log(time)",
+                   "generate grp = ifelse(ph.ecog >= 2, \"poor\", \"good\")"],
+        topic: "data")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        try Assignment.run(args, in: session, replacing: false)
+    }
+}
+
+public enum ReplaceCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "replace",
+        summary: "overwrite an existing column with an expression over all loaded rows",
+        synopsis: ["replace NAME = EXPR"], body: .expression,
+        examples: ["replace age = round(age / 10) * 10"], topic: "data")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        try Assignment.run(args, in: session, replacing: true)
+    }
+}

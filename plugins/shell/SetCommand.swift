@@ -1,0 +1,66 @@
+// SetCommand.swift — `set format text|json`, `set digits N`; `set` alone shows the settings.
+
+import SurvshCore
+
+public enum SetCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "set",
+        summary: "show or change settings: output format and printed digits",
+        synopsis: ["set", "set format text|json", "set digits N"], body: .words,
+        notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
+                "format json: each result is printed as one JSON object per line (JSON Lines)."],
+        examples: ["set digits 6", "set format text"], subcommands: ["format", "digits"], topic: "shell")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        let w = args.positional
+        switch w.count {
+        case 0:
+            break
+        case 2 where w[0] == "format":
+            guard let f = OutputFormat(rawValue: w[1]) else {
+                throw SurvshError.usage("set", "unknown value '\(w[1])' for format", expected: "text or json",
+                                        suggestion: didYouMean(w[1], among: ["text", "json"]))
+            }
+            session.settings.format = f
+        case 2 where w[0] == "digits":
+            guard let d = Int(w[1]), (1...15).contains(d) else {
+                throw SurvshError.usage("set", "digits must be a whole number from 1 to 15, not '\(w[1])'")
+            }
+            session.settings.digits = d
+        case 1 where ["format", "digits"].contains(w[0]):
+            throw SurvshError.usage("set", "missing value for \(w[0])", expected: w[0] == "format" ? "set format text|json" : "set digits N")
+        default:
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format or digits",
+                                    suggestion: didYouMean(w[0], among: ["format", "digits"]))
+        }
+        var j = JSONObject(command: "set")
+        j["format"] = .string(session.settings.format.rawValue)
+        j["digits"] = .int(session.settings.digits)
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits)", json: j.value)
+    }
+}
+
+public enum HistoryCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "history",
+        summary: "list the commands run in this session",
+        synopsis: ["history [N]"], body: .words,
+        notes: ["The line editor's history (Up arrow) persists across sessions in $SURVSH_HISTORY",
+                "(default ~/.local/state/survsh/history); this command lists this session's commands."],
+        examples: ["history", "history 5"], topic: "shell")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        try args.requirePositional(0, 1, what: "a count")
+        var n = Int.max
+        if let w = args.positional.first {
+            guard let k = Int(w), k > 0 else { throw SurvshError.usage("history", "'\(w)' is not a positive whole number", expected: "history [N]") }
+            n = k
+        }
+        let all = session.records.map(\.line)
+        let start = max(0, all.count - n)
+        let lines = all.indices.dropFirst(start).map { "\($0 + 1)  \(all[$0])" }
+        var j = JSONObject(command: "history")
+        j["commands"] = .array(all[start...].map { .string($0) })
+        return CommandOutput(text: lines.joined(separator: "\n"), json: j.value)
+    }
+}
