@@ -49,7 +49,7 @@ let package = Package(
         ]),
         .testTarget(name: "SurvivalStatsTests", dependencies: ["SurvivalStats"], exclude: ["Reference"]),
         .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "PlotPluginTests", dependencies: ["PlotPlugin", "SurvshCore"]),
+        .testTarget(name: "PlotPluginTests", dependencies: ["PlotPlugin", "SurvshCore"], exclude: ["Reference"]),
         .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats"]),
     ]
 )

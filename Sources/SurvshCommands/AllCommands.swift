@@ -5,15 +5,24 @@ import SurvshCore
 import ShellPlugin
 import DataPlugin
 import FilterPlugin
+import PlotPlugin
+import KMPlugin
+import LogrankPlugin
+import CoxPlugin
+import TTestPlugin
 
 public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
         // shell
         HelpCommand.self, QuitCommand.self, SetCommand.self, HistoryCommand.self, ReplayCommand.self, ExportCommand.self,
         // data
-        LoadCommand.self, DescribeCommand.self, HeadCommand.self,
+        LoadCommand.self, DescribeCommand.self, HeadCommand.self, SummarizeCommand.self,
         FilterCommand.self, UnfilterCommand.self, GenerateCommand.self, ReplaceCommand.self,
-        DropCommand.self, KeepCommand.self, RenameCommand.self, SaveCommand.self, SurvivalCommand.self,
+        TabulateCommand.self, DropCommand.self, KeepCommand.self, RenameCommand.self, SaveCommand.self, SurvivalCommand.self,
+        KMCommand.self, LogrankCommand.self,
+        CoxCommand.self,
+        TTestCommand.self, WilcoxonCommand.self,
+        PlotCommand.self,
     ]
 
     public static let registry = Registry(list)

@@ -9,7 +9,7 @@ public enum SurvivalCommand: SurvshCommand {
         synopsis: ["survival TIME EVENT", "survival START STOP EVENT", "survival", "survival clear"], body: .columns,
         notes: ["EVENT is 0/1, TRUE/FALSE, or 1/2 (1 = censored, 2 = event) when its largest value is 2, as R's Surv().",
                 "An inline Surv(TIME, EVENT) in a command overrides the declaration."],
-        examples: ["survival time status", "survival months died"], subcommands: ["clear"], topic: "data")
+        examples: ["survival time status", "load data/net_liver_mets.csv", "survival months died"], subcommands: ["clear"], topic: "data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let w = args.positional

@@ -9,7 +9,7 @@ public enum ExportCommand: SurvshCommand {
         summary: "write the last result table (e.g. from cox or cox screen) as Markdown, CSV or LaTeX",
         synopsis: ["export PATH.md|PATH.csv|PATH.tex"], body: .path,
         notes: ["The format follows the extension: .md (Markdown), .csv, .tex (a LaTeX table)."],
-        examples: ["cox ~ age + sex", "export /tmp/cox_table.md"], topic: "shell")
+        examples: ["tabulate sex ph.ecog", "export /tmp/survsh_table.md", "export /tmp/survsh_table.tex"], topic: "shell")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(1, 1, what: "the file to write")

@@ -107,7 +107,7 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 public func didYouMean(_ word: String, among candidates: [String]) -> String? {
     let limit = max(1, min(3, word.count / 3 + 1))
     var best: (String, Int)?
-    for c in candidates {
+    for c in candidates where abs(c.count - word.count) <= limit || c.lowercased().hasPrefix(word.lowercased()) {
         let d = editDistance(word, c)
         if d <= limit, best == nil || d < best!.1 { best = (c, d) }
         else if c.lowercased().hasPrefix(word.lowercased()) && best == nil { best = (c, limit) }

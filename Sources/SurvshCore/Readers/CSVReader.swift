@@ -1,31 +1,313 @@
-// TEMPORARY naive reader so the tree builds until the real CSVReader lands (helper delivers it).
-import Foundation
+// CSVReader.swift — delimited text (CSV, TSV, semicolon, pipe) into typed columns.
+//
+// Contract:
+// - Input: a path (relative to the process's working directory) or bytes. UTF-8 with or without BOM;
+//   LF or CRLF line ends; the last line may lack its newline. Header row required: names are kept as
+//   written (`ph.ecog`) minus surrounding blanks; an empty name becomes `V<k>` (k = column number);
+//   duplicates are made unique as R's `make.unique` does (`x`, `x.1`, ...), with a warning.
+// - Delimiter: `ReadOptions.delimiter`, else sniffed: among `,` TAB `;` `|`, the one that occurs
+//   outside quotes the same nonzero number of times on each of the first lines; ties go to the
+//   extension's delimiter (.csv comma, .tsv/.tab tab), then to that order.
+// - Quoting: RFC 4180 (see CSVTokenizer.swift). Blank lines are skipped (R's blank.lines.skip).
+// - Types per column, decided over all rows: integer (every value an Int64), real (decimals,
+//   exponents, `.5`, `5.`, Inf/-Inf/NaN; integers mixed with reals), boolean (TRUE/FALSE/true/false),
+//   date (valid YYYY-MM-DD), otherwise text (dictionary-encoded, levels in first-seen order).
+//   Blanks around numbers, booleans and dates are ignored; text is kept as written. A column whose
+//   cells are all missing is read as `real` (R would say logical) with a warning.
+//   Missing values: see ReadOptions.naTokens and CSVChunkParser.swift.
+// - Errors: `DataReadError` with the file name, the 1-based physical line where the bad record
+//   starts (the quote's line for an unterminated quote) and the 1-based field number: wrong number of
+//   fields, unterminated quote, empty file, binary or non-UTF-8 file (NUL or invalid UTF-8 in the first
+//   64 KiB), missing file, directory, unreadable file.
+//
+// Speed (the design): the file is memory-mapped (private, with one spare byte that holds a newline
+// sentinel, so inner loops need no bounds checks); cells are parsed from bytes straight into typed
+// 8-byte slots of the final column arrays (no String per cell; numbers by FastNumber's Clinger fast
+// path). The data is cut into chunks at record boundaries — any newline when the file has no quote
+// character, otherwise the first newline at even quote parity (a parallel quote-count prescan) —
+// and the chunks are parsed in parallel (DispatchQueue.concurrentPerform). A chunk parse that does not
+// end exactly where the next chunk starts (possible only with RFC-invalid stray quotes) makes the
+// reader parse the whole file again in one piece, so the result never depends on the split.
+// Per-chunk types are joined afterwards: integer chunks of a real column are converted in place,
+// non-text chunks of a text column re-scanned, and text levels merged with code remapping.
+// Files: CSVReader.swift (API, header, delimiter, names), CSVReader+Chunks.swift (the parallel
+// part), CSVChunkParser.swift (hot loop), CSVTokenizer.swift (fields, quoting, NA tokens),
+// FastNumber.swift (numbers, dates, booleans), ByteDictionary.swift (text levels), ByteScan.swift
+// (newline/quote counting, UTF-8 check), InputBuffer.swift (memory map).
+
+/// Internal knobs, for tests and benchmarks.
+struct CSVTuning: Sendable {
+    /// Data smaller than this is parsed as one chunk.
+    var parallelMinimumBytes = 1 << 20
+    var chunksPerCore = 4
+    var minimumChunkBytes = 256 << 10
+    /// Tests: cut the data into exactly this many tentative chunks, whatever its size.
+    var forcedChunkCount: Int?
+    /// Tests: skip the split and parse in one piece.
+    var singleChunk = false
+    /// Bytes of data parsed up front to guess column types (which array type to allocate).
+    var sampleBytes = 1 << 16
+    /// Up to this many columns, slots are the final arrays (allocated nested, no copy); above it,
+    /// slots are raw memory copied into arrays at the end.
+    var maxNestedColumns = 256
+    /// Defaults to the number of online processors.
+    var threads: Int?
+
+    static let standard = CSVTuning()
+}
+
 public enum CSVReader: TableReader {
     public static let formatName = "CSV/TSV"
     public static let fileExtensions = ["csv", "tsv", "tab", "txt"]
-    public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DataReadError(file: path, message: "cannot read") }
-        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        guard let header = lines.first else { throw DataReadError(file: path, message: "empty") }
-        let body = Array(lines.dropFirst())
-        var cols: [Column] = []
-        for (j, name) in header.enumerated() {
-            let cells = body.map { j < $0.count ? $0[j] : "NA" }
-            var mask = MissingMask(count: cells.count)
-            for (i, c) in cells.enumerated() where options.naTokens.contains(c) { mask[i] = true }
-            let nonMissing = cells.enumerated().filter { !mask[$0.offset] }.map(\.element)
-            if nonMissing.allSatisfy({ Int64($0) != nil }) {
-                cols.append(Column(name: name, storage: .integer(cells.map { Int64($0) ?? 0 }), missing: mask))
-            } else if nonMissing.allSatisfy({ Double($0) != nil }) {
-                cols.append(Column(name: name, storage: .real(cells.map { Double($0) ?? 0 }), missing: mask))
-            } else if nonMissing.allSatisfy({ parseISODate($0) != nil }) {
-                cols.append(Column(name: name, storage: .date(cells.map { Int32(parseISODate($0) ?? 0) }), missing: mask))
-            } else {
-                var levels: [String] = []; var idx: [String: UInt32] = [:]
-                let codes = cells.map { c -> UInt32 in if let k = idx[c] { return k }; levels.append(c); idx[c] = UInt32(levels.count - 1); return UInt32(levels.count - 1) }
-                cols.append(Column(name: name, storage: .text(codes: codes, levels: levels), missing: mask))
+
+    /// Reads the delimited-text file at `path` (relative to the process's working directory).
+    public static func read(path: String, options: ReadOptions = ReadOptions()) throws(DataReadError) -> TableReadResult {
+        try read(path: path, options: options, tuning: .standard)
+    }
+
+    /// Reads delimited text held in memory; `name` is used in messages and for the extension.
+    public static func read(bytes: [UInt8], name: String = "<memory>", options: ReadOptions = ReadOptions()) throws(DataReadError) -> TableReadResult {
+        try read(bytes: bytes, name: name, options: options, tuning: .standard)
+    }
+
+    static func read(path: String, options: ReadOptions, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
+        let input = try InputBuffer.openFile(path: path)
+        return try parse(input, name: path, options: options, tuning: tuning)
+    }
+
+    static func read(bytes: [UInt8], name: String, options: ReadOptions, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
+        let input = bytes.withUnsafeBytes { InputBuffer.copying($0) }
+        return try parse(input, name: name, options: options, tuning: tuning)
+    }
+
+    // MARK: - Driver
+
+    static func parse(_ input: InputBuffer, name: String, options: ReadOptions, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
+        func failure(_ message: String, line: Int? = nil, column: Int? = nil) -> DataReadError {
+            DataReadError(file: name, line: line, column: column, message: message)
+        }
+        let base = input.bytes
+        let size = input.count
+        var start = 0
+        var hasBOM = false
+        if size >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
+            start = 3
+            hasBOM = true
+        }
+        if size >= 2 && ((base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF)) {
+            throw failure("looks like a binary file: it is UTF-16 text; save it as UTF-8")
+        }
+        let checked = min(size - start, 1 << 16)
+        switch ByteScan.checkText(base + start, checked, truncated: checked < size - start) {
+        case .text: break
+        case .nulByte(let offset):
+            throw failure("looks like a binary file, not delimited text (NUL byte at byte \(start + offset + 1))")
+        case .invalidUTF8(let offset):
+            let line = 1 + ByteScan.countNewlinesAndQuotes(base + start, offset).newlines
+            throw failure("looks like a binary file, or text that is not UTF-8 (invalid UTF-8 at byte \(start + offset + 1)); save it as UTF-8",
+                          line: line)
+        }
+        // Newline sentinel in the spare byte.
+        var end = size
+        if size == start || base[size - 1] != asciiLF {
+            base[size] = asciiLF
+            end = size + 1
+        }
+        let bufferEnd = UnsafePointer(base + end)
+        var p = UnsafePointer(base + start)
+        var line = 1
+        // Leading blank lines.
+        while p < bufferEnd {
+            if p.pointee == asciiLF { p += 1 } else if p.pointee == asciiCR && p[1] == asciiLF { p += 2 } else { break }
+            line += 1
+        }
+        if p >= bufferEnd { throw failure("file is empty (no header row)") }
+
+        let extensionDelimiter = preferredDelimiter(forName: name)
+        let delimiter = options.delimiter ?? sniffDelimiter(p, bufferEnd, preferred: extensionDelimiter)
+        if delimiter == asciiLF || delimiter == asciiCR || delimiter == asciiQuote || delimiter == 0 || delimiter >= 0x80 {
+            throw failure("cannot use byte \(delimiter) as the delimiter (a newline, quote, NUL or non-ASCII byte)")
+        }
+        let blanks = Blanks(delimiter: delimiter)
+
+        // Header.
+        var tokenizer = CSVTokenizer(delimiter: delimiter, bufferEnd: bufferEnd)
+        defer { tokenizer.deallocate() }
+        var rawNames: [String] = []
+        var crlf = false
+        while true {
+            let fieldLine = line
+            guard let f = tokenizer.field(at: p, line: &line) else {
+                throw failure("unterminated quoted field (the quote opened on this line is never closed)",
+                              line: fieldLine, column: rawNames.count + 1)
+            }
+            rawNames.append(String(decoding: UnsafeBufferPointer(start: f.start, count: f.count), as: UTF8.self))
+            if f.end.pointee == delimiter {
+                p = f.end + 1
+                continue
+            }
+            crlf = f.end.pointee == asciiCR
+            p = tokenizer.skipTerminator(f.end)
+            line += 1
+            break
+        }
+        var warnings: [String] = []
+        let names = cleanNames(rawNames, warnings: &warnings)
+        let dataStart = p
+        let dataFirstLine = line
+
+        let na = NATokenSet(tokens: options.naTokens, blanks: blanks)
+        defer { na.deallocate() }
+        let stops = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        stops.initialize(repeating: false, count: 256)
+        defer { stops.deallocate() }
+        for b in [delimiter, asciiLF, asciiCR, asciiQuote] { stops[Int(b)] = true }
+
+        let settings = CSVSettings(
+            fileName: name, delimiter: delimiter, blanks: blanks, columnCount: names.count,
+            bufferEnd: bufferEnd, na: na, valueLikeNA: valueLikeTokens(options.naTokens, na: na),
+            powers: FastNumber.powersOfTen, textStops: UnsafePointer(stops), pages: input.pageDropper)
+
+        let guess = guessKinds(settings: settings, dataStart: dataStart, tuning: tuning)
+        let plan = planChunks(settings: settings, dataStart: dataStart, tuning: tuning)
+        let table = try parseData(settings: settings, plan: plan, guess: guess, dataStart: dataStart,
+                                  dataFirstLine: dataFirstLine, tuning: tuning)
+
+        var columns: [Column] = []
+        columns.reserveCapacity(names.count)
+        for (c, name) in names.enumerated() {
+            let mask = table.masks[c].map { MissingMask(words: $0, count: table.rowCount) } ?? MissingMask(count: table.rowCount)
+            columns.append(Column(name: name, storage: table.storages[c], missing: mask))
+            if table.allMissing[c] {
+                warnings.append("column '\(name)' has no non-missing values; read as real")
             }
         }
-        return TableReadResult(columns: cols, rowCount: body.count, warnings: [], formatDescription: "CSV (comma)")
+        let format = formatName(delimiter: delimiter) + ", UTF-8" + (hasBOM ? " with BOM" : "") + (crlf ? ", CRLF line ends" : "")
+        return TableReadResult(columns: columns, rowCount: table.rowCount, warnings: warnings, formatDescription: format)
+    }
+
+    // MARK: - Delimiter and names
+
+    static func preferredDelimiter(forName name: String) -> UInt8? {
+        let lastComponent = name.split(separator: "/").last.map(String.init) ?? name
+        guard let dot = lastComponent.lastIndex(of: ".") else { return nil }
+        switch lastComponent[lastComponent.index(after: dot)...].lowercased() {
+        case "csv": return 0x2C
+        case "tsv", "tab": return asciiTab
+        default: return nil
+        }
+    }
+
+    static func formatName(delimiter: UInt8) -> String {
+        switch delimiter {
+        case 0x2C: return "CSV (comma)"
+        case asciiTab: return "TSV (tab)"
+        case 0x3B: return "CSV (semicolon)"
+        case 0x7C: return "delimited text (pipe)"
+        default:
+            let shown = delimiter >= 0x20 && delimiter < 0x7F ? String(UnicodeScalar(delimiter)) : "0x" + String(delimiter, radix: 16)
+            return "delimited text ('\(shown)')"
+        }
+    }
+
+    /// Counts candidate delimiters outside quotes on the first records (up to 64 KiB, 100 records).
+    static func sniffDelimiter(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, preferred: UInt8?) -> UInt8 {
+        let candidates: [UInt8] = [0x2C, asciiTab, 0x3B, 0x7C]
+        let limit = end - start > 1 << 16 ? start + (1 << 16) : end
+        var records: [[Int]] = []
+        var counts = [0, 0, 0, 0]
+        var inQuote = false
+        var hasContent = false
+        var q = start
+        while q < limit && records.count < 100 {
+            let b = q.pointee
+            if b == asciiQuote {
+                inQuote.toggle()
+            } else if !inQuote {
+                if b == asciiLF {
+                    if hasContent { records.append(counts) }
+                    counts = [0, 0, 0, 0]
+                    hasContent = false
+                    q += 1
+                    continue
+                }
+                for k in 0..<4 where b == candidates[k] { counts[k] += 1 }
+            }
+            if b != asciiCR { hasContent = true }
+            q += 1
+        }
+        if records.isEmpty { records.append(counts) } // one huge first record
+        let consistent = (0..<4).filter { k in records[0][k] > 0 && records.allSatisfy { $0[k] == records[0][k] } }
+        if let preferred, let k = candidates.firstIndex(of: preferred), consistent.contains(k) { return preferred }
+        if let k = consistent.first { return candidates[k] }
+        // None consistent: the file is ragged; take the most frequent in the header, and the
+        // field-count check will say which line is wrong.
+        if let preferred, let k = candidates.firstIndex(of: preferred), records[0][k] > 0 { return preferred }
+        if let k = (0..<4).max(by: { records[0][$0] < records[0][$1] }), records[0][k] > 0 { return candidates[k] }
+        return preferred ?? 0x2C
+    }
+
+    /// Trims names, fills empty ones (`V<k>`), and makes duplicates unique as R's make.unique.
+    static func cleanNames(_ raw: [String], warnings: inout [String]) -> [String] {
+        var names = raw.map { name -> String in
+            var s = Substring(name)
+            while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+            while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+            return String(s)
+        }
+        var filled: [Int] = []
+        for i in names.indices where names[i].isEmpty {
+            names[i] = "V\(i + 1)"
+            filled.append(i + 1)
+        }
+        if !filled.isEmpty {
+            warnings.append("empty column name\(filled.count == 1 ? "" : "s") replaced by V<column number>: "
+                            + filled.map { "V\($0)" }.joined(separator: ", "))
+        }
+        var used = Set(names)
+        var seen = Set<String>()
+        var nextSuffix: [String: Int] = [:]
+        var renamed: [String] = []
+        for i in names.indices {
+            let name = names[i]
+            if seen.insert(name).inserted { continue }
+            var k = nextSuffix[name] ?? 1
+            var candidate = "\(name).\(k)"
+            while used.contains(candidate) {
+                k += 1
+                candidate = "\(name).\(k)"
+            }
+            nextSuffix[name] = k + 1
+            used.insert(candidate)
+            seen.insert(candidate)
+            names[i] = candidate
+            renamed.append("\(name) -> \(candidate) (column \(i + 1))")
+        }
+        if !renamed.isEmpty {
+            warnings.append("duplicate column names made unique: " + renamed.joined(separator: ", "))
+        }
+        return names
+    }
+
+    /// Whether any NA token would otherwise read as a number, boolean or date (then the fast
+    /// paths must compare every such cell with the tokens).
+    static func valueLikeTokens(_ tokens: [String], na: NATokenSet) -> Bool {
+        for token in tokens {
+            var bytes = Array(token.utf8)
+            while let f = bytes.first, na.blanks.contains(f) { bytes.removeFirst() }
+            while let l = bytes.last, na.blanks.contains(l) { bytes.removeLast() }
+            if bytes.isEmpty { continue }
+            let n = bytes.count
+            bytes.append(contentsOf: [UInt8](repeating: 0, count: 16))
+            let valueLike = bytes.withUnsafeBufferPointer { buf -> Bool in
+                let p = buf.baseAddress!
+                let num = FastNumber.scanDecimal(at: p, powers: FastNumber.powersOfTen)
+                if num.kind != .none && num.end == p + n { return true }
+                return FastNumber.scanSpecialReal(p, n) != nil || FastNumber.scanBoolean(p, n) != nil
+                    || FastNumber.scanISODate(p, n) != nil
+            }
+            if valueLike { return true }
+        }
+        return false
     }
 }

@@ -21,8 +21,8 @@ public enum DataReaders {
         let reader = reader(for: path)
         do {
             return try reader.read(path: path, options: options)
-        } catch let e as DataReadError {
-            throw SurvshError(.io, command: command, e.description)
+        } catch {
+            throw SurvshError(.io, command: command, error.description)
         }
     }
 }

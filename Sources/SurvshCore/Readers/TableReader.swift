@@ -70,7 +70,7 @@ public struct DataReadError: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 /// A reader of one file format.
-public protocol TableReader {
+public protocol TableReader: SendableMetatype {
     /// Human-readable name, e.g. `CSV/TSV`.
     static var formatName: String { get }
     /// Lower-case extensions without the dot that this reader claims, e.g. `["csv", "tsv"]`.

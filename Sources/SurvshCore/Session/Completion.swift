@@ -49,10 +49,10 @@ public enum Completer {
         if word.hasPrefix("\"") || word.hasPrefix("'") {
             let quote = word.first!
             let partial = String(word.dropFirst())
-            let pattern = before.replacingOccurrences(of: " ", with: "")
+            let pattern = before.trimmingCharacters(in: .whitespaces)
             for op in ["==", "!="] {
                 if pattern.hasSuffix(op) {
-                    let lhs = String(pattern.dropLast(op.count))
+                    let lhs = String(pattern.dropLast(op.count)).trimmingCharacters(in: .whitespaces)
                     let name = String(lhs.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }.reversed())
                     if let c = session.frame.column(name), case .text(_, let levels) = c.storage {
                         let cands = levels.sorted().filter { $0.hasPrefix(partial) }.map { "\(quote)\($0)\(quote)" }
@@ -82,9 +82,9 @@ public enum Completer {
 
         // Paths for commands whose body is a path.
         let bodyWords = trimmedBefore.split(separator: " ").dropFirst()
-        if spec.body == .path || (spec.name == "save" && bodyWords.first == "session") {
-            let cands = paths(word)
-            if !cands.isEmpty || bodyWords.isEmpty { return Completion(word: word, candidates: cands) }
+        let pathWords = bodyWords.filter { !$0.contains("=") }
+        if (spec.body == .path && pathWords.isEmpty) || (spec.name == "save" && pathWords == ["session"]) {
+            return Completion(word: word, candidates: paths(word))
         }
 
         var cands: [String] = []

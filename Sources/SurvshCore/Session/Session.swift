@@ -83,6 +83,9 @@ public struct ExecutionRecord: Sendable {
     public var outputLines: [String]
     public var failed: Bool
     public var quit: Bool
+    public init(line: String, outputLines: [String], failed: Bool, quit: Bool) {
+        self.line = line; self.outputLines = outputLines; self.failed = failed; self.quit = quit
+    }
 }
 
 public final class Session: @unchecked Sendable {

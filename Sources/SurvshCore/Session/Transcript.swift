@@ -24,7 +24,11 @@ public final class Transcript: @unchecked Sendable {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw SurvshError.io("transcript", "cannot create the transcript directory '\(dir)'")
+            }
         }
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         if fd < 0 {
@@ -90,6 +94,7 @@ public struct TranscriptScript: Sendable {
         public var command: String
         /// The recorded `#> ` output lines (prefix removed).
         public var expected: [String]
+        public init(line: Int, command: String, expected: [String]) { self.line = line; self.command = command; self.expected = expected }
     }
 
     public var steps: [Step]
@@ -159,7 +164,7 @@ public enum UnifiedDiff {
         var i = 0, j = 0
         while i < n || j < m {
             if i < n, j < m, a[i] == b[j] { ops.append(.same(i, j)); i += 1; j += 1 }
-            else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] { ops.append(.ins(j)); j += 1 }
+            else if j < m, i == n || lcs[i][j + 1] > lcs[i + 1][j] { ops.append(.ins(j)); j += 1 }  // deletions first on ties
             else { ops.append(.del(i)); i += 1 }
         }
         var changed = [Bool](repeating: false, count: ops.count)

@@ -1,0 +1,150 @@
+// CoxData.swift — the validated input of every Cox computation (fit, zph, Firth, residuals).
+//
+// Contract
+//   Inputs:   a numeric design matrix (p columns of n rows; the caller has already built
+//             factor dummies and interaction columns and named them as R does), the outcome
+//             (stop times, optional start times for counting-process data (start, stop], and
+//             events), optional stratum codes, optional cluster ids, and the grouping of
+//             columns into model terms (for cox.zph's per-term tests).
+//   Preconditions: complete cases only (the caller drops rows with missing values and reports
+//             how many); all values finite; start < stop for counting-process rows.
+//   Outputs:  an immutable, Sendable value; no copy of the columns is made when they are
+//             passed as `[[Double]]` (copy-on-write storage is shared with the caller).
+//   Reference: R survival 3.5-x `coxph` input conventions (Surv(time, status),
+//             Surv(start, stop, status), strata(), cluster()).
+
+import Foundation
+
+/// Errors raised for input that no Cox computation can use.
+public enum CoxError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Array lengths do not agree.
+    case dimensionMismatch(String)
+    /// A value is NaN or infinite.
+    case nonFinite(String)
+    /// Counting-process rows need start < stop.
+    case invalidInterval(row: Int)
+    /// There are no events: the partial likelihood is empty.
+    case noEvents
+    /// There are no rows.
+    case empty
+    /// An argument is out of range (a confidence level outside (0, 1), ...).
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .dimensionMismatch(let s): return "dimension mismatch: \(s)"
+        case .nonFinite(let s): return "non-finite value in \(s)"
+        case .invalidInterval(let r): return "row \(r + 1): start time is not before stop time"
+        case .noEvents: return "there are no events: a Cox model cannot be fitted"
+        case .empty: return "there are no rows"
+        case .invalidArgument(let s): return s
+        }
+    }
+}
+
+/// Input of a Cox model: design matrix, outcome, strata, clusters and term structure.
+public struct CoxData: Sendable {
+    /// Number of rows (subjects, or intervals for counting-process data).
+    public let n: Int
+    /// Number of design columns.
+    public let p: Int
+    /// The design matrix by columns: `columns[j][i]` is column j, row i.
+    public let columns: [[Double]]
+    /// Column names as R's model.matrix names them (`age`, `sex`, `factor(ph.ecog)2`, `age:sex`).
+    public let columnNames: [String]
+    /// Entry times of counting-process data `(start, stop]`, or nil for right-censored data.
+    public let start: [Double]?
+    /// Event or censoring times (the stop times of counting-process data).
+    public let stop: [Double]
+    /// Event indicators (true = event).
+    public let event: [Bool]
+    /// Stratum code per row, or nil for one stratum. Codes only group rows.
+    public let strata: [Int32]?
+    /// Cluster id per row for the robust sandwich variance, or nil.
+    public let cluster: [Int32]?
+    /// Names of the model terms (a factor or an interaction can own several columns).
+    public let termNames: [String]
+    /// For each column, the index into `termNames` of the term that owns it.
+    public let termAssign: [Int]
+
+    /// Creates the input from a column-major matrix `x` (n*p values, column j at x[j*n ..< (j+1)*n]).
+    public init(x: [Double], columnNames: [String], start: [Double]? = nil, stop: [Double],
+                event: [Bool], strata: [Int32]? = nil, cluster: [Int32]? = nil,
+                termNames: [String]? = nil, termAssign: [Int]? = nil) throws {
+        let n = stop.count
+        let p = columnNames.count
+        guard x.count == n * p else {
+            throw CoxError.dimensionMismatch("x has \(x.count) values, expected \(n) rows x \(p) columns")
+        }
+        var cols: [[Double]] = []
+        cols.reserveCapacity(p)
+        for j in 0..<p { cols.append(Array(x[(j * n)..<((j + 1) * n)])) }
+        try self.init(columns: cols, columnNames: columnNames, start: start, stop: stop, event: event,
+                      strata: strata, cluster: cluster, termNames: termNames, termAssign: termAssign)
+    }
+
+    /// Creates the input from separate columns (no copy: storage is shared with the caller).
+    public init(columns: [[Double]], columnNames: [String], start: [Double]? = nil, stop: [Double],
+                event: [Bool], strata: [Int32]? = nil, cluster: [Int32]? = nil,
+                termNames: [String]? = nil, termAssign: [Int]? = nil) throws {
+        let n = stop.count
+        guard n > 0 else { throw CoxError.empty }
+        guard columns.count == columnNames.count else {
+            throw CoxError.dimensionMismatch("\(columns.count) columns but \(columnNames.count) names")
+        }
+        for (j, c) in columns.enumerated() {
+            guard c.count == n else {
+                throw CoxError.dimensionMismatch("column \(columnNames[j]) has \(c.count) rows, expected \(n)")
+            }
+            for v in c where !v.isFinite { throw CoxError.nonFinite(columnNames[j]) }
+        }
+        guard event.count == n else { throw CoxError.dimensionMismatch("event has \(event.count) rows, expected \(n)") }
+        for v in stop where !v.isFinite { throw CoxError.nonFinite("time") }
+        if let s = start {
+            guard s.count == n else { throw CoxError.dimensionMismatch("start has \(s.count) rows, expected \(n)") }
+            for i in 0..<n {
+                guard s[i].isFinite else { throw CoxError.nonFinite("start") }
+                guard s[i] < stop[i] else { throw CoxError.invalidInterval(row: i) }
+            }
+        }
+        if let s = strata, s.count != n { throw CoxError.dimensionMismatch("strata has \(s.count) rows, expected \(n)") }
+        if let c = cluster, c.count != n { throw CoxError.dimensionMismatch("cluster has \(c.count) rows, expected \(n)") }
+        let p = columns.count
+        let tn = termNames ?? columnNames
+        let ta = termAssign ?? Array(0..<p)
+        guard ta.count == p, ta.allSatisfy({ $0 >= 0 && $0 < tn.count }) else {
+            throw CoxError.dimensionMismatch("termAssign must give a term index for each of the \(p) columns")
+        }
+        self.n = n
+        self.p = p
+        self.columns = columns
+        self.columnNames = columnNames
+        self.start = start
+        self.stop = stop
+        self.event = event
+        self.strata = strata
+        self.cluster = cluster
+        self.termNames = tn
+        self.termAssign = ta
+    }
+
+    /// Number of events.
+    public var eventCount: Int { event.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// The same outcome, strata and clusters with a subset of the columns (used by the
+    /// univariable screen and by the Firth profile).
+    public func selectingColumns(_ idx: [Int]) -> CoxData {
+        var termMap: [Int: Int] = [:]
+        var names: [String] = []
+        var assign: [Int] = []
+        for j in idx {
+            let t = termAssign[j]
+            if termMap[t] == nil { termMap[t] = names.count; names.append(termNames[t]) }
+            assign.append(termMap[t]!)
+        }
+        // Cannot fail: everything was validated already.
+        return try! CoxData(columns: idx.map { columns[$0] }, columnNames: idx.map { columnNames[$0] },
+                            start: start, stop: stop, event: event, strata: strata, cluster: cluster,
+                            termNames: names, termAssign: assign)
+    }
+}

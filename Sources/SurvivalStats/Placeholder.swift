@@ -1,2 +1,0 @@
-// Placeholder until numerics land.
-enum SurvivalStatsPlaceholder {}

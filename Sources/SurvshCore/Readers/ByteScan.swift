@@ -1,0 +1,110 @@
+// ByteScan.swift — whole-buffer byte scans used before parsing: newline/quote counting (SIMD) and
+// the UTF-8 / binary check.
+//
+// Contract: pure functions over a byte range; no allocation.
+
+import Dispatch
+
+enum ByteScan {
+    /// Number of LF bytes and of `"` bytes in `p[0..<n]`.
+    static func countNewlinesAndQuotes(_ p: UnsafePointer<UInt8>, _ n: Int) -> (newlines: Int, quotes: Int) {
+        let raw = UnsafeRawPointer(p)
+        let lf = SIMD32<UInt8>(repeating: asciiLF)
+        let dq = SIMD32<UInt8>(repeating: asciiQuote)
+        var newlines = 0
+        var quotes = 0
+        var i = 0
+        // Byte-wide counters overflow after 255 blocks of 32 bytes: flush them every 255 blocks.
+        while i + 32 <= n {
+            let blocks = min((n - i) / 32, 255)
+            var accL = SIMD32<UInt8>()
+            var accQ = SIMD32<UInt8>()
+            for _ in 0..<blocks {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
+                accL &-= unsafeBitCast(v .== lf, to: SIMD32<UInt8>.self)
+                accQ &-= unsafeBitCast(v .== dq, to: SIMD32<UInt8>.self)
+                i += 32
+            }
+            newlines += Int(SIMD32<UInt16>(truncatingIfNeeded: accL).wrappedSum())
+            quotes += Int(SIMD32<UInt16>(truncatingIfNeeded: accQ).wrappedSum())
+        }
+        while i < n {
+            let b = p[i]
+            if b == asciiLF { newlines += 1 } else if b == asciiQuote { quotes += 1 }
+            i += 1
+        }
+        return (newlines, quotes)
+    }
+
+    /// Position of the first `byte` in [p, end), or end.
+    static func find(_ byte: UInt8, from p: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        var q = p
+        while q < end && q.pointee != byte { q += 1 }
+        return q
+    }
+
+    enum TextCheck: Equatable {
+        case text
+        case nulByte(offset: Int)
+        case invalidUTF8(offset: Int)
+    }
+
+    /// Checks that `p[0..<n]` is UTF-8 text without NUL bytes. `truncated`: the range is a prefix of
+    /// longer data, so an incomplete sequence at its very end is not an error.
+    static func checkText(_ p: UnsafePointer<UInt8>, _ n: Int, truncated: Bool) -> TextCheck {
+        var i = 0
+        while i < n {
+            let b = p[i]
+            if b == 0 { return .nulByte(offset: i) }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            if b & 0xE0 == 0xC0 {
+                length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
+            } else if b & 0xF0 == 0xE0 {
+                length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
+            } else if b & 0xF8 == 0xF0 {
+                length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+            } else {
+                return .invalidUTF8(offset: i)
+            }
+            if i + length > n {
+                if truncated { break }
+                return .invalidUTF8(offset: i)
+            }
+            for k in 1..<length {
+                let c = p[i + k]
+                if c & 0xC0 != 0x80 { return .invalidUTF8(offset: i) }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (scalar >= 0xD800 && scalar <= 0xDFFF) {
+                return .invalidUTF8(offset: i)
+            }
+            i += length
+        }
+        return .text
+    }
+}
+
+/// A value handed to concurrent iterations that touch disjoint parts of it (checked by hand).
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+}
+
+/// Runs `body(0..<count)` on all cores (DispatchQueue.concurrentPerform) and waits. The caller
+/// guarantees that different iterations write disjoint memory.
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    if count <= 0 { return }
+    if count == 1 {
+        body(0)
+        return
+    }
+    withoutActuallyEscaping(body) { escapable in
+        let box = UncheckedSendable(value: escapable)
+        DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
+    }
+}

@@ -1,0 +1,440 @@
+// CSVChunkParser.swift — the hot loop of the CSV reader: parses the records of one byte range
+// (a chunk) into typed 8-byte slots, inferring each column's type as it goes.
+//
+// Contract:
+// - Input: a chunk [start, end) that begins at a record boundary, the shared settings, and for every
+//   column a slot pointer with room for `rowCapacity` rows (one UInt64 per cell: an Int64 or Double
+//   bit pattern, 0/1, days, or a chunk-local text code). Every parsed row writes every column's slot
+//   (0 under a missing cell), so rows [0, rows) are fully initialised afterwards.
+// - Records are parsed while the record start is < end; a record may run past `end` only inside a
+//   quoted field, and the driver then sees `stoppedAt != end` and re-parses the file in one piece.
+//   Parsing also stops (with `overflow`) when a record would exceed `rowCapacity`.
+// - Types: each column starts at the driver's guess and moves up the lattice
+//   unknown < {boolean, integer < real, date} < text as cells demand (integer+real = real; any other
+//   mix = text). integer -> real converts the rows already written in place; X -> text re-scans the
+//   chunk's earlier records for that column (`rescanAsText`), which is rare and at most once per
+//   column per chunk. Missing cells go to a per-chunk bit mask allocated on first use.
+// - Missing: in a non-text column a cell is missing when it is empty after trimming blanks or is an
+//   NA token; in a text column only when it is an NA token (so `""` must be a token for empty text to
+//   be missing). Quoted content is compared like unquoted content (R's read.csv treats "NA" as NA).
+// - Each kind has a fast path straight from the bytes (numbers, unquoted and simply quoted text,
+//   dates, booleans); anything unusual (doubled quotes, newlines in quotes, blanks before a date,
+//   NA tokens in a numeric column, type changes) goes through `slowField`, which tokenizes fully.
+// - Errors (wrong field count, unterminated quote) stop the chunk and are stored in `chunk.error`
+//   with the record's first physical line (the quote's line for an unterminated quote).
+
+enum CellKind: UInt8, Sendable {
+    case unknown = 0, boolean, integer, real, date, text
+
+    /// Least upper bound in the type lattice.
+    static func join(_ a: CellKind, _ b: CellKind) -> CellKind {
+        if a == b { return a }
+        if a == .unknown { return b }
+        if b == .unknown { return a }
+        if (a == .integer && b == .real) || (a == .real && b == .integer) { return .real }
+        return .text
+    }
+}
+
+/// 8-byte cells written through a raw pointer (the memory belongs to a [Double] or [Int64]).
+struct SlotPointer {
+    let raw: UnsafeMutableRawPointer
+
+    @inline(__always)
+    subscript(_ i: Int) -> UInt64 {
+        get { raw.load(fromByteOffset: i &<< 3, as: UInt64.self) }
+        nonmutating set { raw.storeBytes(of: newValue, toByteOffset: i &<< 3, as: UInt64.self) }
+    }
+}
+
+struct CSVColumnState {
+    var kind: CellKind
+    var slots: SlotPointer
+    var mask: UnsafeMutablePointer<UInt64>?
+    var dict: ByteDictionary
+}
+
+/// Read-only settings shared by all chunks of one file.
+struct CSVSettings {
+    let fileName: String
+    let delimiter: UInt8
+    let blanks: Blanks
+    let columnCount: Int
+    let bufferEnd: UnsafePointer<UInt8>
+    let na: NATokenSet
+    /// Some NA token would otherwise parse as a number, boolean or date (e.g. `-99`).
+    let valueLikeNA: Bool
+    let powers: UnsafePointer<Double>
+    /// 256 flags: delimiter, LF, CR and quote stop the text fast path.
+    let textStops: UnsafePointer<Bool>
+    /// Releases parsed parts of a file mapping.
+    let pages: PageDropper
+}
+
+/// One chunk: its byte range, where its rows go, and (after parsing) its columns' state.
+/// Owns the column states' masks and dictionaries.
+final class CSVChunk: @unchecked Sendable {
+    let start: UnsafePointer<UInt8>
+    let end: UnsafePointer<UInt8>
+    let rowCapacity: Int
+    /// Row index of this chunk's first slot in the column arrays.
+    let rowOffset: Int
+    let firstLine: Int
+    let columnCount: Int
+    let columns: UnsafeMutablePointer<CSVColumnState>
+    var rows = 0
+    var stoppedAt: UnsafePointer<UInt8>
+    var overflow = false
+    var error: DataReadError?
+
+    init(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, rowCapacity: Int, rowOffset: Int, firstLine: Int,
+         slotBases: UnsafePointer<UnsafeMutableRawPointer>, kinds: [CellKind]) {
+        self.start = start
+        self.end = end
+        self.rowCapacity = rowCapacity
+        self.rowOffset = rowOffset
+        self.firstLine = firstLine
+        self.stoppedAt = start
+        columnCount = kinds.count
+        columns = .allocate(capacity: max(kinds.count, 1))
+        for c in 0..<kinds.count {
+            (columns + c).initialize(to: CSVColumnState(
+                kind: kinds[c], slots: SlotPointer(raw: slotBases[c] + rowOffset &<< 3), mask: nil, dict: ByteDictionary()))
+        }
+    }
+
+    deinit {
+        for c in 0..<columnCount {
+            columns[c].mask?.deallocate()
+            columns[c].dict.deallocate()
+        }
+        columns.deinitialize(count: columnCount)
+        columns.deallocate()
+    }
+
+    var maskWordCount: Int { (rowCapacity + 63) >> 6 }
+}
+
+struct CSVChunkParser {
+    let settings: CSVSettings
+    let chunk: CSVChunk
+    let columns: UnsafeMutablePointer<CSVColumnState>
+    var tokenizer: CSVTokenizer
+    /// A second tokenizer for re-scans, whose scratch does not clobber the current cell's content.
+    var rescanTokenizer: CSVTokenizer
+
+    init(settings: CSVSettings, chunk: CSVChunk) {
+        self.settings = settings
+        self.chunk = chunk
+        columns = chunk.columns
+        tokenizer = CSVTokenizer(delimiter: settings.delimiter, bufferEnd: settings.bufferEnd)
+        rescanTokenizer = CSVTokenizer(delimiter: settings.delimiter, bufferEnd: settings.bufferEnd)
+    }
+
+    func deallocate() {
+        tokenizer.deallocate()
+        rescanTokenizer.deallocate()
+    }
+
+    // MARK: - Cells
+
+    @inline(__always)
+    func setMissing(_ col: UnsafeMutablePointer<CSVColumnState>, _ row: Int) {
+        col.pointee.slots[row] = 0
+        if col.pointee.mask == nil {
+            let words = chunk.maskWordCount
+            let m = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+            m.initialize(repeating: 0, count: words)
+            col.pointee.mask = m
+        }
+        col.pointee.mask![row &>> 6] |= 1 &<< UInt64(row & 63)
+    }
+
+    /// Stores a cell of a text column (missing when it is an NA token).
+    @inline(__always)
+    func storeText(_ col: UnsafeMutablePointer<CSVColumnState>, _ row: Int, _ p: UnsafePointer<UInt8>, _ n: Int) {
+        if settings.na.matches(p, n) {
+            setMissing(col, row)
+        } else {
+            col.pointee.slots[row] = UInt64(col.pointee.dict.intern(p, n))
+        }
+    }
+
+    /// Classifies a non-text cell: `.unknown` means missing; otherwise the kind and slot bits.
+    func classify(_ p: UnsafePointer<UInt8>, _ n: Int) -> (CellKind, UInt64) {
+        var a = p
+        var m = n
+        while m > 0 && tokenizer.isBlank(a[0]) {
+            a += 1
+            m -= 1
+        }
+        while m > 0 && tokenizer.isBlank(a[m - 1]) { m -= 1 }
+        if m == 0 || settings.na.matchesTrimmed(a, m) { return (.unknown, 0) }
+        let num = FastNumber.scanDecimal(at: a, powers: settings.powers)
+        if num.kind != .none && num.end == a + m {
+            return (num.kind == .integer ? .integer : .real, num.bits)
+        }
+        if let x = FastNumber.scanSpecialReal(a, m) { return (.real, x.bitPattern) }
+        if let b = FastNumber.scanBoolean(a, m) { return (.boolean, b ? 1 : 0) }
+        if let d = FastNumber.scanISODate(a, m) { return (.date, UInt64(bitPattern: d)) }
+        return (.text, 0)
+    }
+
+    // MARK: - Main loop
+
+    mutating func run() {
+        let delim = settings.delimiter
+        let ncol = settings.columnCount
+        let last = ncol - 1
+        let end = chunk.end
+        let capacity = chunk.rowCapacity
+        let columns = self.columns
+        let powers = settings.powers
+        let blanks = settings.blanks
+        let checkValueNA = settings.valueLikeNA
+        let stops = settings.textStops
+        var p = chunk.start
+        var row = 0
+        var line = chunk.firstLine
+        defer {
+            chunk.rows = row
+            chunk.stoppedAt = p
+        }
+        @inline(__always) func blank(_ b: UInt8) -> Bool { blanks.contains(b) }
+        @inline(__always) func terminates(_ e: UnsafePointer<UInt8>) -> Bool {
+            let x = e.pointee
+            return x == delim || x == asciiLF || (x == asciiCR && e[1] == asciiLF)
+        }
+
+        records: while p < end {
+            let first = p.pointee
+            if first == asciiLF {
+                p += 1
+                line += 1
+                continue
+            }
+            if first == asciiCR && p[1] == asciiLF {
+                p += 2
+                line += 1
+                continue
+            }
+            if row == capacity {
+                chunk.overflow = true
+                break
+            }
+            let recordLine = line
+            var c = 0
+            while true {
+                let col = columns + c
+                var t: UnsafePointer<UInt8>? = nil
+                let b = p.pointee
+                switch col.pointee.kind {
+                case .real, .integer:
+                    if b == delim || b == asciiLF {
+                        setMissing(col, row)
+                        t = p
+                        break
+                    }
+                    var q = p
+                    while blank(q.pointee) { q += 1 }
+                    let num = FastNumber.scanDecimal(at: q, powers: powers)
+                    if num.kind == .none { break }
+                    var e = num.end
+                    while blank(e.pointee) { e += 1 }
+                    if !terminates(e) { break }
+                    if checkValueNA && settings.na.matchesTrimmed(q, num.end - q) { break }
+                    if col.pointee.kind == .real {
+                        col.pointee.slots[row] = num.kind == .real
+                            ? num.bits : Double(Int64(bitPattern: num.bits)).bitPattern
+                    } else {
+                        if num.kind != .integer { break }
+                        col.pointee.slots[row] = num.bits
+                    }
+                    t = e
+                case .text:
+                    if b == asciiQuote {
+                        // "simple quoted" (R's write.csv): no doubled quote, no newline inside.
+                        var e = p + 1
+                        while true {
+                            let x = e.pointee
+                            if x == asciiQuote || x == asciiLF { break }
+                            e += 1
+                        }
+                        if e.pointee != asciiQuote || !terminates(e + 1) { break }
+                        storeText(col, row, p + 1, e - p - 1)
+                        t = e + 1
+                        break
+                    }
+                    if blank(b) { break }
+                    var e = p
+                    while !stops[Int(e.pointee)] { e += 1 }
+                    if !terminates(e) { break }
+                    storeText(col, row, p, e - p)
+                    t = e
+                case .date:
+                    if b == delim || b == asciiLF {
+                        setMissing(col, row)
+                        t = p
+                        break
+                    }
+                    if settings.bufferEnd - p < 11 { break }
+                    guard let d = FastNumber.scanISODate(p, 10) else { break }
+                    var e = p + 10
+                    while blank(e.pointee) { e += 1 }
+                    if !terminates(e) { break }
+                    if checkValueNA && settings.na.matchesTrimmed(p, 10) { break }
+                    col.pointee.slots[row] = UInt64(bitPattern: d)
+                    t = e
+                case .boolean:
+                    if b == delim || b == asciiLF {
+                        setMissing(col, row)
+                        t = p
+                        break
+                    }
+                    let e = tokenizer.unquotedEnd(p)
+                    guard let v = FastNumber.scanBoolean(p, e - p) else { break }
+                    if checkValueNA && settings.na.matchesTrimmed(p, e - p) { break }
+                    col.pointee.slots[row] = v ? 1 : 0
+                    t = e
+                case .unknown:
+                    break
+                }
+                if t == nil {
+                    t = slowField(c, p, row, &line)
+                    if t == nil {
+                        chunk.error = DataReadError(
+                            file: settings.fileName, line: line, column: c + 1,
+                            message: "unterminated quoted field (the quote opened on this line is never closed)")
+                        break records
+                    }
+                }
+                let stop = t!
+                let x = stop.pointee
+                if x == delim {
+                    if c == last {
+                        let total = ncol + countRemainingFields(stop + 1)
+                        chunk.error = DataReadError(
+                            file: settings.fileName, line: recordLine, column: ncol + 1,
+                            message: "row has \(total) fields, expected \(ncol)")
+                        break records
+                    }
+                    p = stop + 1
+                    c += 1
+                    continue
+                }
+                p = x == asciiCR ? stop + 2 : stop + 1
+                line += 1
+                if c != last {
+                    chunk.error = DataReadError(
+                        file: settings.fileName, line: recordLine, column: c + 2,
+                        message: "row has \(c + 1) field\(c == 0 ? "" : "s"), expected \(ncol)")
+                    break records
+                }
+                break
+            }
+            row += 1
+        }
+    }
+
+    /// Fields after a delimiter up to the end of the record (for the "too many fields" message).
+    private mutating func countRemainingFields(_ from: UnsafePointer<UInt8>) -> Int {
+        var p = from
+        var n = 1
+        var line = 0
+        while let f = tokenizer.field(at: p, line: &line) {
+            if f.end.pointee != settings.delimiter { break }
+            n += 1
+            p = f.end + 1
+        }
+        return n
+    }
+
+    // MARK: - Slow path
+
+    /// Tokenizes and stores one cell whatever its form; handles type changes. Returns the field's
+    /// terminator, or nil for an unterminated quote (`line` then still is the quote's line).
+    @inline(never)
+    mutating func slowField(_ c: Int, _ p: UnsafePointer<UInt8>, _ row: Int, _ line: inout Int) -> UnsafePointer<UInt8>? {
+        guard let f = tokenizer.field(at: p, line: &line) else { return nil }
+        let col = columns + c
+        if col.pointee.kind == .text {
+            storeText(col, row, f.start, f.count)
+            return f.end
+        }
+        let (k, bits) = classify(f.start, f.count)
+        if k == .unknown {
+            setMissing(col, row)
+            return f.end
+        }
+        let current = col.pointee.kind
+        if current == k {
+            col.pointee.slots[row] = bits
+        } else if current == .unknown {
+            if k == .text {
+                // Earlier rows are all missing; they stay missing under the text rule only if "" is a token.
+                if !settings.na.containsEmpty && row > 0 { rescanAsText(c, rows: row) }
+                col.pointee.kind = .text
+                storeText(col, row, f.start, f.count)
+            } else {
+                col.pointee.kind = k
+                col.pointee.slots[row] = bits
+            }
+        } else if current == .integer && k == .real {
+            convertIntegerToReal(col, rows: row)
+            col.pointee.kind = .real
+            col.pointee.slots[row] = bits
+        } else if current == .real && k == .integer {
+            col.pointee.slots[row] = Double(Int64(bitPattern: bits)).bitPattern
+        } else {
+            rescanAsText(c, rows: row)
+            col.pointee.kind = .text
+            storeText(col, row, f.start, f.count)
+        }
+        return f.end
+    }
+
+    func convertIntegerToReal(_ col: UnsafeMutablePointer<CSVColumnState>, rows: Int) {
+        let s = col.pointee.slots
+        for r in 0..<rows {
+            s[r] = Double(Int64(bitPattern: s[r])).bitPattern
+        }
+    }
+
+    /// Re-reads column `c` of this chunk's first `rows` records as text (codes into the column's
+    /// dictionary, missing = NA token), replacing what was stored.
+    mutating func rescanAsText(_ c: Int, rows: Int) {
+        let col = columns + c
+        if let mask = col.pointee.mask {
+            mask.update(repeating: 0, count: chunk.maskWordCount)
+        }
+        let delim = settings.delimiter
+        var p = chunk.start
+        var row = 0
+        var line = 0
+        while row < rows {
+            let first = p.pointee
+            if first == asciiLF {
+                p += 1
+                continue
+            }
+            if first == asciiCR && p[1] == asciiLF {
+                p += 2
+                continue
+            }
+            var field = 0
+            while true {
+                // These records were parsed before, so every quote closes.
+                guard let f = rescanTokenizer.field(at: p, line: &line) else { return }
+                if field == c { storeText(col, row, f.start, f.count) }
+                if f.end.pointee == delim {
+                    p = f.end + 1
+                    field += 1
+                    continue
+                }
+                p = rescanTokenizer.skipTerminator(f.end)
+                break
+            }
+            row += 1
+        }
+    }
+}

@@ -1,0 +1,492 @@
+// CSVReader+Chunks.swift — the parallel part of the CSV reader: type guess, chunk plan, slot
+// arrays, parallel parse, and assembly of the chunks into columns.
+//
+// Contract: see CSVReader.swift (design) and CSVChunkParser.swift (one chunk). Here:
+// - `guessKinds` parses the first `sampleBytes` of data to choose [Double] or [Int64] slot arrays.
+// - `planChunks` cuts the data at record boundaries (quote-free: after any newline; with quotes:
+//   after the first newline at even quote parity, from a parallel count of quotes per cut) and
+//   counts newlines per chunk, which bound its rows, so every chunk writes its own slot range.
+// - `withSlotArrays` allocates the final integer/real arrays up front (nested, no copy) and
+//   pre-faults them on all cores (MADV_POPULATE_WRITE: one call instead of a fault per page).
+// - Parsed ranges of a file mapping are dropped from the process (`PageDropper`), so peak memory
+//   is about the columns plus the chunks in flight, not columns + whole file.
+// - `parseAndAssemble` runs the chunks in parallel, re-parses in one piece when a chunk did not
+//   end exactly where the next began, joins chunk types, fixes up chunks (integer -> real in
+//   place, re-scan as text), merges text levels in chunk order, builds masks and the boolean, date
+//   and text arrays, and closes the gaps left by blank lines (compaction).
+
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension CSVReader {
+    // MARK: - Type guess and chunk plan
+
+    /// Column kinds from parsing the first `sampleBytes` of data (decides [Double] vs [Int64] slots).
+    static func guessKinds(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, tuning: CSVTuning) -> [CellKind] {
+        let ncol = settings.columnCount
+        let bufferEnd = settings.bufferEnd
+        var sampleEnd = bufferEnd
+        if bufferEnd - dataStart > tuning.sampleBytes {
+            sampleEnd = ByteScan.find(asciiLF, from: dataStart + tuning.sampleBytes, to: bufferEnd) + 1
+        }
+        let capacity = ByteScan.countNewlinesAndQuotes(dataStart, sampleEnd - dataStart).newlines + 1
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: capacity * 8 * ncol, alignment: 8)
+        defer { memory.deallocate() }
+        var bases = (0..<ncol).map { memory + $0 * capacity * 8 }
+        let chunk = bases.withUnsafeMutableBufferPointer { b in
+            CSVChunk(start: dataStart, end: sampleEnd, rowCapacity: capacity, rowOffset: 0, firstLine: 1,
+                     slotBases: UnsafePointer(b.baseAddress!), kinds: [CellKind](repeating: .unknown, count: ncol))
+        }
+        var parser = CSVChunkParser(settings: settings, chunk: chunk)
+        parser.run()
+        parser.deallocate()
+        return (0..<ncol).map { chunk.columns[$0].kind }
+    }
+
+    struct ChunkPlan {
+        var starts: [UnsafePointer<UInt8>] // chunk i is [starts[i], starts[i + 1])
+        var newlines: [Int] // newlines in chunk i = its row capacity
+        var totalNewlines: Int
+    }
+
+    static func processorCount() -> Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Cuts [dataStart, bufferEnd) into chunks that start at record boundaries (see the file header).
+    static func planChunks(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, tuning: CSVTuning) -> ChunkPlan {
+        let end = settings.bufferEnd
+        let bytes = end - dataStart
+        let threads = tuning.threads ?? processorCount()
+        var count: Int
+        if let forced = tuning.forcedChunkCount {
+            count = max(1, forced)
+        } else if tuning.singleChunk || bytes < tuning.parallelMinimumBytes || threads < 2 {
+            count = 1
+        } else {
+            count = max(1, min(threads * tuning.chunksPerCore, bytes / max(tuning.minimumChunkBytes, 1)))
+        }
+        if tuning.singleChunk { count = 1 }
+        count = max(1, min(count, bytes))
+        let tentative = (0...count).map { dataStart + bytes * $0 / count }
+        var newlines = [Int](repeating: 0, count: count)
+        var quotes = [Int](repeating: 0, count: count)
+        if count == 1 {
+            (newlines[0], quotes[0]) = ByteScan.countNewlinesAndQuotes(dataStart, bytes)
+            return ChunkPlan(starts: [dataStart, end], newlines: newlines, totalNewlines: newlines[0])
+        }
+        newlines.withUnsafeMutableBufferPointer { nl in
+            quotes.withUnsafeMutableBufferPointer { qt in
+                let nlp = nl.baseAddress!, qtp = qt.baseAddress!
+                parallelFor(count) { i in
+                    (nlp[i], qtp[i]) = ByteScan.countNewlinesAndQuotes(tentative[i], tentative[i + 1] - tentative[i])
+                    settings.pages.drop(from: tentative[i], to: tentative[i + 1])
+                }
+            }
+        }
+        let total = newlines.reduce(0, +)
+        let anyQuote = quotes.contains { $0 != 0 }
+        // boundary[i] and the newlines in [tentative[i], boundary[i]).
+        var boundary = tentative
+        var before = [Int](repeating: 0, count: count + 1)
+        var parity = 0
+        for i in 1..<count {
+            parity ^= quotes[i - 1] & 1
+            let t = tentative[i]
+            if !anyQuote {
+                let lf = ByteScan.find(asciiLF, from: t - 1, to: end)
+                boundary[i] = lf + 1
+                before[i] = lf >= t ? 1 : 0
+            } else {
+                var inQuote = parity == 1
+                var q = t
+                var seen = 0
+                while q < end {
+                    let b = q.pointee
+                    if b == asciiQuote {
+                        inQuote.toggle()
+                    } else if b == asciiLF {
+                        seen += 1
+                        if !inQuote { break }
+                    }
+                    q += 1
+                }
+                boundary[i] = q < end ? q + 1 : end
+                before[i] = seen
+            }
+        }
+        // A boundary beyond the next tentative cut (a huge quoted field): give up splitting.
+        for i in 0..<count where boundary[i] > tentative[i + 1] {
+            return ChunkPlan(starts: [dataStart, end], newlines: [total], totalNewlines: total)
+        }
+        var starts: [UnsafePointer<UInt8>] = [dataStart]
+        var chunkNewlines: [Int] = []
+        for i in 0..<count {
+            let n = newlines[i] - before[i] + before[i + 1]
+            if boundary[i + 1] == boundary[i] { continue }
+            starts.append(boundary[i + 1])
+            chunkNewlines.append(n)
+        }
+        if chunkNewlines.isEmpty { return ChunkPlan(starts: [dataStart, end], newlines: [total], totalNewlines: total) }
+        return ChunkPlan(starts: starts, newlines: chunkNewlines, totalNewlines: total)
+    }
+
+    // MARK: - Parse and assemble
+
+    struct ParsedTable {
+        var rowCount: Int
+        var storages: [ColumnStorage]
+        var masks: [[UInt64]?]
+        var allMissing: [Bool]
+    }
+
+    /// What the nested part builds: everything except the integer/real arrays, which are the slot
+    /// arrays themselves.
+    struct Assembly {
+        var rowCount = 0
+        var kinds: [CellKind] = []
+        var builtStorages: [ColumnStorage?] = []
+        var masks: [[UInt64]?] = []
+        var allMissing: [Bool] = []
+    }
+
+    enum SlotArray {
+        case int64([Int64])
+        case double([Double])
+    }
+
+    static func parseData(settings: CSVSettings, plan: ChunkPlan, guess: [CellKind], dataStart: UnsafePointer<UInt8>,
+                          dataFirstLine: Int, tuning: CSVTuning) throws(DataReadError) -> ParsedTable {
+        let ncol = settings.columnCount
+        let capacity = max(plan.totalNewlines, 1)
+        let slotIsDouble = guess.map { $0 == .real }
+        var outcome: Result<Assembly, DataReadError> = .success(Assembly())
+        let slotArrays = withSlotArrays(capacity: capacity, isDouble: slotIsDouble, tuning: tuning) { bases, finalCounts in
+            outcome = parseAndAssemble(settings: settings, plan: plan, guess: guess, dataStart: dataStart,
+                                       dataFirstLine: dataFirstLine, bases: bases)
+            if case .success(let a) = outcome {
+                for c in 0..<ncol {
+                    finalCounts[c] = (a.kinds[c] == .integer || a.kinds[c] == .real) ? a.rowCount : 0
+                }
+            }
+        }
+        let assembly = try outcome.get()
+        var storages: [ColumnStorage] = []
+        storages.reserveCapacity(ncol)
+        for c in 0..<ncol {
+            if let built = assembly.builtStorages[c] {
+                storages.append(built)
+                continue
+            }
+            let n = assembly.rowCount
+            switch (assembly.kinds[c], slotArrays[c]) {
+            case (.integer, .int64(let a)): storages.append(.integer(a))
+            case (.real, .double(let a)): storages.append(.real(a))
+            case (.integer, .double(let a)): storages.append(.integer(reinterpret(a, count: n)))
+            case (.real, .int64(let a)): storages.append(.real(reinterpret(a, count: n)))
+            default: preconditionFailure("CSVReader: column kind without storage")
+            }
+        }
+        return ParsedTable(rowCount: assembly.rowCount, storages: storages, masks: assembly.masks, allMissing: assembly.allMissing)
+    }
+
+    /// Copies 8-byte bit patterns into an array of another 8-byte type.
+    static func reinterpret<A, B>(_ a: [A], count: Int) -> [B] {
+        precondition(MemoryLayout<A>.stride == 8 && MemoryLayout<B>.stride == 8)
+        return [B](unsafeUninitializedCapacity: count) { buf, initialized in
+            a.withUnsafeBytes { src in
+                if count > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: src.baseAddress!, byteCount: count * 8) }
+            }
+            initialized = count
+        }
+    }
+
+    /// Allocates one array per column with room for `capacity` 8-byte cells ([Double] where
+    /// `isDouble`, else [Int64]) and runs `body` with their base addresses while they are alive;
+    /// `body` sets how many leading elements of each are initialised and kept. With up to
+    /// `maxNestedColumns` columns the arrays are created by nested `init(unsafeUninitializedCapacity:)`
+    /// calls (no copy); wider tables use raw memory copied into arrays afterwards.
+    static func withSlotArrays(capacity: Int, isDouble: [Bool], tuning: CSVTuning,
+                               body: (UnsafePointer<UnsafeMutableRawPointer>, inout [Int]) -> Void) -> [SlotArray] {
+        let ncol = isDouble.count
+        var bases = [UnsafeMutableRawPointer](repeating: UnsafeMutableRawPointer(bitPattern: 8)!, count: ncol)
+        var finalCounts = [Int](repeating: 0, count: ncol)
+        var arrays = [SlotArray](repeating: .int64([]), count: ncol)
+        if ncol > tuning.maxNestedColumns {
+            let memory = (0..<ncol).map { _ in UnsafeMutableRawPointer.allocate(byteCount: capacity * 8, alignment: 16) }
+            defer { memory.forEach { $0.deallocate() } }
+            memory.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
+            for c in 0..<ncol {
+                let n = finalCounts[c]
+                if isDouble[c] {
+                    arrays[c] = .double([Double](unsafeUninitializedCapacity: n) { buf, k in
+                        if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: memory[c], byteCount: n * 8) }
+                        k = n
+                    })
+                } else {
+                    arrays[c] = .int64([Int64](unsafeUninitializedCapacity: n) { buf, k in
+                        if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: memory[c], byteCount: n * 8) }
+                        k = n
+                    })
+                }
+            }
+            return arrays
+        }
+        func nest(_ c: Int) {
+            if c == ncol {
+                #if os(Linux)
+                if capacity >= 1 << 16 {
+                    let b = bases
+                    parallelFor(ncol) { i in _ = madvise(b[i], capacity * 8, 23 /* MADV_POPULATE_WRITE */) }
+                }
+                #endif
+                bases.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
+                return
+            }
+            if isDouble[c] {
+                let a = [Double](unsafeUninitializedCapacity: capacity) { buf, initialized in
+                    bases[c] = UnsafeMutableRawPointer(buf.baseAddress!)
+                    nest(c + 1)
+                    initialized = finalCounts[c]
+                }
+                arrays[c] = .double(a)
+            } else {
+                let a = [Int64](unsafeUninitializedCapacity: capacity) { buf, initialized in
+                    bases[c] = UnsafeMutableRawPointer(buf.baseAddress!)
+                    nest(c + 1)
+                    initialized = finalCounts[c]
+                }
+                arrays[c] = .int64(a)
+            }
+        }
+        nest(0)
+        return arrays
+    }
+
+    /// Parses all chunks into the slots (falling back to one piece when a split was wrong), joins the
+    /// chunk types and builds masks, text, boolean and date arrays; compacts integer/real slots.
+    static func parseAndAssemble(settings: CSVSettings, plan: ChunkPlan, guess: [CellKind], dataStart: UnsafePointer<UInt8>,
+                                 dataFirstLine: Int, bases: UnsafePointer<UnsafeMutableRawPointer>) -> Result<Assembly, DataReadError> {
+        let ncol = settings.columnCount
+        var chunks: [CSVChunk] = []
+        var offset = 0
+        for i in 0..<plan.newlines.count {
+            chunks.append(CSVChunk(start: plan.starts[i], end: plan.starts[i + 1], rowCapacity: plan.newlines[i],
+                                   rowOffset: offset, firstLine: dataFirstLine + offset, slotBases: bases, kinds: guess))
+            offset += plan.newlines[i]
+        }
+        runChunks(chunks, settings: settings)
+        var fallback = false
+        for chunk in chunks {
+            if let error = chunk.error { return .failure(error) }
+            if chunk.overflow || chunk.stoppedAt != chunk.end {
+                fallback = true
+                break
+            }
+        }
+        if fallback {
+            let whole = CSVChunk(start: dataStart, end: settings.bufferEnd, rowCapacity: max(plan.totalNewlines, 1), rowOffset: 0,
+                                 firstLine: dataFirstLine, slotBases: bases, kinds: guess)
+            chunks = [whole]
+            runChunks(chunks, settings: settings)
+            if let error = whole.error { return .failure(error) }
+        }
+        return .success(assemble(chunks: chunks, settings: settings, ncol: ncol, bases: bases))
+    }
+
+    static func runChunks(_ chunks: [CSVChunk], settings: CSVSettings) {
+        if chunks.count == 1 {
+            var parser = CSVChunkParser(settings: settings, chunk: chunks[0])
+            parser.run()
+            parser.deallocate()
+            return
+        }
+        parallelFor(chunks.count) { i in
+            var parser = CSVChunkParser(settings: settings, chunk: chunks[i])
+            parser.run()
+            parser.deallocate()
+            settings.pages.drop(from: chunks[i].start, to: chunks[i].end)
+        }
+    }
+
+    static func assemble(chunks: [CSVChunk], settings: CSVSettings, ncol: Int, bases: UnsafePointer<UnsafeMutableRawPointer>) -> Assembly {
+        var a = Assembly()
+        // Final row positions (rows actually parsed; capacity counted every newline).
+        var rowStarts: [Int] = []
+        var n = 0
+        for chunk in chunks {
+            rowStarts.append(n)
+            n += chunk.rows
+        }
+        a.rowCount = n
+        // Join the chunk types.
+        a.kinds = (0..<ncol).map { c in chunks.reduce(CellKind.unknown) { CellKind.join($0, $1.columns[c].kind) } }
+        a.allMissing = a.kinds.map { $0 == .unknown }
+        a.kinds = a.kinds.map { $0 == .unknown ? .real : $0 }
+
+        // Per-chunk fix-ups: integer chunks of real columns, non-text chunks of text columns.
+        var tasks: [(chunk: Int, column: Int)] = []
+        for (i, chunk) in chunks.enumerated() {
+            for c in 0..<ncol {
+                let k = chunk.columns[c].kind
+                if k == a.kinds[c] || chunk.rows == 0 { continue }
+                if a.kinds[c] == .text {
+                    if k == .unknown && settings.na.containsEmpty { continue }
+                    tasks.append((i, c))
+                } else if a.kinds[c] == .real && k == .integer {
+                    tasks.append((i, c))
+                }
+            }
+        }
+        let kinds = a.kinds
+        let fixUp = { (t: (chunk: Int, column: Int)) in
+            let chunk = chunks[t.chunk]
+            var parser = CSVChunkParser(settings: settings, chunk: chunk)
+            let col = chunk.columns + t.column
+            if kinds[t.column] == .text {
+                parser.rescanAsText(t.column, rows: chunk.rows)
+                col.pointee.kind = .text
+            } else {
+                parser.convertIntegerToReal(col, rows: chunk.rows)
+                col.pointee.kind = .real
+            }
+            parser.deallocate()
+        }
+        if tasks.count == 1 {
+            fixUp(tasks[0])
+        } else if tasks.count > 1 {
+            parallelFor(tasks.count) { fixUp(tasks[$0]) }
+        }
+
+        // Per column: masks, compaction or new arrays.
+        let compact = zip(chunks, rowStarts).contains { $0.rowOffset != $1 }
+        let results = UnsafeMutablePointer<(ColumnStorage?, [UInt64]?)>.allocate(capacity: max(ncol, 1))
+        results.initialize(repeating: (nil, nil), count: ncol)
+        defer {
+            results.deinitialize(count: ncol)
+            results.deallocate()
+        }
+        let build = { (c: Int) in
+            var mask: [UInt64]? = nil
+            if chunks.contains(where: { $0.columns[c].mask != nil }) {
+                var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
+                words.withUnsafeMutableBufferPointer { w in
+                    for (chunk, rowStart) in zip(chunks, rowStarts) {
+                        if let m = chunk.columns[c].mask {
+                            orBits(into: w.baseAddress!, at: rowStart, from: m, count: chunk.rows)
+                        }
+                    }
+                }
+                mask = words
+            }
+            let base = bases[c]
+            var storage: ColumnStorage? = nil
+            switch kinds[c] {
+            case .integer, .real, .unknown:
+                if compact {
+                    for (chunk, rowStart) in zip(chunks, rowStarts) where chunk.rowOffset != rowStart && chunk.rows > 0 {
+                        (base + rowStart * 8).copyMemory(from: base + chunk.rowOffset * 8, byteCount: chunk.rows * 8)
+                    }
+                }
+            case .boolean:
+                storage = .boolean([Bool](unsafeUninitializedCapacity: n) { buf, k in
+                    for (chunk, rowStart) in zip(chunks, rowStarts) {
+                        let s = chunk.columns[c].slots
+                        for r in 0..<chunk.rows { buf[rowStart + r] = s[r] != 0 }
+                    }
+                    k = n
+                })
+            case .date:
+                storage = .date([Int32](unsafeUninitializedCapacity: n) { buf, k in
+                    for (chunk, rowStart) in zip(chunks, rowStarts) {
+                        let s = chunk.columns[c].slots
+                        for r in 0..<chunk.rows { buf[rowStart + r] = Int32(truncatingIfNeeded: Int64(bitPattern: s[r])) }
+                    }
+                    k = n
+                })
+            case .text:
+                storage = mergeText(column: c, chunks: chunks, rowStarts: rowStarts, rowCount: n)
+            }
+            results[c] = (storage, mask)
+        }
+        if ncol == 1 || chunks.count == 1 && n < 100_000 {
+            for c in 0..<ncol { build(c) }
+        } else {
+            parallelFor(ncol) { build($0) }
+        }
+        a.builtStorages = (0..<ncol).map { results[$0].0 }
+        a.masks = (0..<ncol).map { results[$0].1 }
+        return a
+    }
+
+    /// Merges the chunks' dictionaries in chunk order (so levels stay in first-seen order) and
+    /// remaps the chunk-local codes.
+    static func mergeText(column c: Int, chunks: [CSVChunk], rowStarts: [Int], rowCount n: Int) -> ColumnStorage {
+        var global = ByteDictionary()
+        defer { global.deallocate() }
+        var remaps: [[UInt32]] = []
+        for chunk in chunks {
+            let dict = chunk.columns[c].dict
+            var remap = [UInt32](repeating: 0, count: max(dict.count, 1))
+            for code in 0..<dict.count {
+                let level = dict.level(code)
+                remap[code] = global.intern(level.baseAddress ?? UnsafePointer(bitPattern: 1)!, level.count, hash: dict.levelHash(code))
+            }
+            remaps.append(remap)
+        }
+        let codes = [UInt32](unsafeUninitializedCapacity: n) { buf, k in
+            for (i, chunk) in chunks.enumerated() {
+                let s = chunk.columns[c].slots
+                let rowStart = rowStarts[i]
+                let mask = chunk.columns[c].mask
+                remaps[i].withUnsafeBufferPointer { remap in
+                    let limit = UInt64(remap.count)
+                    for r in 0..<chunk.rows {
+                        let local = s[r]
+                        buf[rowStart + r] = local < limit ? remap[Int(local)] : 0
+                    }
+                    // Missing cells hold code 0, as every reader writes (Column's contract).
+                    if let mask {
+                        for r in 0..<chunk.rows where mask[r >> 6] & (1 << UInt64(r & 63)) != 0 {
+                            buf[rowStart + r] = 0
+                        }
+                    }
+                }
+            }
+            k = n
+        }
+        var levels: [String] = []
+        levels.reserveCapacity(global.count)
+        for code in 0..<global.count {
+            levels.append(String(decoding: global.level(code), as: UTF8.self))
+        }
+        return .text(codes: codes, levels: levels)
+    }
+
+    /// ORs `count` bits of `src` (from bit 0) into `dst` starting at bit `at`.
+    static func orBits(into dst: UnsafeMutablePointer<UInt64>, at: Int, from src: UnsafePointer<UInt64>, count: Int) {
+        let words = (count + 63) >> 6
+        let shift = UInt64(at & 63)
+        var w = at >> 6
+        for k in 0..<words {
+            var v = src[k]
+            if k == words - 1 && count & 63 != 0 { v &= (1 << UInt64(count & 63)) - 1 }
+            if v == 0 {
+                w += 1
+                continue
+            }
+            dst[w] |= v << shift
+            if shift != 0 {
+                let spill = v >> (64 - shift)
+                if spill != 0 { dst[w + 1] |= spill }
+            }
+            w += 1
+        }
+    }
+}

@@ -1,0 +1,155 @@
+// InputBuffer.swift — a whole file's bytes in memory, followed by one writable spare byte.
+//
+// Contract: `InputBuffer.openFile(path:)` maps a regular file privately (copy-on-write, so the spare
+// byte and any sentinel written there never reach the disk) or, for pipes and devices, reads it to
+// the end. `bytes[0..<count]` is the file; `bytes[count]` exists and is writable, so a parser can
+// put a newline sentinel there and scan without bounds checks. The mapping is released on deinit.
+// Errors (missing file, directory, permission, I/O) are `DataReadError`s naming the path.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+final class InputBuffer {
+    /// Readable bytes guaranteed after `count` (the first one writable).
+    static let padding = 64
+    let bytes: UnsafeMutablePointer<UInt8>
+    let count: Int
+    /// For a file mapping: the whole pages that may be dropped from memory after use (`dropPages`),
+    /// all of the file except the page holding `bytes[count]`, the only page ever written.
+    let droppable: Range<Int>?
+    private let release: () -> Void
+
+    private init(bytes: UnsafeMutablePointer<UInt8>, count: Int, droppable: Range<Int>? = nil, release: @escaping () -> Void) {
+        self.bytes = bytes
+        self.count = count
+        self.droppable = droppable
+        self.release = release
+    }
+
+    deinit { release() }
+
+    /// A heap copy of `data` (used for in-memory input and tests).
+    static func copying(_ data: UnsafeRawBufferPointer) -> InputBuffer {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: data.count + padding)
+        if let base = data.baseAddress { p.initialize(from: base.assumingMemoryBound(to: UInt8.self), count: data.count) }
+        (p + data.count).initialize(repeating: 0, count: padding)
+        return InputBuffer(bytes: p, count: data.count) { p.deallocate() }
+    }
+
+    static func openFile(path: String) throws(DataReadError) -> InputBuffer {
+        func failure(_ message: String) -> DataReadError { DataReadError(file: path, message: message) }
+        func errnoText(_ code: Int32) -> String {
+            switch code {
+            case ENOENT: return "no such file"
+            case EACCES, EPERM: return "permission denied"
+            case EISDIR: return "is a directory, not a data file"
+            case ENOTDIR: return "no such file (a part of the path is not a directory)"
+            default: return String(cString: strerror(code))
+            }
+        }
+        if path.isEmpty { throw failure("no file name given") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw failure("cannot open: \(errnoText(errno))") }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw failure("cannot read: \(errnoText(errno))") }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { throw failure("is a directory, not a data file") }
+        if type == S_IFREG {
+            let size = Int(st.st_size)
+            if size == 0 { return copying(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            if let mapped = map(fd: fd, size: size) { return mapped }
+        }
+        return try readAll(fd: fd, path: path)
+    }
+
+    /// Private read-only file mapping followed by a writable page: reserve size + one page
+    /// anonymously, map the file over the start of the reservation, and make only the file's last
+    /// page writable (copy-on-write), which is where the spare byte is when the size is not a
+    /// multiple of the page size. (A writable private mapping would be copied page by page.)
+    private static func map(fd: Int32, size: Int) -> InputBuffer? {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let total = ((size + padding) / page + 1) * page
+        let failed = UnsafeMutableRawPointer(bitPattern: -1)
+        guard let reserve = mmap(nil, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              reserve != failed else { return nil }
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_FIXED
+        #else
+        let flags = MAP_PRIVATE | MAP_FIXED
+        #endif
+        guard let file = mmap(reserve, size, PROT_READ, flags, fd, 0), file == reserve else {
+            munmap(reserve, total)
+            return nil
+        }
+        if size % page != 0 {
+            let lastPage = reserve + (size / page) * page
+            if mprotect(lastPage, page, PROT_READ | PROT_WRITE) != 0 {
+                munmap(reserve, total)
+                return nil
+            }
+        }
+        let p = reserve.assumingMemoryBound(to: UInt8.self)
+        return InputBuffer(bytes: p, count: size, droppable: 0..<(size / page) * page) { _ = munmap(reserve, total) }
+    }
+
+    /// A view of the mapping for parsers: which bytes may be dropped after use.
+    var pageDropper: PageDropper {
+        PageDropper(base: UnsafePointer(bytes), droppable: droppable ?? 0..<0)
+    }
+
+    private static func readAll(fd: Int32, path: String) throws(DataReadError) -> InputBuffer {
+        var capacity = 1 << 16
+        var p = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + padding)
+        var n = 0
+        while true {
+            if n == capacity {
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + padding)
+                bigger.initialize(from: p, count: n)
+                p.deallocate()
+                p = bigger
+                capacity *= 2
+            }
+            let got = read(fd, p + n, capacity - n)
+            if got == 0 { break }
+            if got < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                p.deallocate()
+                throw DataReadError(file: path, message: "cannot read: \(String(cString: strerror(code)))")
+            }
+            n += got
+        }
+        (p + n).initialize(repeating: 0, count: padding)
+        let final = p
+        return InputBuffer(bytes: final, count: n) { final.deallocate() }
+    }
+}
+
+/// Drops pages of a private, unmodified file mapping from the process once parsed
+/// (`MADV_DONTNEED`): they stay in the page cache, a later access maps them again, and the
+/// process's resident memory stays near the size of the columns instead of columns + file.
+/// Does nothing for heap buffers or outside the droppable range.
+struct PageDropper: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    let droppable: Range<Int>
+
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    func drop(from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) {
+        #if os(Linux)
+        if droppable.isEmpty { return }
+        let page = PageDropper.pageSize
+        let lo = max((start - base + page - 1) / page * page, droppable.lowerBound)
+        let hi = min((end - base) / page * page, droppable.upperBound)
+        if hi > lo {
+            _ = madvise(UnsafeMutableRawPointer(mutating: base + lo), hi - lo, MADV_DONTNEED)
+        }
+        #endif
+    }
+}

@@ -1,0 +1,110 @@
+// ExpressionTests.swift — the expression language: parsing, R's NA rules, types, errors with carets.
+
+import SurvshCore
+import XCTest
+
+final class ExpressionTests: XCTestCase {
+    /// A frame with an integer, a real with NA, a text column with NA and a date column.
+    func frame() -> DataFrame {
+        var m = MissingMask(count: 4); m[2] = true
+        var tm = MissingMask(count: 4); tm[3] = true
+        return DataFrame(columns: [
+            Column(name: "a", storage: .integer([1, 2, 3, 4])),
+            Column(name: "x.y", storage: .real([0.5, 2.5, 0, 10]), missing: m),
+            Column(name: "sex", storage: .text(codes: [0, 1, 0, 0], levels: ["m", "f"]), missing: tm),
+            Column(name: "d", storage: .date([0, 31, 365, 10_957])),
+        ])
+    }
+
+    func eval(_ text: String) throws -> EvalValue {
+        let f = frame()
+        return try ExpressionEvaluator(frame: f, command: "generate", text: text).evaluate(ExpressionParser.parse(text, command: "generate"))
+    }
+
+    func numbers(_ text: String) throws -> [Double?] {
+        guard case .numbers(let v, _) = try eval(text) else { XCTFail("not numeric: \(text)"); return [] }
+        return v.map { $0.isNaN ? nil : $0 }
+    }
+
+    func testArithmeticPrecedenceAndPower() throws {
+        XCTAssertEqual(try numbers("a + 2 * 3"), [7, 8, 9, 10])
+        XCTAssertEqual(try numbers("(a + 2) * 3"), [9, 12, 15, 18])
+        XCTAssertEqual(try numbers("-a ^ 2"), [-1, -4, -9, -16])        // R: -(a^2)
+        XCTAssertEqual(try numbers("2 ^ 3 ^ 2 + 0 * a"), [512, 512, 512, 512])  // right-associative
+        XCTAssertEqual(try numbers("a / 2"), [0.5, 1, 1.5, 2])
+    }
+
+    func testMissingValuesPropagateAsInR() throws {
+        XCTAssertEqual(try numbers("x.y > 1"), [0, 1, nil, 1])          // NA > 1 is NA, never 0
+        XCTAssertEqual(try numbers("x.y + a"), [1.5, 4.5, nil, 14])
+        XCTAssertEqual(try numbers("is.na(x.y)"), [0, 0, 1, 0])
+        // three-valued logic: NA and FALSE is FALSE; NA or TRUE is TRUE
+        XCTAssertEqual(try numbers("x.y > 1 and a > 10"), [0, 0, 0, 0])
+        XCTAssertEqual(try numbers("x.y > 1 or a > 2"), [0, 1, 1, 1])
+        XCTAssertEqual(try numbers("x.y > 1 and a > 0"), [0, 1, nil, 1])
+        XCTAssertEqual(try numbers("not (x.y > 1)"), [1, 0, nil, 0])
+        XCTAssertEqual(try numbers("log(a - 2)"), [nil, -.infinity, 0, log(2)])   // log(-1) is NA, not NaN; log(0) is -Inf as in R
+    }
+
+    func testTextComparisonsAndIn() throws {
+        XCTAssertEqual(try numbers("sex == \"m\""), [1, 0, 1, nil])
+        XCTAssertEqual(try numbers("sex != 'm'"), [0, 1, 0, nil])
+        XCTAssertEqual(try numbers("sex in (\"f\", \"z\")"), [0, 1, 0, nil])
+        XCTAssertEqual(try numbers("a in (1, 4)"), [1, 0, 0, 1])
+        XCTAssertEqual(try numbers("ifelse(a > 2, 1, 0)"), [0, 0, 1, 1])
+        guard case .texts(let codes, let levels) = try eval("ifelse(a > 2, \"hi\", \"lo\")") else { return XCTFail() }
+        XCTAssertEqual(codes.map { levels[Int($0)] }, ["lo", "lo", "hi", "hi"])
+    }
+
+    func testDates() throws {
+        XCTAssertEqual(try numbers("d - d"), [0, 0, 0, 0])
+        XCTAssertEqual(try numbers("d > \"1970-01-15\""), [0, 1, 1, 1])
+        XCTAssertEqual(try numbers("months_between(date(\"1970-01-01\"), d)"), [0, 31 / 30.4375, 365 / 30.4375, 10_957 / 30.4375])
+        XCTAssertEqual(try numbers("year(d)"), [1970, 1970, 1971, 2000])
+        guard case .numbers(_, let kind) = try eval("d + 1") else { return XCTFail() }
+        XCTAssertEqual(kind, .date)
+    }
+
+    func testFunctions() throws {
+        XCTAssertEqual(try numbers("min(a, 2)"), [1, 2, 2, 2])
+        XCTAssertEqual(try numbers("max(a, 2, 3)"), [3, 3, 3, 4])
+        XCTAssertEqual(try numbers("round(x.y)"), [0, 2, nil, 10])      // R rounds half to even
+        XCTAssertEqual(try numbers("round(a / 3, 2)"), [0.33, 0.67, 1, 1.33])
+        XCTAssertEqual(try numbers("abs(0 - a)"), [1, 2, 3, 4])
+    }
+
+    func assertError(_ text: String, contains: String, offset: Int? = nil, file: StaticString = #filePath, line: UInt = #line) {
+        do {
+            _ = try eval(text)
+            XCTFail("'\(text)' should fail", file: file, line: line)
+        } catch let e as SurvshError {
+            XCTAssertTrue(e.description.contains(contains), "\(e.description)", file: file, line: line)
+            if let offset { XCTAssertEqual(e.pointer?.offset, offset, file: file, line: line) }
+        } catch {
+            XCTFail("\(error)", file: file, line: line)
+        }
+    }
+
+    func testErrorsNameTheProblemAndPointAtIt() {
+        assertError("ag > 2", contains: "unknown column 'ag'", offset: 0)
+        assertError("a > 2 and sexx == \"m\"", contains: "did you mean 'sex'?", offset: 10)
+        assertError("a = 2", contains: "'=' is assignment", offset: 2)
+        assertError("(a + 2", contains: "missing ')'", offset: 6)
+        assertError("a +", contains: "ends too early")
+        assertError("sex > 2", contains: "cannot compare")
+        assertError("\"unterminated", contains: "unterminated string", offset: 0)
+        assertError("1 < a < 3", contains: "cannot be chained")
+        assertError("foo(a)", contains: "unknown function 'foo'")
+        assertError("d + d", contains: "cannot add two dates")
+        assertError("d > \"2001-13-01\"", contains: "is not a date")
+        assertError("log(sex)", contains: "needs a number")
+    }
+
+    func testGeneratedColumnsKeepNAAndTypes() throws {
+        let f = frame()
+        let ev = ExpressionEvaluator(frame: f, command: "generate", text: "x.y > 1")
+        let col = ev.column(named: "hi", from: try ev.evaluate(ExpressionParser.parse("x.y > 1", command: "generate")))
+        XCTAssertEqual(col.type, .integer)
+        XCTAssertEqual((0..<4).map { col.number(at: $0) }, [0, 1, nil, 1])
+    }
+}

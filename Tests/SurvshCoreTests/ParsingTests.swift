@@ -1,0 +1,92 @@
+// ParsingTests.swift — line splitting, option parsing against a declaration, formulas.
+
+import SurvshCore
+import XCTest
+
+final class ParsingTests: XCTestCase {
+    let spec = CommandSpec(
+        name: "km", summary: "test", synopsis: ["km"], body: .formula,
+        options: [OptionSpec("conf", .choice(["log", "log-log", "plain"]), default: "log", help: ""),
+                  OptionSpec("level", .number(0.0001...0.9999), default: "0.95", help: ""),
+                  OptionSpec("times", .numbers, help: ""),
+                  .flag("table", help: "")],
+        topic: "analysis")
+
+    func testSplitLineRemovesCommentsOutsideQuotes() {
+        let s = LineSplitter.split("  filter sex == \"#1\"   # keep men ")
+        XCTAssertEqual(s.command, "filter")
+        XCTAssertEqual(s.rest, "filter sex == \"#1\"".dropFirst(7).description)
+        XCTAssertEqual(LineSplitter.split("   ").command, "")
+        XCTAssertEqual(LineSplitter.split("# only a comment").command, "")
+    }
+
+    func testWordsKeepParenthesesAndQuotesTogether() throws {
+        XCTAssertEqual(try LineSplitter.words("Surv(time, status) ~ sex conf=log-log", command: "km"),
+                       ["Surv(time, status)", "~", "sex", "conf=log-log"])
+        XCTAssertEqual(try LineSplitter.words("title=\"A b\" x", command: "plot"), ["title=\"A b\"", "x"])
+        XCTAssertThrowsError(try LineSplitter.words("Surv(time, status ~ sex", command: "km")) { e in
+            XCTAssertEqual((e as? SurvshError)?.description, "error: km: unbalanced '(' (expected a matching ')')")
+        }
+        XCTAssertThrowsError(try LineSplitter.words("title=\"open", command: "plot")) { e in
+            XCTAssertTrue((e as? SurvshError)?.description.contains("unterminated string") == true)
+        }
+        XCTAssertThrowsError(try LineSplitter.words("a)", command: "km"))
+    }
+
+    func testOptionsFlagsAndValidation() throws {
+        let a = try Arguments(spec: spec, rest: "Surv(t, s) ~ g conf=log-log times=1,2.5 table")
+        XCTAssertEqual(a.body, "Surv(t, s) ~ g")
+        XCTAssertEqual(a.string("conf"), "log-log")
+        XCTAssertEqual(a.doubles("times"), [1, 2.5])
+        XCTAssertTrue(a.has("table"))
+        XCTAssertEqual(a.double("level"), 0.95)   // default from the declaration
+        func err(_ rest: String) -> String {
+            do { _ = try Arguments(spec: spec, rest: rest); return "" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(err("conf=loglog"), "error: km: unknown value 'loglog' for conf (expected log, log-log or plain); did you mean 'log-log'?")
+        XCTAssertEqual(err("cnf=log"), "error: km: unknown option 'cnf' (expected conf, level, times or table); did you mean 'conf'?")
+        XCTAssertEqual(err("level=1.5"), "error: km: value 1.5 for level is out of range (expected a number from 0.0001 to 0.9999)")
+        XCTAssertEqual(err("level=abc"), "error: km: value 'abc' for level is not a number (expected level=NUMBER)")
+        XCTAssertEqual(err("times=1,x"), "error: km: 'x' in times=1,x is not a number (expected times=N1,N2,...)")
+        XCTAssertEqual(err("table=1"), "error: km: option 'table' takes no value (expected 'table' alone)")
+        // `==` is never an option
+        XCTAssertEqual(try Arguments(spec: spec, rest: "a==1").positional, ["a==1"])
+    }
+
+    func testFormulaTermsInROrder() throws {
+        let f = try Formula.parse("Surv(time, status) ~ age:sex + factor(ph.ecog) + strata(inst) + sex + cluster(id)", command: "cox")
+        XCTAssertEqual(f.surv, SurvSpec(time: "time", event: "status"))
+        XCTAssertEqual(f.terms.map(\.label), ["factor(ph.ecog)", "sex", "age:sex"])
+        XCTAssertEqual(f.strata, ["inst"])
+        XCTAssertEqual(f.cluster, "id")
+        let g = try Formula.parse("~ a*b", command: "cox")
+        XCTAssertNil(g.surv)
+        XCTAssertEqual(g.terms.map(\.label), ["a", "b", "a:b"])
+        let h = try Formula.parse("Surv(start, stop, event)", command: "km")
+        XCTAssertEqual(h.surv?.start, "start")
+        XCTAssertFalse(h.hasRightSide)
+        XCTAssertThrowsError(try Formula.parse("Surv(time) ~ x", command: "km"))
+        XCTAssertThrowsError(try Formula.parse("time ~ x", command: "km"))
+        XCTAssertThrowsError(try Formula.parse("~ x + ", command: "km"))
+        XCTAssertThrowsError(try Formula.parse("~ log(x)", command: "km"))
+    }
+
+    func testStatementsSplitOnSemicolonsOutsideQuotes() {
+        XCTAssertEqual(ScriptRunner.statements("load a.csv; filter x == \";\" ;; head"), ["load a.csv", "filter x == \";\"", "head"])
+    }
+
+    func testNumberFormatting() {
+        XCTAssertEqual(NumberFormat.significant(0.723456, digits: 4), "0.7235")
+        XCTAssertEqual(NumberFormat.significant(96.5, digits: 4), "96.5")
+        XCTAssertEqual(NumberFormat.significant(1234567, digits: 4), "1234567")
+        XCTAssertEqual(NumberFormat.significant(1.2e-7, digits: 3), "1.2e-07")
+        XCTAssertEqual(NumberFormat.significant(nil), "NA")
+        XCTAssertEqual(NumberFormat.pValue(1e-300), "<2e-16")
+        XCTAssertEqual(NumberFormat.pValue(0.0123456), "0.0123")
+    }
+
+    func testEditDistanceSuggestions() {
+        XCTAssertEqual(didYouMean("lod", among: ["load", "logrank", "km"]), "did you mean 'load'?")
+        XCTAssertNil(didYouMean("zzzzzz", among: ["load", "km"]))
+    }
+}

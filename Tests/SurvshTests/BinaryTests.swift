@@ -1,0 +1,109 @@
+// BinaryTests.swift — the executable's ways in and its behaviour on bad input, end to end.
+
+import Foundation
+import XCTest
+
+final class BinaryTests: XCTestCase {
+    func testVersionAndHelp() throws {
+        let v = try Binary.run(["--version"])
+        XCTAssertEqual(v.status, 0)
+        XCTAssertTrue(v.stdout.hasPrefix("0."), v.stdout)
+        let h = try Binary.run(["--help"])
+        XCTAssertEqual(h.status, 0)
+        XCTAssertTrue(h.stdout.contains("--format"))
+        XCTAssertTrue(h.stdout.contains("--check"))
+    }
+
+    func testDashEAndExitStatus() throws {
+        let ok = try Binary.run(["-e", "load data/lung.csv; head 2"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("228 rows x 10 columns"))
+        let bad = try Binary.run(["-e", "load data/lung.csv; kmx; head 1"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("-e:2: error: unknown command 'kmx'"), bad.stderr)
+        // the run went on after the error
+        XCTAssertTrue(bad.stdout.contains("inst"), bad.stdout)
+        let bail = try Binary.run(["--bail", "-e", "nonsense; load data/lung.csv"])
+        XCTAssertEqual(bail.status, 1)
+        XCTAssertFalse(bail.stdout.contains("228 rows"), "--bail must stop at the first error")
+    }
+
+    func testJSONFormatPrintsOnlyJSONLinesOnStdout() throws {
+        let r = try Binary.run(["--format", "json", "-e", "load data/lung.csv; describe; filter age > 1000; head 1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4)
+        for l in lines {
+            let obj = try JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any]
+            XCTAssertNotNil(obj?["command"], String(l))
+        }
+        // the filter's warning goes to stderr, never stdout
+        XCTAssertTrue(r.stderr.contains("warning: filter: no rows are left"), r.stderr)
+    }
+
+    func testPipedStdinWithBadBytes() throws {
+        var input = Data("load data/lung.csv\n\n   \n# a comment\n".utf8)
+        input += Data([0x68, 0x65, 0xFF, 0xFE, 0x0A])          // invalid UTF-8
+        input += Data("he\0ad\n".utf8)                           // NUL byte
+        input += Data(("filter " + String(repeating: "x", count: 1 << 20) + "\n").utf8)  // 1 MB line
+        input += Data("head 1\n".utf8)
+        let r = try Binary.run([], stdin: input)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("228 rows"))
+        XCTAssertTrue(r.stdout.contains("inst"), "commands after bad lines still run")
+        XCTAssertTrue(r.stderr.contains("<stdin>:5: error: unknown command"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("<stdin>:6: error: unknown command"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("<stdin>:7: error: filter: unknown column"), String(r.stderr.prefix(300)))
+        XCTAssertFalse(r.stdout.contains("survsh>"), "no prompt when stdin is not a terminal")
+    }
+
+    func testScriptFileProblems() throws {
+        let missing = try Binary.run(["no/such/file.surv"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no such file 'no/such/file.surv'"), missing.stderr)
+        let dir = try Binary.run(["sessions"])
+        XCTAssertEqual(dir.status, 1)
+        XCTAssertTrue(dir.stderr.contains("is a directory"), dir.stderr)
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("bin-\(UUID().uuidString).surv")
+        try Data([0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01, 0x02]).write(to: tmp)
+        let bin = try Binary.run([tmp.path])
+        XCTAssertEqual(bin.status, 1)
+        XCTAssertTrue(bin.stderr.contains("binary"), bin.stderr)
+        let check = try Binary.run(["--check", "no/such.surv"])
+        XCTAssertEqual(check.status, 1)
+    }
+
+    func testCheckDetectsEditedOutputAndUpdateRepairsIt() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("chk-\(UUID().uuidString).surv")
+        let script = """
+        # survsh 0.1.0 transcript
+        load data/lung.csv
+        #> data/lung.csv: 228 rows x 10 columns (CSV (comma))
+        #> columns: 10 integer
+        filter age > 70
+        #> 999 of 228 rows kept (edited by hand)
+        """
+        try script.write(to: tmp, atomically: true, encoding: .utf8)
+        let r = try Binary.run(["--check", tmp.path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stdout.contains("-#> 999 of 228 rows kept (edited by hand)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("+#> "), r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("--- "), r.stdout)
+        let u = try Binary.run(["--check", "--update", tmp.path])
+        XCTAssertEqual(u.status, 0, u.stderr)
+        let again = try Binary.run(["--check", tmp.path])
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+    }
+
+    func testChangedDataFileIsReportedBeforeReplay() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("hash-\(UUID().uuidString).surv")
+        try """
+        # data: data/lung.csv sha256=0000000000000000000000000000000000000000000000000000000000000000
+        load data/lung.csv
+        #> data/lung.csv: 228 rows x 10 columns (CSV (comma))
+        #> columns: 10 integer
+        """.write(to: tmp, atomically: true, encoding: .utf8)
+        let r = try Binary.run(["--check", tmp.path])
+        XCTAssertTrue(r.stderr.contains("data file 'data/lung.csv' has changed"), r.stderr)
+    }
+}

@@ -1,0 +1,129 @@
+// InteractiveTerminalTests.swift — drives the real shell in a terminal (tmux): Tab completion,
+// history recalled with Up after a restart, Ctrl-C abandoning a line, Ctrl-D exiting, the
+// transcript written as the session goes, and a warning (not a failure) when it cannot be written.
+
+import Foundation
+import XCTest
+
+final class InteractiveTerminalTests: XCTestCase {
+    var tmp: URL!
+    var sessionName = ""
+
+    override func setUpWithError() throws {
+        try Binary.requireBuilt()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed (apt-get install tmux)")
+        }
+        tmp = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-tty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        sessionName = "survsh-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+    }
+
+    override func tearDown() {
+        _ = try? tmux(["kill-session", "-t", sessionName])
+    }
+
+    @discardableResult
+    func tmux(_ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        p.arguments = args
+        // Only capture-pane's output is read. A command that starts the tmux server must not get a
+        // pipe: the server would inherit it and reading to end-of-file would never return.
+        guard args.first == "capture-pane" else {
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return ""
+        }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func start(transcriptDir: String? = nil) throws {
+        let env = "SURVSH_HISTORY=\(tmp.path)/history SURVSH_TRANSCRIPT_DIR=\(transcriptDir ?? tmp.path + "/transcripts") LANG=C.UTF-8 TERM=xterm"
+        try tmux(["new-session", "-d", "-s", sessionName, "-x", "120", "-y", "40", "-c", repoRoot.path,
+                  "env \(env) \(Binary.url.path); echo SURVSH-EXITED; sleep 30"])
+        try waitFor("survsh>")
+    }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", sessionName]) }
+
+    func keys(_ k: String...) throws { try tmux(["send-keys", "-t", sessionName] + k) }
+
+    func waitFor(_ text: String, timeout: Double = 10, file: StaticString = #filePath, line: UInt = #line) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try screen().contains(text) { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("screen never showed '\(text)':\n\(try screen())", file: file, line: line)
+    }
+
+    func testTabCompletionHistoryCtrlCAndCtrlD() throws {
+        try start()
+        // Tab completes a command name.
+        try keys("loa", "Tab")
+        try waitFor("survsh> load")   // capture-pane trims trailing spaces
+        try keys("data/lung.csv", "Enter")
+        try waitFor("228 rows x 10 columns")
+        // Tab completes a column name from the loaded data.
+        try keys("tabulate ph.e", "Tab")
+        try waitFor("survsh> tabulate ph.ecog")
+        try keys("Enter")
+        try waitFor("cum. percent")
+        // Ctrl-C abandons the line being typed; the shell goes on.
+        try keys("this line is abandoned")
+        try waitFor("this line is abandoned")
+        try keys("C-c")
+        try waitFor("^C")
+        try keys("head 1", "Enter")
+        try waitFor("pat.karno")
+        XCTAssertFalse(try screen().contains("unknown command 'this"), "Ctrl-C must not run the abandoned line")
+        // Ctrl-D on an empty line exits.
+        try keys("C-d")
+        try waitFor("SURVSH-EXITED")
+
+        // The transcript holds every completed command with its output.
+        let dir = tmp.appendingPathComponent("transcripts")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        XCTAssertEqual(files.count, 1)
+        let transcript = try String(contentsOf: dir.appendingPathComponent(files[0]), encoding: .utf8)
+        XCTAssertTrue(transcript.contains("load data/lung.csv\n"), transcript)
+        XCTAssertTrue(transcript.contains("# data: data/lung.csv sha256="), transcript)
+        XCTAssertTrue(transcript.contains("#> 228 rows x 10 columns") || transcript.contains("228 rows x 10 columns"))
+        XCTAssertFalse(transcript.contains("abandoned"))
+
+        // After a restart, Up recalls the last command from the persistent history.
+        _ = try tmux(["kill-session", "-t", sessionName])
+        try start()
+        try keys("Up")
+        try waitFor("survsh> head 1")
+        try keys("C-u", "C-d")
+        try waitFor("SURVSH-EXITED")
+    }
+
+    func testUTF8InputIsKept() throws {
+        try start()
+        try keys("generate größe = 1", "Enter")
+        try waitFor("größe")
+        XCTAssertTrue(try screen().contains("generate größe = 1"))
+        try keys("C-d")
+        try waitFor("SURVSH-EXITED")
+    }
+
+    func testUnwritableTranscriptDirectoryIsOnlyAWarning() throws {
+        try start(transcriptDir: "/proc/survsh-cannot-write-here")
+        try waitFor("not recorded")
+        try keys("help", "Enter")
+        try waitFor("Commands:")
+        try keys("C-d")
+        try waitFor("SURVSH-EXITED")
+    }
+}

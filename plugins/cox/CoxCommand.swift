@@ -1,0 +1,125 @@
+// CoxCommand.swift — `cox`: Cox proportional hazards regression as R's coxph / summary.coxph, and
+// its subcommands: `cox firth` (Firth-penalised fit, as coxphf), `cox phtest` (cox.zph on the last
+// fit), `cox screen` (univariable screen, then the multivariable model of the retained terms) and
+// `cox explain` (the Newton-Raphson iterations of the last fit). The numbers come from
+// SurvivalStats (CoxFit, CoxZph, CoxFirth; their contracts list R's conventions); this file parses
+// the command and dispatches, CoxView renders.
+
+import SurvivalStats
+import SurvshCore
+
+public enum CoxCommand: SurvshCommand {
+    static let subcommands = ["firth", "phtest", "screen", "explain"]
+
+    public static let spec = CommandSpec(
+        name: "cox", aliases: ["coxph"],
+        summary: "Cox proportional hazards regression (R's coxph), PH test, Firth fit, univariable screen",
+        synopsis: [
+            "cox [Surv(TIME, EVENT)] ~ TERM + TERM ... [ties=efron|breslow] [level=0.95] [iter.max=20] [explain]",
+            "cox Surv(START, STOP, EVENT) ~ ... [+ strata(S) ...] [+ cluster(ID)]",
+            "cox phtest [transform=km|rank|identity]",
+            "cox firth [Surv(TIME, EVENT)] ~ TERM + ... [level=0.95]",
+            "cox screen [Surv(TIME, EVENT)] ~ TERM + ... [keep=0.05] [ties=efron|breslow] [level=0.95]",
+            "cox explain",
+        ],
+        body: .formula,
+        options: [
+            OptionSpec("ties", .choice(["efron", "breslow"]), default: "efron",
+                       help: "tied event times: Efron's approximation (R's default) or Breslow's"),
+            OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level of the hazard-ratio intervals"),
+            OptionSpec("iter.max", .number(0...1000), default: "20", help: "maximum Newton-Raphson iterations (R's coxph.control)"),
+            OptionSpec("keep", .number(0...1), default: "0.05",
+                       help: "screen: terms whose univariable Wald p is below this enter the multivariable model"),
+            OptionSpec("transform", .choice(["km", "rank", "identity"]), default: "km",
+                       help: "phtest: time scale of the test (R's cox.zph transform=)"),
+            .flag("explain", help: "also print the Newton-Raphson iterations (log-likelihood, step, halving)"),
+        ],
+        notes: [
+            "As R's coxph: Newton-Raphson from beta = 0 with step halving; converged when |1 - L_old/L_new| <= 1e-9 (coxph.control eps), at most iter.max = 20 iterations.",
+            "Terms: numbers, factor(x), text columns as factors (first sorted level is the reference), a:b and a*b interactions, strata(S) (several allowed), cluster(ID) for robust (sandwich) standard errors as coxph(robust = TRUE).",
+            "Surv(START, STOP, EVENT) fits counting-process data (time-varying covariates); a row is at risk on (start, stop].",
+            "Output as summary.coxph: HR CI = exp(coef -/+ z se) (Wald); with cluster() z, p, CI and the Wald test use the robust se; LR, Wald and score (log-rank) tests; concordance with its infinitesimal-jackknife se as R's concordance.",
+            "Warnings: a coefficient drifting to infinity (R: 'Loglik converged before variable'), non-convergence, constant or collinear columns (dropped, NA as in R), fewer than about 10 events per coefficient.",
+            "phtest: R >= 3.0 cox.zph score test on the last cox fit (transform km by default), per term and GLOBAL.",
+            "firth: Firth-penalised partial likelihood (Heinze & Schemper 2001, as R's coxphf and SAS PHREG FIRTH): Breslow ties, profile penalised-likelihood CIs and penalised likelihood-ratio p-values.",
+            "screen: each term alone, then the terms with univariable Wald p < keep together (joint Wald test for factors); export writes the table.",
+        ],
+        examples: [
+            "cox ~ age + sex + ph.ecog",
+            "cox phtest",
+            "cox phtest transform=rank",
+            "cox ~ age + factor(ph.ecog) ties=breslow level=0.9",
+            "cox ~ age + sex + strata(ph.ecog) + cluster(inst)",
+            "cox ~ age * sex explain",
+            "cox explain",
+            "cox firth ~ age + sex",
+            "cox screen ~ age + sex + ph.ecog + wt.loss + meal.cal keep=0.1",
+            "export /tmp/survsh_cox_screen.md",
+        ],
+        subcommands: subcommands,
+        topic: "analysis")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        var words = args.positional
+        var sub = words.first.flatMap { subcommands.contains($0) ? $0 : nil }
+        if sub != nil { words.removeFirst() }
+        // `cox explain ...`: the word was parsed as the explain flag
+        if sub == nil && args.has("explain") && args.raw.split(separator: " ").first == "explain" { sub = "explain" }
+        let body = words.joined(separator: " ")
+        let level = args.double("level", default: 0.95)
+        guard level > 0 && level < 1 else {
+            throw SurvshError.usage("cox", "level=\(NumberFormat.significant(level, digits: 6)) is not a confidence level",
+                                    expected: "a number between 0 and 1, e.g. level=0.95")
+        }
+        switch sub {
+        case "phtest": return try phtest(body: body, args: args, session: session)
+        case "explain": return try explain(body: body, session: session)
+        case "firth": return try firth(body: body, level: level, session: session)
+        case "screen": return try screen(body: body, args: args, level: level, session: session)
+        default: return try fit(body: body, args: args, level: level, session: session)
+        }
+    }
+
+    static func ties(_ args: Arguments) -> CoxTies { CoxTies(rawValue: args.string("ties") ?? "efron") ?? .efron }
+
+    static func control(_ args: Arguments) throws -> CoxControl {
+        let it = args.double("iter.max", default: 20)
+        guard it == it.rounded() else {
+            throw SurvshError.usage("cox", "iter.max must be a whole number", expected: "iter.max=20")
+        }
+        return CoxControl(iterMax: Int(it))
+    }
+
+    /// Fits the model, mapping input errors of the numerics to data errors.
+    static func fitModel(_ model: CoxModelInput, ties: CoxTies, level: Double, control: CoxControl,
+                         command: String = "cox") throws -> CoxFitResult {
+        try Interrupt.check(command)
+        do {
+            return try CoxFit.fit(model.coxData, ties: ties, level: level, control: control)
+        } catch CoxError.noEvents {
+            throw SurvshError.data(command, "there are no events among the \(model.data.n) rows used",
+                                   expected: "at least one event (\(model.response.spec.event) = 1)")
+        } catch let e as CoxError {
+            throw SurvshError.data(command, e.description)
+        }
+    }
+
+    static func fit(body: String, args: Arguments, level: Double, session: Session) throws -> CommandOutput {
+        try session.requireData("cox")
+        let (formula, response) = try CoxModelInput.parse(body, session: session, command: "cox")
+        let model = try CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
+        let fit = try fitModel(model, ties: ties(args), level: level, control: try control(args))
+        let view = CoxView(session: session, model: model, fit: fit)
+        session.lastCoxFit = CoxLastFit(fit: fit, data: model.coxData, modelText: model.modelText)
+        session.lastTable = view.resultTable()
+        session.lastHazardRatios = view.hazardRatios()
+        var text = view.text()
+        var json = view.json()
+        if args.has("explain") {
+            let ex = CoxExplainView(session: session, fit: fit, modelText: model.modelText)
+            text += "\n\n" + ex.text()
+            json["iterations_trace"] = ex.traceJSON()
+        }
+        return CommandOutput(text: text, json: json.value, warnings: model.data.warnings + fit.warningMessages)
+    }
+}

@@ -1,0 +1,138 @@
+// CoxModelInput.swift — from `[Surv(...)] ~ terms` to the arrays SurvivalStats' Cox code takes.
+//
+// The formula is parsed by SurvshCore (terms in R's order, a*b expanded, strata() and cluster()
+// taken out), rows with a missing value in any used column are dropped (R's na.omit), the design
+// matrix gets R's model.matrix column names (treatment contrasts, first sorted level as reference),
+// strata() variables (one or several) are combined into one stratum per combination, and the
+// cluster() variable is coded to integers. Nothing here computes statistics.
+
+import SurvivalStats
+import SurvshCore
+
+/// The model columns' names and their grouping into terms (from SurvshCore's DesignMatrix, or built
+/// directly for plain numeric terms).
+struct CoxDesign: Sendable {
+    struct Term: Sendable {
+        var label: String
+        var columns: [Int]
+        var referenceLevel: String?
+        var levels: [String]
+        var isFactor: Bool
+    }
+    var names: [String]
+    var terms: [Term]
+}
+
+struct CoxModelInput {
+    let formula: Formula
+    let response: SurvivalResponse
+    let data: SurvivalData
+    let design: CoxDesign
+    let strata: Grouping?
+    let clusterCount: Int?
+    let coxData: CoxData
+
+    /// `Surv(time, status) ~ age + sex + strata(ph.ecog) + cluster(inst)`
+    var modelText: String { CoxModelInput.modelText(formula: formula, response: response) }
+
+    static func modelText(formula: Formula, response: SurvivalResponse, terms: [FormulaTerm]? = nil) -> String {
+        var rhs = (terms ?? formula.terms).map(\.label)
+        if !formula.strata.isEmpty { rhs.append("strata(\(formula.strata.joined(separator: ", ")))") }
+        if let c = formula.cluster { rhs.append("cluster(\(c))") }
+        return "\(response.label) ~ \(rhs.isEmpty ? "1" : rhs.joined(separator: " + "))"
+    }
+
+    /// Parses and resolves the formula text (`args.body` without a subcommand word).
+    static func parse(_ body: String, session: Session, command: String) throws -> (Formula, SurvivalResponse) {
+        let formula = try Formula.parse(body, command: command)
+        guard !formula.terms.isEmpty else {
+            throw SurvshError.usage(command, "no covariates in the model",
+                                    expected: "\(command) [Surv(TIME, EVENT)] ~ TERM + TERM ..., e.g. \(command) ~ age + sex")
+        }
+        let response = try SurvivalResponse.resolve(formula, session: session, command: command)
+        return (formula, response)
+    }
+
+    /// Builds the model over the complete cases of every column the formula uses.
+    static func build(formula: Formula, response: SurvivalResponse, terms: [FormulaTerm]? = nil,
+                      session: Session, command: String) throws -> CoxModelInput {
+        var f = formula
+        if let terms { f.terms = terms }
+        let data = try CompleteCases.survival(response, covariates: f.covariateColumns, session: session, command: command)
+        // Plain numeric terms over all rows: the frame's own column arrays are used (no copy; this
+        // keeps a 10^6-row model within memory). Otherwise SurvshCore's DesignMatrix builds R's columns.
+        let design: CoxDesign
+        let columns: [[Double]]
+        if let direct = try directColumns(f, session: session, rows: data.rows, command: command) {
+            columns = direct
+            design = CoxDesign(names: f.terms.map(\.label), terms: f.terms.enumerated().map { k, t in
+                CoxDesign.Term(label: t.label, columns: [k], referenceLevel: nil, levels: [], isFactor: false)
+            })
+        } else {
+            let dm = try DesignMatrix.build(f, session: session, rows: data.rows, command: command)
+            columns = dm.columns
+            design = CoxDesign(names: dm.names, terms: dm.terms.map {
+                CoxDesign.Term(label: $0.label, columns: $0.columns, referenceLevel: $0.referenceLevel, levels: $0.levels,
+                               isFactor: $0.isFactor)
+            })
+        }
+        guard !design.names.isEmpty else {
+            throw SurvshError.data(command, "the model has no columns (every factor has a single level among the rows used)",
+                                   expected: "covariates that vary")
+        }
+        var strata: Grouping? = nil
+        if !f.strata.isEmpty {
+            strata = try Grouping.make(f.strata.map { FormulaVariable(column: $0, asFactor: true) }, session: session,
+                                       rows: data.rows, command: command)
+        }
+        var clusterCodes: [Int32]? = nil
+        var clusterCount: Int? = nil
+        if let c = f.cluster {
+            let lv = Levels.of(try session.column(c, for: command), rows: data.rows)
+            clusterCodes = lv.codes
+            clusterCount = lv.labels.count
+        }
+        var assign = [Int](repeating: 0, count: design.names.count)
+        for (t, term) in design.terms.enumerated() { for c in term.columns { assign[c] = t } }
+        let cox: CoxData
+        do {
+            cox = try CoxData(columns: columns, columnNames: design.names, start: data.start, stop: data.time,
+                              event: data.event, strata: strata?.codes, cluster: clusterCodes,
+                              termNames: design.terms.map(\.label), termAssign: assign)
+        } catch let e as CoxError {
+            throw SurvshError.data(command, e.description, expected: "finite values and start < stop")
+        }
+        return CoxModelInput(formula: f, response: response, data: data, design: design, strata: strata,
+                             clusterCount: clusterCount, coxData: cox)
+    }
+}
+
+extension CoxModelInput {
+    /// The frame's arrays when every term is a numeric (real) main effect and no row is dropped.
+    static func directColumns(_ f: Formula, session: Session, rows: [Int], command: String) throws -> [[Double]]? {
+        guard rows.count == session.frame.rowCount else { return nil }
+        var out: [[Double]] = []
+        for t in f.terms {
+            guard t.variables.count == 1, !t.variables[0].asFactor else { return nil }
+            let col = try session.column(t.variables[0].column, for: command)
+            guard case .real(let values) = col.storage, values.count == rows.count else { return nil }
+            out.append(values)
+        }
+        return out
+    }
+}
+
+/// What `cox phtest` and `cox explain` need from the last fit (kept in the session).
+struct CoxLastFit: Sendable {
+    let fit: CoxFitResult
+    let data: CoxData
+    let modelText: String
+}
+
+extension Session {
+    /// The last ordinary Cox fit (for cox phtest and cox explain).
+    var lastCoxFit: CoxLastFit? {
+        get { results["cox.fit"] as? CoxLastFit }
+        set { results["cox.fit"] = newValue }
+    }
+}

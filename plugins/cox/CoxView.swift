@@ -1,0 +1,168 @@
+// CoxView.swift — renders a Cox fit as text (summary.coxph layout), as the JSON object of the
+// contract, as an exportable result table and as the hazard-ratio rows of `plot forest`.
+
+import SurvivalStats
+import SurvshCore
+
+struct CoxView {
+    let session: Session
+    let model: CoxModelInput
+    let fit: CoxFitResult
+
+    func f(_ x: Double?) -> String { session.fmt(x) }
+    func pv(_ p: Double?) -> String { NumberFormat.pValue(p, digits: session.settings.digits) }
+    var levelPercent: String { NumberFormat.significant(fit.level * 100, digits: 6) }
+    var robust: Bool { fit.robustVariance != nil }
+
+    var header: String {
+        let dropped = model.data.dropped > 0 ? "; \(model.data.dropped) dropped for missing values" : ""
+        return "Cox model: \(model.modelText) (\(fit.n) rows, \(fit.events) events\(dropped))"
+    }
+
+    /// Name with a marker for a possibly infinite coefficient.
+    func label(_ c: CoxCoefficient) -> String { c.possiblyInfinite ? c.name + " *" : c.name }
+
+    func coefficientTable() -> TextTable {
+        var head = ["", "coef", "HR", "se(coef)"]
+        if robust { head.append("robust se") }
+        head += ["z", "p", "lower \(levelPercent)%", "upper \(levelPercent)%"]
+        var t = TextTable(head)
+        for c in fit.coefficients {
+            if c.aliased {
+                t.add([c.name] + Array(repeating: "NA", count: head.count - 1))
+                continue
+            }
+            var row = [label(c), f(c.coef), f(c.hazardRatio), f(c.se)]
+            if robust { row.append(f(c.robustSE)) }
+            row += [f(c.z), pv(c.p), f(c.hrLower), f(c.hrUpper)]
+            t.add(row)
+        }
+        return t
+    }
+
+    func testLine(_ name: String, _ t: CoxTest) -> String {
+        "\(name) = \(f(t.chisq)) on \(t.df) df, p = \(pv(t.p))"
+    }
+
+    var tiesText: String { fit.ties == .efron ? "Efron (R's default)" : "Breslow" }
+
+    var conventionLines: [String] {
+        var s = ["Ties: \(tiesText); CI: exp(coef -/+ z se) (Wald, as summary.coxph)"
+                 + (robust ? " with the robust se" : "") + "; p: Wald z test."]
+        if let st = model.strata {
+            s.append("Stratified by \(model.formula.strata.joined(separator: ", ")) (\(st.count) strata): a separate baseline hazard per stratum.")
+        }
+        if robust, let nc = fit.clusterCount, let cl = model.formula.cluster {
+            s.append("Robust se: sandwich over \(nc) clusters of \(cl) (R's coxph robust = TRUE); the likelihood ratio and score tests assume independent rows, the Wald and robust score tests do not.")
+        }
+        if model.coxData.start != nil { s.append("Counting-process data: each row is at risk on (start, stop].") }
+        return s
+    }
+
+    func text() -> String {
+        var out = [header, coefficientTable().render(), ""]
+        if fit.coefficients.contains(where: \.possiblyInfinite) {
+            out.append("* coefficient may be infinite (see the warning); its HR, CI and p are not meaningful")
+        }
+        if let c = fit.concordance {
+            out.append("Concordance = \(f(c.concordance)) (se = \(f(c.standardError)))")
+        }
+        out.append(testLine("Likelihood ratio test", fit.lrTest))
+        out.append(testLine(robust ? "Wald test (robust)   " : "Wald test            ", fit.waldTest))
+        out.append(testLine("Score (logrank) test ", fit.scoreTest))
+        if let r = fit.robustScoreTest { out.append(testLine("Robust score test    ", r)) }
+        let conv = fit.converged ? "converged in \(fit.iterations) Newton-Raphson iteration\(fit.iterations == 1 ? "" : "s")"
+            : "did not converge (\(fit.iterations) iterations)"
+        out.append("Log partial likelihood: \(f(fit.loglik[0])) (null), \(f(fit.loglik[1])) (model); \(conv)")
+        out += conventionLines
+        return out.joined(separator: "\n")
+    }
+
+    func testJSON(_ t: CoxTest) -> JSONValue {
+        .object([("chisq", .num(t.chisq)), ("df", .int(t.df)), ("p", .num(t.p))])
+    }
+
+    func json() -> JSONObject {
+        var j = JSONObject(command: "cox")
+        j["kind"] = .string("fit")
+        j["model"] = .string(model.modelText)
+        j["n"] = .int(fit.n)
+        j["events"] = .int(fit.events)
+        j["dropped"] = .int(model.data.dropped)
+        j["ties"] = .string(fit.ties.rawValue)
+        j["level"] = .num(fit.level)
+        j["loglik"] = .array(fit.loglik.map { .num($0) })
+        j["terms"] = .array(fit.coefficients.map { c in
+            var kv: [(String, JSONValue)] = [
+                ("name", .string(c.name)), ("coef", .num(c.coef)), ("hr", .num(c.hazardRatio)), ("se", .num(c.se)),
+            ]
+            if robust { kv.append(("robust_se", .num(c.robustSE))) }
+            kv += [("z", .num(c.z)), ("p", .num(c.p)), ("hr_lower", .num(c.hrLower)), ("hr_upper", .num(c.hrUpper)),
+                   ("aliased", .bool(c.aliased)), ("possibly_infinite", .bool(c.possiblyInfinite))]
+            return .object(kv)
+        })
+        j["lr_test"] = testJSON(fit.lrTest)
+        j["wald_test"] = testJSON(fit.waldTest)
+        j["score_test"] = testJSON(fit.scoreTest)
+        if let r = fit.robustScoreTest { j["robust_score_test"] = testJSON(r) }
+        if let c = fit.concordance {
+            j["concordance"] = .num(c.concordance)
+            j["concordance_se"] = .num(c.standardError)
+            j["concordance_counts"] = .object([("concordant", .num(c.concordant)), ("discordant", .num(c.discordant)),
+                                               ("tied_x", .num(c.tiedX)), ("tied_y", .num(c.tiedY)),
+                                               ("tied_xy", .num(c.tiedXY))])
+        }
+        j["strata"] = .int(fit.strataCount)
+        if let nc = fit.clusterCount { j["clusters"] = .int(nc) }
+        j["iterations"] = .int(fit.iterations)
+        j["converged"] = .bool(fit.converged)
+        return j
+    }
+
+    /// Publication-style table for `export`.
+    func resultTable() -> ResultTable {
+        var rows: [[String]] = []
+        for c in fit.coefficients {
+            if c.aliased { rows.append([c.name, "NA", "NA", "NA", "NA"]); continue }
+            rows.append([label(c), f(c.coef), f(robust ? c.robustSE : c.se),
+                         "\(f(c.hazardRatio)) (\(f(c.hrLower))–\(f(c.hrUpper)))", pv(c.p)])
+        }
+        var notes = ["n = \(fit.n), events = \(fit.events)" + (model.data.dropped > 0 ? " (\(model.data.dropped) rows dropped for missing values)" : ""),
+                     testLine("Likelihood ratio test", fit.lrTest)]
+        if let c = fit.concordance { notes.append("Concordance = \(f(c.concordance)) (se = \(f(c.standardError)))") }
+        notes += conventionLines
+        return ResultTable(title: "Cox model: \(model.modelText)",
+                           header: ["", "coef", robust ? "robust se" : "se", "HR (\(levelPercent)% CI)", "p"],
+                           rows: rows, footnotes: notes)
+    }
+
+    /// Hazard ratios for `plot forest`: factor levels under their term, with the reference level.
+    func hazardRatios() -> HazardRatioRows {
+        CoxView.hazardRatioRows(design: model.design, coefficients: fit.coefficients.map {
+            ($0.aliased ? nil : $0.hazardRatio, $0.hrLower, $0.hrUpper, $0.p)
+        }, title: "Cox model: \(model.modelText)", level: fit.level)
+    }
+
+    static func hazardRatioRows(design: CoxDesign, coefficients: [(hr: Double?, lower: Double?, upper: Double?, p: Double?)],
+                                title: String, level: Double) -> HazardRatioRows {
+        var rows: [HazardRatioRows.Row] = []
+        for term in design.terms {
+            if term.isFactor, term.columns.count >= 1, let ref = term.referenceLevel, !term.levels.isEmpty {
+                rows.append(.init(term: term.label, level: ref, hr: 1, lower: nil, upper: nil, p: nil, isReference: true))
+                for (k, col) in term.columns.enumerated() {
+                    let c = coefficients[col]
+                    let lvl = k + 1 < term.levels.count ? term.levels[k + 1] : design.names[col]
+                    rows.append(.init(term: term.label, level: lvl, hr: c.hr, lower: c.lower, upper: c.upper, p: c.p,
+                                      isReference: false))
+                }
+            } else {
+                for col in term.columns {
+                    let c = coefficients[col]
+                    rows.append(.init(term: design.names[col], level: nil, hr: c.hr, lower: c.lower, upper: c.upper,
+                                      p: c.p, isReference: false))
+                }
+            }
+        }
+        return HazardRatioRows(title: title, rows: rows, level: level)
+    }
+}

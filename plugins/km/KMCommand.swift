@@ -1,0 +1,109 @@
+// KMCommand.swift — `km`: Kaplan–Meier estimates as R's survfit / summary.survfit / print.survfit /
+// quantile.survfit, one curve per group combination, labelled as R labels strata.
+//
+// The numbers come from SurvivalStats.KaplanMeier (see its contract for every R convention); this
+// file parses the command, picks the rows, and renders text and JSON.
+
+import SurvivalStats
+import SurvshCore
+
+public enum KMCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "km", aliases: ["survfit", "sts"],
+        summary: "Kaplan-Meier survival curves: median, survival at given times, RMST, life table",
+        synopsis: ["km [Surv(TIME, EVENT)] [~ GROUP [+ GROUP ...]] [times=T1,T2,...] [conf=log] [level=0.95]",
+                   "km ... [quantiles=0.25,0.5,0.75] [rmean=TAU] [table] [explain]"],
+        body: .formula,
+        options: [
+            OptionSpec("conf", .choice(KaplanMeierConfType.allCases.map(\.rawValue)), default: "log",
+                       help: "pointwise CI transform, as R's conf.type (log is R's default)"),
+            OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level, as R's conf.int"),
+            OptionSpec("times", .numbers, help: "survival, CI and n at risk at these times (summary(fit, times=))"),
+            OptionSpec("quantiles", .numbers, help: "quantiles of the survival time with CI (quantile.survfit)"),
+            OptionSpec("rmean", .number(nil), help: "restricted mean survival up to TAU with its se (print.survfit rmean=)"),
+            .flag("table", help: "print the life table: every distinct time with n.risk, n.event, n.censor, S, std.err, CI"),
+            .flag("explain", help: "print the product-limit arithmetic at each event time (for teaching)"),
+        ],
+        notes: [
+            "One curve per combination of the groups, labelled as R's survfit (sex=1, \"sex=1, ph.ecog=2\"); one curve is labelled all.",
+            "EVENT is 0/1, TRUE/FALSE, or 1/2 (1 = censored, 2 = event) as R's Surv(); rows with a missing value are dropped.",
+            "std.err is the standard error of S(t) (Greenwood), as summary.survfit prints; the CI is built on the conf scale.",
+            "CI undefined where R gives NA (S = 0; S = 1 for log-log, logit, arcsin) is shown as NA and is null in JSON.",
+            "Median: print.survfit's rule — the first time S(t) <= 0.5; when S is exactly 0.5 on a stretch, the midpoint of the stretch;",
+            "its CI is where the lower and upper CI curves reach 0.5; NA when not reached. quantiles= follows quantile.survfit.",
+            "times= beyond a group's last follow-up: R's summary drops them; here they are kept, marked and explained.",
+            "rmean=TAU: area under S(t) up to TAU (S carried forward past the last time) and its se, as print.survfit(rmean=TAU).",
+            "Times equal to within sqrt(machine eps) are merged first, as R's timefix.",
+        ],
+        examples: [
+            "km",
+            "km ~ sex",
+            "km Surv(time, status) ~ sex times=180,365,730 quantiles=0.25,0.5,0.75",
+            "km ~ sex + ph.ecog conf=log-log level=0.9",
+            "km ~ sex rmean=365",
+            "km table explain",
+        ],
+        topic: "analysis")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        let command = "km"
+        try session.requireData(command)
+        let formula = try Formula.parse(args.body, command: command)
+        if !formula.strata.isEmpty || formula.cluster != nil {
+            throw SurvshError.usage(command, "strata() and cluster() are not used by km",
+                                    expected: "km [Surv(TIME, EVENT)] [~ A + B] (one curve per combination)")
+        }
+        if let t = formula.terms.first(where: { $0.variables.count > 1 }) {
+            throw SurvshError.usage(command, "'\(t.label)' is an interaction", expected: "~ A + B (one curve per combination)")
+        }
+        let response = try SurvivalResponse.resolve(formula, session: session, command: command)
+        if response.spec.start != nil {
+            throw SurvshError.usage(command, "Surv(START, STOP, EVENT) is not supported by km",
+                                    expected: "Surv(TIME, EVENT)")
+        }
+        guard let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") else {
+            throw SurvshError.usage(command, "unknown conf", expected: "log, log-log, plain, logit or arcsin")
+        }
+        let level = args.double("level", default: 0.95)
+        guard level > 0 && level < 1 else {
+            throw SurvshError.usage(command, "level=\(NumberFormat.significant(level, digits: 15)) is not strictly between 0 and 1",
+                                    expected: "level=0.95")
+        }
+        let probs = args.doubles("quantiles") ?? []
+        for p in probs where !(p >= 0 && p <= 1) {
+            throw SurvshError.usage(command, "quantile \(NumberFormat.significant(p, digits: 15)) is outside 0..1",
+                                    expected: "quantiles=0.25,0.5,0.75")
+        }
+        let times = args.doubles("times") ?? []
+        let tau = args.double("rmean")
+
+        let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session,
+                                              command: command)
+        let variables = formula.terms.map { $0.variables[0] }
+        let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
+        try Interrupt.check(command)
+        let curves: [KaplanMeierCurve]
+        do {
+            curves = try KaplanMeier.fit(time: data.time, event: data.event, group: grouping.codes,
+                                         groupCount: grouping.count,
+                                         options: KaplanMeierOptions(confType: conf, level: level))
+        } catch let e as SurvivalInputError {
+            throw SurvshError.data(command, e.description, expected: "finite times")
+        }
+        if let tau, let first = curves.compactMap({ $0.time.first }).min(), tau < first {
+            throw SurvshError.usage(command, "rmean=\(session.fmt(tau)) is before the first time (\(session.fmt(first)))",
+                                    expected: "a truncation time at or after the first observed time, as R requires")
+        }
+        var warnings = data.warnings
+        if grouping.count > 20 {
+            warnings.append("\(grouping.count) curves: a continuous grouping variable gives one curve per distinct value")
+        }
+
+        let view = KMView(session: session, response: response, formula: formula, data: data, grouping: grouping,
+                          curves: curves, conf: conf, level: level, times: times, probs: probs, tau: tau,
+                          showTable: args.has("table"), explain: args.has("explain"))
+        session.lastTable = view.summaryTable()
+        return CommandOutput(text: view.text(), json: view.json(includeTable: session.settings.format == .json),
+                             warnings: warnings)
+    }
+}

@@ -1,0 +1,242 @@
+// KMView.swift — renders Kaplan–Meier results as text (print.survfit / summary.survfit layout) and
+// as the JSON object of the contract.
+
+import SurvivalStats
+import SurvshCore
+
+struct KMView {
+    let session: Session
+    let response: SurvivalResponse
+    let formula: Formula
+    let data: SurvivalData
+    let grouping: Grouping
+    let curves: [KaplanMeierCurve]
+    let conf: KaplanMeierConfType
+    let level: Double
+    let times: [Double]
+    let probs: [Double]
+    let tau: Double?
+    let showTable: Bool
+    let explain: Bool
+
+    // MARK: labels and conventions
+
+    var levelText: String { NumberFormat.significant(level, digits: 15) }
+    /// "95%" as R's summary headers say it.
+    var percentText: String { NumberFormat.significant(level * 100, digits: 15) + "%" }
+    var lclHeader: String { "\(levelText)LCL" }
+    var uclHeader: String { "\(levelText)UCL" }
+
+    var modelText: String {
+        let rhs = formula.terms.isEmpty ? "1" : formula.terms.map(\.label).joined(separator: " + ")
+        return "\(response.label) ~ \(rhs)"
+    }
+
+    var ciConvention: String {
+        "CI: \(conf.rawValue) transform\(conf == .log ? " (R's default)" : ""), level \(levelText); "
+            + "std.err is the standard error of S(t) (Greenwood)"
+    }
+
+    static let medianConvention = "median: R's print.survfit rule (first time S(t) <= 0.5; the midpoint of a stretch "
+        + "where S(t) is exactly 0.5); CI from the CI curves; NA = not reached"
+
+    func f(_ x: Double?) -> String { session.fmt(x) }
+
+    // MARK: text
+
+    func summaryTable() -> ResultTable {
+        var header = ["", "n", "events"]
+        if tau != nil { header += ["rmean*", "se(rmean)"] }
+        header += ["median", lclHeader, uclHeader]
+        var rows: [[String]] = []
+        for (i, c) in curves.enumerated() {
+            var row = [grouping.labels[i], String(c.n), String(c.events)]
+            if let tau {
+                let rm = c.restrictedMean(tau: tau)
+                row += [f(rm.mean), f(rm.stdErr)]
+            }
+            let m = c.median
+            row += [f(m.time), f(m.lower), f(m.upper)]
+            rows.append(row)
+        }
+        var notes: [String] = []
+        if let tau { notes.append("* restricted mean with upper limit = \(f(tau))") }
+        notes += [ciConvention, KMView.medianConvention]
+        return ResultTable(title: "Kaplan-Meier: \(modelText)", header: header, rows: rows, footnotes: notes)
+    }
+
+    func text() -> String {
+        var out: [String] = []
+        let dropped = data.dropped > 0 ? "; \(data.dropped) dropped for missing values" : ""
+        out.append("Kaplan-Meier: \(modelText) (\(data.n) rows, \(data.events) events\(dropped))")
+        let summary = summaryTable()
+        var t = TextTable(summary.header)
+        for r in summary.rows { t.add(r) }
+        out.append(t.render())
+        if let tau { out.append("* restricted mean with upper limit = \(f(tau))") }
+
+        if !times.isEmpty {
+            out.append("")
+            out.append("Survival at given times (R's summary(fit, times=)):")
+            var at = TextTable(["", "time", "n.risk", "n.event", "survival", "std.err",
+                                "lower \(percentText) CI", "upper \(percentText) CI"])
+            var beyond: [String] = []
+            for (i, c) in curves.enumerated() {
+                for p in c.survival(at: times) {
+                    at.add([grouping.labels[i], f(p.time) + (p.beyondLastFollowUp ? "*" : ""), String(p.nRisk),
+                            String(p.nEvent), f(p.surv), f(p.stdErr), f(p.lower), f(p.upper)])
+                    if p.beyondLastFollowUp {
+                        beyond.append("\(grouping.labels[i]) at \(f(p.time)) (last follow-up \(f(c.lastTime)))")
+                    }
+                }
+            }
+            out.append(at.render())
+            if !beyond.isEmpty {
+                out.append("* after the last follow-up of the group: " + beyond.joined(separator: ", ") + ".")
+                out.append("  R's summary(times=) drops these; shown with S(t) carried forward and n.risk 0.")
+            }
+        }
+
+        if !probs.isEmpty {
+            out.append("")
+            out.append("Quantiles of survival time (R's quantile.survfit):")
+            var q = TextTable(["", "p", "time", "lower", "upper"])
+            for (i, c) in curves.enumerated() {
+                for v in c.quantiles(probs) {
+                    q.add([grouping.labels[i], f(v.probability), f(v.time), f(v.lower), f(v.upper)])
+                }
+            }
+            out.append(q.render())
+        }
+
+        if showTable {
+            for (i, c) in curves.enumerated() {
+                out.append("")
+                out.append("Life table, \(grouping.labels[i]):")
+                var lt = TextTable(["time", "n.risk", "n.event", "n.censor", "survival", "std.err",
+                                    "lower \(percentText) CI", "upper \(percentText) CI"], leftAligned: [])
+                for r in c.rows {
+                    lt.add([f(r.time), String(r.nRisk), String(r.nEvent), String(r.nCensor), f(r.surv), f(r.stdErr),
+                            f(r.lower), f(r.upper)])
+                }
+                out.append(lt.render())
+            }
+        }
+
+        if explain {
+            for (i, c) in curves.enumerated() {
+                out.append("")
+                out.append("Product-limit arithmetic, \(grouping.labels[i]) (event times only):")
+                var ex = TextTable(["time", "n_i", "d_i", "1 - d_i/n_i", "S(t)", "d_i/(n_i(n_i-d_i))", "sum",
+                                    "std.err"], leftAligned: [])
+                for r in c.explain {
+                    ex.add([f(r.time), String(r.nRisk), String(r.nEvent), f(r.conditionalSurvival), f(r.surv),
+                            f(r.greenwoodTerm), f(r.greenwoodSum), f(r.stdErr)])
+                }
+                out.append(ex.render())
+            }
+            out.append("S(t) = product of (1 - d_i/n_i) over event times <= t; Greenwood: Var(log S) = sum of "
+                       + "d_i/(n_i(n_i - d_i)); std.err = S(t) * sqrt(sum) (NA once S = 0).")
+        }
+        out.append("")
+        out.append(ciConvention + ".")
+        out.append(KMView.medianConvention + ".")
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: JSON
+
+    func json(includeTable: Bool) -> JSONValue {
+        var j = JSONObject(command: "km")
+        j["outcome"] = .string(response.label)
+        j["groups"] = .array(formula.terms.map { .string($0.label) })
+        j["n"] = .int(data.n)
+        j["events"] = .int(data.events)
+        j["dropped"] = .int(data.dropped)
+        j["conf_type"] = .string(conf.rawValue)
+        j["level"] = .num(level)
+        j["ci_transform"] = .string(conf.formula)
+        j["median_rule"] = .string(KMView.medianConvention)
+        if let tau { j["rmean_tau"] = .num(tau) }
+        var strata: [JSONValue] = []
+        for (i, c) in curves.enumerated() {
+            var s = JSONObject()
+            s["label"] = .string(grouping.labels[i])
+            s["n"] = .int(c.n)
+            s["events"] = .int(c.events)
+            let m = c.median
+            s["median"] = .num(m.time)
+            s["median_lower"] = .num(m.lower)
+            s["median_upper"] = .num(m.upper)
+            s["last_time"] = .num(c.lastTime)
+            if let tau {
+                let rm = c.restrictedMean(tau: tau)
+                s["rmean"] = .num(rm.mean)
+                s["rmean_se"] = .num(rm.stdErr)
+            }
+            if !probs.isEmpty {
+                s["quantiles"] = .array(c.quantiles(probs).map { q in
+                    var o = JSONObject()
+                    o["p"] = .num(q.probability)
+                    o["time"] = .num(q.time)
+                    o["lower"] = .num(q.lower)
+                    o["upper"] = .num(q.upper)
+                    return o.value
+                })
+            }
+            if includeTable {
+                var rows: [JSONValue] = []
+                rows.reserveCapacity(c.count)
+                for r in c.rows {
+                    var o = JSONObject()
+                    o["time"] = .num(r.time)
+                    o["n_risk"] = .int(r.nRisk)
+                    o["n_event"] = .int(r.nEvent)
+                    o["n_censor"] = .int(r.nCensor)
+                    o["surv"] = .num(r.surv)
+                    o["std_err"] = .num(r.stdErr)
+                    o["lower"] = .num(r.lower)
+                    o["upper"] = .num(r.upper)
+                    rows.append(o.value)
+                }
+                s["table"] = .array(rows)
+            }
+            if !times.isEmpty {
+                s["at"] = .array(c.survival(at: times).map { p in
+                    var o = JSONObject()
+                    o["time"] = .num(p.time)
+                    o["surv"] = .num(p.surv)
+                    o["std_err"] = .num(p.stdErr)
+                    o["lower"] = .num(p.lower)
+                    o["upper"] = .num(p.upper)
+                    o["n_risk"] = .int(p.nRisk)
+                    o["n_event"] = .int(p.nEvent)
+                    o["n_censor"] = .int(p.nCensor)
+                    o["beyond_last_followup"] = .bool(p.beyondLastFollowUp)
+                    if p.beyondLastFollowUp {
+                        o["note"] = .string("after the last follow-up (\(NumberFormat.significant(c.lastTime, digits: 15))): "
+                                            + "R's summary(times=) drops this time; S(t) carried forward, n at risk 0")
+                    }
+                    return o.value
+                })
+            }
+            if explain {
+                s["explain"] = .array(c.explain.map { r in
+                    var o = JSONObject()
+                    o["time"] = .num(r.time)
+                    o["n_risk"] = .int(r.nRisk)
+                    o["n_event"] = .int(r.nEvent)
+                    o["conditional_surv"] = .num(r.conditionalSurvival)
+                    o["surv"] = .num(r.surv)
+                    o["greenwood_term"] = .num(r.greenwoodTerm)
+                    o["greenwood_sum"] = .num(r.greenwoodSum)
+                    o["std_err"] = .num(r.stdErr)
+                    return o.value
+                })
+            }
+            strata.append(s.value)
+        }
+        j["strata"] = .array(strata)
+        return j.value
+    }
+}

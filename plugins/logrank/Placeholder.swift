@@ -1,2 +1,0 @@
-// Placeholder: this command module's sources land here (see CORE_READY.md). Remove when the module has code.
-enum logrankPlaceholderModule {}

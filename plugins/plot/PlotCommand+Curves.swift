@@ -1,0 +1,229 @@
+// PlotCommand+Curves.swift — `plot km`, `plot loglog`, `plot cumhaz`: survival curves by group.
+//
+// Curves come from SurvivalStats.KaplanMeier (R's survfit: timefix, conf.type, level), the p-value
+// from SurvivalStats.LogRank (survdiff, rho = 0), numbers at risk from the curves at the axis ticks
+// (summary(fit, times = ticks)$n.risk). Transforms drawn here: log(−log S) at event times with
+// 0 < S < 1 (plot(fit, fun = "cloglog")); Nelson–Aalen H = Σ d/n with se² = Σ d/n² and plain limits
+// H ± z·se, lower limit at least 0 (survfit's cumhaz/std.chaz, plot.survfit(cumhaz = TRUE)).
+
+import Foundation
+import SurvivalStats
+import SurvshCore
+
+extension PlotCommand {
+    static func curvesFigure(kind: String, body: String, args: Arguments, session: Session) throws -> PlotFigure {
+        let command = "plot"
+        let formula = try Formula.parse(body, command: command)
+        if !formula.strata.isEmpty || formula.cluster != nil {
+            throw SurvshError.usage(command, "strata() and cluster() are not used by plot \(kind)",
+                                    expected: "plot \(kind) [Surv(TIME, EVENT)] [~ GROUP] (one curve per group)")
+        }
+        if let t = formula.terms.first(where: { $0.variables.count > 1 }) {
+            throw SurvshError.usage(command, "'\(t.label)' is an interaction", expected: "~ A + B (one curve per combination)")
+        }
+        let response = try SurvivalResponse.resolve(formula, session: session, command: command)
+        if response.spec.start != nil {
+            throw SurvshError.usage(command, "Surv(START, STOP, EVENT) is not supported by plot \(kind)", expected: "Surv(TIME, EVENT)")
+        }
+        let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") ?? .log
+        let level = args.double("level", default: 0.95)
+        guard level > 0 && level < 1 else {
+            throw SurvshError.usage(command, "level=\(NumberFormat.significant(level, digits: 15)) is not strictly between 0 and 1",
+                                    expected: "level=0.95")
+        }
+        if let b = args.double("break"), !(b > 0) {
+            throw SurvshError.usage(command, "break=\(NumberFormat.significant(b, digits: 15)) must be positive", expected: "break=12")
+        }
+        if let x = args.double("xmax"), !(x > 0) {
+            throw SurvshError.usage(command, "xmax=\(NumberFormat.significant(x, digits: 15)) must be positive", expected: "xmax=365")
+        }
+
+        let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session, command: command)
+        let variables = formula.terms.map { $0.variables[0] }
+        let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
+        try Interrupt.check(command)
+        let curves: [KaplanMeierCurve]
+        do {
+            curves = try KaplanMeier.fit(time: data.time, event: data.event, group: grouping.codes, groupCount: grouping.count,
+                                         options: KaplanMeierOptions(confType: conf, level: level))
+        } catch let e as SurvivalInputError {
+            throw SurvshError.data(command, e.description, expected: "finite times")
+        }
+        var warnings = data.warnings
+        if grouping.count > 12 {
+            warnings.append("\(grouping.count) curves: a continuous grouping variable gives one curve per distinct value")
+        }
+        for (label, curve) in zip(grouping.labels, curves) where curve.n == 1 {
+            warnings.append("group \(label) has only one row: its curve is a single step")
+        }
+        if data.dropped > 0 {
+            warnings.append("\(data.dropped) row\(data.dropped == 1 ? "" : "s") with a missing value dropped")
+        }
+
+        // Legend: with one grouping variable, entries are its levels under the variable's name.
+        let stripPrefix = variables.count == 1
+        let legendTitle = args.string("legend.title") ?? (stripPrefix ? variables[0].label : nil)
+        let labels = grouping.labels.map { label -> String in
+            guard stripPrefix, let eq = label.firstIndex(of: "=") else { return label }
+            return String(label[label.index(after: eq)...])
+        }
+        let showCI = args.has("ci")
+
+        var json: [(String, JSONValue)] = [
+            ("outcome", .string(response.label)),
+            ("n", .int(data.n)), ("events", .int(data.events)), ("dropped", .int(data.dropped)),
+            ("series", .array(zip(grouping.labels, curves).map { label, c in
+                var o = JSONObject()
+                o["label"] = .string(label)
+                o["n"] = .int(c.n)
+                o["events"] = .int(c.events)
+                return o.value
+            })),
+        ]
+        var summaryParts = zip(grouping.labels, curves).map { "\($0) (n=\($1.n), \($1.events) events)" }
+        if grouping.count > 4 { summaryParts = ["\(grouping.count) curves"] }
+        let curveWord = grouping.count == 1 ? "1 curve" : "\(grouping.count) curves"
+
+        switch kind {
+        case "km":
+            var spec = KMFigureSpec(
+                series: zip(labels, curves).map { kmSeries($1, label: $0) }, showCI: showCI, showCensorMarks: true,
+                title: args.string("title"), xlab: args.string("xlab") ?? response.spec.time,
+                ylab: args.string("ylab") ?? "Survival probability", xBreak: args.double("break"), xMax: args.double("xmax"),
+                width: args.double("width", default: 720), height: 480, percentAxis: args.has("percent"),
+                legendTitle: legendTitle)
+            var summary = "\(curveWord): " + summaryParts.joined(separator: ", ")
+            if showCI { summary += "; \(NumberFormat.significant(level * 100, digits: 6))% CI, \(conf.rawValue) transform" }
+            json.append(("conf", .string(conf.rawValue)))
+            json.append(("level", .num(level)))
+            if args.has("pvalue") {
+                if grouping.count < 2 {
+                    warnings.append("pvalue needs at least two groups (~ GROUP); no test drawn")
+                } else {
+                    let test: LogRankResult
+                    do {
+                        test = try LogRank.test(time: data.time, event: data.event, group: grouping.codes,
+                                                groupCount: grouping.count)
+                    } catch let e as SurvivalInputError {
+                        throw SurvshError.data(command, e.description)
+                    }
+                    spec.pValueText = "Log-rank " + figurePValue(test.p)
+                    summary += "; log-rank chisq = \(session.fmt(test.chisq)) on \(test.df) df, p = \(NumberFormat.pValue(test.p, digits: session.settings.digits))"
+                    var o = JSONObject()
+                    o["chisq"] = .num(test.chisq)
+                    o["df"] = .int(test.df)
+                    o["p"] = .num(test.p)
+                    json.append(("logrank", o.value))
+                    warnings += test.warnings
+                }
+            }
+            let ticks = spec.defaultTimeTicks
+            if args.has("risktable") {
+                let rows = zip(labels, curves).map { label, c in
+                    RiskTableRow(label: label, counts: c.survival(at: ticks).map(\.nRisk))
+                }
+                spec.riskTable = RiskTable(ticks: ticks, rows: rows)
+                json.append(("risk_table", .object([
+                    ("times", .array(ticks.map { .num($0) })),
+                    ("rows", .array(zip(grouping.labels, rows).map { label, row in
+                        .object([("label", .string(label)), ("n_risk", .array(row.counts.map { .int($0) }))])
+                    })),
+                ])))
+            }
+            let riskRows = spec.riskTable?.rows.count ?? 0
+            spec.height = args.double("height") ?? (480 + (riskRows > 0 ? 48 + 18 * Double(riskRows) : 0))
+            json.append(("ticks", .array(spec.timeTicks.map { .num($0) })))
+            return PlotFigure(content: .km(spec), summary: summary, json: json, warnings: warnings,
+                              dataLabels: grouping.labels)
+
+        case "loglog":
+            let series = zip(labels, curves).map { label, c -> StepSeries in
+                var times: [Double] = []
+                var values: [Double] = []
+                for i in 0..<c.count where c.nEvent[i] > 0 && c.surv[i] > 0 && c.surv[i] < 1 && c.time[i] > 0 {
+                    times.append(c.time[i])
+                    values.append(log(-log(c.surv[i])))
+                }
+                return StepSeries(label: label, times: times, values: values, endTime: c.lastTime)
+            }
+            if series.allSatisfy({ $0.times.isEmpty }) {
+                throw SurvshError.data(command, "no event time with 0 < S(t) < 1 and t > 0 to draw",
+                                       expected: "groups with events")
+            }
+            let spec = XYFigureSpec(series: series, style: .step, logX: true, title: args.string("title"),
+                                    xlab: args.string("xlab") ?? "\(response.spec.time) (log scale)",
+                                    ylab: args.string("ylab") ?? "log(\u{2212}log S(t))", xMin: nil,
+                                    xMax: args.double("xmax"), width: args.double("width", default: 720),
+                                    height: args.double("height") ?? 480, legendTitle: legendTitle)
+            let summary = "\(curveWord): " + summaryParts.joined(separator: ", ")
+                + "; log(-log S(t)) against log t (parallel curves: proportional hazards)"
+            return PlotFigure(content: .xy(spec), summary: summary, json: json, warnings: warnings,
+                              dataLabels: grouping.labels)
+
+        default: // cumhaz
+            let z = Normal.quantile(1 - (1 - level) / 2)
+            let series = zip(labels, curves).map { label, c -> StepSeries in
+                var times = [min(0, c.startTime)]
+                var values = [0.0]
+                var lower: [Double?] = [0]
+                var upper: [Double?] = [0]
+                var h = 0.0
+                var v = 0.0
+                for i in 0..<c.count where c.nEvent[i] > 0 && c.nRisk[i] > 0 {
+                    let n = Double(c.nRisk[i])
+                    let d = Double(c.nEvent[i])
+                    h += d / n
+                    v += d / (n * n)
+                    times.append(c.time[i])
+                    values.append(h)
+                    lower.append(max(h - z * v.squareRoot(), 0))
+                    upper.append(h + z * v.squareRoot())
+                }
+                return StepSeries(label: label, times: times, values: values, lower: showCI ? lower : [],
+                                  upper: showCI ? upper : [], endTime: c.lastTime)
+            }
+            let spec = XYFigureSpec(series: series, style: .step, showCI: showCI, title: args.string("title"),
+                                    xlab: args.string("xlab") ?? response.spec.time,
+                                    ylab: args.string("ylab") ?? "Cumulative hazard", xMin: 0,
+                                    xMax: args.double("xmax"), xBreak: args.double("break"),
+                                    width: args.double("width", default: 720), height: args.double("height") ?? 480,
+                                    legendTitle: legendTitle)
+            var summary = "\(curveWord): " + summaryParts.joined(separator: ", ") + "; Nelson-Aalen cumulative hazard"
+            if showCI { summary += ", \(NumberFormat.significant(level * 100, digits: 6))% CI (plain)" }
+            return PlotFigure(content: .xy(spec), summary: summary, json: json, warnings: warnings,
+                              dataLabels: grouping.labels)
+        }
+    }
+
+    /// A KM curve as figure input: (start, 1), one point per event time, censor marks at censored
+    /// times (at the curve's height there), the curve running to the last follow-up time.
+    static func kmSeries(_ c: KaplanMeierCurve, label: String) -> StepSeries {
+        var times = [min(0, c.startTime)]
+        var values = [1.0]
+        var lower: [Double?] = [1]
+        var upper: [Double?] = [1]
+        var censorTimes: [Double] = []
+        var censorValues: [Double] = []
+        for i in 0..<c.count {
+            if c.nEvent[i] > 0 {
+                times.append(c.time[i])
+                values.append(c.surv[i])
+                lower.append(c.lowerRaw[i].isFinite ? c.lowerRaw[i] : nil)
+                upper.append(c.upperRaw[i].isFinite ? c.upperRaw[i] : nil)
+            }
+            if c.nCensor[i] > 0 {
+                censorTimes.append(c.time[i])
+                censorValues.append(c.surv[i])
+            }
+        }
+        return StepSeries(label: label, times: times, values: values, lower: lower, upper: upper,
+                          censorTimes: censorTimes, censorValues: censorValues, endTime: c.lastTime)
+    }
+
+    /// "p = 0.0013" (two significant digits) or "p < 0.0001", as figures usually print it.
+    static func figurePValue(_ p: Double) -> String {
+        guard p.isFinite else { return "p = NA" }
+        if p < 0.0001 { return "p < 0.0001" }
+        return "p = " + NumberFormat.significant(p, digits: 2)
+    }
+}

@@ -1,0 +1,170 @@
+// TTestCommand.swift — `ttest`: one-sample, paired and two-sample (Welch or pooled) t-tests, as R's t.test.
+//
+// The numerics are SurvivalStats.TTest (R's t.test.default semantics, matched to 1e-10 in its tests);
+// this file reads the samples (SampleSelection), runs the test and renders text and JSON.
+
+import SurvivalStats
+import SurvshCore
+
+public enum TTestCommand: SurvshCommand {
+    public static let spec = CommandSpec(
+        name: "ttest", aliases: ["t.test"],
+        summary: "t-test: one-sample, paired, or two-sample (Welch, or pooled with var.equal), as R's t.test",
+        synopsis: ["ttest X [mu=M]", "ttest X Y paired [mu=M]", "ttest X ~ GROUP [var.equal]", "ttest X Y [var.equal]"],
+        body: .columns,
+        options: [
+            OptionSpec("mu", .number(nil), default: "0",
+                       help: "hypothesised mean (one-sample), mean difference (paired) or difference in means"),
+            OptionSpec("alternative", .choice(["two.sided", "less", "greater"]), default: "two.sided",
+                       help: "alternative hypothesis (less: the true value is below mu)"),
+            OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level of the interval"),
+            .flag("paired", help: "X and Y are paired; pairs with a missing side are dropped"),
+            .flag("var.equal", help: "two-sample test with pooled variance (Student) instead of Welch"),
+        ],
+        notes: [
+            "Follows R's t.test: Welch's test (unequal variances, Welch–Satterthwaite df) unless var.equal.",
+            "X ~ GROUP: GROUP must have exactly 2 levels among the rows used; levels sort as R's factor()",
+            "(numbers numerically, text by byte order) and the estimate is mean(first level) − mean(second level).",
+            "X Y without 'paired': two independent samples from two columns. Missing values are dropped",
+            "(paired: the whole pair). The CI is for the estimate; one-sided alternatives give a one-sided CI.",
+            "Errors as R: fewer than 2 observations; 'data are essentially constant' (zero variance).",
+        ],
+        examples: [
+            "ttest age mu=60",
+            "ttest age ~ sex",
+            "ttest wt.loss ~ sex var.equal alternative=less level=0.9",
+            "ttest ph.karno pat.karno paired",
+            "load data/net_liver_mets.csv",
+            "ttest mitoses_liver mitoses_primary paired",
+            "ttest ki67_liver ki67_primary paired",
+        ],
+        topic: "analysis")
+
+    public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        let design = try SampleDesign.parse(args.positional, paired: args.has("paired"), command: "ttest",
+                                            synopsis: spec.synopsis.joined(separator: " | "))
+        if args.has("var.equal") && !design.isTwoSample {
+            throw SurvshError.usage("ttest", "'var.equal' applies to two-sample tests only",
+                                    expected: "ttest X ~ GROUP var.equal or ttest X Y var.equal")
+        }
+        let data = try SampleData.load(design, session: session, command: "ttest")
+        let mu = args.double("mu", default: 0)
+        let level = args.double("level", default: 0.95)
+        let alternative = TestAlternative(rawValue: args.string("alternative") ?? "two.sided") ?? .twoSided
+
+        let result: TTestResult
+        do {
+            switch design {
+            case .oneSample:
+                result = try TTest.oneSample(data.x, mu: mu, alternative: alternative, confLevel: level)
+            case .paired:
+                result = try TTest.paired(data.x, data.y!, mu: mu, alternative: alternative, confLevel: level)
+            case .twoColumns, .grouped:
+                result = try TTest.twoSample(data.x, data.y!, mu: mu, varEqual: args.has("var.equal"),
+                                             alternative: alternative, confLevel: level)
+            }
+        } catch let error as TTestError {
+            throw SurvshError.data("ttest", message(for: error, data: data))
+        }
+        return CommandOutput(text: text(result, data: data, session: session),
+                             json: json(result, data: data).value)
+    }
+
+    /// R's message, told in terms of the columns.
+    static func message(for error: TTestError, data: SampleData) -> String {
+        switch error {
+        case .notEnoughObservations(let sample?):
+            let index = sample == "y" ? 1 : 0
+            let counts = [data.x.count, data.y?.count ?? 0]
+            if case .paired = data.design {
+                return "not enough observations: \(data.x.count) complete pair\(data.x.count == 1 ? "" : "s") of '\(data.labels[0])' and '\(data.labels[1])' (at least 2 needed)"
+            }
+            return "not enough observations in '\(data.labels[index])': \(counts[index]) non-missing (at least 2 needed)"
+        case .notEnoughObservations(nil):
+            return "not enough observations: \(data.used) in total (the pooled test needs at least 3)"
+        case .dataEssentiallyConstant:
+            return "data are essentially constant (the standard error is zero or negligible, as R's t.test reports)"
+        default:
+            return error.description
+        }
+    }
+
+    static func estimateLabel(_ r: TTestResult) -> String {
+        switch r.kind {
+        case .oneSample: return "mean"
+        case .paired: return "mean difference"
+        case .welch, .pooled: return "difference in means"
+        }
+    }
+
+    static func json(_ r: TTestResult, data: SampleData) -> JSONObject {
+        var j = JSONObject(command: "ttest")
+        j["kind"] = .string(r.kind.rawValue)
+        j["method"] = .string(r.method)
+        switch data.design {
+        case .oneSample(let x): j["x"] = .string(x)
+        case .paired(let x, let y), .twoColumns(let x, let y):
+            j["x"] = .string(x)
+            j["y"] = .string(y)
+        case .grouped(let x, let g):
+            j["x"] = .string(x)
+            j["group"] = .string(g)
+        }
+        j["alternative"] = .string(r.alternative.rawValue)
+        j["mu"] = .num(r.mu)
+        j["level"] = .num(r.confLevel)
+        var groups: [JSONValue] = []
+        let counts = r.kind == .paired ? [r.n[0], r.n[0]] : r.n
+        for (k, label) in data.labels.enumerated() {
+            var g = JSONObject()
+            g["label"] = .string(label)
+            g["n"] = .int(counts[k])
+            g["mean"] = .num(r.means[k])
+            g["sd"] = .num(r.sds[k])
+            groups.append(g.value)
+        }
+        j["groups"] = .array(groups)
+        j["n"] = .int(data.used)
+        j["dropped"] = .int(data.dropped)
+        j["estimate"] = .num(r.estimate)
+        j["estimate_label"] = .string(estimateLabel(r))
+        if r.kind == .paired { j["sd_difference"] = .num(r.sdDifference) }
+        j["stderr"] = .num(r.stderr)
+        j["t"] = .num(r.t)
+        j["df"] = .num(r.df)
+        j["p"] = .num(r.p)
+        j["ci_lower"] = .num(r.ciLower)
+        j["ci_upper"] = .num(r.ciUpper)
+        return j
+    }
+
+    static func text(_ r: TTestResult, data: SampleData, session: Session) -> String {
+        var lines: [String] = []
+        let what: String
+        switch data.design {
+        case .oneSample(let x): what = x
+        case .paired(let x, let y): what = "\(x) vs \(y), paired"
+        case .twoColumns(let x, let y): what = "\(x) vs \(y)"
+        case .grouped(let x, let g): what = "\(x) by \(g)"
+        }
+        lines.append("\(r.method): \(what)")
+        var table = TextTable(["", "n", "mean", "sd"])
+        let counts = r.kind == .paired ? [r.n[0], r.n[0]] : r.n
+        for (k, label) in data.labels.enumerated() {
+            table.add([label, String(counts[k]), session.fmt(r.means[k]), session.fmt(r.sds[k])])
+        }
+        if r.kind == .paired { table.add(["difference", String(r.n[0]), session.fmt(r.meanDifference), session.fmt(r.sdDifference)]) }
+        lines.append(table.render(indent: "  "))
+        var estimate = estimateLabel(r)
+        if data.labels.count == 2 { estimate += " (\(data.labels[0]) − \(data.labels[1]))" }
+        let percent = NumberFormat.significant(100 * r.confLevel, digits: 6)
+        lines.append("  \(estimate): \(session.fmt(r.estimate)), \(percent)% CI \(session.fmt(r.ciLower)) to \(session.fmt(r.ciUpper))")
+        lines.append("  t = \(session.fmt(r.t)), df = \(session.fmt(r.df)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
+                     + "  (\(r.alternative.rawValue), mu = \(session.fmt(r.mu)))")
+        var notes = "  \(data.used) observation\(data.used == 1 ? "" : "s") used"
+        if r.kind == .paired { notes = "  \(data.used) complete pair\(data.used == 1 ? "" : "s") used" }
+        if data.dropped > 0 { notes += "; \(SampleData.droppedPhrase(data))" }
+        lines.append(notes + "; as R's t.test")
+        return lines.joined(separator: "\n")
+    }
+}
