@@ -12,18 +12,18 @@ struct Survsh: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "survsh",
         abstract: "An interactive shell for survival analysis (Kaplan-Meier, log-rank, Cox, t-tests) that matches R.",
-        discussion: """
-        With no arguments and a terminal, starts the interactive shell (line editing, history, Tab
-        completion; 'help' lists commands). With FILE, runs a script or saved transcript. Piped
-        input is read one command a line. Environment: SURVSH_HISTORY (history file),
-        SURVSH_TRANSCRIPT_DIR (where sessions are recorded).
-        """,
+        discussion: "With no arguments and a terminal, starts the interactive shell (line editing, history, "
+            + "Tab completion; 'help' lists commands). With FILE, runs a script or saved transcript "
+            + "(a run continues after a failing command unless --bail; the exit status is 1 if any failed). "
+            + "Piped input is read one command a line. Environment: SURVSH_HISTORY (history file, default "
+            + "~/.local/state/survsh/history), SURVSH_TRANSCRIPT_DIR (where interactive sessions are recorded, "
+            + "default ~/.local/share/survsh/transcripts).",
         version: Session.version)
 
     @Argument(help: "A .surv script or transcript to run.")
     var file: String?
 
-    @Option(name: .customShort("e"), help: "Run these commands (separate several with ';').")
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run these commands (separate several with ';').", valueName: "commands"))
     var execute: [String] = []
 
     @Option(help: "Output format: text, or json (one JSON object per result line on stdout).")

@@ -17,7 +17,7 @@ public enum ReplayCommand: SurvshCommand {
         options: [.flag("step", help: "pause before each command: Enter runs it, q stops")],
         notes: ["Relative data paths are tried from the working directory, then from the script's folder.",
                 "Use 'survsh --check FILE' to compare the output with the recorded #> lines."],
-        examples: ["replay sessions/lung_tour.surv"], topic: "shell")
+        examples: ["replay sessions/km_lung.surv"], topic: "shell")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(1, 1, what: "the script to replay")
