@@ -48,6 +48,7 @@ public enum ScriptRunner {
             session.sink.err("error: survsh: \(error)")
             return false
         }
+        for w in DataCheck.changedFiles(script, session: session, scriptPath: path) { session.sink.err("warning: \(w)") }
         session.scriptDirectory = (path as NSString).deletingLastPathComponent
         return run(lines: script.steps.map { ($0.command, .file(path: path, line: $0.line)) }, session: session, bail: bail)
     }
