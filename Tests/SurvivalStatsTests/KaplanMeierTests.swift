@@ -268,26 +268,6 @@ final class KaplanMeierTests: XCTestCase {
             if a == b { XCTAssertLessThan(order[i - 1], order[i], "stable") }
         }
     }
-
-    /// 10^6 rows, 3 groups (run in release mode for timing: SURVSH_BENCH=1 swift test -c release).
-    func testMillionRowsThreeGroups() throws {
-        guard ProcessInfo.processInfo.environment["SURVSH_BENCH"] != nil else {
-            throw XCTSkip("set SURVSH_BENCH=1 to run the benchmark")
-        }
-        var rng = KMSplitMix(seed: 3)
-        let n = 1_000_000
-        let time = (0..<n).map { _ in Double(rng.next() % 1_000_000) / 100 }
-        let event = (0..<n).map { _ in rng.next() % 4 != 0 }
-        let group = (0..<n).map { _ in Int32(rng.next() % 3) }
-        let start = Date()
-        let curves = try KaplanMeier.fit(time: time, event: event, group: group, groupCount: 3)
-        let medians = curves.map(\.median)
-        let elapsed = Date().timeIntervalSince(start)
-        print("KM 1e6 rows, 3 groups: \(elapsed) s, medians \(medians.map { $0.time ?? .nan })")
-        let start2 = Date()
-        let lr = try LogRank.test(time: time, event: event, group: group, groupCount: 3)
-        print("log-rank 1e6 rows, 3 groups: \(Date().timeIntervalSince(start2)) s, chisq \(lr.chisq)")
-    }
 }
 
 /// Small deterministic generator for tests.

@@ -23,4 +23,21 @@ final class PAdjustTests: XCTestCase {
             }
         }
     }
+
+    func testSmallCaseAsR() {
+        // p.adjust(c(0.01, 0.04, 0.03, 0.2), m) in R 4.2.2
+        let p = [0.01, 0.04, 0.03, 0.2]
+        let expected: [PAdjust.Method: [Double]] = [
+            .holm: [0.04, 0.09, 0.09, 0.2],
+            .hochberg: [0.04, 0.08, 0.08, 0.2],
+            .bonferroni: [0.04, 0.16, 0.12, 0.8],
+            .bh: [0.04, 0.05333333333333334, 0.05333333333333334, 0.2],
+            .by: [0.08333333333333333, 0.1111111111111111, 0.1111111111111111, 0.4166666666666667],
+            .none: p,
+        ]
+        for (method, values) in expected {
+            let ours = PAdjust.adjust(p, method: method)
+            for i in 0..<p.count { assertClose(ours[i], values[i], rel: 1e-12, "\(method) [\(i)]") }
+        }
+    }
 }

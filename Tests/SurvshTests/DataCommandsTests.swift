@@ -84,7 +84,8 @@ final class DataCommandsTests: XCTestCase {
         XCTAssertTrue(sh.error("load").contains("missing the file to load"))
         XCTAssertTrue(sh.error("load data/nothing.csv").hasPrefix("error: load: "))
         sh.run("load data/lung.csv")
-        XCTAssertEqual(sh.error("tabulate sexx"), "error: tabulate: unknown column 'sexx'; did you mean 'sex'?")
+        XCTAssertEqual(sh.error("tabulate sexx"), "error: tabulate: unknown column 'sexx' (expected a column of the data: "
+                       + "inst, time, status, age, sex, ph.ecog, ph.karno, pat.karno, meal.cal or wt.loss); did you mean 'sex'?")
         XCTAssertTrue(sh.error("filter age >").contains("ends too early"))
         XCTAssertTrue(sh.error("rename age sex").contains("already exists"))
         XCTAssertTrue(sh.error("set digits 99").contains("1 to 15"))

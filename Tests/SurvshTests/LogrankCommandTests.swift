@@ -111,6 +111,26 @@ final class LogrankCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("O-E1"))
     }
 
+    /// Every value `adjust=` accepts gives R's p.adjust of the pairwise p-values (bh is BH).
+    func testEveryAdjustValueMatchesR() throws {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        sh.run("survival time status")
+        let pw = try Ref.find("logrank", "lung_ecog")["pairwise"] as? [String: Any] ?? [:]
+        let adjusted = pw["adjusted"] as? [String: Any] ?? [:]
+        for (option, rName) in [("holm", "holm"), ("hochberg", "hochberg"), ("bonferroni", "bonferroni"),
+                                ("BH", "BH"), ("bh", "BH"), ("BY", "BY"), ("none", "none")] {
+            let expected = Ref.numbers(adjusted[rName])
+            let j = sh.json("logrank ~ ph.ecog pairwise adjust=\(option)")
+            let pairs = (j["pairwise"] as? [String: Any])?["pairs"] as? [[String: Any]] ?? []
+            XCTAssertEqual(pairs.count, expected.count, option)
+            XCTAssertFalse(expected.isEmpty, option)
+            for (i, p) in pairs.enumerated() where i < expected.count {
+                Ref.close(Ref.number(p["p_adjusted"]), expected[i], "adjust=\(option) pair \(i)")
+            }
+        }
+    }
+
     func testErrors() {
         let sh = TestShell()
         sh.run("load data/lung.csv")

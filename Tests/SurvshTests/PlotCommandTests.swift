@@ -299,6 +299,26 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertTrue((j["warnings"] as? [String] ?? []).contains { $0.contains("has only one row") }, "\(j)")
     }
 
+    /// Values whose range overflows a double used to trap in the terminal histogram and box plot
+    /// (Int(NaN)); now both refuse them with an error, in the terminal and for files.
+    func testHistAndBoxRefuseARangeThatOverflows() {
+        let sh = lungShell()
+        sh.run("generate huge = (2 * sex - 3) * 1.7e308")
+        sh.session.interactive = true
+        for command in ["plot hist huge", "plot box huge", "plot box huge ~ ph.ecog", "plot hist huge bins=5"] {
+            let e = sh.error(command)
+            XCTAssertTrue(e.hasPrefix("error: plot: the values of 'huge' run from -1.7e+308 to 1.7e+308"), e)
+            XCTAssertTrue(e.hasSuffix("(expected values whose range is below 1.8e308, e.g. rescaled with generate)"), e)
+        }
+        sh.session.interactive = false
+        XCTAssertTrue(sh.error("plot hist huge file=\(scratch.appendingPathComponent("h.svg").path)").contains("too large"))
+        // Values near the limit with a finite range still draw.
+        sh.session.interactive = true
+        sh.run("generate big = sex * 1e307")
+        sh.run("plot hist big")
+        sh.run("plot box big ~ ph.ecog")
+    }
+
     func testForestFromStoredHazardRatios() throws {
         let sh = lungShell()
         // What a cox command leaves for plot forest (values from R's coxph(Surv(time, status) ~ age +

@@ -11,7 +11,7 @@ final class SessionsReplayTests: XCTestCase {
         let dir = repoRoot.appendingPathComponent("sessions")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".surv") }.sorted()
         XCTAssertFalse(files.isEmpty, "sessions/ holds no transcripts")
-        FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
         for f in files {
             let session = Session(registry: AllCommands.registry, sink: CapturingSink())
             let result = try ScriptRunner.check("sessions/\(f)", session: session)

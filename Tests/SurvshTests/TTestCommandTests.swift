@@ -164,6 +164,24 @@ final class TTestCommandTests: XCTestCase {
         XCTAssertTrue(sh.error("ttest x ~ status").contains("is text"))
     }
 
+    /// A file with a header and no rows: the error says so (it used to blame "0 filters").
+    func testNoRowsWithoutFiltersSaysTheDataAreEmpty() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-ttest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("header_only.csv")
+        try "a,b\n".write(to: file, atomically: true, encoding: .utf8)
+        let sh = TestShell()
+        sh.run("load \(file.path)")
+        XCTAssertEqual(sh.error("ttest a"),
+                       "error: ttest: no rows to analyse (the data have no rows) (expected a data file with at least one row)")
+        XCTAssertTrue(sh.error("wilcoxon a b paired").contains("(the data have no rows)"))
+        sh.run("load data/lung.csv")
+        sh.run("filter age > 200")
+        XCTAssertEqual(sh.error("ttest age"),
+                       "error: ttest: no rows to analyse (the 1 active filter leaves no rows) (expected 'unfilter' or a filter that keeps some rows)")
+    }
+
     // MARK: - Wilcoxon
 
     func testWilcoxonGivesRsNumbersAndWarnings() {

@@ -16,7 +16,7 @@ final class TestShell {
     init() {
         session = Session(registry: AllCommands.registry, sink: sink)
         session.scriptDirectory = repoRoot.path
-        FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
     }
 
     /// Runs a line; fails the test when it fails unless `allowFailure`.

@@ -20,7 +20,8 @@ extension CoxCommand {
         do {
             fit = try CoxFirth.fit(model.coxData, level: level)
         } catch CoxError.noEvents {
-            throw SurvshError.data("cox", "there are no events among the \(model.data.n) rows used")
+            throw SurvshError.data("cox", "there are no events among the \(model.data.n) rows used",
+                                   expected: "at least one event (\(model.response.spec.event) = 1)")
         } catch let e as CoxError {
             throw SurvshError.data("cox", e.description, expected: "columns that are not constant or collinear")
         }

@@ -20,7 +20,8 @@ extension CoxCommand {
         do {
             z = try CoxZph.test(last.fit, data: last.data, transform: transform)
         } catch let e as CoxError {
-            throw SurvshError.data("cox", e.description)
+            throw SurvshError.data("cox", e.description,
+                                   expected: "a last cox fit with at least one estimated coefficient, e.g. cox ~ age + sex")
         }
         let f = { (x: Double?) in session.fmt(x) }
         let pv = { (p: Double?) in NumberFormat.pValue(p, digits: session.settings.digits) }

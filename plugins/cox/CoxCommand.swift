@@ -107,11 +107,8 @@ public enum CoxCommand: SurvshCommand {
     static func fit(body: String, args: Arguments, level: Double, session: Session) throws -> CommandOutput {
         try session.requireData("cox")
         let (formula, response) = try CoxModelInput.parse(body, session: session, command: "cox")
-        TmpProf.mark("cox parse")
         let model = try CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
-        TmpProf.mark("cox build")
         let fit = try fitModel(model, ties: ties(args), level: level, control: try control(args))
-        TmpProf.mark("cox fit")
         let view = CoxView(session: session, model: model, fit: fit)
         session.lastCoxFit = CoxLastFit(fit: fit, data: model.coxData, modelText: model.modelText)
         session.lastTable = view.resultTable()

@@ -61,7 +61,6 @@ struct CoxModelInput {
         let data = try CompleteCases.survival(response, covariates: f.covariateColumns, session: session, command: command)
         // Plain numeric terms over all rows: the frame's own column arrays are used (no copy; this
         // keeps a 10^6-row model within memory). Otherwise SurvshCore's DesignMatrix builds R's columns.
-        TmpProf.mark("completecases")
         let design: CoxDesign
         let columns: [[Double]]
         if let direct = try directColumns(f, session: session, rows: data.rows, command: command) {
@@ -93,7 +92,6 @@ struct CoxModelInput {
             clusterCodes = lv.codes
             clusterCount = lv.labels.count
         }
-        TmpProf.mark("design")
         var assign = [Int](repeating: 0, count: design.names.count)
         for (t, term) in design.terms.enumerated() { for c in term.columns { assign[c] = t } }
         let cox: CoxData
@@ -104,7 +102,6 @@ struct CoxModelInput {
         } catch let e as CoxError {
             throw SurvshError.data(command, e.description, expected: "finite values and start < stop")
         }
-        TmpProf.mark("coxdata")
         return CoxModelInput(formula: f, response: response, data: data, design: design, strata: strata,
                              clusterCount: clusterCount, coxData: cox)
     }

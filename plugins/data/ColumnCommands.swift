@@ -58,8 +58,7 @@ public enum RenameCommand: SurvshCommand {
         try args.requirePositional(2, 2, what: "the old and new names")
         let (old, new) = (args.positional[0], args.positional[1])
         _ = try session.column(old, for: "rename")
-        guard let f = new.first, f.isLetter || f == "." || f == "_",
-              new.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
+        guard DataFrame.isValidName(new) else {
             throw SurvshError.usage("rename", "'\(new)' is not a valid column name", expected: "letters, digits, '.' and '_', starting with a letter")
         }
         if session.frame.index(of: new) != nil { throw SurvshError.usage("rename", "column '\(new)' already exists", expected: "a new name") }

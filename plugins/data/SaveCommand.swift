@@ -43,11 +43,7 @@ public enum SaveCommand: SurvshCommand {
             }
             out += "\n"
         }
-        do {
-            try out.write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
-        } catch {
-            throw SurvshError.io("save", "cannot write '\(path)': \((error as NSError).localizedDescription)")
-        }
+        try session.writeText(out, to: path, command: "save")
         var j = JSONObject(command: "save")
         j["file"] = .string(path)
         j["rows"] = .int(rows.count)

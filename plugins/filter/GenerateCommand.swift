@@ -12,8 +12,7 @@ enum Assignment {
             throw SurvshError.usage(command, "missing '='", expected: "\(command) NAME = EXPR")
         }
         let name = raw[..<eq].trimmingCharacters(in: .whitespaces)
-        guard let f = name.first, f.isLetter || f == "." || f == "_",
-              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
+        guard DataFrame.isValidName(name) else {
             throw SurvshError.usage(command, "'\(name)' is not a valid column name",
                                     expected: "a name of letters, digits, '.' and '_' starting with a letter")
         }
@@ -30,7 +29,7 @@ enum Assignment {
             throw SurvshError.usage(command, "column '\(name)' already exists", expected: "a new name, or 'replace \(name) = ...' to overwrite it")
         }
         if !exists && replacing {
-            throw SurvshError.data(command, "unknown column '\(name)'",
+            throw SurvshError.data(command, "unknown column '\(name)'", expected: expectedColumn(among: session.frame.names),
                                    suggestion: didYouMean(name, among: session.frame.names) ?? "use 'generate' to make a new column")
         }
         let trimmed = exprText.trimmingCharacters(in: .whitespaces)

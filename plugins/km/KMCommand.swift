@@ -77,13 +77,10 @@ public enum KMCommand: SurvshCommand {
         let times = args.doubles("times") ?? []
         let tau = args.double("rmean")
 
-        TmpProf.mark("km parse")
         let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session,
                                               command: command)
-        TmpProf.mark("completecases")
         let variables = formula.terms.map { $0.variables[0] }
         let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
-        TmpProf.mark("grouping")
         try Interrupt.check(command)
         let curves: [KaplanMeierCurve]
         do {
@@ -93,7 +90,6 @@ public enum KMCommand: SurvshCommand {
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")
         }
-        TmpProf.mark("km fit")
         if let tau, let first = curves.compactMap({ $0.time.first }).min(), tau < first {
             throw SurvshError.usage(command, "rmean=\(session.fmt(tau)) is before the first time (\(session.fmt(first)))",
                                     expected: "a truncation time at or after the first observed time, as R requires")
@@ -106,7 +102,6 @@ public enum KMCommand: SurvshCommand {
         let view = KMView(session: session, response: response, formula: formula, data: data, grouping: grouping,
                           curves: curves, conf: conf, level: level, times: times, probs: probs, tau: tau,
                           showTable: args.has("table"), explain: args.has("explain"))
-        TmpProf.mark("view")
         session.lastTable = view.summaryTable()
         return CommandOutput(text: view.text(), json: view.json(includeTable: session.settings.format == .json),
                              warnings: warnings)

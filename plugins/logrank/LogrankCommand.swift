@@ -70,13 +70,10 @@ public enum LogrankCommand: SurvshCommand {
         }
         let scores = args.doubles("scores")
 
-        TmpProf.mark("lr parse")
         let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session,
                                               command: command)
-        TmpProf.mark("completecases")
         let grouping = try Grouping.make(formula.terms.map { $0.variables[0] }, session: session, rows: data.rows,
                                          command: command)
-        TmpProf.mark("grouping")
         var strata: Grouping? = nil
         if !formula.strata.isEmpty {
             strata = try Grouping.make(formula.strata.map { FormulaVariable(column: $0, asFactor: false) },
@@ -122,7 +119,6 @@ public enum LogrankCommand: SurvshCommand {
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")
         }
-        TmpProf.mark("logrank test")
         let view = LogrankView(session: session, response: response, formula: formula, data: data,
                                grouping: grouping, strata: strata, result: result, trend: trend, pairs: pairs,
                                adjustName: adjustName, explainRows: explainRows, showVariance: args.has("variance"))

@@ -2,9 +2,10 @@
 //
 // Curves come from SurvivalStats.KaplanMeier (R's survfit: timefix, conf.type, level), the p-value
 // from SurvivalStats.LogRank (survdiff, rho = 0), numbers at risk from the curves at the axis ticks
-// (summary(fit, times = ticks)$n.risk). Transforms drawn here: log(−log S) at event times with
-// 0 < S < 1 (plot(fit, fun = "cloglog")); Nelson–Aalen H = Σ d/n with se² = Σ d/n² and plain limits
-// H ± z·se, lower limit at least 0 (survfit's cumhaz/std.chaz, plot.survfit(cumhaz = TRUE)).
+// (summary(fit, times = ticks)$n.risk), the cumulative hazard from SurvivalStats.NelsonAalen over the
+// same curves (survfit's cumhaz/std.chaz, plain limits as plot.survfit(cumhaz = TRUE)), drawn at the
+// event times. The one transform done here: log(−log S) at event times with 0 < S < 1
+// (plot(fit, fun = "cloglog")).
 
 import Foundation
 import SurvivalStats
@@ -161,23 +162,17 @@ extension PlotCommand {
                               dataLabels: grouping.labels)
 
         default: // cumhaz
-            let z = Normal.quantile(1 - (1 - level) / 2)
             let series = zip(labels, curves).map { label, c -> StepSeries in
+                let na = NelsonAalen.estimate(c)
                 var times = [min(0, c.startTime)]
                 var values = [0.0]
                 var lower: [Double?] = [0]
                 var upper: [Double?] = [0]
-                var h = 0.0
-                var v = 0.0
-                for i in 0..<c.count where c.nEvent[i] > 0 && c.nRisk[i] > 0 {
-                    let n = Double(c.nRisk[i])
-                    let d = Double(c.nEvent[i])
-                    h += d / n
-                    v += d / (n * n)
-                    times.append(c.time[i])
-                    values.append(h)
-                    lower.append(max(h - z * v.squareRoot(), 0))
-                    upper.append(h + z * v.squareRoot())
+                for i in 0..<na.count where na.nEvent[i] > 0 {
+                    times.append(na.time[i])
+                    values.append(na.cumhaz[i])
+                    lower.append(na.lower[i])
+                    upper.append(na.upper[i])
                 }
                 return StepSeries(label: label, times: times, values: values, lower: showCI ? lower : [],
                                   upper: showCI ? upper : [], endTime: c.lastTime)

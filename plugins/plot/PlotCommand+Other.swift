@@ -75,6 +75,14 @@ extension PlotCommand {
         return (values, kept, rows.count - values.count)
     }
 
+    /// The axis of hist and box spans the values: their range must be a finite number.
+    static func requireFiniteRange(_ values: [Double], name: String, session: Session) throws {
+        guard let lo = values.min(), let hi = values.max(), !(hi - lo).isFinite else { return }
+        throw SurvshError.data("plot", "the values of '\(name)' run from \(session.fmt(lo)) to \(session.fmt(hi)): "
+                                   + "their range is too large for a double",
+                               expected: "values whose range is below 1.8e308, e.g. rescaled with generate")
+    }
+
     static func histogramFigure(body: String, args: Arguments, session: Session) throws -> PlotFigure {
         let words = body.split(separator: " ").map(String.init)
         guard words.count == 1 else {
@@ -85,8 +93,10 @@ extension PlotCommand {
         try session.requireData("plot")
         let (values, _, dropped) = try numericValues(name, session: session, rows: session.activeRows)
         if values.isEmpty {
-            throw SurvshError.data("plot", "column '\(name)' has no non-missing values in the active rows")
+            throw SurvshError.data("plot", "column '\(name)' has no non-missing values in the active rows",
+                                   expected: "a column with finite values in the active rows")
         }
+        try requireFiniteRange(values, name: name, session: session)
         var breaks: [Double]?
         if let bins = args.double("bins"), let lo = values.min(), let hi = values.max() {
             breaks = prettyBreaks(min: lo, max: hi, n: Int(bins.rounded()), minN: 1)
@@ -135,8 +145,11 @@ extension PlotCommand {
         let (values, kept, missing) = try numericValues(variable, session: session, rows: rows)
         dropped += missing
         if values.isEmpty {
-            throw SurvshError.data("plot", "column '\(variable)' has no non-missing values in the active rows")
+            throw SurvshError.data("plot", "column '\(variable)' has no non-missing values in the active rows"
+                                       + (groupName.map { " with '\($0)' present" } ?? ""),
+                                   expected: "a column with finite values in the active rows")
         }
+        try requireFiniteRange(values, name: variable, session: session)
         var groups: [BoxGroup] = []
         var warnings: [String] = []
         if let groupName {

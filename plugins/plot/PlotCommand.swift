@@ -188,6 +188,13 @@ struct OutputTarget {
         }
     }
 
+    /// A failed write as a survsh error; a path that cannot be written says what would work.
+    static func writeError(_ e: FigureExportError, option: String) -> SurvshError {
+        guard case .cannotWrite = e else { return SurvshError.io("plot", e.description) }
+        return SurvshError(.io, command: "plot", e.description,
+                           expected: "\(option)=PATH in a directory that exists and can be written")
+    }
+
     func deliver(_ figure: PlotFigure, kind: String, args: Arguments, session: Session) throws -> CommandOutput {
         var lines = ["plot \(kind): \(figure.summary)"]
         let size = figure.size
@@ -196,7 +203,7 @@ struct OutputTarget {
             do {
                 try FigureExport.write(svg: figure.svg(), to: file, scale: scale)
             } catch let e as FigureExportError {
-                throw SurvshError.io("plot", e.description)
+                throw Self.writeError(e, option: "file")
             }
             let w = Int((size.width * (format == .png ? scale : 1)).rounded())
             let h = Int((size.height * (format == .png ? scale : 1)).rounded())
@@ -211,7 +218,7 @@ struct OutputTarget {
             do {
                 try FigureData.write(csv: figure.csv(), to: dataFile)
             } catch let e as FigureExportError {
-                throw SurvshError.io("plot", e.description)
+                throw Self.writeError(e, option: "data")
             }
             lines.append("wrote the numbers behind the figure to \(args.string("data") ?? dataFile)")
         }

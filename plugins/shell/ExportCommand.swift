@@ -26,11 +26,7 @@ public enum ExportCommand: SurvshCommand {
         default:
             throw SurvshError.usage("export", "unsupported extension '.\(ext)' in '\(path)'", expected: ".md, .csv or .tex")
         }
-        do {
-            try text.write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
-        } catch {
-            throw SurvshError.io("export", "cannot write '\(path)': \((error as NSError).localizedDescription)")
-        }
+        try session.writeText(text, to: path, command: "export")
         var j = JSONObject(command: "export")
         j["file"] = .string(path)
         j["table"] = .string(table.title)

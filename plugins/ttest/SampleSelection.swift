@@ -9,6 +9,7 @@
 // be of any type and must have exactly two levels among the rows used, sorted as R's factor() sorts
 // them (numbers numerically, text by byte order): the first level is the first sample.
 
+import SurvivalStats
 import SurvshCore
 
 /// Which samples a test compares.
@@ -57,6 +58,37 @@ enum SampleDesign: Equatable {
         case .twoColumns, .grouped: return true
         case .oneSample, .paired: return false
         }
+    }
+
+    /// What is compared, as the first output line names it: "age", "x vs y, paired", "age by sex".
+    var title: String {
+        switch self {
+        case .oneSample(let x): return x
+        case .paired(let x, let y): return "\(x) vs \(y), paired"
+        case .twoColumns(let x, let y): return "\(x) vs \(y)"
+        case .grouped(let x, let g): return "\(x) by \(g)"
+        }
+    }
+
+    /// The columns as JSON keys: `x`, and `y` or `group`.
+    func addColumns(to j: inout JSONObject) {
+        switch self {
+        case .oneSample(let x): j["x"] = .string(x)
+        case .paired(let x, let y), .twoColumns(let x, let y):
+            j["x"] = .string(x)
+            j["y"] = .string(y)
+        case .grouped(let x, let g):
+            j["x"] = .string(x)
+            j["group"] = .string(g)
+        }
+    }
+}
+
+/// The options every sample test shares, with their defaults: mu=0, alternative=two.sided.
+enum SampleTestOptions {
+    static func read(_ args: Arguments) -> (mu: Double, alternative: TestAlternative) {
+        (args.double("mu", default: 0),
+         TestAlternative(rawValue: args.string("alternative") ?? "two.sided") ?? .twoSided)
     }
 }
 
@@ -136,7 +168,7 @@ struct SampleData {
             }
             var x: [Double] = [], y: [Double] = []
             for (k, r) in used.enumerated() {
-                let v = cv.number(at: r)!
+                guard let v = cv.number(at: r) else { continue }   // `used` has no missing value
                 if levels.codes[k] == 0 { x.append(v) } else { y.append(v) }
             }
             data = SampleData(design: design, x: x, y: y,
@@ -157,10 +189,13 @@ struct SampleData {
     }
 
     private static func requireRows(_ rows: [Int], session: Session, command: String) throws {
-        if rows.isEmpty {
-            let n = session.filters.count
-            throw SurvshError.data(command, "no rows to analyse (\(n) filter\(n == 1 ? "" : "s") active leave no rows)",
-                                   expected: "'unfilter' or a filter that keeps some rows")
+        guard rows.isEmpty else { return }
+        let n = session.filters.count
+        if n == 0 {
+            throw SurvshError.data(command, "no rows to analyse (the data have no rows)",
+                                   expected: "a data file with at least one row")
         }
+        throw SurvshError.data(command, "no rows to analyse (the \(n) active filter\(n == 1 ? "" : "s") leave\(n == 1 ? "s" : "") no rows)",
+                               expected: "'unfilter' or a filter that keeps some rows")
     }
 }

@@ -48,44 +48,47 @@ public enum TTestCommand: SurvshCommand {
                                     expected: "ttest X ~ GROUP var.equal or ttest X Y var.equal")
         }
         let data = try SampleData.load(design, session: session, command: "ttest")
-        let mu = args.double("mu", default: 0)
+        let (mu, alternative) = SampleTestOptions.read(args)
         let level = args.double("level", default: 0.95)
-        let alternative = TestAlternative(rawValue: args.string("alternative") ?? "two.sided") ?? .twoSided
 
         let result: TTestResult
         do {
-            switch design {
-            case .oneSample:
-                result = try TTest.oneSample(data.x, mu: mu, alternative: alternative, confLevel: level)
-            case .paired:
-                result = try TTest.paired(data.x, data.y!, mu: mu, alternative: alternative, confLevel: level)
-            case .twoColumns, .grouped:
-                result = try TTest.twoSample(data.x, data.y!, mu: mu, varEqual: args.has("var.equal"),
+            switch (design, data.y) {
+            case (.paired, let y?):
+                result = try TTest.paired(data.x, y, mu: mu, alternative: alternative, confLevel: level)
+            case (.twoColumns, let y?), (.grouped, let y?):
+                result = try TTest.twoSample(data.x, y, mu: mu, varEqual: args.has("var.equal"),
                                              alternative: alternative, confLevel: level)
+            default:
+                result = try TTest.oneSample(data.x, mu: mu, alternative: alternative, confLevel: level)
             }
-        } catch let error as TTestError {
-            throw SurvshError.data("ttest", message(for: error, data: data))
+        } catch let e as TTestError {
+            throw error(for: e, data: data)
         }
         return CommandOutput(text: text(result, data: data, session: session),
                              json: json(result, data: data).value)
     }
 
-    /// R's message, told in terms of the columns.
-    static func message(for error: TTestError, data: SampleData) -> String {
+    /// R's error, told in terms of the columns.
+    static func error(for error: TTestError, data: SampleData) -> SurvshError {
         switch error {
         case .notEnoughObservations(let sample?):
-            let index = sample == "y" ? 1 : 0
-            let counts = [data.x.count, data.y?.count ?? 0]
             if case .paired = data.design {
-                return "not enough observations: \(data.x.count) complete pair\(data.x.count == 1 ? "" : "s") of '\(data.labels[0])' and '\(data.labels[1])' (at least 2 needed)"
+                let k = data.x.count
+                return .data("ttest", "not enough observations: \(k) complete pair\(k == 1 ? "" : "s") of '\(data.labels[0])' and '\(data.labels[1])'",
+                             expected: "at least 2 complete pairs")
             }
-            return "not enough observations in '\(data.labels[index])': \(counts[index]) non-missing (at least 2 needed)"
+            let index = sample == "y" ? 1 : 0
+            let count = index == 0 ? data.x.count : (data.y?.count ?? 0)
+            return .data("ttest", "not enough observations in '\(data.labels[index])': \(count) non-missing",
+                         expected: "at least 2 non-missing values")
         case .notEnoughObservations(nil):
-            return "not enough observations: \(data.used) in total (the pooled test needs at least 3)"
+            return .data("ttest", "not enough observations: \(data.used) in total", expected: "at least 3 for the pooled test")
         case .dataEssentiallyConstant:
-            return "data are essentially constant (the standard error is zero or negligible, as R's t.test reports)"
+            return .data("ttest", "data are essentially constant (the standard error is zero or negligible, as R's t.test reports)",
+                         expected: "values that vary")
         default:
-            return error.description
+            return .data("ttest", error.description)
         }
     }
 
@@ -101,15 +104,7 @@ public enum TTestCommand: SurvshCommand {
         var j = JSONObject(command: "ttest")
         j["kind"] = .string(r.kind.rawValue)
         j["method"] = .string(r.method)
-        switch data.design {
-        case .oneSample(let x): j["x"] = .string(x)
-        case .paired(let x, let y), .twoColumns(let x, let y):
-            j["x"] = .string(x)
-            j["y"] = .string(y)
-        case .grouped(let x, let g):
-            j["x"] = .string(x)
-            j["group"] = .string(g)
-        }
+        data.design.addColumns(to: &j)
         j["alternative"] = .string(r.alternative.rawValue)
         j["mu"] = .num(r.mu)
         j["level"] = .num(r.confLevel)
@@ -139,15 +134,7 @@ public enum TTestCommand: SurvshCommand {
     }
 
     static func text(_ r: TTestResult, data: SampleData, session: Session) -> String {
-        var lines: [String] = []
-        let what: String
-        switch data.design {
-        case .oneSample(let x): what = x
-        case .paired(let x, let y): what = "\(x) vs \(y), paired"
-        case .twoColumns(let x, let y): what = "\(x) vs \(y)"
-        case .grouped(let x, let g): what = "\(x) by \(g)"
-        }
-        lines.append("\(r.method): \(what)")
+        var lines = ["\(r.method): \(data.design.title)"]
         var table = TextTable(["", "n", "mean", "sd"])
         let counts = r.kind == .paired ? [r.n[0], r.n[0]] : r.n
         for (k, label) in data.labels.enumerated() {

@@ -46,8 +46,7 @@ public enum WilcoxonCommand: SurvshCommand {
         let design = try SampleDesign.parse(args.positional, paired: args.has("paired"), command: "wilcoxon",
                                             synopsis: spec.synopsis.joined(separator: " | "))
         let data = try SampleData.load(design, session: session, command: "wilcoxon")
-        let mu = args.double("mu", default: 0)
-        let alternative = TestAlternative(rawValue: args.string("alternative") ?? "two.sided") ?? .twoSided
+        let (mu, alternative) = SampleTestOptions.read(args)
         let exact: Bool? = args.string("exact").map { $0 == "TRUE" }
         let correct = (args.string("correct") ?? "TRUE") == "TRUE"
 
@@ -69,34 +68,36 @@ public enum WilcoxonCommand: SurvshCommand {
         }
         let result: WilcoxonResult
         do {
-            switch design {
-            case .oneSample:
-                result = try Wilcoxon.signedRank(data.x, mu: mu, alternative: alternative, exact: exact, correct: correct)
-            case .paired:
-                result = try Wilcoxon.signedRank(paired: data.x, data.y!, mu: mu, alternative: alternative,
+            switch (design, data.y) {
+            case (.paired, let y?):
+                result = try Wilcoxon.signedRank(paired: data.x, y, mu: mu, alternative: alternative,
                                                  exact: exact, correct: correct)
-            case .twoColumns, .grouped:
-                result = try Wilcoxon.rankSum(data.x, data.y!, mu: mu, alternative: alternative,
+            case (.twoColumns, let y?), (.grouped, let y?):
+                result = try Wilcoxon.rankSum(data.x, y, mu: mu, alternative: alternative,
                                               exact: exact, correct: correct)
+            default:
+                result = try Wilcoxon.signedRank(data.x, mu: mu, alternative: alternative, exact: exact, correct: correct)
             }
-        } catch let error as WilcoxonError {
-            throw SurvshError.data("wilcoxon", message(for: error, data: data))
+        } catch let e as WilcoxonError {
+            throw error(for: e, data: data)
         }
         return CommandOutput(text: text(result, data: data, session: session),
                              json: json(result, data: data).value, warnings: result.warnings)
     }
 
-    static func message(for error: WilcoxonError, data: SampleData) -> String {
+    /// R's error, told in terms of the columns.
+    static func error(for error: WilcoxonError, data: SampleData) -> SurvshError {
         switch error {
         case .notEnoughX:
             if case .paired = data.design {
-                return "no complete pairs of '\(data.labels[0])' and '\(data.labels[1])'"
+                return .data("wilcoxon", "no complete pairs of '\(data.labels[0])' and '\(data.labels[1])'",
+                             expected: "at least 1 pair with both values present")
             }
-            return "no non-missing values in '\(data.labels[0])'"
+            return .data("wilcoxon", "no non-missing values in '\(data.labels[0])'", expected: "at least 1 non-missing value")
         case .notEnoughY:
-            return "no non-missing values in '\(data.labels[1])'"
+            return .data("wilcoxon", "no non-missing values in '\(data.labels[1])'", expected: "at least 1 non-missing value")
         default:
-            return error.description
+            return .data("wilcoxon", error.description)
         }
     }
 
@@ -104,15 +105,7 @@ public enum WilcoxonCommand: SurvshCommand {
         var j = JSONObject(command: "wilcoxon")
         j["kind"] = .string(r.kind.rawValue)
         j["method"] = .string(r.method)
-        switch data.design {
-        case .oneSample(let x): j["x"] = .string(x)
-        case .paired(let x, let y), .twoColumns(let x, let y):
-            j["x"] = .string(x)
-            j["y"] = .string(y)
-        case .grouped(let x, let g):
-            j["x"] = .string(x)
-            j["group"] = .string(g)
-        }
+        data.design.addColumns(to: &j)
         j["paired"] = .bool(r.paired)
         j["alternative"] = .string(r.alternative.rawValue)
         j["mu"] = .num(r.mu)
@@ -153,15 +146,7 @@ public enum WilcoxonCommand: SurvshCommand {
     }
 
     static func text(_ r: WilcoxonResult, data: SampleData, session: Session) -> String {
-        var lines: [String] = []
-        let what: String
-        switch data.design {
-        case .oneSample(let x): what = x
-        case .paired(let x, let y): what = "\(x) vs \(y), paired"
-        case .twoColumns(let x, let y): what = "\(x) vs \(y)"
-        case .grouped(let x, let g): what = "\(x) by \(g)"
-        }
-        lines.append("\(r.method): \(what)")
+        var lines = ["\(r.method): \(data.design.title)"]
         var table = TextTable(["", "n", "median"])
         for row in groupRows(data) { table.add([row.label, String(row.n), session.fmt(row.median)]) }
         lines.append(table.render(indent: "  "))

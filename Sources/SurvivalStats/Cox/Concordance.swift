@@ -130,7 +130,8 @@ public enum Concordance {
                 if let cl = cluster {
                     var sums: [Int32: Double] = [:]
                     for i in 0..<n { sums[cl[i], default: 0] += dfb(i) }
-                    for v in sums.values { ss += v * v }
+                    // in cluster order: Dictionary order changes from run to run, and so would the last bits
+                    for k in sums.keys.sorted() { let v = sums[k]!; ss += v * v }
                 } else {
                     for i in 0..<n { let v = dfb(i); ss += v * v }
                 }

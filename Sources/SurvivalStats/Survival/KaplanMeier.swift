@@ -5,8 +5,9 @@
 //   Inputs:  time [Double] (finite; the caller drops missing rows), event [Bool] (true = event),
 //            optionally group codes [Int32] (0..<groupCount; a negative code drops the row), the CI
 //            transform (log = R's default, log-log, plain, logit, arcsin), the level, and timefix.
-//   Preconditions: none on order — rows are sorted here once (O(n) radix sort) and every curve is
-//            built in one pass over the sorted rows (O(n) after the sort, no per-time rescans).
+//   Preconditions: none on order — events and censorings are counted per distinct time and group
+//            in one hashed pass (TimeTally, when there are at most 2^18 distinct times), else the rows
+//            are sorted once (O(n) radix sort); every curve is then built in one pass over the times.
 //   Outputs: one KaplanMeierCurve per group: one row per distinct time (events AND censorings, as
 //            survfit's table) with n.risk, n.event, n.censor, S, the standard error of S and the CI.
 //            Methods on the curve give summary(fit, times=), quantile(fit, probs), the print.survfit
@@ -202,9 +203,18 @@ public enum KaplanMeier {
     }
 
     /// One curve per group code 0..<groupCount (rows with a negative code are ignored).
-    /// The rows are sorted once; timefix is applied over all used rows together, as survfit does.
+    /// The rows are tallied per distinct time (or sorted once); timefix is applied over all used rows
+    /// together, as survfit does.
     public static func fit(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
                            options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
+        try fit(time: time, event: event, group: group, groupCount: groupCount, options: options,
+                tallyLimit: TimeTally.defaultMaxDistinct)
+    }
+
+    /// `tallyLimit`: most distinct times counted by TimeTally before falling back to sorting the rows
+    /// (0 = always sort; tests compare the two paths).
+    static func fit(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
+                    options: KaplanMeierOptions, tallyLimit: Int) throws -> [KaplanMeierCurve] {
         guard event.count == time.count else {
             throw SurvivalInputError.lengthMismatch(expected: time.count, got: event.count, what: "event")
         }
@@ -214,8 +224,26 @@ public enum KaplanMeier {
         guard options.level > 0 && options.level < 1 else { throw SurvivalInputError.invalidLevel(options.level) }
         guard groupCount >= 1 else { throw SurvivalInputError.invalidArgument("groupCount must be at least 1") }
 
-        // Sort keys and payloads (group << 1 | event) of the used rows; no row index is kept, so the
-        // pass below reads memory sequentially.
+        let z = Normal.quantile(1 - (1 - options.level) / 2)
+        // Usual case (many tied times): count events and censorings per distinct time and group
+        // without sorting the rows (TimeTally); the curves see the same (time, d, c) sequence.
+        if tallyLimit > 0, let tally = try TimeTally.make(time: time, event: event, group: group, groupCount: groupCount,
+                                                          timefix: options.timefix, maxDistinct: tallyLimit) {
+            let startTime = min(0, tally.times.first ?? 0)
+            var builders = (0..<groupCount).map { CurveBuilder(n: tally.groupN[$0]) }
+            tally.counts.withUnsafeBufferPointer { counts in
+                for (j, t) in tally.times.enumerated() {
+                    for g in 0..<groupCount {
+                        let d = Int(counts[(j * groupCount + g) * 2]), c = Int(counts[(j * groupCount + g) * 2 + 1])
+                        if d + c > 0 { builders[g].add(time: t, events: d, censored: c) }
+                    }
+                }
+            }
+            return builders.map { $0.finish(confType: options.confType, level: options.level, z: z, startTime: startTime) }
+        }
+
+        // Many distinct times: sort keys and payloads (group << 1 | event) of the used rows; no row
+        // index is kept, so the pass below reads memory sequentially.
         var keys = [UInt64]()
         var payload = [UInt32]()
         keys.reserveCapacity(time.count)
@@ -240,7 +268,6 @@ public enum KaplanMeier {
             sortedTime = fixed
         }
         let startTime = min(0, sortedTime.first ?? 0)
-        let z = Normal.quantile(1 - (1 - options.level) / 2)
 
         var builders = (0..<groupCount).map { CurveBuilder(n: groupN[$0]) }
         if groupCount == 1 {

@@ -23,7 +23,8 @@
 //       df is not a generalized-inverse rank.
 //     * Trend: U = s'(O − E), chisq = U² / (s'Vs) on 1 df, scores s default 1..k (group order).
 //     * Pairwise (survminer pairwise_survdiff): each pair is re-tested on the rows of those two
-//       groups only (strata kept), chisq on 1 df; p-values adjusted over all pairs by p.adjust.
+//       groups only (strata kept), chisq on 1 df; p-values adjusted over all pairs by p.adjust
+//       (PAdjust; a NaN p-value is left out of the count, as R's NA).
 //     * timefix = TRUE (R's default): near-tied times are merged first (aeqSurv), over the rows used.
 
 import Foundation
@@ -70,10 +71,9 @@ public struct LogRankTrend: Sendable, Equatable {
     public let p: Double
 }
 
-/// p-value adjustment methods (R's p.adjust spelling).
-public enum LogRankAdjust: String, Sendable, CaseIterable {
-    case holm, hochberg, bonferroni, bh = "BH", by = "BY", none
-}
+/// The p-value adjustment of pairwise tests (R's p.adjust methods, computed by `PAdjust`); the
+/// name plugins/logrank uses for `PAdjust.Method`.
+public typealias LogRankAdjust = PAdjust.Method
 
 /// One pairwise comparison.
 public struct LogRankPairwise: Sendable, Equatable {
@@ -150,7 +150,7 @@ public enum LogRank {
     /// pairwise_survdiff, with p-values adjusted over the pairs (R's p.adjust).
     public static func pairwise(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
                                 strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
-                                adjust: LogRankAdjust = .holm, timefix: Bool = true) throws -> [LogRankPairwise] {
+                                adjust: PAdjust.Method = .holm, timefix: Bool = true) throws -> [LogRankPairwise] {
         let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
                                    strata: strata, stratumCount: stratumCount, rho: rho)
         let sorted = prepared.sorted
@@ -182,15 +182,10 @@ public enum LogRank {
                 pairs.append((a, b, r.chisq, ChiSquared.sf(r.chisq, df: 1)))
             }
         }
-        let adjusted = adjustP(pairs.map(\.p), method: adjust)
+        let adjusted = PAdjust.adjust(pairs.map(\.p), method: adjust)
         return zip(pairs, adjusted).map { pair, pAdjusted in
             LogRankPairwise(groupA: pair.a, groupB: pair.b, chisq: pair.chisq, df: 1, p: pair.p, pAdjusted: pAdjusted)
         }
-    }
-
-    /// R's p.adjust for the methods of `LogRankAdjust`.
-    public static func adjustP(_ p: [Double], method: LogRankAdjust) -> [Double] {
-        PValueAdjust.adjust(p, method: method)
     }
 
     // MARK: - internals

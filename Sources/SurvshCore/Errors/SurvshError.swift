@@ -115,6 +115,15 @@ public func didYouMean(_ word: String, among candidates: [String]) -> String? {
     return best.map { "did you mean '\($0.0)'?" }
 }
 
+/// The `expected` text of an unknown-column error: the data's columns (the first few when there
+/// are many), e.g. "a column of the data: inst, time, status or age".
+public func expectedColumn(among names: [String], shown: Int = 12) -> String {
+    if names.isEmpty { return "a column of the data (none are loaded)" }
+    if names.count <= shown { return "a column of the data: " + orList(names) }
+    return "a column of the data: " + names.prefix(shown).joined(separator: ", ")
+        + ", … (\(names.count) columns; 'describe' lists them)"
+}
+
 /// "a, b or c" for lists of expected values.
 public func orList(_ items: [String]) -> String {
     switch items.count {

@@ -103,7 +103,8 @@ public struct ExpressionEvaluator {
 
     func columnValue(_ name: String, at pos: Int) throws -> EvalValue {
         guard let c = frame.column(name) else {
-            throw fail("unknown column '\(name)'", at: pos, suggestion: didYouMean(name, among: frame.names))
+            throw fail("unknown column '\(name)'", at: pos, expected: expectedColumn(among: frame.names),
+                       suggestion: didYouMean(name, among: frame.names))
         }
         switch c.storage {
         case .integer(let v):
@@ -455,7 +456,8 @@ public struct ExpressionEvaluator {
             try arity(1...1)
             let a = try dateArg(0)
             return map1(a, .integer) { d in
-                if d.isNaN { return .nan }
+                // NA as R's year(as.Date(Inf)); beyond ±9e15 days Int conversion would trap.
+                guard d.isFinite, abs(d) < 9e15 else { return .nan }
                 let s = formatISODate(daysSinceEpoch: Int(d))
                 let parts = s.split(separator: "-")
                 return Double(name == "year" ? parts[0] : parts[1]) ?? .nan

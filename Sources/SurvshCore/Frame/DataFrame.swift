@@ -16,6 +16,13 @@ public struct DataFrame: Sendable {
         self.source = source
     }
 
+    /// Whether `name` can name a column in commands and formulas: letters, digits, '.' and '_',
+    /// not starting with a digit (R's rule for syntactic names, as `ph.ecog`).
+    public static func isValidName(_ name: String) -> Bool {
+        guard let f = name.first, f.isLetter || f == "." || f == "_" else { return false }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
+    }
+
     public var isEmpty: Bool { columns.isEmpty }
     public var names: [String] { columns.map(\.name) }
 

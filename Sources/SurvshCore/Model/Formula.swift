@@ -134,10 +134,7 @@ public struct Formula: Sendable, Equatable {
         return FormulaVariable(column: s, asFactor: false)
     }
 
-    static func isName(_ s: String) -> Bool {
-        guard let f = s.first, f.isLetter || f == "." || f == "_" else { return false }
-        return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
-    }
+    static func isName(_ s: String) -> Bool { DataFrame.isValidName(s) }
 
     static func splitTop(_ s: String, on sep: Character) -> [String] {
         var parts: [String] = []

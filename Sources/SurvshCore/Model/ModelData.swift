@@ -42,11 +42,15 @@ public struct SurvivalData: Sendable {
     public var response: SurvivalResponse
 
     public var n: Int { rows.count }
-    public var events: Int { event.reduce(0) { $0 + ($1 ? 1 : 0) } }
+    public var events: Int { event.withUnsafeBufferPointer { e in e.reduce(0) { $0 &+ ($1 ? 1 : 0) } } }
 }
 
 public enum CompleteCases {
     /// Active rows with no missing value in `columns` (and valid event codes).
+    ///
+    /// Works on whole columns: the rows to skip (filtered out, or missing time, event or a
+    /// covariate) are one bit mask built from the columns' missing masks, the event is read once
+    /// from its typed storage, and with no filter and nothing to drop the frame's own arrays are used.
     public static func survival(_ response: SurvivalResponse, covariates: [String], session: Session,
                                 command: String) throws -> SurvivalData {
         try session.requireData(command)
@@ -59,27 +63,79 @@ public enum CompleteCases {
         }
         var covCols: [Column] = []
         for c in covariates { covCols.append(try session.column(c, for: command)) }
-        let active = session.activeRows
-        // R's rule: a numeric status whose largest value is 2 is read as 1/2 coding.
-        var maxEvent = -Double.infinity
-        for r in active { if let v = eventCol.number(at: r) { maxEvent = max(maxEvent, v) } }
-        let shift: Double = (eventCol.type != .boolean && maxEvent == 2) ? 1 : 0
-        var rows: [Int] = []
-        rows.reserveCapacity(active.count)
-        var time: [Double] = [], event: [Bool] = [], start: [Double] = []
-        time.reserveCapacity(active.count); event.reserveCapacity(active.count)
-        var invalid = 0, badInterval = 0
-        for r in active {
-            guard let t = timeCol.number(at: r), let e0 = eventCol.number(at: r) else { continue }
-            if covCols.contains(where: { $0.missing[r] }) { continue }
-            let e = e0 - shift
-            if e != 0 && e != 1 { invalid += 1; continue }
-            if let sc = startCol {
-                guard let s = sc.number(at: r) else { continue }
-                if !(s < t) { badInterval += 1; continue }
-                start.append(s)
+        let n = session.frame.rowCount
+        let wordCount = (n + 63) >> 6
+        // Rows the filters drop (bit set), and how many rows are active.
+        var inactive = [UInt64](repeating: 0, count: wordCount)
+        for f in session.filters {
+            f.keep.withUnsafeBufferPointer { keep in
+                for r in 0..<n where !keep[r] { inactive[r >> 6] |= 1 << UInt64(r & 63) }
             }
-            rows.append(r); time.append(t); event.append(e == 1)
+        }
+        let activeCount = n - inactive.reduce(0) { $0 + $1.nonzeroBitCount }
+        // Rows to skip before the event is read: inactive, or time, event or a covariate missing.
+        var skip = inactive
+        for mask in [timeCol.missing, eventCol.missing] + covCols.map(\.missing) {
+            mask.words.withUnsafeBufferPointer { w in
+                for i in 0..<wordCount { skip[i] |= w[i] }
+            }
+        }
+        // R's rule: a numeric status whose largest value is 2 is read as 1/2 coding (the largest
+        // value over the active rows where the status is present).
+        var shift: Double = 0
+        if eventCol.type != .boolean {
+            var notCounted = inactive
+            eventCol.missing.words.withUnsafeBufferPointer { w in
+                for i in 0..<wordCount { notCounted[i] |= w[i] }
+            }
+            if maxValue(eventCol, skipping: notCounted) == 2 { shift = 1 }
+        }
+        // Event code per row: 0 censored, 1 event, 2 invalid (R's Surv() makes it missing).
+        let eventCode = eventCodes(eventCol, shift: shift)
+        let startMissing = startCol?.missing
+
+        var rows: [Int] = []
+        var invalid = 0
+        let nothingSkipped = skip.allSatisfy { $0 == 0 } && startCol == nil
+        if nothingSkipped && !eventCode.contains(2) {
+            rows = Array(0..<n)
+        } else {
+            rows.reserveCapacity(activeCount)
+            eventCode.withUnsafeBufferPointer { code in
+                for wi in 0..<wordCount {
+                    var w = ~skip[wi]
+                    if wi == wordCount - 1 && n & 63 != 0 { w &= (1 << UInt64(n & 63)) - 1 }
+                    while w != 0 {
+                        let r = wi << 6 | w.trailingZeroBitCount
+                        w &= w - 1
+                        if code[r] == 2 { invalid += 1; continue }
+                        if let sm = startMissing, sm[r] { continue }
+                        rows.append(r)
+                    }
+                }
+            }
+        }
+        let all = rows.count == n
+        var time = timeCol.doubles(rows: all ? nil : rows)
+        var start = startCol.map { $0.doubles(rows: all ? nil : rows) }
+        var event: [Bool] = eventCode.withUnsafeBufferPointer { code in
+            all ? code.map { $0 == 1 } : rows.map { code[$0] == 1 }
+        }
+        var badInterval = 0
+        if let s = start {
+            // Counting-process data: the interval must be (start, stop] with start < stop.
+            for i in 0..<rows.count where !(s[i] < time[i]) { badInterval += 1 }
+            if badInterval > 0 {
+                var k = 0
+                var s2 = s
+                for i in 0..<rows.count where s[i] < time[i] {
+                    rows[k] = rows[i]; time[k] = time[i]; event[k] = event[i]; s2[k] = s[i]
+                    k += 1
+                }
+                rows.removeLast(rows.count - k); time.removeLast(time.count - k)
+                event.removeLast(event.count - k); s2.removeLast(s2.count - k)
+                start = s2
+            }
         }
         var warnings: [String] = []
         if invalid > 0 {
@@ -92,8 +148,66 @@ public enum CompleteCases {
             let why = session.filters.isEmpty ? "" : " (\(session.filters.count) filter\(session.filters.count == 1 ? "" : "s") active)"
             throw SurvshError.data(command, "no complete rows to analyse\(why)", expected: "rows with \(response.label) and every covariate present")
         }
-        return SurvivalData(rows: rows, start: startCol == nil ? nil : start, time: time, event: event,
-                            dropped: active.count - rows.count, warnings: warnings, response: response)
+        return SurvivalData(rows: rows, start: start, time: time, event: event,
+                            dropped: activeCount - rows.count, warnings: warnings, response: response)
+    }
+
+    /// The largest value of a numeric column over the rows whose bit in `skipping` is clear
+    /// (-infinity when there is none; NaN is ignored).
+    static func maxValue(_ column: Column, skipping: [UInt64]) -> Double {
+        let n = column.count
+        let none = skipping.allSatisfy { $0 == 0 }
+        func scan<T>(_ a: [T], _ value: (T) -> Double) -> Double {
+            a.withUnsafeBufferPointer { p in
+                var m = -Double.infinity
+                if none {
+                    for x in p { let v = value(x); if v > m { m = v } }
+                    return m
+                }
+                for wi in 0..<skipping.count {
+                    var w = ~skipping[wi]
+                    if wi == skipping.count - 1 && n & 63 != 0 { w &= (1 << UInt64(n & 63)) - 1 }
+                    while w != 0 {
+                        let v = value(p[wi << 6 | w.trailingZeroBitCount])
+                        if v > m { m = v }
+                        w &= w - 1
+                    }
+                }
+                return m
+            }
+        }
+        switch column.storage {
+        case .integer(let a): return scan(a) { Double($0) }
+        case .real(let a): return scan(a) { $0 }
+        case .boolean(let a): return scan(a) { $0 ? 1 : 0 }
+        case .date(let a): return scan(a) { Double($0) }
+        case .text: return -Double.infinity
+        }
+    }
+
+    /// Per row: 0 = censored, 1 = event, 2 = not a valid status after the 1/2 shift (any row; the
+    /// value under a missing cell is irrelevant, those rows are skipped).
+    static func eventCodes(_ column: Column, shift: Double) -> [UInt8] {
+        func fill<T>(_ a: [T], _ code: (T) -> UInt8) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: a.count) { out, count in
+                a.withUnsafeBufferPointer { p in for i in 0..<p.count { out[i] = code(p[i]) } }
+                count = a.count
+            }
+        }
+        switch column.storage {
+        case .boolean(let a): return fill(a) { $0 ? 1 : 0 }
+        case .integer(let a):
+            // v - shift as an unsigned number: 0 and 1 stay, anything else (negative too) is >= 2.
+            let s = Int64(shift)
+            return fill(a) { UInt8(truncatingIfNeeded: min(UInt64(bitPattern: $0 &- s), 2)) }
+        case .real(let a):
+            return fill(a) { v in
+                let e = v - shift
+                return e == 0 ? 0 : (e == 1 ? 1 : 2)
+            }
+        case .date(let a): return fill(a) { UInt8(truncatingIfNeeded: min(UInt64(bitPattern: Int64($0) &- Int64(shift)), 2)) }
+        case .text(let c, _): return [UInt8](repeating: 2, count: c.count)
+        }
     }
 
     static func numericColumn(_ name: String, session: Session, command: String, role: String) throws -> Column {
@@ -114,29 +228,62 @@ public struct Levels: Sendable {
     public init(labels: [String], codes: [Int32]) { self.labels = labels; self.codes = codes }
 
     /// Sorted levels of `column` over `rows` (rows must have no missing value in it).
+    ///
+    /// Text: the dictionary codes are counted (no string hashing) and the used levels sorted by
+    /// bytes. Booleans: FALSE < TRUE. Integers and dates: ranked by value, in a table when their
+    /// range is small. Reals: ranked through DenseRank's order keys (all NaNs are one level, last).
     public static func of(_ column: Column, rows: [Int]) -> Levels {
+        let all = column.isAllRows(rows)
         switch column.storage {
         case .text(let codes, let levels):
+            let rowCodes = all ? codes : codes.withUnsafeBufferPointer { c in rows.map { c[$0] } }
             var used = [Bool](repeating: false, count: levels.count)
-            for r in rows { used[Int(codes[r])] = true }
-            let order = levels.indices.filter { used[$0] }.sorted { Array(levels[$0].utf8).lexicographicallyPrecedes(Array(levels[$1].utf8)) }
+            used.withUnsafeMutableBufferPointer { u in
+                for c in rowCodes { u[Int(c)] = true }
+            }
+            let order = levels.indices.filter { used[$0] }.sorted { levels[$0].utf8.lexicographicallyPrecedes(levels[$1].utf8) }
             var remap = [Int32](repeating: -1, count: levels.count)
             for (k, i) in order.enumerated() { remap[i] = Int32(k) }
-            return Levels(labels: order.map { levels[$0] }, codes: rows.map { remap[Int(codes[$0])] })
-        default:
-            var values = Set<Double>()
-            for r in rows { if let v = column.number(at: r) { values.insert(v) } }
-            let sorted = values.sorted()
-            var index: [Double: Int32] = [:]
-            for (k, v) in sorted.enumerated() { index[v] = Int32(k) }
-            let labels = sorted.map { v -> String in
-                switch column.type {
-                case .boolean: return v == 1 ? "TRUE" : "FALSE"
-                case .date: return formatISODate(daysSinceEpoch: Int(v))
-                default: return NumberFormat.significant(v, digits: 15)
-                }
+            let out = remap.withUnsafeBufferPointer { m in rowCodes.map { m[Int($0)] } }
+            return Levels(labels: order.map { levels[$0] }, codes: out)
+        case .boolean(let v):
+            let values = all ? v : v.withUnsafeBufferPointer { p in rows.map { p[$0] } }
+            var hasFalse = false, hasTrue = false
+            for b in values { if b { hasTrue = true } else { hasFalse = true } }
+            let trueCode: Int32 = hasFalse ? 1 : 0
+            return Levels(labels: (hasFalse ? ["FALSE"] : []) + (hasTrue ? ["TRUE"] : []),
+                          codes: values.map { $0 ? trueCode : 0 })
+        case .integer(let v):
+            return integers(v, rows: all ? nil : rows) { NumberFormat.significant($0, digits: 15) }
+        case .date(let v):
+            return integers(v, rows: all ? nil : rows) { formatISODate(daysSinceEpoch: Int($0)) }
+        case .real(let v):
+            let keys = v.withUnsafeBufferPointer { p in
+                all ? p.map { DenseRank.orderKey($0) } : rows.map { DenseRank.orderKey(p[$0]) }
             }
-            return Levels(labels: labels, codes: rows.map { index[column.number(at: $0)!]! })
+            let (distinct, codes) = DenseRank.of(keys)
+            return Levels(labels: distinct.map { NumberFormat.significant(DenseRank.value(ofOrderKey: $0), digits: 15) },
+                          codes: codes)
+        }
+    }
+
+    /// Integer-valued storage: values within ±2^53 are ranked as integers (exact, as Doubles
+    /// would be); larger magnitudes go through Doubles, as every level is compared as a number.
+    private static func integers<T: BinaryInteger>(_ v: [T], rows: [Int]?, label: (Double) -> String) -> Levels {
+        v.withUnsafeBufferPointer { p in
+            var lo = Int64.max, hi = Int64.min
+            if let rows { for r in rows { let x = Int64(p[r]); lo = min(lo, x); hi = max(hi, x) } }
+            else { for x in p { lo = min(lo, Int64(x)); hi = max(hi, Int64(x)) } }
+            let exact: Int64 = 1 << 53
+            if lo >= -exact && hi <= exact {
+                let keys: [UInt64] = rows.map { r in r.map { UInt64(Int64(p[$0]) - lo) } } ?? p.map { UInt64(Int64($0) - lo) }
+                let (distinct, codes) = DenseRank.of(keys)
+                return Levels(labels: distinct.map { label(Double(Int64($0) + lo)) }, codes: codes)
+            }
+            let keys: [UInt64] = rows.map { r in r.map { DenseRank.orderKey(Double(p[$0])) } }
+                ?? p.map { DenseRank.orderKey(Double($0)) }
+            let (distinct, codes) = DenseRank.of(keys)
+            return Levels(labels: distinct.map { label(DenseRank.value(ofOrderKey: $0)) }, codes: codes)
         }
     }
 }
@@ -155,31 +302,32 @@ public struct Grouping: Sendable {
         Grouping(labels: ["all"], codes: [Int32](repeating: 0, count: rows))
     }
 
+    /// Only the combinations present are groups. Variables are combined one at a time: the groups
+    /// so far (ranked) times the next variable's levels is a mixed-radix key, ranked again by
+    /// DenseRank, so the order is lexicographic with the first variable slowest, as R's.
     public static func make(_ variables: [FormulaVariable], session: Session, rows: [Int], command: String) throws -> Grouping {
         if variables.isEmpty { return single(rows: rows.count) }
-        var perVar: [Levels] = []
-        for v in variables { perVar.append(Levels.of(try session.column(v.column, for: command), rows: rows)) }
-        // Combine: key = mixed radix, first variable slowest; keep only combinations present.
-        var key = [Int](repeating: 0, count: rows.count)
-        for lv in perVar {
-            let m = lv.labels.count
-            for i in 0..<rows.count { key[i] = key[i] * m + Int(lv.codes[i]) }
-        }
-        let present = Array(Set(key)).sorted()
-        var index: [Int: Int32] = [:]
-        for (k, v) in present.enumerated() { index[v] = Int32(k) }
         var labels: [String] = []
-        for v in present {
-            var rem = v
-            var parts: [String] = []
-            for (j, lv) in perVar.enumerated().reversed() {
-                let m = lv.labels.count
-                parts.append("\(variables[j].label)=\(lv.labels[rem % m])")
-                rem /= m
+        var codes: [Int32] = []
+        for (j, v) in variables.enumerated() {
+            let lv = Levels.of(try session.column(v.column, for: command), rows: rows)
+            let parts = lv.labels.map { "\(v.label)=\($0)" }
+            if j == 0 {
+                labels = parts
+                codes = lv.codes
+                continue
             }
-            labels.append(parts.reversed().joined(separator: ", "))
+            let m = UInt64(lv.labels.count)
+            let keys: [UInt64] = codes.withUnsafeBufferPointer { g in
+                lv.codes.withUnsafeBufferPointer { c in
+                    (0..<g.count).map { UInt64(g[$0]) * m + UInt64(c[$0]) }
+                }
+            }
+            let (present, ranked) = DenseRank.of(keys)
+            labels = present.map { labels[Int($0 / m)] + ", " + parts[Int($0 % m)] }
+            codes = ranked
         }
-        return Grouping(labels: labels, codes: key.map { index[$0]! })
+        return Grouping(labels: labels, codes: codes)
     }
 }
 
@@ -214,14 +362,9 @@ public struct DesignMatrix: Sendable {
             let categorical = v.asFactor || col.type == .text || col.type == .boolean
             let result: (Piece, Piece)
             if !categorical {
-                if col.type == .date {
-                    let vals = rows.map { col.number(at: $0)! }
-                    let p = Piece(names: [v.label], columns: [vals], levels: [], ref: nil, isFactor: false)
-                    result = (p, p)
-                } else {
-                    let p = Piece(names: [v.label], columns: [rows.map { col.number(at: $0)! }], levels: [], ref: nil, isFactor: false)
-                    result = (p, p)
-                }
+                let values = col.doubles(rows: col.isAllRows(rows) ? nil : rows)
+                let p = Piece(names: [v.label], columns: [values], levels: [], ref: nil, isFactor: false)
+                result = (p, p)
             } else {
                 let lv = Levels.of(col, rows: rows)
                 var cols: [[Double]] = []

@@ -23,10 +23,8 @@ extension Session {
                                   suggestion: didYouMean(split.command, among: registry.allNames)
                                       ?? "type 'help' for the list of commands")
             }
-            TmpProf.mark("start "+command.spec.name)
             let args = try Arguments(spec: command.spec, rest: split.rest)
             var output = try command.run(args, in: self)
-            TmpProf.mark("run "+command.spec.name)
             try Interrupt.check(command.spec.name)
             emit(&output, command: command.spec.name)
             if !output.text.isEmpty { recorded += output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
@@ -41,7 +39,6 @@ extension Session {
             sink.err(e.rendered(location: source.location))
             recorded.append(e.description)
         }
-        TmpProf.mark("emit")
         let record = ExecutionRecord(line: trimmed, outputLines: recorded, failed: failed, quit: quitRequested)
         noteExecuted(record)
         return record

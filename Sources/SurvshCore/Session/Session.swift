@@ -195,7 +195,8 @@ public final class Session: @unchecked Sendable {
     public func column(_ name: String, for command: String) throws -> Column {
         try requireData(command)
         if let c = frame.column(name) { return c }
-        throw SurvshError.data(command, "unknown column '\(name)'", suggestion: didYouMean(name, among: frame.names))
+        throw SurvshError.data(command, "unknown column '\(name)'", expected: expectedColumn(among: frame.names),
+                               suggestion: didYouMean(name, among: frame.names))
     }
 
     /// Resolves a data path: as given (relative to the working directory), else relative to the
@@ -208,6 +209,15 @@ public final class Session: @unchecked Sendable {
             if FileManager.default.fileExists(atPath: alt) { return alt }
         }
         return expanded
+    }
+
+    /// Writes `text` to `path` (a leading ~ expanded) for `command`; failure is an io error naming the path.
+    public func writeText(_ text: String, to path: String, command: String) throws {
+        do {
+            try text.write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
+        } catch {
+            throw SurvshError.io(command, "cannot write '\(path)': \((error as NSError).localizedDescription)")
+        }
     }
 
     func noteExecuted(_ record: ExecutionRecord) {

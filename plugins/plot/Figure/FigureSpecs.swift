@@ -349,4 +349,13 @@ public struct BoxPlotSpec: Sendable, Equatable {
         self.width = width
         self.height = height
     }
+
+    /// Ticks of the shared value axis (SVG and terminal): pretty() ticks over the finite values,
+    /// widened by 1 each way when they are all equal.
+    var valueTicks: [Double] {
+        let all = groups.flatMap { $0.values.filter { $0.isFinite } }
+        let ticks = niceTicks(min: all.min() ?? 0, max: all.max() ?? 1, targetCount: 5)
+        if ticks.count >= 2 { return ticks }
+        return niceTicks(min: (all.min() ?? 0) - 1, max: (all.max() ?? 0) + 1, targetCount: 5)
+    }
 }

@@ -67,9 +67,7 @@ extension SVGRenderer {
         let height = max(spec.height, 180)
         let pad = FigureStyle.pad
         let stats = spec.groups.map { BoxStats(values: $0.values, coef: spec.coef) }
-        let all = spec.groups.flatMap { $0.values.filter { $0.isFinite } }
-        var yTicks = niceTicks(min: all.min() ?? 0, max: all.max() ?? 1, targetCount: 5)
-        if yTicks.count < 2 { yTicks = niceTicks(min: (all.min() ?? 0) - 1, max: (all.max() ?? 0) + 1, targetCount: 5) }
+        let yTicks = spec.valueTicks
         let yLo = yTicks.first ?? 0
         let yHi = yTicks.last ?? 1
         let yLabels = tickLabels(yTicks)

@@ -33,6 +33,27 @@ enum ForestLayout {
         if row.lower == nil && row.upper == nil { return f(hr) }
         return "\(f(hr)) (\(f(row.lower))\u{2013}\(f(row.upper)))"
     }
+
+    /// The log axis of a forest plot (SVG and terminal): the intervals' range and 1, widened by 15%
+    /// on each side, or the spec's limits when they are usable.
+    static func axisRange(_ spec: ForestSpec) -> (lo: Double, hi: Double) {
+        var lo = 1.0
+        var hi = 1.0
+        for row in spec.rows where !row.isHeader && !row.isReference {
+            for v in [row.hr, row.lower, row.upper] {
+                if let v, v.isFinite, v > 0 {
+                    lo = min(lo, v)
+                    hi = max(hi, v)
+                }
+            }
+        }
+        lo /= 1.15
+        hi *= 1.15
+        if let xMin = spec.xMin, xMin > 0, xMin.isFinite { lo = xMin }
+        if let xMax = spec.xMax, xMax > lo, xMax.isFinite { hi = xMax }
+        if !(hi > lo) { hi = lo * 10 }
+        return (lo, hi)
+    }
 }
 
 extension SVGRenderer {
@@ -61,21 +82,7 @@ extension SVGRenderer {
         let plotRight = max(plotLeft + 80, estimateLeft - 22)
 
         // Log axis over the intervals (and 1), or the given limits.
-        var lo = 1.0
-        var hi = 1.0
-        for row in spec.rows where !row.isHeader && !row.isReference {
-            for v in [row.hr, row.lower, row.upper] {
-                if let v, v.isFinite, v > 0 {
-                    lo = min(lo, v)
-                    hi = max(hi, v)
-                }
-            }
-        }
-        lo /= 1.15
-        hi *= 1.15
-        if let xMin = spec.xMin, xMin > 0, xMin.isFinite { lo = xMin }
-        if let xMax = spec.xMax, xMax > lo, xMax.isFinite { hi = xMax }
-        if !(hi > lo) { hi = lo * 10 }
+        let (lo, hi) = ForestLayout.axisRange(spec)
         let xScale = AxisScale(domain: (lo, hi), range: (plotLeft, plotRight), log: true)
         let ticks = logTicks(min: lo, max: hi)
 

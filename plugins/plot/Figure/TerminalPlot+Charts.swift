@@ -67,9 +67,7 @@ extension TerminalPlot {
     public static func box(_ spec: BoxPlotSpec, width: Int, height: Int, unicode: Bool) -> String {
         let width = max(width, 30)
         let stats = spec.groups.map { BoxStats(values: $0.values, coef: spec.coef) }
-        let all = spec.groups.flatMap { $0.values.filter { $0.isFinite } }
-        var ticks = niceTicks(min: all.min() ?? 0, max: all.max() ?? 1, targetCount: 5)
-        if ticks.count < 2 { ticks = niceTicks(min: (all.min() ?? 0) - 1, max: (all.max() ?? 0) + 1, targetCount: 5) }
+        let ticks = spec.valueTicks
         let lo = ticks.first ?? 0
         let hi = ticks.last ?? 1
         let labelWidth = min(spec.groups.map { $0.label.count }.max() ?? 0, width / 4)
@@ -123,20 +121,7 @@ extension TerminalPlot {
         let pWidth = max(spec.rows.map { ($0.pText ?? "").count }.max() ?? 0, spec.pHeader.count)
         let cols = max(width - labelWidth - estimateWidth - pWidth - 6, 10)
 
-        var lo = 1.0
-        var hi = 1.0
-        for row in spec.rows where !row.isHeader && !row.isReference {
-            for v in [row.hr, row.lower, row.upper] {
-                if let v, v.isFinite, v > 0 {
-                    lo = min(lo, v)
-                    hi = max(hi, v)
-                }
-            }
-        }
-        lo /= 1.15
-        hi *= 1.15
-        if let xMin = spec.xMin, xMin > 0 { lo = xMin }
-        if let xMax = spec.xMax, xMax > lo { hi = xMax }
+        let (lo, hi) = ForestLayout.axisRange(spec)
         let scale = AxisScale(domain: (lo, hi), range: (0, Double(cols - 1)), log: true)
         func col(_ v: Double) -> Int { min(max(Int(scale(v).rounded()), 0), cols - 1) }
 

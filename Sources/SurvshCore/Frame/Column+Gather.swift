@@ -1,0 +1,46 @@
+// Column+Gather.swift — bulk reads of a column's typed storage, for analyses over many rows.
+//
+// Contract: `doubles(rows:)` returns the cells at `rows` (nil = every row, in order) as Doubles
+// the way `number(at:)` reads them (integers, booleans 0/1, dates in days), but with one switch on
+// the storage instead of one a cell; it does not look at the missing mask (the value under a
+// missing cell is whatever the storage holds), so callers pick rows without missing cells first.
+// A real column read over every row is the column's own array (copy-on-write: no copy).
+// `isAllRows` recognises the common selection "every row, in order" so callers can take a fast path.
+
+extension Column {
+    /// The numeric cells at `rows` (nil = all rows) as Doubles; text gives NaN. Missing cells are not checked.
+    public func doubles(rows: [Int]?) -> [Double] {
+        switch storage {
+        case .real(let v):
+            guard let rows else { return v }
+            return v.withUnsafeBufferPointer { p in rows.map { p[$0] } }
+        case .integer(let v):
+            return v.withUnsafeBufferPointer { p in
+                guard let rows else { return p.map { Double($0) } }
+                return rows.map { Double(p[$0]) }
+            }
+        case .boolean(let v):
+            return v.withUnsafeBufferPointer { p in
+                guard let rows else { return p.map { $0 ? 1 : 0 } }
+                return rows.map { p[$0] ? 1 : 0 }
+            }
+        case .date(let v):
+            return v.withUnsafeBufferPointer { p in
+                guard let rows else { return p.map { Double($0) } }
+                return rows.map { Double(p[$0]) }
+            }
+        case .text(let codes, _):
+            return [Double](repeating: .nan, count: rows?.count ?? codes.count)
+        }
+    }
+
+    /// True when `rows` is every row of the column in order (0, 1, ..., count - 1).
+    public func isAllRows(_ rows: [Int]) -> Bool {
+        guard rows.count == count else { return false }
+        return rows.withUnsafeBufferPointer { p in
+            var diff = 0
+            for i in 0..<p.count { diff |= p[i] ^ i }  // branch-free, vectorises
+            return diff == 0
+        }
+    }
+}

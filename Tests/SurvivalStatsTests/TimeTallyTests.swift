@@ -1,0 +1,107 @@
+// TimeTally (KaplanMeier's counting path) against the sorted path and a naive tally.
+// Exact comparison: both paths must feed the curves the same (time, events, censored) sequence, so
+// every number is bit-identical (NaN where both are NaN).
+import XCTest
+@testable import SurvivalStats
+
+final class TimeTallyTests: XCTestCase {
+    /// A deterministic generator (SplitMix64), so failures reproduce.
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    }
+
+    func sameBits(_ a: [Double], _ b: [Double], _ label: String) {
+        XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), label)
+    }
+
+    func assertSameCurves(_ a: [KaplanMeierCurve], _ b: [KaplanMeierCurve], _ label: String) {
+        XCTAssertEqual(a.count, b.count, label)
+        for (g, (x, y)) in zip(a, b).enumerated() {
+            let l = "\(label) group \(g)"
+            XCTAssertEqual(x.n, y.n, l)
+            XCTAssertEqual(x.events, y.events, l)
+            XCTAssertEqual(x.startTime.bitPattern, y.startTime.bitPattern, l)
+            sameBits(x.time, y.time, l + " time")
+            XCTAssertEqual(x.nRisk, y.nRisk, l)
+            XCTAssertEqual(x.nEvent, y.nEvent, l)
+            XCTAssertEqual(x.nCensor, y.nCensor, l)
+            sameBits(x.surv, y.surv, l + " surv")
+            sameBits(x.logStdErr, y.logStdErr, l + " se")
+            sameBits(x.lowerRaw, y.lowerRaw, l + " lower")
+            sameBits(x.upperRaw, y.upperRaw, l + " upper")
+        }
+    }
+
+    /// Times with ties, near-ties that timefix merges (0.1 + 0.2 vs 0.3), -0 and +0, negatives.
+    func sample(_ n: Int, groups: Int, seed: UInt64) -> (time: [Double], event: [Bool], group: [Int32]) {
+        var r = Rng(state: seed)
+        let special: [Double] = [0.1 + 0.2, 0.3, -0.0, 0.0, -2.5, 5, 5.000000000000001, 1e-9, 2e-9, 1, 1.0000000001]
+        var time: [Double] = [], event: [Bool] = [], group: [Int32] = []
+        for _ in 0..<n {
+            let t = r.int(4) == 0 ? special[r.int(special.count)] : (Double(r.int(500)) / 10)
+            time.append(t)
+            event.append(r.int(3) != 0)
+            group.append(r.int(10) == 0 ? -1 : Int32(r.int(groups)))  // some rows not used
+        }
+        return (time, event, group)
+    }
+
+    func testCountingPathMatchesSortedPath() throws {
+        for (n, groups) in [(1, 1), (7, 2), (200, 1), (5000, 3), (20000, 7)] {
+            for timefix in [true, false] {
+                for conf in KaplanMeierConfType.allCases {
+                    let s = sample(n, groups: groups, seed: UInt64(n * 31 + groups))
+                    let options = KaplanMeierOptions(confType: conf, level: 0.9, timefix: timefix)
+                    let counted = try KaplanMeier.fit(time: s.time, event: s.event, group: s.group, groupCount: groups,
+                                                      options: options, tallyLimit: TimeTally.defaultMaxDistinct)
+                    let sorted = try KaplanMeier.fit(time: s.time, event: s.event, group: s.group, groupCount: groups,
+                                                     options: options, tallyLimit: 0)
+                    assertSameCurves(counted, sorted, "n=\(n) groups=\(groups) timefix=\(timefix) \(conf)")
+                }
+            }
+        }
+    }
+
+    func testFallsBackWhenThereAreTooManyDistinctTimes() throws {
+        let s = sample(3000, groups: 2, seed: 9)
+        XCTAssertNil(try TimeTally.make(time: s.time, event: s.event, group: s.group, groupCount: 2, timefix: true,
+                                        maxDistinct: 10))
+        // the public entry still gives the sorted path's answer when the tally gives up
+        let limited = try KaplanMeier.fit(time: s.time, event: s.event, group: s.group, groupCount: 2,
+                                          options: KaplanMeierOptions(), tallyLimit: 10)
+        let sorted = try KaplanMeier.fit(time: s.time, event: s.event, group: s.group, groupCount: 2,
+                                         options: KaplanMeierOptions(), tallyLimit: 0)
+        assertSameCurves(limited, sorted, "fallback")
+    }
+
+    func testTallyCountsByHand() throws {
+        // times 2, 1, 2, 3, 1 ; events T F T T F ; groups 0 1 1 0 -1 (last row unused)
+        let tally = try XCTUnwrap(TimeTally.make(time: [2, 1, 2, 3, 1], event: [true, false, true, true, false],
+                                                 group: [0, 1, 1, 0, -1], groupCount: 2, timefix: true))
+        XCTAssertEqual(tally.times, [1, 2, 3])
+        XCTAssertEqual(tally.groupN, [2, 2])
+        // (time, group) -> [events, censored]
+        XCTAssertEqual(tally.counts, [0, 0, 0, 1,    // t=1: g0 none, g1 one censored
+                                      1, 0, 1, 0,    // t=2: one event in each group
+                                      1, 0, 0, 0])   // t=3: g0 one event
+    }
+
+    func testErrorsAreTheSortedPathsErrors() {
+        XCTAssertThrowsError(try KaplanMeier.fit(time: [1, .nan], event: [true, true], group: [0, 0], groupCount: 1)) {
+            XCTAssertEqual($0 as? SurvivalInputError, .nonFiniteTime(index: 1))
+        }
+        XCTAssertThrowsError(try KaplanMeier.fit(time: [1, .infinity, 2], event: [true, true, true], group: [0, 3, 0],
+                                                 groupCount: 2)) {
+            XCTAssertEqual($0 as? SurvivalInputError, .invalidGroupCode(index: 1, code: 3, groupCount: 2))
+        }
+    }
+}
