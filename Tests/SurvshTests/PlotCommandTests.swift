@@ -276,6 +276,30 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertTrue(sh.sink.stdout.last?.hasPrefix("{") ?? false)
     }
 
+    /// The terminal legend has no heading above it as the SVG legend has: it names the grouping
+    /// variable in front of the levels ("sex:  ... 1   ... 2"), and keeps R's full labels for several
+    /// variables.
+    func testTerminalLegendNamesTheGroupingVariable() throws {
+        let sh = lungShell()
+        sh.session.interactive = true
+        sh.session.terminalSize = (72, 24)
+        let plot = try XCTUnwrap(sh.session.registry.lookup("plot"))
+        func drawing(_ rest: String) throws -> [String] {
+            let out = try plot.run(try Arguments(spec: plot.spec, rest: rest), in: sh.session)
+            return try XCTUnwrap(out.graphic, "plot \(rest) draws in the terminal").components(separatedBy: "\n")
+        }
+        let km = try XCTUnwrap(try drawing("km ~ sex").last)
+        XCTAssertTrue(km.hasPrefix("sex:"), km)
+        XCTAssertTrue(km.contains(" 1   ") && km.hasSuffix(" 2"), km)
+        XCTAssertFalse(km.contains("sex="), km)
+        XCTAssertTrue(try drawing("cumhaz ~ sex").last?.hasPrefix("sex:") ?? false)
+        XCTAssertTrue(try drawing("km ~ sex legend.title=Sex").last?.hasPrefix("Sex:") ?? false)
+        let two = try drawing("km ~ sex + ph.ecog").joined(separator: "\n")
+        XCTAssertTrue(two.contains("sex=1, ph.ecog=0"), "several variables keep R's full labels: \(two)")
+        XCTAssertFalse(two.contains("sex:"), two)
+        XCTAssertFalse(try drawing("km").joined().contains(":"), "one curve: no legend")
+    }
+
     func testBadInput() {
         let sh = lungShell()
         XCTAssertEqual(sh.error("plot kmm ~ sex"),

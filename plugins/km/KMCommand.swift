@@ -45,22 +45,13 @@ public enum KMCommand: SurvshCommand {
         ],
         topic: "analysis")
 
+    static let rules = GroupedSurvival.Rules(name: "km", unit: "curve",
+                                             usage: "km [Surv(TIME, EVENT)] [~ A + B] (one curve per combination)")
+
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let command = "km"
         try session.requireData(command)
-        let formula = try Formula.parse(args.body, command: command)
-        if !formula.strata.isEmpty || formula.cluster != nil {
-            throw SurvshError.usage(command, "strata() and cluster() are not used by km",
-                                    expected: "km [Surv(TIME, EVENT)] [~ A + B] (one curve per combination)")
-        }
-        if let t = formula.terms.first(where: { $0.variables.count > 1 }) {
-            throw SurvshError.usage(command, "'\(t.label)' is an interaction", expected: "~ A + B (one curve per combination)")
-        }
-        let response = try SurvivalResponse.resolve(formula, session: session, command: command)
-        if response.spec.start != nil {
-            throw SurvshError.usage(command, "Surv(START, STOP, EVENT) is not supported by km",
-                                    expected: "Surv(TIME, EVENT)")
-        }
+        let plan = try GroupedSurvival.plan(args.body, rules: rules, session: session, command: command)
         guard let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") else {
             throw SurvshError.usage(command, "unknown conf", expected: "log, log-log, plain, logit or arcsin")
         }
@@ -77,10 +68,9 @@ public enum KMCommand: SurvshCommand {
         let times = args.doubles("times") ?? []
         let tau = args.double("rmean")
 
-        let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session,
-                                              command: command)
-        let variables = formula.terms.map { $0.variables[0] }
-        let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
+        let grouped = try plan.load(session: session, command: command)
+        let data = grouped.data
+        let grouping = grouped.grouping
         try Interrupt.check(command)
         let curves: [KaplanMeierCurve]
         do {
@@ -99,7 +89,7 @@ public enum KMCommand: SurvshCommand {
             warnings.append("\(grouping.count) curves: a continuous grouping variable gives one curve per distinct value")
         }
 
-        let view = KMView(session: session, response: response, formula: formula, data: data, grouping: grouping,
+        let view = KMView(session: session, response: plan.response, formula: plan.formula, data: data, grouping: grouping,
                           curves: curves, conf: conf, level: level, times: times, probs: probs, tau: tau,
                           showTable: args.has("table"), explain: args.has("explain"))
         session.lastTable = view.summaryTable()

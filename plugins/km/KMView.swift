@@ -67,12 +67,8 @@ struct KMView {
 
     func text() -> String {
         var out: [String] = []
-        let dropped = data.dropped > 0 ? "; \(data.dropped) dropped for missing values" : ""
-        out.append("Kaplan-Meier: \(modelText) (\(data.n) rows, \(data.events) events\(dropped))")
-        let summary = summaryTable()
-        var t = TextTable(summary.header)
-        for r in summary.rows { t.add(r) }
-        out.append(t.render())
+        out.append("Kaplan-Meier: \(modelText) (\(data.countsText))")
+        out.append(summaryTable().textTable())
         if let tau { out.append("* restricted mean with upper limit = \(f(tau))") }
 
         if !times.isEmpty {

@@ -42,43 +42,29 @@ public enum LogrankCommand: SurvshCommand {
         ],
         topic: "analysis")
 
+    static let rules = GroupedSurvival.Rules(
+        name: "logrank", unit: "group", usage: "~ GROUP [+ strata(S)]",
+        groupsRequired: "logrank [Surv(TIME, EVENT)] ~ GROUP", allowsStrata: true,
+        countingProcessNote: " (R's survdiff: right censored data only)")
+
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let command = "logrank"
         try session.requireData(command)
-        let formula = try Formula.parse(args.body, command: command)
-        guard !formula.terms.isEmpty else {
-            throw SurvshError.usage(command, "no groups to compare", expected: "logrank [Surv(TIME, EVENT)] ~ GROUP")
-        }
-        if let t = formula.terms.first(where: { $0.variables.count > 1 }) {
-            throw SurvshError.usage(command, "'\(t.label)' is an interaction", expected: "~ A + B (one group per combination)")
-        }
-        if formula.cluster != nil {
-            throw SurvshError.usage(command, "cluster() is not used by logrank", expected: "~ GROUP [+ strata(S)]")
-        }
-        let response = try SurvivalResponse.resolve(formula, session: session, command: command)
-        if response.spec.start != nil {
-            throw SurvshError.usage(command, "Surv(START, STOP, EVENT) is not supported by logrank (R's survdiff: right censored data only)",
-                                    expected: "Surv(TIME, EVENT)")
-        }
+        let plan = try GroupedSurvival.plan(args.body, rules: rules, session: session, command: command)
         let rho = args.double("rho", default: 0)
         let adjustName = args.string("adjust") ?? "holm"
-        let adjust: LogRankAdjust
+        let adjust: PAdjust.Method
         switch adjustName {
         case "bh", "BH": adjust = .bh
         case "BY": adjust = .by
-        default: adjust = LogRankAdjust(rawValue: adjustName) ?? .holm
+        default: adjust = PAdjust.Method(rawValue: adjustName) ?? .holm
         }
         let scores = args.doubles("scores")
 
-        let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session,
-                                              command: command)
-        let grouping = try Grouping.make(formula.terms.map { $0.variables[0] }, session: session, rows: data.rows,
-                                         command: command)
-        var strata: Grouping? = nil
-        if !formula.strata.isEmpty {
-            strata = try Grouping.make(formula.strata.map { FormulaVariable(column: $0, asFactor: false) },
-                                       session: session, rows: data.rows, command: command)
-        }
+        let grouped = try plan.load(session: session, command: command)
+        let data = grouped.data
+        let grouping = grouped.grouping
+        let strata = grouped.strata
         if grouping.count < 2 {
             throw SurvshError.data(command, "there is only 1 group (\(grouping.labels.first ?? ""))",
                                    expected: "a grouping variable with at least two values among the rows used")
@@ -111,15 +97,15 @@ public enum LogrankCommand: SurvshCommand {
                 trend = try LogRank.trend(result, scores: scores)
             }
             if args.has("pairwise") {
-                try Interrupt.check(command)
                 pairs = try LogRank.pairwise(time: data.time, event: data.event, group: grouping.codes,
                                              groupCount: grouping.count, strata: stratumCodes,
-                                             stratumCount: stratumCount, rho: rho, adjust: adjust)
+                                             stratumCount: stratumCount, rho: rho, adjust: adjust,
+                                             beforeEachPair: { try Interrupt.check(command) })
             }
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")
         }
-        let view = LogrankView(session: session, response: response, formula: formula, data: data,
+        let view = LogrankView(session: session, response: plan.response, formula: plan.formula, data: data,
                                grouping: grouping, strata: strata, result: result, trend: trend, pairs: pairs,
                                adjustName: adjustName, explainRows: explainRows, showVariance: args.has("variance"))
         session.lastTable = view.summaryTable()

@@ -57,12 +57,8 @@ struct LogrankView {
 
     func text() -> String {
         var out: [String] = []
-        let dropped = data.dropped > 0 ? "; \(data.dropped) dropped for missing values" : ""
-        out.append("\(testName): \(modelText) (\(data.n) rows, \(data.events) events\(dropped))")
-        let summary = summaryTable()
-        var t = TextTable(summary.header)
-        for r in summary.rows { t.add(r) }
-        out.append(t.render())
+        out.append("\(testName): \(modelText) (\(data.countsText))")
+        out.append(summaryTable().textTable())
         out.append("")
         out.append(chisqLine)
 

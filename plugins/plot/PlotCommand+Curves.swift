@@ -14,18 +14,10 @@ import SurvshCore
 extension PlotCommand {
     static func curvesFigure(kind: String, body: String, args: Arguments, session: Session) throws -> PlotFigure {
         let command = "plot"
-        let formula = try Formula.parse(body, command: command)
-        if !formula.strata.isEmpty || formula.cluster != nil {
-            throw SurvshError.usage(command, "strata() and cluster() are not used by plot \(kind)",
-                                    expected: "plot \(kind) [Surv(TIME, EVENT)] [~ GROUP] (one curve per group)")
-        }
-        if let t = formula.terms.first(where: { $0.variables.count > 1 }) {
-            throw SurvshError.usage(command, "'\(t.label)' is an interaction", expected: "~ A + B (one curve per combination)")
-        }
-        let response = try SurvivalResponse.resolve(formula, session: session, command: command)
-        if response.spec.start != nil {
-            throw SurvshError.usage(command, "Surv(START, STOP, EVENT) is not supported by plot \(kind)", expected: "Surv(TIME, EVENT)")
-        }
+        let rules = GroupedSurvival.Rules(name: "plot \(kind)", unit: "curve",
+                                          usage: "plot \(kind) [Surv(TIME, EVENT)] [~ GROUP] (one curve per group)")
+        let plan = try GroupedSurvival.plan(body, rules: rules, session: session, command: command)
+        let response = plan.response
         let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") ?? .log
         let level = args.double("level", default: 0.95)
         guard level > 0 && level < 1 else {
@@ -39,9 +31,10 @@ extension PlotCommand {
             throw SurvshError.usage(command, "xmax=\(NumberFormat.significant(x, digits: 15)) must be positive", expected: "xmax=365")
         }
 
-        let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session, command: command)
-        let variables = formula.terms.map { $0.variables[0] }
-        let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
+        let grouped = try plan.load(session: session, command: command)
+        let data = grouped.data
+        let variables = grouped.variables
+        let grouping = grouped.grouping
         try Interrupt.check(command)
         let curves: [KaplanMeierCurve]
         do {

@@ -71,10 +71,6 @@ public struct LogRankTrend: Sendable, Equatable {
     public let p: Double
 }
 
-/// The p-value adjustment of pairwise tests (R's p.adjust methods, computed by `PAdjust`); the
-/// name plugins/logrank uses for `PAdjust.Method`.
-public typealias LogRankAdjust = PAdjust.Method
-
 /// One pairwise comparison.
 public struct LogRankPairwise: Sendable, Equatable {
     public let groupA: Int
@@ -147,10 +143,12 @@ public enum LogRank {
     }
 
     /// All pairs of groups that have rows (a < b), each tested on its own rows as survminer's
-    /// pairwise_survdiff, with p-values adjusted over the pairs (R's p.adjust).
+    /// pairwise_survdiff, with p-values adjusted over the pairs (R's p.adjust). `beforeEachPair` runs
+    /// before each pair is tested; whatever it throws stops the loop (a caller's cancellation point).
     public static func pairwise(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
                                 strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
-                                adjust: PAdjust.Method = .holm, timefix: Bool = true) throws -> [LogRankPairwise] {
+                                adjust: PAdjust.Method = .holm, timefix: Bool = true,
+                                beforeEachPair: () throws -> Void = {}) throws -> [LogRankPairwise] {
         let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
                                    strata: strata, stratumCount: stratumCount, rho: rho)
         let sorted = prepared.sorted
@@ -160,6 +158,7 @@ public enum LogRank {
         var pairs = [(a: Int, b: Int, chisq: Double, p: Double)]()
         for ia in 0..<present.count {
             for ib in (ia + 1)..<present.count {
+                try beforeEachPair()
                 let a = present[ia], b = present[ib]
                 // the rows of groups a and b, recoded to groups 0 and 1 (time order is kept)
                 var times = [Double]()

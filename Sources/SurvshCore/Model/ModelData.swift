@@ -43,6 +43,11 @@ public struct SurvivalData: Sendable {
 
     public var n: Int { rows.count }
     public var events: Int { event.withUnsafeBufferPointer { e in e.reduce(0) { $0 &+ ($1 ? 1 : 0) } } }
+
+    /// "228 rows, 165 events; 1 dropped for missing values", as result headings say it.
+    public var countsText: String {
+        "\(n) rows, \(events) events" + (dropped > 0 ? "; \(dropped) dropped for missing values" : "")
+    }
 }
 
 public enum CompleteCases {

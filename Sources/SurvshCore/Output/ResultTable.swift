@@ -19,6 +19,13 @@ public struct ResultTable: Sendable {
         self.footnotes = footnotes
     }
 
+    /// The header and rows as a plain-text table (title and footnotes left to the caller).
+    public func textTable() -> String {
+        var t = TextTable(header)
+        for r in rows { t.add(r) }
+        return t.render()
+    }
+
     public func markdown() -> String {
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
         var lines = ["**\(title)**", "", "| " + header.map(cell).joined(separator: " | ") + " |",

@@ -26,12 +26,15 @@ public struct TerminalPlotOptions: Sendable, Equatable {
     public var xlab: String?
     /// A line after the legend (the p-value).
     public var note: String?
+    /// Heading of the legend ("sex"), written in front of its entries as "sex:".
+    public var legendTitle: String?
     /// Rows of numbers aligned under the x ticks (a number-at-risk table), with a heading.
     public var table: RiskTable?
 
     public init(stepped: Bool = true, logX: Bool = false, xMin: Double? = nil, xMax: Double? = nil,
                 yMin: Double? = nil, yMax: Double? = nil, xTicks: [Double]? = nil, percent: Bool = false,
-                title: String? = nil, xlab: String? = nil, note: String? = nil, table: RiskTable? = nil) {
+                title: String? = nil, xlab: String? = nil, note: String? = nil, table: RiskTable? = nil,
+                legendTitle: String? = nil) {
         self.stepped = stepped
         self.logX = logX
         self.xMin = xMin
@@ -44,6 +47,7 @@ public struct TerminalPlotOptions: Sendable, Equatable {
         self.xlab = xlab
         self.note = note
         self.table = table
+        self.legendTitle = legendTitle
     }
 }
 
@@ -63,7 +67,8 @@ public enum TerminalPlot {
     public static func km(_ spec: KMFigureSpec, width: Int, height: Int, unicode: Bool, ansiColors: Bool = false) -> String {
         let options = TerminalPlotOptions(stepped: true, xMin: 0, xMax: spec.timeAxisMax, yMin: 0, yMax: 1,
                                           xTicks: spec.timeTicks, percent: spec.percentAxis, title: spec.title,
-                                          xlab: spec.xlab, note: spec.pValueText, table: spec.riskTable)
+                                          xlab: spec.xlab, note: spec.pValueText, table: spec.riskTable,
+                                          legendTitle: spec.legendTitle)
         return render(series: spec.series, width: width, height: height, unicode: unicode, ansiColors: ansiColors,
                       options: options)
     }
@@ -71,7 +76,8 @@ public enum TerminalPlot {
     /// A step or line figure (log axis when the spec says so).
     public static func xy(_ spec: XYFigureSpec, width: Int, height: Int, unicode: Bool, ansiColors: Bool = false) -> String {
         let options = TerminalPlotOptions(stepped: spec.style == .step, logX: spec.logX, xMin: spec.xMin, xMax: spec.xMax,
-                                          yMin: spec.yMin, yMax: spec.yMax, title: spec.title, xlab: spec.xlab)
+                                          yMin: spec.yMin, yMax: spec.yMax, title: spec.title, xlab: spec.xlab,
+                                          legendTitle: spec.legendTitle)
         return render(series: spec.series, width: width, height: height, unicode: unicode, ansiColors: ansiColors,
                       options: options)
     }
@@ -264,10 +270,15 @@ public enum TerminalPlot {
             let gutter = min(max((yLabels.map { $0.count }.max() ?? 1) + 1, tableLabelWidth + 2), width / 3)
             let cols = max(width - gutter, 4)
 
-            // Legend lines: entries flowed across the width.
+            // Legend lines: the title ("sex:"), then the entries flowed across the width.
             var legendLines: [String] = []
             var current = ""
             var currentWidth = 0
+            if let title = options.legendTitle, !title.isEmpty, !legendEntries.isEmpty {
+                let heading = title + ":"
+                current = TerminalPlot.fit(heading, min(heading.count, width))
+                currentWidth = min(heading.count, width)
+            }
             for (i, label) in legendEntries {
                 let sw = swatch(i)
                 let entryWidth = sw.count + 1 + label.count

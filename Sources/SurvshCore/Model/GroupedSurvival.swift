@@ -1,0 +1,94 @@
+// GroupedSurvival.swift — survival data and its grouping for a `[Surv(TIME, EVENT)] [~ A + B ...]`
+// formula, as the group-comparing commands (km, logrank, plot km/loglog/cumhaz) take it.
+//
+// Contract:
+// - `GroupedSurvival.plan` parses the formula and refuses what these commands do not take, in this
+//   order: no groups (when the command needs them), an interaction term, cluster() (and strata()
+//   unless the command stratifies), then finds the outcome and refuses Surv(START, STOP, EVENT).
+//   The error texts name the command as `Rules.name` says.
+// - `Plan.load` picks the complete cases (CompleteCases.survival) and codes the groups: one group per
+//   combination of the terms' variables, labelled as R's survfit labels strata (`sex=1`,
+//   `sex=1, ph.ecog=2`), and the strata() columns the same way when there are any.
+
+public struct GroupedSurvival: Sendable {
+    /// What a command accepts in its formula, and the words its errors use.
+    public struct Rules: Sendable {
+        /// The command as errors name it: "km", "logrank", "plot km".
+        public var name: String
+        /// What one combination of the groups gives: "curve" or "group".
+        public var unit: String
+        /// The expected form shown when strata() or cluster() is refused.
+        public var usage: String
+        /// With a value, a formula without groups is refused and this is the expected form.
+        public var groupsRequired: String?
+        /// strata(S) is accepted and coded as `GroupedSurvival.strata`.
+        public var allowsStrata: Bool
+        /// Said after "Surv(START, STOP, EVENT) is not supported by NAME".
+        public var countingProcessNote: String
+
+        public init(name: String, unit: String, usage: String, groupsRequired: String? = nil,
+                    allowsStrata: Bool = false, countingProcessNote: String = "") {
+            self.name = name
+            self.unit = unit
+            self.usage = usage
+            self.groupsRequired = groupsRequired
+            self.allowsStrata = allowsStrata
+            self.countingProcessNote = countingProcessNote
+        }
+    }
+
+    /// A checked formula with its outcome, before any row is read.
+    public struct Plan: Sendable {
+        public var formula: Formula
+        public var response: SurvivalResponse
+        /// The grouping variables, one per term, in formula order.
+        public var variables: [FormulaVariable]
+
+        /// Complete cases, the groups and the strata over them.
+        public func load(session: Session, command: String) throws -> GroupedSurvival {
+            let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session,
+                                                  command: command)
+            let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
+            var strata: Grouping? = nil
+            if !formula.strata.isEmpty {
+                strata = try Grouping.make(formula.strata.map { FormulaVariable(column: $0, asFactor: false) },
+                                           session: session, rows: data.rows, command: command)
+            }
+            return GroupedSurvival(formula: formula, response: response, variables: variables, data: data,
+                                   grouping: grouping, strata: strata)
+        }
+    }
+
+    public var formula: Formula
+    public var response: SurvivalResponse
+    public var variables: [FormulaVariable]
+    public var data: SurvivalData
+    public var grouping: Grouping
+    /// The strata() grouping; nil without strata().
+    public var strata: Grouping?
+
+    /// Parses `body` and checks it against `rules` (errors under `command`).
+    public static func plan(_ body: String, rules: Rules, session: Session, command: String) throws -> Plan {
+        let formula = try Formula.parse(body, command: command)
+        if let expected = rules.groupsRequired, formula.terms.isEmpty {
+            throw SurvshError.usage(command, "no groups to compare", expected: expected)
+        }
+        if let t = formula.terms.first(where: { $0.variables.count > 1 }) {
+            throw SurvshError.usage(command, "'\(t.label)' is an interaction",
+                                    expected: "~ A + B (one \(rules.unit) per combination)")
+        }
+        if rules.allowsStrata {
+            if formula.cluster != nil {
+                throw SurvshError.usage(command, "cluster() is not used by \(rules.name)", expected: rules.usage)
+            }
+        } else if !formula.strata.isEmpty || formula.cluster != nil {
+            throw SurvshError.usage(command, "strata() and cluster() are not used by \(rules.name)", expected: rules.usage)
+        }
+        let response = try SurvivalResponse.resolve(formula, session: session, command: command)
+        if response.spec.start != nil {
+            throw SurvshError.usage(command, "Surv(START, STOP, EVENT) is not supported by \(rules.name)\(rules.countingProcessNote)",
+                                    expected: "Surv(TIME, EVENT)")
+        }
+        return Plan(formula: formula, response: response, variables: formula.terms.map { $0.variables[0] })
+    }
+}
