@@ -306,7 +306,7 @@ final class PlotCommandTests: XCTestCase {
                        "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist or box); did you mean 'km'?")
         XCTAssertTrue(sh.error("plot").contains("missing plot kind"))
         XCTAssertEqual(sh.error("plot km ~ sex file=fig.jpg"),
-                       "error: plot: unsupported file extension '.jpg' (expected .svg, .png or .pdf) in file=fig.jpg (expected file=NAME.svg, NAME.png or NAME.pdf)")
+                       "error: plot: unsupported file extension '.jpg' in file=fig.jpg (expected file=NAME.svg, NAME.png or NAME.pdf)")
         let unwritable = sh.error("plot km ~ sex file=/nonexistent-dir/sub/fig.svg")
         XCTAssertTrue(unwritable.hasPrefix("error: plot: cannot write '/nonexistent-dir/sub/fig.svg'"), unwritable)
         XCTAssertTrue(sh.error("plot km ~ sex data=/nonexistent-dir/x.csv").contains("cannot write"))

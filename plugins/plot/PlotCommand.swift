@@ -182,8 +182,10 @@ struct OutputTarget {
         if let file {
             do {
                 format = try FigureExport.format(of: file)
-            } catch let e as FigureExportError {
-                throw SurvshError.usage("plot", "\(e) in file=\(file)", expected: "file=NAME.svg, NAME.png or NAME.pdf")
+            } catch {
+                let ext = (file as NSString).pathExtension
+                let what = ext.isEmpty ? "no file extension" : "unsupported file extension '.\(ext)'"
+                throw SurvshError.usage("plot", "\(what) in file=\(file)", expected: "file=NAME.svg, NAME.png or NAME.pdf")
             }
         }
     }
