@@ -38,6 +38,9 @@ struct Survsh: ParsableCommand {
     @Flag(help: "Stop at the first failing command (scripts, -e and piped input).")
     var bail = false
 
+    @Flag(help: "With FILE: print each command, and the comments above it, before its output.")
+    var echo = false
+
     @Flag(name: .customLong("no-transcript"), help: "Do not record the interactive session.")
     var noTranscript = false
 
@@ -54,7 +57,7 @@ struct Survsh: ParsableCommand {
         if check, let file {
             ok = Driver.check(file, session: session, update: update)
         } else if let file {
-            ok = ScriptRunner.runFile(file, session: session, bail: bail)
+            ok = ScriptRunner.runFile(file, session: session, bail: bail, echo: echo)
         } else if !execute.isEmpty {
             let lines = execute.flatMap { ScriptRunner.statements($0) }
             ok = ScriptRunner.run(lines: lines.enumerated().map { ($0.element, .commandLine(index: $0.offset + 1)) },

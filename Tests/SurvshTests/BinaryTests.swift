@@ -106,4 +106,18 @@ final class BinaryTests: XCTestCase {
         let r = try Binary.run(["--check", tmp.path])
         XCTAssertTrue(r.stderr.contains("data file 'data/lung.csv' has changed"), r.stderr)
     }
+
+    func testEchoShowsCommentsAndCommandsBeforeOutput() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("echo-\(UUID().uuidString).surv")
+        try "# survsh 0.1.0 transcript\n# Load the data.\nload data/aml.csv\n#> old output\nhead 1\n".write(to: tmp, atomically: true, encoding: .utf8)
+        let r = try Binary.run(["--echo", tmp.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(Array(lines.prefix(2)), ["# Load the data.", "survsh> load data/aml.csv"])
+        XCTAssertTrue(lines.contains("survsh> head 1"))
+        XCTAssertFalse(r.stdout.contains("old output"))
+        let j = try Binary.run(["--echo", "--format", "json", tmp.path])
+        XCTAssertTrue(j.stderr.contains("survsh> load data/aml.csv"), "echo goes to stderr under JSON")
+        XCTAssertFalse(j.stdout.contains("survsh>"))
+    }
 }

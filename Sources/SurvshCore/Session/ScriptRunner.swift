@@ -36,8 +36,10 @@ public enum ScriptRunner {
         return ok
     }
 
-    /// Runs a script file (its `#>` lines are ignored).
-    public static func runFile(_ path: String, session: Session, bail: Bool) -> Bool {
+    /// Runs a script file (its `#>` lines are ignored). With `echo`, each command is printed before
+    /// its output, with the comments written above it (as R CMD BATCH shows a script); in JSON mode
+    /// the echo goes to stderr so stdout stays JSON Lines.
+    public static func runFile(_ path: String, session: Session, bail: Bool, echo: Bool = false) -> Bool {
         let script: TranscriptScript
         do {
             script = try TranscriptScript.read(path: path, command: "survsh")
@@ -50,7 +52,18 @@ public enum ScriptRunner {
         }
         for w in DataCheck.changedFiles(script, session: session, scriptPath: path) { session.sink.err("warning: \(w)") }
         session.scriptDirectory = (path as NSString).deletingLastPathComponent
-        return run(lines: script.steps.map { ($0.command, .file(path: path, line: $0.line)) }, session: session, bail: bail)
+        guard echo else {
+            return run(lines: script.steps.map { ($0.command, .file(path: path, line: $0.line)) }, session: session, bail: bail)
+        }
+        var ok = true
+        for step in script.steps {
+            let shown = step.comments + ["survsh> " + step.command]
+            for l in shown { session.settings.format == .json ? session.sink.err(l) : session.sink.out(l) }
+            let r = session.execute(step.command, source: .file(path: path, line: step.line))
+            if r.failed { ok = false; if bail { break } }
+            if r.quit { break }
+        }
+        return ok
     }
 
     public struct CheckResult: Sendable {

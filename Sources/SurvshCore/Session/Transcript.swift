@@ -94,7 +94,11 @@ public struct TranscriptScript: Sendable {
         public var command: String
         /// The recorded `#> ` output lines (prefix removed).
         public var expected: [String]
-        public init(line: Int, command: String, expected: [String]) { self.line = line; self.command = command; self.expected = expected }
+        /// Comment lines written just before the command (for `--echo`).
+        public var comments: [String] = []
+        public init(line: Int, command: String, expected: [String], comments: [String] = []) {
+            self.line = line; self.command = command; self.expected = expected; self.comments = comments
+        }
     }
 
     public var steps: [Step]
@@ -123,6 +127,7 @@ public struct TranscriptScript: Sendable {
         var steps: [Step] = []
         var files: [(String, String)] = []
         var lineNo = 0
+        var comments: [String] = []
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNo += 1
             var line = String(raw)
@@ -139,8 +144,13 @@ public struct TranscriptScript: Sendable {
                 }
                 continue
             }
-            if t.isEmpty || t.hasPrefix("#") { continue }
-            steps.append(Step(line: lineNo, command: t, expected: []))
+            if t.isEmpty { continue }
+            if t.hasPrefix("#") {
+                if !(t.hasPrefix("# survsh ") && t.hasSuffix(" transcript")) && !t.hasPrefix("# date: ") { comments.append(t) }
+                continue
+            }
+            steps.append(Step(line: lineNo, command: t, expected: [], comments: comments))
+            comments = []
         }
         return TranscriptScript(steps: steps, dataFiles: files)
     }
