@@ -21,8 +21,9 @@ suppressPackageStartupMessages({
 })
 
 here <- "Tests/SurvivalStatsTests/Reference"
-rd <- function(f) read.csv(file.path("data", f), na.strings = c("NA", "", "."),
-                           stringsAsFactors = FALSE)
+ref_dir <- local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+                   if (length(f) == 1) dirname(f) else "Tests/SurvivalStatsTests/Reference" })
+source(file.path(ref_dir, "common.R"))   # to_json, read_dataset, read_net
 
 ## ---------------------------------------------------------------- heart.csv
 heart_out <- data.frame(
@@ -37,25 +38,16 @@ lines <- c(paste(names(heart_out), collapse = ","),
 writeLines(lines, file.path("data", "heart.csv"))
 
 ## ---------------------------------------------------------------- data sets
-lung <- rd("lung.csv")
+lung <- read_dataset("lung")
 lung$month <- ceiling(lung$time / 30)          # heavy ties
 lung$agesex <- lung$age + 2 * lung$sex         # exactly collinear with age and sex
 lung$one <- 1                                  # a constant column
-veteran <- rd("veteran.csv")
-ovarian <- rd("ovarian.csv")
+veteran <- read_dataset("veteran")
+ovarian <- read_dataset("ovarian")
 ovarian$nodeath <- as.numeric(ovarian$fustat == 0 & ovarian$ecog.ps == 2)  # group without events
-aml <- rd("aml.csv")
-net <- rd("net_liver_mets.csv")
-net$pancreatic <- as.numeric(net$primary_site == "pancreas")
-net$size_gt3 <- as.numeric(net$primary_size_cm > 3)
-net$mitoses_primary_gt2 <- as.numeric(net$mitoses_primary > 2)
-net$ki67_primary_gt1 <- as.numeric(net$ki67_primary > 1)
-net$sstr_primary_weak <- as.numeric(net$sstr_primary == "weak")
-net$cea_primary_strong <- as.numeric(net$cea_primary == "strong")
-net$mitoses_liver_gt2 <- as.numeric(net$mitoses_liver > 2)
-net$ki67_liver_gt1 <- as.numeric(net$ki67_liver > 1)
-net$sstr_liver_weak <- as.numeric(net$sstr_liver == "weak")
-heart <- rd("heart.csv")
+aml <- read_dataset("aml")
+net <- read_net()
+heart <- read_dataset("heart")
 datasets <- list(lung = lung, veteran = veteran, ovarian = ovarian, aml = aml,
                  net_liver_mets = net, heart = heart)
 

@@ -8,32 +8,9 @@
 
 out_path <- "Tests/SurvivalStatsTests/Reference/distributions.json"
 
-## ---- minimal exact JSON writer (jsonlite rounds to 15 digits) -------------------------------
-json_num <- function(v) {
-  if (is.na(v) && !is.nan(v)) return("null")
-  if (is.nan(v)) return("\"NaN\"")
-  if (is.infinite(v)) return(if (v > 0) "\"Inf\"" else "\"-Inf\"")
-  sprintf("%.17g", v)
-}
-to_json <- function(x) {
-  if (is.null(x)) return("null")
-  if (is.list(x)) {
-    if (!is.null(names(x))) {
-      parts <- mapply(function(k, v) paste0("\"", k, "\":", to_json(v)), names(x), x, USE.NAMES = FALSE)
-      return(paste0("{", paste(parts, collapse = ","), "}"))
-    }
-    return(paste0("[", paste(vapply(x, to_json, ""), collapse = ","), "]"))
-  }
-  as_array <- inherits(x, "AsIs") || length(x) != 1
-  vals <- if (is.character(x)) {
-    ifelse(is.na(x), "null", paste0("\"", gsub("\"", "\\\\\"", x), "\""))
-  } else if (is.logical(x)) {
-    ifelse(is.na(x), "null", ifelse(x, "true", "false"))
-  } else {
-    vapply(as.numeric(x), json_num, "")
-  }
-  if (as_array) paste0("[", paste(vals, collapse = ","), "]") else vals
-}
+ref_dir <- local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+                   if (length(f) == 1) dirname(f) else "Tests/SurvivalStatsTests/Reference" })
+source(file.path(ref_dir, "common.R"))   # to_json, read_dataset, read_net
 rows <- function(df) lapply(seq_len(nrow(df)), function(i) as.list(df[i, , drop = FALSE]))
 
 ## ---- grid ----------------------------------------------------------------------------------

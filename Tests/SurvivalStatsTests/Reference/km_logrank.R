@@ -18,18 +18,11 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-rd <- function(name) read.csv(file.path("data", paste0(name, ".csv")), na.strings = c("NA", "", "."))
-lung <- rd("lung"); veteran <- rd("veteran"); ovarian <- rd("ovarian"); aml <- rd("aml")
-net <- rd("net_liver_mets")
-net$pancreatic          <- as.integer(net$primary_site == "pancreas")
-net$size_gt3            <- as.integer(net$primary_size_cm > 3)
-net$mitoses_primary_gt2 <- as.integer(net$mitoses_primary > 2)
-net$ki67_primary_gt1    <- as.integer(net$ki67_primary > 1)
-net$sstr_primary_weak   <- as.integer(net$sstr_primary == "weak")
-net$cea_primary_strong  <- as.integer(net$cea_primary == "strong")
-net$mitoses_liver_gt2   <- as.integer(net$mitoses_liver > 2)
-net$ki67_liver_gt1      <- as.integer(net$ki67_liver > 1)
-net$sstr_liver_weak     <- as.integer(net$sstr_liver == "weak")
+ref_dir <- local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+                   if (length(f) == 1) dirname(f) else "Tests/SurvivalStatsTests/Reference" })
+source(file.path(ref_dir, "common.R"))   # to_json, read_dataset, read_net
+lung <- read_dataset("lung"); veteran <- read_dataset("veteran"); ovarian <- read_dataset("ovarian")
+aml <- read_dataset("aml"); net <- read_net()
 
 sc <- function(x) unbox(x)
 num <- function(x) as.numeric(x)

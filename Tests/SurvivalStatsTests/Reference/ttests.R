@@ -9,36 +9,12 @@
 
 out_path <- "Tests/SurvivalStatsTests/Reference/ttests.json"
 
-## ---- minimal exact JSON writer (jsonlite rounds to 15 digits) -------------------------------
-json_num <- function(v) {
-  if (is.na(v) && !is.nan(v)) return("null")
-  if (is.nan(v)) return("\"NaN\"")
-  if (is.infinite(v)) return(if (v > 0) "\"Inf\"" else "\"-Inf\"")
-  sprintf("%.17g", v)
-}
-to_json <- function(x) {
-  if (is.null(x)) return("null")
-  if (is.list(x)) {
-    if (!is.null(names(x))) {
-      parts <- mapply(function(k, v) paste0("\"", k, "\":", to_json(v)), names(x), x, USE.NAMES = FALSE)
-      return(paste0("{", paste(parts, collapse = ","), "}"))
-    }
-    return(paste0("[", paste(vapply(x, to_json, ""), collapse = ","), "]"))
-  }
-  as_array <- inherits(x, "AsIs") || length(x) != 1
-  vals <- if (is.character(x)) {
-    ifelse(is.na(x), "null", paste0("\"", gsub("\"", "\\\\\"", x), "\""))
-  } else if (is.logical(x)) {
-    ifelse(is.na(x), "null", ifelse(x, "true", "false"))
-  } else {
-    vapply(as.numeric(x), json_num, "")
-  }
-  if (as_array) paste0("[", paste(vals, collapse = ","), "]") else vals
-}
+ref_dir <- local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+                   if (length(f) == 1) dirname(f) else "Tests/SurvivalStatsTests/Reference" })
+source(file.path(ref_dir, "common.R"))   # to_json, read_dataset, read_net
 
-read <- function(name) read.csv(file.path("data", paste0(name, ".csv")), na.strings = c("NA", "", "."))
-lung <- read("lung"); veteran <- read("veteran"); ovarian <- read("ovarian"); aml <- read("aml")
-net <- read("net_liver_mets")
+lung <- read_dataset("lung"); veteran <- read_dataset("veteran"); ovarian <- read_dataset("ovarian")
+aml <- read_dataset("aml"); net <- read_dataset("net_liver_mets")
 
 ## Two groups of `value` split by `group`, first level first (levels sorted as R's factor() sorts).
 split2 <- function(value, group) {
