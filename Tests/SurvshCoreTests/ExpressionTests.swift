@@ -73,6 +73,21 @@ final class ExpressionTests: XCTestCase {
         XCTAssertEqual(try numbers("abs(0 - a)"), [1, 2, 3, 4])
     }
 
+    /// R >= 4.0's round(x, digits) picks the nearer of the two candidates in double arithmetic, so
+    /// 0.15 (stored as 0.1499...) rounds down; scaling by 10^digits and back would round it up.
+    func testRoundWithDigitsMatchesR() throws {
+        // Values from R 4.2.2: round(c(0.15, 0.35, 0.45, 1.005, 2.675, -0.15, 0.285), d) and round(125, -1).
+        XCTAssertEqual(try numbers("round(0.15, 1) + 0 * a"), [0.1, 0.1, 0.1, 0.1])
+        XCTAssertEqual(try numbers("round(0.35, 1) + 0 * a")[0], 0.3)
+        XCTAssertEqual(try numbers("round(0.45, 1) + 0 * a")[0], 0.4)  // exact tie in doubles: even digit
+        XCTAssertEqual(try numbers("round(1.005, 2) + 0 * a")[0], 1)
+        XCTAssertEqual(try numbers("round(2.675, 2) + 0 * a")[0], 2.67)
+        XCTAssertEqual(try numbers("round(0 - 0.15, 1) + 0 * a")[0], -0.1)
+        XCTAssertEqual(try numbers("round(0.285, 2) + 0 * a")[0], 0.28)
+        XCTAssertEqual(try numbers("round(125, -1) + 0 * a")[0], 120)
+        XCTAssertEqual(try numbers("round(x.y, 1)"), [0.5, 2.5, nil, 10])
+    }
+
     func assertError(_ text: String, contains: String, offset: Int? = nil, file: StaticString = #filePath, line: UInt = #line) {
         do {
             _ = try eval(text)

@@ -49,6 +49,7 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(err("level=abc"), "error: km: value 'abc' for level is not a number (expected level=NUMBER)")
         XCTAssertEqual(err("times=1,x"), "error: km: 'x' in times=1,x is not a number (expected times=N1,N2,...)")
         XCTAssertEqual(err("table=1"), "error: km: option 'table' takes no value (expected 'table' alone)")
+        XCTAssertEqual(err("conf=log conf=plain"), "error: km: option 'conf' is given twice (conf=log and conf=plain) (expected each option once)")
         // `==` is never an option
         XCTAssertEqual(try Arguments(spec: spec, rest: "a==1").positional, ["a==1"])
     }
@@ -75,6 +76,28 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(ScriptRunner.statements("load a.csv; filter x == \";\" ;; head"), ["load a.csv", "filter x == \";\"", "head"])
     }
 
+    /// The expression tokenizer reads `\"` inside a string as a quote; the splitters agree, so an
+    /// escaped quote neither ends the string nor lets a `;` or `#` after it escape the quotes.
+    func testBackslashEscapedQuotesStayInsideStrings() throws {
+        XCTAssertEqual(ScriptRunner.statements(##"filter x == "a\"b"; head"##), [##"filter x == "a\"b""##, "head"])
+        XCTAssertEqual(ScriptRunner.statements(##"filter x == "a\"; b"; head"##), [##"filter x == "a\"; b""##, "head"])
+        let s = LineSplitter.split(##"filter x == "a\"#b" # note"##)
+        XCTAssertEqual(s.rest, ##"x == "a\"#b""##)
+        XCTAssertEqual(try LineSplitter.words(##"x == "a\" b" y"##, command: "filter"), ["x", "==", ##""a\" b""##, "y"])
+        XCTAssertThrowsError(try LineSplitter.words(##"x == "a\""##, command: "filter"))
+        XCTAssertNoThrow(try ExpressionParser.parse(##"x == "a\"b""##, command: "filter"))
+    }
+
+    /// An error that is not a SurvshError names the command by its canonical name, not the alias typed.
+    func testUnexpectedErrorsNameTheCanonicalCommand() {
+        let sink = CapturingSink()
+        let session = Session(registry: Registry([ThrowingCommand.self]), sink: sink)
+        let r = session.execute("bang", source: .interactive)
+        XCTAssertTrue(r.failed)
+        XCTAssertEqual(sink.stderr.count, 1)
+        XCTAssertTrue(sink.stderr[0].hasPrefix("error: boom: "), sink.stderr[0])
+    }
+
     func testNumberFormatting() {
         XCTAssertEqual(NumberFormat.significant(0.723456, digits: 4), "0.7235")
         XCTAssertEqual(NumberFormat.significant(96.5, digits: 4), "96.5")
@@ -89,4 +112,12 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(didYouMean("lod", among: ["load", "logrank", "km"]), "did you mean 'load'?")
         XCTAssertNil(didYouMean("zzzzzz", among: ["load", "km"]))
     }
+}
+
+/// A command (with an alias) whose run throws an error that is not a SurvshError.
+private struct ThrowingCommand: SurvshCommand {
+    struct Boom: Error {}
+    static let spec = CommandSpec(name: "boom", aliases: ["bang"], summary: "always fails", synopsis: ["boom"],
+                                  body: .none, topic: "shell")
+    static func run(_ args: Arguments, in session: Session) throws -> CommandOutput { throw Boom() }
 }

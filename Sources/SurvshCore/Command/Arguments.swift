@@ -2,8 +2,9 @@
 //
 // Contract: `CommandLine.split` removes a `#` comment (outside quotes), finds the command word and
 // splits the rest into top-level words: whitespace separates words except inside "double" or
-// 'single' quotes and inside parentheses, so `Surv(time, status)` is one word. Unbalanced quotes or
-// parentheses are errors that point at the opening character. `Arguments.parse` then sorts the
+// 'single' quotes and inside parentheses, so `Surv(time, status)` is one word. Inside quotes a
+// backslash escapes the next character (`"a\"b"`), as the expression tokenizer reads strings.
+// Unbalanced quotes or parentheses are errors that point at the opening character. `Arguments.parse` then sorts the
 // words by the command's spec: `name=value` for declared options (values checked against the
 // spec), declared flags, and the rest as body words. Commands whose body is an expression get the
 // raw text with no option parsing.
@@ -22,9 +23,13 @@ public enum LineSplitter {
     public static func split(_ line: String) -> SplitLine {
         let chars = Array(line)
         var quote: Character? = nil
+        var escaped = false
         var end = chars.count
         for (i, c) in chars.enumerated() {
-            if let q = quote { if c == q { quote = nil } ; continue }
+            if let q = quote {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
+                continue
+            }
             if c == "\"" || c == "'" { quote = c } else if c == "#" { end = i; break }
         }
         var i = 0
@@ -44,12 +49,13 @@ public enum LineSplitter {
         var current = ""
         var depth = 0
         var quote: Character? = nil
+        var escaped = false
         var quoteStart = 0
         var parenStarts: [Int] = []
         for (i, c) in text.enumerated() {
             if let q = quote {
                 current.append(c)
-                if c == q { quote = nil }
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
                 continue
             }
             switch c {
@@ -125,6 +131,10 @@ public struct Arguments: Sendable {
                                             suggestion: didYouMean(name, among: names))
                 }
                 try Arguments.validate(value, for: opt, command: spec.name)
+                if let first = options[name] {
+                    throw SurvshError.usage(spec.name, "option '\(name)' is given twice (\(name)=\(first) and \(name)=\(Arguments.unquote(value)))",
+                                            expected: "each option once")
+                }
                 options[name] = Arguments.unquote(value)
                 continue
             }

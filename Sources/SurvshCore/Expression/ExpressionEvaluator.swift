@@ -386,9 +386,8 @@ public struct ExpressionEvaluator {
                 guard case .scalar(let d, _) = try eval(args[1]) else { throw fail("round()'s digits must be a number", at: args[1].position) }
                 digits = d
             }
-            let scale = Foundation.pow(10, digits)
             return map1(a, digits <= 0 && kind != .real ? kind : (digits <= 0 ? .integer : .real)) {
-                $0.isNaN ? .nan : ($0 * scale).rounded(.toNearestOrEven) / scale
+                ExpressionEvaluator.rRound($0, digits: digits)
             }
         case "is.na":
             try arity(1...1)
@@ -466,6 +465,30 @@ public struct ExpressionEvaluator {
             throw fail("unknown function '\(name)'", at: pos,
                        suggestion: didYouMean(name, among: ExpressionEvaluator.functionNames) ?? "functions: \(ExpressionEvaluator.functionNames.joined(separator: ", "))")
         }
+    }
+}
+
+extension ExpressionEvaluator {
+    /// R's `round(x, digits)` (R >= 4.0.0, nmath/fround.c): of the two numbers with `digits` decimals
+    /// either side of x, the one nearer to x in double arithmetic; an exact tie goes to the even last
+    /// digit. So round(0.15, 1) is 0.1 (0.15 is stored as 0.1499...) and round(0.45, 1) is 0.4, where
+    /// scaling by 10, rounding and scaling back would give 0.2 and 0.5.
+    static func rRound(_ x: Double, digits: Double) -> Double {
+        if x.isNaN || digits.isNaN { return .nan }
+        if !x.isFinite || x == 0 { return x }
+        let dig = Int(Swift.max(-400, Swift.min(400, (digits + 0.5).rounded(.down))))
+        if dig == 0 { return x.rounded(.toNearestOrEven) }
+        if dig < -308 { return 0 }
+        let sgn: Double = x < 0 ? -1 : 1
+        let ax = Swift.abs(x)
+        // More digits than a double carries (DBL_DIG = 15): nothing to round.
+        if Foundation.log10(2.0) * (0.5 + Foundation.logb(ax)) + Double(dig) > 15 { return x }
+        let pow10 = dig > 0 ? Foundation.pow(10, Double(dig)) : 1 / Foundation.pow(10, Double(-dig))
+        let x10 = pow10 * ax, i10 = Foundation.floor(x10)
+        let down = i10 / pow10, up = Foundation.ceil(x10) / pow10
+        let du = up - ax, dd = ax - down
+        let odd = i10.truncatingRemainder(dividingBy: 2) == 1
+        return sgn * ((du < dd || (du == dd && odd)) ? up : down)
     }
 }
 

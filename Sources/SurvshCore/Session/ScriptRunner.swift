@@ -9,13 +9,18 @@
 import Foundation
 
 public enum ScriptRunner {
-    /// Splits `-e` text into commands at `;` outside quotes.
+    /// Splits `-e` text into commands at `;` outside quotes (a backslash escapes a quote inside them).
     public static func statements(_ text: String) -> [String] {
         var out: [String] = []
         var cur = ""
         var quote: Character? = nil
+        var escaped = false
         for c in text {
-            if let q = quote { cur.append(c); if c == q { quote = nil }; continue }
+            if let q = quote {
+                cur.append(c)
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
+                continue
+            }
             if c == "\"" || c == "'" { quote = c; cur.append(c); continue }
             if c == ";" || c == "\n" { out.append(cur); cur = ""; continue }
             cur.append(c)

@@ -17,12 +17,15 @@ extension Session {
         quitRequested = false
         var recorded: [String] = []
         var failed = false
+        // Errors name the command by its canonical name, not the alias typed.
+        var commandName = split.command
         do {
             guard let command = registry.lookup(split.command) else {
                 throw SurvshError(.unknownCommand, command: nil, "unknown command '\(split.command)'",
                                   suggestion: didYouMean(split.command, among: registry.allNames)
                                       ?? "type 'help' for the list of commands")
             }
+            commandName = command.spec.name
             let args = try Arguments(spec: command.spec, rest: split.rest)
             var output = try command.run(args, in: self)
             try Interrupt.check(command.spec.name)
@@ -35,7 +38,7 @@ extension Session {
             recorded.append(error.description)
         } catch {
             failed = true
-            let e = SurvshError(.data, command: split.command, "\(error)")
+            let e = SurvshError(.data, command: commandName, "\(error)")
             sink.err(e.rendered(location: source.location))
             recorded.append(e.description)
         }
