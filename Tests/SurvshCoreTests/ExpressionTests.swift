@@ -121,5 +121,10 @@ final class ExpressionTests: XCTestCase {
         let col = ev.column(named: "hi", from: try ev.evaluate(ExpressionParser.parse("x.y > 1", command: "generate")))
         XCTAssertEqual(col.type, .integer)
         XCTAssertEqual((0..<4).map { col.number(at: $0) }, [0, 1, nil, 1])
+        // a scalar value fills every row with itself
+        let seven = ev.column(named: "seven", from: .scalar(7, .integer))
+        XCTAssertEqual((0..<4).map { seven.number(at: $0) }, [7, 7, 7, 7])
+        let label = ev.column(named: "label", from: .scalarText("a"))
+        XCTAssertEqual((0..<4).map { label.text(at: $0) }, ["a", "a", "a", "a"])
     }
 }

@@ -52,12 +52,17 @@ public struct ExpressionEvaluator {
 
     /// Evaluates and broadcasts scalars to full length.
     public func evaluate(_ e: Expr) throws -> EvalValue {
-        switch try eval(e) {
+        broadcast(try eval(e))
+    }
+
+    /// A scalar repeated over every loaded row; vectors unchanged.
+    func broadcast(_ value: EvalValue) -> EvalValue {
+        switch value {
         case .scalar(let v, let k): return .numbers([Double](repeating: v, count: n), k)
         case .scalarText(let s):
             if let s { return .texts([Int32](repeating: 0, count: n), levels: [s]) }
             return .texts([Int32](repeating: -1, count: n), levels: [])
-        case let v: return v
+        case .numbers, .texts: return value
         }
     }
 
@@ -84,7 +89,7 @@ public struct ExpressionEvaluator {
                 if allWhole { return Column(name: name, storage: .integer(v.map { $0.isNaN ? 0 : Int64($0) }), missing: mask) }
                 return Column(name: name, storage: .real(v.map { $0.isNaN ? 0 : $0 }), missing: mask)
             case .real:
-                return Column(name: name, storage: .real(v.map { $0.isNaN || $0.isInfinite && false ? 0 : $0 }), missing: mask)
+                return Column(name: name, storage: .real(v.map { $0.isNaN ? 0 : $0 }), missing: mask)
             case .date:
                 let ok = v.allSatisfy { $0.isNaN || abs($0) < 2e9 }
                 if ok { return Column(name: name, storage: .date(v.map { $0.isNaN ? 0 : Int32($0.rounded(.down)) }), missing: mask) }
@@ -95,7 +100,7 @@ public struct ExpressionEvaluator {
             for i in 0..<codes.count where codes[i] < 0 { mask[i] = true }
             return Column(name: name, storage: .text(codes: codes.map { $0 < 0 ? 0 : UInt32($0) }, levels: levels), missing: mask)
         case .scalar, .scalarText:
-            return column(named: name, from: (try? evaluate(.number(0, at: 0))) ?? .numbers([], .real))
+            return column(named: name, from: broadcast(value))
         }
     }
 
