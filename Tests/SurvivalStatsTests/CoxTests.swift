@@ -32,7 +32,10 @@ final class CoxTests: XCTestCase {
         XCTAssertEqual(fit.n, m.n, "\(id) n")
         XCTAssertEqual(fit.events, m.nevent, "\(id) events")
         XCTAssertEqual(fit.iterations, m.iter, "\(id) iterations")
+        // R's var after running out of iterations on right-censored data is the inverse of an
+        // unfactored matrix: it equals the inverse information only with one column.
         let notConvergedRight = m.warnings.values.contains { $0.contains("Ran out of iterations") } && data.start == nil
+            && data.p > 1
         XCTAssertEqual(!fit.converged, m.warnings.values.contains { $0.contains("Ran out of iterations") }, "\(id) converged flag")
         for (j, c) in fit.coefficients.enumerated() {
             let lab = "\(id) \(c.name)"
@@ -116,6 +119,10 @@ final class CoxTests: XCTestCase {
     func testCountingProcess() throws { try check(CoxReference.model("heart_efron")) }
     func testClusterRobust() throws { try check(CoxReference.model("lung_cluster")) }
     func testNETLiverModel() throws { try check(CoxReference.model("net_liver")) }
+    /// Issue 16: a covariate of size 1e3-1e4 whose trial steps overflow exp(); R halves them.
+    func testLargeCovariateNotConverged() throws { try check(CoxReference.model("aml_big")) }
+    func testHugeOffsetCovariate() throws { try check(CoxReference.model("lung_offset_e8")) }
+    func testScaledCountingProcess() throws { try check(CoxReference.model("heart_scaled")) }
 
     func testInfiniteCoefficientIsFlagged() throws {
         let m = try CoxReference.model("ovarian_infinite")

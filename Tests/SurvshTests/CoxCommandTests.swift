@@ -158,6 +158,26 @@ final class CoxCommandTests: XCTestCase {
         }
     }
 
+    /// Issue 16, defect 2: `generate big = time * 100; cox ~ big` on aml. R runs out of iterations
+    /// with coef -0.1392 (se 4.127, loglik -3.4657); the header and the warning name the same count.
+    func testLargeCovariateAsCoxph() throws {
+        let sh = TestShell()
+        sh.run("load data/aml.csv")
+        sh.run("survival time status")
+        sh.run("generate big = time * 100")
+        try compare(sh.json("cox ~ big"), to: "aml_big")
+        try compare(sh.json("cox ~ big ties=breslow"), to: "aml_big_breslow")
+        let text = sh.run("cox ~ big").outputLines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("did not converge in 20 iterations"), text)
+        XCTAssertFalse(text.contains("-Inf") || text.contains("21 iterations"), text)
+        sh.run("load data/lung.csv")
+        sh.run("generate age_p8 = age + 100000000")
+        try compare(sh.json("cox Surv(time, status) ~ age_p8 + sex + ph.ecog"), to: "lung_offset_e8")
+        sh.run("generate age_e8 = age * 100000000")
+        sh.run("generate wt_e6 = wt.loss * 1000000")
+        try compare(sh.json("cox Surv(time, status) ~ age_e8 + wt_e6 + sex"), to: "lung_scaled_e8")
+    }
+
     func testCollinearColumnIsDropped() throws {
         let sh = lungShell()
         sh.run("generate agesex = age + 2 * sex")

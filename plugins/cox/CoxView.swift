@@ -72,7 +72,7 @@ struct CoxView {
         out.append(testLine("Score (logrank) test ", fit.scoreTest))
         if let r = fit.robustScoreTest { out.append(testLine("Robust score test    ", r)) }
         let conv = fit.converged ? "converged in \(fit.iterations) Newton-Raphson iteration\(fit.iterations == 1 ? "" : "s")"
-            : "did not converge (\(fit.iterations) iterations)"
+            : "did not converge in \(fit.iterationsRun) iterations"
         out.append("Log partial likelihood: \(f(fit.loglik[0])) (null), \(f(fit.loglik[1])) (model); \(conv)")
         out += conventionLines
         return out.joined(separator: "\n")

@@ -15,8 +15,10 @@
 //             the log-likelihood is halved towards the last good point: the h-th retry is
 //             (new + h * old) / (h + 1). Convergence: |1 - L_old / L_new| <= eps.
 //   R convention (survival 3.5-x):
-//     * right-censored data follow coxfit6: convergence may be declared in the middle of step
-//       halving; when iter.max is reached the last improving beta is returned with its
+//     * right-censored data follow coxfit6: exp(eta) is not guarded, so a trial point whose risk
+//       scores overflow (a covariate of size 1e3 or more on a monotone likelihood) has a
+//       non-finite log-likelihood and is halved, at the same points as R; convergence may be
+//       declared in the middle of step halving; when iter.max is reached the last improving beta is returned with its
 //       log-likelihood, and `iterations` is iter.max + 1 (R's fit$iter);
 //     * (start, stop] data follow agfit4: convergence needs a full (non-halved) step; at
 //       iter.max the current beta is kept unless it is worse than the best one by more than
@@ -131,8 +133,11 @@ public struct CoxFitResult: Sendable {
     /// R's robust score test (summary.coxph "Robust"), clusters only.
     public let robustScoreTest: CoxTest?
     public let concordance: ConcordanceResult?
-    /// R's fit$iter.
+    /// R's fit$iter (coxfit6 counts iter.max + 1 when it runs out of iterations).
     public let iterations: Int
+    /// Newton–Raphson iterations actually run (iter.max when the fit ran out): the count to show
+    /// next to the non-convergence warning, which names iter.max.
+    public var iterationsRun: Int { trace.last?.iteration ?? 0 }
     public let converged: Bool
     /// R's fit$means (0 for columns with values in {-1, 0, 1}).
     public let means: [Double]

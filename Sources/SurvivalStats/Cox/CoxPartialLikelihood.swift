@@ -48,8 +48,11 @@ struct CoxBlockTerms: Sendable {
 }
 
 extension CoxRiskSet {
-    /// eta = x beta (scaled units) and r = exp(eta - shift), in sorted order. The shift (0 unless
-    /// |eta| is huge) leaves every likelihood quantity unchanged.
+    /// eta = x beta (scaled units) and r = exp(eta - shift), in sorted order.
+    /// Right-censored data: no shift, as coxfit6, so that an overflowing (or all-underflowing) risk
+    /// set gives a non-finite log-likelihood at the same trial points as R and the step is halved
+    /// there as in R. Counting-process data: a shift by a constant when |eta| is huge (agfit4
+    /// recentres its running sums likewise); it leaves every likelihood quantity unchanged.
     func riskScores(_ beta: [Double]) -> (eta: [Double], risk: [Double]) {
         var eta = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }
         var risk = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }
@@ -79,7 +82,7 @@ extension CoxRiskSet {
         }}}}}
         var emax = -Double.infinity, emin = Double.infinity
         for k in 0..<chunks { emax = max(emax, lims[2 * k]); emin = min(emin, lims[2 * k + 1]) }
-        if emax > 500 || emin < -500 {
+        if counting && (emax > 500 || emin < -500) {
             // |eta| this large would overflow exp: shift by a constant (the likelihood is invariant)
             let shift = 0.5 * (emax + emin)
             for i in 0..<n { eta[i] -= shift; risk[i] = exp(eta[i]) }

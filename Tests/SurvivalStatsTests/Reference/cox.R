@@ -48,6 +48,16 @@ ovarian$nodeath <- as.numeric(ovarian$fustat == 0 & ovarian$ecog.ps == 2)  # gro
 aml <- read_dataset("aml")
 net <- read_net()
 heart <- read_dataset("heart")
+## covariates of large size and with huge offsets (issue 16, defect 2): coxph centres and scales
+aml$big <- aml$time * 100                      # separates the events: monotone likelihood
+lung$age_e4 <- lung$age * 1e4
+lung$age_e8 <- lung$age * 1e8
+lung$wt_e6 <- lung$wt.loss * 1e6
+lung$age_p8 <- lung$age + 1e8                  # a huge offset: 8 of 16 digits are the offset
+lung$karno_e4p8 <- lung$ph.karno * 1e4 + 1e8
+veteran$karno_e6p8 <- veteran$karno * 1e6 + 1e8
+heart$age_e6 <- heart$age * 1e6
+heart$year_p8 <- heart$year + 1e8
 datasets <- list(lung = lung, veteran = veteran, ovarian = ovarian, aml = aml,
                  net_liver_mets = net, heart = heart)
 
@@ -120,7 +130,21 @@ models <- list(
   M("heart_strata", "heart", "Surv(start, stop, event) ~ age + year + transplant + strata(surgery)",
     strata = "surgery", zph = TRUE),
   M("heart_not_converged", "heart", "Surv(start, stop, event) ~ age + year + surgery + transplant",
-    itermax = 2, note = "counting process, iter.max = 2")
+    itermax = 2, note = "counting process, iter.max = 2"),
+  # large covariates and huge offsets (issue 16, defect 2)
+  M("aml_big", "aml", "Surv(time, status) ~ big",
+    note = "big = time * 100: monotone likelihood, trial steps overflow exp() and are halved; not converged"),
+  M("aml_big_breslow", "aml", "Surv(time, status) ~ big", ties = "breslow"),
+  M("lung_scaled_e4", "lung", "Surv(time, status) ~ age_e4 + sex + ph.ecog", note = "age * 1e4"),
+  M("lung_scaled_e8", "lung", "Surv(time, status) ~ age_e8 + wt_e6 + sex", note = "age * 1e8, wt.loss * 1e6"),
+  M("lung_offset_e8", "lung", "Surv(time, status) ~ age_p8 + sex + ph.ecog", zph = TRUE, scoreresid = TRUE,
+    note = "age + 1e8"),
+  M("lung_scaled_offset", "lung", "Surv(month, status) ~ karno_e4p8 + age_e4 + sex", ties = "breslow",
+    note = "ph.karno * 1e4 + 1e8, heavy ties"),
+  M("veteran_scaled_strata", "veteran", "Surv(time, status) ~ karno_e6p8 + trt + strata(celltype)",
+    strata = "celltype", note = "karno * 1e6 + 1e8 with strata"),
+  M("heart_scaled", "heart", "Surv(start, stop, event) ~ age_e6 + year_p8 + transplant", scoreresid = TRUE,
+    note = "counting process: age * 1e6, year + 1e8")
 )
 
 grab_warnings <- function(expr) {
