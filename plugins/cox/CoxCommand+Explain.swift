@@ -48,13 +48,16 @@ extension CoxCommand {
             throw SurvshError.usage("cox", "no Cox model to explain", expected: "a cox fit first, e.g. cox ~ age + sex")
         }
         let view = CoxExplainView(session: session, fit: last.fit, modelText: last.modelText)
+        let count = session.coxFitCount
+        let which = count > 1 ? "the last of \(count) cox fits in this session (earlier fits are not kept)" : "the cox fit of this session"
         var j = JSONObject(command: "cox")
+        j["fit_number"] = .int(count)
         j["kind"] = .string("explain")
         j["model"] = .string(last.modelText)
         j["iterations"] = .int(last.fit.iterations)
         j["converged"] = .bool(last.fit.converged)
         j["columns"] = .array(last.fit.columnNames.map { .string($0) })
         j["trace"] = view.traceJSON()
-        return CommandOutput(text: view.text(), json: j.value)
+        return CommandOutput(text: "Explaining \(which): \(last.modelText)\n" + view.text(), json: j.value)
     }
 }

@@ -25,14 +25,18 @@ public enum CoxCommand: SurvshCommand {
         body: .formula,
         options: [
             OptionSpec("ties", .choice(["efron", "breslow"]), default: "efron",
-                       help: "tied event times: Efron's approximation (R's default) or Breslow's"),
-            OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level of the hazard-ratio intervals"),
-            OptionSpec("iter.max", .number(0...1000), default: "20", help: "maximum Newton-Raphson iterations (R's coxph.control)"),
+                       help: "tied event times: Efron's approximation (R's default) or Breslow's", forms: ["", "screen"]),
+            OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level of the hazard-ratio intervals",
+                       forms: ["", "firth", "screen"]),
+            OptionSpec("iter.max", .number(0...1000), default: "20", help: "maximum Newton-Raphson iterations (R's coxph.control)",
+                       forms: ["", "screen"]),
             OptionSpec("keep", .number(0...1), default: "0.05",
-                       help: "screen: terms whose univariable Wald p is below this enter the multivariable model"),
+                       help: "screen: terms whose univariable Wald p is below this enter the multivariable model",
+                       forms: ["screen"]),
             OptionSpec("transform", .choice(["km", "rank", "identity"]), default: "km",
-                       help: "phtest: time scale of the test (R's cox.zph transform=)"),
-            .flag("explain", help: "also print the Newton-Raphson iterations (log-likelihood, step, halving)"),
+                       help: "phtest: time scale of the test (R's cox.zph transform=)", forms: ["phtest"]),
+            .flag("explain", help: "also print the Newton-Raphson iterations (log-likelihood, step, halving)",
+                  forms: [""]),
         ],
         notes: [
             "As R's coxph: Newton-Raphson from beta = 0 with step halving; converged when |1 - L_old/L_new| <= 1e-9 (coxph.control eps), at most iter.max = 20 iterations.",
@@ -61,10 +65,8 @@ public enum CoxCommand: SurvshCommand {
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         var words = args.positional
-        var sub = words.first.flatMap { subcommands.contains($0) ? $0 : nil }
+        let sub = words.first.flatMap { subcommands.contains($0) ? $0 : nil }
         if sub != nil { words.removeFirst() }
-        // `cox explain ...`: the word was parsed as the explain flag
-        if sub == nil && args.has("explain") && args.raw.split(separator: " ").first == "explain" { sub = "explain" }
         let body = words.joined(separator: " ")
         let level = args.double("level", default: 0.95)
         guard level > 0 && level < 1 else {

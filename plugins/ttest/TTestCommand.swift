@@ -10,7 +10,8 @@ public enum TTestCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "ttest", aliases: ["t.test"],
         summary: "t-test: one-sample, paired, or two-sample (Welch, or pooled with var.equal), as R's t.test",
-        synopsis: ["ttest X [mu=M]", "ttest X Y paired [mu=M]", "ttest X ~ GROUP [var.equal]", "ttest X Y [var.equal]"],
+        synopsis: ["ttest X [mu=M]", "ttest X Y paired [mu=M]", "ttest X ~ GROUP [var.equal]", "ttest X Y [var.equal]",
+                   "ttest ... [alternative=two.sided|less|greater] [level=0.95] [explain]"],
         body: .columns,
         options: [
             OptionSpec("mu", .number(nil), default: "0",
@@ -20,6 +21,7 @@ public enum TTestCommand: SurvshCommand {
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level of the interval"),
             .flag("paired", help: "X and Y are paired; pairs with a missing side are dropped"),
             .flag("var.equal", help: "two-sample test with pooled variance (Student) instead of Welch"),
+            SampleTestExplain.flag,
         ],
         notes: [
             "Follows R's t.test: Welch's test (unequal variances, Welch–Satterthwaite df) unless var.equal.",
@@ -27,12 +29,14 @@ public enum TTestCommand: SurvshCommand {
             "(numbers numerically, text by byte order) and the estimate is mean(first level) − mean(second level).",
             "X Y without 'paired': two independent samples from two columns. Missing values are dropped",
             "(paired: the whole pair). The CI is for the estimate; one-sided alternatives give a one-sided CI.",
+            "explain: se, df (Welch–Satterthwaite for Welch), t, p and the t quantile of the CI, each with the numbers.",
             "Errors as R: fewer than 2 observations; 'data are essentially constant' (zero variance).",
         ],
         examples: [
             "ttest age mu=60",
             "ttest age ~ sex",
             "ttest wt.loss ~ sex var.equal alternative=less level=0.9",
+            "ttest age ~ sex explain",
             "ttest ph.karno pat.karno paired",
             "load data/net_liver_mets.csv",
             "ttest mitoses_liver mitoses_primary paired",
@@ -65,8 +69,9 @@ public enum TTestCommand: SurvshCommand {
         } catch let e as TTestError {
             throw error(for: e, data: data)
         }
-        return CommandOutput(text: text(result, data: data, session: session),
-                             json: json(result, data: data).value)
+        var text = text(result, data: data, session: session)
+        if args.has("explain") { text += "\n" + SampleTestExplain.ttest(result, session: session) }
+        return CommandOutput(text: text, json: json(result, data: data).value)
     }
 
     /// R's error, told in terms of the columns.

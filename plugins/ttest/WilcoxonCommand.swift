@@ -12,7 +12,8 @@ public enum WilcoxonCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "wilcoxon", aliases: ["wilcox.test"],
         summary: "Wilcoxon signed-rank (one-sample, paired) or rank-sum (two groups) test, as R's wilcox.test",
-        synopsis: ["wilcoxon X [mu=M]", "wilcoxon X Y paired [mu=M]", "wilcoxon X ~ GROUP", "wilcoxon X Y"],
+        synopsis: ["wilcoxon X [mu=M]", "wilcoxon X Y paired [mu=M]", "wilcoxon X ~ GROUP", "wilcoxon X Y",
+                   "wilcoxon ... [alternative=two.sided|less|greater] [exact=TRUE|FALSE] [correct=TRUE|FALSE] [explain]"],
         body: .columns,
         options: [
             OptionSpec("mu", .number(nil), default: "0", help: "hypothesised location (shift)"),
@@ -23,6 +24,7 @@ public enum WilcoxonCommand: SurvshCommand {
             OptionSpec("correct", .choice(["TRUE", "FALSE"]), default: "TRUE",
                        help: "continuity correction in the normal approximation"),
             .flag("paired", help: "signed-rank test on the differences X − Y; pairs with a missing side are dropped"),
+            SampleTestExplain.flag,
         ],
         notes: [
             "Follows R's wilcox.test: signed-rank statistic V = sum of the ranks of |d| over d > 0 (d = X − mu,",
@@ -30,10 +32,12 @@ public enum WilcoxonCommand: SurvshCommand {
             "sample minus n1(n1 + 1)/2, the first sample being X, or the first level of GROUP (sorted as R's factor()).",
             "Exact p-value when n < 50 (each sample < 50) with no ties (and no zeros); otherwise the normal",
             "approximation with tie-corrected variance and continuity correction, with R's warnings.",
+            "explain: the rank sums, the null mean and sd of the statistic with the ties correction, z and p.",
         ],
         examples: [
             "wilcoxon age ~ sex",
             "wilcoxon ph.karno pat.karno paired",
+            "wilcoxon age ~ sex explain",
             "wilcoxon wt.loss mu=5 alternative=greater",
             "load data/ovarian.csv",
             "wilcoxon futime ~ rx",
@@ -81,8 +85,9 @@ public enum WilcoxonCommand: SurvshCommand {
         } catch let e as WilcoxonError {
             throw error(for: e, data: data)
         }
-        return CommandOutput(text: text(result, data: data, session: session),
-                             json: json(result, data: data).value, warnings: result.warnings)
+        var text = text(result, data: data, session: session)
+        if args.has("explain") { text += "\n" + SampleTestExplain.wilcoxon(result, session: session) }
+        return CommandOutput(text: text, json: json(result, data: data).value, warnings: result.warnings)
     }
 
     /// R's error, told in terms of the columns.

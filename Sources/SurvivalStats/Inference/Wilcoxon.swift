@@ -53,6 +53,11 @@ public struct WilcoxonResult: Sendable, Equatable {
     public let method: String
     /// R's warnings, verbatim.
     public let warnings: [String]
+    /// The rank sums behind the statistic (for `explain`): rank-sum [sum of the ranks of x − mu,
+    /// sum of the ranks of y] in the joint ranking; signed-rank [sum over d > 0, sum over d < 0].
+    public let rankSums: [Double]
+    /// Σ (t³ − t) over groups of t tied values (0 without ties): the ties correction of the variance.
+    public let tieSum: Double
 }
 
 /// Why a Wilcoxon test could not be computed; descriptions are R's messages.
@@ -115,6 +120,7 @@ public enum Wilcoxon {
         var rankSumX = CompensatedSum()
         for i in 0..<xs.count { rankSumX.add(ranking.ranks[i]) }
         let statistic = rankSumX.value - nx * (nx + 1) / 2
+        let rankSums = [rankSumX.value, (nx + ny) * (nx + ny + 1) / 2 - rankSumX.value]
         var method = "Wilcoxon rank sum test"
         var warnings: [String] = []
         if useExact && !ranking.hasTies {
@@ -131,7 +137,8 @@ public enum Wilcoxon {
             return WilcoxonResult(kind: .rankSum, paired: false, alternative: alternative, mu: mu,
                                   statisticName: "W", statistic: statistic, p: p, exact: true,
                                   continuityCorrection: false, z: nil, sigma: nil, n: [xs.count, ys.count],
-                                  zeros: 0, ties: false, method: method, warnings: [])
+                                  zeros: 0, ties: false, method: method, warnings: [],
+                                  rankSums: rankSums, tieSum: ranking.tieSum)
         }
         let center = statistic - nx * ny / 2
         let total = nx + ny
@@ -142,7 +149,8 @@ public enum Wilcoxon {
         return WilcoxonResult(kind: .rankSum, paired: false, alternative: alternative, mu: mu,
                               statisticName: "W", statistic: statistic, p: approx.p, exact: false,
                               continuityCorrection: correct, z: approx.z, sigma: sigma, n: [xs.count, ys.count],
-                              zeros: 0, ties: ranking.hasTies, method: method, warnings: warnings)
+                              zeros: 0, ties: ranking.hasTies, method: method, warnings: warnings,
+                              rankSums: rankSums, tieSum: ranking.tieSum)
     }
 
     // MARK: - Internals
@@ -159,6 +167,7 @@ public enum Wilcoxon {
         var positive = CompensatedSum()
         for (i, d) in nonZero.enumerated() where d > 0 { positive.add(ranking.ranks[i]) }
         let statistic = positive.value
+        let rankSums = [statistic, n * (n + 1) / 2 - statistic]
         var method = "Wilcoxon signed rank test"
         if useExact && !ranking.hasTies && zeros == 0 {
             method = "Wilcoxon signed rank exact test"
@@ -174,7 +183,8 @@ public enum Wilcoxon {
             return WilcoxonResult(kind: .signedRank, paired: paired, alternative: alternative, mu: mu,
                                   statisticName: "V", statistic: statistic, p: p, exact: true,
                                   continuityCorrection: false, z: nil, sigma: nil, n: [nonZero.count],
-                                  zeros: 0, ties: false, method: method, warnings: [])
+                                  zeros: 0, ties: false, method: method, warnings: [],
+                                  rankSums: rankSums, tieSum: ranking.tieSum)
         }
         let center = statistic - n * (n + 1) / 4
         let sigma = (n * (n + 1) * (2 * n + 1) / 24 - ranking.tieSum / 48).squareRoot()
@@ -186,7 +196,8 @@ public enum Wilcoxon {
         return WilcoxonResult(kind: .signedRank, paired: paired, alternative: alternative, mu: mu,
                               statisticName: "V", statistic: statistic, p: approx.p, exact: false,
                               continuityCorrection: correct, z: approx.z, sigma: sigma, n: [nonZero.count],
-                              zeros: zeros, ties: ranking.hasTies, method: method, warnings: warnings)
+                              zeros: zeros, ties: ranking.hasTies, method: method, warnings: warnings,
+                              rankSums: rankSums, tieSum: ranking.tieSum)
     }
 
     /// z = (center − correction) / sigma and its p-value, as R forms them.

@@ -6,8 +6,10 @@
 // backslash escapes the next character (`"a\"b"`), as the expression tokenizer reads strings.
 // Unbalanced quotes or parentheses are errors that point at the opening character. `Arguments.parse` then sorts the
 // words by the command's spec: `name=value` for declared options (values checked against the
-// spec), declared flags, and the rest as body words. Commands whose body is an expression get the
-// raw text with no option parsing.
+// spec), declared flags, and the rest as body words. A first word naming one of the spec's
+// subcommands is always a body word (the form), and an option the spec restricts to other forms
+// (`OptionSpec.forms`) is refused. Commands whose body is an expression get the raw text with no
+// option parsing.
 
 public struct SplitLine: Sendable, Equatable {
     /// The command word (empty for a blank or comment-only line).
@@ -115,7 +117,13 @@ public struct Arguments: Sendable {
             _ = try LineSplitter.words(rest, command: spec.name)
             return
         }
-        for w in try LineSplitter.words(rest, command: spec.name) {
+        let words = try LineSplitter.words(rest, command: spec.name)
+        let form = words.first.flatMap { spec.subcommands.contains($0) ? $0 : nil }
+        for (i, w) in words.enumerated() {
+            if i == 0 && form != nil {
+                positional.append(w)
+                continue
+            }
             if let opt = spec.options.first(where: { $0.isFlag && $0.name == w }) {
                 flags.insert(opt.name)
                 continue
@@ -139,6 +147,17 @@ public struct Arguments: Sendable {
                 continue
             }
             positional.append(w)
+        }
+        try Arguments.checkForms(spec: spec, form: form ?? OptionSpec.plainForm, given: Array(flags) + Array(options.keys))
+    }
+
+    /// Refuses options that the form `form` of the command does not use.
+    static func checkForms(spec: CommandSpec, form: String, given: [String]) throws {
+        for name in given.sorted() {
+            guard let opt = spec.option(named: name), !opt.applies(to: form), let forms = opt.forms else { continue }
+            let formName = { (f: String) in f == OptionSpec.plainForm ? spec.name : "\(spec.name) \(f)" }
+            throw SurvshError.usage(spec.name, "option '\(name)' is not used by \(formName(form))",
+                                    expected: "'\(name)' with \(orList(forms.map(formName)))")
         }
     }
 

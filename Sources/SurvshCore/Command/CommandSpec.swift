@@ -27,15 +27,28 @@ public struct OptionSpec: Sendable {
     public var kind: Kind
     public var defaultValue: String?
     public var help: String
+    /// The forms of the command the option belongs to: subcommand words (`phtest`), with
+    /// `OptionSpec.plainForm` for the command without a subcommand. nil: every form. The argument
+    /// parser refuses an option given to a form that does not use it, so nothing is silently ignored.
+    public var forms: [String]?
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: String? = nil, help: String) {
+    /// The form name of a command used without a subcommand (`cox ~ age`, as opposed to `cox firth ~ age`).
+    public static let plainForm = ""
+
+    public init(_ name: String, _ kind: Kind, default defaultValue: String? = nil, help: String, forms: [String]? = nil) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+        self.forms = forms
     }
 
-    public static func flag(_ name: String, help: String) -> OptionSpec { OptionSpec(name, .flag, help: help) }
+    public static func flag(_ name: String, help: String, forms: [String]? = nil) -> OptionSpec {
+        OptionSpec(name, .flag, help: help, forms: forms)
+    }
+
+    /// Whether the option may be given to the form `form` (a subcommand word or `plainForm`).
+    public func applies(to form: String) -> Bool { forms?.contains(form) ?? true }
 
     public var isFlag: Bool { kind == .flag }
 

@@ -40,7 +40,10 @@ public enum Help {
             for o in spec.options {
                 let pad = String(repeating: " ", count: w - o.usage.count)
                 let def = o.defaultValue.map { " (default \($0))" } ?? ""
-                lines.append("  \(o.usage)\(pad)  \(o.help)\(def)")
+                let forms = o.forms.map { f in
+                    " [" + f.map { $0 == OptionSpec.plainForm ? spec.name : "\(spec.name) \($0)" }.joined(separator: ", ") + "]"
+                } ?? ""
+                lines.append("  \(o.usage)\(pad)  \(o.help)\(def)\(forms)")
             }
         }
         if !spec.notes.isEmpty {
