@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SurvivalStatsTests", dependencies: ["SurvivalStats"], exclude: ["Reference"]),
-        .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore"], exclude: ["Fixtures", "Reference"]),
         .testTarget(name: "PlotPluginTests", dependencies: ["PlotPlugin", "SurvshCore"], exclude: ["Reference"]),
         .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats"]),
     ]

@@ -8,6 +8,7 @@ public enum SetCommand: SurvshCommand {
         summary: "show or change settings: output format and printed digits",
         synopsis: ["set", "set format text|json", "set digits N"], body: .words,
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
+                "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines)."],
         examples: ["set digits 6", "set format text"], subcommands: ["format", "digits"], topic: "shell")
 

@@ -1,8 +1,11 @@
 // NumberFormat.swift — how numbers look in text output (JSON keeps full precision).
 //
 // `significant` follows R's print(): `digits` significant digits, trailing zeros dropped, fixed
-// notation unless the number is very small or very large. `pValue` follows R's format.pval:
-// values below 2.2e-16 (machine epsilon) print as "<2e-16".
+// notation unless the number is very small or very large. `rFormat` is R's format(x, digits) for one
+// number exactly (formatReal: fixed or scientific, whichever is narrower, scipen = 0). `pValue` is
+// R's format.pval(p, digits) for one p-value, the one rule every command's text uses for p-values:
+// values below machine epsilon print as "< 2.2e-16" (digits 4). Tests: NumberFormatTests against
+// Tests/SurvshCoreTests/Reference/number_format.R.
 
 import Foundation
 
@@ -39,11 +42,47 @@ public enum NumberFormat {
         return s
     }
 
-    /// A p-value as R's format.pval prints it.
+    /// A p-value as R's `format.pval(p, digits = digits)` prints it alone (eps = .Machine$double.eps).
+    /// With survsh's default `digits 4` this is what print.htest (t.test, wilcox.test, chisq.test)
+    /// prints: `format.pval(p, digits = max(1, getOption("digits") - 3))`. Every command's text output
+    /// formats p-values with this function; JSON keeps full precision.
     public static func pValue(_ p: Double?, digits: Int = 4) -> String {
-        guard let p, p.isFinite else { return "NA" }
-        if p < 2.220446049250313e-16 { return "<2e-16" }
-        return significant(p, digits: max(1, digits - 1))
+        guard let p, !p.isNaN else { return "NA" }
+        let eps = Double.ulpOfOne
+        let d = max(1, digits)
+        if p < eps {
+            let epsDigits = max(1, d - 2)
+            return "<" + (epsDigits == 1 ? "" : " ") + rFormat(eps, digits: epsDigits)
+        }
+        return rFormat(p, digits: d)
+    }
+
+    /// One number as R's `format(x, digits = digits)` prints it (formatReal with scipen = 0): at most
+    /// `digits` significant digits with trailing zeros dropped, in fixed notation unless scientific is
+    /// narrower. Fixed notation keeps every integer digit (`format(123456, digits = 2)` is "123456").
+    public static func rFormat(_ x: Double, digits: Int) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
+        if x == 0 { return "0" }
+        let d = max(1, min(15, digits))
+        // Round to d significant digits in scientific form; the mantissa's digits without trailing
+        // zeros are the significant digits needed, the exponent is the power of ten after rounding.
+        let sci = String(format: "%.\(d - 1)e", abs(x))
+        guard let e = sci.firstIndex(of: "e"), let kp = Int(sci[sci.index(after: e)...]) else { return sci }
+        var mantissa = sci[..<e].filter { $0 != "." }
+        while mantissa.count > 1, mantissa.hasSuffix("0") { mantissa.removeLast() }
+        let nsig = mantissa.count
+        let neg = x < 0 ? 1 : 0
+        let sciWidth = neg + (nsig > 1 ? nsig + 1 : 1) + (abs(kp) >= 100 ? 5 : 4)
+        let rgt = max(0, nsig - kp - 1)
+        let fixedWidth = neg + (kp >= 0 ? kp + 1 : 1) + (rgt > 0 ? rgt + 1 : 0)
+        if fixedWidth <= sciWidth {
+            let s = String(format: "%.\(rgt)f", x)
+            return s == "-0" ? "0" : s
+        }
+        let lead = String(mantissa.prefix(1)), rest = String(mantissa.dropFirst())
+        let exponent = (kp < 0 ? "-" : "+") + String(format: "%02d", abs(kp))
+        return (x < 0 ? "-" : "") + lead + (rest.isEmpty ? "" : "." + rest) + "e" + exponent
     }
 
     /// Fixed decimals (for tables of estimates).
