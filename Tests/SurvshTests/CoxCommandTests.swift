@@ -178,6 +178,34 @@ final class CoxCommandTests: XCTestCase {
         try compare(sh.json("cox Surv(time, status) ~ age_e8 + wt_e6 + sex"), to: "lung_scaled_e8")
     }
 
+    /// Issue 16, item 9: `cox residuals type=...` as residuals.coxph (first and last 5 rows, from
+    /// Reference/cox_followup.R), and gen= saves them as columns (NA on unused rows).
+    func testResidualsMatchR() throws {
+        let url = repoRoot.appendingPathComponent("Tests/SurvivalStatsTests/Reference/cox_followup.json")
+        let ref = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let r = try XCTUnwrap((ref["residuals"] as? [[String: Any]])?.first { $0["id"] as? String == "lung_ties_efron" })
+        let sh = lungShell()
+        sh.run("generate month = ceiling(time / 30)")
+        sh.run("cox Surv(month, status) ~ age + sex + ph.ecog")
+        for type in CoxResidualType.allCases {
+            let j = sh.json("cox residuals type=\(type.rawValue)")
+            XCTAssertEqual(j["type"] as? String, type.rawValue)
+            let cols = (j["values"] as? [[Any]] ?? []).map { $0.map { Self.num($0) } }
+            let refCols: [[Double?]] = type.perColumn ? (r[type.rawValue] as? [Any] ?? []).map { Self.nums($0) } : [Self.nums(r[type.rawValue])]
+            XCTAssertEqual(cols.count, refCols.count, type.rawValue)
+            for (c, (mine, theirs)) in zip(cols, refCols).enumerated() {
+                let ends = Array(mine.prefix(5)) + Array(mine.suffix(5))
+                for (k, (a, e)) in zip(ends, theirs).enumerated() { Self.close(a, e, abs: 1e-9, "\(type.rawValue) col \(c) [\(k)]") }
+            }
+        }
+        let gen = sh.json("cox residuals type=martingale gen=mres")
+        XCTAssertEqual(gen["generated"] as? [String], ["mres"])
+        let col = try XCTUnwrap(sh.session.frame.column("mres"))
+        XCTAssertEqual(col.missing.missingCount, 1)   // the row with ph.ecog missing
+        XCTAssertTrue(sh.error("cox residuals gen=mres").contains("already exists"))
+        XCTAssertTrue(sh.error("cox residuals type=pearson").contains("type"))
+    }
+
     func testCollinearColumnIsDropped() throws {
         let sh = lungShell()
         sh.run("generate agesex = age + 2 * sex")

@@ -1,7 +1,7 @@
 // CoxCommand.swift — `cox`: Cox proportional hazards regression as R's coxph / summary.coxph, and
 // its subcommands: `cox firth` (Firth-penalised fit, as coxphf), `cox phtest` (cox.zph on the last
-// fit), `cox screen` (univariable screen, then the multivariable model of the retained terms) and
-// `cox explain` (the Newton-Raphson iterations of the last fit). The numbers come from
+// fit), `cox screen` (univariable screen, then the multivariable model of the retained terms),
+// `cox explain` (the Newton-Raphson iterations of the last fit) and `cox residuals` (of the last fit). The numbers come from
 // SurvivalStats (CoxFit, CoxZph, CoxFirth; their contracts list R's conventions); this file parses
 // the command and dispatches, CoxView renders.
 
@@ -9,7 +9,7 @@ import SurvivalStats
 import SurvshCore
 
 public enum CoxCommand: SurvshCommand {
-    static let subcommands = ["firth", "phtest", "screen", "explain"]
+    static let subcommands = ["firth", "phtest", "screen", "explain", "residuals"]
 
     public static let spec = CommandSpec(
         name: "cox", aliases: ["coxph"],
@@ -21,6 +21,7 @@ public enum CoxCommand: SurvshCommand {
             "cox firth [Surv(TIME, EVENT)] ~ TERM + ... [level=0.95]",
             "cox screen [Surv(TIME, EVENT)] ~ TERM + ... [keep=0.05] [ties=efron|breslow] [level=0.95]",
             "cox explain",
+            "cox residuals [type=martingale|deviance|score|schoenfeld|dfbeta] [gen=NAME]",
         ],
         body: .formula,
         options: [
@@ -35,6 +36,10 @@ public enum CoxCommand: SurvshCommand {
                        forms: ["screen"]),
             OptionSpec("transform", .choice(["km", "rank", "identity"]), default: "km",
                        help: "phtest: time scale of the test (R's cox.zph transform=)", forms: ["phtest"]),
+            OptionSpec("type", .choice(CoxResidualType.allCases.map(\.rawValue)), default: "martingale",
+                       help: "residuals: the kind, as R's residuals.coxph(type=)", forms: ["residuals"]),
+            OptionSpec("gen", .text, help: "residuals: save them as new columns NAME (NAME_COLUMN for score, schoenfeld, dfbeta)",
+                       forms: ["residuals"]),
             .flag("explain", help: "also print the Newton-Raphson iterations (log-likelihood, step, halving)",
                   forms: [""]),
         ],
@@ -46,6 +51,7 @@ public enum CoxCommand: SurvshCommand {
             "Warnings: a coefficient drifting to infinity (R: 'Loglik converged before variable'), non-convergence, constant or collinear columns (dropped, NA as in R), fewer than about 10 events per coefficient.",
             "phtest: R >= 3.0 cox.zph score test on the last cox fit (transform km by default), per term and GLOBAL.",
             "firth: Firth-penalised partial likelihood (Heinze & Schemper 2001, as R's coxphf and SAS PHREG FIRTH): Breslow ties, profile penalised-likelihood CIs and penalised likelihood-ratio p-values.",
+            "residuals: of the last cox fit, as R's residuals.coxph: martingale and deviance one per row; score, schoenfeld (event rows only, in time order) and dfbeta (score times the model-based variance) one per row and model column. gen= saves them as columns, NA on rows the fit did not use.",
             "screen: each term alone, then the terms with univariable Wald p < keep together (joint Wald test for factors); export writes the table.",
         ],
         examples: [
@@ -59,6 +65,9 @@ public enum CoxCommand: SurvshCommand {
             "cox firth ~ age + sex",
             "cox screen ~ age + sex + ph.ecog + wt.loss + meal.cal keep=0.1",
             "export /tmp/survsh_cox_screen.md",
+            "cox ~ age + sex",
+            "cox residuals type=deviance",
+            "cox residuals type=dfbeta gen=dfb",
         ],
         subcommands: subcommands,
         topic: "analysis")
@@ -78,6 +87,7 @@ public enum CoxCommand: SurvshCommand {
         case "explain": return try explain(body: body, session: session)
         case "firth": return try firth(body: body, level: level, session: session)
         case "screen": return try screen(body: body, args: args, level: level, session: session)
+        case "residuals": return try residuals(body: body, args: args, session: session)
         default: return try fit(body: body, args: args, level: level, session: session)
         }
     }
@@ -112,7 +122,7 @@ public enum CoxCommand: SurvshCommand {
         let model = try CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
         let fit = try fitModel(model, ties: ties(args), level: level, control: try control(args))
         let view = CoxView(session: session, model: model, fit: fit)
-        session.lastCoxFit = CoxLastFit(fit: fit, data: model.coxData, modelText: model.modelText)
+        session.lastCoxFit = CoxLastFit(fit: fit, data: model.coxData, modelText: model.modelText, rows: model.data.rows)
         session.lastTable = view.resultTable()
         session.lastHazardRatios = view.hazardRatios()
         var text = view.text()

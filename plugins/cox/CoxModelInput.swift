@@ -121,24 +121,3 @@ extension CoxModelInput {
         return out
     }
 }
-
-/// What `cox phtest` and `cox explain` need from the last fit (kept in the session).
-struct CoxLastFit: Sendable {
-    let fit: CoxFitResult
-    let data: CoxData
-    let modelText: String
-}
-
-extension Session {
-    /// The last ordinary Cox fit (for cox phtest and cox explain).
-    var lastCoxFit: CoxLastFit? {
-        get { results["cox.fit"] as? CoxLastFit }
-        set {
-            results["cox.fit"] = newValue
-            results["cox.fits"] = coxFitCount + 1
-        }
-    }
-
-    /// How many ordinary Cox fits this session has kept (so `cox explain` can say which one it shows).
-    var coxFitCount: Int { results["cox.fits"] as? Int ?? 0 }
-}

@@ -1,9 +1,18 @@
-// CoxResiduals.swift — score (dfbeta-type) residuals of a Cox model, and the robust
-// (cluster) sandwich variance built from them.
+// CoxResiduals.swift — the residuals of a Cox model (martingale, deviance, score, Schoenfeld,
+// dfbeta), and the robust (cluster) sandwich variance built from the score residuals.
 //
 // Contract
-//   Inputs:   CoxData, coefficients (original units; non-finite = aliased, used as 0), ties.
-//   Outputs:  the n x p matrix of score residuals L_i (columns, input row order): the
+//   Inputs:   CoxData, coefficients (original units; non-finite = aliased, used as 0), ties;
+//             for dfbeta the model-based variance of the fit.
+//   Outputs (input row order unless said otherwise):
+//           * martingale M_i = delta_i - r_i Lambda_i, r_i = exp(x_i beta) and Lambda_i the sum of
+//             the hazard increments of the event blocks at which row i is at risk; with Efron ties
+//             a row dying at a tied time gets only its share sum_k (k/d)/S0_k of that block;
+//           * deviance sign(M) sqrt(-2 (M + delta log(delta - M)));
+//           * Schoenfeld: one row per event, in (stratum, time) order (ties in input order), with
+//             x_i - abar(t_i), abar the mean of the Efron sub-term means a_k of the block;
+//           * dfbeta = L V (V = model-based variance, R's naive.var);
+//           * score residuals: the n x p matrix L_i: the
 //             contribution of row i to the score vector, so sum_i L_i = U(beta).
 //               L_i = int (x_i - xbar(t)) dM_i(t)
 //                   = delta_i (x_i - abar_own) - r_i sum_{blocks b at risk} sum_k w_ik (x_i - a_k)/S0_k
@@ -14,9 +23,27 @@
 //             V_robust = D'D (R: coxph(..., cluster = id) / robust = TRUE).
 //   Reference: Therneau & Grambsch (2000) §7.1-7.2 (score residuals, dfbeta, the sandwich
 //             estimator of Lin & Wei 1989 JASA 84:1074).
-//   R convention: residuals.coxph(type = "score") (coxscore2 / agscore2 for Efron ties).
+//   R convention: residuals.coxph(type = "martingale" | "deviance" | "score" | "schoenfeld" |
+//             "dfbeta") of survival 3.5-x (coxmart2 / agmart3, coxscore2 / agscore2, coxscho).
 
 import Foundation
+
+/// The kinds of residuals of R's residuals.coxph.
+public enum CoxResidualType: String, Sendable, CaseIterable, Equatable {
+    case martingale, deviance, score, schoenfeld, dfbeta
+    /// One value per row (martingale, deviance) or one per row and column (the others).
+    public var perColumn: Bool { self != .martingale && self != .deviance }
+}
+
+/// Schoenfeld residuals: one row per event.
+public struct CoxSchoenfeld: Sendable {
+    /// Input row of each event, in R's order (stratum, time; ties in input order).
+    public let rows: [Int]
+    /// Event time of each row.
+    public let time: [Double]
+    /// p columns, one value per event.
+    public let values: [[Double]]
+}
 
 public enum CoxResiduals {
     /// Score residuals (p columns of n values, input row order) at `coefficients`.
@@ -31,19 +58,93 @@ public enum CoxResiduals {
         }
         return cols
     }
+
+    /// Martingale residuals (input row order) at `coefficients`.
+    public static func martingale(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron) -> [Double] {
+        let rs = CoxRiskSet(data)
+        let beta = rs.toScaled(coefficients.map { $0.isFinite ? $0 : 0 })
+        let (risk, terms) = rs.blockTerms(beta, ties: ties)
+        let hazard = rs.cumulativeHazardWeights(terms)
+        var out = [Double](repeating: 0, count: data.n)
+        for i in 0..<data.n { out[Int(rs.order[i])] = Double(rs.event[i]) - risk[i] * hazard[i] }
+        return out
+    }
+
+    /// Deviance residuals from martingale residuals and the event indicators.
+    public static func deviance(martingale: [Double], event: [Bool]) -> [Double] {
+        zip(martingale, event).map { m, d in
+            let dd = d ? 1.0 : 0.0
+            let inner = d ? m + log(dd - m) : m
+            let v = (-2 * inner).squareRoot()
+            return m < 0 ? -v : v
+        }
+    }
+
+    /// Schoenfeld residuals at `coefficients` (aliased columns give 0, as their x enters nowhere).
+    public static func schoenfeld(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron) -> CoxSchoenfeld {
+        let rs = CoxRiskSet(data)
+        let p = data.p
+        let beta = rs.toScaled(coefficients.map { $0.isFinite ? $0 : 0 })
+        let terms = rs.blockTerms(beta, ties: ties).terms
+        var rows: [Int] = [], time: [Double] = []
+        var values = [[Double]](repeating: [], count: p)
+        for i in 0..<rs.n where rs.event[i] != 0 {
+            let b = Int(rs.stopBlock[i])
+            rows.append(Int(rs.order[i]))
+            time.append(rs.stop[i])
+            for j in 0..<p { values[j].append((rs.x[i * p + j] - terms.abar[b * p + j]) / rs.scale[j]) }
+        }
+        return CoxSchoenfeld(rows: rows, time: time, values: values)
+    }
+
+    /// dfbeta residuals: the score residuals times the model-based variance `variance` (p x p,
+    /// row-major), R's residuals(fit, type = "dfbeta").
+    public static func dfbeta(_ data: CoxData, coefficients: [Double], variance: [Double],
+                              ties: CoxTies = .efron) -> [[Double]] {
+        let p = data.p
+        let l = score(data, coefficients: coefficients, ties: ties)
+        var out = [[Double]](repeating: [Double](repeating: 0, count: data.n), count: p)
+        for j in 0..<p {
+            for k in 0..<p where variance[k * p + j] != 0 {
+                let v = variance[k * p + j]
+                for i in 0..<data.n { out[j][i] += l[k][i] * v }
+            }
+        }
+        return out
+    }
 }
 
 extension CoxRiskSet {
-    /// Score residuals in scaled units, row-major in sorted order.
-    func scoreResidualsSorted(_ beta: [Double], ties: CoxTies) -> [Double] {
+    /// The risk scores (sorted order) and the per-block terms at `beta` (scaled units).
+    func blockTerms(_ beta: [Double], ties: CoxTies) -> (risk: [Double], terms: CoxBlockTerms) {
         let (eta, risk) = riskScores(beta)
         var terms = CoxBlockTerms(c: [], e: [], g: [], ge: [], abar: [])
         _ = evaluate(eta: eta, risk: risk, ties: ties, information: false, blockTerms: &terms)
+        return (risk, terms)
+    }
+
+    /// Per sorted row, the sum of the hazard increments (in units of the risk scores) of the
+    /// blocks at which the row is at risk; at its own (tied) death block, its Efron share.
+    func cumulativeHazardWeights(_ terms: CoxBlockTerms) -> [Double] {
+        var pc = [Double](repeating: 0, count: blockCount + 1)
+        for b in 0..<blockCount { pc[b + 1] = pc[b] + terms.c[b] }
+        var w = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let hi = Int(stopBlock[i]), lo = Int(startBlock[i])
+            if hi <= lo { continue }
+            w[i] = pc[hi + 1] - pc[lo + 1]
+            if event[i] != 0 && stop[i] == blockTime[hi] { w[i] -= terms.c[hi] - terms.e[hi] }
+        }
+        return w
+    }
+
+    /// Score residuals in scaled units, row-major in sorted order.
+    func scoreResidualsSorted(_ beta: [Double], ties: CoxTies) -> [Double] {
+        let (risk, terms) = blockTerms(beta, ties: ties)
         let nb = blockCount
-        var pc = [Double](repeating: 0, count: nb + 1)
+        let hazard = cumulativeHazardWeights(terms)
         var pg = [Double](repeating: 0, count: (nb + 1) * p)
         for b in 0..<nb {
-            pc[b + 1] = pc[b] + terms.c[b]
             for q in 0..<p { pg[(b + 1) * p + q] = pg[b * p + q] + terms.g[b * p + q] }
         }
         var res = [Double](repeating: 0, count: n * p)
@@ -56,8 +157,7 @@ extension CoxRiskSet {
                 for q in 0..<p { res[row + q] = x[row + q] - terms.abar[hi * p + q] }
             }
             if hi <= lo { continue }
-            var w = pc[hi + 1] - pc[lo + 1]
-            if ownDeath { w -= terms.c[hi] - terms.e[hi] }
+            let w = hazard[i]
             let r = risk[i]
             for q in 0..<p {
                 var gsum = pg[(hi + 1) * p + q] - pg[(lo + 1) * p + q]

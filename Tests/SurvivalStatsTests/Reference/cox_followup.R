@@ -1,0 +1,97 @@
+# Reference values for the model follow-ups after a Cox fit (issue 16, item 9):
+# residuals.coxph of every type and survfit.coxph adjusted curves.
+#
+# Run from the repository root:   Rscript Tests/SurvivalStatsTests/Reference/cox_followup.R
+# Writes Tests/SurvivalStatsTests/Reference/cox_followup.json next to this script.
+#
+# The models are those of cox.R with the same ids (their design matrices are stored in cox.json,
+# which the tests reuse as input); here only the follow-up results are stored.
+suppressPackageStartupMessages(library(survival))
+ref_dir <- local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+                   if (length(f) == 1) dirname(f) else "Tests/SurvivalStatsTests/Reference" })
+source(file.path(ref_dir, "common.R"))   # to_json, read_dataset
+
+lung <- read_dataset("lung")
+lung$month <- ceiling(lung$time / 30)
+heart <- read_dataset("heart")
+datasets <- list(lung = lung, heart = heart)
+
+fit_model <- function(data, formula, ties = "efron") {
+  d <- datasets[[data]]
+  fml <- as.formula(formula)
+  d <- d[complete.cases(d[, all.vars(fml), drop = FALSE]), , drop = FALSE]
+  list(fit = coxph(fml, data = d, ties = ties), data = d)
+}
+
+## ---------------------------------------------------------------- residuals
+# first and last 5 rows of every type (Schoenfeld: of the event rows, with their times)
+ends <- function(v) { n <- length(v); I(as.numeric(v[c(1:5, (n - 4):n)])) }
+cols <- function(m) lapply(seq_len(ncol(m)), function(j) ends(m[, j]))
+R <- function(id, data, formula, ties = "efron") {
+  f <- fit_model(data, formula, ties)$fit
+  sch <- as.matrix(residuals(f, type = "schoenfeld"))
+  list(id = id, formula = formula, ties = ties,
+       martingale = ends(residuals(f, type = "martingale")),
+       deviance = ends(residuals(f, type = "deviance")),
+       score = cols(as.matrix(residuals(f, type = "score"))),
+       dfbeta = cols(as.matrix(residuals(f, type = "dfbeta"))),
+       schoenfeld = cols(sch), schoenfeld_time = ends(as.numeric(rownames(sch))),
+       schoenfeld_n = nrow(sch))
+}
+residual_results <- list(
+  R("lung_efron", "lung", "Surv(time, status) ~ age + sex + ph.ecog"),
+  R("lung_ties_efron", "lung", "Surv(month, status) ~ age + sex + ph.ecog"),
+  R("lung_ties_breslow", "lung", "Surv(month, status) ~ age + sex + ph.ecog", ties = "breslow"),
+  R("lung_strata1", "lung", "Surv(time, status) ~ age + ph.ecog + strata(sex)"),
+  R("heart_efron", "heart", "Surv(start, stop, event) ~ age + year + surgery + transplant")
+)
+
+## ---------------------------------------------------------------- survfit.coxph curves
+# newdata: the given values; covariates not given are at fit$means (survsh's rule, and R's
+# curve for the "average" subject). Every row of every curve, summary(times=) and the medians.
+C <- function(id, data, formula, newdata, times, ties = "efron") {
+  m <- fit_model(data, formula, ties)
+  f <- m$fit
+  nd <- as.data.frame(as.list(f$means))
+  nd <- nd[rep(1, nrow(newdata)), , drop = FALSE]
+  for (v in names(newdata)) nd[[v]] <- newdata[[v]]
+  s <- survfit(f, newdata = nd)
+  ns <- if (is.null(s$strata)) 1 else length(s$strata)
+  strata_of <- if (is.null(s$strata)) rep(1, length(s$time)) else rep(seq_along(s$strata), s$strata)
+  curves <- list()
+  for (k in seq_len(nrow(newdata))) for (st in seq_len(ns)) {
+    one <- if (ns == 1) s[k] else s[st, k]
+    sm <- summary(one, times = times)
+    tab <- summary(one)$table
+    curves[[length(curves) + 1]] <- list(
+      newdata_row = k, stratum = st,
+      time = I(one$time), n_risk = I(one$n.risk), n_event = I(one$n.event), n_censor = I(one$n.censor),
+      surv = I(as.numeric(one$surv)), std_err = I(as.numeric(one$std.err)),
+      lower = I(as.numeric(one$lower)), upper = I(as.numeric(one$upper)),
+      at_time = I(sm$time), at_surv = I(as.numeric(sm$surv)), at_std_err = I(as.numeric(sm$std.err)),
+      at_lower = I(as.numeric(sm$lower)), at_upper = I(as.numeric(sm$upper)),
+      median = tab[["median"]], median_lower = tab[["0.95LCL"]], median_upper = tab[["0.95UCL"]])
+  }
+  list(id = id, formula = formula, ties = ties, newdata = lapply(as.list(nd), I),
+       means = I(unname(f$means)), times = I(times), curves = curves)
+}
+curve_results <- list(
+  C("lung_efron", "lung", "Surv(time, status) ~ age + sex + ph.ecog",
+    data.frame(sex = c(1, 2), age = 60), times = c(180, 365, 730)),
+  C("lung_ties_breslow", "lung", "Surv(month, status) ~ age + sex + ph.ecog",
+    data.frame(sex = c(1, 2)), times = c(6, 12, 24), ties = "breslow"),
+  C("lung_strata1", "lung", "Surv(time, status) ~ age + ph.ecog + strata(sex)",
+    data.frame(ph.ecog = c(0, 2)), times = c(100, 300)),
+  C("heart_efron", "heart", "Surv(start, stop, event) ~ age + year + surgery + transplant",
+    data.frame(transplant = c(0, 1), age = -10), times = c(50, 200, 1000))
+)
+
+out <- list(
+  generated_by = "Tests/SurvivalStatsTests/Reference/cox_followup.R",
+  r_version = R.version.string,
+  survival_version = as.character(packageVersion("survival")),
+  residuals = residual_results,
+  curves = curve_results
+)
+writeLines(to_json(out), file.path(ref_dir, "cox_followup.json"))
+cat("wrote", file.path(ref_dir, "cox_followup.json"), "\n")

@@ -1,0 +1,97 @@
+// CoxCommand+Residuals.swift — `cox residuals [type=...] [gen=NAME]`: the residuals of the last cox
+// fit as R's residuals.coxph (martingale, deviance, score, schoenfeld, dfbeta), shown as their first
+// and last 5 rows and, with gen=, saved as new columns (NA on the rows the fit did not use; the
+// Schoenfeld residuals exist on event rows only). The numbers come from SurvivalStats.CoxResiduals.
+
+import SurvivalStats
+import SurvshCore
+
+extension CoxCommand {
+    static func residuals(body: String, args: Arguments, session: Session) throws -> CommandOutput {
+        if !body.isEmpty {
+            throw SurvshError.usage("cox", "cox residuals takes no formula ('\(body)'): it uses the last cox fit",
+                                    expected: "cox ~ TERMS first, then cox residuals [type=martingale] [gen=NAME]")
+        }
+        guard let last = session.lastCoxFit else {
+            throw SurvshError.usage("cox", "no Cox model for residuals", expected: "a cox fit first, e.g. cox ~ age + sex")
+        }
+        let type = CoxResidualType(rawValue: args.string("type") ?? "martingale") ?? .martingale
+        try Interrupt.check("cox")
+        let fit = last.fit, data = last.data
+        // per column of the result: name and one value per row of `data` (nil: no value)
+        var names: [String] = []
+        var values: [[Double?]] = []
+        switch type {
+        case .martingale, .deviance:
+            let m = CoxResiduals.martingale(data, coefficients: fit.beta, ties: fit.ties)
+            let v = type == .martingale ? m : CoxResiduals.deviance(martingale: m, event: data.event)
+            names = [type.rawValue]
+            values = [v]
+        case .score, .dfbeta:
+            let cols = type == .score ? CoxResiduals.score(data, coefficients: fit.beta, ties: fit.ties)
+                : CoxResiduals.dfbeta(data, coefficients: fit.beta, variance: fit.naiveVariance, ties: fit.ties)
+            names = data.columnNames
+            values = cols
+        case .schoenfeld:
+            let s = CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: fit.ties)
+            names = data.columnNames
+            values = s.values.map { col in
+                var v = [Double?](repeating: nil, count: data.n)
+                for (k, r) in s.rows.enumerated() { v[r] = col[k] }
+                return v
+            }
+        }
+        // rows shown: all rows of the fit in R's order (Schoenfeld: event rows in time order)
+        let order: [Int] = type == .schoenfeld
+            ? CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: fit.ties).rows : Array(0..<data.n)
+        let shown = order.count <= 10 ? order : Array(order.prefix(5)) + Array(order.suffix(5))
+        let f = { (x: Double?) in session.fmt(x) }
+        var t = TextTable(["row", "time", "event"] + names)
+        for (k, i) in shown.enumerated() {
+            if k == 5 && order.count > 10 { t.add(["..."]) }
+            t.add([String(last.rows[i] + 1), f(data.stop[i]), data.event[i] ? "1" : "0"] + values.map { f($0[i]) })
+        }
+        var text = ["Residuals (R's residuals.coxph, type = \(type.rawValue)): \(last.modelText)",
+                    "\(order.count) \(type == .schoenfeld ? "events" : "rows")\(order.count > 10 ? ", first and last 5" : ""); row = row of the data",
+                    t.render()]
+        var generated: [String] = []
+        if let gen = args.string("gen") {
+            generated = type.perColumn ? names.map { "\(gen)_\(columnSafe($0))" } : [gen]
+            for g in generated where !DataFrame.isValidName(g) || session.frame.index(of: g) != nil {
+                throw SurvshError.usage("cox", session.frame.index(of: g) != nil ? "column '\(g)' already exists" : "'\(g)' is not a column name",
+                                        expected: "gen=NAME for a new column name (letters, digits, '.', '_')")
+            }
+            let rowCount = session.frame.rowCount
+            session.updateFrame { frame in
+                for (c, g) in generated.enumerated() {
+                    var v = [Double](repeating: 0, count: rowCount)
+                    var mask = MissingMask(count: rowCount)
+                    for r in 0..<rowCount { mask[r] = true }
+                    for i in 0..<data.n { if let x = values[c][i] { v[last.rows[i]] = x; mask[last.rows[i]] = false } }
+                    frame.append(Column(name: g, storage: .real(v), missing: mask))
+                }
+            }
+            text.append("generated \(generated.joined(separator: ", ")) (NA on rows the fit did not use\(type == .schoenfeld ? " and on censored rows" : ""))")
+        }
+        session.lastTable = ResultTable(title: "Cox residuals (type = \(type.rawValue)): \(last.modelText)",
+                                        header: t.header, rows: t.rows,
+                                        footnotes: ["residuals.coxph(fit, type = \"\(type.rawValue)\") of R's survival."])
+        var j = JSONObject(command: "cox")
+        j["kind"] = .string("residuals")
+        j["model"] = .string(last.modelText)
+        j["type"] = .string(type.rawValue)
+        j["columns"] = .array(names.map { .string($0) })
+        j["rows"] = .array(order.map { .int(last.rows[$0] + 1) })
+        j["values"] = .array(values.map { col in .array(order.map { .num(col[$0]) }) })
+        if !generated.isEmpty { j["generated"] = .array(generated.map { .string($0) }) }
+        return CommandOutput(text: text.joined(separator: "\n"), json: j.value)
+    }
+
+    /// A model column name as part of a data column name: `factor(ph.ecog)1` -> `factor.ph.ecog.1`.
+    static func columnSafe(_ name: String) -> String {
+        let mapped = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." ? $0 : "." })
+        var out = ""
+        for ch in mapped where !(ch == "." && out.hasSuffix(".")) { out.append(ch) }
+        return out.hasSuffix(".") ? String(out.dropLast()) : out
+    }
+}
