@@ -128,3 +128,69 @@ final class ExpressionTests: XCTestCase {
         XCTAssertEqual((0..<4).map { label.text(at: $0) }, ["a", "a", "a", "a"])
     }
 }
+
+/// Bounded recursion: deep or very long expressions end in one clear error, never a stack overflow.
+final class ExpressionDepthTests: XCTestCase {
+    let frame = DataFrame(columns: [Column(name: "a", storage: .integer([1, 2]))])
+
+    func parseError(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> SurvshError? {
+        do {
+            _ = try ExpressionParser.parse(text, command: "generate")
+            XCTFail("accepted an expression of \(text.count) characters", file: file, line: line)
+            return nil
+        } catch let e as SurvshError {
+            return e
+        } catch {
+            XCTFail("\(error)", file: file, line: line)
+            return nil
+        }
+    }
+
+    func testNestingWithinTheLimitEvaluates() throws {
+        let depth = ExpressionParser.maxDepth - 2
+        let text = String(repeating: "(", count: depth) + "a" + String(repeating: ")", count: depth)
+        let e = try ExpressionParser.parse(text, command: "generate")
+        guard case .numbers(let v, _) = try ExpressionEvaluator(frame: frame, command: "generate", text: text).evaluate(e) else {
+            return XCTFail("not numeric")
+        }
+        XCTAssertEqual(v, [1, 2])
+        let sum = Array(repeating: "a", count: ExpressionParser.maxDepth / 2).joined(separator: " + ")
+        XCTAssertNoThrow(try ExpressionParser.parse(sum, command: "generate"))
+    }
+
+    func testEveryKindOfDeepNestingIsRefused() throws {
+        let n = 100_000
+        let cases = [
+            String(repeating: "(", count: n) + "a" + String(repeating: ")", count: n),   // parentheses
+            String(repeating: "-", count: n) + "a",                                      // prefix minus
+            String(repeating: "not ", count: n) + "a",                                   // prefix not
+            String(repeating: "abs(", count: n) + "a" + String(repeating: ")", count: n), // calls
+            Array(repeating: "a", count: n).joined(separator: "+"),                      // a long chain
+            Array(repeating: "a", count: n).joined(separator: " ^ "),                    // right-associative
+            Array(repeating: "a", count: n).joined(separator: " and "),
+        ]
+        for text in cases {
+            let e = try XCTUnwrap(parseError(text))
+            XCTAssertTrue(e.message.contains("nests too deeply"), e.message)
+            XCTAssertTrue(e.description.hasPrefix("error: generate: "), e.description)
+            // The caret line shows a window of the text, not all of it.
+            XCTAssertLessThan(e.rendered().count, 400)
+        }
+    }
+
+    func testAMegabyteExpressionFailsQuickly() throws {
+        let text = Array(repeating: "a * 2", count: 200_000).joined(separator: " + ")   // ~1.6 MB
+        XCTAssertGreaterThan(text.utf8.count, 1_000_000)
+        let start = Date()
+        _ = try XCTUnwrap(parseError(text))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+
+    func testTheEvaluatorRefusesATreeBuiltDeeperThanTheParserAllows() {
+        var e = Expr.column("a", at: 0)
+        for _ in 0..<(ExpressionParser.maxDepth + 5) { e = .unary("-", e, at: 0) }
+        XCTAssertThrowsError(try ExpressionEvaluator(frame: frame, command: "generate", text: "a").evaluate(e)) { err in
+            XCTAssertTrue("\(err)".contains("nests too deeply"), "\(err)")
+        }
+    }
+}

@@ -76,10 +76,22 @@ public struct SurvshError: Error, Sendable, Equatable, CustomStringConvertible {
     public func rendered(location: String? = nil) -> String {
         var s = (location.map { "\($0): " } ?? "") + description
         if let p = pointer {
-            let pad = String(repeating: " ", count: max(0, p.offset))
-            s += "\n  \(p.text)\n  \(pad)^"
+            let (text, offset) = SurvshError.window(p.text, around: max(0, p.offset))
+            s += "\n  \(text)\n  \(String(repeating: " ", count: offset))^"
         }
         return s
+    }
+
+    /// A long line cut to the part around `offset` (at most 60 characters before and 40 after, with
+    /// "…" where text is left out), and the caret's offset in it.
+    static func window(_ text: String, around offset: Int, before: Int = 60, after: Int = 40) -> (String, Int) {
+        guard text.count > before + after + 1 else { return (text, offset) }
+        let chars = Array(text)
+        let lo = max(0, min(offset, chars.count) - before)
+        let hi = min(chars.count, offset + after)
+        let head = lo > 0 ? "…" : ""
+        let tail = hi < chars.count ? "…" : ""
+        return (head + String(chars[lo..<hi]) + tail, offset - lo + head.count)
     }
 }
 

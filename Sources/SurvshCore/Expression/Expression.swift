@@ -33,6 +33,28 @@ public indirect enum Expr: Sendable {
         }
     }
 
+    /// The operands of this node, left to right.
+    public var children: [Expr] {
+        switch self {
+        case .unary(_, let e, _): return [e]
+        case .binary(_, let a, let b, _): return [a, b]
+        case .call(_, let args, _): return args
+        case .isIn(let e, let list, _): return [e] + list
+        default: return []
+        }
+    }
+
+    /// The depth of the tree (a leaf is 1), computed without recursion so any tree can be measured.
+    public var depth: Int {
+        var deepest = 0
+        var stack: [(Expr, Int)] = [(self, 1)]
+        while let (e, d) = stack.popLast() {
+            deepest = max(deepest, d)
+            for c in e.children { stack.append((c, d + 1)) }
+        }
+        return deepest
+    }
+
     /// Column names the expression reads.
     public var columnNames: [String] {
         switch self {
@@ -57,6 +79,13 @@ public struct ExpressionParser {
     let command: String
     private var tokens: [Token] = []
     private var i = 0
+    /// Parentheses, calls and prefix operators open at the current point of the descent.
+    private var nesting = 0
+
+    /// The deepest expression tree accepted (R stops at 5000 nested calls, options(expressions=)); the
+    /// limit keeps parsing, evaluating and freeing the tree well inside an 8 MB stack even in a debug
+    /// build (about 10 KB a level there), and no hand-written expression comes near it.
+    public static let maxDepth = 200
 
     /// Parses a whole expression; errors point into `text`.
     public static func parse(_ text: String, command: String) throws -> Expr {
@@ -64,7 +93,7 @@ public struct ExpressionParser {
         if case .end = p.peek.kind {
             throw p.fail("missing expression", at: 0, expected: "an expression such as age > 60")
         }
-        let e = try p.parseOr()
+        let e = try p.parseOr().expr
         guard case .end = p.peek.kind else { throw p.fail("unexpected '\(p.describe(p.peek))'", at: p.peek.at, expected: "an operator or the end of the expression") }
         return e
     }
@@ -160,33 +189,67 @@ public struct ExpressionParser {
         }
     }
 
-    private mutating func parseOr() throws -> Expr {
+    /// A parsed subexpression and the depth of its tree (a leaf is 1).
+    private struct Node {
+        var expr: Expr
+        var depth: Int
+        init(_ expr: Expr, depth: Int = 1) { self.expr = expr; self.depth = depth }
+    }
+
+    /// Builds an operator node one level deeper than its deepest operand, refusing trees deeper than
+    /// `maxDepth`, so the parser, the evaluator and the tree's own deallocation stay within the stack.
+    private func node(_ e: Expr, _ children: Node..., at: Int) throws -> Node {
+        let depth = (children.map(\.depth).max() ?? 0) + 1
+        if depth > ExpressionParser.maxDepth { throw tooDeep(at: at) }
+        return Node(e, depth: depth)
+    }
+
+    private func tooDeep(at: Int) -> SurvshError {
+        fail("the expression nests too deeply (more than \(ExpressionParser.maxDepth) levels of parentheses, operators or calls)",
+             at: at, expected: "a shallower expression; split it over several generate commands")
+    }
+
+    /// Parentheses and calls: one level deeper, checked before descending so the recursion is bounded.
+    private mutating func nested(at: Int, _ body: (inout ExpressionParser) throws -> Node) throws -> Node {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > ExpressionParser.maxDepth { throw tooDeep(at: at) }
+        var n = try body(&self)
+        n.depth += 1
+        if n.depth > ExpressionParser.maxDepth { throw tooDeep(at: at) }
+        return n
+    }
+
+    private mutating func parseOr() throws -> Node {
         var lhs = try parseAnd()
         while isOp(peek, "or", "|", "||") {
             let t = advance()
-            lhs = .binary("or", lhs, try parseAnd(), at: t.at)
+            let rhs = try parseAnd()
+            lhs = try node(.binary("or", lhs.expr, rhs.expr, at: t.at), lhs, rhs, at: t.at)
         }
         return lhs
     }
 
-    private mutating func parseAnd() throws -> Expr {
+    private mutating func parseAnd() throws -> Node {
         var lhs = try parseNot()
         while isOp(peek, "and", "&", "&&") {
             let t = advance()
-            lhs = .binary("and", lhs, try parseNot(), at: t.at)
+            let rhs = try parseNot()
+            lhs = try node(.binary("and", lhs.expr, rhs.expr, at: t.at), lhs, rhs, at: t.at)
         }
         return lhs
     }
 
-    private mutating func parseNot() throws -> Expr {
+    private mutating func parseNot() throws -> Node {
         if isOp(peek, "not", "!") {
             let t = advance()
-            return .unary("not", try parseNot(), at: t.at)
+            let x = try nested(at: t.at) { try $0.parseNot() }
+            return Node(.unary("not", x.expr, at: t.at), depth: x.depth)
         }
         return try parseCompare()
     }
 
-    private mutating func parseCompare() throws -> Expr {
+    private mutating func parseCompare() throws -> Node {
         let lhs = try parseIn()
         if case .op(let o) = peek.kind, ["==", "!=", "<", "<=", ">", ">="].contains(o) {
             let t = advance()
@@ -194,93 +257,104 @@ public struct ExpressionParser {
             if case .op(let o2) = peek.kind, ["==", "!=", "<", "<=", ">", ">="].contains(o2) {
                 throw fail("comparisons cannot be chained", at: peek.at, expected: "'and' between two comparisons, e.g. 50 < age and age < 70")
             }
-            return .binary(o, lhs, rhs, at: t.at)
+            return try node(.binary(o, lhs.expr, rhs.expr, at: t.at), lhs, rhs, at: t.at)
         }
         return lhs
     }
 
-    private mutating func parseIn() throws -> Expr {
+    /// Comma-separated expressions up to a closing ')' (the '(' already read).
+    private mutating func parseList(at: Int) throws -> [Node] {
+        var items: [Node] = []
+        if !isOp(peek, ")") {
+            items.append(try nested(at: at) { try $0.parseOr() })
+            while isOp(peek, ",") { _ = advance(); items.append(try nested(at: at) { try $0.parseOr() }) }
+        }
+        return items
+    }
+
+    private mutating func parseIn() throws -> Node {
         let lhs = try parseSum()
         if isOp(peek, "in") {
             let t = advance()
             guard isOp(peek, "(") else { throw fail("'in' needs a list in parentheses", at: peek.at, expected: "in (\"a\", \"b\")") }
             _ = advance()
-            var items: [Expr] = []
-            if !isOp(peek, ")") {
-                items.append(try parseOr())
-                while isOp(peek, ",") { _ = advance(); items.append(try parseOr()) }
-            }
+            let items = try parseList(at: t.at)
             guard isOp(peek, ")") else { throw fail("missing ')' after the 'in' list", at: peek.at) }
             _ = advance()
-            return .isIn(lhs, items, at: t.at)
+            let depth = max(lhs.depth, items.map(\.depth).max() ?? 0) + 1
+            if depth > ExpressionParser.maxDepth { throw tooDeep(at: t.at) }
+            return Node(.isIn(lhs.expr, items.map(\.expr), at: t.at), depth: depth)
         }
         return lhs
     }
 
-    private mutating func parseSum() throws -> Expr {
+    private mutating func parseSum() throws -> Node {
         var lhs = try parseProduct()
         while case .op(let o) = peek.kind, o == "+" || o == "-" {
             let t = advance()
-            lhs = .binary(o, lhs, try parseProduct(), at: t.at)
+            let rhs = try parseProduct()
+            lhs = try node(.binary(o, lhs.expr, rhs.expr, at: t.at), lhs, rhs, at: t.at)
         }
         return lhs
     }
 
-    private mutating func parseProduct() throws -> Expr {
+    private mutating func parseProduct() throws -> Node {
         var lhs = try parseUnary()
         while case .op(let o) = peek.kind, o == "*" || o == "/" {
             let t = advance()
-            lhs = .binary(o, lhs, try parseUnary(), at: t.at)
+            let rhs = try parseUnary()
+            lhs = try node(.binary(o, lhs.expr, rhs.expr, at: t.at), lhs, rhs, at: t.at)
         }
         return lhs
     }
 
-    private mutating func parseUnary() throws -> Expr {
+    private mutating func parseUnary() throws -> Node {
         if case .op("-") = peek.kind {
             let t = advance()
-            return .unary("-", try parseUnary(), at: t.at)
+            let x = try nested(at: t.at) { try $0.parseUnary() }
+            return Node(.unary("-", x.expr, at: t.at), depth: x.depth)
         }
-        if case .op("+") = peek.kind { _ = advance(); return try parseUnary() }
+        if case .op("+") = peek.kind {
+            let t = advance()
+            return try nested(at: t.at) { try $0.parseUnary() }
+        }
         return try parsePower()
     }
 
-    private mutating func parsePower() throws -> Expr {
+    private mutating func parsePower() throws -> Node {
         let base = try parsePrimary()
         if case .op("^") = peek.kind {
             let t = advance()
-            return .binary("^", base, try parseUnary(), at: t.at)
+            let exponent = try nested(at: t.at) { try $0.parseUnary() }
+            return try node(.binary("^", base.expr, exponent.expr, at: t.at), base, exponent, at: t.at)
         }
         return base
     }
 
-    private mutating func parsePrimary() throws -> Expr {
+    private mutating func parsePrimary() throws -> Node {
         let t = advance()
         switch t.kind {
-        case .number(let v): return .number(v, at: t.at)
-        case .string(let s): return .string(s, at: t.at)
+        case .number(let v): return Node(.number(v, at: t.at))
+        case .string(let s): return Node(.string(s, at: t.at))
         case .name(let n):
             switch n {
-            case "TRUE": return .logical(true, at: t.at)
-            case "FALSE": return .logical(false, at: t.at)
-            case "NA": return .missing(at: t.at)
+            case "TRUE": return Node(.logical(true, at: t.at))
+            case "FALSE": return Node(.logical(false, at: t.at))
+            case "NA": return Node(.missing(at: t.at))
             case "and", "or", "not", "in":
                 throw fail("'\(n)' needs a value before it", at: t.at)
             default: break
             }
             if isOp(peek, "(") {
                 _ = advance()
-                var args: [Expr] = []
-                if !isOp(peek, ")") {
-                    args.append(try parseOr())
-                    while isOp(peek, ",") { _ = advance(); args.append(try parseOr()) }
-                }
+                let args = try parseList(at: t.at)
                 guard isOp(peek, ")") else { throw fail("missing ')' to close \(n)(", at: peek.at) }
                 _ = advance()
-                return .call(n, args, at: t.at)
+                return Node(.call(n, args.map(\.expr), at: t.at), depth: (args.map(\.depth).max() ?? 0) + 1)
             }
-            return .column(n, at: t.at)
+            return Node(.column(n, at: t.at))
         case .op("("):
-            let e = try parseOr()
+            let e = try nested(at: t.at) { try $0.parseOr() }
             guard isOp(peek, ")") else { throw fail("missing ')'", at: peek.at, expected: "')' to close the '(' here") }
             _ = advance()
             return e

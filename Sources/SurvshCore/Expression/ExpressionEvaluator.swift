@@ -50,9 +50,13 @@ public struct ExpressionEvaluator {
                     pointer: .init(text: text, offset: at))
     }
 
-    /// Evaluates and broadcasts scalars to full length.
+    /// Evaluates and broadcasts scalars to full length. A tree deeper than the parser accepts (one
+    /// built in code) is refused rather than risking the stack in the recursive evaluation.
     public func evaluate(_ e: Expr) throws -> EvalValue {
-        broadcast(try eval(e))
+        if e.depth > ExpressionParser.maxDepth {
+            throw fail("the expression nests too deeply (more than \(ExpressionParser.maxDepth) levels)", at: e.position)
+        }
+        return broadcast(try eval(e))
     }
 
     /// A scalar repeated over every loaded row; vectors unchanged.
