@@ -18,32 +18,41 @@ enum Driver {
         return ok
     }
 
-    /// `--check FILE [--update]`: prints a diff (or a one-line OK to stderr) and returns success.
-    static func check(_ path: String, session: Session, update: Bool) -> Bool {
+    /// `--check FILE [--update]`: prints a diff (or a one-line OK to stderr) and returns the exit
+    /// status: 0 identical, 1 output differs, 2 a data file changed, is missing or has no recorded
+    /// hash (unless `allowDataChange`, which makes those warnings).
+    static func check(_ path: String, session: Session, update: Bool, allowDataChange: Bool) -> Int32 {
         let out = session.sink
         let capture = CapturingSink()
         session.sink = capture
         do {
             if update {
-                let changed = try ScriptRunner.update(path, session: session)
-                out.err("updated \(path): \(changed) command output\(changed == 1 ? "" : "s") changed")
-                return true
+                let u = try ScriptRunner.update(path, session: session)
+                for w in capture.stderr where w.hasPrefix("warning: data file") { out.err(w) }
+                out.err("updated \(path): \(u.changedOutputs) command output\(u.changedOutputs == 1 ? "" : "s") changed, "
+                        + "\(u.changedHashes) data hash\(u.changedHashes == 1 ? "" : "es") recorded anew")
+                return 0
             }
             let result = try ScriptRunner.check(path, session: session)
-            for w in result.dataWarnings { out.err("warning: check: \(w)") }
-            if let d = result.diff {
-                out.out(d)
+            let dataFailed = !result.dataProblems.isEmpty && !allowDataChange
+            for p in result.dataProblems { out.err("\(dataFailed ? "error" : "warning"): check: \(p.message)") }
+            if let d = result.diff { out.out(d) }
+            if dataFailed {
+                out.err("check: \(path): a data file is not the one recorded (see above; --allow-data-change compares the output anyway)")
+                return 2
+            }
+            if result.diff != nil {
                 out.err("check: \(path): output differs from the recording (see the diff above)")
-                return false
+                return 1
             }
             out.err("check: \(path): \(result.commands) commands, output identical")
-            return true
+            return 0
         } catch let e as SurvshError {
             out.err(e.rendered())
-            return false
+            return 1
         } catch {
             out.err("error: check: \(error)")
-            return false
+            return 1
         }
     }
 

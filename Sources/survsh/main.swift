@@ -29,11 +29,14 @@ struct Survsh: ParsableCommand {
     @Option(help: "Output format: text, or json (one JSON object per result line on stdout).")
     var format: OutputFormat = .text
 
-    @Flag(help: "Replay FILE and compare its output with the recorded #> lines; exit 1 and show a diff on any difference.")
+    @Flag(help: "Replay FILE and compare its output with the recorded #> lines: exit 1 and show a diff on any difference, exit 2 when a data file changed, is missing or has no recorded hash. Files the commands write go to a private temporary folder.")
     var check = false
 
-    @Flag(help: "With --check: rewrite FILE's recorded output with the current output.")
+    @Flag(help: "With --check: rewrite FILE's recorded output and data-file hashes with the current ones.")
     var update = false
+
+    @Flag(name: .customLong("allow-data-change"), help: "With --check: a changed, missing or unrecorded data file is a warning, not a failure (exit 2).")
+    var allowDataChange = false
 
     @Flag(help: "Stop at the first failing command (scripts, -e and piped input).")
     var bail = false
@@ -47,6 +50,7 @@ struct Survsh: ParsableCommand {
     func validate() throws {
         if check && file == nil { throw ValidationError("--check needs a transcript file: survsh --check FILE.surv") }
         if update && !check { throw ValidationError("--update is used with --check: survsh --check --update FILE.surv") }
+        if allowDataChange && !check { throw ValidationError("--allow-data-change is used with --check: survsh --check --allow-data-change FILE.surv") }
         if file != nil && !execute.isEmpty { throw ValidationError("give either FILE or -e, not both") }
     }
 
@@ -55,7 +59,9 @@ struct Survsh: ParsableCommand {
         session.settings.format = format
         let ok: Bool
         if check, let file {
-            ok = Driver.check(file, session: session, update: update)
+            let status = Driver.check(file, session: session, update: update, allowDataChange: allowDataChange)
+            if status != 0 { throw ExitCode(status) }
+            return
         } else if let file {
             ok = ScriptRunner.runFile(file, session: session, bail: bail, echo: echo)
         } else if !execute.isEmpty {

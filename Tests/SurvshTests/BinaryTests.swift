@@ -84,13 +84,18 @@ final class BinaryTests: XCTestCase {
         #> 999 of 228 rows kept (edited by hand)
         """
         try script.write(to: tmp, atomically: true, encoding: .utf8)
-        let r = try Binary.run(["--check", tmp.path])
+        // No '# data:' line for data/lung.csv: a data problem (exit 2) until --update records it.
+        let unrecorded = try Binary.run(["--check", tmp.path])
+        XCTAssertEqual(unrecorded.status, 2, unrecorded.stderr)
+        XCTAssertTrue(unrecorded.stderr.contains("records no SHA-256"), unrecorded.stderr)
+        let r = try Binary.run(["--check", "--allow-data-change", tmp.path])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stdout.contains("-#> 999 of 228 rows kept (edited by hand)"), r.stdout)
         XCTAssertTrue(r.stdout.contains("+#> "), r.stdout)
         XCTAssertTrue(r.stdout.hasPrefix("--- "), r.stdout)
         let u = try Binary.run(["--check", "--update", tmp.path])
         XCTAssertEqual(u.status, 0, u.stderr)
+        XCTAssertTrue(try String(contentsOf: tmp, encoding: .utf8).contains("# data: data/lung.csv sha256="))
         let again = try Binary.run(["--check", tmp.path])
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
     }
@@ -105,6 +110,10 @@ final class BinaryTests: XCTestCase {
         """.write(to: tmp, atomically: true, encoding: .utf8)
         let r = try Binary.run(["--check", tmp.path])
         XCTAssertTrue(r.stderr.contains("data file 'data/lung.csv' has changed"), r.stderr)
+        XCTAssertEqual(r.status, 2, "a changed data file fails the check, apart from output differences")
+        let allowed = try Binary.run(["--check", "--allow-data-change", tmp.path])
+        XCTAssertTrue(allowed.stderr.contains("warning: check: data file 'data/lung.csv' has changed"), allowed.stderr)
+        XCTAssertEqual(allowed.status, 1, "then only the output is compared (it differs here)")
     }
 
     func testEchoShowsCommentsAndCommandsBeforeOutput() throws {

@@ -1,6 +1,7 @@
 // InteractiveTerminalTests.swift — drives the real shell in a terminal (tmux): Tab completion,
 // history recalled with Up after a restart, Ctrl-C abandoning a line, Ctrl-D exiting, the
-// transcript written as the session goes, and a warning (not a failure) when it cannot be written.
+// transcript written as the session goes, and a warning (not a failure) when it cannot be written;
+// a terminal session's transcript passes `--check` without side effects.
 
 import Foundation
 import XCTest
@@ -109,6 +110,47 @@ final class InteractiveTerminalTests: XCTestCase {
         try waitFor("survsh> head 1")
         try keys("C-u", "C-d")
         try waitFor("SURVSH-EXITED")
+    }
+
+    /// Issue 17: a session with a plot drawn in the terminal, a comment and a save passes `--check`
+    /// unedited; the check leaves the saved file as it finds it; a changed data file fails it (exit 2).
+    func testTerminalSessionTranscriptPassesCheckWithoutSideEffects() throws {
+        let data = tmp.appendingPathComponent("aml.csv")
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("data/aml.csv"), to: data)
+        let saved = "/tmp/survsh-x-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        try start()
+        try keys("load \(data.path)", "Enter")
+        try waitFor("23 rows")
+        try keys("survival time status", "Enter")
+        try waitFor("outcome:")
+        try keys("# Exercise 1: the median by hand", "Enter")
+        try keys("plot km ~ x", "Enter")
+        try waitFor("plot km: 2 curves")
+        XCTAssertTrue(try screen().unicodeScalars.contains { $0.value >= 0x2801 && $0.value <= 0x28FF }, "the figure is drawn")
+        try keys("save \(saved)", "Enter")
+        try waitFor("wrote 23 rows")
+        try keys("C-d")
+        try waitFor("SURVSH-EXITED")
+
+        let dir = tmp.appendingPathComponent("transcripts")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        XCTAssertEqual(files.count, 1)
+        let transcript = dir.appendingPathComponent(files[0]).path
+        XCTAssertTrue(try String(contentsOfFile: transcript, encoding: .utf8).contains("\n# Exercise 1: the median by hand\n"))
+        let ok = try Binary.run(["--check", transcript])
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+
+        let sentinel = Data("a file the check must not touch\n".utf8)
+        FileManager.default.createFile(atPath: saved, contents: sentinel)
+        let again = try Binary.run(["--check", transcript])
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertEqual(FileManager.default.contents(atPath: saved), sentinel, "--check overwrote \(saved)")
+
+        try "time,status,x\n9,1,Maintained\n".write(to: data, atomically: true, encoding: .utf8)
+        let changed = try Binary.run(["--check", transcript])
+        XCTAssertEqual(changed.status, 2, changed.stdout + changed.stderr)
+        XCTAssertTrue(changed.stderr.contains("has changed"), changed.stderr)
     }
 
     func testUTF8InputIsKept() throws {

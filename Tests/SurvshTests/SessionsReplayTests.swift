@@ -15,7 +15,8 @@ final class SessionsReplayTests: XCTestCase {
         for f in files {
             let session = Session(registry: AllCommands.registry, sink: CapturingSink())
             let result = try ScriptRunner.check("sessions/\(f)", session: session)
-            XCTAssertTrue(result.dataWarnings.isEmpty, "\(f): \(result.dataWarnings)")
+            XCTAssertTrue(result.dataProblems.isEmpty,
+                          "\(f): \(result.dataProblems) ('survsh --check --update sessions/\(f)' records the data hashes)")
             XCTAssertNil(result.diff, "\(f) no longer replays identically:\n\(result.diff ?? "")")
             XCTAssertGreaterThan(result.commands, 0, "\(f) has no commands")
         }

@@ -49,7 +49,7 @@ final class ShellCommandsTests: XCTestCase {
         let result = try ScriptRunner.check(path, session: fresh.session)
         XCTAssertNil(result.diff)
         XCTAssertEqual(result.commands, 4)
-        XCTAssertEqual(result.dataWarnings, [])
+        XCTAssertEqual(result.dataProblems, [])
     }
 
     func testReplayStepPausesAndQStops() throws {
@@ -63,8 +63,9 @@ final class ShellCommandsTests: XCTestCase {
         XCTAssertEqual(j["ran"] as? Int, 2)
         XCTAssertEqual(asked.count, 3)
         XCTAssertTrue(asked[2].hasPrefix("[3/3] tabulate sex"))
-        // nested commands are not recorded one by one: only the replay line
-        XCTAssertEqual(sh.session.records.map(\.line), ["replay \(path) step"])
+        // the commands that ran are recorded one by one; the replay line and its summary as comments
+        XCTAssertEqual(sh.session.records.map(\.line), ["# replay \(path) step", "load data/lung.csv", "head 1",
+                                                        "# replayed 2 of 3 commands from \(path), stopped"])
         XCTAssertTrue(sh.error("replay /no/such.surv").contains("no such file"))
     }
 

@@ -21,11 +21,12 @@ public enum SaveCommand: SurvshCommand {
         if args.positional.first == "session" {
             try args.requirePositional(2, 2, what: "the transcript path (save session PATH.surv)")
             let path = args.positional[1]
-            try Transcript.save(records: session.records, dataFiles: session.dataFiles(), to: (path as NSString).expandingTildeInPath)
+            try session.writeText(Transcript.text(records: session.records, dataFiles: session.dataFiles()), to: path, command: "save")
+            let commands = session.commandRecords.count
             var j = JSONObject(command: "save")
             j["session"] = .string(path)
-            j["commands"] = .int(session.records.count)
-            return CommandOutput(text: "saved \(session.records.count) commands to \(path)", json: j.value)
+            j["commands"] = .int(commands)
+            return CommandOutput(text: "saved \(commands) commands to \(path)", json: j.value)
         }
         try args.requirePositional(1, 1, what: "the file to write")
         try session.requireData("save")

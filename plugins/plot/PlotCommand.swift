@@ -59,7 +59,7 @@ public enum PlotCommand: SurvshCommand {
             "forest: hazard ratios and CIs of the last cox command on a log axis; factor levels grouped under their term, the reference level shown.",
             "hist: R's hist() defaults: Sturges' number of classes, pretty() break points, right-closed bins. box: R's boxplot.stats (whiskers to 1.5 IQR).",
             "Files: SVG is written by survsh (deterministic: the same data give the same bytes); PNG and PDF are converted by rsvg-convert (apt-get install librsvg2-bin).",
-            "Without file= the figure is drawn in the interactive terminal with braille characters (ASCII when the terminal is not UTF-8); under --format json nothing is drawn.",
+            "Without file= the figure is drawn in the interactive terminal with braille characters (ASCII when the terminal is not UTF-8); under --format json nothing is drawn. The drawing is not recorded in the transcript; elsewhere a note on stderr says it was not drawn.",
         ],
         examples: [
             "plot km ~ sex ci risktable pvalue",
@@ -197,13 +197,24 @@ struct OutputTarget {
                            expected: "\(option)=PATH in a directory that exists and can be written")
     }
 
+    /// Where to write `path` (the session's write sandbox decides); a path that cannot be written is
+    /// reported as plot reports it.
+    static func destination(_ path: String, option: String, session: Session) throws -> String {
+        do {
+            try FigureExport.checkWritable(path)
+        } catch let e as FigureExportError {
+            throw writeError(e, option: option)
+        }
+        return try session.writeDestination(for: path, command: "plot")
+    }
+
     func deliver(_ figure: PlotFigure, kind: String, args: Arguments, session: Session) throws -> CommandOutput {
         var lines = ["plot \(kind): \(figure.summary)"]
         let size = figure.size
         let scale = args.double("scale", default: 1)
         if let file, let format {
             do {
-                try FigureExport.write(svg: figure.svg(), to: file, scale: scale)
+                try FigureExport.write(svg: figure.svg(), to: Self.destination(file, option: "file", session: session), scale: scale)
             } catch let e as FigureExportError {
                 throw Self.writeError(e, option: "file")
             }
@@ -218,22 +229,19 @@ struct OutputTarget {
         }
         if let dataFile {
             do {
-                try FigureData.write(csv: figure.csv(), to: dataFile)
+                try FigureData.write(csv: figure.csv(), to: Self.destination(dataFile, option: "data", session: session))
             } catch let e as FigureExportError {
                 throw Self.writeError(e, option: "data")
             }
             lines.append("wrote the numbers behind the figure to \(args.string("data") ?? dataFile)")
         }
+        // The drawing is never part of the recorded text, so a transcript replays alike everywhere.
         var graphic: String?
         if file == nil {
-            if session.interactive {
-                let columns = max(40, session.terminalSize.columns)
-                let rows = max(12, session.terminalSize.rows - 3)
-                graphic = figure.terminal(width: columns, height: rows, unicode: session.unicodeTerminal,
-                                          color: args.has("color"))
-            } else if dataFile == nil {
-                lines.append("no file= given: the figure is drawn only in an interactive terminal (file=PATH.svg|.png|.pdf writes it)")
-            }
+            let columns = max(40, session.terminalSize.columns)
+            let rows = max(12, session.terminalSize.rows - 3)
+            graphic = figure.terminal(width: columns, height: rows, unicode: session.unicodeTerminal,
+                                      color: args.has("color"))
         }
         var j = JSONObject(command: "plot")
         j["kind"] = .string(kind)

@@ -1,10 +1,12 @@
 // ReplayCommand.swift — `replay FILE [step]`: run a script or transcript inside the shell.
 //
-// Each command runs through the session's one execution path and prints as usual. With `step`
-// the shell pauses before each command (Enter runs it, q stops) — for teaching. Data files whose
-// SHA-256 differs from the transcript's header are reported before anything runs. The nested
-// commands are not recorded one by one in this session's transcript: the `replay` line is, so
-// replaying this transcript later does not run them twice.
+// Each command runs through the session's one execution path and prints as usual; in the terminal
+// it is shown first, with the comments written above it, as `survsh --echo` shows a script. With
+// `step` the shell pauses before each command, for teaching (see ReplayStepper). Data files whose
+// SHA-256 differs from the one the script recorded are reported as they are loaded. The commands
+// that ran are recorded in this session's transcript one by one, and the `replay` line and its
+// summary as comments, so the transcript replays (and `--check` verifies) without running anything
+// twice.
 
 import Foundation
 import SurvshCore
@@ -14,8 +16,14 @@ public enum ReplayCommand: SurvshCommand {
         name: "replay",
         summary: "run a saved session or script (recorded #> output is ignored); step pauses before each command",
         synopsis: ["replay FILE.surv [step]"], body: .path,
-        options: [.flag("step", help: "pause before each command: Enter runs it, q stops")],
-        notes: ["Relative data paths are tried from the working directory, then from the script's folder.",
+        options: [.flag("step", help: "pause before each command: Enter runs it; skip, back, quit, or type a command to run it first")],
+        notes: ["In the shell each command is shown before it runs, with the comments written above it (as survsh --echo).",
+                "step: at the pause, Enter runs the command; 'skip' passes over it; 'back' re-runs the script from its first",
+                "command up to the previous one (their output not shown) and pauses there, so a script meant for stepping should",
+                "start with load; 'quit' (or q, or Ctrl-D) stops the replay; any other line is run as a command, then the pause returns.",
+                "The commands that ran are recorded in this session's transcript one by one (the replay line as a comment),",
+                "so the transcript replays and passes 'survsh --check' without running them twice.",
+                "Relative data paths are tried from the working directory, then from the script's folder.",
                 "Use 'survsh --check FILE' to compare the output with the recorded #> lines."],
         examples: ["replay sessions/km_lung.surv"], topic: "shell")
 
@@ -25,38 +33,130 @@ public enum ReplayCommand: SurvshCommand {
         if session.replayDepth >= 8 {
             throw SurvshError.usage("replay", "scripts replay each other too deeply (a loop?)", expected: "at most 8 nested replays")
         }
-        let script = try TranscriptScript.read(path: session.resolvePath(path), command: "replay")
-        var warnings = DataCheck.changedFiles(script, session: session, scriptPath: path)
-        for w in warnings { session.sink.err("warning: replay: \(w)") }
-        warnings = []
-        let savedDir = session.scriptDirectory
-        session.scriptDirectory = (path as NSString).deletingLastPathComponent
-        session.replayDepth += 1
-        defer { session.replayDepth -= 1; session.scriptDirectory = savedDir }
-        var ran = 0, failed = 0
-        var stopped = false
-        for (k, step) in script.steps.enumerated() {
-            if args.has("step") {
-                guard let ask = session.prompt else {
-                    throw SurvshError.usage("replay", "step needs the interactive terminal", expected: "replay FILE without step")
-                }
-                let answer = ask("[\(k + 1)/\(script.steps.count)] \(step.command)   (Enter runs, q stops) ")
-                if answer == nil || answer!.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("q") { stopped = true; break }
-            } else if session.interactive {
-                session.sink.out("survsh> \(step.command)")
-            }
-            let r = session.execute(step.command, source: .file(path: path, line: step.line))
-            ran += 1
-            if r.failed { failed += 1 }
-            if r.quit || Interrupt.isRaised { stopped = true; break }
+        let stepping = args.has("step")
+        if stepping && session.prompt == nil {
+            throw SurvshError.usage("replay", "step needs the interactive terminal", expected: "replay FILE without step")
         }
-        let text = "replayed \(ran) of \(script.steps.count) command\(script.steps.count == 1 ? "" : "s") from \(path)"
-            + (failed > 0 ? " (\(failed) failed)" : "") + (stopped ? ", stopped" : "")
+        let resolved = session.resolvePath(path)
+        let script = try TranscriptScript.read(path: resolved, command: "replay")
+        // From here nothing throws: the commands that run are recorded, so this line must not be.
+        session.noteComment("# replay \(path)" + (stepping ? " step" : ""))
+        session.replayDepth += 1
+        defer { session.replayDepth -= 1 }
+        var stepper = ReplayStepper(script: script, path: path, session: session, stepping: stepping)
+        let policy = session.dataVerifier?.policy ?? .warn
+        _ = try? session.replaying(script, from: resolved, policy: policy, sandboxed: false) { stepper.run() }
+        if Interrupt.isRaised { Interrupt.clear(); stepper.stopped = true }
+        let n = script.steps.count
+        let ran = stepper.ranCount
+        let failed = stepper.failedSteps.count
+        let text = "replayed \(ran) of \(n) command\(n == 1 ? "" : "s") from \(path)"
+            + (failed > 0 ? " (\(failed) failed)" : "")
+            + (stepper.skipped.isEmpty ? "" : " (\(stepper.skipped.count) skipped)")
+            + (stepper.stopped ? ", stopped" : "")
         var j = JSONObject(command: "replay")
         j["file"] = .string(path)
-        j["commands"] = .int(script.steps.count)
+        j["commands"] = .int(n)
         j["ran"] = .int(ran)
         j["failed"] = .int(failed)
-        return CommandOutput(text: text, json: j.value)
+        j["skipped"] = .int(stepper.skipped.count)
+        return CommandOutput(text: text, json: j.value, recordAsComment: true)
+    }
+}
+
+/// Runs a script's commands in order, pausing before each one when `stepping`.
+struct ReplayStepper {
+    let script: TranscriptScript
+    let path: String
+    let session: Session
+    let stepping: Bool
+    /// The next command to run (an index into `script.steps`).
+    private(set) var next = 0
+    private(set) var skipped: Set<Int> = []
+    private(set) var failedSteps: Set<Int> = []
+    var stopped = false
+
+    init(script: TranscriptScript, path: String, session: Session, stepping: Bool) {
+        self.script = script
+        self.path = path
+        self.session = session
+        self.stepping = stepping
+    }
+
+    /// The commands before the stopping point that ran (were not skipped).
+    var ranCount: Int { (0..<next).filter { !skipped.contains($0) }.count }
+
+    mutating func run() {
+        var narrated = -1
+        while next < script.steps.count {
+            let step = script.steps[next]
+            if session.interactive && narrated != next {
+                narrated = next
+                for line in step.comments { show(line) }
+                if !stepping { show("survsh> " + step.command) }
+            }
+            if stepping {
+                let n = script.steps.count
+                let answer = session.prompt?("[\(next + 1)/\(n)] \(step.command)   (Enter runs it; skip, back, quit, or type a command) ")
+                switch answer?.trimmingCharacters(in: .whitespaces) {
+                case nil, "q", "quit":
+                    stopped = true
+                    return
+                case "":
+                    break
+                case "skip":
+                    skipped.insert(next)
+                    next += 1
+                    continue
+                case "back":
+                    goBack()
+                    narrated = -1
+                    continue
+                case let line?:
+                    // The lecturer's own command runs (and is recorded); then the pause returns.
+                    let r = session.execute(line, source: .interactive)
+                    if r.quit || Interrupt.isRaised { stopped = true; return }
+                    continue
+                }
+            }
+            let r = execute(next)
+            next += 1
+            if r.quit || Interrupt.isRaised { stopped = true; return }
+        }
+    }
+
+    /// Runs the script's command `index`, remembering whether it failed.
+    private mutating func execute(_ index: Int) -> ExecutionRecord {
+        let step = script.steps[index]
+        let r = session.execute(step.command, source: .file(path: path, line: step.line))
+        if r.failed { failedSteps.insert(index) } else { failedSteps.remove(index) }
+        return r
+    }
+
+    /// `back`: re-runs the commands before the previous one from the start, without showing their
+    /// output, and pauses before the previous one again.
+    private mutating func goBack() {
+        guard next > 0 else {
+            session.sink.err("replay: already at the first command")
+            return
+        }
+        let target = next - 1
+        let shown = session.sink
+        let quiet = CapturingSink()
+        session.sink = quiet
+        for i in 0..<target where !skipped.contains(i) {
+            _ = execute(i)
+            if Interrupt.isRaised { break }
+        }
+        session.sink = shown
+        skipped = skipped.filter { $0 < target }
+        failedSteps = failedSteps.filter { $0 < target }
+        next = target
+        show(target == 0 ? "back to the first command" : "back: re-ran commands 1-\(target) (output not shown)")
+    }
+
+    /// Narration goes where `--echo` puts it: stdout, or stderr under JSON.
+    private func show(_ line: String) {
+        session.settings.format == .json ? session.sink.err(line) : session.sink.out(line)
     }
 }

@@ -46,7 +46,8 @@ public enum HistoryCommand: SurvshCommand {
         name: "history",
         summary: "list the commands run in this session",
         synopsis: ["history [N]"], body: .words,
-        notes: ["The line editor's history (Up arrow) persists across sessions in $SURVSH_HISTORY",
+        notes: ["Comments typed in the shell are recorded in the transcript but not listed here.",
+                "The line editor's history (Up arrow) persists across sessions in $SURVSH_HISTORY",
                 "(default ~/.local/state/survsh/history); this command lists this session's commands."],
         examples: ["history", "history 5"], topic: "shell")
 
@@ -57,9 +58,14 @@ public enum HistoryCommand: SurvshCommand {
             guard let k = Int(w), k > 0 else { throw SurvshError.usage("history", "'\(w)' is not a positive whole number", expected: "history [N]") }
             n = k
         }
-        let all = session.records.map(\.line)
+        let all = session.commandRecords.map(\.line)
         let start = max(0, all.count - n)
-        let lines = all.indices.dropFirst(start).map { "\($0 + 1)  \(all[$0])" }
+        // Numbers right-aligned to the widest, so the commands line up past 9, 99, ...
+        let width = String(all.count).count
+        let lines = all.indices.dropFirst(start).map { i -> String in
+            let number = String(i + 1)
+            return String(repeating: " ", count: width - number.count) + number + "  " + all[i]
+        }
         var j = JSONObject(command: "history")
         j["commands"] = .array(all[start...].map { .string($0) })
         return CommandOutput(text: lines.joined(separator: "\n"), json: j.value)

@@ -126,14 +126,20 @@ public struct CommandOutput: Sendable {
     public var json: JSONValue?
     /// Warnings, printed to stderr as `warning: CMD: ...` and added to the JSON as `warnings`.
     public var warnings: [String]
-    /// A drawing for the interactive terminal only (never recorded, never under JSON).
+    /// A drawing for the interactive terminal only (never recorded, never under JSON). Elsewhere a
+    /// one-line note on stderr says it was not drawn, so the recorded text is the same everywhere.
     public var graphic: String?
+    /// The command ran other lines that were recorded one by one (`replay`): its text is recorded
+    /// as comments, so replaying the transcript does not run them twice.
+    public var recordAsComment: Bool
 
-    public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil) {
+    public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil,
+                recordAsComment: Bool = false) {
         self.text = text
         self.json = json
         self.warnings = warnings
         self.graphic = graphic
+        self.recordAsComment = recordAsComment
     }
 }
 

@@ -3,8 +3,10 @@
 // Contract: every line goes through `Session.execute`. A run continues after a failing command
 // (the error names FILE:LINE) unless `bail` is set; the result says whether anything failed.
 // `check` replays a transcript and compares each command's output with its recorded `#>` lines,
-// giving a unified diff of the whole transcript when anything differs; `update` writes the new
-// output back in place of the old.
+// giving a unified diff of the whole transcript when anything differs, and reports data files that
+// changed, are missing or have no recorded hash; `update` writes the new output and hashes back in
+// place of the old. Both write every file in a private folder (Session.replaying, WriteSandbox):
+// only printed output is compared, the files themselves are neither compared nor kept.
 
 import Foundation
 
@@ -43,7 +45,8 @@ public enum ScriptRunner {
 
     /// Runs a script file (its `#>` lines are ignored). With `echo`, each command is printed before
     /// its output, with the comments written above it (as R CMD BATCH shows a script); in JSON mode
-    /// the echo goes to stderr so stdout stays JSON Lines.
+    /// the echo goes to stderr so stdout stays JSON Lines. A data file whose SHA-256 differs from the
+    /// one the script recorded is warned about as it is loaded.
     public static func runFile(_ path: String, session: Session, bail: Bool, echo: Bool = false) -> Bool {
         let script: TranscriptScript
         do {
@@ -55,18 +58,22 @@ public enum ScriptRunner {
             session.sink.err("error: survsh: \(error)")
             return false
         }
-        for w in DataCheck.changedFiles(script, session: session, scriptPath: path) { session.sink.err("warning: \(w)") }
-        session.scriptDirectory = (path as NSString).deletingLastPathComponent
-        guard echo else {
-            return run(lines: script.steps.map { ($0.command, .file(path: path, line: $0.line)) }, session: session, bail: bail)
-        }
         var ok = true
-        for step in script.steps {
-            let shown = step.comments + ["survsh> " + step.command]
-            for l in shown { session.settings.format == .json ? session.sink.err(l) : session.sink.out(l) }
-            let r = session.execute(step.command, source: .file(path: path, line: step.line))
-            if r.failed { ok = false; if bail { break } }
-            if r.quit { break }
+        do {
+            _ = try session.replaying(script, from: path, policy: .warn, sandboxed: false) {
+                for step in script.steps {
+                    if echo {
+                        let shown = step.comments + ["survsh> " + step.command]
+                        for l in shown { session.settings.format == .json ? session.sink.err(l) : session.sink.out(l) }
+                    }
+                    let r = session.execute(step.command, source: .file(path: path, line: step.line))
+                    if r.failed { ok = false; if bail { break } }
+                    if r.quit { break }
+                }
+            }
+        } catch {
+            session.sink.err((error as? SurvshError)?.rendered() ?? "error: survsh: \(error)")
+            return false
         }
         return ok
     }
@@ -75,69 +82,94 @@ public enum ScriptRunner {
         public var commands: Int
         /// Unified diff (recorded → now), nil when everything matches.
         public var diff: String?
-        /// Problems found before running (changed or missing data files).
-        public var dataWarnings: [String]
+        /// Data files that changed, are missing, or were loaded without a recorded SHA-256.
+        public var dataProblems: [DataVerifier.Problem]
     }
 
     /// Replays `path` in `session` (whose sink should capture) and compares with the recorded output.
+    /// Files the commands write go to a private folder (nothing outside it is touched).
     public static func check(_ path: String, session: Session) throws -> CheckResult {
         let script = try TranscriptScript.read(path: path, command: "check")
-        let warnings = DataCheck.changedFiles(script, session: session, scriptPath: path)
-        session.scriptDirectory = (path as NSString).deletingLastPathComponent
         var expected: [String] = []
         var actual: [String] = []
-        for step in script.steps {
-            let r = session.execute(step.command, source: .file(path: path, line: step.line))
-            expected += [step.command] + step.expected.map { "#> " + $0 }
-            actual += [step.command] + r.outputLines.map { "#> " + $0 }
-            if r.quit { break }
-        }
+        let problems = try session.replaying(script, from: path, policy: .strict, sandboxed: true) {
+            for step in script.steps {
+                let r = session.execute(step.command, source: .file(path: path, line: step.line))
+                expected += [step.command] + step.expected.map { "#> " + $0 }
+                actual += [step.command] + r.outputLines.map { "#> " + $0 }
+                if r.quit { break }
+            }
+        }.dataProblems
         let diff = UnifiedDiff.diff(expected, actual, fromName: "\(path) (recorded)", toName: "\(path) (now)")
-        return CheckResult(commands: script.steps.count, diff: diff, dataWarnings: warnings)
+        return CheckResult(commands: script.steps.count, diff: diff, dataProblems: problems)
     }
 
-    /// Replays `path` and rewrites its `#>` lines with what the commands print now, keeping every
-    /// other line (comments, header) as it was.
-    public static func update(_ path: String, session: Session) throws -> Int {
-        _ = try TranscriptScript.read(path: path, command: "check")
+    public struct UpdateResult: Sendable {
+        /// Commands whose recorded output changed.
+        public var changedOutputs: Int
+        /// `# data:` lines that are new or whose hash changed.
+        public var changedHashes: Int
+    }
+
+    /// Replays `path` (writing files in a private folder) and rewrites its `#>` lines with what the
+    /// commands print now, keeping every other line (comments, header) as it was. The `# data:`
+    /// lines are rewritten too: after each command, one for every file it loaded, with its hash now.
+    public static func update(_ path: String, session: Session) throws -> UpdateResult {
+        let script = try TranscriptScript.read(path: path, command: "check")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw SurvshError.io("check", "cannot read '\(path)'")
         }
-        session.scriptDirectory = (path as NSString).deletingLastPathComponent
-        var out: [String] = []
-        var lineNo = 0
-        var changed = 0
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
+        var out: [String] = []
+        var changed = 0
+        var oldHashes = Set<String>()
+        var newHashes = Set<String>()
         var pendingOld: [String] = []
         var pendingNew: [String]? = nil
+        var pendingData: [String] = []
         func flush() {
             if let n = pendingNew {
                 if n != pendingOld { changed += 1 }
                 out += n.map { $0.isEmpty ? "#>" : "#> " + $0 }
+                out += pendingData
+            } else {
+                out += pendingOld.map { $0.isEmpty ? "#>" : "#> " + $0 }
             }
-            pendingNew = nil
             pendingOld = []
+            pendingNew = nil
+            pendingData = []
         }
-        for line in lines {
-            lineNo += 1
-            if line == "#>" || line.hasPrefix("#> ") {
-                pendingOld.append(line == "#>" ? "" : String(line.dropFirst(3)))
-                continue
+        _ = try session.replaying(script, from: path, policy: .warn, sandboxed: true) {
+            for (index, line) in lines.enumerated() {
+                if line == "#>" || line.hasPrefix("#> ") {
+                    pendingOld.append(line == "#>" ? "" : String(line.dropFirst(3)))
+                    continue
+                }
+                let t = line.trimmingCharacters(in: .whitespaces)
+                switch TranscriptScript.kind(of: t) {
+                case .data:
+                    oldHashes.insert(t)
+                case .command:
+                    flush()
+                    out.append(line)
+                    let loadsBefore = session.loadCount
+                    let r = session.execute(t, source: .file(path: path, line: index + 1))
+                    pendingNew = r.outputLines
+                    pendingData = session.dataFiles(from: loadsBefore).map { "# data: \($0.path) sha256=\($0.sha256)" }
+                    newHashes.formUnion(pendingData)
+                default:
+                    flush()
+                    out.append(line)
+                }
             }
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty || t.hasPrefix("#") { flush(); out.append(line); continue }
             flush()
-            out.append(line)
-            let r = session.execute(t, source: .file(path: path, line: lineNo))
-            pendingNew = r.outputLines
         }
-        flush()
         do {
             try (out.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             throw SurvshError.io("check", "cannot write '\(path)'")
         }
-        return changed
+        return UpdateResult(changedOutputs: changed, changedHashes: newHashes.subtracting(oldHashes).count)
     }
 }

@@ -5,13 +5,18 @@ import Foundation
 
 extension Session {
     /// Runs one line. Never throws, never exits: failures become an error line on stderr and a
-    /// failed record. Blank and comment-only lines do nothing and are not recorded.
+    /// failed record. Blank lines do nothing; a comment line is recorded (students annotate answers).
     @discardableResult
     public func execute(_ line: String, source: LineSource) -> ExecutionRecord {
         let split = LineSplitter.split(line)
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard !split.command.isEmpty else {
-            return ExecutionRecord(line: trimmed, outputLines: [], failed: false, quit: false)
+            guard trimmed.hasPrefix("#") else {
+                return ExecutionRecord(line: trimmed, outputLines: [], failed: false, quit: false)
+            }
+            let comment = ExecutionRecord.comment(trimmed)
+            noteExecuted(comment)
+            return comment
         }
         Interrupt.clear()
         quitRequested = false
@@ -32,6 +37,10 @@ extension Session {
             emit(&output, command: command.spec.name)
             if !output.text.isEmpty { recorded += output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
             recorded += output.warnings.map { "warning: \(command.spec.name): \($0)" }
+            if output.recordAsComment {
+                for l in recorded { noteComment("# " + l) }
+                return ExecutionRecord(line: trimmed, outputLines: recorded, failed: false, quit: quitRequested, kind: .comment)
+            }
         } catch let error as SurvshError {
             failed = true
             sink.err(error.rendered(location: source.location))
@@ -52,7 +61,9 @@ extension Session {
         switch settings.format {
         case .text:
             if !output.text.isEmpty { sink.out(output.text) }
-            if interactive, let g = output.graphic { sink.out(g) }
+            if let g = output.graphic {
+                if interactive { sink.out(g) } else { sink.err("note: \(command): the drawing is shown only in an interactive terminal (see 'help \(command)' for writing a file)") }
+            }
         case .json:
             if var json = output.json {
                 if !output.warnings.isEmpty, case .object(var kv) = json, !kv.contains(where: { $0.0 == "warnings" }) {

@@ -78,13 +78,25 @@ public struct OutcomeDeclaration: Sendable, Equatable {
 
 /// What one executed line produced, as recorded in a transcript.
 public struct ExecutionRecord: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// A command, recorded with its output as `#> ` lines.
+        case command
+        /// A comment (typed in the shell, or written by `replay`): `line` is the whole comment line.
+        case comment
+    }
     public var line: String
     /// The output lines as the transcript records them (text output, warnings, or the error).
     public var outputLines: [String]
     public var failed: Bool
     public var quit: Bool
-    public init(line: String, outputLines: [String], failed: Bool, quit: Bool) {
-        self.line = line; self.outputLines = outputLines; self.failed = failed; self.quit = quit
+    public var kind: Kind
+    public init(line: String, outputLines: [String], failed: Bool, quit: Bool, kind: Kind = .command) {
+        self.line = line; self.outputLines = outputLines; self.failed = failed; self.quit = quit; self.kind = kind
+    }
+
+    /// A comment record; the text is kept as a plain comment (see `TranscriptScript.commentLine`).
+    public static func comment(_ text: String) -> ExecutionRecord {
+        ExecutionRecord(line: TranscriptScript.commentLine(text), outputLines: [], failed: false, quit: false, kind: .comment)
     }
 }
 
@@ -98,10 +110,14 @@ public final class Session: @unchecked Sendable {
     public var outcome: OutcomeDeclaration?
     /// Last results by kind ("cox", "km", "table"), for commands that build on them.
     public var results: [String: any Sendable] = [:]
-    /// Files read by `load` in this session: path as written, path opened, and SHA-256 hex (computed
-    /// at load time when a transcript is being written, otherwise when first needed).
+    /// Files read by `load` in this session, in order: path as written, path opened, and SHA-256 hex
+    /// (computed at load time when a transcript is written or verified, otherwise when first needed).
     private var dataFileEntries: [(path: String, resolved: String, sha256: String?)] = []
     public var transcript: Transcript?
+    /// Set while a transcript replays to be verified: every file a command writes goes there.
+    public var writeSandbox: WriteSandbox?
+    /// Set while a transcript replays: checks each loaded file against the recorded SHA-256.
+    public var dataVerifier: DataVerifier?
     /// True in the interactive terminal: graphics are drawn, errors never stop anything.
     public var interactive = false
     /// Directory of the script being run, for resolving relative data paths that are not found
@@ -109,7 +125,8 @@ public final class Session: @unchecked Sendable {
     public var scriptDirectory: String?
     /// Asks the user a question and returns the answer (nil at end of input); set by the terminal.
     public var prompt: ((String) -> String?)?
-    /// Every line executed so far, with what it printed (for `history` and `save session`).
+    /// Every line executed so far, with what it printed, and the comments typed (for `history` and
+    /// `save session`). Commands run by `replay` are here one by one.
     public private(set) var records: [ExecutionRecord] = []
     /// Set by `quit`; the driver ends the session after the line.
     public var quitRequested = false
@@ -119,7 +136,7 @@ public final class Session: @unchecked Sendable {
     public var unicodeTerminal = true
     public static let version = "0.1.0"
     private var transcriptWarned = false
-    /// How many `replay` commands are running (nested); their commands are not recorded one by one.
+    /// How many `replay` commands are running (nested).
     public var replayDepth = 0
 
     public init(registry: Registry, sink: OutputSink = StandardOutputSink()) {
@@ -137,22 +154,34 @@ public final class Session: @unchecked Sendable {
         results = [:]
         if let o = outcome, frame.index(of: o.time) == nil || frame.index(of: o.event) == nil { outcome = nil }
         if let f = file {
-            dataFileEntries.removeAll { $0.path == f.path }
             var sha: String? = nil
             if let t = transcript, let h = try? FileHash.sha256(path: f.resolved) {
                 sha = h
                 t.recordDataFile(path: f.path, sha256: h)
             }
             dataFileEntries.append((f.path, f.resolved, sha))
+            if let v = dataVerifier, let problem = v.loaded(path: f.path, resolved: f.resolved), v.policy == .warn {
+                sink.err("warning: \(problem.message)")
+            }
         }
     }
 
-    /// Files read by `load`, with their SHA-256 (computed now where it was not yet).
-    public func dataFiles() -> [(path: String, sha256: String)] {
-        for i in dataFileEntries.indices where dataFileEntries[i].sha256 == nil {
-            dataFileEntries[i].sha256 = try? FileHash.sha256(path: dataFileEntries[i].resolved)
+    /// How many files `load` has read in this session (an index for `dataFiles(from:)`).
+    public var loadCount: Int { dataFileEntries.count }
+
+    /// Files read by `load` (from the `start`-th on), with their SHA-256 (computed now where it was
+    /// not yet), each path and hash once, in the order first read.
+    public func dataFiles(from start: Int = 0) -> [(path: String, sha256: String)] {
+        var out: [(path: String, sha256: String)] = []
+        for i in dataFileEntries.indices.dropFirst(start) {
+            if dataFileEntries[i].sha256 == nil {
+                dataFileEntries[i].sha256 = try? FileHash.sha256(path: dataFileEntries[i].resolved)
+            }
+            if let h = dataFileEntries[i].sha256, !out.contains(where: { $0 == (dataFileEntries[i].path, h) }) {
+                out.append((dataFileEntries[i].path, h))
+            }
         }
-        return dataFileEntries.compactMap { e in e.sha256.map { (e.path, $0) } }
+        return out
     }
 
     /// Changes columns without touching the filters (generate, replace, rename, drop, keep).
@@ -201,28 +230,28 @@ public final class Session: @unchecked Sendable {
 
     /// Resolves a data path: as given (relative to the working directory), else relative to the
     /// directory of the running script.
+    /// A file this session wrote under the write sandbox is found there first.
     public func resolvePath(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
-        if FileManager.default.fileExists(atPath: expanded) { return expanded }
+        var candidates = [expanded]
         if let dir = scriptDirectory, !expanded.hasPrefix("/") {
-            let alt = (dir as NSString).appendingPathComponent(expanded)
-            if FileManager.default.fileExists(atPath: alt) { return alt }
+            candidates.append((dir as NSString).appendingPathComponent(expanded))
+        }
+        for c in candidates {
+            if let sandbox = writeSandbox, sandbox.holds(c) { return sandbox.image(of: c) }
+            if FileManager.default.fileExists(atPath: c) { return c }
         }
         return expanded
     }
 
-    /// Writes `text` to `path` (a leading ~ expanded) for `command`; failure is an io error naming the path.
-    public func writeText(_ text: String, to path: String, command: String) throws {
-        do {
-            try text.write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
-        } catch {
-            throw SurvshError.io(command, "cannot write '\(path)': \((error as NSError).localizedDescription)")
-        }
-    }
+    /// Records a comment in the session (and its transcript), e.g. the `replay` line whose commands
+    /// follow one by one.
+    public func noteComment(_ text: String) { noteExecuted(.comment(text)) }
+
+    /// The commands (not the comments) recorded so far.
+    public var commandRecords: [ExecutionRecord] { records.filter { $0.kind == .command } }
 
     func noteExecuted(_ record: ExecutionRecord) {
-        // Commands run by `replay` are represented by the replay line itself.
-        if replayDepth > 0 { return }
         records.append(record)
         if let t = transcript {
             t.append(record)

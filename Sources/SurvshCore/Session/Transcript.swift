@@ -6,10 +6,12 @@
 //     # data: data/lung.csv sha256=<64 hex>        (one line per file `load` read)
 //     load data/lung.csv
 //     #> 228 rows x 10 columns ...                  (printed output, one `#> ` line each)
+//     # a comment typed in the shell                (recorded as typed)
 // Comment lines that are not `#>` are ignored when replaying. A live transcript is appended and
 // flushed (write(2), no user-space buffer) after every command, so a crash or `kill -9` loses no
-// completed command; the data-file hash of a live transcript is written as a `# data:` line right
-// after the `load` that read it. `save session` writes all hashes in the header.
+// completed command; the data-file hash of a live transcript is written as a `# data:` line as the
+// `load` reads the file (just before the load's own line). `save session` writes all hashes in the
+// header. Every file a load read must have its hash recorded for `--check` to pass (DataVerifier).
 
 import Foundation
 
@@ -47,9 +49,16 @@ public final class Transcript: @unchecked Sendable {
         return lines
     }
 
-    /// Lines of one executed command as a transcript records it.
+    /// Lines of one executed command (or one comment) as a transcript records it.
     public static func block(_ record: ExecutionRecord) -> [String] {
         [record.line] + record.outputLines.map { $0.isEmpty ? "#>" : "#> \($0)" }
+    }
+
+    /// A whole transcript of `records` (what `save session` writes).
+    public static func text(records: [ExecutionRecord], dataFiles: [(path: String, sha256: String)], date: Date = Date()) -> String {
+        var lines = header(date: date, dataFiles: dataFiles)
+        for r in records { lines += block(r) }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     public func append(_ record: ExecutionRecord) { write(Transcript.block(record)) }
@@ -73,17 +82,6 @@ public final class Transcript: @unchecked Sendable {
         }
     }
 
-    /// Writes a complete transcript of `records` to `path` (for `save session`).
-    public static func save(records: [ExecutionRecord], dataFiles: [(path: String, sha256: String)],
-                            to path: String, date: Date = Date()) throws {
-        var lines = header(date: date, dataFiles: dataFiles)
-        for r in records { lines += block(r) }
-        do {
-            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw SurvshError.io("save", "cannot write '\(path)': \(error.localizedDescription)")
-        }
-    }
 }
 
 /// A parsed `.surv` script or transcript.
@@ -123,6 +121,24 @@ public struct TranscriptScript: Sendable {
         return parse(text)
     }
 
+    /// What a transcript line is, as `parse` reads it.
+    enum LineKind { case output, data, header, comment, blank, command }
+
+    static func kind(of trimmed: String) -> LineKind {
+        if trimmed == "#>" || trimmed.hasPrefix("#> ") { return .output }
+        if trimmed.hasPrefix("# data: ") { return .data }
+        if (trimmed.hasPrefix("# survsh ") && trimmed.hasSuffix(" transcript")) || trimmed.hasPrefix("# date: ") { return .header }
+        if trimmed.isEmpty { return .blank }
+        return trimmed.hasPrefix("#") ? .comment : .command
+    }
+
+    /// `text` as a comment line that reads back as a plain comment: a comment that would read as
+    /// output (`#>`), a data hash or a header line gets "# " in front, so typing it cannot forge one.
+    public static func commentLine(_ text: String) -> String {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        return kind(of: t) == .comment ? t : "# " + t
+    }
+
     public static func parse(_ text: String) -> TranscriptScript {
         var steps: [Step] = []
         var files: [(String, String)] = []
@@ -137,20 +153,20 @@ public struct TranscriptScript: Sendable {
                 continue
             }
             let t = line.trimmingCharacters(in: .whitespaces)
-            if t.hasPrefix("# data: ") {
+            switch kind(of: t) {
+            case .data:
                 let rest = t.dropFirst(8)
                 if let r = rest.range(of: " sha256=") {
                     files.append((String(rest[..<r.lowerBound]), String(rest[r.upperBound...])))
                 }
-                continue
+            case .comment, .output:   // an indented "#>" is a comment
+                comments.append(t)
+            case .header, .blank:
+                break
+            case .command:
+                steps.append(Step(line: lineNo, command: t, expected: [], comments: comments))
+                comments = []
             }
-            if t.isEmpty { continue }
-            if t.hasPrefix("#") {
-                if !(t.hasPrefix("# survsh ") && t.hasSuffix(" transcript")) && !t.hasPrefix("# date: ") { comments.append(t) }
-                continue
-            }
-            steps.append(Step(line: lineNo, command: t, expected: [], comments: comments))
-            comments = []
         }
         return TranscriptScript(steps: steps, dataFiles: files)
     }

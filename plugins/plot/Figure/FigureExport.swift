@@ -7,6 +7,7 @@
 // messages meant for the user; nothing is written to stdout or stderr here.
 
 import Foundation
+import SurvshCore
 
 /// Why a figure could not be written.
 public enum FigureExportError: Error, Equatable, CustomStringConvertible {
@@ -88,21 +89,7 @@ public enum FigureExport {
 
     /// Fails early, with a clear reason, when `path` cannot be created or replaced.
     static func checkWritable(_ path: String) throws {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: path, isDirectory: &isDir) {
-            if isDir.boolValue { throw FigureExportError.cannotWrite(path: path, reason: "it is a directory") }
-            if !fm.isWritableFile(atPath: path) { throw FigureExportError.cannotWrite(path: path, reason: "permission denied") }
-            return
-        }
-        let dir = (path as NSString).deletingLastPathComponent
-        let directory = dir.isEmpty ? "." : dir
-        guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-            throw FigureExportError.cannotWrite(path: path, reason: "directory '\(directory)' does not exist")
-        }
-        if !fm.isWritableFile(atPath: directory) {
-            throw FigureExportError.cannotWrite(path: path, reason: "directory '\(directory)' is not writable")
-        }
+        if let reason = cannotWriteReason(path) { throw FigureExportError.cannotWrite(path: path, reason: reason) }
     }
 
     private static func reason(_ error: Error) -> String {

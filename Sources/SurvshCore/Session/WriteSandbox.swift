@@ -1,0 +1,100 @@
+// WriteSandbox.swift — where a command's files go when a transcript is replayed to be verified.
+//
+// Contract: while `Session.writeSandbox` is set (`--check`, `--check --update`, `survsh grade`),
+// every file a command writes goes to the image of its path inside a private temporary folder
+// (mode 0700, removed at the end) instead of the path itself, so a replay never touches a file
+// outside that folder. Reads look in the folder first (`load` of a file the same script saved
+// reads the saved copy). The decision is made in one place, `Session.writeDestination(for:command:)`,
+// which every writer calls (`writeText`, `writeData`, and plot's figure files), so a command added
+// later is sandboxed by using them. Whether the real path could be written is still checked, read
+// only, so a replay reports the same errors as the recorded session. The files written in the
+// folder are not compared with anything: `--check` compares printed output only.
+
+import Foundation
+
+public final class WriteSandbox: @unchecked Sendable {
+    /// The private folder (absolute path).
+    public let root: String
+
+    /// Creates a new private folder under the system's temporary directory.
+    public init() throws {
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("survsh-sandbox-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw SurvshError.io("check", "cannot create a private temporary folder: \(String(cString: strerror(errno)))")
+        }
+        root = String(cString: made)
+    }
+
+    /// Removes the folder and everything written into it.
+    public func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    /// The absolute, standardised form of `path` (relative paths are taken from the working directory).
+    public static func absolute(_ path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        let full = expanded.hasPrefix("/") ? expanded
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(expanded)
+        return (full as NSString).standardizingPath
+    }
+
+    /// Where `path` lives inside the folder.
+    public func image(of path: String) -> String {
+        root + WriteSandbox.absolute(path)
+    }
+
+    /// Whether a file was written at `path` inside the folder.
+    public func holds(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: image(of: path), isDirectory: &isDir) && !isDir.boolValue
+    }
+}
+
+/// Why `path` cannot be created or replaced, or nil when it can (checked without writing anything).
+public func cannotWriteReason(_ path: String) -> String? {
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    if fm.fileExists(atPath: path, isDirectory: &isDir) {
+        if isDir.boolValue { return "it is a directory" }
+        return fm.isWritableFile(atPath: path) ? nil : "permission denied"
+    }
+    let dir = (path as NSString).deletingLastPathComponent
+    let directory = dir.isEmpty ? "." : dir
+    guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+        return "directory '\(directory)' does not exist"
+    }
+    return fm.isWritableFile(atPath: directory) ? nil : "directory '\(directory)' is not writable"
+}
+
+extension Session {
+    /// The path a command must write `path` to: the path itself (a leading ~ expanded), or its image
+    /// in the write sandbox. Fails, naming `command`, when the real path could not be written.
+    public func writeDestination(for path: String, command: String) throws -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if let reason = cannotWriteReason(expanded) {
+            throw SurvshError.io(command, "cannot write '\(path)': \(reason)")
+        }
+        guard let sandbox = writeSandbox else { return expanded }
+        let image = sandbox.image(of: expanded)
+        do {
+            try FileManager.default.createDirectory(atPath: (image as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw SurvshError.io(command, "cannot write '\(path)' in the private replay folder: \((error as NSError).localizedDescription)")
+        }
+        return image
+    }
+
+    /// Writes `data` to `path` (through the write sandbox when one is set).
+    public func writeData(_ data: Data, to path: String, command: String) throws {
+        let destination = try writeDestination(for: path, command: command)
+        do {
+            try data.write(to: URL(fileURLWithPath: destination), options: .atomic)
+        } catch {
+            throw SurvshError.io(command, "cannot write '\(path)': \((error as NSError).localizedDescription)")
+        }
+    }
+
+    /// Writes `text` as UTF-8 to `path` (through the write sandbox when one is set).
+    public func writeText(_ text: String, to path: String, command: String) throws {
+        try writeData(Data(text.utf8), to: path, command: command)
+    }
+}
