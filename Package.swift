@@ -17,6 +17,7 @@ let plugins: [(name: String, folder: String)] = [
     ("CoxPlugin", "cox"),
     ("TTestPlugin", "ttest"),
     ("PlotPlugin", "plot"),
+    ("SimulatePlugin", "simulate"),
 ]
 
 let package = Package(

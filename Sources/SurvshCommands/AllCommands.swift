@@ -10,6 +10,7 @@ import KMPlugin
 import LogrankPlugin
 import CoxPlugin
 import TTestPlugin
+import SimulatePlugin
 
 public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
@@ -23,6 +24,7 @@ public enum AllCommands {
         CoxCommand.self,
         TTestCommand.self, WilcoxonCommand.self,
         PlotCommand.self,
+        SimulateCommand.self, PowerCommand.self,
     ]
 
     public static let registry = Registry(list)

@@ -10,7 +10,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(cands("loa"), ["load"])
         XCTAssertEqual(cands("lo"), ["load", "logrank"])
         XCTAssertTrue(cands("").contains("help"))
-        XCTAssertEqual(cands("set "), ["format", "digits"])
+        XCTAssertEqual(cands("set "), ["format", "digits", "seed="])
         XCTAssertEqual(cands("load data/lu"), ["data/lung.csv"])
         XCTAssertTrue(cands("load da").contains("data/"))
         XCTAssertEqual(cands("load data/lung.csv s"), ["sep="])

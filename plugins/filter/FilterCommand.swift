@@ -13,6 +13,7 @@ public enum FilterCommand: SurvshCommand {
         synopsis: ["filter EXPR"], body: .expression,
         notes: ["Operators: == != < <= > >= and or not (also & | !), + - * / ^, x in (\"a\", \"b\").",
                 "Functions: is.na log exp sqrt abs round floor ceiling min max ifelse months_between date year month.",
+                "Random: runif rnorm rexp rweibull rbinom sample (see help generate); 'filter runif() < 0.5' keeps a random half.",
                 "A condition that is NA (a missing value) drops the row, as R's subset()."],
         examples: ["filter age >= 60", "filter sex == 1 and not is.na(ph.ecog)", "filter ph.ecog in (0, 1)"],
         topic: "data")
@@ -21,7 +22,7 @@ public enum FilterCommand: SurvshCommand {
         try session.requireData("filter")
         let text = args.raw
         let expr = try ExpressionParser.parse(text, command: "filter")
-        let ev = ExpressionEvaluator(frame: session.frame, command: "filter", text: text)
+        let ev = ExpressionEvaluator(session: session, command: "filter", text: text)
         let keep = try ev.mask(expr)
         let before = session.activeRows.count
         session.pushFilter(RowFilter(expression: text, keep: keep))
@@ -31,7 +32,7 @@ public enum FilterCommand: SurvshCommand {
         j["rows_before"] = .int(before)
         j["rows"] = .int(after)
         j["filters"] = .int(session.filters.count)
-        var warnings: [String] = []
+        var warnings = ExpressionEvaluator.reproducibilityWarnings(expr, session: session)
         if after == 0 { warnings.append("no rows are left; 'unfilter' removes all filters") }
         let text2 = "\(after) of \(session.frame.rowCount) rows kept (\(before - after) dropped by this filter; \(session.filters.count) filter\(session.filters.count == 1 ? "" : "s") active)"
         return CommandOutput(text: text2, json: j.value, warnings: warnings)

@@ -34,7 +34,7 @@ enum Assignment {
         }
         let trimmed = exprText.trimmingCharacters(in: .whitespaces)
         let expr = try ExpressionParser.parse(trimmed, command: command)
-        let ev = ExpressionEvaluator(frame: session.frame, command: command, text: trimmed)
+        let ev = ExpressionEvaluator(session: session, command: command, text: trimmed)
         let value = try ev.evaluate(expr)
         let column = ev.column(named: name, from: value)
         session.updateFrame { $0.replace(column) }
@@ -45,7 +45,7 @@ enum Assignment {
         j["rows"] = .int(column.count)
         j["missing"] = .int(missing)
         let text = "\(replacing ? "replaced" : "generated") \(name) (\(column.type.rawValue)): \(column.count - missing) values, \(missing) missing"
-        return CommandOutput(text: text, json: j.value)
+        return CommandOutput(text: text, json: j.value, warnings: ExpressionEvaluator.reproducibilityWarnings(expr, session: session))
     }
 }
 
@@ -56,9 +56,15 @@ public enum GenerateCommand: SurvshCommand {
         synopsis: ["generate NAME = EXPR"], body: .expression,
         notes: ["Comparisons give 0/1 (as Stata), so 'generate old = age > 65' is a 0/1 column; NA stays NA.",
                 "Dates: date − date gives days; months_between(from, to) = days / 30.4375.",
-                "An existing name is refused: use 'replace NAME = EXPR'."],
+                "An existing name is refused: use 'replace NAME = EXPR'.",
+                "Random draws, one per row (R's n is implied), from the session's stream: runif(min = 0, max = 1),",
+                "rnorm(mean = 0, sd = 1), rexp(rate = 1), rweibull(shape, scale = 1), rbinom(size, prob); sample(COLUMN)",
+                "shuffles a column, sample(K) draws whole numbers 1 to K. 'set seed=N' makes them repeatable on every platform:",
+                "the generator is xoshiro256** seeded by SplitMix64, with inversion for the distributions (see SurvivalStats",
+                "RandomVariates); it does not reproduce R's set.seed() streams."],
         examples: ["generate old = age > 65", "generate logtime = log(time)",
-                   "generate grp = ifelse(ph.ecog >= 2, \"poor\", \"good\")"],
+                   "generate grp = ifelse(ph.ecog >= 2, \"poor\", \"good\")",
+                   "set seed=2024", "generate noise = rnorm(0, 2)", "generate arm = sample(2)"],
         topic: "data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {

@@ -1,22 +1,35 @@
-// SetCommand.swift — `set format text|json`, `set digits N`; `set` alone shows the settings.
+// SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`; `set` alone shows the settings.
 
 import SurvshCore
 
 public enum SetCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "set",
-        summary: "show or change settings: output format and printed digits",
-        synopsis: ["set", "set format text|json", "set digits N"], body: .words,
+        summary: "show or change settings: output format, printed digits, random seed",
+        synopsis: ["set", "set format text|json", "set digits N", "set seed=N"], body: .words,
+        options: [OptionSpec("seed", .number(0...RandomStream.maxSeed),
+                             help: "restart the random stream of runif(), rnorm(), ... and simulate (a whole number)")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
-                "format json: each result is printed as one JSON object per line (JSON Lines)."],
-        examples: ["set digits 6", "set format text"], subcommands: ["format", "digits"], topic: "shell")
+                "format json: each result is printed as one JSON object per line (JSON Lines).",
+                "seed: the same seed gives the same random numbers on every platform and in every run (generator",
+                "xoshiro256** 1.0 seeded by SplitMix64; see help generate). It does not reproduce R's set.seed() streams.",
+                "Without a seed the stream starts from the system's random source and commands that draw warn."],
+        examples: ["set digits 6", "set format text", "set seed=42"], subcommands: ["format", "digits"], topic: "shell")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let w = args.positional
+        if let seed = args.options["seed"] {
+            guard w.isEmpty else {
+                throw SurvshError.usage("set", "seed=N is set on its own", expected: "set seed=N")
+            }
+            try session.random.reseed(parsing: seed, command: "set")
+        }
         switch w.count {
         case 0:
             break
+        case 2 where w[0] == "seed":
+            try session.random.reseed(parsing: w[1], command: "set")
         case 2 where w[0] == "format":
             guard let f = OutputFormat(rawValue: w[1]) else {
                 throw SurvshError.usage("set", "unknown value '\(w[1])' for format", expected: "text or json",
@@ -28,16 +41,20 @@ public enum SetCommand: SurvshCommand {
                 throw SurvshError.usage("set", "digits must be a whole number from 1 to 15, not '\(w[1])'")
             }
             session.settings.digits = d
-        case 1 where ["format", "digits"].contains(w[0]):
-            throw SurvshError.usage("set", "missing value for \(w[0])", expected: w[0] == "format" ? "set format text|json" : "set digits N")
+        case 1 where ["format", "digits", "seed"].contains(w[0]):
+            let usage = ["format": "set format text|json", "digits": "set digits N", "seed": "set seed=N"]
+            throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage[w[0]])
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format or digits",
-                                    suggestion: didYouMean(w[0], among: ["format", "digits"]))
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits or seed",
+                                    suggestion: didYouMean(w[0], among: ["format", "digits", "seed"]))
         }
         var j = JSONObject(command: "set")
         j["format"] = .string(session.settings.format.rawValue)
         j["digits"] = .int(session.settings.digits)
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits)", json: j.value)
+        j["seed"] = session.random.seed.map { .int(Int($0)) } ?? .null
+        let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed)",
+                             json: j.value)
     }
 }
 

@@ -37,6 +37,8 @@ public struct ExpressionEvaluator {
     public let command: String
     public let text: String
     let n: Int
+    /// The stream runif(), rnorm(), ... draw from (nil: random functions are refused).
+    public var random: RandomStream?
 
     public init(frame: DataFrame, command: String, text: String) {
         self.frame = frame
@@ -348,6 +350,7 @@ public struct ExpressionEvaluator {
 
     static let functionNames = ["log", "exp", "sqrt", "abs", "floor", "ceiling", "round", "is.na", "ifelse",
                                 "min", "max", "months_between", "days_between", "date", "year", "month"]
+        + randomFunctionNames
 
     func call(_ name: String, _ args: [Expr], _ pos: Int) throws -> EvalValue {
         func arity(_ k: ClosedRange<Int>) throws {
@@ -471,6 +474,7 @@ public struct ExpressionEvaluator {
                 return Double(name == "year" ? parts[0] : parts[1]) ?? .nan
             }
         default:
+            if ExpressionEvaluator.randomFunctionNames.contains(name) { return try randomCall(name, args, pos) }
             throw fail("unknown function '\(name)'", at: pos,
                        suggestion: didYouMean(name, among: ExpressionEvaluator.functionNames) ?? "functions: \(ExpressionEvaluator.functionNames.joined(separator: ", "))")
         }

@@ -108,6 +108,8 @@ public final class Session: @unchecked Sendable {
     public private(set) var filters: [RowFilter] = []
     private var activeRowsCache: [Int]?
     public var outcome: OutcomeDeclaration?
+    /// The random-number stream of runif(), rnorm(), ... (`set seed=N`); kept across `load`.
+    public let random = RandomStream()
     /// Last results by kind ("cox", "km", "table"), for commands that build on them.
     public var results: [String: any Sendable] = [:]
     /// Files read by `load` in this session, in order: path as written, path opened, and SHA-256 hex
