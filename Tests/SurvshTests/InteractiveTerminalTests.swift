@@ -166,7 +166,7 @@ final class InteractiveTerminalTests: XCTestCase {
         try start(transcriptDir: "/proc/survsh-cannot-write-here")
         try waitFor("not recorded")
         try keys("help", "Enter")
-        try waitFor("Commands:")
+        try waitFor("Type 'help COMMAND'")
         try keys("C-d")
         try waitFor("SURVSH-EXITED")
     }
