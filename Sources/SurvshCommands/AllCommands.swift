@@ -19,7 +19,8 @@ public enum AllCommands {
         // data
         LoadCommand.self, DescribeCommand.self, HeadCommand.self, SummarizeCommand.self,
         FilterCommand.self, UnfilterCommand.self, GenerateCommand.self, ReplaceCommand.self,
-        TabulateCommand.self, DropCommand.self, KeepCommand.self, RenameCommand.self, SaveCommand.self, SurvivalCommand.self,
+        TabulateCommand.self, DropCommand.self, KeepCommand.self, RenameCommand.self, LevelsCommand.self, RelevelCommand.self,
+        SaveCommand.self, SurvivalCommand.self,
         KMCommand.self, LogrankCommand.self,
         CoxCommand.self,
         TTestCommand.self, WilcoxonCommand.self,

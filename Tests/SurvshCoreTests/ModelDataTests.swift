@@ -133,6 +133,7 @@ final class ModelDataTests: XCTestCase {
             for filters in 0..<3 {
                 let f = frame(1500 + 7 * coding, seed: UInt64(10 * coding + filters), statusCoding: coding)
                 let s = session(f, filters: filters, seed: UInt64(99 + filters))
+                s.settings.collation = .c   // the one-row-at-a-time reference sorts text by bytes
                 for start in [false, true] {
                     for groups in groupSets {
                         let spec = SurvSpec(start: start ? "start" : nil, time: "time", event: "status")
@@ -154,7 +155,7 @@ final class ModelDataTests: XCTestCase {
                         if ref.invalid > 0 { XCTAssertTrue(data.warnings[0].hasPrefix("\(ref.invalid) row"), label) }
 
                         for g in groups {
-                            let lv = Levels.of(f.column(g)!, rows: data.rows)
+                            let lv = Levels.of(f.column(g)!, rows: data.rows, collation: .c)
                             let rl = referenceLevels(f.column(g)!, rows: data.rows)
                             XCTAssertEqual(lv.labels, rl.labels, label + " " + g)
                             XCTAssertEqual(lv.codes, rl.codes, label + " " + g)
@@ -178,27 +179,29 @@ final class ModelDataTests: XCTestCase {
 
     func testLevelsOrderAndLabelsAsR() {
         let text = Column(name: "g", storage: .text(codes: [0, 1, 2, 3, 0], levels: ["b", "B", "é", "a"]))
-        XCTAssertEqual(Levels.of(text, rows: [0, 1, 2, 3, 4]).labels, ["B", "a", "b", "é"])  // byte order
-        XCTAssertEqual(Levels.of(text, rows: [0, 1, 2, 3, 4]).codes, [2, 0, 3, 1, 2])
-        XCTAssertEqual(Levels.of(text, rows: [4, 2]).labels, ["b", "é"])                      // only levels used
+        XCTAssertEqual(Levels.of(text, rows: [0, 1, 2, 3, 4], collation: .c).labels, ["B", "a", "b", "é"])  // byte order
+        XCTAssertEqual(Levels.of(text, rows: [0, 1, 2, 3, 4], collation: .c).codes, [2, 0, 3, 1, 2])
+        XCTAssertEqual(Levels.of(text, rows: [0, 1, 2, 3, 4], collation: .r).labels, ["a", "b", "B", "é"])  // R's UTF-8 order
+        XCTAssertEqual(Levels.of(text, rows: [0, 1, 2, 3, 4], collation: .r).codes, [1, 2, 3, 0, 1])
+        XCTAssertEqual(Levels.of(text, rows: [4, 2], collation: .r).labels, ["b", "é"])                      // only levels used
         let ints = Column(name: "x", storage: .integer([10, -4, 3, 10, 1 << 40]))
-        XCTAssertEqual(Levels.of(ints, rows: Array(0..<5)).labels, ["-4", "3", "10", "1099511627776"])
-        XCTAssertEqual(Levels.of(ints, rows: Array(0..<5)).codes, [2, 0, 1, 2, 3])
+        XCTAssertEqual(Levels.of(ints, rows: Array(0..<5), collation: .r).labels, ["-4", "3", "10", "1099511627776"])
+        XCTAssertEqual(Levels.of(ints, rows: Array(0..<5), collation: .r).codes, [2, 0, 1, 2, 3])
         let reals = Column(name: "x", storage: .real([2.5, -0.0, 0, -1e-300, .infinity, 1e15]))
-        let lr = Levels.of(reals, rows: Array(0..<6))
+        let lr = Levels.of(reals, rows: Array(0..<6), collation: .r)
         XCTAssertEqual(lr.labels, ["-1e-300", "0", "2.5", "1e+15", "Inf"])
         XCTAssertEqual(lr.codes, [2, 1, 1, 0, 4, 3])
         let bools = Column(name: "b", storage: .boolean([true, true]))
-        XCTAssertEqual(Levels.of(bools, rows: [0, 1]).labels, ["TRUE"])
-        XCTAssertEqual(Levels.of(bools, rows: [0, 1]).codes, [0, 0])
+        XCTAssertEqual(Levels.of(bools, rows: [0, 1], collation: .r).labels, ["TRUE"])
+        XCTAssertEqual(Levels.of(bools, rows: [0, 1], collation: .r).codes, [0, 0])
         let dates = Column(name: "d", storage: .date([12488, -1]))
-        XCTAssertEqual(Levels.of(dates, rows: [0, 1]).labels, ["1969-12-31", "2004-03-11"])
+        XCTAssertEqual(Levels.of(dates, rows: [0, 1], collation: .r).labels, ["1969-12-31", "2004-03-11"])
     }
 
     func testNaNIsOneLevelSortedLast() {
         // A NaN cell (the reader accepts "NaN") is not missing; it is one level, last, as R's factor().
         let reals = Column(name: "x", storage: .real([.nan, 1, -.nan, 0]))
-        let lv = Levels.of(reals, rows: [0, 1, 2, 3])
+        let lv = Levels.of(reals, rows: [0, 1, 2, 3], collation: .r)
         XCTAssertEqual(lv.labels, ["0", "1", "NaN"])
         XCTAssertEqual(lv.codes, [2, 1, 2, 0])
     }

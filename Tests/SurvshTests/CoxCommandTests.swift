@@ -40,7 +40,11 @@ final class CoxCommandTests: XCTestCase {
 
     /// Compares the JSON of a cox fit with a reference model.
     func compare(_ j: [String: Any], to id: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let m = try Self.model(id)
+        Self.compare(j, toModel: try Self.model(id), id: id, file: file, line: line)
+    }
+
+    /// Compares the JSON of a cox fit with a reference model in cox.R's layout (also rlang.R's).
+    static func compare(_ j: [String: Any], toModel m: [String: Any], id: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(j["command"] as? String, "cox", file: file, line: line)
         XCTAssertEqual(j["n"] as? Int, m["n"] as? Int, "\(id) n", file: file, line: line)
         XCTAssertEqual(j["events"] as? Int, m["nevent"] as? Int, "\(id) events", file: file, line: line)

@@ -51,7 +51,11 @@ final class KMCommandTests: XCTestCase {
 
     /// Compares the `strata` of a km JSON result with an R case, curve by curve.
     private func compare(_ json: [String: Any], toCase name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let ref = try Ref.find("km", name)
+        Self.compare(json, toCase: try Ref.find("km", name), name: name, file: file, line: line)
+    }
+
+    /// Compares the `strata` of a km JSON result with a case in km_logrank.R's layout (also rlang.R's).
+    static func compare(_ json: [String: Any], toCase ref: [String: Any], name: String, file: StaticString = #filePath, line: UInt = #line) {
         let refCurves = ref["curves"] as? [[String: Any]] ?? []
         let strata = json["strata"] as? [[String: Any]] ?? []
         XCTAssertEqual(strata.count, refCurves.count, "\(name): number of curves", file: file, line: line)

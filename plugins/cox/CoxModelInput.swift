@@ -88,7 +88,7 @@ struct CoxModelInput {
         var clusterCodes: [Int32]? = nil
         var clusterCount: Int? = nil
         if let c = f.cluster {
-            let lv = Levels.of(try session.column(c, for: command), rows: data.rows)
+            let lv = session.levels(try session.column(c, for: command), rows: data.rows)
             clusterCodes = lv.codes
             clusterCount = lv.labels.count
         }

@@ -24,7 +24,7 @@ public enum DescribeCommand: SurvshCommand {
             cj["type"] = .string(c.type.rawValue)
             cj["missing"] = .int(miss)
             if case .text = c.storage {
-                let lv = Levels.of(c, rows: rows.filter { !c.missing[$0] })
+                let lv = session.levels(c, rows: rows.filter { !c.missing[$0] })
                 let shown = lv.labels.prefix(6).map { "\"\($0)\"" }.joined(separator: " ")
                 info = "\(lv.labels.count) levels: \(shown)\(lv.labels.count > 6 ? " ..." : "")"
                 cj["levels"] = .array(lv.labels.map { .string($0) })

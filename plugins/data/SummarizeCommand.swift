@@ -28,7 +28,7 @@ public enum SummarizeCommand: SurvshCommand {
             j["type"] = .string(c.type.rawValue)
             if c.type == .text {
                 let present = rows.filter { !c.missing[$0] }
-                let lv = Levels.of(c, rows: present)
+                let lv = session.levels(c, rows: present)
                 var counts = [Int](repeating: 0, count: lv.labels.count)
                 for k in lv.codes { counts[Int(k)] += 1 }
                 j["n"] = .int(present.count)

@@ -8,7 +8,7 @@ public enum TabulateCommand: SurvshCommand {
         name: "tabulate", aliases: ["tab", "table"],
         summary: "frequencies of a variable, or a cross-table of two with totals",
         synopsis: ["tabulate A", "tabulate A B"], body: .columns,
-        notes: ["Levels are sorted (numbers numerically, text by byte order); missing values are counted as NA",
+        notes: ["Levels are sorted (numbers numerically, text as R sorts it; `levels` sets another order); missing values are counted as NA",
                 "(as R's table(useNA = \"ifany\")). Counts are over the active rows."],
         examples: ["tabulate sex", "tabulate sex ph.ecog"], topic: "data")
 
@@ -20,7 +20,7 @@ public enum TabulateCommand: SurvshCommand {
     static func code(_ name: String, _ session: Session, _ rows: [Int]) throws -> Coded {
         let c = try session.column(name, for: "tabulate")
         let present = rows.filter { !c.missing[$0] }
-        let lv = Levels.of(c, rows: present)
+        let lv = session.levels(c, rows: present)
         var codes = [Int](repeating: lv.labels.count, count: rows.count)
         var k = 0
         for (i, r) in rows.enumerated() where !c.missing[r] { codes[i] = Int(lv.codes[k]); k += 1 }

@@ -153,7 +153,7 @@ extension PlotCommand {
         var groups: [BoxGroup] = []
         var warnings: [String] = []
         if let groupName {
-            let levels = Levels.of(try session.column(groupName, for: "plot"), rows: kept)
+            let levels = session.levels(try session.column(groupName, for: "plot"), rows: kept)
             if levels.labels.count > 30 {
                 throw SurvshError.data("plot", "'\(groupName)' has \(levels.labels.count) distinct values",
                                        expected: "a grouping variable with at most 30 levels")

@@ -1,24 +1,34 @@
-// SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`; `set` alone shows the settings.
+// SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`, `set collation=r|c`; `set` alone shows
+// the settings.
 
 import SurvshCore
 
 public enum SetCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "set",
-        summary: "show or change settings: output format, printed digits, random seed",
-        synopsis: ["set", "set format text|json", "set digits N", "set seed=N"], body: .words,
+        summary: "show or change settings: output format, printed digits, random seed, text level order",
+        synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c"], body: .words,
         options: [OptionSpec("seed", .number(0...RandomStream.maxSeed),
-                             help: "restart the random stream of runif(), rnorm(), ... and simulate (a whole number)")],
+                             help: "restart the random stream of runif(), rnorm(), ... and simulate (a whole number)"),
+                  OptionSpec("collation", .choice(TextCollation.allCases.map(\.rawValue)), default: "r",
+                             help: "order of text levels: r (R in a UTF-8 locale) or c (bytes, R's C locale)")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
                 "seed: the same seed gives the same random numbers on every platform and in every run (generator",
                 "xoshiro256** 1.0 seeded by SplitMix64; see help generate). It does not reproduce R's set.seed() streams.",
-                "Without a seed the stream starts from the system's random source and commands that draw warn."],
-        examples: ["set digits 6", "set format text", "set seed=42"], subcommands: ["format", "digits"], topic: "shell")
+                "Without a seed the stream starts from the system's random source and commands that draw warn.",
+                "collation: how text levels sort, which decides reference levels, group and table order.",
+                "  r (default): as R sorts in a UTF-8 locale (ICU collation): punctuation < digits < letters,",
+                "  case and accents only break ties, lower case first: <=20 >50 20-50 a A b B.",
+                "  c: byte order, as R under LC_ALL=C: 20-50 <=20 >50 A B a b. `set collation c` also works.",
+                "  A level order set with `levels` or `relevel` comes first either way."],
+        examples: ["set digits 6", "set format text", "set seed=42", "set collation=c", "set collation r"],
+        subcommands: ["format", "digits"], topic: "shell")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
-        let w = args.positional
+        var w = args.positional
+        if let c = args.options["collation"] { w = w.isEmpty ? ["collation", c] : w + ["collation=" + c] }
         if let seed = args.options["seed"] {
             guard w.isEmpty else {
                 throw SurvshError.usage("set", "seed=N is set on its own", expected: "set seed=N")
@@ -41,19 +51,26 @@ public enum SetCommand: SurvshCommand {
                 throw SurvshError.usage("set", "digits must be a whole number from 1 to 15, not '\(w[1])'")
             }
             session.settings.digits = d
-        case 1 where ["format", "digits", "seed"].contains(w[0]):
-            let usage = ["format": "set format text|json", "digits": "set digits N", "seed": "set seed=N"]
+        case 2 where w[0] == "collation":
+            guard let c = TextCollation(rawValue: w[1].lowercased()) else {
+                throw SurvshError.usage("set", "unknown value '\(w[1])' for collation", expected: "r or c")
+            }
+            session.settings.collation = c
+        case 1 where ["format", "digits", "seed", "collation"].contains(w[0]):
+            let usage = ["format": "set format text|json", "digits": "set digits N", "seed": "set seed=N",
+                         "collation": "set collation=r|c"]
             throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage[w[0]])
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits or seed",
-                                    suggestion: didYouMean(w[0], among: ["format", "digits", "seed"]))
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed or collation",
+                                    suggestion: didYouMean(w[0], among: ["format", "digits", "seed", "collation"]))
         }
         var j = JSONObject(command: "set")
         j["format"] = .string(session.settings.format.rawValue)
         j["digits"] = .int(session.settings.digits)
         j["seed"] = session.random.seed.map { .int(Int($0)) } ?? .null
+        j["collation"] = .string(session.settings.collation.rawValue)
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed)",
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)",
                              json: j.value)
     }
 }

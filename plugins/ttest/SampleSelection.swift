@@ -7,7 +7,7 @@
 //   X ~ GROUP         two independent samples: X split by the two levels of GROUP (rows missing X or GROUP dropped)
 // over the session's active (filtered) rows. X and Y must be numeric (integer, real or 0/1); GROUP may
 // be of any type and must have exactly two levels among the rows used, sorted as R's factor() sorts
-// them (numbers numerically, text by byte order): the first level is the first sample.
+// them (numbers numerically, text as R sorts it, or as `levels` set it): the first level is the first sample.
 
 import SurvivalStats
 import SurvshCore
@@ -157,7 +157,7 @@ struct SampleData {
             let cg = try session.column(group, for: command)
             try requireRows(rows, session: session, command: command)
             let used = rows.filter { !cv.missing[$0] && !cg.missing[$0] }
-            let levels = Levels.of(cg, rows: used)
+            let levels = session.levels(cg, rows: used)
             guard levels.labels.count == 2 else {
                 let shown = levels.labels.prefix(12).joined(separator: ", ") + (levels.labels.count > 12 ? ", …" : "")
                 let what = levels.labels.isEmpty

@@ -26,7 +26,7 @@ public enum TTestCommand: SurvshCommand {
         notes: [
             "Follows R's t.test: Welch's test (unequal variances, Welch–Satterthwaite df) unless var.equal.",
             "X ~ GROUP: GROUP must have exactly 2 levels among the rows used; levels sort as R's factor()",
-            "(numbers numerically, text by byte order) and the estimate is mean(first level) − mean(second level).",
+            "(numbers numerically, text as R sorts it; see `levels`) and the estimate is mean(first level) − mean(second level).",
             "X Y without 'paired': two independent samples from two columns. Missing values are dropped",
             "(paired: the whole pair). The CI is for the estimate; one-sided alternatives give a one-sided CI.",
             "explain: se, df (Welch–Satterthwaite for Welch), t, p and the t quantile of the CI, each with the numbers.",

@@ -5,6 +5,8 @@
 // levels in first-seen order) and date (days since 1970-01-01, Int32). Missing cells are tracked in
 // a bit mask, never by a sentinel value; the storage value under a missing cell is unspecified
 // (readers write 0). Columns are values (copy-on-write arrays), so a filtered view never copies them.
+// `levelOrder` is the level order a user set (`levels`, `relevel`), as R's factor levels: analyses
+// list those levels first, in that order, and any other level after them in the session's collation.
 
 /// A bit per row, set where the cell is missing.
 public struct MissingMask: Sendable, Equatable {
@@ -40,7 +42,7 @@ public enum ColumnStorage: Sendable, Equatable {
     case real([Double])
     case boolean([Bool])
     /// Dictionary-encoded text: `codes[i]` indexes `levels`. Levels are kept in first-seen order;
-    /// analyses sort them (numbers numerically, text by byte order) when they need a reference level.
+    /// analyses sort them (numbers numerically, text as R's collation) when they need a reference level.
     case text(codes: [UInt32], levels: [String])
     /// Days since 1970-01-01 (proleptic Gregorian).
     case date([Int32])
@@ -54,10 +56,13 @@ public struct Column: Sendable, Equatable {
     public var name: String
     public var storage: ColumnStorage
     public var missing: MissingMask
+    /// Level labels in the order set by `levels`/`relevel` (nil: sorted order).
+    public var levelOrder: [String]?
 
-    public init(name: String, storage: ColumnStorage, missing: MissingMask? = nil) {
+    public init(name: String, storage: ColumnStorage, missing: MissingMask? = nil, levelOrder: [String]? = nil) {
         self.name = name
         self.storage = storage
+        self.levelOrder = levelOrder
         let n: Int
         switch storage {
         case .integer(let v): n = v.count

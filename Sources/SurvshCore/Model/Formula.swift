@@ -15,12 +15,24 @@ public struct SurvSpec: Sendable, Equatable {
 
 public struct FormulaVariable: Sendable, Equatable, Hashable {
     public var column: String
-    /// Written as factor(column): treated as categorical even when numeric.
+    /// Written as factor(column) or relevel(column, ...): treated as categorical even when numeric.
     public var asFactor: Bool
-    public init(column: String, asFactor: Bool) { self.column = column; self.asFactor = asFactor }
+    /// The level made the reference by `factor(x, ref = "L")` or `relevel(x, "L")` (nil: the first level).
+    public var reference: String?
+    /// The name R gives the variable in coefficient labels and strata: the term as R deparses it
+    /// (`age`, `factor(ph.ecog)`, `relevel(size, "<=20")`).
+    public var label: String
 
-    /// The name R gives the variable in coefficient labels.
-    public var label: String { asFactor ? "factor(\(column))" : column }
+    public init(column: String, asFactor: Bool) {
+        self.init(column: column, asFactor: asFactor, reference: nil, label: asFactor ? "factor(\(column))" : column)
+    }
+
+    public init(column: String, asFactor: Bool, reference: String?, label: String) {
+        self.column = column
+        self.asFactor = asFactor
+        self.reference = reference
+        self.label = label
+    }
 }
 
 public struct FormulaTerm: Sendable, Equatable, Hashable {
@@ -57,10 +69,11 @@ public struct Formula: Sendable, Equatable {
         var lhs = s
         var rhs: String? = nil
         var rhsOffset = 0
-        if let tilde = s.firstIndex(of: "~") {
-            lhs = String(s[..<tilde]).trimmingCharacters(in: .whitespaces)
-            rhs = String(s[s.index(after: tilde)...])
-            rhsOffset = s.distance(from: s.startIndex, to: tilde) + 1
+        let sides = splitTop(s, on: "~")
+        if sides.count > 1 {
+            lhs = sides[0].trimmingCharacters(in: .whitespaces)
+            rhs = sides.dropFirst().joined(separator: "~")
+            rhsOffset = sides[0].count + 1
             f.hasRightSide = true
         }
         if !lhs.isEmpty {
@@ -123,10 +136,27 @@ public struct Formula: Sendable, Equatable {
     }
 
     static func variable(_ s: String, _ at: Int, _ fail: (String, Int, String?) -> SurvshError) throws -> FormulaVariable {
-        if s.hasPrefix("factor("), s.hasSuffix(")") {
-            let inner = String(s.dropFirst(7).dropLast()).trimmingCharacters(in: .whitespaces)
-            guard isName(inner) else { throw fail("factor() takes a column name, not '\(inner)'", at, nil) }
-            return FormulaVariable(column: inner, asFactor: true)
+        for fn in ["factor", "relevel"] where s.hasPrefix(fn + "(") && s.hasSuffix(")") {
+            let args = splitTop(String(s.dropFirst(fn.count + 1).dropLast()), on: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let usage = fn == "factor" ? "factor(var) or factor(var, ref = \"LEVEL\")" : "relevel(var, \"LEVEL\")"
+            guard (1...2).contains(args.count) else { throw fail("\(fn)() takes a column and a reference level", at, usage) }
+            var inner = try variable(args[0], at, fail)
+            if inner.asFactor && fn == "factor" { throw fail("factor() of a factor", at, usage) }
+            var refText: String? = nil
+            if args.count == 2 {
+                let (named, value) = namedArgument(args[1], name: "ref")
+                guard fn == "relevel" || named else { throw fail("factor() takes a column and ref = \"LEVEL\", not '\(args[1])'", at, usage) }
+                guard let level = literalText(value) else {
+                    throw fail("the reference level must be a quoted level or a number, not '\(value)'", at, usage)
+                }
+                inner.reference = level
+                refText = (named ? "ref = " : "") + deparseString(value)
+            } else if fn == "relevel" {
+                throw fail("relevel() needs the reference level", at, usage)
+            }
+            inner.asFactor = true
+            inner.label = "\(fn)(\(inner.label)\(refText.map { ", " + $0 } ?? ""))"
+            return inner
         }
         guard isName(s) else {
             throw fail("'\(s)' is not a column name or a term", at, "var, factor(var), strata(var), a:b or a*b")
@@ -134,14 +164,43 @@ public struct Formula: Sendable, Equatable {
         return FormulaVariable(column: s, asFactor: false)
     }
 
+    /// `name = VALUE` → (true, VALUE); anything else → (false, the text).
+    static func namedArgument(_ arg: String, name: String) -> (Bool, String) {
+        guard arg.hasPrefix(name) else { return (false, arg) }
+        let rest = arg.dropFirst(name.count).drop(while: { $0 == " " })
+        guard rest.first == "=", rest.dropFirst().first != "=" else { return (false, arg) }
+        return (true, rest.dropFirst().trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The text of a quoted string ("L" or 'L') or a number as written; nil for anything else.
+    static func literalText(_ s: String) -> String? {
+        if let q = s.first, q == "\"" || q == "'", s.count >= 2, s.last == q { return String(s.dropFirst().dropLast()) }
+        if let v = Double(s) { return NumberFormat.significant(v, digits: 15) }
+        return nil
+    }
+
+    /// A literal as R deparses it: strings in double quotes, numbers as written.
+    static func deparseString(_ s: String) -> String {
+        guard let text = literalText(s), s.first == "\"" || s.first == "'" else { return s }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
     static func isName(_ s: String) -> Bool { DataFrame.isValidName(s) }
 
+    /// `s` split at `sep` outside parentheses and quoted strings.
     static func splitTop(_ s: String, on sep: Character) -> [String] {
         var parts: [String] = []
         var cur = ""
         var depth = 0
+        var quote: Character? = nil
+        var escaped = false
         for c in s {
-            if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+            if let q = quote {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
+                cur.append(c)
+                continue
+            }
+            if c == "\"" || c == "'" { quote = c } else if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
             if c == sep && depth == 0 { parts.append(cur); cur = "" } else { cur.append(c) }
         }
         parts.append(cur)

@@ -7,7 +7,8 @@
 // - `CompleteCases` keeps the active rows with no missing value in any column the analysis uses
 //   and reports how many it dropped (as R's na.action = na.omit).
 // - `Grouping` codes one or more columns into groups labelled as R's survfit labels strata
-//   (`sex=1`, `sex=1, ph.ecog=2`), levels sorted numbers-numerically, text by byte order.
+//   (`sex=1`, `sex=1, ph.ecog=2`), levels in R's factor order: a level order set by `levels` or
+//   `relevel` first, then sorted (numbers numerically, text by the session's collation, R's by default).
 // - `DesignMatrix` builds numeric model columns named as R's model.matrix names them
 //   (`age`, `sexm`, `factor(ph.ecog)1`, `age:sexm`), treatment contrasts with the first sorted
 //   level as reference.
@@ -232,12 +233,33 @@ public struct Levels: Sendable {
     public var codes: [Int32]
     public init(labels: [String], codes: [Int32]) { self.labels = labels; self.codes = codes }
 
-    /// Sorted levels of `column` over `rows` (rows must have no missing value in it).
+    /// Levels of `column` over `rows` (rows must have no missing value in it), in R's factor order:
+    /// the column's `levelOrder` first when one was set, the other levels sorted.
     ///
     /// Text: the dictionary codes are counted (no string hashing) and the used levels sorted by
-    /// bytes. Booleans: FALSE < TRUE. Integers and dates: ranked by value, in a table when their
+    /// `collation`. Booleans: FALSE < TRUE. Integers and dates: ranked by value, in a table when their
     /// range is small. Reals: ranked through DenseRank's order keys (all NaNs are one level, last).
-    public static func of(_ column: Column, rows: [Int]) -> Levels {
+    public static func of(_ column: Column, rows: [Int], collation: TextCollation) -> Levels {
+        let sorted = sortedLevels(column, rows: rows, collation: collation)
+        guard let order = column.levelOrder else { return sorted }
+        return sorted.reordered(first: order, collation: collation)
+    }
+
+    /// The same levels with `first` (those present) leading in that order, the rest after them in
+    /// their current order; codes follow.
+    func reordered(first: [String], collation: TextCollation) -> Levels {
+        let position = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var order: [Int] = []
+        var taken = [Bool](repeating: false, count: labels.count)
+        for l in first { if let k = position[l], !taken[k] { order.append(k); taken[k] = true } }
+        order += labels.indices.filter { !taken[$0] }
+        if order == Array(labels.indices) { return self }
+        var remap = [Int32](repeating: 0, count: labels.count)
+        for (k, i) in order.enumerated() { remap[i] = Int32(k) }
+        return Levels(labels: order.map { labels[$0] }, codes: remap.withUnsafeBufferPointer { m in codes.map { m[Int($0)] } })
+    }
+
+    private static func sortedLevels(_ column: Column, rows: [Int], collation: TextCollation) -> Levels {
         let all = column.isAllRows(rows)
         switch column.storage {
         case .text(let codes, let levels):
@@ -246,7 +268,7 @@ public struct Levels: Sendable {
             used.withUnsafeMutableBufferPointer { u in
                 for c in rowCodes { u[Int(c)] = true }
             }
-            let order = levels.indices.filter { used[$0] }.sorted { levels[$0].utf8.lexicographicallyPrecedes(levels[$1].utf8) }
+            let order = levels.indices.filter { used[$0] }.sorted { collation.precedes(levels[$0], levels[$1]) }
             var remap = [Int32](repeating: -1, count: levels.count)
             for (k, i) in order.enumerated() { remap[i] = Int32(k) }
             let out = remap.withUnsafeBufferPointer { m in rowCodes.map { m[Int($0)] } }
@@ -293,6 +315,27 @@ public struct Levels: Sendable {
     }
 }
 
+extension Levels {
+    /// The levels of a formula variable's column over `rows` in R's factor order, with the level
+    /// its `ref` names (factor(x, ref = "L"), relevel(x, "L")) moved first, as R's relevel().
+    public static func of(_ v: FormulaVariable, session: Session, rows: [Int], command: String) throws -> Levels {
+        let lv = session.levels(try session.column(v.column, for: command), rows: rows)
+        guard let ref = v.reference else { return lv }
+        guard lv.labels.contains(ref) else {
+            throw SurvshError.data(command, "'\(ref)' is not a level of \(v.column) (in \(v.label))",
+                                   expected: "one of " + orList(lv.labels.map { "\"\($0)\"" }))
+        }
+        return lv.reordered(first: [ref], collation: session.settings.collation)
+    }
+}
+
+extension Session {
+    /// Levels of `column` over `rows` in R's factor order under this session's collation.
+    public func levels(_ column: Column, rows: [Int]) -> Levels {
+        Levels.of(column, rows: rows, collation: settings.collation)
+    }
+}
+
 /// Groups from one or more variables, labelled as survfit labels strata.
 public struct Grouping: Sendable {
     /// One label per group, in R's order (first variable varies slowest).
@@ -315,7 +358,7 @@ public struct Grouping: Sendable {
         var labels: [String] = []
         var codes: [Int32] = []
         for (j, v) in variables.enumerated() {
-            let lv = Levels.of(try session.column(v.column, for: command), rows: rows)
+            let lv = try Levels.of(v, session: session, rows: rows, command: command)
             let parts = lv.labels.map { "\(v.label)=\($0)" }
             if j == 0 {
                 labels = parts
@@ -371,7 +414,7 @@ public struct DesignMatrix: Sendable {
                 let p = Piece(names: [v.label], columns: [values], levels: [], ref: nil, isFactor: false)
                 result = (p, p)
             } else {
-                let lv = Levels.of(col, rows: rows)
+                let lv = try Levels.of(v, session: session, rows: rows, command: command)
                 var cols: [[Double]] = []
                 var names: [String] = []
                 for (k, l) in lv.labels.enumerated() {

@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var format: OutputFormat = .text
     /// Significant digits for printed numbers (JSON always carries full precision).
     public var digits: Int = 4
+    /// How text levels sort: R's UTF-8 locale order (default) or bytes (`set collation=c`).
+    public var collation: TextCollation = .r
     public init() {}
 }
 

@@ -1,0 +1,43 @@
+// TextCollation.swift — the order text levels sort in (reference levels, group order, tables).
+//
+// Contract (../shared/CONTRACT.md v3):
+// - `.r` (the default) is R's order in a UTF-8 locale. R built with ICU (Debian's and CRAN's
+//   builds) sorts character vectors with ICU's root collator (`icuGetCollate()` is "root"), so this
+//   is the Unicode Collation Algorithm with CLDR root weights, alternate = non-ignorable: compared
+//   first by base letters ignoring case and accents, with spaces < punctuation < symbols < digits <
+//   letters (`<=20 >50 20-50 a A b B`, `a b < a_b < a-b < ab`, digits one by one: `10 < 9`), then by
+//   accents (`e < é`), then by case, lower before upper (`a < A`). Foundation's ICU collator for
+//   the root locale computes exactly this; Tests/SurvshCoreTests/Reference/collation.R records R's
+//   sort() on clinical level names, every printable ASCII character, Latin-1 letters and random
+//   strings mixing every weight class, and TextCollationTests checks survsh against all of it.
+//   Strings the collator calls equal (canonically equivalent forms) are ordered by bytes.
+// - `.c` is byte (UTF-8 code unit) order: R under LC_ALL=C / LC_COLLATE=C (`set collation=c`).
+
+import Foundation
+
+public enum TextCollation: String, Sendable, CaseIterable {
+    /// R's UTF-8 locale order (ICU root collation).
+    case r
+    /// Byte order (R's C locale).
+    case c
+
+    /// ICU's root collator (the locale R's icuGetCollate() reports).
+    private static let root = Locale(identifier: "root")
+
+    /// Whether `a` sorts before `b`.
+    public func precedes(_ a: String, _ b: String) -> Bool {
+        switch self {
+        case .c:
+            return a.utf8.lexicographicallyPrecedes(b.utf8)
+        case .r:
+            switch a.compare(b, options: [], range: nil, locale: TextCollation.root) {
+            case .orderedAscending: return true
+            case .orderedDescending: return false
+            case .orderedSame: return a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+        }
+    }
+
+    /// `strings` in this order.
+    public func sorted(_ strings: [String]) -> [String] { strings.sorted(by: precedes) }
+}

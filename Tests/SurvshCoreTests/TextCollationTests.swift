@@ -1,0 +1,67 @@
+// TextCollationTests.swift — survsh's text level order against R's sort() (Reference/collation.json,
+// written by Reference/collation.R): R's UTF-8 (ICU root) order by default, bytes for collation c,
+// and the level order a column carries (levels/relevel) in front of it.
+
+import Foundation
+@testable import SurvshCore
+import XCTest
+
+final class TextCollationTests: XCTestCase {
+    struct Case: Decodable { let name: String; let input: [String]; let sorted: [String]; let sorted_c: [String] }
+    struct Reference: Decodable { let cases: [Case]; let icu_collator: String }
+
+    static func reference() throws -> Reference {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/collation.json")
+        return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    }
+
+    func testSortsAsRInUTF8AndCLocales() throws {
+        let ref = try Self.reference()
+        XCTAssertEqual(ref.icu_collator, "root")
+        XCTAssertEqual(ref.cases.map(\.name), ["clinical", "ascii", "latin1", "random", "near"])
+        for c in ref.cases {
+            XCTAssertGreaterThan(c.input.count, 50, c.name)
+            let ours = TextCollation.r.sorted(c.input)
+            for (i, (a, e)) in zip(ours, c.sorted).enumerated() where a != e {
+                XCTFail("\(c.name): position \(i): survsh '\(a)', R '\(e)'")
+                break
+            }
+            XCTAssertEqual(ours, c.sorted, "\(c.name): R's UTF-8 order")
+            XCTAssertEqual(TextCollation.c.sorted(c.input), c.sorted_c, "\(c.name): byte order")
+        }
+    }
+
+    func testTheContractExample() {
+        XCTAssertEqual(TextCollation.r.sorted(["b", "20-50", "B", ">50", "a", "<=20", "A"]),
+                       ["<=20", ">50", "20-50", "a", "A", "b", "B"])
+        XCTAssertEqual(TextCollation.c.sorted(["b", "20-50", "B", ">50", "a", "<=20", "A"]),
+                       ["20-50", "<=20", ">50", "A", "B", "a", "b"])
+    }
+
+    func testLevelsFollowCollationAndSetOrder() {
+        let codes: [UInt32] = [0, 1, 2, 0, 3, 1]
+        var col = Column(name: "size", storage: .text(codes: codes, levels: ["20-50", "<=20", "a", ">50"]))
+        let rows = Array(0..<codes.count)
+        let r = Levels.of(col, rows: rows, collation: .r)
+        XCTAssertEqual(r.labels, ["<=20", ">50", "20-50", "a"])
+        XCTAssertEqual(r.codes, [2, 0, 3, 2, 1, 0])
+        XCTAssertEqual(Levels.of(col, rows: rows, collation: .c).labels, ["20-50", "<=20", ">50", "a"])
+        col.levelOrder = ["a", "20-50"]
+        let set = Levels.of(col, rows: rows, collation: .r)
+        XCTAssertEqual(set.labels, ["a", "20-50", "<=20", ">50"])
+        XCTAssertEqual(set.codes, [1, 2, 0, 1, 3, 2])
+        // a level of the order that no used row has is skipped
+        let some = Levels.of(col, rows: [1, 4], collation: .r)
+        XCTAssertEqual(some.labels, ["<=20", ">50"])
+        XCTAssertEqual(some.codes, [0, 1])
+    }
+
+    func testNumericLevelsTakeAnOrderToo() {
+        var col = Column(name: "grade", storage: .integer([3, 1, 2, 3]))
+        XCTAssertEqual(Levels.of(col, rows: [0, 1, 2, 3], collation: .r).labels, ["1", "2", "3"])
+        col.levelOrder = ["3"]
+        let lv = Levels.of(col, rows: [0, 1, 2, 3], collation: .r)
+        XCTAssertEqual(lv.labels, ["3", "1", "2"])
+        XCTAssertEqual(lv.codes, [0, 1, 2, 0])
+    }
+}

@@ -1,0 +1,88 @@
+// RLanguageTests.swift — survsh speaking R (issue 16): text levels in R's UTF-8 order, reference levels
+// chosen by factor(x, ref =), relevel() and the levels/relevel commands, set collation=c; each case's
+// commands run here and the last one's JSON is compared with R (Tests/SurvshTests/Reference/rlang.json,
+// written by rlang.R) with CoxCommandTests' and KMCommandTests' comparisons.
+
+import Foundation
+import XCTest
+
+enum RLangReference {
+    static var all: [String: Any] {
+        let url = repoRoot.appendingPathComponent("Tests/SurvshTests/Reference/rlang.json")
+        guard let d = try? Data(contentsOf: url), let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { return [:] }
+        return o
+    }
+
+    static func find(_ kind: String, _ id: String) throws -> [String: Any] {
+        let list = all[kind] as? [[String: Any]] ?? []
+        return try XCTUnwrap(list.first { ($0["id"] as? [String])?.first ?? $0["id"] as? String == id }, "no \(kind) case \(id)")
+    }
+
+    static func string(_ x: Any?) -> String? { (x as? [String])?.first ?? x as? String }
+
+    /// Runs the case's commands in a fresh shell; the JSON of the last one.
+    static func run(_ c: [String: Any], file: StaticString = #filePath, line: UInt = #line) -> [String: Any] {
+        let sh = TestShell()
+        let commands = c["commands"] as? [String] ?? []
+        for cmd in commands.dropLast() { sh.run(cmd, file: file, at: line) }
+        return sh.json(commands.last ?? "", file: file, at: line)
+    }
+
+    static func cox(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let c = try find("cox", id)
+        CoxCommandTests.compare(run(c, file: file, line: line), toModel: c, id: id, file: file, line: line)
+    }
+}
+
+final class RLanguageTests: XCTestCase {
+    func testReferenceLevelsAreRs() throws {
+        for id in ["rotterdam_size", "rotterdam_size_age_nodes", "rotterdam_factor_ref", "rotterdam_factor_ref_numeric",
+                   "rotterdam_relevel_call", "rotterdam_relevel_command", "rotterdam_levels_command",
+                   "rotterdam_collation_c"] {
+            try RLangReference.cox(id)
+        }
+    }
+
+    func testTextOutputNamesTermsAsR() {
+        let sh = TestShell()
+        sh.run("load data/rotterdam.csv")
+        let out = sh.run("cox Surv(rtime, recur) ~ size").outputLines
+        XCTAssertTrue(out.contains { $0.hasPrefix("size>50 ") }, "\(out)")
+        XCTAssertTrue(out.contains { $0.hasPrefix("size20-50 ") }, "\(out)")
+        XCTAssertFalse(out.contains { $0.hasPrefix("size<=20") }, "<=20 is the reference: \(out)")
+    }
+
+    func testLevelOrderIsFollowedByTablesAndGroups() {
+        let sh = TestShell()
+        sh.run("load data/rotterdam.csv")
+        XCTAssertEqual(sh.json("levels size")["levels"] as? [String], ["<=20", ">50", "20-50"])
+        XCTAssertEqual(sh.json("levels size \">50\",20-50")["levels"] as? [String], [">50", "20-50", "<=20"])
+        let tab = sh.run("tabulate size").outputLines
+        let order = [">50", "20-50", "<=20"].map { l in tab.firstIndex { $0.hasPrefix(l + " ") } ?? -1 }
+        XCTAssertEqual(order, order.sorted(), "tabulate follows the set order: \(tab)")
+        XCTAssertFalse(order.contains(-1), "\(tab)")
+        let km = sh.json("km Surv(rtime, recur) ~ size")["strata"] as? [[String: Any]] ?? []
+        XCTAssertEqual(km.compactMap { $0["label"] as? String }, ["size=>50", "size=20-50", "size=<=20"])
+        XCTAssertEqual(sh.json("relevel size \"<=20\"")["levels"] as? [String], ["<=20", ">50", "20-50"])
+        XCTAssertEqual(sh.json("levels size sorted")["levels"] as? [String], ["<=20", ">50", "20-50"])
+        sh.run("set collation=c")
+        XCTAssertEqual(sh.json("levels size")["levels"] as? [String], ["20-50", "<=20", ">50"])
+        XCTAssertEqual(sh.json("set")["collation"] as? String, "c")
+        sh.run("set collation r")
+        XCTAssertEqual(sh.json("levels size")["levels"] as? [String], ["<=20", ">50", "20-50"])
+    }
+
+    func testLevelErrors() {
+        let sh = TestShell()
+        sh.run("load data/rotterdam.csv")
+        XCTAssertEqual(sh.error("relevel size \"<=2\""),
+                       "error: relevel: '<=2' is not a level of size (expected one of \"<=20\", \">50\" or \"20-50\"); did you mean '<=20'?")
+        XCTAssertTrue(sh.error("levels size <=20,<=20").hasPrefix("error: levels: level '<=20' is listed twice"))
+        XCTAssertTrue(sh.error("levels nosuch").hasPrefix("error: levels: unknown column 'nosuch'"))
+        XCTAssertEqual(sh.error("cox Surv(rtime, recur) ~ factor(size, ref = \"x\")"),
+                       "error: cox: 'x' is not a level of size (in factor(size, ref = \"x\")) (expected one of \"<=20\", \">50\" or \"20-50\")")
+        XCTAssertTrue(sh.error("cox Surv(rtime, recur) ~ relevel(size)").hasPrefix("error: cox: relevel() needs the reference level"))
+        XCTAssertTrue(sh.error("cox Surv(rtime, recur) ~ factor(size, \"x\")").hasPrefix("error: cox: factor() takes a column and ref ="))
+        XCTAssertTrue(sh.error("set collation=icu").hasPrefix("error: set: unknown value 'icu' for collation"))
+    }
+}
