@@ -113,4 +113,62 @@ final class ExplainTests: XCTestCase {
         let z = (plus - n * (n + 1) / 4 - 0.5) / sd
         assertClose(z, p.result("z = (V - mean - c) / sd"), "z")
     }
+
+    /// The rows of the table printed under `title` (until the first line that does not start with a number).
+    func tableRows(_ p: PrintedNumbers, after title: String) -> [[Double]] {
+        guard let start = p.lines.firstIndex(where: { $0.hasPrefix(title) }) else { XCTFail("no '\(title)'"); return [] }
+        var rows: [[Double]] = []
+        for line in p.lines[(start + 2)...] {
+            guard line.trimmingCharacters(in: .whitespaces).first?.isNumber == true else { break }
+            rows.append(PrintedNumbers.numbers(in: Substring(line)))
+        }
+        return rows
+    }
+
+    /// KM: S, Greenwood, std.err and the limits at every event time; the median and its limits.
+    func testKaplanMeierArithmetic() throws {
+        let sh = TestShell()
+        sh.run("load data/aml.csv")
+        sh.run("set digits 12")
+        for conf in ["log", "log-log"] {
+            let p = explainText(sh, "km Surv(time, status) ~ x explain conf=\(conf)")
+            let z = p.after("z = qnorm(0.975) =")[0]
+            assertClose(z, Normal.quantile(0.975), "z")
+            for group in ["x=Maintained", "x=Nonmaintained"] {
+                let rows = tableRows(p, after: "Product-limit arithmetic, \(group)")
+                XCTAssertGreaterThan(rows.count, 5)
+                var s = 1.0, sum = 0.0
+                var median: Double? = nil, lcl: Double? = nil
+                for r in rows where r.count == 11 {
+                    let (t, n, d, q, surv, term, total, se, lower, upper) = (r[0], r[1], r[2], r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+                    assertClose(q, 1 - d / n, "1 - d/n")
+                    s *= 1 - d / n
+                    assertClose(surv, s, "S at \(t)")
+                    assertClose(term, d / (n * (n - d)), "Greenwood term")
+                    sum += d / (n * (n - d))
+                    assertClose(total, sum, "Greenwood sum")
+                    assertClose(se, s * sum.squareRoot(), "std.err")
+                    let e = z * sum.squareRoot()
+                    let (lo, hi) = conf == "log" ? (s * exp(-e), min(1, s * exp(e))) : (pow(s, exp(-e / log(s))), pow(s, exp(e / log(s))))
+                    assertClose(lower, lo, rel: 1e-8, "lower at \(t)")
+                    assertClose(upper, hi, rel: 1e-8, "upper at \(t)")
+                    if median == nil && surv <= 0.5 { median = t }
+                    if lcl == nil && lower <= 0.5 { lcl = t }
+                }
+                XCTAssertEqual(p.after("Median, \(group):").first, median)
+                let strata = sh.json("km Surv(time, status) ~ x conf=\(conf)")["strata"] as? [[String: Any]] ?? []
+                let stratum = strata.first { $0["label"] as? String == group }
+                XCTAssertEqual(stratum?["median"] as? Double, median, group)
+                XCTAssertEqual(stratum?["median_lower"] as? Double, lcl, group)
+            }
+        }
+        // The tie rule: at time 13 one row is censored and one dies; the censored row is in n.
+        let p = explainText(sh, "km Surv(time, status) ~ x explain")
+        let rows = tableRows(p, after: "Product-limit arithmetic, x=Maintained")
+        let at13 = try XCTUnwrap(rows.first { $0[0] == 13 })
+        XCTAssertEqual(at13[3], 1, "c at 13")
+        let next = try XCTUnwrap(rows.first { $0[0] > 13 })
+        XCTAssertLessThanOrEqual(next[1], at13[1] - at13[2] - at13[3])
+        XCTAssertTrue(p.line("is still in that time's risk set").contains("censoring counts as just after the events"))
+    }
 }

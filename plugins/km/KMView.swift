@@ -119,21 +119,7 @@ struct KMView {
             }
         }
 
-        if explain {
-            for (i, c) in curves.enumerated() {
-                out.append("")
-                out.append("Product-limit arithmetic, \(grouping.labels[i]) (event times only):")
-                var ex = TextTable(["time", "n_i", "d_i", "1 - d_i/n_i", "S(t)", "d_i/(n_i(n_i-d_i))", "sum",
-                                    "std.err"], leftAligned: [])
-                for r in c.explain {
-                    ex.add([f(r.time), String(r.nRisk), String(r.nEvent), f(r.conditionalSurvival), f(r.surv),
-                            f(r.greenwoodTerm), f(r.greenwoodSum), f(r.stdErr)])
-                }
-                out.append(ex.render())
-            }
-            out.append("S(t) = product of (1 - d_i/n_i) over event times <= t; Greenwood: Var(log S) = sum of "
-                       + "d_i/(n_i(n_i - d_i)); std.err = S(t) * sqrt(sum) (NA once S = 0).")
-        }
+        if explain { out += explainText() }
         out.append("")
         out.append(ciConvention + ".")
         out.append(KMView.medianConvention + ".")
@@ -227,6 +213,9 @@ struct KMView {
                     o["greenwood_term"] = .num(r.greenwoodTerm)
                     o["greenwood_sum"] = .num(r.greenwoodSum)
                     o["std_err"] = .num(r.stdErr)
+                    o["n_censor"] = .int(r.nCensor)
+                    o["lower"] = .num(r.lower)
+                    o["upper"] = .num(r.upper)
                     return o.value
                 })
             }

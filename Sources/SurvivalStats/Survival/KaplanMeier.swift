@@ -146,6 +146,11 @@ public struct KaplanMeierExplainRow: Sendable, Equatable {
     public let greenwoodSum: Double?
     /// se(S) = S · sqrt(greenwoodSum); nil once S = 0
     public let stdErr: Double?
+    /// c_i: rows censored at exactly t_i (they are in n_i: censoring counts as just after the events)
+    public let nCensor: Int
+    /// The pointwise confidence limits at t_i (the curve's transform); nil where R has NA
+    public let lower: Double?
+    public let upper: Double?
 }
 
 /// One Kaplan–Meier curve (all arrays have one entry per distinct time).

@@ -134,7 +134,8 @@ extension KaplanMeierCurve {
 
     // MARK: - explain
 
-    /// The product-limit arithmetic per event time: n_i, d_i, 1 − d_i/n_i, S, Greenwood term and sum.
+    /// The product-limit arithmetic per event time: n_i, d_i, c_i, 1 − d_i/n_i, S, Greenwood term and
+    /// sum, and the confidence limits.
     public var explain: [KaplanMeierExplainRow] {
         var rows = [KaplanMeierExplainRow]()
         var sum = 0.0
@@ -146,7 +147,8 @@ extension KaplanMeierCurve {
             rows.append(KaplanMeierExplainRow(
                 time: time[i], nRisk: n, nEvent: d, conditionalSurvival: 1 - Double(d) / Double(n),
                 surv: surv[i], greenwoodTerm: term, greenwoodSum: total,
-                stdErr: total.map { surv[i] * $0.squareRoot() }))
+                stdErr: total.map { surv[i] * $0.squareRoot() }, nCensor: nCensor[i],
+                lower: KaplanMeier.optional(lowerRaw[i]), upper: KaplanMeier.optional(upperRaw[i])))
         }
         return rows
     }
