@@ -115,10 +115,10 @@ final class ExplainTests: XCTestCase {
     }
 
     /// The rows of the table printed under `title` (until the first line that does not start with a number).
-    func tableRows(_ p: PrintedNumbers, after title: String) -> [[Double]] {
+    func tableRows(_ p: PrintedNumbers, after title: String, skip: Int = 2) -> [[Double]] {
         guard let start = p.lines.firstIndex(where: { $0.hasPrefix(title) }) else { XCTFail("no '\(title)'"); return [] }
         var rows: [[Double]] = []
-        for line in p.lines[(start + 2)...] {
+        for line in p.lines[(start + skip)...] {
             guard line.trimmingCharacters(in: .whitespaces).first?.isNumber == true else { break }
             rows.append(PrintedNumbers.numbers(in: Substring(line)))
         }
@@ -170,5 +170,48 @@ final class ExplainTests: XCTestCase {
         let next = try XCTUnwrap(rows.first { $0[0] > 13 })
         XCTAssertLessThanOrEqual(next[1], at13[1] - at13[2] - at13[3])
         XCTAssertTrue(p.line("is still in that time's risk set").contains("censoring counts as just after the events"))
+    }
+
+    /// Log-rank: O - E and V from the totals, W x = u solved here, u'x = the printed and reported chisq.
+    func testLogRankChiSquareFromThePrintedPieces() {
+        let sh = lungShell()
+        sh.run("set digits 12")
+        for (line, k) in [("logrank ~ ph.ecog explain", 4), ("logrank ~ sex explain", 2), ("logrank ~ sex + strata(ph.ecog) rho=1 explain", 2)] {
+            let p = explainText(sh, line)
+            let totals = tableRows(p, after: "Totals over the event times")
+            XCTAssertEqual(totals.count, k, line)
+            for r in totals { assertClose(r[3], r[1] - r[2], rel: 1e-9, "O - E") }
+            let v = tableRows(p, after: "V, the variance matrix", skip: 3).map { Array($0.dropFirst()) }
+            XCTAssertEqual(v.count, k, line)
+            for row in v { XCTAssertEqual(row.reduce(0, +), 0, accuracy: 1e-8 * row.map(abs).reduce(0, +), "rows of V sum to 0") }
+            // survdiff drops the first group with E > 0 (here group 1) and solves the rest.
+            let idx = Array(1..<k)
+            let u = idx.map { totals[$0][3] }
+            var w = idx.map { a in idx.map { b in v[a][b] } }
+            var x = u
+            for c in 0..<x.count {   // Gaussian elimination (W is positive definite here)
+                for r in (c + 1)..<max(x.count, c + 1) {
+                    let m = w[r][c] / w[c][c]
+                    for j in c..<x.count { w[r][j] -= m * w[c][j] }
+                    x[r] -= m * x[c]
+                }
+            }
+            for c in stride(from: x.count - 1, through: 0, by: -1) {
+                for j in (c + 1)..<max(x.count, c + 1) { x[c] -= w[c][j] * x[j] }
+                x[c] /= w[c][c]
+            }
+            let chisq = zip(u, x).reduce(0) { $0 + $1.0 * $1.1 }
+            assertClose(chisq, p.result("chisq = u'x ="), rel: 1e-8, line)
+            XCTAssertEqual(p.after("df = ").first, Double(k - 1), line)
+            let reported = sh.json(line.replacingOccurrences(of: " explain", with: ""))["chisq"] as? Double ?? .nan
+            assertClose(chisq, reported, rel: 1e-8, "\(line): against the command's chisq")
+        }
+        // The per-time O - E of group 1 adds up to its total (two groups: one table).
+        let p = explainText(sh, "logrank ~ sex explain")
+        let perTime = tableRows(p, after: "time    n", skip: 1)
+        XCTAssertGreaterThan(perTime.count, 100)
+        let sum = perTime.map { $0[6] }.reduce(0, +)
+        assertClose(sum, tableRows(p, after: "Totals over the event times")[0][3], rel: 1e-8, "sum of O-E1")
+        XCTAssertTrue(p.lines.allSatisfy { $0.count <= 100 }, "tables fit 100 columns")
     }
 }

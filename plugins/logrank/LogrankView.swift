@@ -93,36 +93,7 @@ struct LogrankView {
             out.append(p.render())
         }
 
-        if !explainRows.isEmpty {
-            out.append("")
-            let k = result.groupCount
-            out.append("At each event time: n at risk, d events; per group j: n_j, d_j, E_j = w d n_j/n, "
-                       + "O-E_j = w(d_j - d n_j/n), V_j = w^2 d(n-d)/(n-1) (n_j/n)(1 - n_j/n)")
-            out.append("groups: " + (0..<k).map { "\($0 + 1) = \(grouping.labels[$0])" }.joined(separator: ", "))
-            var header = ["time"]
-            if strata != nil { header.insert("stratum", at: 0) }
-            header += ["n", "d"]
-            if result.rho != 0 { header.append("w") }
-            for j in 1...k { header += ["n\(j)", "d\(j)", "E\(j)", "O-E\(j)", "V\(j)"] }
-            var ex = TextTable(header, leftAligned: strata == nil ? [] : [0])
-            for r in explainRows {
-                var row: [String] = []
-                if let strata { row.append(strata.labels[r.stratum]) }
-                row += [f(r.time), String(r.nRisk), String(r.nEvent)]
-                if result.rho != 0 { row.append(f(r.weight)) }
-                for j in 0..<k {
-                    row += [String(r.groupRisk[j]), String(r.groupEvents[j]), f(r.expected[j]),
-                            f(r.observedMinusExpected[j]), f(r.variance[j])]
-                }
-                ex.add(row)
-            }
-            out.append(ex.render())
-            var totals = ["total"]
-            for j in 0..<k {
-                totals.append("O-E\(j + 1) = \(f(result.observed[j] - result.expected[j])), V\(j + 1) = \(f(result.variance[j][j]))")
-            }
-            out.append(totals.joined(separator: "; "))
-        }
+        if !explainRows.isEmpty { out += explainText() }
         out.append("")
         out.append(convention + ".")
         return out.joined(separator: "\n")
