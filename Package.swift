@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "SurvivalStatsTests", dependencies: ["SurvivalStats"], exclude: ["Reference"]),
         .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore"], exclude: ["Fixtures", "Reference"]),
         .testTarget(name: "PlotPluginTests", dependencies: ["PlotPlugin", "SurvshCore"], exclude: ["Reference"]),
-        .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats"], exclude: ["Reference"]),
+        .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats"],
+                    exclude: ["Fixtures", "Reference"]),
     ]
 )

@@ -17,7 +17,8 @@ struct Survsh: ParsableCommand {
             + "(a run continues after a failing command unless --bail; the exit status is 1 if any failed). "
             + "Piped input is read one command a line. Environment: SURVSH_HISTORY (history file, default "
             + "~/.local/state/survsh/history), SURVSH_TRANSCRIPT_DIR (where interactive sessions are recorded, "
-            + "default ~/.local/share/survsh/transcripts).",
+            + "default ~/.local/share/survsh/transcripts). 'survsh grade --help': scoring a student's transcript "
+            + "against an answer key.",
         version: Session.version)
 
     @Argument(help: "A .surv script or transcript to run.")
@@ -78,4 +79,9 @@ struct Survsh: ParsableCommand {
     }
 }
 
-Survsh.main()
+// `survsh grade ...` is its own command line (a FILE argument named "grade" cannot be a script).
+if CommandLine.arguments.dropFirst().first == "grade" {
+    Grade.main(Array(CommandLine.arguments.dropFirst(2)))
+} else {
+    Survsh.main()
+}

@@ -86,22 +86,41 @@ public enum ScriptRunner {
         public var dataProblems: [DataVerifier.Problem]
     }
 
+    /// What a replay without side effects printed.
+    public struct SafeReplayResult: Sendable {
+        /// Each step's output lines as printed now (nil for the steps after a `quit`).
+        public var outputs: [[String]?]
+        public var dataProblems: [DataVerifier.Problem]
+    }
+
+    /// Replays `script` (read from `path`) in `session` (whose sink should capture) without side
+    /// effects: files are written in a private folder, data files are checked strictly.
+    public static func replaySafely(_ script: TranscriptScript, from path: String, session: Session) throws -> SafeReplayResult {
+        var outputs = [[String]?](repeating: nil, count: script.steps.count)
+        let problems = try session.replaying(script, from: path, policy: .strict, sandboxed: true) {
+            for (i, step) in script.steps.enumerated() {
+                let r = session.execute(step.command, source: .file(path: path, line: step.line))
+                outputs[i] = r.outputLines
+                if r.quit { break }
+            }
+        }.dataProblems
+        return SafeReplayResult(outputs: outputs, dataProblems: problems)
+    }
+
     /// Replays `path` in `session` (whose sink should capture) and compares with the recorded output.
     /// Files the commands write go to a private folder (nothing outside it is touched).
     public static func check(_ path: String, session: Session) throws -> CheckResult {
         let script = try TranscriptScript.read(path: path, command: "check")
+        let replay = try replaySafely(script, from: path, session: session)
         var expected: [String] = []
         var actual: [String] = []
-        let problems = try session.replaying(script, from: path, policy: .strict, sandboxed: true) {
-            for step in script.steps {
-                let r = session.execute(step.command, source: .file(path: path, line: step.line))
-                expected += [step.command] + step.expected.map { "#> " + $0 }
-                actual += [step.command] + r.outputLines.map { "#> " + $0 }
-                if r.quit { break }
-            }
-        }.dataProblems
+        for (step, now) in zip(script.steps, replay.outputs) {
+            guard let now else { break }
+            expected += [step.command] + step.expected.map { "#> " + $0 }
+            actual += [step.command] + now.map { "#> " + $0 }
+        }
         let diff = UnifiedDiff.diff(expected, actual, fromName: "\(path) (recorded)", toName: "\(path) (now)")
-        return CheckResult(commands: script.steps.count, diff: diff, dataProblems: problems)
+        return CheckResult(commands: script.steps.count, diff: diff, dataProblems: replay.dataProblems)
     }
 
     public struct UpdateResult: Sendable {

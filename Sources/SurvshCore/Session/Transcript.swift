@@ -177,14 +177,7 @@ public enum UnifiedDiff {
     public static func diff(_ a: [String], _ b: [String], fromName: String, toName: String, context: Int = 3) -> String? {
         if a == b { return nil }
         let n = a.count, m = b.count
-        var lcs = [[Int32]](repeating: [Int32](repeating: 0, count: m + 1), count: n + 1)
-        if n > 0 && m > 0 {
-            for i in stride(from: n - 1, through: 0, by: -1) {
-                for j in stride(from: m - 1, through: 0, by: -1) {
-                    lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
-                }
-            }
-        }
+        let lcs = lcsTable(n, m) { a[$0] == b[$1] }
         enum Op { case same(Int, Int), del(Int), ins(Int) }
         var ops: [Op] = []
         var i = 0, j = 0
@@ -227,4 +220,18 @@ public enum UnifiedDiff {
         }
         return out.joined(separator: "\n")
     }
+}
+
+/// Longest-common-subsequence lengths of two sequences of lengths `n` and `m`: `t[i][j]` is the
+/// length for the suffixes starting at `i` and `j`; `same(i, j)` says whether the items match.
+func lcsTable(_ n: Int, _ m: Int, same: (Int, Int) -> Bool) -> [[Int32]] {
+    var t = [[Int32]](repeating: [Int32](repeating: 0, count: m + 1), count: n + 1)
+    if n > 0 && m > 0 {
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in stride(from: m - 1, through: 0, by: -1) {
+                t[i][j] = same(i, j) ? t[i + 1][j + 1] + 1 : max(t[i + 1][j], t[i][j + 1])
+            }
+        }
+    }
+    return t
 }

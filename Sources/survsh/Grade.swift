@@ -1,0 +1,87 @@
+// Grade.swift — `survsh grade`: score a student's transcript against an answer key, or print the
+// key's student copy. The grading itself is SurvshCore's Grader; this is flags and exit status.
+
+import ArgumentParser
+import Foundation
+import SurvshCommands
+import SurvshCore
+
+struct Grade: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "survsh grade",
+        abstract: "Score a student's transcript against an answer key, exercise by exercise.",
+        discussion: "Both files are replayed without side effects (files are written in a private temporary "
+            + "folder; data files must match their recorded SHA-256). Exercises are marked by comment lines "
+            + "'# exercise N'; in the key, '#! hidden' starts an exercise's answer (up to the next marker). "
+            + "An exercise scores 1 when the submission prints every number the key prints for it (for its "
+            + "answer, or for the whole exercise when nothing is hidden), in the same order, within the relative "
+            + "tolerance (more output is fine), else 0; split an exercise (3a, 3b) for partial credit. An "
+            + "exercise whose recorded output was edited, or that is missing, scores 0. "
+            + "Exit status: 0 passed, 1 below --pass (or an error), 2 the submission's data files are not the "
+            + "recorded ones (every exercise then scores 0 unless --allow-data-change).")
+
+    @Argument(help: "The student's transcript (.surv).")
+    var submission: String?
+
+    @Option(help: ArgumentHelp("The answer key (.surv).", valueName: "KEY.surv"))
+    var key: String?
+
+    @Option(help: "Relative tolerance for two printed numbers to agree.")
+    var tolerance: Double = 1e-3
+
+    @Option(help: ArgumentHelp("Exit 1 when the total is below this share of the maximum (0 to 1, e.g. 0.6).", valueName: "share"))
+    var pass: Double?
+
+    @Flag(name: .customLong("allow-data-change"), help: "Grade even when the submission's data files are not the recorded ones.")
+    var allowDataChange = false
+
+    @Option(name: .customLong("student-copy"), help: ArgumentHelp("Print the key without its hidden answers (a handout) and exit.", valueName: "KEY.surv"))
+    var studentCopy: String?
+
+    func validate() throws {
+        if studentCopy != nil {
+            if submission != nil || key != nil { throw ValidationError("--student-copy KEY.surv takes no submission and no --key") }
+            return
+        }
+        guard submission != nil, key != nil else {
+            throw ValidationError("usage: survsh grade SUBMISSION.surv --key KEY.surv (or survsh grade --student-copy KEY.surv)")
+        }
+        if !(tolerance >= 0 && tolerance < 1) { throw ValidationError("--tolerance is a relative tolerance from 0 to 1, e.g. 1e-3") }
+        if let pass, !(0...1).contains(pass) { throw ValidationError("--pass is a share of the maximum score, from 0 to 1 (e.g. 0.6)") }
+    }
+
+    func run() throws {
+        let sink = StandardOutputSink()
+        if let studentCopy {
+            do {
+                _ = try TranscriptScript.read(path: studentCopy, command: "grade")
+                let text = try String(contentsOfFile: studentCopy, encoding: .utf8)
+                FileHandle.standardOutput.write(Data(ExerciseSheet.studentCopy(text).utf8))
+            } catch let e as SurvshError {
+                sink.err(e.rendered())
+                throw ExitCode(1)
+            }
+            return
+        }
+        guard let submission, let key else { return }
+        let report: GradeReport
+        do {
+            report = try Grader.grade(submission: submission, key: key, tolerance: tolerance, allowDataChange: allowDataChange) {
+                Session(registry: AllCommands.registry, sink: CapturingSink())
+            }
+        } catch let e as SurvshError {
+            sink.err(e.rendered())
+            throw ExitCode(1)
+        }
+        for w in report.keyWarnings { sink.err("warning: grade: \(w)") }
+        let dataFailed = !report.dataProblems.isEmpty && !allowDataChange
+        for p in report.dataProblems { sink.err("\(dataFailed ? "error" : "warning"): grade: \(submission): \(p.message)") }
+        sink.out("\(submission) graded against \(key) (relative tolerance \(tolerance))")
+        sink.out(report.text())
+        if dataFailed { throw ExitCode(2) }
+        if let pass, report.fraction < pass {
+            sink.err("grade: \(submission): below the pass mark (\(Int((report.fraction * 100).rounded()))% < \(Int((pass * 100).rounded()))%)")
+            throw ExitCode(1)
+        }
+    }
+}
