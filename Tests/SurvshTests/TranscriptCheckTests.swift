@@ -198,6 +198,24 @@ final class TranscriptCheckTests: XCTestCase {
         XCTAssertNil(updated.diff)
     }
 
+    /// A command Ctrl-C stops before it changes anything.
+    enum StoppedCommand: SurvshCommand {
+        static let spec = CommandSpec(name: "slow", summary: "stopped by Ctrl-C", synopsis: ["slow"], body: .none, topic: "test")
+        static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+            throw SurvshError(.interrupted, command: "slow", "interrupted")
+        }
+    }
+
+    // A line stopped by Ctrl-C is a comment in the transcript: a replay would not be interrupted.
+    func testInterruptedCommandIsRecordedAsAComment() throws {
+        let session = Session(registry: Registry(AllCommands.registry.commands + [StoppedCommand.self]), sink: CapturingSink())
+        let r = session.execute("slow", source: .interactive)
+        XCTAssertTrue(r.failed)
+        XCTAssertEqual(r.outputLines, ["error: slow: interrupted"])
+        XCTAssertEqual(session.records.map(\.line), ["# interrupted: slow"])
+        XCTAssertEqual(session.commandRecords.count, 0)
+    }
+
     // Defect 7: history numbers are right-aligned past 9.
     func testHistoryNumbersLineUpFromTen() {
         let sh = TestShell()

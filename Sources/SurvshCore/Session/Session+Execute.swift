@@ -32,8 +32,9 @@ extension Session {
             }
             commandName = command.spec.name
             let args = try Arguments(spec: command.spec, rest: split.rest)
+            // A command that finished before it noticed Ctrl-C has done its work: it is printed and
+            // recorded as usual, so the transcript stays what a replay does.
             var output = try command.run(args, in: self)
-            try Interrupt.check(command.spec.name)
             emit(&output, command: command.spec.name)
             if !output.text.isEmpty { recorded += output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
             recorded += output.warnings.map { "warning: \(command.spec.name): \($0)" }
@@ -41,6 +42,13 @@ extension Session {
                 for l in recorded { noteComment("# " + l) }
                 return ExecutionRecord(line: trimmed, outputLines: recorded, failed: false, quit: quitRequested, kind: .comment)
             }
+        } catch let error as SurvshError where error.kind == .interrupted {
+            // Stopped by Ctrl-C at a safe point, before it changed the session: a comment in the
+            // transcript (a replay would not be interrupted, so it must not run the line).
+            sink.err(error.rendered(location: source.location))
+            let record = ExecutionRecord(line: trimmed, outputLines: [error.description], failed: true, quit: false)
+            noteComment("# interrupted: " + trimmed)
+            return record
         } catch let error as SurvshError {
             failed = true
             sink.err(error.rendered(location: source.location))
