@@ -156,6 +156,7 @@ final class TranscriptCheckTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
         XCTAssertEqual(try String(contentsOfFile: sandbox.image(of: target), encoding: .utf8), "hello")
         XCTAssertEqual(sh.session.resolvePath(target), sandbox.image(of: target))
+        XCTAssertEqual(sandbox.image(of: "/tmp/../../etc/passwd"), sandbox.root + "/etc/passwd", "'..' cannot leave the folder")
         XCTAssertThrowsError(try sh.session.writeText("x", to: "/no/such/dir/x.txt", command: "test")) { e in
             XCTAssertEqual((e as? SurvshError)?.description, "error: test: cannot write '/no/such/dir/x.txt': directory '/no/such/dir' does not exist")
         }

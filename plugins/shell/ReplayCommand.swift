@@ -152,7 +152,8 @@ struct ReplayStepper {
         skipped = skipped.filter { $0 < target }
         failedSteps = failedSteps.filter { $0 < target }
         next = target
-        show(target == 0 ? "back to the first command" : "back: re-ran commands 1-\(target) (output not shown)")
+        let rerun = target == 1 ? "command 1" : "commands 1-\(target)"
+        show(target == 0 ? "back to the first command" : "back: re-ran \(rerun) (output not shown)")
     }
 
     /// Narration goes where `--echo` puts it: stdout, or stderr under JSON.
