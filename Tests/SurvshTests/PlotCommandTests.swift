@@ -383,4 +383,15 @@ final class PlotCommandTests: XCTestCase {
         let text = try String(contentsOf: svg, encoding: .utf8)
         XCTAssertTrue(text.contains("class=\"forest-row reference\""))
     }
+
+    func testSummaryNamesTheCurveCountOnce() throws {
+        let sh = lungShell()
+        let svg = scratch.appendingPathComponent("many.svg").path
+        sh.run("plot km ~ ph.ecog + sex file=\(svg)")
+        let summary = sh.sink.stdout.first { $0.contains("curves") }?.split(separator: "\n").first.map(String.init) ?? ""
+        XCTAssertEqual(summary, "plot km: 7 curves")
+        sh.run("filter ph.ecog == 3")
+        sh.run("plot km file=\(svg)")
+        XCTAssertTrue(sh.sink.stdout.contains { $0.contains("1 curve: all (n=1, 1 event)") }, sh.sink.stdout.joined(separator: "\n"))
+    }
 }

@@ -84,4 +84,73 @@ final class ShellCommandsTests: XCTestCase {
         XCTAssertTrue(sh.error("export /tmp/x.docx").contains("unsupported extension"))
         XCTAssertTrue(sh.error("export /nonexistent-dir/x.md").contains("cannot write"))
     }
+
+    /// A fresh temporary path with the extension.
+    private func tempPath(_ ext: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).\(ext)").path
+    }
+
+    /// Runs `export` to a new file and returns what it wrote.
+    private func exported(_ sh: TestShell, _ options: String = "", ext: String = "md", at: UInt = #line) throws -> String {
+        let p = tempPath(ext)
+        sh.run("export \(p) \(options)", at: at)
+        return try String(contentsOfFile: p, encoding: .utf8)
+    }
+
+    func testExportFollowsTheLastCommandThatPrinted() throws {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        sh.run("survival time status")
+        sh.run("logrank ~ sex")
+        sh.run("ttest age ~ sex")
+        let tt = try exported(sh)
+        XCTAssertTrue(tt.contains("Welch Two Sample t-test"), tt)
+        XCTAssertFalse(tt.contains("Log-rank"), tt)
+        XCTAssertTrue(tt.contains("p = "), tt)
+        sh.run("wilcoxon age ~ sex")
+        XCTAssertTrue(try exported(sh).contains("Wilcoxon rank sum"))
+        sh.run("summarize age")
+        XCTAssertTrue(try exported(sh, ext: "csv").hasPrefix("variable,n,missing,mean"))
+        sh.run("logrank ~ sex")
+        XCTAssertTrue(try exported(sh).contains("Log-rank"))
+        // help, set and history keep the tables; a command without a table clears them
+        sh.run("help km")
+        sh.run("set digits 4")
+        XCTAssertTrue(try exported(sh).contains("Log-rank"))
+        sh.run("filter age > 50")
+        XCTAssertEqual(sh.error("export /tmp/never.md"),
+                       "error: export: the last command (filter) printed no table (expected a command that prints a table first, e.g. cox, km, logrank, ttest or tabulate)")
+        // a failed command leaves no table either
+        sh.run("tabulate sex")
+        _ = sh.error("ttest nosuchcolumn")
+        XCTAssertTrue(sh.error("export /tmp/never.md").contains("the last command (ttest) printed no table"))
+    }
+
+    func testExportChoosesAmongTheTablesOfKM() throws {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        sh.run("km Surv(time, status) ~ sex times=180,365")
+        let p = tempPath("csv")
+        sh.run("export \(p)")
+        XCTAssertTrue(sh.sink.stdout.last?.contains("km printed 2 tables (1 summary, 2 times)") ?? false, sh.sink.stdout.last ?? "")
+        XCTAssertTrue(try String(contentsOfFile: p, encoding: .utf8).hasPrefix(",n,events,median"))
+        let times = try exported(sh, "table=times", ext: "csv")
+        XCTAssertTrue(times.hasPrefix(",time,n.risk,n.event,survival"), times)
+        XCTAssertEqual(times.split(separator: "\n").count, 5)   // header + 2 groups x 2 times
+        XCTAssertEqual(try exported(sh, "table=2", ext: "csv"), times)
+        XCTAssertEqual(sh.error("export /tmp/never.md table=3"),
+                       "error: export: no table '3' from km (expected table= one of 1 summary, 2 times)")
+        XCTAssertTrue(sh.error("export /tmp/never.md table=life").contains("one of 1 summary, 2 times"))
+    }
+
+    func testExportCountsRowsInTheSingular() {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        sh.run("ttest age")
+        sh.run("export \(tempPath("md"))")
+        XCTAssertTrue(sh.sink.stdout.last?.contains("(1 row) to") ?? false, sh.sink.stdout.last ?? "")
+        sh.run("ttest age ~ sex")
+        sh.run("export \(tempPath("md"))")
+        XCTAssertTrue(sh.sink.stdout.last?.contains("(2 rows) to") ?? false, sh.sink.stdout.last ?? "")
+    }
 }

@@ -33,7 +33,7 @@ extension CoxCommand {
             t.add([c.name, f(c.coef), f(c.hazardRatio), f(c.se), f(c.hrLower), f(c.hrUpper), f(c.chisq), pv(c.p)])
         }
         let dropped = model.data.dropped > 0 ? "; \(model.data.dropped) dropped for missing values" : ""
-        let header = "Firth-penalised Cox model: \(model.modelText) (\(fit.n) rows, \(fit.events) events\(dropped))"
+        let header = "Firth-penalised Cox model: \(model.modelText) (\(plural(fit.n, "row")), \(plural(fit.events, "event"))\(dropped))"
         let lrLine = "Penalised likelihood ratio test = \(f(fit.lrTest.chisq)) on \(fit.lrTest.df) df, p = \(pv(fit.lrTest.p))"
         let convention = ["Penalised log partial likelihood: \(f(fit.penalizedLoglik[0])) (null), \(f(fit.penalizedLoglik[1])) (model); \(fit.iterations) iterations",
                           "As R's coxphf (Heinze & Schemper 2001): l(b) + 1/2 log det I(b), Breslow ties; CI and p from the profile penalised likelihood (chisq = penalised LR statistic, 1 df)."]

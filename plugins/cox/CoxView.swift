@@ -16,7 +16,7 @@ struct CoxView {
 
     var header: String {
         let dropped = model.data.dropped > 0 ? "; \(model.data.dropped) dropped for missing values" : ""
-        return "Cox model: \(model.modelText) (\(fit.n) rows, \(fit.events) events\(dropped))"
+        return "Cox model: \(model.modelText) (\(plural(fit.n, "row")), \(plural(fit.events, "event"))\(dropped))"
     }
 
     /// Name with a marker for a possibly infinite coefficient.

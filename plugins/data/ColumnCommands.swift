@@ -29,7 +29,7 @@ public enum DropCommand: SurvshCommand {
         var j = JSONObject(command: "drop")
         j["dropped"] = .array(names.map { .string($0) })
         j["columns"] = .int(session.frame.columns.count)
-        return CommandOutput(text: "dropped \(names.joined(separator: ", ")); \(session.frame.columns.count) columns left", json: j.value)
+        return CommandOutput(text: "dropped \(names.joined(separator: ", ")); \(plural(session.frame.columns.count, "column")) left", json: j.value)
     }
 }
 
@@ -44,7 +44,7 @@ public enum KeepCommand: SurvshCommand {
         session.updateFrame { $0.keep(names) }
         var j = JSONObject(command: "keep")
         j["columns"] = .array(names.map { .string($0) })
-        return CommandOutput(text: "kept \(names.count) columns: \(names.joined(separator: ", "))", json: j.value)
+        return CommandOutput(text: "kept \(plural(names.count, "column")): \(names.joined(separator: ", "))", json: j.value)
     }
 }
 

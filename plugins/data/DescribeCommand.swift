@@ -43,7 +43,7 @@ public enum DescribeCommand: SurvshCommand {
             table.add([c.name, c.type.rawValue, String(miss), info])
             cols.append(cj.value)
         }
-        let header = "\(rows.count) rows x \(session.frame.columns.count) columns" +
+        let header = "\(plural(rows.count, "row")) x \(plural(session.frame.columns.count, "column"))" +
             (session.filters.isEmpty ? "" : " (after \(session.filters.count) filter\(session.filters.count == 1 ? "" : "s"); \(session.frame.rowCount) loaded)")
         var j = JSONObject(command: "describe")
         j["rows"] = .int(rows.count)

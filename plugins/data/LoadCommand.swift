@@ -37,7 +37,7 @@ public enum LoadCommand: SurvshCommand {
         var counts: [ColumnType: Int] = [:]
         for c in result.columns { counts[c.type, default: 0] += 1 }
         let typeSummary = ColumnType.allCases.compactMap { t in counts[t].map { "\($0) \(t.rawValue)" } }.joined(separator: ", ")
-        var lines = ["\(path): \(result.rowCount) rows x \(result.columns.count) columns (\(result.formatDescription))",
+        var lines = ["\(path): \(plural(result.rowCount, "row")) x \(plural(result.columns.count, "column")) (\(result.formatDescription))",
                      "columns: \(typeSummary)"]
         if hadData { lines.append("the previous data, filters and results were replaced") }
         var j = JSONObject(command: "load")

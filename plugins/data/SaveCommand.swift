@@ -15,7 +15,7 @@ public enum SaveCommand: SurvshCommand {
         notes: ["'save session' writes every command of this session with its output as #> lines and",
                 "the SHA-256 of each loaded file; 'survsh --check PATH.surv' replays and verifies it."],
         examples: ["save /tmp/lung_subset.csv", "save session /tmp/my_analysis.surv"],
-        subcommands: ["session"], topic: "data")
+        subcommands: ["session"], topic: "data", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         if args.positional.first == "session" {
@@ -26,7 +26,7 @@ public enum SaveCommand: SurvshCommand {
             var j = JSONObject(command: "save")
             j["session"] = .string(path)
             j["commands"] = .int(commands)
-            return CommandOutput(text: "saved \(commands) commands to \(path)", json: j.value)
+            return CommandOutput(text: "saved \(plural(commands, "command")) to \(path)", json: j.value)
         }
         try args.requirePositional(1, 1, what: "the file to write")
         try session.requireData("save")
@@ -49,7 +49,7 @@ public enum SaveCommand: SurvshCommand {
         j["file"] = .string(path)
         j["rows"] = .int(rows.count)
         j["columns"] = .int(frame.columns.count)
-        return CommandOutput(text: "wrote \(rows.count) rows x \(frame.columns.count) columns to \(path)", json: j.value)
+        return CommandOutput(text: "wrote \(plural(rows.count, "row")) x \(plural(frame.columns.count, "column")) to \(path)", json: j.value)
     }
 
     /// A CSV field, quoted when needed; text that would read back as missing or as another type is

@@ -65,7 +65,8 @@ public enum SummarizeCommand: SurvshCommand {
         var j = JSONObject(command: "summarize")
         j["rows"] = .int(rows.count)
         j["variables"] = .array(items)
-        session.lastTable = ResultTable(title: "Summary", header: table.header, rows: table.rows)
-        return CommandOutput(text: text, json: j.value)
+        return CommandOutput(text: text, json: j.value,
+                             tables: table.rows.isEmpty ? [] : [ResultTable(title: "Summary", header: table.header, rows: table.rows,
+                                                                            name: "summary")])
     }
 }

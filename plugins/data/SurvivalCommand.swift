@@ -34,7 +34,7 @@ public enum SurvivalCommand: SurvshCommand {
         j["outcome"] = .string(decl.formulaText)
         j["n"] = .int(data.n)
         j["events"] = .int(data.events)
-        return CommandOutput(text: "outcome: \(decl.formulaText): \(data.n) rows, \(data.events) events",
+        return CommandOutput(text: "outcome: \(decl.formulaText): \(plural(data.n, "row")), \(plural(data.events, "event"))",
                              json: j.value, warnings: data.warnings)
     }
 }

@@ -55,8 +55,9 @@ public enum TabulateCommand: SurvshCommand {
             t.add(["Total", String(rows.count), rows.isEmpty ? "" : "100.0", ""])
             j["variable"] = .string(args.positional[0])
             j["levels"] = .array(levels)
-            session.lastTable = ResultTable(title: "Frequencies of \(args.positional[0])", header: t.header, rows: t.rows)
-            return CommandOutput(text: t.render(), json: j.value)
+            return CommandOutput(text: t.render(), json: j.value,
+                                 tables: [ResultTable(title: "Frequencies of \(args.positional[0])", header: t.header, rows: t.rows,
+                                                      name: "frequencies")])
         }
         let b = try code(args.positional[1], session, rows)
         var counts = [[Int]](repeating: [Int](repeating: 0, count: b.labels.count), count: a.labels.count)
@@ -72,7 +73,8 @@ public enum TabulateCommand: SurvshCommand {
         j["row_levels"] = .array(a.labels.map { .string($0) })
         j["column_levels"] = .array(b.labels.map { .string($0) })
         j["counts"] = .array(counts.map { .array($0.map { .int($0) }) })
-        session.lastTable = ResultTable(title: "\(args.positional[0]) by \(args.positional[1])", header: t.header, rows: t.rows)
-        return CommandOutput(text: t.render(), json: j.value)
+        return CommandOutput(text: t.render(), json: j.value,
+                             tables: [ResultTable(title: "\(args.positional[0]) by \(args.positional[1])", header: t.header, rows: t.rows,
+                                                  name: "crosstable")])
     }
 }

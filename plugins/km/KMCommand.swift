@@ -92,8 +92,7 @@ public enum KMCommand: SurvshCommand {
         let view = KMView(session: session, response: plan.response, formula: plan.formula, data: data, grouping: grouping,
                           curves: curves, conf: conf, level: level, times: times, probs: probs, tau: tau,
                           showTable: args.has("table"), explain: args.has("explain"))
-        session.lastTable = view.summaryTable()
         return CommandOutput(text: view.text(), json: view.json(includeTable: session.settings.format == .json),
-                             warnings: warnings)
+                             warnings: warnings, tables: view.tables())
     }
 }

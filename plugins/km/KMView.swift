@@ -62,7 +62,65 @@ struct KMView {
         var notes: [String] = []
         if let tau { notes.append("* restricted mean with upper limit = \(f(tau))") }
         notes += [ciConvention, KMView.medianConvention]
-        return ResultTable(title: "Kaplan-Meier: \(modelText)", header: header, rows: rows, footnotes: notes)
+        return ResultTable(title: "Kaplan-Meier: \(modelText)", header: header, rows: rows, footnotes: notes, name: "summary")
+    }
+
+    /// Survival at the `times=` (R's summary(fit, times=)), nil without times=.
+    func timesTable() -> ResultTable? {
+        guard !times.isEmpty else { return nil }
+        var rows: [[String]] = []
+        var beyond: [String] = []
+        for (i, c) in curves.enumerated() {
+            for p in c.survival(at: times) {
+                rows.append([grouping.labels[i], f(p.time) + (p.beyondLastFollowUp ? "*" : ""), String(p.nRisk),
+                             String(p.nEvent), f(p.surv), f(p.stdErr), f(p.lower), f(p.upper)])
+                if p.beyondLastFollowUp {
+                    beyond.append("\(grouping.labels[i]) at \(f(p.time)) (last follow-up \(f(c.lastTime)))")
+                }
+            }
+        }
+        var notes: [String] = []
+        if !beyond.isEmpty {
+            notes.append("* after the last follow-up of the group: " + beyond.joined(separator: ", ") + ".")
+            notes.append("  R's summary(times=) drops these; shown with S(t) carried forward and n.risk 0.")
+        }
+        return ResultTable(title: "Survival at given times (R's summary(fit, times=))",
+                           header: ["", "time", "n.risk", "n.event", "survival", "std.err",
+                                    "lower \(percentText) CI", "upper \(percentText) CI"],
+                           rows: rows, footnotes: notes, name: "times")
+    }
+
+    /// Quantiles of survival time (R's quantile.survfit), nil without quantiles=.
+    func quantilesTable() -> ResultTable? {
+        guard !probs.isEmpty else { return nil }
+        var rows: [[String]] = []
+        for (i, c) in curves.enumerated() {
+            for v in c.quantiles(probs) {
+                rows.append([grouping.labels[i], f(v.probability), f(v.time), f(v.lower), f(v.upper)])
+            }
+        }
+        return ResultTable(title: "Quantiles of survival time (R's quantile.survfit)",
+                           header: ["", "p", "time", "lower", "upper"], rows: rows, name: "quantiles")
+    }
+
+    /// One life table a curve (with `table`), named `life` for a single curve, else `life:LABEL`.
+    func lifeTables() -> [ResultTable] {
+        guard showTable else { return [] }
+        return curves.enumerated().map { i, c in
+            ResultTable(title: "Life table, \(grouping.labels[i])",
+                        header: ["time", "n.risk", "n.event", "n.censor", "survival", "std.err",
+                                 "lower \(percentText) CI", "upper \(percentText) CI"],
+                        rows: c.rows.map { r in
+                            [f(r.time), String(r.nRisk), String(r.nEvent), String(r.nCensor), f(r.surv), f(r.stdErr),
+                             f(r.lower), f(r.upper)]
+                        },
+                        name: curves.count == 1 ? "life" : "life:\(grouping.labels[i])")
+        }
+    }
+
+    /// Every table the text shows, in order, for `export`.
+    func tables() -> [ResultTable] {
+        [summaryTable()] + [timesTable(), quantilesTable()].compactMap { $0 } + lifeTables()
     }
 
     func text() -> String {
@@ -71,52 +129,21 @@ struct KMView {
         out.append(summaryTable().textTable())
         if let tau { out.append("* restricted mean with upper limit = \(f(tau))") }
 
-        if !times.isEmpty {
+        if let at = timesTable() {
             out.append("")
-            out.append("Survival at given times (R's summary(fit, times=)):")
-            var at = TextTable(["", "time", "n.risk", "n.event", "survival", "std.err",
-                                "lower \(percentText) CI", "upper \(percentText) CI"])
-            var beyond: [String] = []
-            for (i, c) in curves.enumerated() {
-                for p in c.survival(at: times) {
-                    at.add([grouping.labels[i], f(p.time) + (p.beyondLastFollowUp ? "*" : ""), String(p.nRisk),
-                            String(p.nEvent), f(p.surv), f(p.stdErr), f(p.lower), f(p.upper)])
-                    if p.beyondLastFollowUp {
-                        beyond.append("\(grouping.labels[i]) at \(f(p.time)) (last follow-up \(f(c.lastTime)))")
-                    }
-                }
-            }
-            out.append(at.render())
-            if !beyond.isEmpty {
-                out.append("* after the last follow-up of the group: " + beyond.joined(separator: ", ") + ".")
-                out.append("  R's summary(times=) drops these; shown with S(t) carried forward and n.risk 0.")
-            }
+            out.append(at.title + ":")
+            out.append(at.textTable())
+            out += at.footnotes
         }
-
-        if !probs.isEmpty {
+        if let q = quantilesTable() {
             out.append("")
-            out.append("Quantiles of survival time (R's quantile.survfit):")
-            var q = TextTable(["", "p", "time", "lower", "upper"])
-            for (i, c) in curves.enumerated() {
-                for v in c.quantiles(probs) {
-                    q.add([grouping.labels[i], f(v.probability), f(v.time), f(v.lower), f(v.upper)])
-                }
-            }
-            out.append(q.render())
+            out.append(q.title + ":")
+            out.append(q.textTable())
         }
-
-        if showTable {
-            for (i, c) in curves.enumerated() {
-                out.append("")
-                out.append("Life table, \(grouping.labels[i]):")
-                var lt = TextTable(["time", "n.risk", "n.event", "n.censor", "survival", "std.err",
-                                    "lower \(percentText) CI", "upper \(percentText) CI"], leftAligned: [])
-                for r in c.rows {
-                    lt.add([f(r.time), String(r.nRisk), String(r.nEvent), String(r.nCensor), f(r.surv), f(r.stdErr),
-                            f(r.lower), f(r.upper)])
-                }
-                out.append(lt.render())
-            }
+        for lt in lifeTables() {
+            out.append("")
+            out.append(lt.title + ":")
+            out.append(lt.textTable(leftAligned: []))
         }
 
         if explain { out += explainText() }

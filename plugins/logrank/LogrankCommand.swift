@@ -108,7 +108,7 @@ public enum LogrankCommand: SurvshCommand {
         let view = LogrankView(session: session, response: plan.response, formula: plan.formula, data: data,
                                grouping: grouping, strata: strata, result: result, trend: trend, pairs: pairs,
                                adjustName: adjustName, explainRows: explainRows, showVariance: args.has("variance"))
-        session.lastTable = view.summaryTable()
-        return CommandOutput(text: view.text(), json: view.json(), warnings: data.warnings + result.warnings)
+        return CommandOutput(text: view.text(), json: view.json(), warnings: data.warnings + result.warnings,
+                             tables: view.tables())
     }
 }

@@ -48,8 +48,24 @@ struct LogrankView {
         }
         return ResultTable(title: "\(testName): \(modelText)",
                            header: ["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"], rows: rows,
-                           footnotes: [chisqLine, convention])
+                           footnotes: [chisqLine, convention], name: "summary")
     }
+
+    /// The pairwise tests (with `pairwise`), nil otherwise.
+    func pairwiseTable() -> ResultTable? {
+        guard !pairs.isEmpty else { return nil }
+        let pv = { (p: Double?) in NumberFormat.pValue(p, digits: session.settings.digits) }
+        return ResultTable(title: "Pairwise \(result.rho == 0 ? "log-rank" : "G-rho") tests (each pair on its own rows, 1 df; "
+                               + "p adjusted: \(adjustName))",
+                           header: ["group", "vs", "chisq", "p", "p.adjusted"],
+                           rows: pairs.map { pair in
+                               [grouping.labels[pair.groupA], grouping.labels[pair.groupB], f(pair.chisq), pv(pair.p), pv(pair.pAdjusted)]
+                           },
+                           name: "pairwise")
+    }
+
+    /// Every table the text shows, in order, for `export`.
+    func tables() -> [ResultTable] { [summaryTable()] + [pairwiseTable()].compactMap { $0 } }
 
     var chisqLine: String {
         "Chisq = \(f(result.chisq)) on \(result.df) degrees of freedom, p = \(NumberFormat.pValue(result.p, digits: session.settings.digits))"
@@ -80,17 +96,10 @@ struct LogrankView {
                        + NumberFormat.pValue(trend.p, digits: session.settings.digits))
         }
 
-        if !pairs.isEmpty {
+        if let p = pairwiseTable() {
             out.append("")
-            out.append("Pairwise \(result.rho == 0 ? "log-rank" : "G-rho") tests (each pair on its own rows, 1 df; "
-                       + "p adjusted: \(adjustName)):")
-            var p = TextTable(["group", "vs", "chisq", "p", "p.adjusted"], leftAligned: [0, 1])
-            for pair in pairs {
-                p.add([grouping.labels[pair.groupA], grouping.labels[pair.groupB], f(pair.chisq),
-                       NumberFormat.pValue(pair.p, digits: session.settings.digits),
-                       NumberFormat.pValue(pair.pAdjusted, digits: session.settings.digits)])
-            }
-            out.append(p.render())
+            out.append(p.title + ":")
+            out.append(p.textTable(leftAligned: [0, 1]))
         }
 
         if !explainRows.isEmpty { out += explainText() }

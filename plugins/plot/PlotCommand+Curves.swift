@@ -74,9 +74,9 @@ extension PlotCommand {
                 return o.value
             })),
         ]
-        var summaryParts = zip(grouping.labels, curves).map { "\($0) (n=\($1.n), \($1.events) events)" }
-        if grouping.count > 4 { summaryParts = ["\(grouping.count) curves"] }
-        let curveWord = grouping.count == 1 ? "1 curve" : "\(grouping.count) curves"
+        // "2 curves: sex=1 (n=138, 112 events), ..."; past 4 curves only their number.
+        let curvesText = plural(grouping.count, "curve") + (grouping.count > 4 ? "" : ": "
+            + zip(grouping.labels, curves).map { "\($0) (n=\($1.n), \(plural($1.events, "event")))" }.joined(separator: ", "))
 
         switch kind {
         case "km":
@@ -86,7 +86,7 @@ extension PlotCommand {
                 ylab: args.string("ylab") ?? "Survival probability", xBreak: args.double("break"), xMax: args.double("xmax"),
                 width: args.double("width", default: 720), height: 480, percentAxis: args.has("percent"),
                 legendTitle: legendTitle)
-            var summary = "\(curveWord): " + summaryParts.joined(separator: ", ")
+            var summary = curvesText
             if showCI { summary += "; \(NumberFormat.significant(level * 100, digits: 6))% CI, \(conf.rawValue) transform" }
             json.append(("conf", .string(conf.rawValue)))
             json.append(("level", .num(level)))
@@ -149,7 +149,7 @@ extension PlotCommand {
                                     ylab: args.string("ylab") ?? "log(\u{2212}log S(t))", xMin: nil,
                                     xMax: args.double("xmax"), width: args.double("width", default: 720),
                                     height: args.double("height") ?? 480, legendTitle: legendTitle)
-            let summary = "\(curveWord): " + summaryParts.joined(separator: ", ")
+            let summary = curvesText
                 + "; log(-log S(t)) against log t (parallel curves: proportional hazards)"
             return PlotFigure(content: .xy(spec), summary: summary, json: json, warnings: warnings,
                               dataLabels: grouping.labels)
@@ -176,7 +176,7 @@ extension PlotCommand {
                                     xMax: args.double("xmax"), xBreak: args.double("break"),
                                     width: args.double("width", default: 720), height: args.double("height") ?? 480,
                                     legendTitle: legendTitle)
-            var summary = "\(curveWord): " + summaryParts.joined(separator: ", ") + "; Nelson-Aalen cumulative hazard"
+            var summary = curvesText + "; Nelson-Aalen cumulative hazard"
             if showCI { summary += ", \(NumberFormat.significant(level * 100, digits: 6))% CI (plain)" }
             return PlotFigure(content: .xy(spec), summary: summary, json: json, warnings: warnings,
                               dataLabels: grouping.labels)

@@ -7,7 +7,7 @@ public enum HelpCommand: SurvshCommand {
         name: "help", aliases: ["?"],
         summary: "list the commands, or show one command's usage, options and examples",
         synopsis: ["help", "help COMMAND"], body: .words,
-        examples: ["help", "help km"], topic: "shell")
+        examples: ["help", "help km"], topic: "shell", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(0, 1, what: "command name")
@@ -42,7 +42,7 @@ public enum QuitCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "quit", aliases: ["exit", "q"],
         summary: "end the session (Ctrl-D on an empty line does the same)",
-        synopsis: ["quit"], body: .none, topic: "shell")
+        synopsis: ["quit"], body: .none, topic: "shell", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         session.quitRequested = true

@@ -25,7 +25,8 @@ public enum ReplayCommand: SurvshCommand {
                 "so the transcript replays and passes 'survsh --check' without running them twice.",
                 "Relative data paths are tried from the working directory, then from the script's folder.",
                 "Use 'survsh --check FILE' to compare the output with the recorded #> lines."],
-        examples: ["replay sessions/km_lung.surv"], topic: "shell")
+        examples: ["replay sessions/km_lung.surv"], topic: "shell",
+        keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(1, 1, what: "the script to replay")

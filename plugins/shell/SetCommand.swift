@@ -24,7 +24,7 @@ public enum SetCommand: SurvshCommand {
                 "  c: byte order, as R under LC_ALL=C: 20-50 <=20 >50 A B a b. `set collation c` also works.",
                 "  A level order set with `levels` or `relevel` comes first either way."],
         examples: ["set digits 6", "set format text", "set seed=42", "set collation=c", "set collation r"],
-        subcommands: ["format", "digits"], topic: "shell")
+        subcommands: ["format", "digits"], topic: "shell", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         var w = args.positional
@@ -83,7 +83,7 @@ public enum HistoryCommand: SurvshCommand {
         notes: ["Comments typed in the shell are recorded in the transcript but not listed here.",
                 "The line editor's history (Up arrow) persists across sessions in $SURVSH_HISTORY",
                 "(default ~/.local/state/survsh/history); this command lists this session's commands."],
-        examples: ["history", "history 5"], topic: "shell")
+        examples: ["history", "history 5"], topic: "shell", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(0, 1, what: "a count")

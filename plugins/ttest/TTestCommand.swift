@@ -69,9 +69,10 @@ public enum TTestCommand: SurvshCommand {
         } catch let e as TTestError {
             throw error(for: e, data: data)
         }
-        var text = text(result, data: data, session: session)
+        let table = table(result, data: data, session: session)
+        var text = table.indentedText()
         if args.has("explain") { text += "\n" + SampleTestExplain.ttest(result, session: session) }
-        return CommandOutput(text: text, json: json(result, data: data).value)
+        return CommandOutput(text: text, json: json(result, data: data).value, tables: [table])
     }
 
     /// R's error, told in terms of the columns.
@@ -138,25 +139,25 @@ public enum TTestCommand: SurvshCommand {
         return j
     }
 
-    static func text(_ r: TTestResult, data: SampleData, session: Session) -> String {
-        var lines = ["\(r.method): \(data.design.title)"]
-        var table = TextTable(["", "n", "mean", "sd"])
+    /// The printed result as one table (groups: n, mean, sd) with the estimate, CI and test as
+    /// footnotes: what `export` writes.
+    static func table(_ r: TTestResult, data: SampleData, session: Session) -> ResultTable {
+        var rows: [[String]] = []
         let counts = r.kind == .paired ? [r.n[0], r.n[0]] : r.n
         for (k, label) in data.labels.enumerated() {
-            table.add([label, String(counts[k]), session.fmt(r.means[k]), session.fmt(r.sds[k])])
+            rows.append([label, String(counts[k]), session.fmt(r.means[k]), session.fmt(r.sds[k])])
         }
-        if r.kind == .paired { table.add(["difference", String(r.n[0]), session.fmt(r.meanDifference), session.fmt(r.sdDifference)]) }
-        lines.append(table.render(indent: "  "))
+        if r.kind == .paired { rows.append(["difference", String(r.n[0]), session.fmt(r.meanDifference), session.fmt(r.sdDifference)]) }
         var estimate = estimateLabel(r)
         if data.labels.count == 2 { estimate += " (\(data.labels[0]) − \(data.labels[1]))" }
         let percent = NumberFormat.significant(100 * r.confLevel, digits: 6)
-        lines.append("  \(estimate): \(session.fmt(r.estimate)), \(percent)% CI \(session.fmt(r.ciLower)) to \(session.fmt(r.ciUpper))")
-        lines.append("  t = \(session.fmt(r.t)), df = \(session.fmt(r.df)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
-                     + "  (\(r.alternative.rawValue), mu = \(session.fmt(r.mu)))")
-        var notes = "  \(data.used) observation\(data.used == 1 ? "" : "s") used"
-        if r.kind == .paired { notes = "  \(data.used) complete pair\(data.used == 1 ? "" : "s") used" }
-        if data.dropped > 0 { notes += "; \(SampleData.droppedPhrase(data))" }
-        lines.append(notes + "; as R's t.test")
-        return lines.joined(separator: "\n")
+        var notes = ["\(estimate): \(session.fmt(r.estimate)), \(percent)% CI \(session.fmt(r.ciLower)) to \(session.fmt(r.ciUpper))",
+                     "t = \(session.fmt(r.t)), df = \(session.fmt(r.df)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
+                         + "  (\(r.alternative.rawValue), mu = \(session.fmt(r.mu)))"]
+        var used = r.kind == .paired ? "\(plural(data.used, "complete pair")) used" : "\(plural(data.used, "observation")) used"
+        if data.dropped > 0 { used += "; \(SampleData.droppedPhrase(data))" }
+        notes.append(used + "; as R's t.test")
+        return ResultTable(title: "\(r.method): \(data.design.title)", header: ["", "n", "mean", "sd"], rows: rows,
+                           footnotes: notes, name: "ttest")
     }
 }

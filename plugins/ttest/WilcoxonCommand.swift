@@ -85,9 +85,10 @@ public enum WilcoxonCommand: SurvshCommand {
         } catch let e as WilcoxonError {
             throw error(for: e, data: data)
         }
-        var text = text(result, data: data, session: session)
+        let table = table(result, data: data, session: session)
+        var text = table.indentedText()
         if args.has("explain") { text += "\n" + SampleTestExplain.wilcoxon(result, session: session) }
-        return CommandOutput(text: text, json: json(result, data: data).value, warnings: result.warnings)
+        return CommandOutput(text: text, json: json(result, data: data).value, warnings: result.warnings, tables: [table])
     }
 
     /// R's error, told in terms of the columns.
@@ -150,26 +151,24 @@ public enum WilcoxonCommand: SurvshCommand {
         return rows
     }
 
-    static func text(_ r: WilcoxonResult, data: SampleData, session: Session) -> String {
-        var lines = ["\(r.method): \(data.design.title)"]
-        var table = TextTable(["", "n", "median"])
-        for row in groupRows(data) { table.add([row.label, String(row.n), session.fmt(row.median)]) }
-        lines.append(table.render(indent: "  "))
+    /// The printed result as one table (groups: n, median) with the test as footnotes: what
+    /// `export` writes.
+    static func table(_ r: WilcoxonResult, data: SampleData, session: Session) -> ResultTable {
+        let rows = groupRows(data).map { [$0.label, String($0.n), session.fmt($0.median)] }
         // V and W are sums of (possibly averaged) ranks: shown in full, as R prints them.
-        var stat = "  \(r.statisticName) = \(NumberFormat.significant(r.statistic, digits: 15)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
+        var stat = "\(r.statisticName) = \(NumberFormat.significant(r.statistic, digits: 15)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
         stat += "  (\(r.alternative.rawValue), mu = \(session.fmt(r.mu)))"
-        lines.append(stat)
-        var how = r.exact ? "  exact p-value" : "  normal approximation"
+        var how = r.exact ? "exact p-value" : "normal approximation"
         if !r.exact {
             how += r.continuityCorrection ? " with continuity correction" : " without continuity correction"
             if let z = r.z { how += ", z = \(session.fmt(z))" }
             if r.ties { how += "; ties corrected" }
         }
         if r.kind == .signedRank && r.zeros > 0 {
-            how += "; \(r.zeros) zero difference\(r.zeros == 1 ? "" : "s") dropped"
+            how += "; \(plural(r.zeros, "zero difference")) dropped"
         }
         if data.dropped > 0 { how += "; \(SampleData.droppedPhrase(data))" }
-        lines.append(how + "; as R's wilcox.test")
-        return lines.joined(separator: "\n")
+        return ResultTable(title: "\(r.method): \(data.design.title)", header: ["", "n", "median"], rows: rows,
+                           footnotes: [stat, how + "; as R's wilcox.test"], name: "wilcoxon")
     }
 }

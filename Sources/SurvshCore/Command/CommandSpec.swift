@@ -99,10 +99,13 @@ public struct CommandSpec: Sendable {
     public var subcommands: [String]
     /// Grouping for `help`: "shell", "data", "analysis", "figures".
     public var topic: String
+    /// True for commands that act on earlier results or the session (export, help, set, history):
+    /// they leave the last command's exportable tables in place instead of replacing them.
+    public var keepsLastTables: Bool
 
     public init(name: String, aliases: [String] = [], summary: String, synopsis: [String], body: BodyKind,
                 options: [OptionSpec] = [], notes: [String] = [], examples: [String] = [],
-                subcommands: [String] = [], topic: String) {
+                subcommands: [String] = [], topic: String, keepsLastTables: Bool = false) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
@@ -113,6 +116,7 @@ public struct CommandSpec: Sendable {
         self.notes = notes
         self.subcommands = subcommands
         self.topic = topic
+        self.keepsLastTables = keepsLastTables
     }
 
     public func option(named n: String) -> OptionSpec? { options.first { $0.name == n } }
@@ -132,14 +136,17 @@ public struct CommandOutput: Sendable {
     /// The command ran other lines that were recorded one by one (`replay`): its text is recorded
     /// as comments, so replaying the transcript does not run them twice.
     public var recordAsComment: Bool
+    /// The tables printed, in order: they become the session's exportable tables (`export`).
+    public var tables: [ResultTable]
 
     public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil,
-                recordAsComment: Bool = false) {
+                recordAsComment: Bool = false, tables: [ResultTable] = []) {
         self.text = text
         self.json = json
         self.warnings = warnings
         self.graphic = graphic
         self.recordAsComment = recordAsComment
+        self.tables = tables
     }
 }
 

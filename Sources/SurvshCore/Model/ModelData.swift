@@ -47,7 +47,7 @@ public struct SurvivalData: Sendable {
 
     /// "228 rows, 165 events; 1 dropped for missing values", as result headings say it.
     public var countsText: String {
-        "\(n) rows, \(events) events" + (dropped > 0 ? "; \(dropped) dropped for missing values" : "")
+        "\(plural(n, "row")), \(plural(events, "event"))" + (dropped > 0 ? "; \(dropped) dropped for missing values" : "")
     }
 }
 

@@ -126,3 +126,8 @@ public struct TextTable {
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
 }
+
+/// "1 row", "3 rows", "1 category", "2 categories" (`pluralForm` for irregular words).
+public func plural(_ count: Int, _ word: String, _ pluralForm: String? = nil) -> String {
+    "\(count) " + (count == 1 ? word : pluralForm ?? word + "s")
+}

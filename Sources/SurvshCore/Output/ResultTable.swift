@@ -1,18 +1,26 @@
-// ResultTable.swift — tables other commands build on: the last printed result table (for
+// ResultTable.swift — tables other commands build on: the tables the last command printed (for
 // `export`) and the last model's hazard ratios (for `plot forest`). Plugins share these neutral
 // types through the session instead of reaching into each other.
+//
+// Exportable tables: a command returns the tables it printed in `CommandOutput.tables`; `execute`
+// makes them the session's `lastTables` after every command, so a command that prints no table
+// leaves none (export then says which command ran last). Commands whose spec sets
+// `keepsLastTables` (export, help, set, history, save, replay) leave them alone.
 
 import Foundation
 
 /// A table of formatted cells, exportable as Markdown, CSV or LaTeX.
 public struct ResultTable: Sendable {
+    /// A short name `export table=NAME` selects it by (`summary`, `times`, `pairwise`).
+    public var name: String
     public var title: String
     public var header: [String]
     public var rows: [[String]]
     /// Lines printed under the table (n, events, conventions).
     public var footnotes: [String]
 
-    public init(title: String, header: [String], rows: [[String]], footnotes: [String] = []) {
+    public init(title: String, header: [String], rows: [[String]], footnotes: [String] = [], name: String = "table") {
+        self.name = name
         self.title = title
         self.header = header
         self.rows = rows
@@ -20,11 +28,22 @@ public struct ResultTable: Sendable {
     }
 
     /// The header and rows as a plain-text table (title and footnotes left to the caller).
-    public func textTable() -> String {
-        var t = TextTable(header)
+    public func textTable(leftAligned: Set<Int> = [0]) -> String {
+        var t = TextTable(header, leftAligned: leftAligned)
         for r in rows { t.add(r) }
         return t.render()
     }
+
+    /// The title, the table indented by two spaces, and the footnotes indented too (the layout of
+    /// R's htest printouts: ttest, wilcoxon, tabulate's tests).
+    public func indentedText() -> String {
+        var t = TextTable(header)
+        for r in rows { t.add(r) }
+        return ([title, t.render(indent: "  ")] + footnotes.map { "  " + $0 }).joined(separator: "\n")
+    }
+
+    /// "(1 row)", "(3 rows)".
+    public var rowCountText: String { "(\(plural(rows.count, "row")))" }
 
     public func markdown() -> String {
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
@@ -94,11 +113,37 @@ public struct HazardRatioRows: Sendable {
     public init(title: String, rows: [Row], level: Double) { self.title = title; self.rows = rows; self.level = level }
 }
 
+/// The tables the last command printed, and which command that was.
+public struct LastTables: Sendable {
+    public var command: String
+    public var tables: [ResultTable]
+    public init(command: String, tables: [ResultTable]) { self.command = command; self.tables = tables }
+
+    /// The table `export table=SELECTOR` means: a 1-based number or a name; nil selects the first.
+    public func select(_ selector: String?) -> ResultTable? {
+        guard let selector else { return tables.first }
+        if let n = Int(selector) { return tables.indices.contains(n - 1) ? tables[n - 1] : nil }
+        return tables.first { $0.name == selector }
+    }
+
+    /// "1 summary, 2 times" for messages.
+    public var listing: String {
+        tables.enumerated().map { "\($0.offset + 1) \($0.element.name)" }.joined(separator: ", ")
+    }
+}
+
 extension Session {
-    /// The last result table a command printed (for `export`).
+    /// The tables the last command printed (for `export`); set by `execute` from `CommandOutput.tables`.
+    public var lastTables: LastTables? {
+        get { results["tables"] as? LastTables }
+        set { results["tables"] = newValue }
+    }
+
+    /// The first table the last command printed. Setting it is the same as returning the table in
+    /// `CommandOutput.tables` (kept for commands written before that field existed).
     public var lastTable: ResultTable? {
-        get { results["table"] as? ResultTable }
-        set { results["table"] = newValue }
+        get { lastTables?.tables.first }
+        set { lastTables = LastTables(command: lastTables?.command ?? "", tables: newValue.map { [$0] } ?? []) }
     }
 
     /// The last Cox model's hazard ratios (for `plot forest`).

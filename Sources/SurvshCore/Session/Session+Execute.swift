@@ -31,10 +31,14 @@ extension Session {
                                       ?? "type 'help' for the list of commands")
             }
             commandName = command.spec.name
+            // The exportable tables are this command's (none if it fails or prints none).
+            let keepsTables = command.spec.keepsLastTables
+            if !keepsTables { lastTables = LastTables(command: commandName, tables: []) }
             let args = try Arguments(spec: command.spec, rest: split.rest)
             // A command that finished before it noticed Ctrl-C has done its work: it is printed and
             // recorded as usual, so the transcript stays what a replay does.
             var output = try command.run(args, in: self)
+            if !keepsTables && !output.tables.isEmpty { lastTables = LastTables(command: commandName, tables: output.tables) }
             emit(&output, command: command.spec.name)
             if !output.text.isEmpty { recorded += output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
             recorded += output.warnings.map { "warning: \(command.spec.name): \($0)" }
