@@ -119,9 +119,14 @@ public struct Formula: Sendable, Equatable {
                 continue
             }
             if p.contains("*") {
-                let vars = try p.split(separator: "*").map { try variable(String($0).trimmingCharacters(in: .whitespaces), at, fail) }
-                // all main effects and all interactions of the listed variables
+                let vars = try p.split(separator: "*", omittingEmptySubsequences: false)
+                    .map { try variable(String($0).trimmingCharacters(in: .whitespaces), at, fail) }
+                // all main effects and all interactions of the listed variables: 2^k - 1 terms
                 let k = vars.count
+                if k > maxCrossed {
+                    throw fail("'\(p)' crosses \(k) variables (\(k > 62 ? "more than 10^18" : String((1 << k) - 1)) terms)", at,
+                               expected: "at most \(maxCrossed) variables joined by '*'")
+                }
                 for size in 1...k {
                     for combo in combinations(k, size) { add(FormulaTerm(variables: combo.map { vars[$0] })) }
                 }
@@ -134,6 +139,9 @@ public struct Formula: Sendable, Equatable {
         f.terms = mains + inters
         return f
     }
+
+    /// The most variables `a*b*...` may cross (2^10 - 1 = 1023 terms; more is never a model one can fit).
+    static let maxCrossed = 10
 
     static func variable(_ s: String, _ at: Int, _ fail: (String, Int, String?) -> SurvshError) throws -> FormulaVariable {
         for fn in ["factor", "relevel"] where s.hasPrefix(fn + "(") && s.hasSuffix(")") {

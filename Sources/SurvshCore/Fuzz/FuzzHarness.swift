@@ -1,0 +1,83 @@
+// FuzzHarness.swift — what each libFuzzer target (fuzz/targets/*.swift) feeds its input to, shared
+// with the regression test (FuzzRegressionTests) that replays every input a fuzzer once found.
+//
+// Contract: each entry point takes arbitrary bytes and runs one of survsh's parsers on them the way a
+// user's input reaches it. Any thrown `SurvshError` / `DataReadError` is a correct outcome (bad input
+// rejected); a trap, a sanitizer report, a hang or a non-finite number where the function promises a
+// finite one is a bug. The entry points never print, never touch files and never exit.
+
+import Foundation
+
+public enum FuzzHarness {
+    /// The targets, by the name `scripts/fuzz` and the corpus folders use.
+    public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
+        "commandline": commandLine, "expression": expression, "formula": formula,
+        "csv": csv, "transcript": transcript,
+    ]
+
+    /// Bytes as a command line: invalid UTF-8 repaired, as the shell's reader does.
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// A spec with every kind of option, subcommands and restricted options, for the argument parser.
+    static let spec = CommandSpec(
+        name: "fuzz", summary: "fuzz", synopsis: ["fuzz ..."], body: .words,
+        options: [
+            OptionSpec("conf", .choice(["log", "log-log", "plain"]), default: "log", help: ""),
+            OptionSpec("level", .number(0.5...0.999), default: "0.95", help: ""),
+            OptionSpec("times", .numbers, help: ""), OptionSpec("title", .text, help: ""),
+            OptionSpec("file", .path, help: ""), OptionSpec("gen", .column, help: ""),
+            .flag("ci", help: ""), OptionSpec("keep", .number(nil), help: "", forms: ["screen"]),
+        ],
+        subcommands: ["screen", "firth"], topic: "fuzz")
+
+    /// The line splitter, the word splitter, the script splitter and the argument parser.
+    public static let commandLine: @Sendable ([UInt8]) -> Void = { bytes in
+        let line = text(bytes)
+        _ = ScriptRunner.statements(line)
+        let split = LineSplitter.split(line)
+        _ = try? LineSplitter.words(split.rest, command: "fuzz")
+        if let args = try? Arguments(spec: spec, rest: split.rest) {
+            _ = args.doubles("times")
+            _ = args.double("level")
+        }
+    }
+
+    /// A small frame with every column type and missing values, for expressions and formulas.
+    static let frame: DataFrame = {
+        var m = MissingMask(count: 5); m[2] = true
+        return DataFrame(columns: [
+            Column(name: "a", storage: .integer([1, 2, 3, -4, 0])),
+            Column(name: "x", storage: .real([0.5, -2.5, 0, 1e300, -1e-300]), missing: m),
+            Column(name: "s", storage: .text(codes: [0, 1, 0, 2, 1], levels: ["m", "f", ""]), missing: m),
+            Column(name: "d", storage: .date([0, 31, -365, 10_957, 2_000_000])),
+            Column(name: "b", storage: .boolean([true, false, true, false, true]), missing: m),
+        ])
+    }()
+
+    /// The expression parser, then the evaluator, the filter mask and the column conversion.
+    public static let expression: @Sendable ([UInt8]) -> Void = { bytes in
+        let source = text(bytes)
+        guard let e = try? ExpressionParser.parse(source, command: "fuzz") else { return }
+        let ev = ExpressionEvaluator(frame: frame, command: "fuzz", text: source)
+        if let v = try? ev.evaluate(e) { _ = ev.column(named: "y", from: v) }
+        _ = try? ev.mask(e)
+    }
+
+    /// The formula parser, then the design matrix over the small frame.
+    public static let formula: @Sendable ([UInt8]) -> Void = { bytes in
+        guard let f = try? Formula.parse(text(bytes), command: "fuzz") else { return }
+        _ = f.covariateColumns
+    }
+
+    /// The CSV/TSV reader on the bytes as a file's content.
+    public static let csv: @Sendable ([UInt8]) -> Void = { bytes in
+        _ = try? CSVReader.read(bytes: bytes, name: "fuzz.csv")
+    }
+
+    /// The transcript reader, and the diff `--check` prints between two recordings.
+    public static let transcript: @Sendable ([UInt8]) -> Void = { bytes in
+        let script = TranscriptScript.parse(text(bytes))
+        let lines = script.steps.prefix(50).flatMap { [$0.command] + $0.expected.prefix(50) }
+        _ = UnifiedDiff.diff(lines, lines.reversed(), fromName: "a", toName: "b")
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds fuzz/.build/survsh-fuzz: SurvivalStats and SurvshCore (FileHash swapped for a stub, see
+# support/FileHash.swift) instrumented with libFuzzer coverage and AddressSanitizer, and the entry
+# point FuzzMain.swift. Kept out of `swift build`: it needs the toolchain's libFuzzer runtime and
+# takes a few minutes. Usage: fuzz/build.sh   (scripts/fuzz calls it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=fuzz/.build
+mkdir -p "$out"
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -module-cache-path "$out/cache")
+stats=$(find Sources/SurvivalStats -name '*.swift' | sort)
+core=$(find Sources/SurvshCore -name '*.swift' ! -name FileHash.swift | sort)
+# stale OUTPUT INPUT...: true when OUTPUT is missing or older than any input
+stale() { local o=$1; shift; [[ ! -e $o ]] || [[ -n $(find "$@" -newer "$o" | head -1) ]]; }
+if stale "$out/SurvivalStats.stamp" $stats fuzz/build.sh; then
+    echo "fuzz/build.sh: compiling SurvivalStats" >&2
+    swiftc "${flags[@]}" -wmo -module-name SurvivalStats -emit-module -emit-module-path "$out/SurvivalStats.swiftmodule" \
+        -c $stats -o "$out/SurvivalStats.o"
+    touch "$out/SurvivalStats.stamp"   # swiftc keeps an unchanged output's time, so stamp instead
+fi
+if stale "$out/SurvshCore.stamp" $core fuzz/support/*.swift "$out/SurvivalStats.stamp"; then
+    echo "fuzz/build.sh: compiling SurvshCore" >&2
+    swiftc "${flags[@]}" -wmo -module-name SurvshCore -I "$out" -emit-module -emit-module-path "$out/SurvshCore.swiftmodule" \
+        -c $core fuzz/support/FileHash.swift -o "$out/SurvshCore.o"
+    touch "$out/SurvshCore.stamp"
+fi
+stale "$out/survsh-fuzz" fuzz/FuzzMain.swift "$out/SurvshCore.stamp" || exit 0
+echo "fuzz/build.sh: linking survsh-fuzz" >&2
+swiftc "${flags[@]}" -I "$out" fuzz/FuzzMain.swift "$out/SurvshCore.o" "$out/SurvivalStats.o" -o "$out/survsh-fuzz"
