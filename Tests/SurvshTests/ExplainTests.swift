@@ -214,4 +214,68 @@ final class ExplainTests: XCTestCase {
         assertClose(sum, tableRows(p, after: "Totals over the event times")[0][3], rel: 1e-8, "sum of O-E1")
         XCTAssertTrue(p.lines.allSatisfy { $0.count <= 100 }, "tables fit 100 columns")
     }
+
+    /// Cox: each step solves I d = U and leads to the next beta; the score test is U(0)' I(0)^-1 U(0);
+    /// the risk-set terms add up to the log partial likelihood.
+    func testCoxIterationsScoreTestAndRiskSets() throws {
+        let sh = lungShell()
+        sh.run("set digits 12")
+        let p = explainText(sh, "cox ~ age + sex explain")
+        func inverse2(_ m: [Double]) -> [Double] {
+            let det = m[0] * m[3] - m[1] * m[2]
+            return [m[3] / det, -m[1] / det, -m[2] / det, m[0] / det]
+        }
+        func times(_ m: [Double], _ v: [Double]) -> [Double] { [m[0] * v[0] + m[1] * v[1], m[2] * v[0] + m[3] * v[1]] }
+        var previous: (beta: [Double], step: [Double])? = nil
+        var iterations = 0
+        for (i, line) in p.lines.enumerated() where line.hasPrefix("iteration ") {
+            iterations += 1
+            let beta = p.after("beta = (", in: p.lines[i + 1]), u = p.after("U(beta) = (", in: p.lines[i + 2])
+            let info = p.after("I(beta) = [", in: p.lines[i + 3])
+            XCTAssertEqual(info.count, 4)
+            if let prev = previous {
+                for j in 0..<2 { assertClose(beta[j], prev.beta[j] + prev.step[j], rel: 1e-9, "beta = beta + d") }
+            }
+            if p.lines[i + 4].contains("step d = I^-1 U = (") {
+                let d = p.after("step d = I^-1 U = (", in: p.lines[i + 4])
+                let solved = times(inverse2(info), u)
+                for j in 0..<2 { assertClose(d[j], solved[j], rel: 1e-8, "step \(j)") }
+                previous = (beta, Array(d.prefix(2)))
+            } else {
+                XCTAssertLessThan(abs(u[1]), 1e-4, "U is about 0 at the estimate")
+                previous = nil
+            }
+        }
+        XCTAssertEqual(iterations, 4)
+        let u0 = Array(p.after("with U(0) = (").prefix(2))
+        let i0 = p.after("and I(0) = [")
+        let chisq = zip(u0, times(inverse2(i0), u0)).reduce(0) { $0 + $1.0 * $1.1 }
+        assertClose(chisq, p.after("U(0)' I(0)^-1 U(0) =")[0], rel: 1e-9, "score test")
+        let score = try XCTUnwrap(sh.json("cox ~ age + sex")["score_test"] as? [String: Any])
+        assertClose(chisq, score["chisq"] as? Double ?? .nan, rel: 1e-9, "score test of the fit")
+
+        // Risk sets: each Efron term from its printed pieces, and their sum.
+        let r = explainText(sh, "cox explain risksets")
+        let rows = tableRows(r, after: "Risk sets at the estimate", skip: 2)
+        XCTAssertEqual(rows.count, 139, "distinct event times of lung")
+        var total = 0.0
+        for row in rows {
+            let (d, etaSum, s0, d0) = (row[2], row[3], row[4], row[5])
+            var term = etaSum
+            for k in 0..<Int(d) { term -= log(s0 - Double(k) / d * d0) }
+            assertClose(term, row.last!, rel: 1e-8, "term at \(row[0])")
+            total += term
+        }
+        let loglik = try XCTUnwrap((sh.json("cox ~ age + sex")["loglik"] as? [Double])?.last)
+        assertClose(total, loglik, rel: 1e-9, "sum of the terms")
+    }
+
+    /// Without tied event times the score test at beta = 0 is the log-rank chi-square exactly.
+    func testScoreTestIsTheLogRankTestWithoutTies() throws {
+        let sh = TestShell()
+        sh.run("simulate n=150 hr=0.6 censor=0.3 seed=4")
+        let cox = try XCTUnwrap(sh.json("cox ~ group")["score_test"] as? [String: Any])
+        let logrank = sh.json("logrank ~ group")
+        assertClose(cox["chisq"] as? Double ?? .nan, logrank["chisq"] as? Double ?? .nan, rel: 1e-9, "score = log-rank")
+    }
 }

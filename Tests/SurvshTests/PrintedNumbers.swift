@@ -36,6 +36,12 @@ struct PrintedNumbers {
         return PrintedNumbers.numbers(in: l[r.upperBound...])
     }
 
+    /// The numbers after `marker` in a given line.
+    func after(_ marker: String, in line: String) -> [Double] {
+        guard let r = line.range(of: marker) else { XCTFail("'\(marker)' not in '\(line)'"); return [] }
+        return PrintedNumbers.numbers(in: line[r.upperBound...])
+    }
+
     /// The last number on the line containing `marker` (the result of the printed arithmetic).
     func result(_ marker: String, file: StaticString = #filePath, at: UInt = #line) -> Double {
         after(marker, file: file, at: at).last ?? .nan

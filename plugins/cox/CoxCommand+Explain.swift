@@ -1,6 +1,8 @@
 // CoxCommand+Explain.swift — `cox explain` and the `explain` flag: the Newton-Raphson iterations of
 // a Cox fit, for teaching. At each step: the log partial likelihood, its relative change (compared
-// with eps = 1e-9), whether the step was halved, and the coefficients.
+// with eps = 1e-9), whether the step was halved, and the coefficients; at each accepted point the
+// score U(beta), the information I(beta) and the step I^-1 U; the score test at beta = 0 (the
+// log-rank test); with `risksets`, each event time's risk-set sums and Efron denominators.
 
 import SurvivalStats
 import SurvshCore
@@ -8,9 +10,20 @@ import SurvshCore
 struct CoxExplainView {
     let session: Session
     let fit: CoxFitResult
+    let data: CoxData
     let modelText: String
+    let risksets: Bool
 
     func f(_ x: Double?) -> String { session.fmt(x) }
+
+    func vector(_ v: [Double]) -> String { "(" + v.map { f($0) }.joined(separator: ", ") + ")" }
+
+    func matrix(_ m: [Double], p: Int) -> String {
+        "[" + (0..<p).map { a in (0..<p).map { f(m[a * p + $0]) }.joined(separator: ", ") }.joined(separator: "; ") + "]"
+    }
+
+    /// Whether U and I can be shown (no aliased column: those have no coefficient).
+    var estimable: Bool { !fit.beta.contains { $0.isNaN } }
 
     func text() -> String {
         var out = ["Newton-Raphson iterations: \(modelText)"]
@@ -25,7 +38,53 @@ struct CoxExplainView {
         out.append("Each step solves I(b) d = U(b) (information and score of the log partial likelihood) and moves to b + d;")
         out.append("a step that lowers the log-likelihood is halved towards the last good point (R: (new + h old)/(h + 1)).")
         out.append("The fit stops when |1 - L_old / L_new| <= 1e-9 (R's coxph.control eps) or after iter.max iterations.")
+        guard estimable else {
+            out.append("(U and I are not shown: a column is aliased and has no coefficient.)")
+            return out.joined(separator: "\n")
+        }
+        let p = fit.columnNames.count
+        out.append("")
+        out.append("Each accepted point, with columns in the order \(fit.columnNames.joined(separator: ", ")):")
+        for s in fit.trace where s.accepted {
+            let si = CoxExplain.scoreInformation(data, beta: s.beta, ties: fit.ties)
+            out.append("iteration \(s.iteration): loglik = \(f(si.loglik))")
+            out.append("  beta = \(vector(s.beta))")
+            out.append("  U(beta) = \(vector(si.score))")
+            out.append("  I(beta) = \(matrix(si.information, p: p))")
+            if let d = s.step { out.append("  step d = I^-1 U = \(vector(d)); next beta = beta + d") }
+        }
+        let s0 = CoxExplain.scoreInformation(data, beta: [Double](repeating: 0, count: p), ties: fit.ties)
+        out.append("")
+        out.append("Score test at beta = 0: U(0)' I(0)^-1 U(0) = \(f(fit.scoreTest.chisq)) on \(fit.scoreTest.df) df, "
+                   + "p = \(NumberFormat.pValue(fit.scoreTest.p, digits: session.settings.digits))")
+        out.append("  with U(0) = \(vector(s0.score)) and I(0) = \(matrix(s0.information, p: p)).")
+        out.append("  This is the log-rank test: for one grouping column it is survdiff's chi-square (logrank ~ GROUP)")
+        out.append("  exactly when no event times are tied; with ties it differs slightly (\(fit.ties == .efron ? "Efron" : "Breslow") here).")
+        if risksets { out += riskSetText() }
         return out.joined(separator: "\n")
+    }
+
+    /// Each event time's risk set at the estimate: sums and Efron (or Breslow) denominators.
+    func riskSetText() -> [String] {
+        let terms = CoxExplain.riskSetTerms(data, beta: fit.beta, ties: fit.ties)
+        var out = ["", "Risk sets at the estimate (eta = beta'(x - mean), r = exp(eta)):"]
+        var t = TextTable((fit.strataCount > 1 ? ["stratum"] : []) + ["time", "n", "d", "sum eta(d)", "S0", "D0", "denominators", "term"],
+                          leftAligned: [])
+        for r in terms {
+            let denominators = r.denominators.map { f($0) }.joined(separator: ", ")
+            t.add((fit.strataCount > 1 ? [String(r.stratum)] : []) + [f(r.time), String(r.atRisk), String(r.deaths),
+                  f(r.etaDeaths), f(r.s0), f(r.d0), denominators, f(r.loglikTerm)])
+        }
+        out.append(t.render())
+        out.append("n at risk (a row censored at the time is in it), d deaths; S0 = sum of r over the risk set, D0 over the deaths.")
+        if fit.ties == .efron {
+            out.append("Efron: the d denominators are S0 - ((k-1)/d) D0, k = 1..d (weights 0, 1/d, ..., (d-1)/d of the deaths removed);")
+        } else {
+            out.append("Breslow: the d denominators are all S0;")
+        }
+        out.append("term = sum eta(d) - sum of log(denominator); the terms add up to the log partial likelihood "
+                   + "\(f(terms.reduce(0) { $0 + $1.loglikTerm })) (fit: \(f(fit.loglik[1]))).")
+        return out
     }
 
     func traceJSON() -> JSONValue {
@@ -39,7 +98,7 @@ struct CoxExplainView {
 }
 
 extension CoxCommand {
-    static func explain(body: String, session: Session) throws -> CommandOutput {
+    static func explain(body: String, args: Arguments, session: Session) throws -> CommandOutput {
         if !body.isEmpty {
             throw SurvshError.usage("cox", "cox explain takes no formula ('\(body)')",
                                     expected: "cox explain (after a cox fit), or cox ~ TERMS explain")
@@ -47,7 +106,8 @@ extension CoxCommand {
         guard let last = session.lastCoxFit else {
             throw SurvshError.usage("cox", "no Cox model to explain", expected: "a cox fit first, e.g. cox ~ age + sex")
         }
-        let view = CoxExplainView(session: session, fit: last.fit, modelText: last.modelText)
+        let view = CoxExplainView(session: session, fit: last.fit, data: last.data, modelText: last.modelText,
+                                  risksets: args.has("risksets"))
         let count = session.coxFitCount
         let which = count > 1 ? "the last of \(count) cox fits in this session (earlier fits are not kept)" : "the cox fit of this session"
         var j = JSONObject(command: "cox")

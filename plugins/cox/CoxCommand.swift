@@ -20,7 +20,7 @@ public enum CoxCommand: SurvshCommand {
             "cox phtest [transform=km|rank|identity]",
             "cox firth [Surv(TIME, EVENT)] ~ TERM + ... [level=0.95]",
             "cox screen [Surv(TIME, EVENT)] ~ TERM + ... [keep=0.05] [ties=efron|breslow] [level=0.95]",
-            "cox explain",
+            "cox explain [risksets]",
             "cox residuals [type=martingale|deviance|score|schoenfeld|dfbeta] [gen=NAME]",
         ],
         body: .formula,
@@ -40,8 +40,10 @@ public enum CoxCommand: SurvshCommand {
                        help: "residuals: the kind, as R's residuals.coxph(type=)", forms: ["residuals"]),
             OptionSpec("gen", .text, help: "residuals: save them as new columns NAME (NAME_COLUMN for score, schoenfeld, dfbeta)",
                        forms: ["residuals"]),
-            .flag("explain", help: "also print the Newton-Raphson iterations (log-likelihood, step, halving)",
+            .flag("explain", help: "also print the Newton-Raphson iterations: beta, score U, information I, step, log-likelihood",
                   forms: [""]),
+            .flag("risksets", help: "explain: also each event time's risk-set sums and Efron denominators at the estimate",
+                  forms: ["", "explain"]),
         ],
         notes: [
             "As R's coxph: Newton-Raphson from beta = 0 with step halving; converged when |1 - L_old/L_new| <= 1e-9 (coxph.control eps), at most iter.max = 20 iterations.",
@@ -61,7 +63,7 @@ public enum CoxCommand: SurvshCommand {
             "cox ~ age + factor(ph.ecog) ties=breslow level=0.9",
             "cox ~ age + sex + strata(ph.ecog) + cluster(inst)",
             "cox ~ age * sex explain",
-            "cox explain",
+            "cox explain risksets",
             "cox firth ~ age + sex",
             "cox screen ~ age + sex + ph.ecog + wt.loss + meal.cal keep=0.1",
             "export /tmp/survsh_cox_screen.md",
@@ -84,7 +86,7 @@ public enum CoxCommand: SurvshCommand {
         }
         switch sub {
         case "phtest": return try phtest(body: body, args: args, session: session)
-        case "explain": return try explain(body: body, session: session)
+        case "explain": return try explain(body: body, args: args, session: session)
         case "firth": return try firth(body: body, level: level, session: session)
         case "screen": return try screen(body: body, args: args, level: level, session: session)
         case "residuals": return try residuals(body: body, args: args, session: session)
@@ -128,7 +130,8 @@ public enum CoxCommand: SurvshCommand {
         var text = view.text()
         var json = view.json()
         if args.has("explain") {
-            let ex = CoxExplainView(session: session, fit: fit, modelText: model.modelText)
+            let ex = CoxExplainView(session: session, fit: fit, data: model.coxData, modelText: model.modelText,
+                                    risksets: args.has("risksets"))
             text += "\n\n" + ex.text()
             json["iterations_trace"] = ex.traceJSON()
         }
