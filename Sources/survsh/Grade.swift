@@ -26,6 +26,9 @@ struct Grade: ParsableCommand {
     @Option(help: ArgumentHelp("The answer key (.surv).", valueName: "KEY.surv"))
     var key: String?
 
+    @Option(help: "Output format: text (a table), or json (one JSON object on stdout).")
+    var format: OutputFormat = .text
+
     @Option(help: "Relative tolerance for two printed numbers to agree.")
     var tolerance: Double = 1e-3
 
@@ -76,8 +79,13 @@ struct Grade: ParsableCommand {
         for w in report.keyWarnings { sink.err("warning: grade: \(w)") }
         let dataFailed = !report.dataProblems.isEmpty && !allowDataChange
         for p in report.dataProblems { sink.err("\(dataFailed ? "error" : "warning"): grade: \(submission): \(p.message)") }
-        sink.out("\(submission) graded against \(key) (relative tolerance \(tolerance))")
-        sink.out(report.text())
+        switch format {
+        case .text:
+            sink.out("\(submission) graded against \(key) (relative tolerance \(tolerance))")
+            sink.out(report.text())
+        case .json:
+            sink.out(report.json(submission: submission, key: key).serialized())
+        }
         if dataFailed { throw ExitCode(2) }
         if let pass, report.fraction < pass {
             sink.err("grade: \(submission): below the pass mark (\(Int((report.fraction * 100).rounded()))% < \(Int((pass * 100).rounded()))%)")

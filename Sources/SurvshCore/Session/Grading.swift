@@ -178,6 +178,27 @@ public struct GradeReport: Sendable {
     /// The total as a share of the maximum (1 for a key without exercises).
     public var fraction: Double { rows.isEmpty ? 1 : Double(total) / Double(maximum) }
 
+    /// The report as one JSON object (`survsh grade --format json`).
+    public func json(submission: String, key: String) -> JSONValue {
+        var j = JSONObject(command: "grade")
+        j["submission"] = .string(submission)
+        j["key"] = .string(key)
+        j["tolerance"] = .num(tolerance)
+        j["exercises"] = .array(rows.map { r in
+            var o = JSONObject()
+            o["exercise"] = .string(r.exercise)
+            o["found"] = .int(r.found)
+            o["numbers"] = .int(r.numbers)
+            o["score"] = .int(r.score)
+            o["note"] = r.note.isEmpty ? .null : .string(r.note)
+            return o.value
+        })
+        j["total"] = .int(total)
+        j["maximum"] = .int(maximum)
+        j["data_problems"] = .array(dataProblems.map { .string($0.message) })
+        return j.value
+    }
+
     /// The per-exercise table and the total.
     public func text() -> String {
         var t = TextTable(["exercise", "numbers", "score", "note"], leftAligned: [0, 3])
