@@ -32,6 +32,29 @@ enum RLangReference {
         let c = try find("cox", id)
         CoxCommandTests.compare(run(c, file: file, line: line), toModel: c, id: id, file: file, line: line)
     }
+
+    static func km(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let c = try find("km", id)
+        KMCommandTests.compare(run(c, file: file, line: line), toCase: c, name: id, file: file, line: line)
+    }
+
+    /// A logrank result against survdiff: group labels, n, observed, expected, chisq, df, p.
+    static func logrank(_ id: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let c = try find("logrank", id)
+        let j = run(c, file: file, line: line)
+        let groups = j["groups"] as? [[String: Any]] ?? []
+        XCTAssertEqual(groups.compactMap { $0["label"] as? String }, c["labels"] as? [String], "\(id) labels", file: file, line: line)
+        for (key, ref) in [("n", "n"), ("observed", "observed"), ("expected", "expected")] {
+            let expected = CoxCommandTests.nums(c[ref])
+            XCTAssertEqual(groups.count, expected.count, "\(id) groups", file: file, line: line)
+            for (g, e) in zip(groups, expected) {
+                CoxCommandTests.close(CoxCommandTests.num(g[key]), e, "\(id) \(key)", file: file, line: line)
+            }
+        }
+        for key in ["chisq", "df", "p"] {
+            CoxCommandTests.close(CoxCommandTests.num(j[key]), CoxCommandTests.num(c[key]), abs: 1e-300, "\(id) \(key)", file: file, line: line)
+        }
+    }
 }
 
 final class RLanguageTests: XCTestCase {
@@ -41,6 +64,27 @@ final class RLanguageTests: XCTestCase {
                    "rotterdam_collation_c"] {
             try RLangReference.cox(id)
         }
+    }
+
+    func testFormulasAsRWritesThem() throws {
+        for id in ["pbc_status_eq_2", "pbc_status_in", "rotterdam_transforms", "pbc_interaction_expr",
+                   "pbc_interaction_colon", "pbc_factor_expr"] {
+            try RLangReference.cox(id)
+        }
+        for id in ["rotterdam_size", "rotterdam_size_levels", "pbc_status_eq_2_sex"] { try RLangReference.km(id) }
+        for id in ["rotterdam_size", "pbc_status_eq_2_sex", "pbc_status_eq_2_stage"] { try RLangReference.logrank(id) }
+    }
+
+    func testFormulaErrorsPointAtTheTerm() {
+        let sh = TestShell()
+        sh.run("load data/pbc.csv")
+        XCTAssertEqual(sh.error("cox Surv(time, status == 2) ~ age/10"),
+                       "error: cox: in a formula '/' means nesting, as in R; wrap arithmetic in I(): I(age/10) (expected a column, an expression such as log(x + 1), or I(...))")
+        XCTAssertTrue(sh.error("km Surv(time, status == 2) ~ log(nosuch)").hasPrefix("error: km: unknown column 'nosuch'"))
+        XCTAssertTrue(sh.error("logrank Surv(time, sex == 2) ~ trt").hasPrefix("error: logrank: "))
+        // a formula's columns live for its command only
+        sh.run("cox Surv(time, status == 2) ~ log(bili)")
+        XCTAssertTrue(sh.error("summarize log(bili)").hasPrefix("error: summarize: "))
     }
 
     func testTextOutputNamesTermsAsR() {

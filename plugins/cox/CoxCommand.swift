@@ -47,7 +47,7 @@ public enum CoxCommand: SurvshCommand {
         ],
         notes: [
             "As R's coxph: Newton-Raphson from beta = 0 with step halving; converged when |1 - L_old/L_new| <= 1e-9 (coxph.control eps), at most iter.max = 20 iterations.",
-            "Terms: numbers, factor(x), text columns as factors (the first level in R's order is the reference: text as R sorts it in a UTF-8 locale; factor(x, ref = \"L\"), relevel(x, \"L\") or the levels/relevel commands choose another), a:b and a*b interactions, strata(S) (several allowed), cluster(ID) for robust (sandwich) standard errors as coxph(robust = TRUE).",
+            "Terms: numbers, factor(x), text columns as factors (the first level in R's order is the reference: text as R sorts it in a UTF-8 locale; factor(x, ref = \"L\"), relevel(x, \"L\") or the levels/relevel commands choose another), expressions as R writes them (log(pgr + 1), I(age^2), I(age > 50), named as R names them; Surv(time, status == 2) on the left), a:b and a*b interactions, strata(S) (several allowed), cluster(ID) for robust (sandwich) standard errors as coxph(robust = TRUE).",
             "Surv(START, STOP, EVENT) fits counting-process data (time-varying covariates); a row is at risk on (start, stop].",
             "Output as summary.coxph: HR CI = exp(coef -/+ z se) (Wald); with cluster() z, p, CI and the Wald test use the robust se; LR, Wald and score (log-rank) tests; concordance with its infinitesimal-jackknife se as R's concordance.",
             "Warnings: a coefficient drifting to infinity (R: 'Loglik converged before variable'), non-convergence, constant or collinear columns (dropped, NA as in R), fewer than about 10 events per coefficient.",
@@ -61,6 +61,7 @@ public enum CoxCommand: SurvshCommand {
             "cox phtest",
             "cox phtest transform=rank",
             "cox ~ age + factor(ph.ecog) ties=breslow level=0.9",
+            "cox ~ log(age) + I(ph.karno/10) + factor(ph.ecog, ref = 1)",
             "cox ~ age + sex + strata(ph.ecog) + cluster(inst)",
             "cox ~ age * sex explain",
             "cox explain risksets",

@@ -20,9 +20,7 @@ enum LevelOrder {
     /// The level words of `words` (comma- or space-separated, quotes removed).
     static func parse(_ words: [String]) -> [String] {
         words.flatMap { w -> [String] in
-            let unquoted = w.count >= 2 && (w.first == "\"" || w.first == "'") && w.last == w.first
-            if unquoted { return [String(w.dropFirst().dropLast())] }
-            return splitOutsideQuotes(w).map { part in
+            splitOutsideQuotes(w).map { part in
                 let p = part.trimmingCharacters(in: .whitespaces)
                 if p.count >= 2, let q = p.first, q == "\"" || q == "'", p.last == q { return String(p.dropFirst().dropLast()) }
                 return p

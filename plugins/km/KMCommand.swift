@@ -27,6 +27,7 @@ public enum KMCommand: SurvshCommand {
         notes: [
             "One curve per combination of the groups, labelled as R's survfit (sex=1, \"sex=1, ph.ecog=2\"); one curve is labelled all.",
             "EVENT is 0/1, TRUE/FALSE, or 1/2 (1 = censored, 2 = event) as R's Surv(); rows with a missing value are dropped.",
+            "Surv() and the groups take expressions as R does: Surv(time, status == 2) ~ I(age > 60), labelled as R labels them.",
             "std.err is the standard error of S(t) (Greenwood), as summary.survfit prints; the CI is built on the conf scale.",
             "CI undefined where R gives NA (S = 0; S = 1 for log-log, logit, arcsin) is shown as NA and is null in JSON.",
             "Median: print.survfit's rule — the first time S(t) <= 0.5; when S is exactly 0.5 on a stretch, the midpoint of the stretch;",
@@ -39,6 +40,7 @@ public enum KMCommand: SurvshCommand {
             "km",
             "km ~ sex",
             "km Surv(time, status) ~ sex times=180,365,730 quantiles=0.25,0.5,0.75",
+            "km Surv(time, status == 2) ~ I(age > 65)",
             "km ~ sex + ph.ecog conf=log-log level=0.9",
             "km ~ sex rmean=365",
             "km table explain",

@@ -5,7 +5,7 @@
 //   and     := not ( ('and' | '&' | '&&') not )*
 //   not     := ('not' | '!') not | compare
 //   compare := in ( ('==' | '!=' | '<' | '<=' | '>' | '>=') in )?
-//   in      := sum ( 'in' '(' expr (',' expr)* ')' )?
+//   in      := sum ( ('in' | '%in%') ['c'] '(' expr (',' expr)* ')' )?   (R's `x %in% c(1, 2)` too)
 //   sum     := product ( ('+' | '-') product )*
 //   product := unary ( ('*' | '/') unary )*
 //   unary   := '-' unary | power
@@ -159,6 +159,9 @@ public struct ExpressionParser {
             if "+-*/^()<>,!&|".contains(ch) {
                 out.append(Token(kind: .op(String(ch)), at: start)); k += 1; continue
             }
+            if ch == "%", k + 3 < c.count, String(c[k...k + 3]) == "%in%" {
+                out.append(Token(kind: .name("in"), at: start)); k += 4; continue
+            }
             if ch == "=" {
                 throw fail("'=' is assignment, not comparison", at: start, expected: "'==' to compare")
             }
@@ -276,6 +279,7 @@ public struct ExpressionParser {
         let lhs = try parseSum()
         if isOp(peek, "in") {
             let t = advance()
+            if case .name("c") = peek.kind, case .op("(") = tokens[min(i + 1, tokens.count - 1)].kind { _ = advance() }
             guard isOp(peek, "(") else { throw fail("'in' needs a list in parentheses", at: peek.at, expected: "in (\"a\", \"b\")") }
             _ = advance()
             let items = try parseList(at: t.at)

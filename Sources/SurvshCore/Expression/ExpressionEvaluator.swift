@@ -348,7 +348,7 @@ public struct ExpressionEvaluator {
 
     // MARK: functions
 
-    static let functionNames = ["log", "exp", "sqrt", "abs", "floor", "ceiling", "round", "is.na", "ifelse",
+    static let functionNames = ["log", "exp", "sqrt", "abs", "floor", "ceiling", "round", "is.na", "ifelse", "I",
                                 "min", "max", "months_between", "days_between", "date", "year", "month"]
         + randomFunctionNames
 
@@ -375,6 +375,9 @@ public struct ExpressionEvaluator {
         }
         func nanSafe(_ f: @escaping (Double) -> Double) -> (Double) -> Double { { let y = f($0); return y.isNaN ? .nan : y } }
         switch name {
+        case "I":   // R's I(): the value as it is (model formulas use it to protect arithmetic)
+            try arity(1...1)
+            return try eval(args[0])
         case "log", "exp", "sqrt", "abs", "floor", "ceiling":
             try arity(1...1)
             let (a, kind) = try num(0)

@@ -2,9 +2,16 @@
 //
 // Contract: `Formula.parse` accepts an optional left side `Surv(time, event)` or
 // `Surv(start, stop, event)` and an optional right side of terms separated by `+`:
-//   var | factor(var) | strata(v1, v2, ...) | cluster(id) | a:b[:c] | a*b (expands to a + b + a:b) | 1
-// Terms are returned in R's order: main effects first, then interactions by order (R's `terms()`
-// with keep.order = FALSE), duplicates removed. Column names may contain dots.
+//   var | EXPR | factor(var) | factor(var, ref = "L") | relevel(var, "L") | strata(v1, v2, ...) |
+//   cluster(id) | a:b[:c] | a*b (expands to a + b + a:b) | 1
+// where var may itself be an expression, as R allows: `Surv(time, status == 2)`,
+// `Surv(time, status %in% c(1, 2))`, `log(pgr + 1)`, `I(age^2)`, `I(age > 50)`, `factor(stage > 2)`.
+// An expression is named as R's deparse() writes it (Expr.deparsed) and listed in `derived`;
+// `materialize` evaluates each over every loaded row into a model column of the session under that
+// name (comparisons give logical columns, so `I(age > 50)` is coded as R codes it: `I(age > 50)TRUE`).
+// As in R, '/' '^' and '-' at the top of a term are formula operators, not arithmetic: they are refused
+// with a pointer to I(). Terms are returned in R's order: main effects first, then interactions by
+// order (R's `terms()` with keep.order = FALSE), duplicates removed. Column names may contain dots.
 
 public struct SurvSpec: Sendable, Equatable {
     public var start: String?
@@ -35,6 +42,16 @@ public struct FormulaVariable: Sendable, Equatable, Hashable {
     }
 }
 
+/// An expression used as a variable in a formula: R's name for it, and the parsed expression.
+public struct FormulaExpression: Sendable, Equatable {
+    /// The name of its model column: the expression as R deparses it (`log(pgr + 1)`).
+    public var name: String
+    /// The text as written (error carets point into it).
+    public var source: String
+    public var expression: Expr
+    public static func == (a: FormulaExpression, b: FormulaExpression) -> Bool { a.name == b.name }
+}
+
 public struct FormulaTerm: Sendable, Equatable, Hashable {
     /// One variable for a main effect, several for an interaction `a:b`.
     public var variables: [FormulaVariable]
@@ -50,6 +67,8 @@ public struct Formula: Sendable, Equatable {
     public var cluster: String?
     /// True when a `~` was written.
     public var hasRightSide: Bool
+    /// The expressions the formula uses as variables (in Surv() and in terms), named as R names them.
+    public var derived: [FormulaExpression] = []
 
     /// Every column the formula reads (outcome excluded).
     public var covariateColumns: [String] {
@@ -81,9 +100,8 @@ public struct Formula: Sendable, Equatable {
                 throw fail("expected Surv(TIME, EVENT) before '~', found '\(lhs)'", 0, expected: "Surv(time, status) ~ group")
             }
             let inner = lhs.dropFirst(5).dropLast()
-            let args = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            for a in args where !isName(a) {
-                throw fail("Surv() takes column names, not '\(a)'", 5, expected: "Surv(TIME, EVENT) or Surv(START, STOP, EVENT)")
+            let args = try splitTop(String(inner), on: ",").map {
+                try f.column(for: $0.trimmingCharacters(in: .whitespaces), command: command, 5, fail)
             }
             switch args.count {
             case 2: f.surv = SurvSpec(start: nil, time: args[0], event: args[1])
@@ -107,20 +125,20 @@ public struct Formula: Sendable, Equatable {
             if p.isEmpty { throw fail("empty term", at, expected: "a column name after '+'") }
             if p == "1" { continue }
             if p.hasPrefix("strata("), p.hasSuffix(")") {
-                let cols = p.dropFirst(7).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                for c in cols where !isName(c) { throw fail("strata() takes column names, not '\(c)'", at) }
-                f.strata += cols
+                f.strata += try splitTop(String(p.dropFirst(7).dropLast()), on: ",").map {
+                    try f.column(for: $0.trimmingCharacters(in: .whitespaces), command: command, at, fail)
+                }
                 continue
             }
             if p.hasPrefix("cluster("), p.hasSuffix(")") {
-                let c = p.dropFirst(8).dropLast().trimmingCharacters(in: .whitespaces)
-                guard isName(c) else { throw fail("cluster() takes one column name", at) }
-                f.cluster = c
+                let c = String(p.dropFirst(8).dropLast()).trimmingCharacters(in: .whitespaces)
+                guard splitTop(c, on: ",").count == 1 else { throw fail("cluster() takes one column", at) }
+                f.cluster = try f.column(for: c, command: command, at, fail)
                 continue
             }
-            if p.contains("*") {
-                let vars = try p.split(separator: "*", omittingEmptySubsequences: false)
-                    .map { try variable(String($0).trimmingCharacters(in: .whitespaces), at, fail) }
+            let crossed = splitTop(p, on: "*")
+            if crossed.count > 1 {
+                let vars = try crossed.map { try f.variable($0.trimmingCharacters(in: .whitespaces), command: command, at, fail) }
                 // all main effects and all interactions of the listed variables: 2^k - 1 terms
                 let k = vars.count
                 if k > maxCrossed {
@@ -132,7 +150,7 @@ public struct Formula: Sendable, Equatable {
                 }
                 continue
             }
-            let vars = try p.split(separator: ":").map { try variable(String($0).trimmingCharacters(in: .whitespaces), at, fail) }
+            let vars = try splitTop(p, on: ":").map { try f.variable($0.trimmingCharacters(in: .whitespaces), command: command, at, fail) }
             add(FormulaTerm(variables: vars))
         }
         inters.sort { $0.variables.count < $1.variables.count }
@@ -143,22 +161,23 @@ public struct Formula: Sendable, Equatable {
     /// The most variables `a*b*...` may cross (2^10 - 1 = 1023 terms; more is never a model one can fit).
     static let maxCrossed = 10
 
-    static func variable(_ s: String, _ at: Int, _ fail: (String, Int, String?) -> SurvshError) throws -> FormulaVariable {
+    /// One variable of a term: a column, an expression, or factor()/relevel() of one.
+    mutating func variable(_ s: String, command: String, _ at: Int, _ fail: (String, Int, String?) -> SurvshError) throws -> FormulaVariable {
         for fn in ["factor", "relevel"] where s.hasPrefix(fn + "(") && s.hasSuffix(")") {
-            let args = splitTop(String(s.dropFirst(fn.count + 1).dropLast()), on: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let args = Formula.splitTop(String(s.dropFirst(fn.count + 1).dropLast()), on: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let usage = fn == "factor" ? "factor(var) or factor(var, ref = \"LEVEL\")" : "relevel(var, \"LEVEL\")"
             guard (1...2).contains(args.count) else { throw fail("\(fn)() takes a column and a reference level", at, usage) }
-            var inner = try variable(args[0], at, fail)
+            var inner = try variable(args[0], command: command, at, fail)
             if inner.asFactor && fn == "factor" { throw fail("factor() of a factor", at, usage) }
             var refText: String? = nil
             if args.count == 2 {
-                let (named, value) = namedArgument(args[1], name: "ref")
+                let (named, value) = Formula.namedArgument(args[1], name: "ref")
                 guard fn == "relevel" || named else { throw fail("factor() takes a column and ref = \"LEVEL\", not '\(args[1])'", at, usage) }
-                guard let level = literalText(value) else {
+                guard let level = Formula.literalText(value) else {
                     throw fail("the reference level must be a quoted level or a number, not '\(value)'", at, usage)
                 }
                 inner.reference = level
-                refText = (named ? "ref = " : "") + deparseString(value)
+                refText = (named ? "ref = " : "") + Formula.deparseString(value)
             } else if fn == "relevel" {
                 throw fail("relevel() needs the reference level", at, usage)
             }
@@ -166,10 +185,34 @@ public struct Formula: Sendable, Equatable {
             inner.label = "\(fn)(\(inner.label)\(refText.map { ", " + $0 } ?? ""))"
             return inner
         }
-        guard isName(s) else {
-            throw fail("'\(s)' is not a column name or a term", at, "var, factor(var), strata(var), a:b or a*b")
+        let column = try self.column(for: s, command: command, at, fail, term: true)
+        return FormulaVariable(column: column, asFactor: false)
+    }
+
+    /// The column `s` names: itself for a column name; for an expression, R's name for it, with the
+    /// expression added to `derived`. In a term (`term`), '/', '^' and '-' at the top are refused as R's
+    /// formula operators.
+    mutating func column(for s: String, command: String, _ at: Int, _ fail: (String, Int, String?) -> SurvshError,
+                         term: Bool = false) throws -> String {
+        if Formula.isName(s) { return s }
+        if s.isEmpty { throw fail("empty term", at, "a column name or an expression") }
+        let e = try ExpressionParser.parse(s, command: command)
+        if case .column(let name, _) = e { return name }
+        if term {
+            var op: String? = nil
+            if case .binary(let o, _, _, _) = e, ["/", "^", "-"].contains(o) { op = o }
+            if case .unary("-", _, _) = e { op = "-" }
+            if let op {
+                let meaning = ["/": "nesting", "^": "crossing", "-": "removing a term"][op] ?? ""
+                throw fail("in a formula '\(op)' means \(meaning), as in R; wrap arithmetic in I(): I(\(e.deparsed))", at,
+                           "a column, an expression such as log(x + 1), or I(...)")
+            }
         }
-        return FormulaVariable(column: s, asFactor: false)
+        let name = e.deparsed
+        if !derived.contains(where: { $0.name == name }) {
+            derived.append(FormulaExpression(name: name, source: s, expression: e))
+        }
+        return name
     }
 
     /// `name = VALUE` → (true, VALUE); anything else → (false, the text).
@@ -225,5 +268,26 @@ public struct Formula: Sendable, Equatable {
         }
         rec(0, [])
         return out
+    }
+}
+
+extension Formula {
+    /// Evaluates every expression in `derived` over all loaded rows into a model column of the
+    /// session (named as R names it), for the command being run. Logical results become logical
+    /// columns, as R's `I(age > 50)` or `status == 2` are.
+    public func materialize(in session: Session, command: String) throws {
+        guard !derived.isEmpty else { return }
+        try session.requireData(command)
+        for d in derived {
+            let ev = ExpressionEvaluator(session: session, command: command, text: d.source)
+            let value = try ev.evaluate(d.expression)
+            if case .numbers(let v, .logical) = value {
+                var mask = MissingMask(count: v.count)
+                for i in 0..<v.count where v[i].isNaN { mask[i] = true }
+                session.addModelColumn(Column(name: d.name, storage: .boolean(v.map { $0 == 1 }), missing: mask))
+            } else {
+                session.addModelColumn(ev.column(named: d.name, from: value))
+            }
+        }
     }
 }

@@ -20,8 +20,11 @@ public struct SurvivalResponse: Sendable {
     public init(spec: SurvSpec) { self.spec = spec }
     public var label: String { spec.start.map { "Surv(\($0), \(spec.time), \(spec.event))" } ?? "Surv(\(spec.time), \(spec.event))" }
 
-    /// The inline Surv(...) or the declared outcome; a clear error when neither is there.
+    /// The inline Surv(...) or the declared outcome; a clear error when neither is there. The
+    /// formula's expressions (in Surv() and in terms) are evaluated here into the session's model
+    /// columns, so every later step reads them by name as it reads the frame's columns.
     public static func resolve(_ formula: Formula, session: Session, command: String) throws -> SurvivalResponse {
+        try formula.materialize(in: session, command: command)
         if let s = formula.surv { return SurvivalResponse(spec: s) }
         if let o = session.outcome { return SurvivalResponse(spec: SurvSpec(start: o.start, time: o.time, event: o.event)) }
         throw SurvshError.usage(command, "no survival outcome", expected: "Surv(TIME, EVENT) in the command, or 'survival TIME EVENT' first")

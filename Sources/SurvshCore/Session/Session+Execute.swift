@@ -20,6 +20,7 @@ extension Session {
         }
         Interrupt.clear()
         quitRequested = false
+        clearModelColumns()
         var recorded: [String] = []
         var failed = false
         // Errors name the command by its canonical name, not the alias typed.

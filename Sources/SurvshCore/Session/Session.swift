@@ -108,6 +108,9 @@ public final class Session: @unchecked Sendable {
     public var settings = Settings()
     public private(set) var frame = DataFrame()
     public private(set) var filters: [RowFilter] = []
+    /// Columns a formula computed for the command being run (`log(pgr + 1)`, `status == 2`), by the
+    /// name R gives them; `column(_:for:)` finds them after the frame's own. Cleared before each line.
+    public private(set) var modelColumns: [String: Column] = [:]
     private var activeRowsCache: [Int]?
     public var outcome: OutcomeDeclaration?
     /// The random-number stream of runif(), rnorm(), ... (`set seed=N`); kept across `load`.
@@ -224,10 +227,16 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    /// Adds a column computed from a formula for the command being run (see `modelColumns`).
+    public func addModelColumn(_ column: Column) { modelColumns[column.name] = column }
+
+    /// Drops the formula columns of the previous line.
+    func clearModelColumns() { if !modelColumns.isEmpty { modelColumns = [:] } }
+
     /// The column, or an error with "did you mean".
     public func column(_ name: String, for command: String) throws -> Column {
         try requireData(command)
-        if let c = frame.column(name) { return c }
+        if let c = frame.column(name) ?? modelColumns[name] { return c }
         throw SurvshError.data(command, "unknown column '\(name)'", expected: expectedColumn(among: frame.names),
                                suggestion: didYouMean(name, among: frame.names))
     }
