@@ -210,6 +210,46 @@ final class CoxCommandTests: XCTestCase {
         XCTAssertTrue(sh.error("cox residuals type=pearson").contains("type"))
     }
 
+    /// Issue 16, item 9: `cox curves at ...` as survfit.coxph(fit, newdata) (Reference/cox_followup.R):
+    /// every row of the curves, S(t) at times= and the medians; covariates not set at fit$means.
+    func testCurvesMatchSurvfitCoxph() throws {
+        let url = repoRoot.appendingPathComponent("Tests/SurvivalStatsTests/Reference/cox_followup.json")
+        let ref = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let all = ref["curves"] as? [[String: Any]] ?? []
+        let sh = lungShell()
+        func check(_ j: [String: Any], _ id: String) throws {
+            let r = try XCTUnwrap(all.first { $0["id"] as? String == id })
+            let mine = j["curves"] as? [[String: Any]] ?? [], theirs = r["curves"] as? [[String: Any]] ?? []
+            XCTAssertEqual(mine.count, theirs.count, id)
+            for (c, rc) in zip(mine, theirs) {
+                let label = "\(id) \(c["label"] as? String ?? "")"
+                Self.close(Self.num(c["median"]), Self.num(rc["median"]), "\(label) median")
+                Self.close(Self.num(c["median_lower"]), Self.num(rc["median_lower"]), "\(label) median lower")
+                Self.close(Self.num(c["median_upper"]), Self.num(rc["median_upper"]), "\(label) median upper")
+                let at = c["at"] as? [[String: Any]] ?? []
+                for (key, rkey) in [("surv", "at_surv"), ("lower", "at_lower"), ("upper", "at_upper"), ("std_err", "at_std_err")] {
+                    let e = Self.nums(rc[rkey])
+                    XCTAssertEqual(at.count, e.count, "\(label) times")
+                    for (k, (a, ee)) in zip(at, e).enumerated() { Self.close(Self.num(a[key]), ee, "\(label) \(key)[\(k)]") }
+                }
+                let table = c["table"] as? [[String: Any]] ?? []
+                let surv = Self.nums(rc["surv"])
+                XCTAssertEqual(table.count, surv.count, "\(label) rows")
+                for (k, (row, e)) in zip(table, surv).enumerated() { Self.close(Self.num(row["surv"]), e, "\(label) surv[\(k)]") }
+            }
+        }
+        sh.run("cox ~ age + sex + ph.ecog")
+        try check(sh.json("cox curves at sex=1,2 age=60 times=180,365,730"), "lung_efron")
+        sh.run("cox ~ age + ph.ecog + strata(sex)")
+        let j = sh.json("cox curves at ph.ecog=0,2 times=100,300")
+        try check(j, "lung_strata1")
+        XCTAssertEqual((j["curves"] as? [[String: Any]])?.first?["label"] as? String, "ph.ecog=0, sex=1")
+        XCTAssertTrue(sh.error("cox curves at wt.loss=5").contains("not a covariate"))
+        XCTAssertTrue(sh.error("cox curves at age=old").contains("not a number"))
+        sh.run("cox ~ age + factor(ph.ecog)")
+        XCTAssertTrue(sh.error("cox curves at ph.ecog=7").contains("not a level"))
+    }
+
     func testCollinearColumnIsDropped() throws {
         let sh = lungShell()
         sh.run("generate agesex = age + 2 * sex")

@@ -303,7 +303,7 @@ final class PlotCommandTests: XCTestCase {
     func testBadInput() {
         let sh = lungShell()
         XCTAssertEqual(sh.error("plot kmm ~ sex"),
-                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist or box); did you mean 'km'?")
+                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist, box, cox or curves); did you mean 'km'?")
         XCTAssertTrue(sh.error("plot").contains("missing plot kind"))
         XCTAssertEqual(sh.error("plot km ~ sex file=fig.jpg"),
                        "error: plot: unsupported file extension '.jpg' in file=fig.jpg (expected file=NAME.svg, NAME.png or NAME.pdf)")
@@ -393,5 +393,47 @@ final class PlotCommandTests: XCTestCase {
         sh.run("filter ph.ecog == 3")
         sh.run("plot km file=\(svg)")
         XCTAssertTrue(sh.sink.stdout.contains { $0.contains("1 curve: all (n=1, 1 event)") }, sh.sink.stdout.joined(separator: "\n"))
+    }
+
+    /// Issue 16, item 9: `plot cox curves` draws the curves of `cox curves` (survfit.coxph): the steps
+    /// and CI band values in data= against R (Tests/SurvivalStatsTests/Reference/cox_followup.json),
+    /// one line and one band per curve in the SVG, the labels in the legend.
+    func testCoxCurvesFigureMatchesSurvfitCoxph() throws {
+        let url = repoRoot.appendingPathComponent("Tests/SurvivalStatsTests/Reference/cox_followup.json")
+        let ref = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let model = try XCTUnwrap((ref["curves"] as? [[String: Any]])?.first { $0["id"] as? String == "lung_efron" })
+        let refCurves = model["curves"] as? [[String: Any]] ?? []
+        let sh = lungShell()
+        XCTAssertTrue(sh.error("plot cox curves").contains("cox curves at"))
+        sh.run("cox ~ age + sex + ph.ecog")
+        sh.run("cox curves at sex=1,2 age=60")
+        let svg = scratch.appendingPathComponent("coxcurves.svg")
+        let csv = scratch.appendingPathComponent("coxcurves.csv")
+        let j = sh.json("plot cox curves ci risktable file=\(svg.path) data=\(csv.path)")
+        XCTAssertEqual(j["kind"] as? String, "cox curves")
+        // the series labels hold a comma, so they are quoted: take the quoted field off first
+        let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map { line -> [String] in
+            guard line.hasPrefix("\""), let close = line.dropFirst().firstIndex(of: "\"") else { return [] }
+            let label = String(line[line.index(after: line.startIndex)..<close])
+            return [label] + line[line.index(close, offsetBy: 2)...].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        for (label, rc) in zip(["sex=1, age=60", "sex=2, age=60"], refCurves) {
+            let n = rc["n_event"] as? [Double] ?? []
+            let times = (rc["time"] as? [Double] ?? []).enumerated().filter { n[$0.offset] > 0 }.map(\.element)
+            let pick = { (key: String) in (rc[key] as? [Any] ?? []).enumerated().filter { n[$0.offset] > 0 }.map { $0.element as? Double } }
+            let surv = pick("surv"), lower = pick("lower"), upper = pick("upper")
+            let steps = Array(rows.filter { $0.count > 6 && $0[0] == label && $0[1] == "step" }.dropFirst())
+            XCTAssertEqual(steps.count, times.count, "\(label) steps")
+            for (k, row) in steps.enumerated() where k < times.count {
+                XCTAssertEqual(value(row[2]), times[k])
+                closeTo(value(row[3]), surv[k], rel: 1e-10, "\(label) S at \(times[k])")
+                closeTo(value(row[4]), lower[k], rel: 1e-10, "\(label) lower at \(times[k])")
+                closeTo(value(row[5]), upper[k], rel: 1e-10, "\(label) upper at \(times[k])")
+            }
+        }
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        XCTAssertTrue(text.contains("sex=2, age=60"))
+        XCTAssertTrue(text.contains("Adjusted survival probability"))
+        XCTAssertEqual(text.components(separatedBy: "class=\"risk-count\"").count - 1, 2 * 6)
     }
 }

@@ -21,6 +21,8 @@ extension CoxCommand {
         // per column of the result: name and one value per row of `data` (nil: no value)
         var names: [String] = []
         var values: [[Double?]] = []
+        // rows reported, in R's order: all rows of the fit (Schoenfeld: event rows in time order)
+        var order = Array(0..<data.n)
         switch type {
         case .martingale, .deviance:
             let m = CoxResiduals.martingale(data, coefficients: fit.beta, ties: fit.ties)
@@ -34,6 +36,7 @@ extension CoxCommand {
             values = cols
         case .schoenfeld:
             let s = CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: fit.ties)
+            order = s.rows
             names = data.columnNames
             values = s.values.map { col in
                 var v = [Double?](repeating: nil, count: data.n)
@@ -41,15 +44,16 @@ extension CoxCommand {
                 return v
             }
         }
-        // rows shown: all rows of the fit in R's order (Schoenfeld: event rows in time order)
-        let order: [Int] = type == .schoenfeld
-            ? CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: fit.ties).rows : Array(0..<data.n)
-        let shown = order.count <= 10 ? order : Array(order.prefix(5)) + Array(order.suffix(5))
         let f = { (x: Double?) in session.fmt(x) }
-        var t = TextTable(["row", "time", "event"] + names)
-        for (k, i) in shown.enumerated() {
-            if k == 5 && order.count > 10 { t.add(["..."]) }
-            t.add([String(last.rows[i] + 1), f(data.stop[i]), data.event[i] ? "1" : "0"] + values.map { f($0[i]) })
+        let row = { (i: Int) in [String(last.rows[i] + 1), f(data.stop[i]), data.event[i] ? "1" : "0"] + values.map { f($0[i]) } }
+        let header = ["row", "time", "event"] + names
+        var t = TextTable(header)
+        if order.count <= 10 {
+            order.forEach { t.add(row($0)) }
+        } else {
+            order.prefix(5).forEach { t.add(row($0)) }
+            t.add(["..."])
+            order.suffix(5).forEach { t.add(row($0)) }
         }
         var text = ["Residuals (R's residuals.coxph, type = \(type.rawValue)): \(last.modelText)",
                     "\(order.count) \(type == .schoenfeld ? "events" : "rows")\(order.count > 10 ? ", first and last 5" : ""); row = row of the data",
@@ -73,9 +77,10 @@ extension CoxCommand {
             }
             text.append("generated \(generated.joined(separator: ", ")) (NA on rows the fit did not use\(type == .schoenfeld ? " and on censored rows" : ""))")
         }
-        session.lastTable = ResultTable(title: "Cox residuals (type = \(type.rawValue)): \(last.modelText)",
-                                        header: t.header, rows: t.rows,
-                                        footnotes: ["residuals.coxph(fit, type = \"\(type.rawValue)\") of R's survival."])
+        // export writes every row
+        let exportTable = ResultTable(title: "Cox residuals (type = \(type.rawValue)): \(last.modelText)",
+                                      header: header, rows: order.map(row),
+                                      footnotes: ["residuals.coxph(fit, type = \"\(type.rawValue)\") of R's survival."])
         var j = JSONObject(command: "cox")
         j["kind"] = .string("residuals")
         j["model"] = .string(last.modelText)
@@ -84,7 +89,7 @@ extension CoxCommand {
         j["rows"] = .array(order.map { .int(last.rows[$0] + 1) })
         j["values"] = .array(values.map { col in .array(order.map { .num(col[$0]) }) })
         if !generated.isEmpty { j["generated"] = .array(generated.map { .string($0) }) }
-        return CommandOutput(text: text.joined(separator: "\n"), json: j.value)
+        return CommandOutput(text: text.joined(separator: "\n"), json: j.value, tables: [exportTable])
     }
 
     /// A model column name as part of a data column name: `factor(ph.ecog)1` -> `factor.ph.ecog.1`.

@@ -37,7 +37,7 @@ extension CoxCommand {
             let fit = try fitModel(m, ties: tiesValue, level: level, control: ctl)
             warnings += (m.data.warnings + fit.warningMessages).map { "multivariable: \($0)" }
             multi = (m, fit)
-            session.lastCoxFit = CoxLastFit(fit: fit, data: m.coxData, modelText: m.modelText, rows: m.data.rows)
+            session.lastCoxFit = m.lastFit(fit)
             session.lastHazardRatios = CoxView(session: session, model: m, fit: fit).hazardRatios()
         }
 

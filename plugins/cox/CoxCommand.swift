@@ -9,7 +9,7 @@ import SurvivalStats
 import SurvshCore
 
 public enum CoxCommand: SurvshCommand {
-    static let subcommands = ["firth", "phtest", "screen", "explain", "residuals"]
+    static let subcommands = ["firth", "phtest", "screen", "explain", "residuals", "curves"]
 
     public static let spec = CommandSpec(
         name: "cox", aliases: ["coxph"],
@@ -22,13 +22,14 @@ public enum CoxCommand: SurvshCommand {
             "cox screen [Surv(TIME, EVENT)] ~ TERM + ... [keep=0.05] [ties=efron|breslow] [level=0.95]",
             "cox explain [risksets]",
             "cox residuals [type=martingale|deviance|score|schoenfeld|dfbeta] [gen=NAME]",
+            "cox curves [at VAR=V1,V2 ...] [times=T1,T2,...] [conf=log|log-log|plain] [level=0.95]",
         ],
         body: .formula,
         options: [
             OptionSpec("ties", .choice(["efron", "breslow"]), default: "efron",
                        help: "tied event times: Efron's approximation (R's default) or Breslow's", forms: ["", "screen"]),
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level of the hazard-ratio intervals",
-                       forms: ["", "firth", "screen"]),
+                       forms: ["", "firth", "screen", "curves"]),
             OptionSpec("iter.max", .number(0...1000), default: "20", help: "maximum Newton-Raphson iterations (R's coxph.control)",
                        forms: ["", "screen"]),
             OptionSpec("keep", .number(0...1), default: "0.05",
@@ -38,6 +39,9 @@ public enum CoxCommand: SurvshCommand {
                        help: "phtest: time scale of the test (R's cox.zph transform=)", forms: ["phtest"]),
             OptionSpec("type", .choice(CoxResidualType.allCases.map(\.rawValue)), default: "martingale",
                        help: "residuals: the kind, as R's residuals.coxph(type=)", forms: ["residuals"]),
+            OptionSpec("times", .numbers, help: "curves: also S(t) at these times (R's summary(fit, times=))", forms: ["curves"]),
+            OptionSpec("conf", .choice(["log", "log-log", "plain"]), default: "log",
+                       help: "curves: CI transform (R's conf.type)", forms: ["curves"]),
             OptionSpec("gen", .text, help: "residuals: save them as new columns NAME (NAME_COLUMN for score, schoenfeld, dfbeta)",
                        forms: ["residuals"]),
             .flag("explain", help: "also print the Newton-Raphson iterations: beta, score U, information I, step, log-likelihood",
@@ -53,6 +57,7 @@ public enum CoxCommand: SurvshCommand {
             "Warnings: a coefficient drifting to infinity (R: 'Loglik converged before variable'), non-convergence, constant or collinear columns (dropped, NA as in R), fewer than about 10 events per coefficient.",
             "phtest: R >= 3.0 cox.zph score test on the last cox fit (transform km by default), per term and GLOBAL.",
             "firth: Firth-penalised partial likelihood (Heinze & Schemper 2001, as R's coxphf and SAS PHREG FIRTH): Breslow ties, profile penalised-likelihood CIs and penalised likelihood-ratio p-values.",
+            "curves: adjusted survival curves of the last cox fit as R's survfit.coxph(fit, newdata): one per combination of the values after 'at' (first variable slowest) and per stratum; covariates not set are at R's fit$means (0 for 0/1 and factor columns: the reference level); S = exp(-H) with the Efron (or Breslow) hazard, se as survfit.coxph (including the coefficients' variance), median as print.survfit. plot cox curves draws them.",
             "residuals: of the last cox fit, as R's residuals.coxph: martingale and deviance one per row; score, schoenfeld (event rows only, in time order) and dfbeta (score times the model-based variance) one per row and model column. gen= saves them as columns, NA on rows the fit did not use.",
             "screen: each term alone, then the terms with univariable Wald p < keep together (joint Wald test for factors); export writes the table.",
         ],
@@ -71,9 +76,10 @@ public enum CoxCommand: SurvshCommand {
             "cox ~ age + sex",
             "cox residuals type=deviance",
             "cox residuals type=dfbeta gen=dfb",
+            "cox curves at sex=1,2 age=60 times=180,365",
         ],
         subcommands: subcommands,
-        topic: "analysis")
+        topic: "analysis", assignmentsAfter: "at")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         var words = args.positional
@@ -91,6 +97,7 @@ public enum CoxCommand: SurvshCommand {
         case "firth": return try firth(body: body, level: level, session: session)
         case "screen": return try screen(body: body, args: args, level: level, session: session)
         case "residuals": return try residuals(body: body, args: args, session: session)
+        case "curves": return try curves(words: words, args: args, level: level, session: session)
         default: return try fit(body: body, args: args, level: level, session: session)
         }
     }
@@ -125,7 +132,7 @@ public enum CoxCommand: SurvshCommand {
         let model = try CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
         let fit = try fitModel(model, ties: ties(args), level: level, control: try control(args))
         let view = CoxView(session: session, model: model, fit: fit)
-        session.lastCoxFit = CoxLastFit(fit: fit, data: model.coxData, modelText: model.modelText, rows: model.data.rows)
+        session.lastCoxFit = model.lastFit(fit)
         session.lastTable = view.resultTable()
         session.lastHazardRatios = view.hazardRatios()
         var text = view.text()

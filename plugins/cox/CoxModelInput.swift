@@ -121,3 +121,22 @@ extension CoxModelInput {
         return out
     }
 }
+
+extension CoxModelInput {
+    /// What the follow-up commands keep of this model and its fit.
+    func lastFit(_ fit: CoxFitResult) -> CoxLastFit {
+        var terms: [CoxLastFit.Term] = []
+        if formula.terms.count == design.terms.count {
+            terms = zip(formula.terms, design.terms).map { f, d in
+                CoxLastFit.Term(label: d.label, variables: f.variables.map(\.column), columns: d.columns, levels: d.levels,
+                                reference: d.referenceLevel, isFactor: d.isFactor)
+            }
+        }
+        // stratum labels as R's survfit names strata: `sex=1`, not `factor(sex)=1`
+        let strataLabels = (strata?.labels ?? []).map { label in
+            formula.strata.reduce(label) { $0.replacingOccurrences(of: "factor(\($1))=", with: "\($1)=") }
+        }
+        return CoxLastFit(fit: fit, data: coxData, modelText: modelText, rows: data.rows, terms: terms,
+                          strataLabels: strataLabels, timeLabel: response.spec.time)
+    }
+}

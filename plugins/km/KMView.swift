@@ -194,40 +194,10 @@ struct KMView {
                 })
             }
             if includeTable {
-                var rows: [JSONValue] = []
-                rows.reserveCapacity(c.count)
-                for r in c.rows {
-                    var o = JSONObject()
-                    o["time"] = .num(r.time)
-                    o["n_risk"] = .int(r.nRisk)
-                    o["n_event"] = .int(r.nEvent)
-                    o["n_censor"] = .int(r.nCensor)
-                    o["surv"] = .num(r.surv)
-                    o["std_err"] = .num(r.stdErr)
-                    o["lower"] = .num(r.lower)
-                    o["upper"] = .num(r.upper)
-                    rows.append(o.value)
-                }
-                s["table"] = .array(rows)
+                s["table"] = .array(c.rows.map(\.json))
             }
             if !times.isEmpty {
-                s["at"] = .array(c.survival(at: times).map { p in
-                    var o = JSONObject()
-                    o["time"] = .num(p.time)
-                    o["surv"] = .num(p.surv)
-                    o["std_err"] = .num(p.stdErr)
-                    o["lower"] = .num(p.lower)
-                    o["upper"] = .num(p.upper)
-                    o["n_risk"] = .int(p.nRisk)
-                    o["n_event"] = .int(p.nEvent)
-                    o["n_censor"] = .int(p.nCensor)
-                    o["beyond_last_followup"] = .bool(p.beyondLastFollowUp)
-                    if p.beyondLastFollowUp {
-                        o["note"] = .string("after the last follow-up (\(NumberFormat.significant(c.lastTime, digits: 15))): "
-                                            + "R's summary(times=) drops this time; S(t) carried forward, n at risk 0")
-                    }
-                    return o.value
-                })
+                s["at"] = .array(c.survival(at: times).map { $0.json(lastTime: c.lastTime) })
             }
             if explain {
                 s["explain"] = .array(c.explain.map { r in

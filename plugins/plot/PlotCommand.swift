@@ -2,7 +2,8 @@
 //
 // Kinds: km (Kaplan–Meier curves with CI bands, censor marks, number-at-risk table, log-rank p),
 // loglog (log(−log S) against log t, the proportional-hazards check), cumhaz (Nelson–Aalen
-// cumulative hazard), forest (the last Cox model's hazard ratios), hist (histogram), box (box plots).
+// cumulative hazard), forest (the last Cox model's hazard ratios), cox curves (the adjusted curves of
+// the last `cox curves`), hist (histogram), box (box plots).
 // The numbers come from SurvivalStats (KaplanMeier, LogRank) and the session's last Cox model; the
 // drawing is the pure figure layer in Figure/ (SVGRenderer, TerminalPlot, FigureExport, FigureData).
 // This file parses the command, dispatches on the kind, writes files and reports what it did.
@@ -12,7 +13,7 @@ import SurvivalStats
 import SurvshCore
 
 public enum PlotCommand: SurvshCommand {
-    static let kinds = ["km", "loglog", "cumhaz", "forest", "hist", "box"]
+    static let kinds = ["km", "loglog", "cumhaz", "forest", "hist", "box", "cox", "curves"]
 
     public static let spec = CommandSpec(
         name: "plot", aliases: ["graph"],
@@ -22,6 +23,7 @@ public enum PlotCommand: SurvshCommand {
             "plot loglog [Surv(TIME, EVENT)] [~ GROUP] [file=PATH]",
             "plot cumhaz [Surv(TIME, EVENT)] [~ GROUP] [file=PATH] [ci]",
             "plot forest [file=PATH]",
+            "plot cox curves [file=PATH] [ci] [risktable]",
             "plot hist VAR [bins=N] [file=PATH]",
             "plot box VAR [~ GROUP] [file=PATH]",
             "plot ... [title=TEXT] [xlab=TEXT] [ylab=TEXT] [legend.title=TEXT] [break=B] [xmax=X] [width=W] [height=H] [percent] [data=PATH.csv]",
@@ -56,6 +58,7 @@ public enum PlotCommand: SurvshCommand {
             "pvalue: log-rank test (survdiff, rho = 0) over the same groups.",
             "loglog: log(-log S(t)) against t on a log axis, as plot(fit, fun = \"cloglog\"); parallel curves support proportional hazards.",
             "cumhaz: Nelson-Aalen H(t) = sum d/n (survfit's cumhaz); ci: H +/- z se with se^2 = sum d/n^2, as plot.survfit(cumhaz = TRUE) (conf.type plain).",
+            "cox curves (or curves): the adjusted survival curves of the last 'cox curves' (R's plot(survfit(fit, newdata))), drawn as km curves.",
             "forest: hazard ratios and CIs of the last cox command on a log axis; factor levels grouped under their term, the reference level shown.",
             "hist: R's hist() defaults: Sturges' number of classes, pretty() break points, right-closed bins. box: R's boxplot.stats (whiskers to 1.5 IQR).",
             "Files: SVG is written by survsh (deterministic: the same data give the same bytes); PNG and PDF are converted by rsvg-convert (apt-get install librsvg2-bin).",
@@ -69,6 +72,9 @@ public enum PlotCommand: SurvshCommand {
             "plot hist age",
             "plot box wt.loss ~ ph.ecog",
             "plot hist age bins=20 data=/tmp/survsh_hist_age.csv",
+            "cox ~ age + sex",
+            "cox curves at sex=1,2",
+            "plot cox curves ci",
         ],
         subcommands: kinds,
         topic: "figures")
@@ -89,12 +95,14 @@ public enum PlotCommand: SurvshCommand {
             figure = try curvesFigure(kind: kind, body: rest, args: args, session: session)
         case "forest":
             figure = try forestFigure(body: rest, args: args, session: session)
+        case "cox", "curves":
+            figure = try coxCurvesFigure(body: kind == "curves" ? "curves" : rest, args: args, session: session)
         case "hist":
             figure = try histogramFigure(body: rest, args: args, session: session)
         default:
             figure = try boxFigure(body: rest, args: args, session: session)
         }
-        return try target.deliver(figure, kind: kind, args: args, session: session)
+        return try target.deliver(figure, kind: kind == "cox" ? "cox curves" : kind, args: args, session: session)
     }
 }
 

@@ -119,16 +119,22 @@ public struct Arguments: Sendable {
         }
         let words = try LineSplitter.words(rest, command: spec.name)
         let form = words.first.flatMap { spec.subcommands.contains($0) ? $0 : nil }
+        var assignments = false     // after spec.assignmentsAfter: `name=value` naming no option is a body word
         for (i, w) in words.enumerated() {
             if i == 0 && form != nil {
                 positional.append(w)
                 continue
             }
+            if w == spec.assignmentsAfter { assignments = true }
             if let opt = spec.options.first(where: { $0.isFlag && $0.name == w }) {
                 flags.insert(opt.name)
                 continue
             }
             if let (name, value) = Arguments.optionShape(w) {
+                if assignments && spec.option(named: name) == nil {
+                    positional.append(w)
+                    continue
+                }
                 guard let opt = spec.option(named: name), !opt.isFlag else {
                     if spec.option(named: name)?.isFlag == true {
                         throw SurvshError.usage(spec.name, "option '\(name)' takes no value", expected: "'\(name)' alone")
@@ -172,7 +178,7 @@ public struct Arguments: Sendable {
         return (String(name), String(w[after...]))
     }
 
-    static func unquote(_ s: String) -> String {
+    public static func unquote(_ s: String) -> String {
         if s.count >= 2, let f = s.first, f == "\"" || f == "'", s.last == f { return String(s.dropFirst().dropLast()) }
         return s
     }

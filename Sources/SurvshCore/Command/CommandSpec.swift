@@ -102,10 +102,15 @@ public struct CommandSpec: Sendable {
     /// True for commands that act on earlier results or the session (export, help, set, history):
     /// they leave the last command's exportable tables in place instead of replacing them.
     public var keepsLastTables: Bool
+    /// A body word after which `name=value` words that name no option stay body words, so that
+    /// covariate settings can be written as R users write them (`cox curves at sex=1,2 age=60`).
+    public var assignmentsAfter: String?
 
     public init(name: String, aliases: [String] = [], summary: String, synopsis: [String], body: BodyKind,
                 options: [OptionSpec] = [], notes: [String] = [], examples: [String] = [],
-                subcommands: [String] = [], topic: String, keepsLastTables: Bool = false) {
+                subcommands: [String] = [], topic: String, keepsLastTables: Bool = false,
+                assignmentsAfter: String? = nil) {
+        self.assignmentsAfter = assignmentsAfter
         self.name = name
         self.aliases = aliases
         self.summary = summary
