@@ -15,9 +15,9 @@ final class GradeTests: XCTestCase {
 
     func grade(_ submission: String, allowDataChange: Bool = false) throws -> GradeReport {
         _ = FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
-        return try Grader.grade(submission: submission, key: key, tolerance: 1e-3, allowDataChange: allowDataChange) {
-            Session(registry: AllCommands.registry, sink: CapturingSink())
-        }
+        let newSession = { Session(registry: AllCommands.registry, sink: CapturingSink()) }
+        return try AnswerKey(path: key, newSession: newSession)
+            .grade(submission, tolerance: 1e-3, allowDataChange: allowDataChange, newSession: newSession)
     }
 
     func testAllRightScoresFull() throws {
@@ -111,6 +111,10 @@ final class GradeTests: XCTestCase {
         let changed = try Binary.run(["grade", fixture("data_changed"), "--key", key])
         XCTAssertEqual(changed.status, 2, changed.stderr)
         XCTAssertTrue(changed.stderr.contains("has changed"), changed.stderr)
+        // A whole class at once: one table each; the worst status counts.
+        let all = try Binary.run(["grade", fixture("all_right"), fixture("one_wrong"), fixture("data_changed"), "--key", key])
+        XCTAssertEqual(all.status, 2, all.stderr)
+        XCTAssertEqual(all.stdout.components(separatedBy: "graded against").count - 1, 3, all.stdout)
         let copy = try Binary.run(["grade", "--student-copy", key])
         XCTAssertEqual(copy.status, 0, copy.stderr)
         XCTAssertFalse(copy.stdout.contains("logrank ~ sex"))

@@ -169,8 +169,6 @@ public struct GradeReport: Sendable {
     public var rows: [Row]
     /// The submission's data files that are not the recorded ones.
     public var dataProblems: [DataVerifier.Problem]
-    /// Remarks about the key (its recorded output differs from its replay).
-    public var keyWarnings: [String]
     public var tolerance: Double
 
     public var total: Int { rows.reduce(0) { $0 + $1.score } }
@@ -208,53 +206,68 @@ public struct GradeReport: Sendable {
     }
 }
 
-public enum Grader {
-    /// Grades the transcript at `submission` against the key at `key`; `newSession` makes each
-    /// replay's session (with a capturing sink).
-    public static func grade(submission: String, key: String, tolerance: Double, allowDataChange: Bool,
-                             newSession: () -> Session) throws -> GradeReport {
-        let keyScript = try TranscriptScript.read(path: key, command: "grade")
-        let keyExercises = ExerciseSheet.exercises(in: keyScript)
-        guard !keyExercises.isEmpty else {
-            throw SurvshError.usage("grade", "the key '\(key)' has no '# exercise N' markers", expected: "a comment line '# exercise 1' before each exercise's commands")
+/// An answer key, replayed once and used to grade any number of submissions.
+public struct AnswerKey: Sendable {
+    public let path: String
+    let exercises: [ExerciseSheet.Exercise]
+    /// The key's printed output, per step (its replay, not its recording).
+    let outputs: [[String]?]
+    /// Remarks about the key (its recorded output differs from its replay).
+    public let warnings: [String]
+
+    /// Reads and replays the key (without side effects); fails when it has no exercise markers or
+    /// its data files are not the recorded ones. `newSession` makes the replay's session.
+    public init(path: String, newSession: () -> Session) throws {
+        let script = try TranscriptScript.read(path: path, command: "grade")
+        exercises = ExerciseSheet.exercises(in: script)
+        guard !exercises.isEmpty else {
+            throw SurvshError.usage("grade", "the key '\(path)' has no '# exercise N' markers", expected: "a comment line '# exercise 1' before each exercise's commands")
         }
-        let keyRun = try ScriptRunner.replaySafely(keyScript, from: key, session: newSession())
-        if let p = keyRun.dataProblems.first {
+        let run = try ScriptRunner.replaySafely(script, from: path, session: newSession())
+        if let p = run.dataProblems.first {
             throw SurvshError.io("grade", "the key's data: \(p.message)")
         }
-        var keyWarnings: [String] = []
-        for (i, step) in keyScript.steps.enumerated() where keyRun.outputs[i] != nil && keyRun.outputs[i] != step.expected {
-            keyWarnings.append("the key's output of '\(step.command)' (line \(step.line)) differs from its replay; the replay is used")
+        self.path = path
+        outputs = run.outputs
+        warnings = script.steps.indices.compactMap { i in
+            let step = script.steps[i]
+            guard let now = run.outputs[i], now != step.expected else { return nil }
+            return "the key's output of '\(step.command)' (line \(step.line)) differs from its replay; the replay is used"
         }
-        let subScript = try TranscriptScript.read(path: submission, command: "grade")
-        let subExercises = ExerciseSheet.exercises(in: subScript)
-        let subRun = try ScriptRunner.replaySafely(subScript, from: submission, session: newSession())
-        let dataFailed = !subRun.dataProblems.isEmpty && !allowDataChange
+    }
+
+    /// Grades the transcript at `submission` (replayed in a session `newSession` makes).
+    public func grade(_ submission: String, tolerance: Double, allowDataChange: Bool,
+                      newSession: () -> Session) throws -> GradeReport {
+        let script = try TranscriptScript.read(path: submission, command: "grade")
+        let theirs = ExerciseSheet.exercises(in: script)
+        let run = try ScriptRunner.replaySafely(script, from: submission, session: newSession())
+        let dataFailed = !run.dataProblems.isEmpty && !allowDataChange
 
         func numbers(_ steps: [Int], _ outputs: [[String]?]) -> [Double] {
             steps.flatMap { (outputs[$0] ?? []).flatMap(GradedNumbers.scan) }
         }
         var rows: [GradeReport.Row] = []
-        for ex in keyExercises {
-            let wanted = numbers(ex.gradedSteps, keyRun.outputs)
+        for ex in exercises {
+            let wanted = numbers(ex.gradedSteps, outputs)
             var row = GradeReport.Row(exercise: ex.id, found: 0, numbers: wanted.count, score: 0, note: "")
             defer { rows.append(row) }
             if dataFailed { row.note = "data files not the recorded ones"; continue }
-            guard let mine = subExercises.first(where: { $0.id == ex.id }) else {
+            guard let mine = theirs.first(where: { $0.id == ex.id }) else {
                 row.note = "no '# exercise \(ex.id)' in the submission"
                 continue
             }
-            if let edited = mine.steps.first(where: { subRun.outputs[$0] != subScript.steps[$0].expected }) {
-                row.note = "recorded output of '\(subScript.steps[edited].command)' (line \(subScript.steps[edited].line)) differs from its replay"
+            if let edited = mine.steps.first(where: { run.outputs[$0] != script.steps[$0].expected }) {
+                row.note = "recorded output of '\(script.steps[edited].command)' (line \(script.steps[edited].line)) differs from its replay"
                 continue
             }
-            let hits = GradedNumbers.found(wanted, in: numbers(mine.steps, subRun.outputs), tolerance: tolerance)
+            let hits = GradedNumbers.found(wanted, in: numbers(mine.steps, run.outputs), tolerance: tolerance)
             row.found = hits.filter { $0 }.count
             row.score = row.found == wanted.count ? 1 : 0
             if let miss = hits.firstIndex(of: false) {
                 row.note = "first number not found: \(NumberFormat.significant(wanted[miss], digits: 7))"
             }
         }
-        return GradeReport(rows: rows, dataProblems: subRun.dataProblems, keyWarnings: keyWarnings, tolerance: tolerance)
+        return GradeReport(rows: rows, dataProblems: run.dataProblems, tolerance: tolerance)
     }
 }

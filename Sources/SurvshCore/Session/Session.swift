@@ -3,8 +3,10 @@
 // Contract: a Session holds the data frame, the filter stack (row masks over all loaded rows; the
 // active rows are those every filter keeps), the declared survival outcome, settings, the last
 // results of analyses (for plot forest, phtest, export), the files read (with SHA-256) and the
-// transcript. `execute(_:source:)` is the only way a line runs — terminal, script file, `-e`,
-// piped stdin and `replay` all call it — and it prints through one `OutputSink`.
+// transcript; while a transcript replays, the data verifier (DataVerifier) and the write sandbox
+// (WriteSandbox: every file a command writes goes through `writeDestination`). `execute(_:source:)`
+// is the only way a line runs — terminal, script file, `-e`, piped stdin and `replay` all call it —
+// and it prints through one `OutputSink`.
 
 import Foundation
 
