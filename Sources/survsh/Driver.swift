@@ -47,11 +47,8 @@ enum Driver {
             }
             out.err("check: \(path): \(result.commands) commands, output identical")
             return 0
-        } catch let e as SurvshError {
-            out.err(e.rendered())
-            return 1
         } catch {
-            out.err("error: check: \(error)")
+            out.err(SurvshError.rendered(error, command: "check"))
             return 1
         }
     }

@@ -61,8 +61,8 @@ struct Grade: ParsableCommand {
                 _ = try TranscriptScript.read(path: studentCopy, command: "grade")
                 let text = try String(contentsOfFile: studentCopy, encoding: .utf8)
                 FileHandle.standardOutput.write(Data(ExerciseSheet.studentCopy(text).utf8))
-            } catch let e as SurvshError {
-                sink.err(e.rendered())
+            } catch {
+                sink.err(SurvshError.rendered(error, command: "grade"))
                 throw ExitCode(1)
             }
             return
@@ -72,8 +72,8 @@ struct Grade: ParsableCommand {
         let answers: AnswerKey
         do {
             answers = try AnswerKey(path: key, newSession: newSession)
-        } catch let e as SurvshError {
-            sink.err(e.rendered())
+        } catch {
+            sink.err(SurvshError.rendered(error, command: "grade"))
             throw ExitCode(1)
         }
         for w in answers.warnings { sink.err("warning: grade: \(w)") }
@@ -90,11 +90,8 @@ struct Grade: ParsableCommand {
         let report: GradeReport
         do {
             report = try answers.grade(submission, tolerance: tolerance, allowDataChange: allowDataChange, newSession: newSession)
-        } catch let e as SurvshError {
-            sink.err(e.rendered())
-            return 1
         } catch {
-            sink.err("error: grade: \(error)")
+            sink.err(SurvshError.rendered(error, command: "grade"))
             return 1
         }
         let dataFailed = !report.dataProblems.isEmpty && !allowDataChange

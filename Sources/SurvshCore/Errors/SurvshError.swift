@@ -61,6 +61,11 @@ public struct SurvshError: Error, Sendable, Equatable, CustomStringConvertible {
         return e
     }
 
+    /// Any error as survsh prints it: a SurvshError rendered, anything else as `error: COMMAND: ...`.
+    public static func rendered(_ error: Error, command: String) -> String {
+        (error as? SurvshError)?.rendered() ?? SurvshError(.io, command: command, "\(error)").description
+    }
+
     /// The one-line form, without a location.
     public var description: String {
         var s = "error: "

@@ -51,11 +51,8 @@ public enum ScriptRunner {
         let script: TranscriptScript
         do {
             script = try TranscriptScript.read(path: path, command: "survsh")
-        } catch let e as SurvshError {
-            session.sink.err(e.rendered())
-            return false
         } catch {
-            session.sink.err("error: survsh: \(error)")
+            session.sink.err(SurvshError.rendered(error, command: "survsh"))
             return false
         }
         var ok = true
@@ -72,7 +69,7 @@ public enum ScriptRunner {
                 }
             }
         } catch {
-            session.sink.err((error as? SurvshError)?.rendered() ?? "error: survsh: \(error)")
+            session.sink.err(SurvshError.rendered(error, command: "survsh"))
             return false
         }
         return ok
