@@ -75,6 +75,23 @@ final class RLanguageTests: XCTestCase {
         for id in ["rotterdam_size", "pbc_status_eq_2_sex", "pbc_status_eq_2_stage"] { try RLangReference.logrank(id) }
     }
 
+    func testDelayedEntryKaplanMeierAsSurvfit() throws {
+        for id in ["pbc_age_scale", "pbc_age_scale_sex", "heart_counting"] { try RLangReference.km(id) }
+    }
+
+    func testLogrankRefusesCountingDataAsSurvdiffAndPointsToCox() throws {
+        let sh = TestShell()
+        sh.run("load data/heart.csv")
+        let e = sh.error("logrank Surv(start, stop, event) ~ surgery")
+        let r = try XCTUnwrap(RLangReference.string(RLangReference.all["survdiff_counting_error"]))
+        XCTAssertEqual(r, "Right censored data only")
+        XCTAssertTrue(e.contains(r), e)
+        XCTAssertTrue(e.contains("cox Surv(START, STOP, EVENT) ~ GROUP"), e)
+        // the pointer is right: cox takes the same data and reports the score test
+        let cox = sh.json("cox Surv(start, stop, event) ~ surgery")
+        XCTAssertNotNil((cox["score_test"] as? [String: Any])?["chisq"] as? Double)
+    }
+
     func testFormulaErrorsPointAtTheTerm() {
         let sh = TestShell()
         sh.run("load data/pbc.csv")

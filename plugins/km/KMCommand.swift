@@ -35,12 +35,16 @@ public enum KMCommand: SurvshCommand {
             "times= beyond a group's last follow-up: R's summary drops them; here they are kept, marked and explained.",
             "rmean=TAU: area under S(t) up to TAU (S carried forward past the last time) and its se, as print.survfit(rmean=TAU).",
             "Times equal to within sqrt(machine eps) are merged first, as R's timefix.",
+            "Surv(START, STOP, EVENT): delayed entry (left truncation), as survfit: a row is at risk on (START, STOP], so",
+            "n.risk at t counts rows with START < t <= STOP; n is the number of rows (R's records). E.g. age as the time scale:",
+            "km Surv(age, age + time/365.25, status == 2).",
         ],
         examples: [
             "km",
             "km ~ sex",
             "km Surv(time, status) ~ sex times=180,365,730 quantiles=0.25,0.5,0.75",
             "km Surv(time, status == 2) ~ I(age > 65)",
+            "km Surv(age, age + time/365.25, status == 2) times=50,60,70",
             "km ~ sex + ph.ecog conf=log-log level=0.9",
             "km ~ sex rmean=365",
             "km table explain",
@@ -48,7 +52,8 @@ public enum KMCommand: SurvshCommand {
         topic: "analysis")
 
     static let rules = GroupedSurvival.Rules(name: "km", unit: "curve",
-                                             usage: "km [Surv(TIME, EVENT)] [~ A + B] (one curve per combination)")
+                                             usage: "km [Surv(TIME, EVENT)] [~ A + B] (one curve per combination)",
+                                             allowsCountingProcess: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let command = "km"
@@ -76,9 +81,14 @@ public enum KMCommand: SurvshCommand {
         try Interrupt.check(command)
         let curves: [KaplanMeierCurve]
         do {
-            curves = try KaplanMeier.fit(time: data.time, event: data.event, group: grouping.codes,
-                                         groupCount: grouping.count,
-                                         options: KaplanMeierOptions(confType: conf, level: level))
+            let options = KaplanMeierOptions(confType: conf, level: level)
+            if let start = data.start {   // delayed entry, as survfit(Surv(start, stop, event))
+                curves = try KaplanMeier.fit(start: start, stop: data.time, event: data.event, group: grouping.codes,
+                                             groupCount: grouping.count, options: options)
+            } else {
+                curves = try KaplanMeier.fit(time: data.time, event: data.event, group: grouping.codes,
+                                             groupCount: grouping.count, options: options)
+            }
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")
         }

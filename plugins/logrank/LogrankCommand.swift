@@ -45,7 +45,8 @@ public enum LogrankCommand: SurvshCommand {
     static let rules = GroupedSurvival.Rules(
         name: "logrank", unit: "group", usage: "~ GROUP [+ strata(S)]",
         groupsRequired: "logrank [Surv(TIME, EVENT)] ~ GROUP", allowsStrata: true,
-        countingProcessNote: " (R's survdiff: right censored data only)")
+        countingProcessNote: " (as R's survdiff: \"Right censored data only\"); for delayed entry compare groups with"
+            + " cox Surv(START, STOP, EVENT) ~ GROUP: its score test is the log-rank test extended to left-truncated data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let command = "logrank"

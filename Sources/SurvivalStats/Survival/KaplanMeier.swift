@@ -354,7 +354,7 @@ public enum KaplanMeier {
 }
 
 /// Accumulates one curve in time order.
-private struct CurveBuilder {
+struct CurveBuilder {
     let n: Int
     var remaining: Int
     var events = 0
@@ -378,8 +378,10 @@ private struct CurveBuilder {
         logSE.reserveCapacity(n)
     }
 
-    mutating func add(time t: Double, events d: Int, censored c: Int) {
-        let atRisk = remaining
+    /// Adds the row at time t: d events and c censorings among those at risk (by default everyone
+    /// not yet out; delayed entry gives the number explicitly).
+    mutating func add(time t: Double, events d: Int, censored c: Int, atRisk given: Int? = nil) {
+        let atRisk = given ?? remaining
         if d > 0 {
             let nr = Double(atRisk), dd = Double(d)
             s *= (nr - dd) / nr

@@ -4,7 +4,8 @@
 // Contract:
 // - `GroupedSurvival.plan` parses the formula and refuses what these commands do not take, in this
 //   order: no groups (when the command needs them), an interaction term, cluster() (and strata()
-//   unless the command stratifies), then finds the outcome and refuses Surv(START, STOP, EVENT).
+//   unless the command stratifies), then finds the outcome and refuses Surv(START, STOP, EVENT)
+//   unless the command takes delayed entry (`allowsCountingProcess`, km as R's survfit).
 //   The error texts name the command as `Rules.name` says.
 // - `Plan.load` picks the complete cases (CompleteCases.survival) and codes the groups: one group per
 //   combination of the terms' variables, labelled as R's survfit labels strata (`sex=1`,
@@ -25,9 +26,12 @@ public struct GroupedSurvival: Sendable {
         public var allowsStrata: Bool
         /// Said after "Surv(START, STOP, EVENT) is not supported by NAME".
         public var countingProcessNote: String
+        /// Surv(START, STOP, EVENT) (delayed entry) is accepted; `SurvivalData.start` then has the starts.
+        public var allowsCountingProcess: Bool
 
         public init(name: String, unit: String, usage: String, groupsRequired: String? = nil,
-                    allowsStrata: Bool = false, countingProcessNote: String = "") {
+                    allowsStrata: Bool = false, countingProcessNote: String = "", allowsCountingProcess: Bool = false) {
+            self.allowsCountingProcess = allowsCountingProcess
             self.name = name
             self.unit = unit
             self.usage = usage
@@ -85,7 +89,7 @@ public struct GroupedSurvival: Sendable {
             throw SurvshError.usage(command, "strata() and cluster() are not used by \(rules.name)", expected: rules.usage)
         }
         let response = try SurvivalResponse.resolve(formula, session: session, command: command)
-        if response.spec.start != nil {
+        if response.spec.start != nil && !rules.allowsCountingProcess {
             throw SurvshError.usage(command, "Surv(START, STOP, EVENT) is not supported by \(rules.name)\(rules.countingProcessNote)",
                                     expected: "Surv(TIME, EVENT)")
         }

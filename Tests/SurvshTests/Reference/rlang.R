@@ -34,7 +34,7 @@ cox_case <- function(id, commands, fit, names = NULL, note = "") {
 }
 
 # One survfit curve per stratum, as km_logrank.R stores them (summary(fit, censored = TRUE)).
-km_case <- function(id, commands, fit, note = "") {
+km_case <- function(id, commands, fit, note = "", times = NULL) {
   labels <- if (is.null(fit$strata)) "all" else names(fit$strata)
   curves <- lapply(seq_along(labels), function(i) {
     fi <- if (is.null(fit$strata)) fit else fit[i]
@@ -47,6 +47,14 @@ km_case <- function(id, commands, fit, note = "") {
                       n_censor = num(s$n.censor), surv = num(s$surv), std_err = num(s$std.err),
                       lower = num(s$lower), upper = num(s$upper)))
   })
+  if (!is.null(times)) for (i in seq_along(labels)) {
+    fi <- if (is.null(fit$strata)) fit else fit[i]
+    a <- summary(fi, times = times, extend = TRUE)
+    kept <- tryCatch(summary(fi, times = times, extend = FALSE)$time, error = function(e) numeric(0))
+    curves[[i]]$at <- list(time = num(a$time), surv = num(a$surv), std_err = num(a$std.err), lower = num(a$lower),
+                           upper = num(a$upper), n_risk = num(a$n.risk), n_event = num(a$n.event),
+                           n_censor = num(a$n.censor), kept_without_extend = num(kept))
+  }
   list(id = sc(id), commands = commands, r_call = sc(paste(deparse(fit$call), collapse = " ")),
        note = sc(note), curves = curves)
 }
@@ -119,9 +127,9 @@ km <- list(
   km_case("pbc_age_scale", c(load_pbc, "km Surv(age, age + time/365.25, status == 2)"),
           survfit(Surv(age, age + time/365.25, status == 2) ~ 1, data = pbc),
           note = "delayed entry: age as the time scale, each patient at risk from the age at entry"),
-  km_case("pbc_age_scale_sex", c(load_pbc, "km Surv(age, age + time/365.25, status == 2) ~ sex"),
+  km_case("pbc_age_scale_sex", c(load_pbc, "km Surv(age, age + time/365.25, status == 2) ~ sex times=40,50,60,70,80"),
           survfit(Surv(age, age + time/365.25, status == 2) ~ sex, data = pbc),
-          note = "delayed entry by group"),
+          note = "delayed entry by group", times = c(40, 50, 60, 70, 80)),
   km_case("heart_counting", c("load data/heart.csv", "km Surv(start, stop, event) ~ surgery"),
           survfit(Surv(start, stop, event) ~ surgery, data = heart),
           note = "counting-process rows, each (start, stop] interval at risk on its own (no id)")

@@ -1,0 +1,73 @@
+// KaplanMeier+DelayedEntry.swift — the product-limit estimate with delayed entry (left truncation):
+// R's survfit(Surv(start, stop, event) ~ group).
+//
+// Contract
+//   Inputs:  start, stop [Double] (finite, start < stop: the row is at risk on (start, stop]), event
+//            [Bool] (an event at stop), group codes [Int32] (0..<groupCount; negative drops the row),
+//            the same options as the right-censored fit.
+//   Outputs: one KaplanMeierCurve per group with a row per distinct stop time (events and censorings,
+//            as survfit's table); n.risk at t = #{start < t <= stop} (a row entering at t is not at risk
+//            at t); S(t) = prod (1 - d/n.risk), Greenwood's se(log S) and the CIs as the right-censored
+//            fit. `n` is the number of rows (survfit's "records"); the start time for summary(times=)
+//            is min(0, first stop time), as survfit0.
+//   Cost: O(n log n): stops and starts of each group are sorted once and swept together.
+//   Reference: Klein & Moeschberger (2003) 4.6 (left truncation); R survival 3.5 survfitKM
+//            (counting-process data; timefix = TRUE merges start and stop values within sqrt(eps)).
+
+import Foundation
+
+extension KaplanMeier {
+    /// One curve per group code from counting-process rows (start, stop].
+    public static func fit(start: [Double], stop: [Double], event: [Bool], group: [Int32], groupCount: Int,
+                           options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
+        let n = stop.count
+        for (values, what) in [(start.count, "start"), (event.count, "event"), (group.count, "group")] where values != n {
+            throw SurvivalInputError.lengthMismatch(expected: n, got: values, what: what)
+        }
+        guard options.level > 0 && options.level < 1 else { throw SurvivalInputError.invalidLevel(options.level) }
+        guard groupCount >= 1 else { throw SurvivalInputError.invalidArgument("groupCount must be at least 1") }
+        for i in 0..<n where group[i] >= 0 {
+            guard Int(group[i]) < groupCount else {
+                throw SurvivalInputError.invalidGroupCode(index: i, code: group[i], groupCount: groupCount)
+            }
+            guard start[i].isFinite, stop[i].isFinite else { throw SurvivalInputError.nonFiniteTime(index: i) }
+            guard start[i] < stop[i] else {
+                throw SurvivalInputError.invalidArgument("start time is not before the stop time at row \(i + 1)")
+            }
+        }
+        let (entry, exit) = options.timefix ? tieFixed(start: start, stop: stop) : (start, stop)
+        let z = Normal.quantile(1 - (1 - options.level) / 2)
+        var rowsOf = [[Int]](repeating: [], count: groupCount)
+        for i in 0..<n where group[i] >= 0 { rowsOf[Int(group[i])].append(i) }
+        let firstTime = rowsOf.joined().map { exit[$0] }.min() ?? 0
+        return rowsOf.map { rows in
+            var builder = CurveBuilder(n: rows.count)
+            let byStop = rows.sorted { exit[$0] < exit[$1] }
+            let starts = rows.map { entry[$0] }.sorted()
+            var entered = 0   // rows with start < t
+            var j = 0         // rows with stop < t (those before the current stop time)
+            while j < byStop.count {
+                let t = exit[byStop[j]]
+                while entered < starts.count && starts[entered] < t { entered += 1 }
+                var d = 0, c = 0, k = j
+                while k < byStop.count && exit[byStop[k]] == t {
+                    if event[byStop[k]] { d += 1 } else { c += 1 }
+                    k += 1
+                }
+                builder.add(time: t, events: d, censored: c, atRisk: entered - j)
+                j = k
+            }
+            return builder.finish(confType: options.confType, level: options.level, z: z, startTime: min(0, firstTime))
+        }
+    }
+
+    /// R's timefix for counting-process data: start and stop values equal to within sqrt(eps) are
+    /// merged, over both columns together (aeqSurv).
+    static func tieFixed(start: [Double], stop: [Double]) -> ([Double], [Double]) {
+        let all = (start + stop).sorted()
+        guard let fixed = SurvivalTimeOrder.tieFixed(sortedTimes: all) else { return (start, stop) }
+        var map: [Double: Double] = [:]
+        for (a, b) in zip(all, fixed) where a != b { map[a] = b }
+        return (start.map { map[$0] ?? $0 }, stop.map { map[$0] ?? $0 })
+    }
+}
