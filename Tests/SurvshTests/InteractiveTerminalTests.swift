@@ -21,13 +21,13 @@ final class InteractiveTerminalTests: XCTestCase {
     }
 
     override func tearDown() {
-        _ = try? tmux(["kill-session", "-t", sessionName])
+        _ = try? tmux(["kill-server"])   // this test's own server (its private socket)
     }
 
     @discardableResult
-    /// Runs tmux with posix_spawn + waitpid. Foundation's Process was seen to hang in
-    /// waitUntilExit with the tmux client already exited (a zombie never reaped), so it is not used
-    /// here. Output goes to a file, never a pipe: the tmux server that `new-session` starts would
+    /// Runs tmux (on this test's private socket) with posix_spawn + waitpid. Foundation's Process
+    /// was seen to hang in waitUntilExit with the tmux client already exited (a zombie never reaped),
+    /// so it is not used here. Output goes to a file, never a pipe: the tmux server that `new-session` starts would
     /// inherit a pipe and keep it open. Only capture-pane's output is read.
     func tmux(_ args: [String]) throws -> String {
         let outPath = tmp.appendingPathComponent("tmux-out-\(UUID().uuidString)").path
@@ -38,7 +38,9 @@ final class InteractiveTerminalTests: XCTestCase {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = (["/usr/bin/tmux"] + args).map { strdup($0) } + [nil]
+        // A private socket: tmux servers of other test runs on the machine cannot interfere.
+        let socket = tmp.appendingPathComponent("tmux.sock").path
+        let argv = (["/usr/bin/tmux", "-S", socket] + args).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, argv, environ)
