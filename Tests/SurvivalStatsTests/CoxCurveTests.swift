@@ -8,14 +8,10 @@ import XCTest
 
 final class CoxCurveTests: XCTestCase {
     func testCurvesMatchSurvfitCoxph() throws {
-        let ref = try StatsReferenceJSON.load("cox_followup")
-        let models = StatsReferenceJSON.rows(ref, "curves")
+        let models = try CoxReference.followUps("curves")
         XCTAssertEqual(models.count, 4)
-        for r in models {
-            let id = try XCTUnwrap(StatsReferenceJSON.string(r["id"]))
-            let m = try CoxReference.model(id)
-            let data = try m.input.coxData()
-            let fit = try CoxFit.fit(data, ties: CoxTies(rawValue: m.ties)!, concordance: false)
+        for f in models {
+            let (r, id, data, fit) = (f.ref, f.id, f.data, f.fit)
             let nd = try XCTUnwrap(r["newdata"] as? [String: Any])
             let cols = data.columnNames.map { StatsReferenceJSON.doubles(nd[$0]) }
             let rowsCount = cols.first?.count ?? 0

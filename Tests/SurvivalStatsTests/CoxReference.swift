@@ -143,4 +143,25 @@ enum CoxReference {
         let ref = try XCTUnwrap(shared, "cox.json could not be loaded")
         return try XCTUnwrap(ref.models.first { $0.id == id }, "no reference model \(id)")
     }
+
+    /// A model of Reference/cox_followup.json (section `section`) with its cox.json input and fit.
+    struct FollowUp {
+        let ref: [String: Any]
+        let id: String
+        let model: CoxRefModel
+        let data: CoxData
+        let fit: CoxFitResult
+    }
+
+    /// Every model of a cox_followup.json section, fitted on its cox.json input (same id).
+    static func followUps(_ section: String) throws -> [FollowUp] {
+        let file = try StatsReferenceJSON.load("cox_followup")
+        return try StatsReferenceJSON.rows(file, section).map { r in
+            let id = try XCTUnwrap(StatsReferenceJSON.string(r["id"]))
+            let m = try model(id)
+            let data = try m.input.coxData()
+            let fit = try CoxFit.fit(data, ties: CoxTies(rawValue: m.ties)!, concordance: false)
+            return FollowUp(ref: r, id: id, model: m, data: data, fit: fit)
+        }
+    }
 }

@@ -6,8 +6,6 @@ import XCTest
 @testable import SurvivalStats
 
 final class CoxResidualTests: XCTestCase {
-    static var followup: [String: Any]? { try? StatsReferenceJSON.load("cox_followup") }
-
     /// The first and last 5 of `all` (R's `ends`).
     func ends(_ all: [Double]) -> [Double] { Array(all.prefix(5)) + Array(all.suffix(5)) }
 
@@ -19,15 +17,11 @@ final class CoxResidualTests: XCTestCase {
     }
 
     func testEveryTypeMatchesR() throws {
-        let ref = try XCTUnwrap(Self.followup)
-        let models = StatsReferenceJSON.rows(ref, "residuals")
+        let models = try CoxReference.followUps("residuals")
         XCTAssertEqual(models.count, 5)
-        for r in models {
-            let id = try XCTUnwrap(StatsReferenceJSON.string(r["id"]))
-            let m = try CoxReference.model(id)
-            let data = try m.input.coxData()
-            let ties = CoxTies(rawValue: m.ties)!
-            let fit = try CoxFit.fit(data, ties: ties, concordance: false)
+        for f in models {
+            let (r, id, data, fit) = (f.ref, f.id, f.data, f.fit)
+            let ties = fit.ties
             let mart = CoxResiduals.martingale(data, coefficients: fit.beta, ties: ties)
             assertEnds(mart, r["martingale"], "\(id) martingale")
             assertEnds(CoxResiduals.deviance(martingale: mart, event: data.event), r["deviance"], "\(id) deviance")

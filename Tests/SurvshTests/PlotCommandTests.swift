@@ -303,7 +303,7 @@ final class PlotCommandTests: XCTestCase {
     func testBadInput() {
         let sh = lungShell()
         XCTAssertEqual(sh.error("plot kmm ~ sex"),
-                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist, box, cox or curves); did you mean 'km'?")
+                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist, box, cox, curves or zph); did you mean 'km'?")
         XCTAssertTrue(sh.error("plot").contains("missing plot kind"))
         XCTAssertEqual(sh.error("plot km ~ sex file=fig.jpg"),
                        "error: plot: unsupported file extension '.jpg' in file=fig.jpg (expected file=NAME.svg, NAME.png or NAME.pdf)")
@@ -435,5 +435,44 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("sex=2, age=60"))
         XCTAssertTrue(text.contains("Adjusted survival probability"))
         XCTAssertEqual(text.components(separatedBy: "class=\"risk-count\"").count - 1, 2 * 6)
+    }
+
+    /// Issue 16, item 9: `plot zph TERM` draws plot.cox.zph's data: the residual points (x, y of
+    /// cox.zph) and the df = 4 natural-spline smooth with its -/+ 2 se band, against R
+    /// (Tests/SurvivalStatsTests/Reference/cox_followup.json, zph_plot lung_efron).
+    func testZphFigureMatchesPlotCoxZph() throws {
+        let url = repoRoot.appendingPathComponent("Tests/SurvivalStatsTests/Reference/cox_followup.json")
+        let ref = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let model = try XCTUnwrap((ref["zph_plot"] as? [[String: Any]])?.first { $0["id"] as? String == "lung_efron" })
+        let panel = try XCTUnwrap((model["panels"] as? [[String: Any]])?.first { $0["term"] as? String == "sex" })
+        let sh = lungShell()
+        XCTAssertTrue(sh.error("plot zph").contains("no Cox model"))
+        sh.run("cox ~ age + sex + ph.ecog")
+        XCTAssertTrue(sh.error("plot zph weight").contains("not a term"))
+        let svg = scratch.appendingPathComponent("zph.svg")
+        let csv = scratch.appendingPathComponent("zph.csv")
+        let j = sh.json("plot zph sex file=\(svg.path) data=\(csv.path)")
+        XCTAssertEqual(j["term"] as? String, "sex")
+        XCTAssertEqual(j["events"] as? Int, 164)
+        let rows = try csvRows(csv)
+        let line = rows.filter { $0.first == "sex" && $0[1] == "step" }
+        let fit = panel["fit"] as? [Double] ?? [], lower = panel["lower"] as? [Double] ?? [], upper = panel["upper"] as? [Double] ?? []
+        let predX = model["pred_x"] as? [Double] ?? []
+        XCTAssertEqual(line.count, 40)
+        for (k, row) in line.enumerated() where k < fit.count {
+            closeTo(value(row[2]), predX[k], rel: 1e-10, "pred.x[\(k)]")
+            closeTo(value(row[3]), fit[k], rel: 1e-6, abs: 1e-9, "smooth[\(k)]")
+            closeTo(value(row[4]), lower[k], rel: 1e-6, abs: 1e-9, "lower[\(k)]")
+            closeTo(value(row[5]), upper[k], rel: 1e-6, abs: 1e-9, "upper[\(k)]")
+        }
+        let points = rows.filter { $0.first == "sex" && $0[1] == "censor" }
+        let x = model["x"] as? [Double] ?? [], y = panel["y"] as? [Double] ?? []
+        XCTAssertEqual(points.count, x.count)
+        for (k, row) in points.enumerated() where k < x.count {
+            closeTo(value(row[2]), x[k], rel: 1e-10, "x[\(k)]")
+            closeTo(value(row[3]), y[k], rel: 1e-6, abs: 1e-9, "y[\(k)]")
+        }
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        XCTAssertTrue(text.contains("Beta(t) for sex"))
     }
 }

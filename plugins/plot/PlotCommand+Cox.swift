@@ -42,3 +42,56 @@ extension PlotCommand {
         return PlotFigure(content: .km(spec), summary: summary, json: json, warnings: [], dataLabels: set.labels)
     }
 }
+
+extension PlotCommand {
+    /// `plot zph [TERM] [transform=km|rank|identity]`: R's plot(cox.zph(fit)) for one term of the last
+    /// cox fit: the scaled Schoenfeld residuals (points), their natural-spline smooth (df = 4) and
+    /// the band smooth -/+ 2 se (ci, on by default as R's se = TRUE).
+    static func zphFigure(body: String, args: Arguments, session: Session) throws -> PlotFigure {
+        guard let last = session.lastCoxFit else {
+            throw SurvshError.usage("plot", "no Cox model for plot zph", expected: "a cox fit first, e.g. cox ~ age + sex")
+        }
+        let transform = CoxZphTransform(rawValue: args.string("transform") ?? "km") ?? .km
+        let z: CoxZphPlotData
+        do {
+            z = try CoxZph.plotData(last.fit, data: last.data, transform: transform)
+        } catch let e as CoxError {
+            throw SurvshError.data("plot", e.description, expected: "a last cox fit with an estimated coefficient")
+        }
+        let terms = z.panels.map(\.term)
+        let name = body.isEmpty ? terms[0] : body
+        guard let panel = z.panels.first(where: { $0.term == name }) else {
+            throw SurvshError.usage("plot", "'\(name)' is not a term of the last model (\(last.modelText))", expected: orList(terms),
+                                    suggestion: didYouMean(name, among: terms))
+        }
+        guard let smooth = panel.smooth else {
+            throw SurvshError.data("plot", "the spline fit for \(name) is singular (R skips it too)",
+                                   expected: "a term whose residuals vary over at least 4 distinct times")
+        }
+        let series = StepSeries(label: name, times: smooth.x, values: smooth.fit, lower: panel.lower.map { $0 },
+                                upper: panel.upper.map { $0 }, censorTimes: z.x, censorValues: panel.y)
+        let ys = panel.y + panel.lower + panel.upper
+        let xlab: String
+        switch transform {
+        case .km: xlab = "\(last.timeLabel), km scale (1 - KM(t-))"
+        case .rank: xlab = "\(last.timeLabel), rank scale"
+        case .identity: xlab = last.timeLabel
+        }
+        let spec = XYFigureSpec(series: [series], style: .line, showCI: !args.has("noci"), showCensorMarks: true,
+                                title: args.string("title"), xlab: args.string("xlab") ?? xlab,
+                                ylab: args.string("ylab") ?? "Beta(t) for \(name)", xMin: nil, xMax: args.double("xmax"),
+                                yMin: ys.min(), yMax: ys.max(), width: args.double("width", default: 720),
+                                height: args.double("height") ?? 480)
+        var warnings: [String] = []
+        if terms.count > 1 && body.isEmpty {
+            warnings.append("the model has \(terms.count) terms; this is \(name): plot zph TERM for \(terms.dropFirst().joined(separator: ", "))")
+        }
+        let summary = "scaled Schoenfeld residuals of \(name) (R's plot(cox.zph(fit, transform = \"\(transform.rawValue)\"))): "
+            + "\(z.x.count) events, natural-spline smooth (df = 4) with a band of -/+ 2 se; a flat line supports proportional hazards"
+        let json: [(String, JSONValue)] = [
+            ("model", .string(last.modelText)), ("term", .string(name)), ("transform", .string(transform.rawValue)),
+            ("events", .int(z.x.count)), ("variance", .num(panel.variance)),
+        ]
+        return PlotFigure(content: .xy(spec), summary: summary, json: json, warnings: warnings)
+    }
+}

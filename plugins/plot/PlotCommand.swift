@@ -13,7 +13,7 @@ import SurvivalStats
 import SurvshCore
 
 public enum PlotCommand: SurvshCommand {
-    static let kinds = ["km", "loglog", "cumhaz", "forest", "hist", "box", "cox", "curves"]
+    static let kinds = ["km", "loglog", "cumhaz", "forest", "hist", "box", "cox", "curves", "zph"]
 
     public static let spec = CommandSpec(
         name: "plot", aliases: ["graph"],
@@ -24,6 +24,7 @@ public enum PlotCommand: SurvshCommand {
             "plot cumhaz [Surv(TIME, EVENT)] [~ GROUP] [file=PATH] [ci]",
             "plot forest [file=PATH]",
             "plot cox curves [file=PATH] [ci] [risktable]",
+            "plot zph [TERM] [transform=km|rank|identity] [noci] [file=PATH]",
             "plot hist VAR [bins=N] [file=PATH]",
             "plot box VAR [~ GROUP] [file=PATH]",
             "plot ... [title=TEXT] [xlab=TEXT] [ylab=TEXT] [legend.title=TEXT] [break=B] [xmax=X] [width=W] [height=H] [percent] [data=PATH.csv]",
@@ -49,6 +50,9 @@ public enum PlotCommand: SurvshCommand {
             OptionSpec("conf", .choice(KaplanMeierConfType.allCases.map(\.rawValue)), default: "log",
                        help: "CI transform for km bands, as R's conf.type"),
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level"),
+            OptionSpec("transform", .choice(["km", "rank", "identity"]), default: "km",
+                       help: "zph: time scale (R's cox.zph transform=)"),
+            .flag("noci", help: "zph: no confidence band"),
             OptionSpec("bins", .number(1...1000), help: "hist: about this many bins (R's hist(breaks = N): pretty() break points)"),
         ],
         notes: [
@@ -59,6 +63,7 @@ public enum PlotCommand: SurvshCommand {
             "loglog: log(-log S(t)) against t on a log axis, as plot(fit, fun = \"cloglog\"); parallel curves support proportional hazards.",
             "cumhaz: Nelson-Aalen H(t) = sum d/n (survfit's cumhaz); ci: H +/- z se with se^2 = sum d/n^2, as plot.survfit(cumhaz = TRUE) (conf.type plain).",
             "cox curves (or curves): the adjusted survival curves of the last 'cox curves' (R's plot(survfit(fit, newdata))), drawn as km curves.",
+            "zph: R's plot(cox.zph(fit)) for one term of the last cox fit: scaled Schoenfeld residuals against g(t) (transform=, km by default), their natural-spline smooth (df = 4, at 40 points) and the band smooth -/+ 2 se as plot.cox.zph; noci drops the band.",
             "forest: hazard ratios and CIs of the last cox command on a log axis; factor levels grouped under their term, the reference level shown.",
             "hist: R's hist() defaults: Sturges' number of classes, pretty() break points, right-closed bins. box: R's boxplot.stats (whiskers to 1.5 IQR).",
             "Files: SVG is written by survsh (deterministic: the same data give the same bytes); PNG and PDF are converted by rsvg-convert (apt-get install librsvg2-bin).",
@@ -75,6 +80,7 @@ public enum PlotCommand: SurvshCommand {
             "cox ~ age + sex",
             "cox curves at sex=1,2",
             "plot cox curves ci",
+            "plot zph sex",
         ],
         subcommands: kinds,
         topic: "figures")
@@ -95,6 +101,8 @@ public enum PlotCommand: SurvshCommand {
             figure = try curvesFigure(kind: kind, body: rest, args: args, session: session)
         case "forest":
             figure = try forestFigure(body: rest, args: args, session: session)
+        case "zph":
+            figure = try zphFigure(body: rest, args: args, session: session)
         case "cox", "curves":
             figure = try coxCurvesFigure(body: kind == "curves" ? "curves" : rest, args: args, session: session)
         case "hist":

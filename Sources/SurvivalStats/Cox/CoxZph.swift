@@ -44,34 +44,12 @@ public enum CoxZph {
     /// The proportional-hazards score tests of `fit` (fitted on `data`) as R's cox.zph.
     public static func test(_ fit: CoxFitResult, data: CoxData, transform: CoxZphTransform = .km,
                             control: CoxControl = .default) throws -> CoxZphResult {
-        guard fit.n == data.n, fit.columnNames == data.columnNames else {
-            throw CoxError.dimensionMismatch("the fit does not belong to these data")
-        }
-        let keep = (0..<data.p).filter { !fit.coefficients[$0].aliased }
-        guard !keep.isEmpty else { throw CoxError.invalidArgument("no estimated coefficients to test") }
-        let d = data.selectingColumns(keep)
+        let (d, _) = try estimatedColumns(fit, data: data)
         let p = d.p
         let n = d.n
 
         // ---- time transform (all rows, strata ignored)
-        let times = d.stop
-        var tt = [Double](repeating: 0, count: n)
-        switch transform {
-        case .identity:
-            tt = times
-        case .rank:
-            let o = RadixSort.order(keys: times)
-            var i = 0
-            while i < n {
-                var j = i
-                while j + 1 < n && times[Int(o[j + 1])] == times[Int(o[i])] { j += 1 }
-                let r = Double(i + j) / 2 + 1
-                for k in i...j { tt[Int(o[k])] = r }
-                i = j + 1
-            }
-        case .km:
-            tt = oneMinusKMLeft(start: d.start, stop: times, event: d.event)
-        }
+        let tt = transformedTimes(d, transform: transform)
         var gsum = 0.0, ne = 0
         for i in 0..<n where d.event[i] { gsum += tt[i]; ne += 1 }
         let gmean = gsum / Double(ne)
@@ -214,6 +192,40 @@ public enum CoxZph {
         let gchi = scoreTest(Array(0..<p))
         let global = CoxZphRow(term: "GLOBAL", chisq: gchi, df: p, p: ChiSquared.sf(gchi, df: Double(p)))
         return CoxZphResult(transform: transform, terms: rows, global: global)
+    }
+
+    /// The data without the aliased columns (cox.zph drops NA coefficients) and the kept indices.
+    static func estimatedColumns(_ fit: CoxFitResult, data: CoxData) throws -> (CoxData, [Int]) {
+        guard fit.n == data.n, fit.columnNames == data.columnNames else {
+            throw CoxError.dimensionMismatch("the fit does not belong to these data")
+        }
+        let keep = (0..<data.p).filter { !fit.coefficients[$0].aliased }
+        guard !keep.isEmpty else { throw CoxError.invalidArgument("no estimated coefficients") }
+        return (data.selectingColumns(keep), keep)
+    }
+
+    /// g(t) of every row: the time transform of cox.zph (all rows, strata ignored).
+    static func transformedTimes(_ d: CoxData, transform: CoxZphTransform) -> [Double] {
+        let n = d.n
+        let times = d.stop
+        var tt = [Double](repeating: 0, count: n)
+        switch transform {
+        case .identity:
+            tt = times
+        case .rank:
+            let o = RadixSort.order(keys: times)
+            var i = 0
+            while i < n {
+                var j = i
+                while j + 1 < n && times[Int(o[j + 1])] == times[Int(o[i])] { j += 1 }
+                let r = Double(i + j) / 2 + 1
+                for k in i...j { tt[Int(o[k])] = r }
+                i = j + 1
+            }
+        case .km:
+            tt = oneMinusKMLeft(start: d.start, stop: times, event: d.event)
+        }
+        return tt
     }
 
     /// 1 - S(t-) of the Kaplan–Meier estimate of all rows, at each row's stop time (R: survfitKM

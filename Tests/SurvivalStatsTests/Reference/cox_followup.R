@@ -1,5 +1,5 @@
 # Reference values for the model follow-ups after a Cox fit (issue 16, item 9):
-# residuals.coxph of every type and survfit.coxph adjusted curves.
+# residuals.coxph of every type, survfit.coxph adjusted curves and the data of plot.cox.zph.
 #
 # Run from the repository root:   Rscript Tests/SurvivalStatsTests/Reference/cox_followup.R
 # Writes Tests/SurvivalStatsTests/Reference/cox_followup.json next to this script.
@@ -86,12 +86,45 @@ curve_results <- list(
     data.frame(transplant = c(0, 1), age = -10), times = c(50, 200, 1000))
 )
 
+## ---------------------------------------------------------------- plot.cox.zph data
+# cox.zph's x, y, var and the smooth plot.cox.zph draws (its own code: ns(df = 4) on c(pred.x, x),
+# lm by qr, band yhat -/+ 2 sqrt(var[i, i] * seval)).
+Z <- function(id, data, formula, transform = "km", ties = "efron", df = 4, nsmo = 40) {
+  f <- fit_model(data, formula, ties)$fit
+  z <- cox.zph(f, transform = transform)
+  xx <- z$x
+  pred.x <- seq(from = min(xx), to = max(xx), length = nsmo)
+  lmat <- splines::ns(c(pred.x, xx), df = df, intercept = TRUE)
+  pmat <- lmat[1:nsmo, ]
+  xmat <- lmat[-(1:nsmo), ]
+  qmat <- qr(xmat)
+  panels <- lapply(seq_len(ncol(z$y)), function(i) {
+    y <- z$y[, i]
+    yhat <- pmat %*% qr.coef(qmat, y)
+    bk <- backsolve(qmat$qr[1:df, 1:df], diag(df))
+    xtx <- bk %*% t(bk)
+    seval <- ((pmat %*% xtx) * pmat) %*% rep(1, df)
+    temp <- 2 * sqrt(z$var[i, i] * seval)
+    list(term = colnames(z$y)[i], y = I(unname(y)), var = z$var[i, i], fit = I(as.numeric(yhat)),
+         lower = I(as.numeric(yhat - temp)), upper = I(as.numeric(yhat + temp)))
+  })
+  list(id = id, formula = formula, transform = transform, x = I(z$x), time = I(z$time),
+       pred_x = I(pred.x), panels = panels)
+}
+zph_results <- list(
+  Z("lung_efron", "lung", "Surv(time, status) ~ age + sex + ph.ecog"),
+  Z("lung_ties_efron", "lung", "Surv(month, status) ~ age + sex + ph.ecog", transform = "rank"),
+  Z("lung_factor_ecog", "lung", "Surv(time, status) ~ age + factor(ph.ecog)"),
+  Z("lung_strata1", "lung", "Surv(time, status) ~ age + ph.ecog + strata(sex)", transform = "identity")
+)
+
 out <- list(
   generated_by = "Tests/SurvivalStatsTests/Reference/cox_followup.R",
   r_version = R.version.string,
   survival_version = as.character(packageVersion("survival")),
   residuals = residual_results,
-  curves = curve_results
+  curves = curve_results,
+  zph_plot = zph_results
 )
 writeLines(to_json(out), file.path(ref_dir, "cox_followup.json"))
 cat("wrote", file.path(ref_dir, "cox_followup.json"), "\n")
