@@ -187,20 +187,8 @@ final class ExplainTests: XCTestCase {
             // survdiff drops the first group with E > 0 (here group 1) and solves the rest.
             let idx = Array(1..<k)
             let u = idx.map { totals[$0][3] }
-            var w = idx.map { a in idx.map { b in v[a][b] } }
-            var x = u
-            for c in 0..<x.count {   // Gaussian elimination (W is positive definite here)
-                for r in (c + 1)..<max(x.count, c + 1) {
-                    let m = w[r][c] / w[c][c]
-                    for j in c..<x.count { w[r][j] -= m * w[c][j] }
-                    x[r] -= m * x[c]
-                }
-            }
-            for c in stride(from: x.count - 1, through: 0, by: -1) {
-                for j in (c + 1)..<max(x.count, c + 1) { x[c] -= w[c][j] * x[j] }
-                x[c] /= w[c][c]
-            }
-            let chisq = zip(u, x).reduce(0) { $0 + $1.0 * $1.1 }
+            let w = idx.map { a in idx.map { b in v[a][b] } }
+            let chisq = dot(u, solveLinear(w, u))
             assertClose(chisq, p.result("chisq = u'x ="), rel: 1e-8, line)
             XCTAssertEqual(p.after("df = ").first, Double(k - 1), line)
             let reported = sh.json(line.replacingOccurrences(of: " explain", with: ""))["chisq"] as? Double ?? .nan
@@ -277,5 +265,57 @@ final class ExplainTests: XCTestCase {
         let cox = try XCTUnwrap(sh.json("cox ~ group")["score_test"] as? [String: Any])
         let logrank = sh.json("logrank ~ group")
         assertClose(cox["chisq"] as? Double ?? .nan, logrank["chisq"] as? Double ?? .nan, rel: 1e-9, "score = log-rank")
+    }
+
+    /// phtest: each chisq = u' I[kk, kk]^-1 u from the printed score and information.
+    func testPHTestFromThePrintedScoreAndInformation() throws {
+        let sh = lungShell()
+        sh.run("set digits 12")
+        sh.run("cox ~ age + sex")
+        let p = explainText(sh, "cox phtest explain")
+        let u = p.after("  U = (")
+        XCTAssertEqual(u.count, 4)
+        XCTAssertLessThan(abs(u[0]) + abs(u[1]), 1e-4, "U_beta is 0 at the estimate")
+        let start = try XCTUnwrap(p.lines.firstIndex { $0.hasPrefix("  I (blocks") })
+        let info = p.lines[(start + 2)..<(start + 6)].map { PrintedNumbers.numbers(in: Substring($0)) }
+        XCTAssertEqual(info.count, 4)
+        XCTAssertTrue(info.allSatisfy { $0.count == 4 })
+        func chisq(_ kk: [Int]) -> Double {
+            let uu = kk.map { $0 >= 2 ? u[$0] : 0 }
+            return dot(uu, solveLinear(kk.map { a in kk.map { info[a][$0] } }, uu))
+        }
+        let z = sh.json("cox phtest")
+        let terms = try XCTUnwrap(z["terms"] as? [[String: Any]])
+        assertClose(chisq([0, 1, 2]), terms[0]["chisq"] as? Double ?? .nan, rel: 1e-7, "age")
+        assertClose(chisq([0, 1, 3]), terms[1]["chisq"] as? Double ?? .nan, rel: 1e-7, "sex")
+        let global = try XCTUnwrap(z["global"] as? [String: Any])
+        assertClose(chisq([0, 1, 2, 3]), global["chisq"] as? Double ?? .nan, rel: 1e-7, "GLOBAL")
+    }
+
+    /// Firth: l* = l + penalty at every step, b moves by the printed fraction of d, and ends at the estimate.
+    func testFirthStepsAddUp() throws {
+        let sh = lungShell()
+        sh.run("set digits 12")
+        let p = explainText(sh, "cox firth ~ age + sex explain")
+        var previous: (b: [Double], d: [Double], fraction: Double)? = nil
+        var steps = 0
+        for (i, line) in p.lines.enumerated() where line.hasPrefix("step ") {
+            steps += 1
+            let b = p.after("b = (", in: line)
+            let (l, penalty, lstar) = (p.after("): l = ", in: line)[0], p.after("log det I = ", in: line)[0], p.after("l* = ", in: line)[0])
+            assertClose(lstar, l + penalty, rel: 1e-10, "l* = l + penalty")
+            if let prev = previous {
+                for j in 0..<2 { XCTAssertEqual(b[j], prev.b[j] + prev.fraction * prev.d[j], accuracy: 1e-10 * max(1, abs(b[j]))) }
+            }
+            let d = p.after("d = (", in: p.lines[i + 1])
+            previous = (Array(b.prefix(2)), Array(d.prefix(2)), p.after("fraction taken", in: p.lines[i + 1])[0])
+        }
+        XCTAssertGreaterThan(steps, 2)
+        let j = sh.json("cox firth ~ age + sex")
+        let coefs = (j["terms"] as? [[String: Any]])?.compactMap { $0["coef"] as? Double } ?? []
+        let last = try XCTUnwrap(previous)
+        for k in 0..<2 { XCTAssertEqual(last.b[k] + last.fraction * last.d[k], coefs[k], accuracy: 1e-9 * abs(coefs[k])) }
+        let pl = try XCTUnwrap((j["loglik"] as? [Double])?.last)
+        assertClose(p.after("l* = ", in: p.lines.last { $0.hasPrefix("Stops when") }!)[0], pl, rel: 1e-10, "final l*")
     }
 }

@@ -52,3 +52,27 @@ struct PrintedNumbers {
 func assertClose(_ a: Double, _ b: Double, rel: Double = 1e-9, _ what: String = "", file: StaticString = #filePath, at: UInt = #line) {
     XCTAssertTrue(abs(a - b) <= rel * max(abs(a), abs(b), 1e-300), "\(what): \(a) vs \(b)", file: file, line: at)
 }
+
+/// Solves A x = b by Gaussian elimination with partial pivoting (small systems in tests).
+func solveLinear(_ a: [[Double]], _ b: [Double]) -> [Double] {
+    var m = a, x = b
+    let n = b.count
+    for c in 0..<n {
+        let pivot = (c..<n).max { abs(m[$0][c]) < abs(m[$1][c]) }!
+        m.swapAt(c, pivot)
+        x.swapAt(c, pivot)
+        for r in (c + 1)..<max(n, c + 1) {
+            let f = m[r][c] / m[c][c]
+            for j in c..<n { m[r][j] -= f * m[c][j] }
+            x[r] -= f * x[c]
+        }
+    }
+    for c in stride(from: n - 1, through: 0, by: -1) {
+        for j in (c + 1)..<max(n, c + 1) { x[c] -= m[c][j] * x[j] }
+        x[c] /= m[c][c]
+    }
+    return x
+}
+
+/// x'y.
+func dot(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }

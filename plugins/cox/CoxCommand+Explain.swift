@@ -121,3 +121,47 @@ extension CoxCommand {
         return CommandOutput(text: "Explaining \(which): \(last.modelText)\n" + view.text(), json: j.value)
     }
 }
+
+extension CoxCommand {
+    /// `cox firth ... explain`: the penalised Newton steps, each with l, the penalty, l*, U* and the step.
+    static func firthExplainText(_ fit: CoxFirthResult, names: [String], session: Session) -> String {
+        let f = { (x: Double) in session.fmt(x) }
+        let vector = { (v: [Double]) in "(" + v.map(f).joined(separator: ", ") + ")" }
+        var out = ["Penalised Newton steps (columns \(names.joined(separator: ", "))):",
+                   "l* = l + 1/2 log det I(b) (Firth's penalty, Breslow ties); U* = U + 1/2 tr(I^-1 dI/db), the score of l*;",
+                   "each step d = I^-1 U* (scaled so no coefficient moves more than 0.5, as coxphf), halved until l* does not fall."]
+        for s in fit.trace {
+            out.append("step \(s.iteration): b = \(vector(s.beta)): l = \(f(s.loglik)), 1/2 log det I = \(f(s.penalty)), "
+                       + "l* = \(f(s.penalizedLoglik))")
+            out.append("  U* = \(vector(s.modifiedScore)); d = \(vector(s.step)); fraction taken \(f(s.fraction)); "
+                       + "next b = b + fraction d")
+        }
+        out.append("Stops when the largest step is below 1e-10: b = \(vector(fit.coefficients.map(\.coef))), "
+                   + "l* = \(f(fit.penalizedLoglik[1])) after \(fit.iterations) steps.")
+        return out.joined(separator: "\n")
+    }
+}
+
+extension CoxCommand {
+    /// `cox phtest explain`: the score test of adding x G(t) for each column, from U and I of the
+    /// expanded model at (beta_hat, gamma = 0).
+    static func phtestExplainText(_ z: CoxZphResult, session: Session) -> String {
+        let f = { (x: Double) in session.fmt(x) }
+        let p = z.columnNames.count
+        let names = z.columnNames + z.columnNames.map { "G*\($0)" }
+        var out = ["How the test is computed (survival >= 3.0 cox.zph): add x G(t) for each column x, with",
+                   "G = g(t) - \(f(z.gMean)) (g centred at its mean over the events), and test gamma = 0 by the score test",
+                   "at (beta_hat, gamma = 0), one Newton step of the expanded model without refitting:",
+                   "  U_gamma = sum over the deaths of G (x - abar), abar the risk set's weighted mean of x",
+                   "  (Efron or Breslow terms as the fit);",
+                   "  U_beta is 0 at beta_hat. Score U of the expanded model, columns \(names.joined(separator: ", ")):",
+                   "  U = (" + z.score.map(f).joined(separator: ", ") + ")",
+                   "  I (blocks V, G V; G V, G^2 V, V the risk-set covariances of x summed over the deaths):"]
+        var t = TextTable([""] + names)
+        for a in 0..<(2 * p) { t.add([names[a]] + (0..<(2 * p)).map { f(z.information[a * 2 * p + $0]) }) }
+        out.append(t.render(indent: "    "))
+        out.append("For each term: u = (0 for beta, U_gamma of the term's columns), chisq = u' I[kk, kk]^-1 u with kk = all beta")
+        out.append("and the term's gamma (df = its columns); GLOBAL uses every gamma (df = \(p)).")
+        return out.joined(separator: "\n")
+    }
+}

@@ -7,7 +7,7 @@ import SurvivalStats
 import SurvshCore
 
 extension CoxCommand {
-    static func firth(body: String, level: Double, session: Session) throws -> CommandOutput {
+    static func firth(body: String, level: Double, explain: Bool, session: Session) throws -> CommandOutput {
         try session.requireData("cox")
         let (formula, response) = try CoxModelInput.parse(body, session: session, command: "cox")
         if formula.cluster != nil {
@@ -37,7 +37,8 @@ extension CoxCommand {
         let lrLine = "Penalised likelihood ratio test = \(f(fit.lrTest.chisq)) on \(fit.lrTest.df) df, p = \(pv(fit.lrTest.p))"
         let convention = ["Penalised log partial likelihood: \(f(fit.penalizedLoglik[0])) (null), \(f(fit.penalizedLoglik[1])) (model); \(fit.iterations) iterations",
                           "As R's coxphf (Heinze & Schemper 2001): l(b) + 1/2 log det I(b), Breslow ties; CI and p from the profile penalised likelihood (chisq = penalised LR statistic, 1 df)."]
-        let text = ([header, t.render(), "", lrLine] + convention).joined(separator: "\n")
+        var text = ([header, t.render(), "", lrLine] + convention).joined(separator: "\n")
+        if explain { text += "\n\n" + firthExplainText(fit, names: model.coxData.columnNames, session: session) }
         let rows = fit.coefficients.map { c in
             [c.name, f(c.coef), f(c.se), "\(f(c.hazardRatio)) (\(f(c.hrLower))–\(f(c.hrUpper)))", pv(c.p)]
         }

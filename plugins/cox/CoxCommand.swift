@@ -17,8 +17,8 @@ public enum CoxCommand: SurvshCommand {
         synopsis: [
             "cox [Surv(TIME, EVENT)] ~ TERM + TERM ... [ties=efron|breslow] [level=0.95] [iter.max=20] [explain]",
             "cox Surv(START, STOP, EVENT) ~ ... [+ strata(S) ...] [+ cluster(ID)]",
-            "cox phtest [transform=km|rank|identity]",
-            "cox firth [Surv(TIME, EVENT)] ~ TERM + ... [level=0.95]",
+            "cox phtest [transform=km|rank|identity] [explain]",
+            "cox firth [Surv(TIME, EVENT)] ~ TERM + ... [level=0.95] [explain]",
             "cox screen [Surv(TIME, EVENT)] ~ TERM + ... [keep=0.05] [ties=efron|breslow] [level=0.95]",
             "cox explain [risksets]",
             "cox residuals [type=martingale|deviance|score|schoenfeld|dfbeta] [gen=NAME]",
@@ -44,8 +44,8 @@ public enum CoxCommand: SurvshCommand {
                        help: "curves: CI transform (R's conf.type)", forms: ["curves"]),
             OptionSpec("gen", .text, help: "residuals: save them as new columns NAME (NAME_COLUMN for score, schoenfeld, dfbeta)",
                        forms: ["residuals"]),
-            .flag("explain", help: "also print the Newton-Raphson iterations: beta, score U, information I, step, log-likelihood",
-                  forms: [""]),
+            .flag("explain", help: "also print the arithmetic: Newton-Raphson iterations with U, I and the step (cox), the score test of x g(t) (phtest), the penalised steps (firth)",
+                  forms: ["", "phtest", "firth"]),
             .flag("risksets", help: "explain: also each event time's risk-set sums and Efron denominators at the estimate",
                   forms: ["", "explain"]),
         ],
@@ -65,6 +65,7 @@ public enum CoxCommand: SurvshCommand {
             "cox ~ age + sex + ph.ecog",
             "cox phtest",
             "cox phtest transform=rank",
+            "cox phtest explain",
             "cox ~ age + factor(ph.ecog) ties=breslow level=0.9",
             "cox ~ log(age) + I(ph.karno/10) + factor(ph.ecog, ref = 1)",
             "cox ~ age + sex + strata(ph.ecog) + cluster(inst)",
@@ -94,7 +95,7 @@ public enum CoxCommand: SurvshCommand {
         switch sub {
         case "phtest": return try phtest(body: body, args: args, session: session)
         case "explain": return try explain(body: body, args: args, session: session)
-        case "firth": return try firth(body: body, level: level, session: session)
+        case "firth": return try firth(body: body, level: level, explain: args.has("explain"), session: session)
         case "screen": return try screen(body: body, args: args, level: level, session: session)
         case "residuals": return try residuals(body: body, args: args, session: session)
         case "curves": return try curves(words: words, args: args, level: level, session: session)

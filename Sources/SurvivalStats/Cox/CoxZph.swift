@@ -38,6 +38,14 @@ public struct CoxZphResult: Sendable, Equatable {
     public let transform: CoxZphTransform
     public let terms: [CoxZphRow]
     public let global: CoxZphRow
+    /// The arithmetic behind the tests (for `explain`), in the original units of the columns tested
+    /// (aliased columns dropped): their names; the mean of g(t) over the events (G = g − mean);
+    /// the score of the expanded model at (beta_hat, gamma = 0), 2p values (beta part first, about 0);
+    /// and its information, 2p × 2p row-major.
+    public var columnNames: [String] = []
+    public var gMean: Double = .nan
+    public var score: [Double] = []
+    public var information: [Double] = []
 }
 
 public enum CoxZph {
@@ -191,7 +199,14 @@ public enum CoxZph {
         }
         let gchi = scoreTest(Array(0..<p))
         let global = CoxZphRow(term: "GLOBAL", chisq: gchi, df: p, p: ChiSquared.sf(gchi, df: Double(p)))
-        return CoxZphResult(transform: transform, terms: rows, global: global)
+        var result = CoxZphResult(transform: transform, terms: rows, global: global)
+        // original units: the sorted design is x* = (x − c) · scale (see CoxExplain)
+        let sc = (0..<p2).map { rs.scale[$0 % p] }
+        result.columnNames = d.columnNames
+        result.gMean = gmean
+        result.score = (0..<p2).map { u[$0] / sc[$0] }
+        result.information = (0..<(p2 * p2)).map { imat[$0] / (sc[$0 / p2] * sc[$0 % p2]) }
+        return result
     }
 
     /// The data without the aliased columns (cox.zph drops NA coefficients) and the kept indices.

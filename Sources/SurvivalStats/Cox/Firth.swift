@@ -58,6 +58,23 @@ public struct CoxFirthResult: Sendable {
     public let iterations: Int
     public let converged: Bool
     public let warnings: [String]
+    /// The penalised Newton steps of the main fit (for `explain`), in original units.
+    public var trace: [CoxFirthStep] = []
+}
+
+/// One accepted step of the penalised maximisation (original units).
+public struct CoxFirthStep: Sendable, Equatable {
+    public let iteration: Int
+    /// Coefficients before the step, and l, 1/2 log det I and l* = l + 1/2 log det I there.
+    public let beta: [Double]
+    public let loglik: Double
+    public let penalty: Double
+    public let penalizedLoglik: Double
+    /// The modified score U* = U + 1/2 tr(I^-1 dI/db) there.
+    public let modifiedScore: [Double]
+    /// The step I^-1 U* (after the 0.5 cap), and the fraction of it taken (1, 1/2, 1/4, ...).
+    public let step: [Double]
+    public let fraction: Double
 }
 
 public enum CoxFirth {
@@ -76,8 +93,14 @@ public enum CoxFirth {
         }
         let logScale = rs.scale.reduce(0) { $0 + log($1) }
         let all = Array(0..<p)
+        var trace: [CoxFirthStep] = []
         let (bhat, fitted, iters, conv) = rs.firthMaximize(start: [Double](repeating: 0, count: p), free: all,
-                                                           maxIterations: maxIterations)
+                                                           maxIterations: maxIterations) { it, beta, ev, step, fraction in
+            trace.append(CoxFirthStep(iteration: it, beta: rs.toOriginal(beta), loglik: ev.loglik,
+                                      penalty: ev.pl - ev.loglik - logScale, penalizedLoglik: ev.pl - logScale,
+                                      modifiedScore: (0..<p).map { ev.ustar[$0] / rs.scale[$0] },
+                                      step: rs.toOriginal(step), fraction: fraction))
+        }
         let inv = fitted.chol.inverse()
         var variance = [Double](repeating: 0, count: p * p)
         for i in 0..<p { for j in 0..<p { variance[i * p + j] = inv[i * p + j] * rs.scale[i] * rs.scale[j] } }
@@ -112,10 +135,12 @@ public enum CoxFirth {
         }
         let plNull = ev0.pl - logScale
         let plHat = fitted.pl - logScale
-        return CoxFirthResult(level: level, n: data.n, events: events, coefficients: rows, variance: variance,
-                              penalizedLoglik: [plNull, plHat], loglik: fitted.loglik,
-                              lrTest: CoxTest(chisq: 2 * (plHat - plNull), df: p), iterations: iters,
-                              converged: conv, warnings: warnings)
+        var result = CoxFirthResult(level: level, n: data.n, events: events, coefficients: rows, variance: variance,
+                                    penalizedLoglik: [plNull, plHat], loglik: fitted.loglik,
+                                    lrTest: CoxTest(chisq: 2 * (plHat - plNull), df: p), iterations: iters,
+                                    converged: conv, warnings: warnings)
+        result.trace = trace
+        return result
     }
 
     /// Root of dev(b) = crit on one side of the estimate (dev(bhat) = 0, increasing away from it).
@@ -243,8 +268,11 @@ extension CoxRiskSet {
         return CoxFirthEvaluation(pl: pl, loglik: ev.loglik, ustar: ustar, information: ev.information, chol: chol)
     }
 
-    /// Maximises l* over the `free` coefficients (others fixed at `start`).
-    func firthMaximize(start: [Double], free: [Int], maxIterations: Int)
+    /// Maximises l* over the `free` coefficients (others fixed at `start`). `record` sees each
+    /// accepted step: iteration, the point it left (scaled units) with its evaluation, the full step
+    /// (all coefficients, scaled) and the fraction of it taken.
+    func firthMaximize(start: [Double], free: [Int], maxIterations: Int,
+                       record: ((Int, [Double], CoxFirthEvaluation, [Double], Double) -> Void)? = nil)
         -> (beta: [Double], eval: CoxFirthEvaluation, iterations: Int, converged: Bool) {
         var beta = start
         var cur = firth(beta: beta)
@@ -262,14 +290,20 @@ extension CoxRiskSet {
             var accepted = false
             var trial = beta
             var ev = cur
+            var f = 1.0
             for h in 0..<40 {
-                let f = pow(0.5, Double(h))
+                f = pow(0.5, Double(h))
                 trial = beta
                 for (a, i) in free.enumerated() { trial[i] += f * step[a] }
                 ev = firth(beta: trial)
                 if ev.pl.isFinite && ev.pl >= cur.pl - 1e-13 * max(1, abs(cur.pl)) { accepted = true; break }
             }
             if !accepted { return (beta, cur, it, false) }
+            if let record {
+                var full = [Double](repeating: 0, count: p)
+                for (a, i) in free.enumerated() { full[i] = step[a] }
+                record(it, beta, cur, full, f)
+            }
             beta = trial
             cur = ev
             var maxStep = 0.0
