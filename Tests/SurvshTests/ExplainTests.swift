@@ -25,6 +25,17 @@ final class ExplainTests: XCTestCase {
         }
     }
 
+    /// Commands without an explanation refuse the word instead of ignoring it or misreading it.
+    func testCommandsWithoutExplainRefuseIt() {
+        let sh = lungShell()
+        for (line, command) in [("plot km explain", "plot"), ("describe explain", "describe"),
+                                ("simulate n=10 hr=0.5 explain", "simulate"), ("unfilter explain", "unfilter")] {
+            let e = sh.error(line)
+            XCTAssertTrue(e.hasPrefix("error: \(command): ") && e.contains("explain"), e)
+        }
+        XCTAssertTrue(sh.error("plot km explain").contains("plot has no 'explain'"))
+    }
+
     /// After several fits, `cox explain` names the fit it shows.
     func testCoxExplainNamesTheFit() {
         let sh = lungShell()

@@ -155,6 +155,20 @@ public struct Arguments: Sendable {
             positional.append(w)
         }
         try Arguments.checkForms(spec: spec, form: form ?? OptionSpec.plainForm, given: Array(flags) + Array(options.keys))
+        try Arguments.checkStrayWords(spec: spec, positional: positional)
+    }
+
+    /// A command without body words refuses any; a formula command without an `explain` flag says so
+    /// rather than reading the word as part of a formula (nothing is silently ignored).
+    static func checkStrayWords(spec: CommandSpec, positional: [String]) throws {
+        let usage = spec.synopsis.first ?? spec.name
+        if spec.option(named: "explain") == nil && positional.contains("explain") && (spec.body == .none || spec.body == .formula) {
+            throw SurvshError.usage(spec.name, "\(spec.name) has no 'explain'",
+                                    expected: "\(usage); help \(spec.name) lists its options")
+        }
+        if spec.body == .none, let w = positional.first {
+            throw SurvshError.usage(spec.name, "unexpected '\(w)'", expected: usage)
+        }
     }
 
     /// Refuses options that the form `form` of the command does not use.
