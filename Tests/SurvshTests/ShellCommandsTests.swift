@@ -153,4 +153,14 @@ final class ShellCommandsTests: XCTestCase {
         sh.run("export \(tempPath("md"))")
         XCTAssertTrue(sh.sink.stdout.last?.contains("(2 rows) to") ?? false, sh.sink.stdout.last ?? "")
     }
+
+    func testSaveSessionNeedsASurvPath() {
+        let sh = TestShell()
+        sh.run("load data/aml.csv")
+        let html = tempPath("html")
+        XCTAssertEqual(sh.error("save session \(html)"),
+                       "error: save: 'save session' writes a transcript (a survsh script), not a .html file: '\(html)' (expected save session PATH.surv)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: html))
+        XCTAssertTrue(sh.error("save session /tmp/noext").contains("not a file without extension"))
+    }
 }

@@ -12,7 +12,8 @@ public enum SaveCommand: SurvshCommand {
         name: "save",
         summary: "write the active rows as CSV, or this session's transcript (save session PATH)",
         synopsis: ["save PATH.csv", "save session PATH.surv"], body: .path,
-        notes: ["'save session' writes every command of this session with its output as #> lines and",
+        notes: ["'save session' needs a .surv path (other extensions are refused: a transcript is not a report).",
+                "'save session' writes every command of this session with its output as #> lines and",
                 "the SHA-256 of each loaded file; 'survsh --check PATH.surv' replays and verifies it."],
         examples: ["save /tmp/lung_subset.csv", "save session /tmp/my_analysis.surv"],
         subcommands: ["session"], topic: "data", keepsLastTables: true)
@@ -21,6 +22,11 @@ public enum SaveCommand: SurvshCommand {
         if args.positional.first == "session" {
             try args.requirePositional(2, 2, what: "the transcript path (save session PATH.surv)")
             let path = args.positional[1]
+            let ext = (path as NSString).pathExtension.lowercased()
+            guard ext == "surv" else {
+                throw SurvshError.usage("save", "'save session' writes a transcript (a survsh script), not \(ext.isEmpty ? "a file without extension" : "a .\(ext) file"): '\(path)'",
+                                        expected: "save session PATH.surv")
+            }
             try session.writeText(Transcript.text(records: session.records, dataFiles: session.dataFiles()), to: path, command: "save")
             let commands = session.commandRecords.count
             var j = JSONObject(command: "save")

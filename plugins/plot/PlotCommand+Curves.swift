@@ -82,7 +82,7 @@ extension PlotCommand {
         case "km":
             var spec = KMFigureSpec(
                 series: zip(labels, curves).map { kmSeries($1, label: $0) }, showCI: showCI, showCensorMarks: true,
-                title: args.string("title"), xlab: args.string("xlab") ?? response.spec.time,
+                title: figureTitle(args), xlab: args.string("xlab") ?? response.spec.time,
                 ylab: args.string("ylab") ?? "Survival probability", xBreak: args.double("break"), xMax: args.double("xmax"),
                 width: args.double("width", default: 720), height: 480, percentAxis: args.has("percent"),
                 legendTitle: legendTitle)
@@ -144,7 +144,7 @@ extension PlotCommand {
                 throw SurvshError.data(command, "no event time with 0 < S(t) < 1 and t > 0 to draw",
                                        expected: "groups with events")
             }
-            let spec = XYFigureSpec(series: series, style: .step, logX: true, title: args.string("title"),
+            let spec = XYFigureSpec(series: series, style: .step, logX: true, title: figureTitle(args),
                                     xlab: args.string("xlab") ?? "\(response.spec.time) (log scale)",
                                     ylab: args.string("ylab") ?? "log(\u{2212}log S(t))", xMin: nil,
                                     xMax: args.double("xmax"), width: args.double("width", default: 720),
@@ -170,7 +170,7 @@ extension PlotCommand {
                 return StepSeries(label: label, times: times, values: values, lower: showCI ? lower : [],
                                   upper: showCI ? upper : [], endTime: c.lastTime)
             }
-            let spec = XYFigureSpec(series: series, style: .step, showCI: showCI, title: args.string("title"),
+            let spec = XYFigureSpec(series: series, style: .step, showCI: showCI, title: figureTitle(args),
                                     xlab: args.string("xlab") ?? response.spec.time,
                                     ylab: args.string("ylab") ?? "Cumulative hazard", xMin: 0,
                                     xMax: args.double("xmax"), xBreak: args.double("break"),
@@ -209,6 +209,12 @@ extension PlotCommand {
     }
 
     /// "p = 0.0013" (two significant digits) or "p < 0.0001", as figures usually print it.
+    /// The figure title: `title=TEXT`, none for `title=""`, else `fallback`.
+    static func figureTitle(_ args: Arguments, fallback: String? = nil) -> String? {
+        guard let t = args.string("title") else { return fallback }
+        return t.isEmpty ? nil : t
+    }
+
     static func figurePValue(_ p: Double) -> String {
         guard p.isFinite else { return "p = NA" }
         if p < 0.0001 { return "p < 0.0001" }

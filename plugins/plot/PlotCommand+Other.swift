@@ -35,7 +35,7 @@ extension PlotCommand {
             }
         }
         let levelText = NumberFormat.significant(hr.level * 100, digits: 6)
-        let spec = ForestSpec(rows: rows, title: args.string("title") ?? hr.title,
+        let spec = ForestSpec(rows: rows, title: figureTitle(args, fallback: hr.title),
                               xlab: args.string("xlab") ?? "Hazard ratio (log scale)",
                               estimateHeader: "HR (\(levelText)% CI)", xMin: nil, xMax: args.double("xmax"),
                               width: args.double("width", default: 720), height: args.double("height"))
@@ -101,7 +101,7 @@ extension PlotCommand {
         if let bins = args.double("bins"), let lo = values.min(), let hi = values.max() {
             breaks = prettyBreaks(min: lo, max: hi, n: Int(bins.rounded()), minN: 1)
         }
-        let spec = HistogramSpec(values: values, breaks: breaks, title: args.string("title"), xlab: args.string("xlab") ?? name,
+        let spec = HistogramSpec(values: values, breaks: breaks, title: figureTitle(args), xlab: args.string("xlab") ?? name,
                                  ylab: args.string("ylab") ?? "Frequency", width: args.double("width", default: 720),
                                  height: args.double("height") ?? 480)
         let bins = HistogramBins(values: values, breaks: breaks)
@@ -168,7 +168,7 @@ extension PlotCommand {
             groups = [BoxGroup(label: variable, values: values)]
         }
         if dropped > 0 { warnings.append("\(dropped) row\(dropped == 1 ? "" : "s") with a missing value dropped") }
-        let spec = BoxPlotSpec(groups: groups, title: args.string("title"), xlab: args.string("xlab") ?? (groupName ?? ""),
+        let spec = BoxPlotSpec(groups: groups, title: figureTitle(args), xlab: args.string("xlab") ?? (groupName ?? ""),
                                ylab: args.string("ylab") ?? variable, width: args.double("width", default: 720),
                                height: args.double("height") ?? 480)
         let json: [(String, JSONValue)] = [

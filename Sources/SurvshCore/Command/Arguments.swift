@@ -199,7 +199,8 @@ public struct Arguments: Sendable {
 
     static func validate(_ value: String, for opt: OptionSpec, command: String) throws {
         let v = unquote(value)
-        if v.isEmpty {
+        // An empty quoted text (title="") is a legitimate value; a bare `name=` is not.
+        if v.isEmpty && !(opt.kind == .text && v != value) {
             throw SurvshError.usage(command, "option '\(opt.name)' has no value", expected: opt.usage)
         }
         switch opt.kind {
