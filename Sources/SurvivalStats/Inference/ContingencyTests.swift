@@ -1,0 +1,156 @@
+// ContingencyTests.swift — tests of independence in an r x c table of counts, as R's chisq.test
+// and fisher.test.
+//
+// Contract
+//   Inputs   : counts[i][j] >= 0, at least 2 rows and 2 columns, every row and column total > 0
+//              (drop empty levels first, as R's table() of the complete cases has none).
+//   Outputs  : Pearson's chi-square: statistic, df = (r-1)(c-1), upper-tail p, expected counts and
+//              whether any expected count is below 5 (R's "approximation may be incorrect" warning).
+//              Fisher's exact test: the two-sided p-value, the sum of the probabilities of every
+//              table with the observed margins that is no more probable than the observed one.
+//   Method   : chisq.test(x, correct = TRUE): the Yates continuity correction applies to 2 x 2 tables
+//              only, as in R: sum((|O - E| - min(0.5, |O - E|))^2 / E).
+//              fisher.test(x): hypergeometric probabilities P(table) = prod r_i! prod c_j! / (n! prod x_ij!);
+//              a table counts when P <= P_obs (1 + 1e-7) (R's relErr). 2 x 2 tables sum over the one
+//              free cell; larger tables are enumerated column by column (the last column and the last
+//              row of each column are forced), which is exact but grows quickly: more than
+//              `FisherExact.maxTables` tables is an error (R uses Mehta & Patel's network algorithm).
+//   Reference: Agresti (2002), Categorical Data Analysis, 3.5; Mehta & Patel (1983).
+//   R convention: chisq.test and fisher.test (stats), R 4.2; Tests: ContingencyTests against
+//              Tests/SurvivalStatsTests/Reference/contingency.R.
+
+import Foundation
+
+/// Errors of the contingency-table tests.
+public enum ContingencyError: Error, Equatable, CustomStringConvertible {
+    case tooSmall(rows: Int, columns: Int)
+    case emptyMargin
+    case negativeCount
+    case tooManyTables(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .tooSmall(let r, let c): return "the table is \(r) x \(c); a test needs at least 2 x 2"
+        case .emptyMargin: return "a row or column of the table has no observations"
+        case .negativeCount: return "counts must be non-negative"
+        case .tooManyTables(let limit):
+            return "Fisher's exact test would enumerate more than \(limit) tables with these margins"
+        }
+    }
+}
+
+/// Pearson's chi-square test of independence, as R's chisq.test on a matrix.
+public struct ChiSquareTestResult: Sendable, Equatable {
+    public var statistic: Double
+    public var df: Int
+    public var p: Double
+    /// True when the Yates correction was applied (2 x 2 and `correct`).
+    public var continuityCorrection: Bool
+    public var expected: [[Double]]
+    /// Some expected count is below 5 (R warns: "Chi-squared approximation may be incorrect").
+    public var smallExpected: Bool
+}
+
+public enum ContingencyTable {
+    /// Checks the shape and margins; returns row and column totals and n.
+    static func margins(_ counts: [[Int]]) throws -> (rows: [Int], columns: [Int], n: Int) {
+        let r = counts.count, c = counts.first?.count ?? 0
+        guard r >= 2, c >= 2, counts.allSatisfy({ $0.count == c }) else { throw ContingencyError.tooSmall(rows: r, columns: c) }
+        guard counts.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else { throw ContingencyError.negativeCount }
+        let rows = counts.map { $0.reduce(0, +) }
+        let columns = (0..<c).map { j in counts.reduce(0) { $0 + $1[j] } }
+        guard rows.allSatisfy({ $0 > 0 }), columns.allSatisfy({ $0 > 0 }) else { throw ContingencyError.emptyMargin }
+        return (rows, columns, rows.reduce(0, +))
+    }
+
+    /// Pearson's chi-square; `correct` applies Yates' correction to a 2 x 2 table (R's default TRUE).
+    public static func chiSquare(_ counts: [[Int]], correct: Bool = true) throws -> ChiSquareTestResult {
+        let m = try margins(counts)
+        let n = Double(m.n)
+        let yates = correct && counts.count == 2 && counts[0].count == 2
+        var statistic = 0.0
+        var expected: [[Double]] = []
+        for (i, row) in counts.enumerated() {
+            var e: [Double] = []
+            for (j, x) in row.enumerated() {
+                let ex = Double(m.rows[i]) * Double(m.columns[j]) / n
+                let d = abs(Double(x) - ex)
+                let dc = yates ? d - min(0.5, d) : d
+                statistic += dc * dc / ex
+                e.append(ex)
+            }
+            expected.append(e)
+        }
+        let df = (counts.count - 1) * (counts[0].count - 1)
+        return ChiSquareTestResult(statistic: statistic, df: df, p: ChiSquared.sf(statistic, df: Double(df)),
+                                   continuityCorrection: yates, expected: expected,
+                                   smallExpected: expected.joined().contains { $0 < 5 })
+    }
+}
+
+/// Fisher's exact test of independence (two-sided), as R's fisher.test.
+public enum FisherExact {
+    /// The most tables an r x c test enumerates before refusing (about a second in a release build).
+    public static let maxTables = 10_000_000
+    /// R's relative tolerance for "no more probable than the observed table".
+    static let relErr = 1 + 1e-7
+
+    public static func pValue(_ counts: [[Int]], maxTables: Int = FisherExact.maxTables) throws -> Double {
+        let m = try ContingencyTable.margins(counts)
+        let logFactorial = (0...m.n).map { SpecialFunctions.logGamma(Double($0) + 1) }
+        // log P = constant - sum log x_ij!, constant = sum log r_i! + sum log c_j! - log n!
+        let constant = m.rows.reduce(0) { $0 + logFactorial[$1] } + m.columns.reduce(0) { $0 + logFactorial[$1] } - logFactorial[m.n]
+        let observed = constant - counts.joined().reduce(0) { $0 + logFactorial[$1] }
+        let threshold = observed + log(relErr)
+        var enumeration = Enumeration(columns: m.columns, logFactorial: logFactorial, constant: constant,
+                                      threshold: threshold, limit: maxTables)
+        var remaining = m.rows
+        try enumeration.column(0, remaining: &remaining, logSum: 0)
+        return min(1, enumeration.pSum)
+    }
+
+    /// Depth-first enumeration of the tables with the given margins, column by column.
+    struct Enumeration {
+        let columns: [Int]
+        let logFactorial: [Double]
+        let constant: Double
+        let threshold: Double
+        let limit: Int
+        var visited = 0
+        var pSum = 0.0
+
+        /// Fills column `j` with every split of its total over the rows' remaining totals.
+        mutating func column(_ j: Int, remaining: inout [Int], logSum: Double) throws {
+            if j == columns.count - 1 {
+                // The last column takes what is left of each row.
+                visited += 1
+                if visited > limit { throw ContingencyError.tooManyTables(limit: limit) }
+                let logP = constant - logSum - remaining.reduce(0) { $0 + logFactorial[$1] }
+                if logP <= threshold { pSum += exp(logP) }
+                return
+            }
+            try cell(0, j, left: columns[j], remaining: &remaining, logSum: logSum)
+        }
+
+        /// Chooses the count of row `i` in column `j`, `left` still to place in this column.
+        mutating func cell(_ i: Int, _ j: Int, left: Int, remaining: inout [Int], logSum: Double) throws {
+            let last = remaining.count - 1
+            if i == last {
+                guard left <= remaining[i] else { return }
+                remaining[i] -= left
+                try column(j + 1, remaining: &remaining, logSum: logSum + logFactorial[left])
+                remaining[i] += left
+                return
+            }
+            // Rows below must be able to take what this row leaves.
+            let capacityBelow = remaining[(i + 1)...].reduce(0, +)
+            let lo = max(0, left - capacityBelow), hi = min(left, remaining[i])
+            guard lo <= hi else { return }
+            for x in lo...hi {
+                remaining[i] -= x
+                try cell(i + 1, j, left: left - x, remaining: &remaining, logSum: logSum + logFactorial[x])
+                remaining[i] += x
+            }
+        }
+    }
+}
