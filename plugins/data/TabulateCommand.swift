@@ -1,20 +1,31 @@
-// TabulateCommand.swift — `tabulate A [B]`: frequencies of one variable, or a cross-table of two
-// with row and column totals. Missing values get their own row/column (as R's table(useNA="ifany")).
+// TabulateCommand.swift — `tabulate A [B] [chi2] [exact]`: frequencies of one variable, or a
+// cross-table of two with row and column totals, and tests of independence (R's chisq.test and
+// fisher.test on the complete cases). Missing values get their own row/column (as R's
+// table(useNA="ifany")) but stay out of the tests, as R's table() leaves them out by default.
 
+import SurvivalStats
 import SurvshCore
 
 public enum TabulateCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "tabulate", aliases: ["tab", "table"],
         summary: "frequencies of a variable, or a cross-table of two with totals",
-        synopsis: ["tabulate A", "tabulate A B"], body: .columns,
+        synopsis: ["tabulate A", "tabulate A B [chi2] [exact]"], body: .columns,
+        options: [.flag("chi2", help: "Pearson's chi-square test of independence, as R's chisq.test (with and without Yates' correction for 2 x 2)"),
+                  .flag("exact", help: "Fisher's exact test, as R's fisher.test (two-sided)")],
         notes: ["Levels are sorted (numbers numerically, text as R sorts it; `levels` sets another order); missing values are counted as NA",
-                "(as R's table(useNA = \"ifany\")). Counts are over the active rows."],
-        examples: ["tabulate sex", "tabulate sex ph.ecog"], topic: "data")
+                "(as R's table(useNA = \"ifany\")). Counts are over the active rows.",
+                "chi2 and exact test the complete cases (the NA row and column left out, as R's table() does).",
+                "chi2 prints Pearson's statistic; for a 2 x 2 table also with Yates' continuity correction (R's default",
+                "correct = TRUE, which R applies to 2 x 2 only). A warning says when an expected count is below 5.",
+                "exact: the two-sided p of fisher.test; r x c tables are enumerated exactly, up to 10^7 tables."],
+        examples: ["tabulate sex", "tabulate sex ph.ecog", "tabulate sex status chi2 exact"], topic: "data")
 
     struct Coded {
         var labels: [String]
         var codes: [Int]   // labels.count = NA code when present
+        /// The last label is "NA" (missing values present).
+        var hasNA: Bool
     }
 
     static func code(_ name: String, _ session: Session, _ rows: [Int]) throws -> Coded {
@@ -25,7 +36,7 @@ public enum TabulateCommand: SurvshCommand {
         var k = 0
         for (i, r) in rows.enumerated() where !c.missing[r] { codes[i] = Int(lv.codes[k]); k += 1 }
         let hasNA = present.count < rows.count
-        return Coded(labels: lv.labels + (hasNA ? ["NA"] : []), codes: codes)
+        return Coded(labels: lv.labels + (hasNA ? ["NA"] : []), codes: codes, hasNA: hasNA)
     }
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
@@ -36,6 +47,9 @@ public enum TabulateCommand: SurvshCommand {
         var j = JSONObject(command: "tabulate")
         j["n"] = .int(rows.count)
         if args.positional.count == 1 {
+            if let flag = ["chi2", "exact"].first(where: args.has) {
+                throw SurvshError.usage("tabulate", "'\(flag)' tests a cross-table", expected: "tabulate A B \(flag)")
+            }
             var counts = [Int](repeating: 0, count: a.labels.count)
             for c in a.codes { counts[c] += 1 }
             var t = TextTable([args.positional[0], "n", "percent", "cum. percent"])
@@ -73,8 +87,63 @@ public enum TabulateCommand: SurvshCommand {
         j["row_levels"] = .array(a.labels.map { .string($0) })
         j["column_levels"] = .array(b.labels.map { .string($0) })
         j["counts"] = .array(counts.map { .array($0.map { .int($0) }) })
-        return CommandOutput(text: t.render(), json: j.value,
-                             tables: [ResultTable(title: "\(args.positional[0]) by \(args.positional[1])", header: t.header, rows: t.rows,
-                                                  name: "crosstable")])
+        var tables = [ResultTable(title: "\(args.positional[0]) by \(args.positional[1])", header: t.header, rows: t.rows,
+                                  name: "crosstable")]
+        var text = t.render()
+        var warnings: [String] = []
+        if args.has("chi2") || args.has("exact") {
+            let complete = counts.dropLast(a.hasNA ? 1 : 0).map { Array($0.dropLast(b.hasNA ? 1 : 0)) }
+            var tests = try independenceTests(complete, chi2: args.has("chi2"), exact: args.has("exact"), session: session)
+            if a.hasNA || b.hasNA {
+                tests.table.footnotes.append("Tests on the \(plural(complete.joined().reduce(0, +), "complete row")) (NA left out, as R's table()).")
+            }
+            text += "\n\n" + tests.table.indentedText()
+            for (k, v) in tests.json { j[k] = v }
+            warnings += tests.warnings
+            tables.append(tests.table)
+        }
+        return CommandOutput(text: text, json: j.value, warnings: warnings, tables: tables)
+    }
+
+    /// Chi-square and/or Fisher's exact test of the complete-case table, as a table of tests.
+    static func independenceTests(_ counts: [[Int]], chi2: Bool, exact: Bool,
+                                  session: Session) throws -> (table: ResultTable, json: [(String, JSONValue)], warnings: [String]) {
+        // Levels that only occur with a missing partner leave an empty row or column: R's table()
+        // of the complete cases does not have them.
+        var kept = counts.filter { $0.contains { $0 > 0 } }
+        let liveColumns = (0..<(kept.first?.count ?? 0)).filter { j in kept.contains { $0[j] > 0 } }
+        kept = kept.map { row in liveColumns.map { row[$0] } }
+        let pv = { (p: Double) in NumberFormat.pValue(p, digits: session.settings.digits) }
+        var rows: [[String]] = []
+        var json: [(String, JSONValue)] = []
+        var warnings: [String] = []
+        do {
+            if chi2 {
+                let is2x2 = kept.count == 2 && kept.first?.count == 2
+                for correct in is2x2 ? [true, false] : [false] {
+                    let r = try ContingencyTable.chiSquare(kept, correct: correct)
+                    let method = "Pearson's chi-square" + (r.continuityCorrection ? " (Yates' continuity correction)" : "")
+                    rows.append([method, session.fmt(r.statistic), String(r.df), pv(r.p)])
+                    json.append((r.continuityCorrection ? "chi2_corrected" : "chi2",
+                                 .object([("statistic", .num(r.statistic)), ("df", .int(r.df)), ("p", .num(r.p)),
+                                          ("correct", .bool(r.continuityCorrection))])))
+                    if r.smallExpected && !warnings.contains(where: { $0.hasPrefix("chi-squared") }) {
+                        warnings.append("chi-squared approximation may be incorrect: an expected count is below 5 (R warns too)"
+                                        + (exact ? "" : "; 'exact' gives Fisher's test"))
+                    }
+                }
+            }
+            if exact {
+                let p = try FisherExact.pValue(kept)
+                rows.append(["Fisher's exact test (two-sided)", "", "", pv(p)])
+                json.append(("fisher", .object([("p", .num(p))])))
+            }
+        } catch let e as ContingencyError {
+            let hint = e == .tooManyTables(limit: FisherExact.maxTables) ? "chi2, or fewer levels" : "a table of at least 2 x 2 with two observed levels each"
+            throw SurvshError.data("tabulate", e.description, expected: hint)
+        }
+        let table = ResultTable(title: "Tests of independence (R's chisq.test, fisher.test)",
+                                header: ["test", "statistic", "df", "p"], rows: rows, name: "tests")
+        return (table, json, warnings)
     }
 }

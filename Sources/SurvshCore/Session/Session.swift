@@ -203,6 +203,12 @@ public final class Session: @unchecked Sendable {
         activeRowsCache = nil
     }
 
+    /// Removes the filter at `index` (0-based) from the stack; the others keep their order.
+    public func removeFilter(at index: Int) {
+        filters.remove(at: index)
+        activeRowsCache = nil
+    }
+
     public func clearFilters() {
         filters = []
         activeRowsCache = nil
