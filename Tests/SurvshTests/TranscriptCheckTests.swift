@@ -108,6 +108,13 @@ final class TranscriptCheckTests: XCTestCase {
         sh.session.settings.format = .text
         sh.run("save session \(saved)")
         XCTAssertNil(try check(saved).diff)
+        // Ctrl-C at a pause stops the replay (the line editor answers "" with the interrupt raised).
+        let stopped = TestShell()
+        stopped.session.interactive = true
+        stopped.session.prompt = { _ in Interrupt.raise(); return "" }
+        let k = stopped.json("replay \(script) step")
+        XCTAssertEqual(k["ran"] as? Int, 0)
+        XCTAssertFalse(Interrupt.isRaised, "the replay consumed the interrupt")
         // Outside the terminal, step is refused before anything is recorded.
         let plain = TestShell()
         XCTAssertTrue(plain.error("replay \(script) step").contains("step needs the interactive terminal"))

@@ -20,7 +20,7 @@ public enum ReplayCommand: SurvshCommand {
         notes: ["In the shell each command is shown before it runs, with the comments written above it (as survsh --echo).",
                 "step: at the pause, Enter runs the command; 'skip' passes over it; 'back' re-runs the script from its first",
                 "command up to the previous one (their output not shown) and pauses there, so a script meant for stepping should",
-                "start with load; 'quit' (or q, or Ctrl-D) stops the replay; any other line is run as a command, then the pause returns.",
+                "start with load; 'quit' (or q, Ctrl-C, Ctrl-D) stops the replay; any other line is run as a command, then the pause returns.",
                 "The commands that ran are recorded in this session's transcript one by one (the replay line as a comment),",
                 "so the transcript replays and passes 'survsh --check' without running them twice.",
                 "Relative data paths are tried from the working directory, then from the script's folder.",
@@ -99,6 +99,7 @@ struct ReplayStepper {
             if stepping {
                 let n = script.steps.count
                 let answer = session.prompt?("[\(next + 1)/\(n)] \(step.command)   (Enter runs it; skip, back, quit, or type a command) ")
+                if Interrupt.isRaised { stopped = true; return }   // Ctrl-C at the pause stops, as quit
                 switch answer?.trimmingCharacters(in: .whitespaces) {
                 case nil, "q", "quit":
                     stopped = true
