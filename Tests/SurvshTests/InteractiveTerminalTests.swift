@@ -53,6 +53,9 @@ final class InteractiveTerminalTests: XCTestCase {
 
     func start(transcriptDir: String? = nil) throws {
         let env = "SURVSH_HISTORY=\(tmp.path)/history SURVSH_TRANSCRIPT_DIR=\(transcriptDir ?? tmp.path + "/transcripts") LANG=C.UTF-8 TERM=xterm"
+        // A session that outlives the shell's, so killing the shell's session (to restart it) never
+        // ends the server while the next new-session is connecting to it (fails if it exists: fine).
+        try tmux(["new-session", "-d", "-s", "keeper", "sleep 600"])
         try tmux(["new-session", "-d", "-s", sessionName, "-x", "120", "-y", "40", "-c", repoRoot.path,
                   "env \(env) \(Binary.url.path); echo SURVSH-EXITED; sleep 30"])
         try waitFor("survsh>")
