@@ -109,6 +109,9 @@ final class ExplainTests: XCTestCase {
         let z = (w - n1 * n2 / 2 - 0.5) / sd
         assertClose(z, p.result("z = (W - mean - c) / sd"), "z")
         assertClose(2 * Normal.sf(abs(z)), p.result("p = 2 P(N(0, 1)"), rel: 1e-8, "p")
+        let j = sh.json("wilcoxon age ~ sex")
+        XCTAssertEqual(j["rank_sums"] as? [Double], [r1, r2])
+        XCTAssertEqual(j["tie_sum"] as? Double, tieSum)
     }
 
     func testSignedRankArithmetic() {
@@ -202,6 +205,8 @@ final class ExplainTests: XCTestCase {
             let chisq = dot(u, solveLinear(w, u))
             assertClose(chisq, p.result("chisq = u'x ="), rel: 1e-8, line)
             XCTAssertEqual(p.after("df = ").first, Double(k - 1), line)
+            let q = sh.json(line)["chisq_arithmetic"] as? [String: Any]
+            assertClose(q?["chisq"] as? Double ?? .nan, chisq, rel: 1e-8, "\(line): JSON")
             let reported = sh.json(line.replacingOccurrences(of: " explain", with: ""))["chisq"] as? Double ?? .nan
             assertClose(chisq, reported, rel: 1e-8, "\(line): against the command's chisq")
         }
@@ -267,6 +272,15 @@ final class ExplainTests: XCTestCase {
         }
         let loglik = try XCTUnwrap((sh.json("cox ~ age + sex")["loglik"] as? [Double])?.last)
         assertClose(total, loglik, rel: 1e-9, "sum of the terms")
+        // JSON: at the estimate the score is about 0, and I^-1 is the fit's variance.
+        let trace = try XCTUnwrap(sh.json("cox explain")["trace"] as? [[String: Any]])
+        let last = try XCTUnwrap(trace.last { $0["accepted"] as? Bool == true })
+        let info = try XCTUnwrap(last["information"] as? [Double])
+        XCTAssertLessThan((last["score"] as? [Double] ?? [1]).map(abs).max() ?? 1, 1e-4)
+        let se = (sh.json("cox ~ age + sex")["terms"] as? [[String: Any]])?.compactMap { $0["se"] as? Double } ?? []
+        let inv = inverse2(info)
+        assertClose(inv[0].squareRoot(), se[0], rel: 1e-6, "se(age) from I")
+        assertClose(inv[3].squareRoot(), se[1], rel: 1e-6, "se(sex) from I")
     }
 
     /// Without tied event times the score test at beta = 0 is the log-rank chi-square exactly.

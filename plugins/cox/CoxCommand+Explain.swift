@@ -87,12 +87,19 @@ struct CoxExplainView {
         return out
     }
 
+    /// The trace; accepted points also carry the score U and information I (row-major) there.
     func traceJSON() -> JSONValue {
         .array(fit.trace.map { s in
-            .object([("iteration", .int(s.iteration)), ("loglik", .num(s.loglik)),
-                     ("relative_change", .num(s.relativeChange)), ("halving", .int(s.halving)),
-                     ("accepted", .bool(s.accepted)), ("beta", .array(s.beta.map { .num($0) })),
-                     ("step", s.step.map { .array($0.map { .num($0) }) } ?? .null)])
+            var fields: [(String, JSONValue)] = [
+                ("iteration", .int(s.iteration)), ("loglik", .num(s.loglik)),
+                ("relative_change", .num(s.relativeChange)), ("halving", .int(s.halving)),
+                ("accepted", .bool(s.accepted)), ("beta", .array(s.beta.map { .num($0) })),
+                ("step", s.step.map { .array($0.map { .num($0) }) } ?? .null)]
+            if s.accepted && estimable {
+                let si = CoxExplain.scoreInformation(data, beta: s.beta, ties: fit.ties)
+                fields += [("score", .array(si.score.map { .num($0) })), ("information", .array(si.information.map { .num($0) }))]
+            }
+            return .object(fields)
         })
     }
 }

@@ -80,4 +80,11 @@ extension LogrankView {
         for (a, row) in m.enumerated() { t.add([labels[a]] + row.map { f($0) }) }
         return t.render(indent: indent)
     }
+
+    /// The quadratic form as JSON: the groups in it (1-based, as printed), u, W, x = W^-1 u, chisq.
+    func chiSquareJSON(_ q: LogRankChiSquareArithmetic) -> JSONValue {
+        .object([("dropped_group", .int(q.dropped + 1)), ("groups", .array(q.groups.map { .int($0 + 1) })),
+                 ("u", .array(q.u.map { .num($0) })), ("w", .array(q.w.map { .array($0.map { .num($0) }) })),
+                 ("x", .array(q.x.map { .num($0) })), ("chisq", .num(q.chisq))])
+    }
 }

@@ -184,6 +184,7 @@ struct LogrankView {
                 })
                 return o.value
             })
+            if let q = result.chiSquareArithmetic { j["chisq_arithmetic"] = chiSquareJSON(q) }
         }
         j["convention"] = .string(convention)
         return j.value

@@ -133,6 +133,8 @@ public enum WilcoxonCommand: SurvshCommand {
         j["correct"] = .bool(r.continuityCorrection)
         j["ties"] = .bool(r.ties)
         j["z"] = r.z.map { .num($0) } ?? .null
+        j["rank_sums"] = .array(r.rankSums.map { .num($0) })
+        j["tie_sum"] = .num(r.tieSum)
         return j
     }
 
