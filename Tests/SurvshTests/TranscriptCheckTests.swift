@@ -153,6 +153,23 @@ final class TranscriptCheckTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("no")))
     }
 
+    /// Commands write files only through the session (writeText, writeData, writeDestination), so
+    /// the write sandbox covers every command, including those added later. The figure layer writes
+    /// where PlotCommand tells it (a destination from the session).
+    func testPluginsWriteFilesOnlyThroughTheSession() throws {
+        let allowed: Set<String> = ["FigureExport.swift", "FigureData.swift"]
+        let patterns = ["write(to:", "write(toFile:", "createFile(", "FileHandle(forWriting", "O_WRONLY", "fopen(", "copyItem(", "moveItem("]
+        let plugins = repoRoot.appendingPathComponent("plugins")
+        let files = FileManager.default.enumerator(atPath: plugins.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        XCTAssertGreaterThan(files.count, 10)
+        for f in files where !allowed.contains((f as NSString).lastPathComponent) {
+            let text = try String(contentsOf: plugins.appendingPathComponent(f), encoding: .utf8)
+            for p in patterns where text.contains(p) {
+                XCTFail("plugins/\(f) writes a file itself ('\(p)'): use session.writeText/writeData/writeDestination so --check cannot overwrite it")
+            }
+        }
+    }
+
     func testWriteSandboxRedirectsWritesAndReads() throws {
         let sh = TestShell()
         let sandbox = try WriteSandbox()
