@@ -122,6 +122,11 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 
 /// "did you mean 'x'?" for the closest candidate, or nil when nothing is close.
 public func didYouMean(_ word: String, among candidates: [String]) -> String? {
+    closestMatch(word, among: candidates).map { "did you mean '\($0)'?" }
+}
+
+/// The candidate closest to `word` by edit distance (or the first it begins), nil when none is close.
+public func closestMatch(_ word: String, among candidates: [String]) -> String? {
     let limit = max(1, min(3, word.count / 3 + 1))
     var best: (String, Int)?
     for c in candidates where abs(c.count - word.count) <= limit || c.lowercased().hasPrefix(word.lowercased()) {
@@ -129,7 +134,7 @@ public func didYouMean(_ word: String, among candidates: [String]) -> String? {
         if d <= limit, best == nil || d < best!.1 { best = (c, d) }
         else if c.lowercased().hasPrefix(word.lowercased()) && best == nil { best = (c, limit) }
     }
-    return best.map { "did you mean '\($0.0)'?" }
+    return best?.0
 }
 
 /// The `expected` text of an unknown-column error: the data's columns (the first few when there

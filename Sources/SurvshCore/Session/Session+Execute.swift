@@ -28,7 +28,7 @@ extension Session {
         do {
             guard let command = registry.lookup(split.command) else {
                 throw SurvshError(.unknownCommand, command: nil, "unknown command '\(split.command)'",
-                                  suggestion: didYouMean(split.command, among: registry.allNames)
+                                  suggestion: Help.suggestion(for: split.command, registry)
                                       ?? "type 'help' for the list of commands")
             }
             commandName = command.spec.name
