@@ -47,6 +47,8 @@ public enum PlotCommand: SurvshCommand {
             OptionSpec("width", .number(200...20000), default: "720", help: "figure width in px (PNG pixels; PDF: 0.75 pt per px)"),
             OptionSpec("height", .number(150...20000), help: "figure height in px (default 480, plus room for a risk table)"),
             OptionSpec("scale", .number(0.25...10), default: "1", help: "PNG zoom: scale=2 gives twice the pixels of width x height"),
+            OptionSpec("fontsize", .number(6...72), help: "text size in px (default 12); everything is laid out for it, so width=1600 fontsize=24 reads as width=800"),
+            OptionSpec("theme", .choice(["paper", "slide"]), default: "paper", help: "slide: text and lines 1.5 times larger (fontsize=18), for projectors"),
             OptionSpec("conf", .choice(KaplanMeierConfType.allCases.map(\.rawValue)), default: "log",
                        help: "CI transform for km bands, as R's conf.type"),
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level"),
@@ -94,7 +96,13 @@ public enum PlotCommand: SurvshCommand {
                                     suggestion: didYouMean(kind, among: kinds))
         }
         let rest = args.positional.dropFirst().joined(separator: " ")
-        let target = try OutputTarget(args: args)
+        var target = try OutputTarget(args: args)
+        // Larger text: lay the figure out at width/k x height/k and display it k times larger.
+        target.textScale = (args.double("fontsize") ?? (args.string("theme") == "slide" ? 18 : 12)) / 12
+        var args = args
+        for name in ["width", "height"] {
+            if let v = args.double(name), target.textScale != 1 { args.options[name] = String(v / target.textScale) }
+        }
         let figure: PlotFigure
         switch kind {
         case "km", "loglog", "cumhaz":
@@ -191,6 +199,8 @@ struct OutputTarget {
     var file: String?
     var format: FigureExport.Format?
     var dataFile: String?
+    /// How much larger than laid out the figure is displayed (fontsize / 12).
+    var textScale = 1.0
 
     init(args: Arguments) throws {
         file = args.string("file").map { ($0 as NSString).expandingTildeInPath }
@@ -226,11 +236,11 @@ struct OutputTarget {
 
     func deliver(_ figure: PlotFigure, kind: String, args: Arguments, session: Session) throws -> CommandOutput {
         var lines = ["plot \(kind): \(figure.summary)"]
-        let size = figure.size
+        let size = (width: figure.size.width * textScale, height: figure.size.height * textScale)
         let scale = args.double("scale", default: 1)
         if let file, let format {
             do {
-                try FigureExport.write(svg: figure.svg(), to: Self.destination(file, option: "file", session: session), scale: scale)
+                try FigureExport.write(svg: SVGDocument.displayScaled(figure.svg(), by: textScale), to: Self.destination(file, option: "file", session: session), scale: scale)
             } catch let e as FigureExportError {
                 throw Self.writeError(e, option: "file")
             }

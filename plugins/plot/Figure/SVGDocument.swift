@@ -196,3 +196,20 @@ enum TextMetrics {
         return Double(units) * size / 1000 * (bold ? 1.06 : 1)
     }
 }
+
+extension SVGDocument {
+    /// `svg` displayed `scale` times larger: the root element's width and height are multiplied and
+    /// its viewBox kept, so text, lines and spacing all grow together (fontsize=, theme=slide).
+    static func displayScaled(_ svg: String, by scale: Double) -> String {
+        guard scale != 1, let root = svg.range(of: "<svg "),
+              let rootEnd = svg[root.upperBound...].firstIndex(of: ">") else { return svg }
+        var head = String(svg[root.lowerBound..<rootEnd])
+        for name in ["width", "height"] {
+            guard let a = head.range(of: " \(name)=\""), let close = head[a.upperBound...].firstIndex(of: "\""),
+                  let v = Double(head[a.upperBound..<close]) else { continue }
+            head.replaceSubrange(a.upperBound..<close, with: svgNumber(v * scale))
+        }
+        return String(svg[..<root.lowerBound]) + head + String(svg[rootEnd...])
+    }
+}
+

@@ -76,7 +76,7 @@ extension SVGRenderer {
 
         var legend = Legend(entries: [], title: spec.legendTitle, note: nil)
         if count > 1 || spec.legendTitle != nil {
-            legend.entries = spec.series.enumerated().map { Legend.Entry(label: $0.element.label, color: colors[$0.offset]) }
+            legend.entries = spec.series.enumerated().map { Legend.Entry(label: $0.element.label, color: colors[$0.offset], dash: Palette.dash($0.offset)) }
         }
         func makePanel(top panelTop: Double) -> (SeriesPanel, Box) {
             let xScale = AxisScale(domain: (xLo, xHi), range: (left, right), log: spec.logX)

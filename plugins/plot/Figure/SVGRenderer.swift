@@ -198,11 +198,13 @@ struct SeriesPanel {
                     }
                 }
                 if let end { path.horizontal(x(end)) }
-                doc.element("path", [SVGAttr("class", "curve"), SVGAttr("data-label", s.label),
-                                     SVGAttr("data-points", String(points.count)), SVGAttr("d", path.data),
-                                     SVGAttr("fill", "none"), SVGAttr("stroke", colors[i]),
-                                     SVGAttr("stroke-width", FigureStyle.curveWidth),
-                                     SVGAttr("stroke-linejoin", "miter"), SVGAttr("stroke-linecap", "butt")])
+                var attrs = [SVGAttr("class", "curve"), SVGAttr("data-label", s.label),
+                             SVGAttr("data-points", String(points.count)), SVGAttr("d", path.data),
+                             SVGAttr("fill", "none"), SVGAttr("stroke", colors[i]),
+                             SVGAttr("stroke-width", FigureStyle.curveWidth),
+                             SVGAttr("stroke-linejoin", "miter"), SVGAttr("stroke-linecap", "butt")]
+                if let dash = Palette.dash(i) { attrs.append(SVGAttr("stroke-dasharray", dash)) }
+                doc.element("path", attrs)
             }
         }
         if showCensor {
@@ -338,6 +340,8 @@ struct Legend {
     struct Entry {
         let label: String
         let color: String
+        /// The curve's dash pattern (nil = solid), from `Palette.dash`.
+        var dash: String? = nil
     }
 
     var entries: [Entry]
@@ -395,7 +399,7 @@ struct Legend {
     private func drawEntry(into doc: inout SVGDocument, _ e: Entry, x: Double, baseline: Double) {
         doc.group([SVGAttr("class", "legend-entry"), SVGAttr("data-label", e.label)]) { doc in
             let midY = baseline - Legend.font * 0.33
-            doc.line(x1: x, y1: midY, x2: x + Legend.swatch, y2: midY, stroke: e.color, width: 2.5)
+            doc.line(x1: x, y1: midY, x2: x + Legend.swatch, y2: midY, stroke: e.color, width: 2.5, dash: e.dash)
             doc.text(e.label, x: x + Legend.swatch + Legend.swatchGap, y: baseline, size: Legend.font)
         }
     }
