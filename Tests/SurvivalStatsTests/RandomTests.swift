@@ -86,6 +86,22 @@ final class RandomTests: XCTestCase {
         XCTAssertTrue(sim.time.allSatisfy { $0 > 0 && $0.isFinite })
     }
 
+    /// The documented model: without censoring, arm g's median is scale (log 2 / hr^g)^(1/shape).
+    func testSimulatedMediansFollowTheWeibullModel() {
+        var g = Xoshiro256StarStar(seed: 99)
+        let m = SurvivalSimulationModel(n: 40_000, hazardRatio: 0.5, shape: 1.5, scale: 12, censoredFraction: 0, groups: 2)
+        let sim = SurvivalSimulation.simulate(m, generator: &g)
+        XCTAssertTrue(sim.status.allSatisfy { $0 == 1 })
+        XCTAssertEqual(sim.censoringRate, 0)
+        for arm in 0..<2 {
+            let t = zip(sim.time, sim.group).filter { $0.1 == arm }.map(\.0).sorted()
+            let median = t[t.count / 2]
+            let expected = 12 * pow(log(2.0) / pow(0.5, Double(arm)), 1 / 1.5)
+            // The sample median of 20000 draws: relative se about 1.2 / (1.5 sqrt(20000)) = 0.6%; bound 3%.
+            XCTAssertEqual(median, expected, accuracy: 0.03 * expected, "arm \(arm)")
+        }
+    }
+
     /// Hand-worked: z_0.975 = 1.959963984540054, z_0.8 = 0.8416212335729143 (published normal quantiles).
     func testLogRankPowerFormulasByHand() {
         let za = 1.959963984540054, zb80 = 0.8416212335729143, zb90 = 1.2815515655446004
