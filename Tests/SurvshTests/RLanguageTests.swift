@@ -77,6 +77,7 @@ final class RLanguageTests: XCTestCase {
 
     func testDelayedEntryKaplanMeierAsSurvfit() throws {
         for id in ["pbc_age_scale", "pbc_age_scale_sex", "heart_counting"] { try RLangReference.km(id) }
+        try RLangReference.cox("pbc_age_scale_cox")
     }
 
     func testLogrankRefusesCountingDataAsSurvdiffAndPointsToCox() throws {

@@ -94,9 +94,11 @@ struct CoxModelInput {
         }
         var assign = [Int](repeating: 0, count: design.names.count)
         for (t, term) in design.terms.enumerated() { for c in term.columns { assign[c] = t } }
+        // coxph's timefix for counting-process data: start and stop times equal within sqrt(eps) merged.
+        let (start, stop) = data.start.map { SurvivalTimeOrder.timefixed(start: $0, stop: data.time) } ?? (nil, data.time)
         let cox: CoxData
         do {
-            cox = try CoxData(columns: columns, columnNames: design.names, start: data.start, stop: data.time,
+            cox = try CoxData(columns: columns, columnNames: design.names, start: start, stop: stop,
                               event: data.event, strata: strata?.codes, cluster: clusterCodes,
                               termNames: design.terms.map(\.label), termAssign: assign)
         } catch let e as CoxError {

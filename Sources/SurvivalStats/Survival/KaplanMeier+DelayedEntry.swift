@@ -35,7 +35,7 @@ extension KaplanMeier {
                 throw SurvivalInputError.invalidArgument("start time is not before the stop time at row \(i + 1)")
             }
         }
-        let (entry, exit) = options.timefix ? tieFixed(start: start, stop: stop) : (start, stop)
+        let (entry, exit) = options.timefix ? SurvivalTimeOrder.timefixed(start: start, stop: stop) : (start, stop)
         let z = Normal.quantile(1 - (1 - options.level) / 2)
         var rowsOf = [[Int]](repeating: [], count: groupCount)
         for i in 0..<n where group[i] >= 0 { rowsOf[Int(group[i])].append(i) }
@@ -59,15 +59,5 @@ extension KaplanMeier {
             }
             return builder.finish(confType: options.confType, level: options.level, z: z, startTime: min(0, firstTime))
         }
-    }
-
-    /// R's timefix for counting-process data: start and stop values equal to within sqrt(eps) are
-    /// merged, over both columns together (aeqSurv).
-    static func tieFixed(start: [Double], stop: [Double]) -> ([Double], [Double]) {
-        let all = (start + stop).sorted()
-        guard let fixed = SurvivalTimeOrder.tieFixed(sortedTimes: all) else { return (start, stop) }
-        var map: [Double: Double] = [:]
-        for (a, b) in zip(all, fixed) where a != b { map[a] = b }
-        return (start.map { map[$0] ?? $0 }, stop.map { map[$0] ?? $0 })
     }
 }

@@ -118,6 +118,19 @@ public enum SurvivalTimeOrder {
         for i in 0..<k.count { times[i] = value(fromKey: k[i]) }
         return (times, p)
     }
+    /// R's timefix for counting-process data (aeqSurv on Surv(start, stop, event)): start and stop
+    /// values equal to within sqrt(eps) are merged, over both columns together, so a row entering
+    /// at another's stop time is not counted at risk there because of rounding. Cox and Kaplan-Meier
+    /// with delayed entry both use it, as coxph and survfit do by default.
+    public static func timefixed(start: [Double], stop: [Double]) -> (start: [Double], stop: [Double]) {
+        let all = (start + stop).sorted()
+        guard let fixed = tieFixed(sortedTimes: all) else { return (start, stop) }
+        var map: [Double: Double] = [:]
+        for (a, b) in zip(all, fixed) where a != b { map[a] = b }
+        if map.isEmpty { return (start, stop) }
+        return (start.map { map[$0] ?? $0 }, stop.map { map[$0] ?? $0 })
+    }
+
 
     /// R's `aeqSurv` on an ascending vector: returns the vector with near-tied runs merged to
     /// their smallest value, or `nil` when no two distinct values are near-tied (the common case).

@@ -113,7 +113,10 @@ cox <- list(
   cox_case("pbc_interaction_colon", c(load_pbc, "cox Surv(time, status == 2) ~ log(bili) + log(bili):age"),
            coxph(Surv(time, status == 2) ~ log(bili) + log(bili):age, data = pbc)),
   cox_case("pbc_factor_expr", c(load_pbc, "cox Surv(time, status == 2) ~ factor(stage) + I(albumin < 3.5) + relevel(factor(trt), \"2\")"),
-           coxph(Surv(time, status == 2) ~ factor(stage) + I(albumin < 3.5) + relevel(factor(trt), "2"), data = pbc))
+           coxph(Surv(time, status == 2) ~ factor(stage) + I(albumin < 3.5) + relevel(factor(trt), "2"), data = pbc)),
+  cox_case("pbc_age_scale_cox", c(load_pbc, "cox Surv(age, age + time/365.25, status == 2) ~ sex"),
+           coxph(Surv(age, age + time/365.25, status == 2) ~ sex, data = pbc),
+           note = "delayed entry: the score test is what logrank points to for left-truncated data")
 )
 
 km <- list(
