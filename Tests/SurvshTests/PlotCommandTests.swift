@@ -303,7 +303,7 @@ final class PlotCommandTests: XCTestCase {
     func testBadInput() {
         let sh = lungShell()
         XCTAssertEqual(sh.error("plot kmm ~ sex"),
-                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist, box, cox, curves or zph); did you mean 'km'?")
+                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist, box, cox, curves, zph or residuals); did you mean 'km'?")
         XCTAssertTrue(sh.error("plot").contains("missing plot kind"))
         XCTAssertEqual(sh.error("plot km ~ sex file=fig.jpg"),
                        "error: plot: unsupported file extension '.jpg' in file=fig.jpg (expected file=NAME.svg, NAME.png or NAME.pdf)")
@@ -474,5 +474,40 @@ final class PlotCommandTests: XCTestCase {
         }
         let text = try String(contentsOf: svg, encoding: .utf8)
         XCTAssertTrue(text.contains("Beta(t) for sex"))
+    }
+
+    /// Issue 16, item 9: `plot residuals ~ VAR` draws the martingale residuals of the last fit against
+    /// VAR with R's lowess() (Tests/SurvivalStatsTests/Reference/cox_followup.json, residual_smooth):
+    /// points and smooth in data=, rows with VAR missing left out.
+    func testResidualsFigureMatchesR() throws {
+        let url = repoRoot.appendingPathComponent("Tests/SurvivalStatsTests/Reference/cox_followup.json")
+        let ref = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let all = ref["residual_smooth"] as? [[String: Any]] ?? []
+        let sh = lungShell()
+        XCTAssertTrue(sh.error("plot residuals ~ age").contains("no Cox model"))
+        sh.run("cox ~ age + sex + ph.ecog")
+        XCTAssertTrue(sh.error("plot residuals").contains("missing variable"))
+        for variable in ["age", "wt.loss"] {
+            let r = try XCTUnwrap(all.first { $0["var"] as? String == variable })
+            let csv = scratch.appendingPathComponent("res_\(variable).csv")
+            let j = sh.json("plot residuals ~ \(variable) data=\(csv.path)")
+            let x = r["x"] as? [Double] ?? [], resid = r["resid"] as? [Double] ?? []
+            XCTAssertEqual(j["n"] as? Int, x.count, variable)
+            let rows = try csvRows(csv)
+            let points = rows.filter { $0.first == "lowess" && $0[1] == "censor" }
+            // the points come sorted by x; compare as sorted (x, residual) pairs
+            func byX(_ a: (Double, Double), _ b: (Double, Double)) -> Bool { a.0 < b.0 || (a.0 == b.0 && a.1 < b.1) }
+            let mine: [(Double, Double)] = points.map { (value($0[2]) ?? .nan, value($0[3]) ?? .nan) }.sorted(by: byX)
+            let theirs: [(Double, Double)] = zip(x, resid).map { ($0, $1) }.sorted(by: byX)
+            XCTAssertEqual(mine.count, theirs.count, variable)
+            for (k, (a, e)) in zip(mine, theirs).enumerated() {
+                XCTAssertEqual(a.0, e.0, "\(variable) x[\(k)]")
+                closeTo(a.1, e.1, rel: 1e-6, abs: 1e-9, "\(variable) residual[\(k)]")
+            }
+            let line = rows.filter { $0.first == "lowess" && $0[1] == "step" }
+            let ly = r["lowess_y"] as? [Double] ?? []
+            XCTAssertEqual(line.count, ly.count, variable)
+            for (k, (row, e)) in zip(line, ly).enumerated() { closeTo(value(row[3]), e, rel: 1e-6, abs: 1e-9, "\(variable) lowess[\(k)]") }
+        }
     }
 }

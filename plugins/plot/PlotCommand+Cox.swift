@@ -95,3 +95,46 @@ extension PlotCommand {
         return PlotFigure(content: .xy(spec), summary: summary, json: json, warnings: warnings)
     }
 }
+
+extension PlotCommand {
+    /// `plot residuals [~] VAR [type=martingale|deviance]`: the residuals of the last cox fit against
+    /// a numeric column, with R's lowess() smooth, to check a covariate's functional form
+    /// (Therneau & Grambsch 2000 §5.2: a straight smooth supports a linear term).
+    static func residualsFigure(body: String, args: Arguments, session: Session) throws -> PlotFigure {
+        let name = body.hasPrefix("~") ? String(body.dropFirst()).trimmingCharacters(in: .whitespaces) : body
+        guard !name.isEmpty, !name.contains(" ") else {
+            throw SurvshError.usage("plot", name.isEmpty ? "missing variable" : "plot residuals takes one variable",
+                                    expected: "plot residuals ~ VAR (after a cox fit)")
+        }
+        guard let last = session.lastCoxFit else {
+            throw SurvshError.usage("plot", "no Cox model for plot residuals", expected: "a cox fit first, e.g. cox ~ age + sex")
+        }
+        let type = args.string("type") ?? "martingale"
+        let (values, kept, dropped) = try numericValues(name, session: session, rows: last.rows)
+        guard values.count >= 2 else {
+            throw SurvshError.data("plot", "'\(name)' has fewer than 2 values on the rows of the last fit",
+                                   expected: "a numeric column observed on the rows the cox fit used")
+        }
+        try requireFiniteRange(values, name: name, session: session)
+        var index: [Int: Int] = [:]
+        for (i, r) in last.rows.enumerated() { index[r] = i }
+        let mart = CoxResiduals.martingale(last.data, coefficients: last.fit.beta, ties: last.fit.ties)
+        let all = type == "deviance" ? CoxResiduals.deviance(martingale: mart, event: last.data.event) : mart
+        let resid = kept.map { all[index[$0]!] }
+        let smooth = Lowess.fit(x: values, y: resid)
+        let series = StepSeries(label: "lowess", times: smooth.x, values: smooth.y, censorTimes: values, censorValues: resid)
+        let spec = XYFigureSpec(series: [series], style: .line, showCensorMarks: true, title: args.string("title"),
+                                xlab: args.string("xlab") ?? name, ylab: args.string("ylab") ?? "\(type.capitalized) residual",
+                                xMax: args.double("xmax"), yMin: resid.min(), yMax: resid.max(),
+                                width: args.double("width", default: 720), height: args.double("height") ?? 480)
+        var warnings: [String] = []
+        if dropped > 0 { warnings.append("\(dropped) row\(dropped == 1 ? "" : "s") of the fit with \(name) missing left out") }
+        let summary = "\(type) residuals of \(last.modelText) against \(name) (\(values.count) rows) with R's lowess() smooth; "
+            + "a straight smooth supports a linear term for \(name)"
+        let json: [(String, JSONValue)] = [
+            ("model", .string(last.modelText)), ("variable", .string(name)), ("type", .string(type)),
+            ("n", .int(values.count)), ("dropped", .int(dropped)),
+        ]
+        return PlotFigure(content: .xy(spec), summary: summary, json: json, warnings: warnings)
+    }
+}

@@ -3,7 +3,8 @@
 // Kinds: km (Kaplan–Meier curves with CI bands, censor marks, number-at-risk table, log-rank p),
 // loglog (log(−log S) against log t, the proportional-hazards check), cumhaz (Nelson–Aalen
 // cumulative hazard), forest (the last Cox model's hazard ratios), cox curves (the adjusted curves of
-// the last `cox curves`), hist (histogram), box (box plots).
+// the last `cox curves`), zph (plot.cox.zph), residuals (martingale residuals against a covariate),
+// hist (histogram), box (box plots).
 // The numbers come from SurvivalStats (KaplanMeier, LogRank) and the session's last Cox model; the
 // drawing is the pure figure layer in Figure/ (SVGRenderer, TerminalPlot, FigureExport, FigureData).
 // This file parses the command, dispatches on the kind, writes files and reports what it did.
@@ -13,11 +14,11 @@ import SurvivalStats
 import SurvshCore
 
 public enum PlotCommand: SurvshCommand {
-    static let kinds = ["km", "loglog", "cumhaz", "forest", "hist", "box", "cox", "curves", "zph"]
+    static let kinds = ["km", "loglog", "cumhaz", "forest", "hist", "box", "cox", "curves", "zph", "residuals"]
 
     public static let spec = CommandSpec(
         name: "plot", aliases: ["graph"],
-        summary: "figures: Kaplan-Meier curves with a risk table, log(-log S), cumulative hazard, forest, histogram, box plot",
+        summary: "figures: Kaplan-Meier curves with a risk table, log(-log S), cumulative hazard, forest, adjusted Cox curves, PH (zph) and residual plots, histogram, box plot",
         synopsis: [
             "plot km [Surv(TIME, EVENT)] [~ GROUP [+ GROUP ...]] [file=PATH.svg|.png|.pdf] [ci] [risktable] [pvalue]",
             "plot loglog [Surv(TIME, EVENT)] [~ GROUP] [file=PATH]",
@@ -25,6 +26,7 @@ public enum PlotCommand: SurvshCommand {
             "plot forest [file=PATH]",
             "plot cox curves [file=PATH] [ci] [risktable]",
             "plot zph [TERM] [transform=km|rank|identity] [noci] [file=PATH]",
+            "plot residuals ~ VAR [type=martingale|deviance] [file=PATH]",
             "plot hist VAR [bins=N] [file=PATH]",
             "plot box VAR [~ GROUP] [file=PATH]",
             "plot ... [title=TEXT] [xlab=TEXT] [ylab=TEXT] [legend.title=TEXT] [break=B] [xmax=X] [width=W] [height=H] [percent] [data=PATH.csv]",
@@ -55,6 +57,8 @@ public enum PlotCommand: SurvshCommand {
             OptionSpec("transform", .choice(["km", "rank", "identity"]), default: "km",
                        help: "zph: time scale (R's cox.zph transform=)"),
             .flag("noci", help: "zph: no confidence band"),
+            OptionSpec("type", .choice(["martingale", "deviance"]), default: "martingale",
+                       help: "residuals: which residuals (R's residuals.coxph type=)"),
             OptionSpec("bins", .number(1...1000), help: "hist: about this many bins (R's hist(breaks = N): pretty() break points)"),
         ],
         notes: [
@@ -66,6 +70,7 @@ public enum PlotCommand: SurvshCommand {
             "cumhaz: Nelson-Aalen H(t) = sum d/n (survfit's cumhaz); ci: H +/- z se with se^2 = sum d/n^2, as plot.survfit(cumhaz = TRUE) (conf.type plain).",
             "cox curves (or curves): the adjusted survival curves of the last 'cox curves' (R's plot(survfit(fit, newdata))), drawn as km curves.",
             "zph: R's plot(cox.zph(fit)) for one term of the last cox fit: scaled Schoenfeld residuals against g(t) (transform=, km by default), their natural-spline smooth (df = 4, at 40 points) and the band smooth -/+ 2 se as plot.cox.zph; noci drops the band.",
+            "residuals: martingale (or deviance) residuals of the last cox fit against a numeric column with R's lowess() smooth (f = 2/3, iter = 3), to check the covariate's functional form.",
             "forest: hazard ratios and CIs of the last cox command on a log axis; factor levels grouped under their term, the reference level shown.",
             "hist: R's hist() defaults: Sturges' number of classes, pretty() break points, right-closed bins. box: R's boxplot.stats (whiskers to 1.5 IQR).",
             "Files: SVG is written by survsh (deterministic: the same data give the same bytes); PNG and PDF are converted by rsvg-convert (apt-get install librsvg2-bin).",
@@ -83,6 +88,7 @@ public enum PlotCommand: SurvshCommand {
             "cox curves at sex=1,2",
             "plot cox curves ci",
             "plot zph sex",
+            "plot residuals ~ age",
         ],
         subcommands: kinds,
         topic: "figures")
@@ -111,6 +117,8 @@ public enum PlotCommand: SurvshCommand {
             figure = try forestFigure(body: rest, args: args, session: session)
         case "zph":
             figure = try zphFigure(body: rest, args: args, session: session)
+        case "residuals":
+            figure = try residualsFigure(body: rest, args: args, session: session)
         case "cox", "curves":
             figure = try coxCurvesFigure(body: kind == "curves" ? "curves" : rest, args: args, session: session)
         case "hist":

@@ -1,5 +1,6 @@
 # Reference values for the model follow-ups after a Cox fit (issue 16, item 9):
-# residuals.coxph of every type, survfit.coxph adjusted curves and the data of plot.cox.zph.
+# residuals.coxph of every type, survfit.coxph adjusted curves, the data of plot.cox.zph and
+# lowess smooths of martingale residuals against covariates.
 #
 # Run from the repository root:   Rscript Tests/SurvivalStatsTests/Reference/cox_followup.R
 # Writes Tests/SurvivalStatsTests/Reference/cox_followup.json next to this script.
@@ -118,13 +119,32 @@ zph_results <- list(
   Z("lung_strata1", "lung", "Surv(time, status) ~ age + ph.ecog + strata(sex)", transform = "identity")
 )
 
+## ---------------------------------------------------------------- martingale residuals vs a covariate
+# plot residuals ~ VAR: martingale residuals of the fit against VAR (rows with VAR present), with
+# lowess(x, y) at R's defaults (f = 2/3, iter = 3, delta = 1% of the range).
+L <- function(id, data, formula, var, ties = "efron") {
+  m <- fit_model(data, formula, ties)
+  r <- residuals(m$fit, type = "martingale")
+  x <- m$data[[var]]
+  ok <- !is.na(x)
+  lw <- lowess(x[ok], r[ok])
+  list(id = id, formula = formula, var = var, x = I(x[ok]), resid = I(unname(r[ok])),
+       lowess_x = I(lw$x), lowess_y = I(lw$y))
+}
+lowess_results <- list(
+  L("lung_efron", "lung", "Surv(time, status) ~ age + sex + ph.ecog", "age"),
+  L("lung_efron", "lung", "Surv(time, status) ~ age + sex + ph.ecog", "wt.loss"),
+  L("lung_ties_efron", "lung", "Surv(month, status) ~ age + sex + ph.ecog", "ph.karno")
+)
+
 out <- list(
   generated_by = "Tests/SurvivalStatsTests/Reference/cox_followup.R",
   r_version = R.version.string,
   survival_version = as.character(packageVersion("survival")),
   residuals = residual_results,
   curves = curve_results,
-  zph_plot = zph_results
+  zph_plot = zph_results,
+  residual_smooth = lowess_results
 )
 writeLines(to_json(out), file.path(ref_dir, "cox_followup.json"))
 cat("wrote", file.path(ref_dir, "cox_followup.json"), "\n")
