@@ -34,7 +34,7 @@ final class ModelDataTests: XCTestCase {
                 switch column.type {
                 case .boolean: return v == 1 ? "TRUE" : "FALSE"
                 case .date: return formatISODate(daysSinceEpoch: Int(v))
-                default: return NumberFormat.significant(v, digits: 15)
+                default: return v.isInfinite ? (v > 0 ? "Inf" : "-Inf") : NumberFormat.significant(v, digits: 15)   // R's level labels
                 }
             }
             return Levels(labels: labels, codes: rows.map { index[column.number(at: $0)!]! })

@@ -104,6 +104,13 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(NumberFormat.significant(1234567, digits: 4), "1234567")
         XCTAssertEqual(NumberFormat.significant(1.2e-7, digits: 3), "1.2e-07")
         XCTAssertEqual(NumberFormat.significant(nil), "NA")
+        // A result that is not a finite number prints NA (the command says why); data labels keep R's spelling.
+        for x in [Double.nan, .infinity, -.infinity] {
+            XCTAssertEqual(NumberFormat.significant(x), "NA")
+            XCTAssertEqual(NumberFormat.rFormat(x, digits: 4), "NA")
+            XCTAssertEqual(NumberFormat.fixed(x, decimals: 2), "NA")
+        }
+        XCTAssertEqual([Double.nan, .infinity, -.infinity, 2.5].map(NumberFormat.label), ["NaN", "Inf", "-Inf", "2.5"])
         // p-values: NumberFormatTests checks pValue against R's format.pval.
     }
 

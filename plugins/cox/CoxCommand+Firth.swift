@@ -25,6 +25,10 @@ extension CoxCommand {
         } catch let e as CoxError {
             throw SurvshError.data("cox", e.description, expected: "columns that are not constant or collinear")
         }
+        if !fit.penalizedLoglik.allSatisfy(\.isFinite) {
+            throw SurvshError.data("cox", "the penalised likelihood is undefined (log det I(b) is -Inf): a term does not vary among the rows at risk at the events",
+                                   expected: "terms that vary among the rows used")
+        }
         let f = { (x: Double?) in session.fmt(x) }
         let pv = { (p: Double?) in NumberFormat.pValue(p, digits: session.settings.digits) }
         let lp = NumberFormat.significant(level * 100, digits: 6)

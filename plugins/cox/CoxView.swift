@@ -19,8 +19,32 @@ struct CoxView {
         return "Cox model: \(model.modelText) (\(plural(fit.n, "row")), \(plural(fit.events, "event"))\(dropped))"
     }
 
+    /// R's "coefficient may be infinite", or a confidence limit that overflowed (an HR limit of
+    /// infinity prints as NA): both mean a monotone likelihood for that term.
+    func mayBeInfinite(_ c: CoxCoefficient) -> Bool {
+        c.possiblyInfinite || [c.hrLower, c.hrUpper, c.hazardRatio].contains { !($0?.isFinite ?? true) }
+    }
+
     /// Name with a marker for a possibly infinite coefficient.
-    func label(_ c: CoxCoefficient) -> String { c.possiblyInfinite ? c.name + " *" : c.name }
+    func label(_ c: CoxCoefficient) -> String { mayBeInfinite(c) ? c.name + " *" : c.name }
+
+    /// Why the concordance is NA: no pair of rows can be compared.
+    var concordanceNote: String? {
+        guard let c = fit.concordance, !c.concordance.isFinite || !c.standardError.isFinite else { return nil }
+        if !c.concordance.isFinite {
+            return "no comparable pair of rows (a pair is comparable when the shorter time is an event), so the concordance is undefined"
+        }
+        return "its standard error is undefined with so few comparable pairs"
+    }
+
+    /// The note under the table when a term is marked, and the same as a warning (JSON `warnings`).
+    var infiniteNote: String? {
+        let marked = fit.coefficients.filter { !$0.aliased && mayBeInfinite($0) }.map(\.name)
+        guard !marked.isEmpty else { return nil }
+        return "* coefficient may be infinite (\(marked.joined(separator: ", "))): the likelihood keeps rising as it grows "
+            + "(monotone likelihood, e.g. all events in one group), so its HR, CI and p are not meaningful and a limit "
+            + "that is infinite prints as NA; 'cox firth ~ ...' (Firth's penalised likelihood) gives finite estimates"
+    }
 
     func coefficientTable() -> TextTable {
         var head = ["", "coef", "HR", "se(coef)"]
@@ -61,11 +85,9 @@ struct CoxView {
 
     func text() -> String {
         var out = [header, coefficientTable().render(), ""]
-        if fit.coefficients.contains(where: \.possiblyInfinite) {
-            out.append("* coefficient may be infinite (see the warning); its HR, CI and p are not meaningful")
-        }
+        if let note = infiniteNote { out.append(note) }
         if let c = fit.concordance {
-            out.append("Concordance = \(f(c.concordance)) (se = \(f(c.standardError)))")
+            out.append("Concordance = \(f(c.concordance)) (se = \(f(c.standardError)))" + (concordanceNote.map { ": \($0)" } ?? ""))
         }
         out.append(testLine("Likelihood ratio test", fit.lrTest))
         out.append(testLine(robust ? "Wald test (robust)   " : "Wald test            ", fit.waldTest))
@@ -98,7 +120,7 @@ struct CoxView {
             ]
             if robust { kv.append(("robust_se", .num(c.robustSE))) }
             kv += [("z", .num(c.z)), ("p", .num(c.p)), ("hr_lower", .num(c.hrLower)), ("hr_upper", .num(c.hrUpper)),
-                   ("aliased", .bool(c.aliased)), ("possibly_infinite", .bool(c.possiblyInfinite))]
+                   ("aliased", .bool(c.aliased)), ("possibly_infinite", .bool(mayBeInfinite(c)))]
             return .object(kv)
         })
         j["lr_test"] = testJSON(fit.lrTest)
@@ -112,6 +134,8 @@ struct CoxView {
                                                ("tied_x", .num(c.tiedX)), ("tied_y", .num(c.tiedY)),
                                                ("tied_xy", .num(c.tiedXY))])
         }
+        let notes = [infiniteNote, concordanceNote].compactMap { $0 }
+        if !notes.isEmpty { j["notes"] = .array(notes.map { .string($0) }) }
         j["strata"] = .int(fit.strataCount)
         if let nc = fit.clusterCount { j["clusters"] = .int(nc) }
         j["iterations"] = .int(fit.iterations)

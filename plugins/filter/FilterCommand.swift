@@ -39,7 +39,7 @@ public enum FilterCommand: SurvshCommand {
         j["rows_before"] = .int(before)
         j["rows"] = .int(after)
         j["filters"] = .int(session.filters.count)
-        var warnings = ExpressionEvaluator.reproducibilityWarnings(expr, session: session)
+        var warnings = ev.issues.warnings + ExpressionEvaluator.reproducibilityWarnings(expr, session: session)
         if after == 0 { warnings.append("no rows are left; 'unfilter' removes all filters") }
         let text2 = "\(after) of \(session.frame.rowCount) rows kept (\(before - after) dropped by this filter; \(plural(session.filters.count, "filter")) active)"
         return CommandOutput(text: text2, json: j.value, warnings: warnings)

@@ -45,7 +45,7 @@ enum Assignment {
         j["rows"] = .int(column.count)
         j["missing"] = .int(missing)
         let text = "\(replacing ? "replaced" : "generated") \(name) (\(column.type.rawValue)): \(column.count - missing) values, \(missing) missing"
-        return CommandOutput(text: text, json: j.value, warnings: ExpressionEvaluator.reproducibilityWarnings(expr, session: session))
+        return CommandOutput(text: text, json: j.value, warnings: ev.issues.warnings + ExpressionEvaluator.reproducibilityWarnings(expr, session: session))
     }
 }
 

@@ -64,6 +64,7 @@ extension PlotCommand {
         if column.type == .text || column.type == .date {
             throw SurvshError.data("plot", "column '\(name)' is \(column.type.rawValue)", expected: "a numeric column")
         }
+        try column.requireFinite(rows: rows, command: "plot")
         var values: [Double] = []
         var kept: [Int] = []
         for r in rows {

@@ -121,6 +121,7 @@ struct SampleData {
                 throw SurvshError.data(command, "column '\(name)' is \(c.type.rawValue), not numeric",
                                        expected: "a numeric column for the values; text columns may be the GROUP in X ~ GROUP")
             }
+            try c.requireFinite(rows: session.activeRows, command: command)
             return c
         }
         // Check every column before looking at rows, so an unknown column is reported first.

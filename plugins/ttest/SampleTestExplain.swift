@@ -45,7 +45,7 @@ enum SampleTestExplain {
         case .less: limits = "(-Inf, estimate + q se)"
         case .greater: limits = "(estimate - q se, Inf)"
         }
-        out.append("  CI = \(limits), q = qt(\(f(tail)), df) = \(f(q)): \(f(r.ciLower)) to \(f(r.ciUpper))")
+        out.append("  CI = \(limits), q = qt(\(f(tail)), df) = \(f(q)): \(session.fmtLimit(r.ciLower)) to \(session.fmtLimit(r.ciUpper))")
         return out.joined(separator: "\n")
     }
 

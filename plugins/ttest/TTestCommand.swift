@@ -151,7 +151,7 @@ public enum TTestCommand: SurvshCommand {
         var estimate = estimateLabel(r)
         if data.labels.count == 2 { estimate += " (\(data.labels[0]) − \(data.labels[1]))" }
         let percent = NumberFormat.significant(100 * r.confLevel, digits: 6)
-        var notes = ["\(estimate): \(session.fmt(r.estimate)), \(percent)% CI \(session.fmt(r.ciLower)) to \(session.fmt(r.ciUpper))",
+        var notes = ["\(estimate): \(session.fmt(r.estimate)), \(percent)% CI \(session.fmtLimit(r.ciLower)) to \(session.fmtLimit(r.ciUpper))",
                      "t = \(session.fmt(r.t)), df = \(session.fmt(r.df)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
                          + "  (\(r.alternative.rawValue), mu = \(session.fmt(r.mu)))"]
         var used = r.kind == .paired ? "\(plural(data.used, "complete pair")) used" : "\(plural(data.used, "observation")) used"

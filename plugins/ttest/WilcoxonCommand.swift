@@ -88,7 +88,11 @@ public enum WilcoxonCommand: SurvshCommand {
         let table = table(result, data: data, session: session)
         var text = table.indentedText()
         if args.has("explain") { text += "\n" + SampleTestExplain.wilcoxon(result, session: session) }
-        return CommandOutput(text: text, json: json(result, data: data).value, warnings: result.warnings, tables: [table])
+        var warnings = result.warnings
+        if !result.p.isFinite {
+            warnings.append("every value is tied, so W has no variance: z and p are NA (R's wilcox.test gives no number either)")
+        }
+        return CommandOutput(text: text, json: json(result, data: data).value, warnings: warnings, tables: [table])
     }
 
     /// R's error, told in terms of the columns.

@@ -32,11 +32,28 @@ public enum EvalValue: Sendable {
     }
 }
 
+/// Counts of results that are not numbers (R: "NaNs produced", or Inf), each stored as NA.
+public final class NumericIssues: @unchecked Sendable {
+    /// Reason ("log() of a negative number") -> how many values; in order of first occurrence.
+    public private(set) var counts: [(reason: String, count: Int)] = []
+
+    func note(_ reason: String) {
+        if let i = counts.firstIndex(where: { $0.reason == reason }) { counts[i].count += 1 } else { counts.append((reason, 1)) }
+    }
+
+    /// One warning per reason: "log() of a negative number in 3 values: NA (R: NaNs produced)".
+    public var warnings: [String] {
+        counts.map { "\($0.reason) in \(plural($0.count, "value")): stored as NA" }
+    }
+}
+
 public struct ExpressionEvaluator {
     public let frame: DataFrame
     public let command: String
     public let text: String
     let n: Int
+    /// Values that came out NaN or infinite from finite inputs, made NA; the command warns with the counts.
+    public let issues = NumericIssues()
     /// The stream runif(), rnorm(), ... draw from (nil: random functions are refused).
     public var random: RandomStream?
 
@@ -77,6 +94,17 @@ public struct ExpressionEvaluator {
         switch try evaluate(e) {
         case .numbers(let v, let kind):
             if kind == .date { throw fail("a filter condition must be true or false, not a date", at: e.position) }
+            // R's subset() wants a logical; a 0/1 column (e.g. made by generate hi = x > 2) is one.
+            if kind != .logical, let other = v.first(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
+                let shown = text.trimmingCharacters(in: .whitespaces)
+                let operand: String
+                if case .column = e { operand = shown } else { operand = "(\(shown))" }
+                let what: String
+                if case .column = e { what = describe(e) } else { what = "the condition" }
+                throw fail("a filter condition must be true or false, but \(what) is a number (e.g. \(NumberFormat.label(other)))",
+                           at: e.position, expected: "a comparison or a 0/1 column",
+                           suggestion: "to keep the rows where it is not zero: filter \(operand) != 0")
+            }
             return v.map { !$0.isNaN && $0 != 0 }
         default:
             throw fail("a filter condition must be true or false, not text", at: e.position, expected: "a comparison such as sex == \"m\"")
@@ -277,12 +305,26 @@ public struct ExpressionEvaluator {
         case ("/", _, _), ("^", _, _): kind = .real
         default: kind = (ka == .real || kb == .real) ? .real : .integer
         }
+        let issues = self.issues
+        /// The result, or NA (noted) when finite operands give a NaN or an infinity.
+        func finite(_ r: Double, _ x: Double, _ y: Double, _ reason: @autoclosure () -> String) -> Double {
+            if r.isFinite || !x.isFinite || !y.isFinite { return r.isNaN ? .nan : r }
+            issues.note(reason())
+            return .nan
+        }
         switch op {
-        case "+": return map2(a, b, kind, +)
-        case "-": return map2(a, b, kind, -)
-        case "*": return map2(a, b, kind, *)
-        case "/": return map2(a, b, kind) { x, y in let q = x / y; return q.isNaN ? .nan : q }
-        default: return map2(a, b, kind) { x, y in let q = Foundation.pow(x, y); return q.isNaN ? .nan : q }
+        case "+": return map2(a, b, kind) { x, y in finite(x + y, x, y, "overflow in '+' (beyond ±1.8e308)") }
+        case "-": return map2(a, b, kind) { x, y in finite(x - y, x, y, "overflow in '-' (beyond ±1.8e308)") }
+        case "*": return map2(a, b, kind) { x, y in finite(x * y, x, y, "overflow in '*' (beyond ±1.8e308)") }
+        case "/":
+            return map2(a, b, kind) { x, y in
+                finite(x / y, x, y, y == 0 ? "division by zero" : "overflow in '/' (beyond ±1.8e308)")
+            }
+        default:
+            return map2(a, b, kind) { x, y in
+                finite(Foundation.pow(x, y), x, y, x == 0 ? "zero to a negative power" :
+                        (x < 0 ? "a negative number to a fractional power (R: NaNs produced)" : "overflow in '^' (beyond ±1.8e308)"))
+            }
         }
     }
 
@@ -373,7 +415,20 @@ public struct ExpressionEvaluator {
             }
             return a
         }
-        func nanSafe(_ f: @escaping (Double) -> Double) -> (Double) -> Double { { let y = f($0); return y.isNaN ? .nan : y } }
+        let issues = self.issues
+        /// f(x), or NA (noted) when a finite x gives a NaN or an infinity.
+        func nanSafe(_ f: @escaping (Double) -> Double) -> (Double) -> Double {
+            { x in
+                let y = f(x)
+                if y.isFinite || !x.isFinite { return y.isNaN ? .nan : y }
+                switch name {
+                case "log" where x == 0: issues.note("log(0), which has no finite value,")
+                case "log", "sqrt": issues.note("\(name)() of a negative number (R: NaNs produced)")
+                default: issues.note("overflow in \(name)() (beyond 1.8e308)")
+                }
+                return .nan
+            }
+        }
         switch name {
         case "I":   // R's I(): the value as it is (model formulas use it to protect arithmetic)
             try arity(1...1)

@@ -226,7 +226,7 @@ public struct Formula: Sendable, Equatable {
     /// The text of a quoted string ("L" or 'L') or a number as written; nil for anything else.
     static func literalText(_ s: String) -> String? {
         if let q = s.first, q == "\"" || q == "'", s.count >= 2, s.last == q { return String(s.dropFirst().dropLast()) }
-        if let v = Double(s) { return NumberFormat.significant(v, digits: 15) }
+        if let v = Double(s) { return NumberFormat.label(v) }
         return nil
     }
 

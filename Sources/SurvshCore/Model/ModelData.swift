@@ -125,6 +125,8 @@ public enum CompleteCases {
             }
         }
         let all = rows.count == n
+        try timeCol.requireFinite(rows: all ? nil : rows, command: command)
+        try startCol?.requireFinite(rows: all ? nil : rows, command: command)
         var time = timeCol.doubles(rows: all ? nil : rows)
         var start = startCol.map { $0.doubles(rows: all ? nil : rows) }
         var event: [Bool] = eventCode.withUnsafeBufferPointer { code in
@@ -149,6 +151,12 @@ public enum CompleteCases {
         var warnings: [String] = []
         if invalid > 0 {
             warnings.append("\(invalid) row\(invalid == 1 ? "" : "s") with an invalid status value (not 0/1, TRUE/FALSE or 1/2) treated as missing, as R's Surv()")
+        }
+        if start == nil, let first = time.firstIndex(where: { $0 < 0 }) {
+            // R's survfit, survdiff and coxph accept negative times without a word; say so.
+            let count = time.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+            warnings.append("time column '\(response.spec.time)' has \(plural(count, "negative value")) (the first in row \(rows[first] + 1)); "
+                            + "used as they are, as R's survfit, survdiff and coxph do, but survival times are normally 0 or more")
         }
         if badInterval > 0 {
             warnings.append("\(badInterval) row\(badInterval == 1 ? "" : "s") with stop time not after start time treated as missing, as R's Surv()")
@@ -292,7 +300,7 @@ public struct Levels: Sendable {
                 all ? p.map { DenseRank.orderKey($0) } : rows.map { DenseRank.orderKey(p[$0]) }
             }
             let (distinct, codes) = DenseRank.of(keys)
-            return Levels(labels: distinct.map { NumberFormat.significant(DenseRank.value(ofOrderKey: $0), digits: 15) },
+            return Levels(labels: distinct.map { NumberFormat.label(DenseRank.value(ofOrderKey: $0)) },
                           codes: codes)
         }
     }
@@ -413,7 +421,9 @@ public struct DesignMatrix: Sendable {
             let categorical = v.asFactor || col.type == .text || col.type == .boolean
             let result: (Piece, Piece)
             if !categorical {
-                let values = col.doubles(rows: col.isAllRows(rows) ? nil : rows)
+                let all = col.isAllRows(rows)
+                try col.requireFinite(rows: all ? nil : rows, command: command)
+                let values = col.doubles(rows: all ? nil : rows)
                 let p = Piece(names: [v.label], columns: [values], levels: [], ref: nil, isFactor: false)
                 result = (p, p)
             } else {

@@ -9,11 +9,14 @@
 
 import Foundation
 
+//
+// A result that is not a finite number prints as `NA` (JSON null), never NaN or Inf: the command that
+// computed it says why in a note or warning. Data values (factor level labels, cells) that are Inf or
+// NaN in the data keep their spelling through `label`.
+
 public enum NumberFormat {
     public static func significant(_ x: Double?, digits: Int = 4) -> String {
-        guard let x else { return "NA" }
-        if x.isNaN { return "NaN" }
-        if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
+        guard let x, x.isFinite else { return "NA" }
         if x == 0 { return "0" }
         let d = max(1, min(17, digits))
         let mag = Int(floor(log10(abs(x))))
@@ -61,8 +64,7 @@ public enum NumberFormat {
     /// `digits` significant digits with trailing zeros dropped, in fixed notation unless scientific is
     /// narrower. Fixed notation keeps every integer digit (`format(123456, digits = 2)` is "123456").
     public static func rFormat(_ x: Double, digits: Int) -> String {
-        if x.isNaN { return "NaN" }
-        if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
+        if !x.isFinite { return "NA" }
         if x == 0 { return "0" }
         let d = max(1, min(15, digits))
         // Round to d significant digits in scientific form; the mantissa's digits without trailing
@@ -85,9 +87,17 @@ public enum NumberFormat {
         return (x < 0 ? "-" : "") + lead + (rest.isEmpty ? "" : "." + rest) + "e" + exponent
     }
 
+    /// A data value as a label (a factor level, a range of the data): 15 significant digits, and
+    /// `Inf`, `-Inf`, `NaN` spelled as R spells them, since here they are the data, not a result.
+    public static func label(_ x: Double) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
+        return significant(x, digits: 15)
+    }
+
     /// Fixed decimals (for tables of estimates).
     public static func fixed(_ x: Double?, decimals: Int) -> String {
-        guard let x, x.isFinite else { return x.map { $0.isNaN ? "NaN" : ($0 > 0 ? "Inf" : "-Inf") } ?? "NA" }
+        guard let x, x.isFinite else { return "NA" }
         var s = String(format: "%.\(decimals)f", x)
         if s.hasPrefix("-"), Double(s) == 0 { s.removeFirst() }
         return s

@@ -176,7 +176,10 @@ public enum CSVReader: TableReader {
         var columns: [Column] = []
         columns.reserveCapacity(names.count)
         for (c, name) in names.enumerated() {
-            let mask = table.masks[c].map { MissingMask(words: $0, count: table.rowCount) } ?? MissingMask(count: table.rowCount)
+            var mask = table.masks[c].map { MissingMask(words: $0, count: table.rowCount) } ?? MissingMask(count: table.rowCount)
+            if case .real(let v) = table.storages[c] {
+                nonFiniteCells(v, column: name, missing: &mask, warnings: &warnings)
+            }
             columns.append(Column(name: name, storage: table.storages[c], missing: mask))
             if table.allMissing[c] {
                 warnings.append("column '\(name)' has no non-missing values; read as real")
@@ -184,6 +187,21 @@ public enum CSVReader: TableReader {
         }
         let format = formatName(delimiter: delimiter) + ", UTF-8" + (hasBOM ? " with BOM" : "") + (crlf ? ", CRLF line ends" : "")
         return TableReadResult(columns: columns, rowCount: table.rowCount, warnings: warnings, formatDescription: format)
+    }
+
+    /// `NaN` cells become missing (R's is.na(NaN) is TRUE, and every analysis drops them); `Inf` and
+    /// `-Inf` stay (R reads them), with a warning, since analyses refuse them (Column.requireFinite).
+    static func nonFiniteCells(_ v: [Double], column: String, missing: inout MissingMask, warnings: inout [String]) {
+        var nan = 0, inf = 0, firstInf = 0
+        v.withUnsafeBufferPointer { p in
+            for i in 0..<p.count where !p[i].isFinite && !missing[i] {
+                if p[i].isNaN { missing[i] = true; nan += 1 } else { if inf == 0 { firstInf = i }; inf += 1 }
+            }
+        }
+        if nan > 0 { warnings.append("column '\(column)': \(plural(nan, "NaN cell")) read as missing") }
+        if inf > 0 {
+            warnings.append("column '\(column)' holds \(plural(inf, "infinite value")) (Inf or -Inf; the first in row \(firstInf + 1)), which analyses refuse")
+        }
     }
 
     // MARK: - Delimiter and names

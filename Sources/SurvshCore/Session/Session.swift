@@ -287,4 +287,10 @@ public final class Session: @unchecked Sendable {
 
     /// A number with `settings.digits` significant digits, as people read it.
     public func fmt(_ x: Double?) -> String { NumberFormat.significant(x, digits: settings.digits) }
+    /// A confidence limit: as `fmt`, but the open end of a one-sided interval prints as R prints it,
+    /// `Inf` or `-Inf` (the interval is (L, Inf)); any other non-finite limit is NA.
+    public func fmtLimit(_ x: Double?) -> String {
+        guard let x, x.isInfinite else { return fmt(x) }
+        return x > 0 ? "Inf" : "-Inf"
+    }
 }

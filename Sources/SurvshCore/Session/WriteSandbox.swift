@@ -86,11 +86,36 @@ extension Session {
     /// Writes `data` to `path` (through the write sandbox when one is set).
     public func writeData(_ data: Data, to path: String, command: String) throws {
         let destination = try writeDestination(for: path, command: command)
+        // A device or pipe (/dev/stdout, /dev/full, a FIFO) is written in place: an atomic write
+        // would rename a new regular file over it.
+        let type = (try? FileManager.default.attributesOfItem(atPath: destination)[.type]) as? FileAttributeType
+        if let type, type != .typeRegular, type != .typeSymbolicLink {
+            try Session.writeInPlace(data, to: destination, shownAs: path, command: command)
+            return
+        }
         do {
             try data.write(to: URL(fileURLWithPath: destination), options: .atomic)
         } catch {
             throw SurvshError.io(command, "cannot write '\(path)': \((error as NSError).localizedDescription)")
         }
+    }
+
+    /// write(2) until every byte is out; a short or failed write (ENOSPC on /dev/full) is an error.
+    static func writeInPlace(_ data: Data, to destination: String, shownAs path: String, command: String) throws {
+        let fd = open(destination, O_WRONLY | O_TRUNC)
+        guard fd >= 0 else { throw SurvshError.io(command, "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failure = String(cString: strerror(errno)); return }
+                done += n
+            }
+        }
+        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure { throw SurvshError.io(command, "cannot write '\(path)': \(failure)") }
     }
 
     /// Writes `text` as UTF-8 to `path` (through the write sandbox when one is set).
