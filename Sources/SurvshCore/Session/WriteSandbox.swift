@@ -88,9 +88,10 @@ extension Session {
         let destination = try writeDestination(for: path, command: command)
         // A device or pipe (/dev/stdout, /dev/full, a FIFO) is written in place: an atomic write
         // would rename a new regular file over it.
-        let type = (try? FileManager.default.attributesOfItem(atPath: destination)[.type]) as? FileAttributeType
-        if let type, type != .typeRegular, type != .typeSymbolicLink {
-            try Session.writeInPlace(data, to: destination, shownAs: path, command: command)
+        let target = (destination as NSString).resolvingSymlinksInPath
+        let type = (try? FileManager.default.attributesOfItem(atPath: target)[.type]) as? FileAttributeType
+        if let type, type != .typeRegular {
+            try Session.writeInPlace(data, to: target, shownAs: path, command: command)
             return
         }
         do {
