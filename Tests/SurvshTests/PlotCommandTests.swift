@@ -359,7 +359,7 @@ final class PlotCommandTests: XCTestCase {
         let csv = scratch.appendingPathComponent("forest.csv")
         let j = sh.json("plot forest file=\(svg.path) data=\(csv.path)")
         let rows = j["rows"] as? [[String: Any]] ?? []
-        XCTAssertEqual(rows.map { $0["label"] as? String }, ["age", "sex", "factor(ph.ecog)", "0", "1", "2", "3"])
+        XCTAssertEqual(rows.map { $0["label"] as? String }, ["age", "sex", "ph.ecog", "0", "1", "2", "3"])
         XCTAssertEqual(rows.map { $0["kind"] as? String }, ["term", "term", "header", "reference", "term", "term", "term"])
         let text = try String(contentsOf: svg, encoding: .utf8)
         XCTAssertTrue(text.contains("HR (95% CI)"))

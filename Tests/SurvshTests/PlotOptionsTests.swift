@@ -2,6 +2,7 @@
 // the figures' labels, end to end through the plot command.
 
 import Foundation
+import SurvshCore
 import XCTest
 
 final class PlotOptionsTests: XCTestCase {
@@ -63,5 +64,47 @@ final class PlotOptionsTests: XCTestCase {
         let slide = sh.json("plot km ~ sex theme=slide file=\(scratch.appendingPathComponent("slide.svg").path)")
         XCTAssertEqual(slide["width"] as? Double, 720)
         XCTAssertTrue(sh.error("plot km fontsize=200").contains("fontsize"))
+    }
+
+    /// Issue 16, defect 5: counts per level (R: table(ph.ecog) and events per level over the complete
+    /// cases of time, status, age, sex, ph.ecog: n 63/113/50/1, events 37/82/44/1; 227 rows, 164
+    /// events), a readable heading, the strata in a footnote.
+    func testForestShowsCountsReadableLabelsAndStrata() throws {
+        let sh = lungShell()
+        sh.run("cox ~ age + sex + factor(ph.ecog)")
+        let svg = scratch.appendingPathComponent("forest.svg")
+        sh.run("plot forest file=\(svg.path)")
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        func cells(_ cls: String) -> [String] {
+            text.components(separatedBy: "class=\"\(cls)\"").dropFirst().map { String($0.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" }) }
+        }
+        XCTAssertEqual(cells("n-text"), ["227", "227", "63", "113", "50", "1"])
+        XCTAssertEqual(cells("events-text"), ["164", "164", "37", "82", "44", "1"])
+        XCTAssertTrue(text.contains("data-label=\"ph.ecog\""), "factor(ph.ecog) reads ph.ecog")
+        XCTAssertFalse(text.contains("class=\"footnote\""))
+        sh.run("cox ~ age + sex + strata(ph.ecog)")
+        sh.run("plot forest file=\(svg.path)")
+        let stratified = try String(contentsOf: svg, encoding: .utf8)
+        XCTAssertTrue(stratified.contains("Stratified by ph.ecog (4 strata)"), "strata named under the figure")
+    }
+
+    /// Ticks cover the intervals (a CI up to 1.6 gets ticks above 1), and HR texts have enough
+    /// significant digits to tell a per-unit effect from 1.
+    func testForestTicksAndDigits() throws {
+        let sh = lungShell()
+        sh.session.lastHazardRatios = HazardRatioRows(title: "hand-made rows", rows: [
+            .init(term: "a", level: nil, hr: 0.7, lower: 0.31, upper: 1.6, p: 0.4, isReference: false),
+            .init(term: "b", level: nil, hr: 1.0052, lower: 1.0012, upper: 1.0093, p: 0.01, isReference: false),
+            .init(term: "c", level: nil, hr: 9.86, lower: 1.29, upper: 75.5, p: 0.03, isReference: false),
+        ], level: 0.95)
+        let svg = scratch.appendingPathComponent("ticks.svg")
+        sh.run("plot forest xmax=2 file=\(svg.path)")
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        let ticks = text.components(separatedBy: "class=\"tick\" data-value=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        XCTAssertTrue(ticks.contains { $0 > 1 && $0 <= 2 }, "a tick above 1: \(ticks)")
+        XCTAssertTrue(ticks.contains(1))
+        XCTAssertTrue(text.contains(">0.70 (0.31\u{2013}1.60)<"), "three significant digits")
+        XCTAssertTrue(text.contains(">1.005 (1.001\u{2013}1.009)<"), "more digits when 1.01 (1.00-1.01) would hide the effect")
+        XCTAssertTrue(text.contains(">9.86 (1.29\u{2013}75.5)<"))
     }
 }

@@ -51,7 +51,7 @@ extension CoxCommand {
                                         footnotes: ["n = \(fit.n), events = \(fit.events)", lrLine, convention[1]])
         session.lastHazardRatios = CoxView.hazardRatioRows(
             design: model.design, coefficients: fit.coefficients.map { ($0.hazardRatio, $0.hrLower, $0.hrUpper, $0.p) },
-            title: "Firth-penalised Cox model: \(model.modelText)", level: level)
+            title: "Firth-penalised Cox model: \(model.modelText)", level: level, model: model)
         var j = JSONObject(command: "cox")
         j["kind"] = .string("firth")
         j["model"] = .string(model.modelText)

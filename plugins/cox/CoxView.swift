@@ -164,29 +164,49 @@ struct CoxView {
     func hazardRatios() -> HazardRatioRows {
         CoxView.hazardRatioRows(design: model.design, coefficients: fit.coefficients.map {
             ($0.aliased ? nil : $0.hazardRatio, $0.hrLower, $0.hrUpper, $0.p)
-        }, title: "Cox model: \(model.modelText)", level: fit.level)
+        }, title: "Cox model: \(model.modelText)", level: fit.level, model: model)
     }
 
+    /// The forest rows of a fit; with `model`, each row's n and events (a factor level: the rows with
+    /// that level; a numeric term: the whole model) and the strata named in a footnote.
     static func hazardRatioRows(design: CoxDesign, coefficients: [(hr: Double?, lower: Double?, upper: Double?, p: Double?)],
-                                title: String, level: Double) -> HazardRatioRows {
+                                title: String, level: Double, model: CoxModelInput? = nil) -> HazardRatioRows {
+        let data = model?.coxData
+        /// Rows and events where `inLevel` holds.
+        func counts(_ inLevel: (Int) -> Bool) -> (Int?, Int?) {
+            guard let data else { return (nil, nil) }
+            var n = 0, events = 0
+            for i in 0..<data.n where inLevel(i) {
+                n += 1
+                if data.event[i] { events += 1 }
+            }
+            return (n, events)
+        }
+        let whole = counts { _ in true }
         var rows: [HazardRatioRows.Row] = []
         for term in design.terms {
             if term.isFactor, term.columns.count >= 1, let ref = term.referenceLevel, !term.levels.isEmpty {
-                rows.append(.init(term: term.label, level: ref, hr: 1, lower: nil, upper: nil, p: nil, isReference: true))
+                let refCounts = counts { i in term.columns.allSatisfy { data?.columns[$0][i] == 0 } }
+                rows.append(.init(term: term.label, level: ref, hr: 1, lower: nil, upper: nil, p: nil, isReference: true,
+                                  n: refCounts.0, events: refCounts.1))
                 for (k, col) in term.columns.enumerated() {
                     let c = coefficients[col]
                     let lvl = k + 1 < term.levels.count ? term.levels[k + 1] : design.names[col]
+                    let levelCounts = counts { data?.columns[col][$0] == 1 }
                     rows.append(.init(term: term.label, level: lvl, hr: c.hr, lower: c.lower, upper: c.upper, p: c.p,
-                                      isReference: false))
+                                      isReference: false, n: levelCounts.0, events: levelCounts.1))
                 }
             } else {
                 for col in term.columns {
                     let c = coefficients[col]
                     rows.append(.init(term: design.names[col], level: nil, hr: c.hr, lower: c.lower, upper: c.upper,
-                                      p: c.p, isReference: false))
+                                      p: c.p, isReference: false, n: whole.0, events: whole.1))
                 }
             }
         }
-        return HazardRatioRows(title: title, rows: rows, level: level)
+        let strata = model?.formula.strata ?? []
+        let footnote = strata.isEmpty ? nil
+            : "Stratified by \(strata.joined(separator: ", ")) (\(plural(model?.strata?.count ?? 0, "stratum", "strata"))): a baseline hazard per stratum, no HR for it."
+        return HazardRatioRows(title: title, rows: rows, level: level, footnote: footnote)
     }
 }

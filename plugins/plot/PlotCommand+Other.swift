@@ -23,22 +23,22 @@ extension PlotCommand {
             let p = r.isReference ? nil : r.p.map(forestPValue)
             if let level = r.level {
                 if currentTerm != r.term {
-                    rows.append(ForestRow(label: r.term, isHeader: true))
+                    rows.append(ForestRow(label: readableTerm(r.term), isHeader: true))
                     currentTerm = r.term
                 }
                 rows.append(ForestRow(label: level, hr: r.hr, lower: r.lower, upper: r.upper, pText: p,
-                                      isReference: r.isReference, indent: 1))
+                                      isReference: r.isReference, indent: 1, n: r.n, events: r.events))
             } else {
                 currentTerm = nil
                 rows.append(ForestRow(label: r.term, hr: r.hr, lower: r.lower, upper: r.upper, pText: p,
-                                      isReference: r.isReference))
+                                      isReference: r.isReference, n: r.n, events: r.events))
             }
         }
         let levelText = NumberFormat.significant(hr.level * 100, digits: 6)
         let spec = ForestSpec(rows: rows, title: figureTitle(args, fallback: hr.title),
                               xlab: args.string("xlab") ?? "Hazard ratio (log scale)",
                               estimateHeader: "HR (\(levelText)% CI)", xMin: nil, xMax: args.double("xmax"),
-                              width: args.double("width", default: 720), height: args.double("height"))
+                              width: args.double("width", default: 720), height: args.double("height"), footnote: hr.footnote)
         let terms = hr.rows.filter { !$0.isReference }.count
         let json: [(String, JSONValue)] = [
             ("model", .string(hr.title)),
@@ -49,6 +49,16 @@ extension PlotCommand {
         ]
         return PlotFigure(content: .forest(spec), summary: "\(terms) hazard ratio\(terms == 1 ? "" : "s") with \(levelText)% CI from \(hr.title)",
                           json: json, warnings: [])
+    }
+
+    /// A factor's heading as a reader says it: `factor(grade)` and `factor(grade, ref="3")` are
+    /// `grade`, `relevel(size, "<=20")` is `size`; other terms stay as R names them.
+    static func readableTerm(_ term: String) -> String {
+        for f in ["factor(", "relevel(", "as.factor("] where term.hasPrefix(f) && term.hasSuffix(")") {
+            let inner = term.dropFirst(f.count).dropLast()
+            return String(inner.prefix { $0 != "," }).trimmingCharacters(in: .whitespaces)
+        }
+        return term
     }
 
     /// p as forest plots print it: three decimals, "<0.001" below.

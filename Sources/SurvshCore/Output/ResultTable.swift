@@ -102,15 +102,23 @@ public struct HazardRatioRows: Sendable {
         public var p: Double?
         /// The reference level of a factor (HR 1 by definition, no CI).
         public var isReference: Bool
-        public init(term: String, level: String?, hr: Double?, lower: Double?, upper: Double?, p: Double?, isReference: Bool) {
+        /// Rows and events in the model with this level (a numeric term: the whole model); nil if unknown.
+        public var n: Int?
+        public var events: Int?
+        public init(term: String, level: String?, hr: Double?, lower: Double?, upper: Double?, p: Double?, isReference: Bool,
+                    n: Int? = nil, events: Int? = nil) {
             self.term = term; self.level = level; self.hr = hr; self.lower = lower; self.upper = upper; self.p = p
-            self.isReference = isReference
+            self.isReference = isReference; self.n = n; self.events = events
         }
     }
     public var title: String
     public var rows: [Row]
     public var level: Double
-    public init(title: String, rows: [Row], level: Double) { self.title = title; self.rows = rows; self.level = level }
+    /// A line under the figure (the strata of a stratified model), if any.
+    public var footnote: String?
+    public init(title: String, rows: [Row], level: Double, footnote: String? = nil) {
+        self.title = title; self.rows = rows; self.level = level; self.footnote = footnote
+    }
 }
 
 /// The tables the last command printed, and which command that was.

@@ -82,6 +82,23 @@ struct Box: Equatable {
 /// 1-2-5 multiples, else 1…9 multiples, else R's pretty() on the linear values in range. Long runs
 /// of decades are thinned to at most about eight ticks.
 func logTicks(min lo: Double, max hi: Double) -> [Double] {
+    coarseLogTicks(min: lo, max: hi)
+}
+
+/// Log ticks for a hazard-ratio axis, which must span the intervals: when more than a fifth of the
+/// (log) axis lies beyond the outermost tick (a CI up to 1.6 with ticks 0.3 ... 1), finer ticks
+/// (1.2, 1.5, 2, 2.5, ...) are used.
+func coveringLogTicks(min lo: Double, max hi: Double) -> [Double] {
+    let ticks = coarseLogTicks(min: lo, max: hi)
+    guard lo > 0, hi > lo, let first = ticks.first, let last = ticks.last,
+          max(log(hi / last), log(first / lo)) > 0.2 * log(hi / lo) else { return ticks }
+    let spread = spreadLogTicks(min: lo, max: hi)
+    // A narrow axis (0.87 to 1.2) has too few such values: linear nice ticks then.
+    return spread.count >= 3 ? spread : niceTicks(min: lo, max: hi, targetCount: 4).filter { $0 >= lo * (1 - 1e-9) && $0 <= hi * (1 + 1e-9) && $0 > 0 }
+}
+
+/// Ticks from decades, 1-2-5 or 1...9 multiples, whichever gives 3 to 9 ticks.
+private func coarseLogTicks(min lo: Double, max hi: Double) -> [Double] {
     guard lo > 0, hi > lo, lo.isFinite, hi.isFinite else { return lo > 0 ? [lo] : [] }
     let k0 = Int(floor(log10(lo))) - 1
     let k1 = Int(ceil(log10(hi))) + 1
@@ -107,3 +124,26 @@ func logTicks(min lo: Double, max hi: Double) -> [Double] {
     if all.count >= 3 && all.count <= 9 { return all }
     return niceTicks(min: lo, max: hi, targetCount: 4).filter { $0 >= lo * (1 - 1e-9) && $0 <= hi * (1 + 1e-9) && $0 > 0 }
 }
+
+/// Ticks at 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times powers of ten, at least an eighth of the log
+/// range apart, grown outwards from 1 (or the value nearest the middle) so both ends are covered.
+private func spreadLogTicks(min lo: Double, max hi: Double) -> [Double] {
+    let multiples = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8]
+    var candidates: [Double] = []
+    for k in (Int(floor(log10(lo))) - 1)...(Int(ceil(log10(hi))) + 1) {
+        for m in multiples {
+            let v = m * pow10(Double(k))
+            if v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) { candidates.append(v) }
+        }
+    }
+    guard !candidates.isEmpty else { return [] }
+    let gap = log(hi / lo) / 8
+    let middle = log(lo * hi) / 2
+    let anchor = candidates.contains(1) ? 1 : candidates.min { abs(log($0) - middle) < abs(log($1) - middle) } ?? candidates[0]
+    var kept = [anchor]
+    for v in candidates where v > anchor && log(v / kept[kept.count - 1]) >= gap { kept.append(v) }
+    var below: [Double] = []
+    for v in candidates.reversed() where v < anchor && log((below.last ?? anchor) / v) >= gap { below.append(v) }
+    return below.reversed() + kept
+}
+

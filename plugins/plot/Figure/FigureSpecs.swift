@@ -239,10 +239,15 @@ public struct ForestRow: Sendable, Equatable {
     public var isReference: Bool
     /// Indentation level of the label (levels under a factor heading use 1).
     public var indent: Int
+    /// Rows and events behind the row (shown in the n and events columns when known).
+    public var n: Int?
+    public var events: Int?
 
     public init(label: String, hr: Double? = nil, lower: Double? = nil, upper: Double? = nil,
                 pText: String? = nil, isHeader: Bool = false, isReference: Bool = false,
-                indent: Int = 0) {
+                indent: Int = 0, n: Int? = nil, events: Int? = nil) {
+        self.n = n
+        self.events = events
         self.label = label
         self.hr = hr
         self.lower = lower
@@ -268,11 +273,14 @@ public struct ForestSpec: Sendable, Equatable {
     public var width: Double
     /// `nil` = sized to the number of rows.
     public var height: Double?
+    /// A line under the axis (e.g. the strata of the model).
+    public var footnote: String?
 
     public init(rows: [ForestRow], title: String? = nil, xlab: String = "Hazard ratio (log scale)",
                 labelHeader: String = "", estimateHeader: String = "HR (95% CI)",
                 pHeader: String = "p", xMin: Double? = nil, xMax: Double? = nil,
-                width: Double = 720, height: Double? = nil) {
+                width: Double = 720, height: Double? = nil, footnote: String? = nil) {
+        self.footnote = footnote
         self.rows = rows
         self.title = title
         self.xlab = xlab
@@ -290,7 +298,7 @@ public struct ForestSpec: Sendable, Equatable {
         if let height, height > 0 { return height }
         let rowsHeight = Double(max(rows.count, 1)) * ForestLayout.rowHeight
         return ForestLayout.top(hasTitle: title != nil) + ForestLayout.rowHeight + rowsHeight
-            + ForestLayout.bottom
+            + ForestLayout.bottom + (footnote == nil ? 0 : ForestLayout.rowHeight)
     }
 }
 

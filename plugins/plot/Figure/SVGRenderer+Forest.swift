@@ -19,17 +19,26 @@ enum ForestLayout {
 
     static let bottom = FigureStyle.axisGap + FigureStyle.xAxisBlock + FigureStyle.pad
 
-    /// "0.59 (0.42–0.82)"; two decimals, three significant digits for small ratios.
+    /// "0.70 (0.31–1.60)", "9.86 (1.29–75.5)", "1.005 (1.001–1.009)": two decimals, or enough for two
+    /// significant digits of the smallest value below 10 (values from 10 up keep three significant
+    /// digits), and more while the HR and its limits print alike (a per-unit effect would read
+    /// "1.01 (1.00–1.01)").
     static func estimateText(_ row: ForestRow) -> String {
         if row.isHeader { return "" }
         if row.isReference { return "reference" }
         guard let hr = row.hr, hr.isFinite else { return "NA" }
-        func f(_ v: Double?) -> String {
-            guard let v, v.isFinite else { return "NA" }
-            if v >= 100 { return formatFixed(v, decimals: 0) }
-            if v < 0.01 && v > 0 { return formatFixed(v, decimals: 4) }
-            return formatFixed(v, decimals: 2)
+        let values = [hr, row.lower, row.upper].compactMap { $0 }.filter { $0.isFinite && $0 > 0 }
+        func decimals(_ v: Double, _ digits: Int) -> Int { max(0, digits - 1 - Int(floor(log10(v)))) }
+        let base = max(2, values.filter { $0 < 10 }.map { decimals($0, 2) }.max() ?? 2)
+        func texts(_ common: Int) -> (Double?) -> String {
+            { v in
+                guard let v, v.isFinite else { return "NA" }
+                return formatFixed(v, decimals: v >= 10 ? min(common, decimals(v, 3)) : common)
+            }
         }
+        var common = base
+        while common < base + 4, Set(values.map(texts(common))).count < Set(values).count { common += 1 }
+        let f = texts(common)
         if row.lower == nil && row.upper == nil { return f(hr) }
         return "\(f(hr)) (\(f(row.lower))\u{2013}\(f(row.upper)))"
     }
@@ -78,13 +87,20 @@ extension SVGRenderer {
         for row in spec.rows { pWidth = max(pWidth, TextMetrics.width(row.pText ?? "", size: font)) }
         let pRight = width - pad
         let estimateLeft = pRight - pWidth - 22 - estimateWidth
-        let plotLeft = pad + labelWidth + 22
+        // n and events columns (right-aligned) after the labels, when the rows carry them.
+        let showCounts = spec.rows.contains { $0.n != nil }
+        let countText = { (v: Int?) in v.map(String.init) ?? "" }
+        let nWidth = showCounts ? spec.rows.map { TextMetrics.width(countText($0.n), size: font) }.max().map { max($0, TextMetrics.width("n", size: font, bold: true)) } ?? 0 : 0
+        let eWidth = showCounts ? spec.rows.map { TextMetrics.width(countText($0.events), size: font) }.max().map { max($0, TextMetrics.width("events", size: font, bold: true)) } ?? 0 : 0
+        let nRight = pad + labelWidth + 16 + nWidth
+        let eRight = nRight + 14 + eWidth
+        let plotLeft = (showCounts ? eRight : pad + labelWidth) + 22
         let plotRight = max(plotLeft + 80, estimateLeft - 22)
 
         // Log axis over the intervals (and 1), or the given limits.
         let (lo, hi) = ForestLayout.axisRange(spec)
         let xScale = AxisScale(domain: (lo, hi), range: (plotLeft, plotRight), log: true)
-        let ticks = logTicks(min: lo, max: hi)
+        let ticks = coveringLogTicks(min: lo, max: hi)
 
         var doc = SVGDocument(width: width, height: height)
         let top = ForestLayout.top(hasTitle: spec.title != nil)
@@ -95,6 +111,10 @@ extension SVGRenderer {
         doc.group([SVGAttr("class", "forest-header")]) { doc in
             if !spec.labelHeader.isEmpty {
                 doc.text(spec.labelHeader, x: pad, y: headerBaseline, size: font, weight: "bold")
+            }
+            if showCounts {
+                doc.text("n", x: nRight, y: headerBaseline, size: font, anchor: "end", weight: "bold")
+                doc.text("events", x: eRight, y: headerBaseline, size: font, anchor: "end", weight: "bold")
             }
             doc.text(spec.estimateHeader, x: estimateLeft, y: headerBaseline, size: font, weight: "bold")
             doc.text(spec.pHeader, x: pRight, y: headerBaseline, size: font, anchor: "end", weight: "bold")
@@ -126,6 +146,10 @@ extension SVGRenderer {
             doc.group(attrs) { doc in
                 doc.text(row.label, x: pad + Double(max(0, row.indent)) * ForestLayout.indent, y: baseline, size: font,
                          weight: row.isHeader ? "bold" : nil, extra: [SVGAttr("class", "row-label")])
+                if showCounts && !row.isHeader {
+                    doc.text(countText(row.n), x: nRight, y: baseline, size: font, anchor: "end", extra: [SVGAttr("class", "n-text")])
+                    doc.text(countText(row.events), x: eRight, y: baseline, size: font, anchor: "end", extra: [SVGAttr("class", "events-text")])
+                }
                 if row.isReference {
                     if xScale.contains(1) {
                         let s = ForestLayout.square - 2
@@ -148,6 +172,10 @@ extension SVGRenderer {
 
         let axisY = rowsBottom + FigureStyle.axisGap
         doc.xAxis(scale: xScale, y: axisY, ticks: ticks, labels: ticks.map(formatTickValue), title: spec.xlab)
+        if let note = spec.footnote {
+            doc.text(note, x: pad, y: axisY + FigureStyle.xAxisBlock + ForestLayout.rowHeight * 0.6, size: font,
+                     fill: Palette.muted, extra: [SVGAttr("class", "footnote")])
+        }
         return doc.render()
     }
 

@@ -147,7 +147,7 @@ extension TerminalPlot {
             lines.append(fit(labels[i], labelWidth) + "  " + String(chars) + "  " + fit(estimates[i], estimateWidth)
                          + "  " + fit(row.pText ?? "", pWidth, alignRight: true))
         }
-        let ticks = logTicks(min: lo, max: hi)
+        let ticks = coveringLogTicks(min: lo, max: hi)
         let tickCols = ticks.map(col)
         var axis = [Character](repeating: Character(unicode ? "─" : "-"), count: cols)
         for c in tickCols { axis[c] = Character(unicode ? "┬" : "+") }
