@@ -80,6 +80,25 @@ final class RLanguageTests: XCTestCase {
         try RLangReference.cox("pbc_age_scale_cox")
     }
 
+    func testPlotKMDrawsDelayedEntryCurvesWithoutALogrankP() throws {
+        let sh = TestShell()
+        sh.run("load data/pbc.csv")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rlang_delayed_\(getpid()).svg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = sh.run("plot km Surv(age, age + time/365.25, status == 2) ~ sex risktable pvalue file=\(path)")
+        XCTAssertTrue(r.outputLines.contains { $0.contains("2 curves: sex=f (n=374, 137 events), sex=m (n=44, 24 events)") }, "\(r.outputLines)")
+        XCTAssertTrue(r.outputLines.contains { $0.contains("the log-rank test takes right-censored data only") }, "\(r.outputLines)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        // the risk table is the km curve's n.risk at the ticks, as summary(fit, times = ticks)
+        let j = sh.json("plot km Surv(age, age + time/365.25, status == 2) risktable")
+        let rows = ((j["risk_table"] as? [String: Any])?["rows"] as? [[String: Any]]) ?? []
+        let ticks = ((j["risk_table"] as? [String: Any])?["times"] as? [Double]) ?? []
+        let km = sh.json("km Surv(age, age + time/365.25, status == 2) times=\(ticks.map { String($0) }.joined(separator: ","))")
+        let at = ((km["strata"] as? [[String: Any]])?.first?["at"] as? [[String: Any]]) ?? []
+        XCTAssertEqual(rows.first?["n_risk"] as? [Int], at.compactMap { $0["n_risk"] as? Int })
+        XCTAssertFalse(at.isEmpty)
+    }
+
     func testLogrankRefusesCountingDataAsSurvdiffAndPointsToCox() throws {
         let sh = TestShell()
         sh.run("load data/heart.csv")

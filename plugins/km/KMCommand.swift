@@ -81,14 +81,9 @@ public enum KMCommand: SurvshCommand {
         try Interrupt.check(command)
         let curves: [KaplanMeierCurve]
         do {
-            let options = KaplanMeierOptions(confType: conf, level: level)
-            if let start = data.start {   // delayed entry, as survfit(Surv(start, stop, event))
-                curves = try KaplanMeier.fit(start: start, stop: data.time, event: data.event, group: grouping.codes,
-                                             groupCount: grouping.count, options: options)
-            } else {
-                curves = try KaplanMeier.fit(time: data.time, event: data.event, group: grouping.codes,
-                                             groupCount: grouping.count, options: options)
-            }
+            // delayed entry when Surv(start, stop, event), as survfit
+            curves = try KaplanMeier.fit(start: data.start, time: data.time, event: data.event, group: grouping.codes,
+                                         groupCount: grouping.count, options: KaplanMeierOptions(confType: conf, level: level))
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")
         }

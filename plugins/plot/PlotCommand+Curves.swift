@@ -15,7 +15,8 @@ extension PlotCommand {
     static func curvesFigure(kind: String, body: String, args: Arguments, session: Session) throws -> PlotFigure {
         let command = "plot"
         let rules = GroupedSurvival.Rules(name: "plot \(kind)", unit: "curve",
-                                          usage: "plot \(kind) [Surv(TIME, EVENT)] [~ GROUP] (one curve per group)")
+                                          usage: "plot \(kind) [Surv(TIME, EVENT)] [~ GROUP] (one curve per group)",
+                                          allowsCountingProcess: true)
         let plan = try GroupedSurvival.plan(body, rules: rules, session: session, command: command)
         let response = plan.response
         let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") ?? .log
@@ -38,8 +39,8 @@ extension PlotCommand {
         try Interrupt.check(command)
         let curves: [KaplanMeierCurve]
         do {
-            curves = try KaplanMeier.fit(time: data.time, event: data.event, group: grouping.codes, groupCount: grouping.count,
-                                         options: KaplanMeierOptions(confType: conf, level: level))
+            curves = try KaplanMeier.fit(start: data.start, time: data.time, event: data.event, group: grouping.codes,
+                                         groupCount: grouping.count, options: KaplanMeierOptions(confType: conf, level: level))
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")
         }
@@ -93,6 +94,9 @@ extension PlotCommand {
             if args.has("pvalue") {
                 if grouping.count < 2 {
                     warnings.append("pvalue needs at least two groups (~ GROUP); no test drawn")
+                } else if data.start != nil {
+                    warnings.append("pvalue: the log-rank test takes right-censored data only (R's survdiff); with delayed entry"
+                                    + " use the score test of cox Surv(START, STOP, EVENT) ~ GROUP; no test drawn")
                 } else {
                     let test: LogRankResult
                     do {

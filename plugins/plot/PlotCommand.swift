@@ -63,6 +63,7 @@ public enum PlotCommand: SurvshCommand {
         ],
         notes: [
             "km: step curves per group in the Okabe-Ito colour-blind-safe palette, + marks at censored times, as R's plot.survfit(mark.time = TRUE).",
+            "km, loglog, cumhaz with Surv(START, STOP, EVENT): delayed-entry curves as survfit (see help km); no log-rank pvalue (survdiff refuses such data).",
             "km ci: bands from survfit's pointwise limits with conf= (log, R's default); undefined limits (S = 0) end the band.",
             "risktable: numbers at risk at the axis ticks, as summary(fit, times = ticks)$n.risk; columns sit exactly under the ticks.",
             "pvalue: log-rank test (survdiff, rho = 0) over the same groups.",

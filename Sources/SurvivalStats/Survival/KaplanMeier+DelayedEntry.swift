@@ -17,6 +17,14 @@
 import Foundation
 
 extension KaplanMeier {
+    /// The right-censored fit, or the delayed-entry fit when `start` is given (survfit on
+    /// Surv(time, event) or Surv(start, stop, event)).
+    public static func fit(start: [Double]?, time: [Double], event: [Bool], group: [Int32], groupCount: Int,
+                           options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
+        if let start { return try fit(start: start, stop: time, event: event, group: group, groupCount: groupCount, options: options) }
+        return try fit(time: time, event: event, group: group, groupCount: groupCount, options: options)
+    }
+
     /// One curve per group code from counting-process rows (start, stop].
     public static func fit(start: [Double], stop: [Double], event: [Bool], group: [Int32], groupCount: Int,
                            options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
