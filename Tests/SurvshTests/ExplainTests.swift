@@ -96,7 +96,7 @@ final class ExplainTests: XCTestCase {
         let sh = lungShell()
         sh.run("set digits 12")
         let p = explainText(sh, "wilcoxon age ~ sex explain")
-        let ranks = p.after("(ties get the average rank): R1 =")
+        let ranks = p.after("  R1 =")
         let (r1, n1, r2, n2) = (ranks[0], ranks[1], ranks[2], ranks[3])
         let big = n1 + n2
         XCTAssertEqual(r1 + r2, big * (big + 1) / 2, "rank sums add up to N(N+1)/2")
@@ -317,6 +317,21 @@ final class ExplainTests: XCTestCase {
         assertClose(chisq([0, 1, 2, 3]), global["chisq"] as? Double ?? .nan, rel: 1e-7, "GLOBAL")
     }
 
+    /// What `explain` adds fits 100 columns at the default digits, for every command that explains.
+    func testExplainLinesFit100Columns() {
+        let sh = lungShell()
+        sh.run("cox ~ age + sex")
+        for line in ["km ~ sex explain", "logrank ~ ph.ecog explain", "cox ~ age + sex explain risksets",
+                     "cox phtest explain", "cox firth ~ age + sex explain", "ttest age ~ sex explain",
+                     "wilcoxon age ~ sex explain"] {
+            let plain = Set(sh.run(line.replacingOccurrences(of: " explain", with: "")
+                .replacingOccurrences(of: " risksets", with: "")).outputLines)
+            let added = sh.run(line).outputLines.filter { !plain.contains($0) }
+            XCTAssertGreaterThan(added.count, 3, line)
+            for wide in added where wide.count > 100 { XCTFail("\(line): \(wide.count) columns: \(wide)") }
+        }
+    }
+
     /// Firth: l* = l + penalty at every step, b moves by the printed fraction of d, and ends at the estimate.
     func testFirthStepsAddUp() throws {
         let sh = lungShell()
@@ -333,7 +348,7 @@ final class ExplainTests: XCTestCase {
                 for j in 0..<2 { XCTAssertEqual(b[j], prev.b[j] + prev.fraction * prev.d[j], accuracy: 1e-10 * max(1, abs(b[j]))) }
             }
             let d = p.after("d = (", in: p.lines[i + 1])
-            previous = (Array(b.prefix(2)), Array(d.prefix(2)), p.after("fraction taken", in: p.lines[i + 1])[0])
+            previous = (Array(b.prefix(2)), Array(d.prefix(2)), p.after("fraction taken", in: p.lines[i + 2])[0])
         }
         XCTAssertGreaterThan(steps, 2)
         let j = sh.json("cox firth ~ age + sex")

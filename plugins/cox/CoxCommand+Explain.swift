@@ -35,8 +35,9 @@ struct CoxExplainView {
                    step, s.accepted ? "yes" : "no"] + s.beta.map { f($0) })
         }
         out.append(t.render())
-        out.append("Each step solves I(b) d = U(b) (information and score of the log partial likelihood) and moves to b + d;")
-        out.append("a step that lowers the log-likelihood is halved towards the last good point (R: (new + h old)/(h + 1)).")
+        out.append("Each step solves I(b) d = U(b) (information and score of the log partial likelihood)")
+        out.append("and moves to b + d; a step that lowers the log-likelihood is halved towards the last good point")
+        out.append("(R: (new + h old)/(h + 1)).")
         out.append("The fit stops when |1 - L_old / L_new| <= 1e-9 (R's coxph.control eps) or after iter.max iterations.")
         guard estimable else {
             out.append("(U and I are not shown: a column is aliased and has no coefficient.)")
@@ -76,13 +77,16 @@ struct CoxExplainView {
                   f(r.etaDeaths), f(r.s0), f(r.d0), denominators, f(r.loglikTerm)])
         }
         out.append(t.render())
-        out.append("n at risk (a row censored at the time is in it), d deaths; S0 = sum of r over the risk set, D0 over the deaths.")
+        out.append("n at risk (a row censored at the time is in it), d deaths;")
+        out.append("S0 = sum of r over the risk set, D0 over the deaths.")
         if fit.ties == .efron {
-            out.append("Efron: the d denominators are S0 - ((k-1)/d) D0, k = 1..d (weights 0, 1/d, ..., (d-1)/d of the deaths removed);")
+            out.append("Efron: the d denominators are S0 - ((k-1)/d) D0, k = 1..d")
+            out.append("  (weights 0, 1/d, ..., (d-1)/d of the deaths removed);")
         } else {
             out.append("Breslow: the d denominators are all S0;")
         }
-        out.append("term = sum eta(d) - sum of log(denominator); the terms add up to the log partial likelihood "
+        out.append("term = sum eta(d) - sum of log(denominator);")
+        out.append("the terms add up to the log partial likelihood "
                    + "\(f(terms.reduce(0) { $0 + $1.loglikTerm })) (fit: \(f(fit.loglik[1]))).")
         return out
     }
@@ -135,13 +139,15 @@ extension CoxCommand {
         let f = { (x: Double) in session.fmt(x) }
         let vector = { (v: [Double]) in "(" + v.map(f).joined(separator: ", ") + ")" }
         var out = ["Penalised Newton steps (columns \(names.joined(separator: ", "))):",
-                   "l* = l + 1/2 log det I(b) (Firth's penalty, Breslow ties); U* = U + 1/2 tr(I^-1 dI/db), the score of l*;",
-                   "each step d = I^-1 U* (scaled so no coefficient moves more than 0.5, as coxphf), halved until l* does not fall."]
+                   "l* = l + 1/2 log det I(b) (Firth's penalty, Breslow ties);",
+                   "U* = U + 1/2 tr(I^-1 dI/db), the score of l*;",
+                   "each step d = I^-1 U* (scaled so no coefficient moves more than 0.5, as coxphf),",
+                   "halved until l* does not fall."]
         for s in fit.trace {
             out.append("step \(s.iteration): b = \(vector(s.beta)): l = \(f(s.loglik)), 1/2 log det I = \(f(s.penalty)), "
                        + "l* = \(f(s.penalizedLoglik))")
-            out.append("  U* = \(vector(s.modifiedScore)); d = \(vector(s.step)); fraction taken \(f(s.fraction)); "
-                       + "next b = b + fraction d")
+            out.append("  U* = \(vector(s.modifiedScore)); d = \(vector(s.step));")
+            out.append("  fraction taken \(f(s.fraction)); next b = b + fraction d")
         }
         out.append("Stops when the largest step is below 1e-10: b = \(vector(fit.coefficients.map(\.coef))), "
                    + "l* = \(f(fit.penalizedLoglik[1])) after \(fit.iterations) steps.")
@@ -167,8 +173,9 @@ extension CoxCommand {
         var t = TextTable([""] + names)
         for a in 0..<(2 * p) { t.add([names[a]] + (0..<(2 * p)).map { f(z.information[a * 2 * p + $0]) }) }
         out.append(t.render(indent: "    "))
-        out.append("For each term: u = (0 for beta, U_gamma of the term's columns), chisq = u' I[kk, kk]^-1 u with kk = all beta")
-        out.append("and the term's gamma (df = its columns); GLOBAL uses every gamma (df = \(p)).")
+        out.append("For each term: u = (0 for beta, U_gamma of the term's columns),")
+        out.append("chisq = u' I[kk, kk]^-1 u with kk = all beta and the term's gamma (df = its columns);")
+        out.append("GLOBAL uses every gamma (df = \(p)).")
         return out.joined(separator: "\n")
     }
 }

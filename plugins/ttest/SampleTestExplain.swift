@@ -59,8 +59,8 @@ enum SampleTestExplain {
         switch r.kind {
         case .rankSum:
             let (n1, n2) = (Double(r.n[0]), Double(r.n[1]))
-            out.append("  joint ranks of x - mu and y (ties get the average rank): R1 = \(whole(r.rankSums[0])) (n1 = \(r.n[0])),"
-                       + " R2 = \(whole(r.rankSums[1])) (n2 = \(r.n[1]))")
+            out.append("  joint ranks of x - mu and y (ties get the average rank):")
+            out.append("  R1 = \(whole(r.rankSums[0])) (n1 = \(r.n[0])), R2 = \(whole(r.rankSums[1])) (n2 = \(r.n[1]))")
             out.append("  W = R1 - n1(n1 + 1)/2 = \(whole(r.rankSums[0])) - \(whole(n1 * (n1 + 1) / 2)) = \(whole(r.statistic))")
             mean = n1 * n2 / 2
             out.append("  under H0: mean of W = n1 n2 / 2 = \(whole(mean))")
