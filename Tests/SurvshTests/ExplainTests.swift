@@ -34,6 +34,9 @@ final class ExplainTests: XCTestCase {
             XCTAssertTrue(e.hasPrefix("error: \(command): ") && e.contains("explain"), e)
         }
         XCTAssertTrue(sh.error("plot km explain").contains("plot has no 'explain'"))
+        // Commands that take column names do not call it an unknown column.
+        XCTAssertTrue(sh.error("tabulate sex explain").hasPrefix("error: tabulate: tabulate has no 'explain'"))
+        XCTAssertTrue(sh.error("summary age explain").hasPrefix("error: summarize: summarize has no 'explain'"))
     }
 
     /// After several fits, `cox explain` names the fit it shows.

@@ -241,10 +241,15 @@ public final class Session: @unchecked Sendable {
     /// Drops the formula columns of the previous line.
     func clearModelColumns() { if !modelColumns.isEmpty { modelColumns = [:] } }
 
-    /// The column, or an error with "did you mean".
+    /// The column, or an error with "did you mean". `explain` given to a command that reads it as a
+    /// column (tabulate, summary, ...) is refused as the option it was meant to be.
     public func column(_ name: String, for command: String) throws -> Column {
         try requireData(command)
         if let c = frame.column(name) ?? modelColumns[name] { return c }
+        if name == "explain" {
+            throw SurvshError.usage(command, "\(command) has no 'explain' (and the data has no column of that name)",
+                                    expected: "help \(command) lists its options")
+        }
         throw SurvshError.data(command, "unknown column '\(name)'", expected: expectedColumn(among: frame.names),
                                suggestion: didYouMean(name, among: frame.names))
     }
