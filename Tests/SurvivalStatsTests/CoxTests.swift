@@ -123,6 +123,7 @@ final class CoxTests: XCTestCase {
     func testLargeCovariateNotConverged() throws { try check(CoxReference.model("aml_big")) }
     func testHugeOffsetCovariate() throws { try check(CoxReference.model("lung_offset_e8")) }
     func testScaledCountingProcess() throws { try check(CoxReference.model("heart_scaled")) }
+    func testLargeCovariateCountingProcess() throws { try check(CoxReference.model("heart_big")) }
 
     func testInfiniteCoefficientIsFlagged() throws {
         let m = try CoxReference.model("ovarian_infinite")

@@ -20,7 +20,9 @@
 //       non-finite log-likelihood and is halved, at the same points as R; convergence may be
 //       declared in the middle of step halving; when iter.max is reached the last improving beta is returned with its
 //       log-likelihood, and `iterations` is iter.max + 1 (R's fit$iter);
-//     * (start, stop] data follow agfit4: convergence needs a full (non-halved) step; at
+//     * (start, stop] data follow agfit4: with some |eta| > 200 the partial likelihood is summed
+//       as agfit4 sums it, recentring the risk scores (CoxPartialLikelihood+Recentred), so large
+//       covariates take R's path; convergence needs a full (non-halved) step; at
 //       iter.max the current beta is kept unless it is worse than the best one by more than
 //       eps (relative), and `iterations` is iter.max;
 //     * infinite-coefficient warning (coxph.fit): after convergence, column j is flagged when

@@ -90,6 +90,18 @@ extension CoxRiskSet {
         return (eta, risk)
     }
 
+    /// Whether some |x beta| exceeds 200 (agfit4's recentring threshold).
+    func largeLinearPredictor(_ beta: [Double]) -> Bool {
+        x.withUnsafeBufferPointer { xp in
+            for i in 0..<n {
+                var s = 0.0
+                for j in 0..<p { s += xp[i * p + j] * beta[j] }
+                if abs(s) > 200 { return true }
+            }
+            return false
+        }
+    }
+
     /// The backward sweep over the sorted rows `rows` (a union of whole time groups): adds the
     /// per-block terms to loglik, u and aa (lower triangle of sum a a') and fills c, e (and the
     /// residual terms) for the blocks of those rows. Risk-set sums start from the rows of the same
@@ -269,8 +281,10 @@ extension CoxRiskSet {
         llOut.pointee = loglik
     }
 
-    /// Loglik, score and information at `beta` (scaled units).
+    /// Loglik, score and information at `beta` (scaled units). Counting-process data with some
+    /// |eta| > 200 are evaluated as agfit4 does, recentring on the way (CoxPartialLikelihood+Recentred).
     func evaluate(_ beta: [Double], ties: CoxTies, information wantInfo: Bool = true) -> CoxEvaluation {
+        if counting && largeLinearPredictor(beta) { return evaluateRecentred(beta, ties: ties) }
         let (eta, risk) = riskScores(beta)
         return evaluate(eta: eta, risk: risk, ties: ties, information: wantInfo, blockTerms: nil)
     }

@@ -58,6 +58,7 @@ lung$karno_e4p8 <- lung$ph.karno * 1e4 + 1e8
 veteran$karno_e6p8 <- veteran$karno * 1e6 + 1e8
 heart$age_e6 <- heart$age * 1e6
 heart$year_p8 <- heart$year + 1e8
+heart$bigstop <- heart$stop * 100              # counting process, monotone likelihood
 datasets <- list(lung = lung, veteran = veteran, ovarian = ovarian, aml = aml,
                  net_liver_mets = net, heart = heart)
 
@@ -144,7 +145,9 @@ models <- list(
   M("veteran_scaled_strata", "veteran", "Surv(time, status) ~ karno_e6p8 + trt + strata(celltype)",
     strata = "celltype", note = "karno * 1e6 + 1e8 with strata"),
   M("heart_scaled", "heart", "Surv(start, stop, event) ~ age_e6 + year_p8 + transplant", scoreresid = TRUE,
-    note = "counting process: age * 1e6, year + 1e8")
+    note = "counting process: age * 1e6, year + 1e8"),
+  M("heart_big", "heart", "Surv(start, stop, event) ~ bigstop",
+    note = "counting process, bigstop = stop * 100: monotone likelihood, agfit4 recentres the risk scores")
 )
 
 grab_warnings <- function(expr) {
