@@ -153,6 +153,23 @@ final class RLanguageTests: XCTestCase {
         XCTAssertEqual(sh.json("levels size")["levels"] as? [String], ["<=20", ">50", "20-50"])
     }
 
+    func testTextComparisonsUseTheCollation() throws {
+        let ref = try XCTUnwrap(RLangReference.all["text_compare"] as? [String: Any])
+        let levels = try XCTUnwrap(ref["levels"] as? [String])
+        let sh = TestShell()
+        sh.run("load data/rotterdam.csv")
+        /// Whether rows of `level` satisfy `condition`.
+        func holds(_ condition: String, _ level: String) -> Bool {
+            sh.run("filter size == \"\(level)\" and \(condition)")
+            defer { sh.run("unfilter") }
+            return !sh.session.activeRows.isEmpty
+        }
+        XCTAssertEqual(levels.map { holds("size < \"20-50\"", $0) }, ref["lt_20_50"] as? [Bool])
+        XCTAssertEqual(levels.map { holds("size >= \">50\"", $0) }, ref["ge_gt50"] as? [Bool])
+        sh.run("set collation=c")
+        XCTAssertEqual(levels.map { holds("size < \"20-50\"", $0) }, ref["lt_20_50_c"] as? [Bool])
+    }
+
     func testLevelErrors() {
         let sh = TestShell()
         sh.run("load data/rotterdam.csv")

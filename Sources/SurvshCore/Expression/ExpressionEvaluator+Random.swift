@@ -16,6 +16,7 @@ extension ExpressionEvaluator {
     public init(session: Session, command: String, text: String) {
         self.init(frame: session.frame, command: command, text: text)
         random = session.random
+        collation = session.settings.collation
     }
 
     /// The warning for an expression that drew from a stream no `set seed=N` started (else none).

@@ -5,6 +5,7 @@
 // with NA give NA; `and`/`or` use R's three-valued logic (NA and FALSE is FALSE, NA or TRUE is TRUE);
 // `is.na(x)` tests for NA. Internally a numeric NA is NaN, so results that are not numbers (log(-1),
 // 0/0) are NA too, never a silent NaN in a column. Comparisons and logic give 0/1 numbers (as Stata).
+// Text compares with < <= > >= in the session's collation, as R does (R's UTF-8 order by default).
 // Dates are days since 1970-01-01: date − date gives days, date ± number gives a date, and a date
 // compared with a "YYYY-MM-DD" string compares as dates.
 
@@ -56,6 +57,8 @@ public struct ExpressionEvaluator {
     public let issues = NumericIssues()
     /// The stream runif(), rnorm(), ... draw from (nil: random functions are refused).
     public var random: RandomStream?
+    /// How `<`, `<=`, `>`, `>=` order text: R's UTF-8 order unless `set collation=c` (as R's Scollate).
+    public var collation: TextCollation = .r
 
     public init(frame: DataFrame, command: String, text: String) {
         self.frame = frame
@@ -360,10 +363,10 @@ public struct ExpressionEvaluator {
         switch op {
         case "==": test = { $0 == $1 }
         case "!=": test = { $0 != $1 }
-        case "<": test = { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        case "<=": test = { !Array($1.utf8).lexicographicallyPrecedes(Array($0.utf8)) }
-        case ">": test = { Array($1.utf8).lexicographicallyPrecedes(Array($0.utf8)) }
-        default: test = { !Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        case "<": test = { [collation] in collation.precedes($0, $1) }
+        case "<=": test = { [collation] in !collation.precedes($1, $0) }
+        case ">": test = { [collation] in collation.precedes($1, $0) }
+        default: test = { [collation] in !collation.precedes($0, $1) }
         }
         switch (lvec, lsc, rvec, rsc) {
         case (.some(let (codes, levels)), _, nil, .some(let s)):

@@ -151,9 +151,16 @@ logrank <- list(
 survdiff_counting <- tryCatch({ survdiff(Surv(start, stop, event) ~ surgery, data = heart); "" },
                               error = function(e) conditionMessage(e))
 
+## text comparisons in expressions use the collation too (R's Scollate)
+sizes <- c("<=20", ">50", "20-50")
+text_compare <- list(levels = sizes, lt_20_50 = sizes < "20-50", ge_gt50 = sizes >= ">50",
+                     lt_20_50_c = local({ o <- Sys.getlocale("LC_COLLATE"); Sys.setlocale("LC_COLLATE", "C")
+                                          r <- sizes < "20-50"; Sys.setlocale("LC_COLLATE", o); r }))
+
 out <- list(generator = sc("Tests/SurvshTests/Reference/rlang.R"), r_version = sc(R.version.string),
             survival_version = sc(as.character(packageVersion("survival"))),
             collate = sc(Sys.getlocale("LC_COLLATE")), icu = sc(unname(extSoftVersion()["ICU"])),
-            cox = cox, km = km, logrank = logrank, survdiff_counting_error = sc(survdiff_counting))
+            cox = cox, km = km, logrank = logrank, survdiff_counting_error = sc(survdiff_counting),
+            text_compare = text_compare)
 writeLines(toJSON(out, digits = NA, null = "null", na = "null", auto_unbox = FALSE), out_path)
 cat("wrote", out_path, "\n")
