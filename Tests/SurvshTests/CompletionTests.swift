@@ -10,7 +10,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(cands("loa"), ["load"])
         XCTAssertEqual(cands("lo"), ["load", "logrank"])
         XCTAssertTrue(cands("").contains("help"))
-        XCTAssertEqual(cands("set "), ["format", "digits", "seed=", "collation="])
+        XCTAssertEqual(cands("set "), ["format", "digits", "seed=", "collation=", "timeunit="])
         XCTAssertEqual(cands("set collation="), ["collation=r", "collation=c"])
         XCTAssertEqual(cands("load data/lu"), ["data/lung.csv"])
         XCTAssertTrue(cands("load da").contains("data/"))

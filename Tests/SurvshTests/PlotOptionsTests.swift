@@ -107,4 +107,29 @@ final class PlotOptionsTests: XCTestCase {
         XCTAssertTrue(text.contains(">1.005 (1.001\u{2013}1.009)<"), "more digits when 1.01 (1.00-1.01) would hide the effect")
         XCTAssertTrue(text.contains(">9.86 (1.29\u{2013}75.5)<"))
     }
+
+    /// Issue 16, item 11: xscale=years divides days by 365.25 with ticks at whole years; the risk
+    /// table then equals R's summary(survfit(Surv(time / 365.25, status) ~ sex), times = 0:2)
+    /// (Reference/output_commands.json, xscale_years).
+    func testXscaleYearsMatchesSurvfitOnYears() throws {
+        let url = repoRoot.appendingPathComponent("Tests/SurvshTests/Reference/output_commands.json")
+        let ref = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])?["xscale_years"] as? [String: Any])
+        let sh = lungShell()
+        let csv = scratch.appendingPathComponent("years.csv"), svg = scratch.appendingPathComponent("years.svg")
+        sh.run("plot km ~ sex risktable xscale=years file=\(svg.path) data=\(csv.path)")
+        let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let atRisk = rows.filter { $0.count > 6 && $0[1] == "at_risk" }
+        XCTAssertEqual(atRisk.map { Double($0[2]) }, [0, 1, 2, 0, 1, 2])
+        XCTAssertEqual(atRisk.map { Int($0[6]) }, (ref["n_risk"] as? [Int])?.map { $0 })
+        let last = rows.filter { $0.count > 2 && ($0[1] == "step" || $0[1] == "censor") }.compactMap { Double($0[2]) }.max() ?? 0
+        let refLast = (ref["last_time"] as? [Double])?.max() ?? -1
+        XCTAssertEqual(last, refLast, accuracy: 1e-12 * refLast)
+        XCTAssertTrue(try String(contentsOf: svg, encoding: .utf8).contains(">time (years)<"))
+        // months as the data's unit: 12 months make a year
+        sh.run("set timeunit=months")
+        XCTAssertEqual(sh.session.settings.timeUnit, .months)
+        XCTAssertEqual(sh.session.settings.timeUnit.divisor(to: .years), 12)
+        XCTAssertTrue(sh.error("plot km xscale=decades").contains("xscale"))
+        XCTAssertTrue(sh.error("set timeunit=fortnights").contains("timeunit"))
+    }
 }

@@ -33,7 +33,16 @@ extension PlotCommand {
         }
 
         let grouped = try plan.load(session: session, command: command)
-        let data = grouped.data
+        var data = grouped.data
+        // xscale=: times in the data's unit (set timeunit=, days by default) shown in another unit.
+        let axisUnit = args.string("xscale").flatMap(TimeUnit.init(rawValue:))
+        if let axisUnit {
+            let k = session.settings.timeUnit.divisor(to: axisUnit)
+            data.time = data.time.map { $0 / k }
+            data.start = data.start?.map { $0 / k }
+        }
+        let xBreak = args.double("break") ?? axisUnit.flatMap { Self.unitBreak($0, maxTime: data.time.max() ?? 0) }
+        let xlab = args.string("xlab") ?? response.spec.time + (axisUnit.map { " (\($0.rawValue))" } ?? "")
         let variables = grouped.variables
         let grouping = grouped.grouping
         try Interrupt.check(command)
@@ -83,8 +92,8 @@ extension PlotCommand {
         case "km":
             var spec = KMFigureSpec(
                 series: zip(labels, curves).map { kmSeries($1, label: $0) }, showCI: showCI, showCensorMarks: true,
-                title: figureTitle(args), xlab: args.string("xlab") ?? response.spec.time,
-                ylab: args.string("ylab") ?? "Survival probability", xBreak: args.double("break"), xMax: args.double("xmax"),
+                title: figureTitle(args), xlab: xlab,
+                ylab: args.string("ylab") ?? "Survival probability", xBreak: xBreak, xMax: args.double("xmax"),
                 width: args.double("width", default: 720), height: 480, percentAxis: args.has("percent"),
                 legendTitle: legendTitle)
             var summary = curvesText
@@ -149,7 +158,7 @@ extension PlotCommand {
                                        expected: "groups with events")
             }
             let spec = XYFigureSpec(series: series, style: .step, logX: true, title: figureTitle(args),
-                                    xlab: args.string("xlab") ?? "\(response.spec.time) (log scale)",
+                                    xlab: args.string("xlab") ?? "\(response.spec.time)\(axisUnit.map { " (\($0.rawValue))" } ?? "") (log scale)",
                                     ylab: args.string("ylab") ?? "log(\u{2212}log S(t))", xMin: nil,
                                     xMax: args.double("xmax"), width: args.double("width", default: 720),
                                     height: args.double("height") ?? 480, legendTitle: legendTitle)
@@ -175,9 +184,9 @@ extension PlotCommand {
                                   upper: showCI ? upper : [], endTime: c.lastTime)
             }
             let spec = XYFigureSpec(series: series, style: .step, showCI: showCI, title: figureTitle(args),
-                                    xlab: args.string("xlab") ?? response.spec.time,
+                                    xlab: xlab,
                                     ylab: args.string("ylab") ?? "Cumulative hazard", xMin: 0,
-                                    xMax: args.double("xmax"), xBreak: args.double("break"),
+                                    xMax: args.double("xmax"), xBreak: xBreak,
                                     width: args.double("width", default: 720), height: args.double("height") ?? 480,
                                     legendTitle: legendTitle)
             var summary = curvesText + "; Nelson-Aalen cumulative hazard"
@@ -213,6 +222,18 @@ extension PlotCommand {
     }
 
     /// "p = 0.0013" (two significant digits) or "p < 0.0001", as figures usually print it.
+    /// Ticks at whole units on a converted axis (whole years; months by 6 or 12), unless that
+    /// would crowd the axis (more than 15 ticks), where the default ticks are used.
+    static func unitBreak(_ unit: TimeUnit, maxTime: Double) -> Double? {
+        let step: Double
+        switch unit {
+        case .months: step = maxTime <= 72 ? 6 : 12
+        case .weeks: step = maxTime <= 52 ? 4 : 13
+        default: step = 1
+        }
+        return maxTime / step <= 15 ? step : nil
+    }
+
     /// The figure title: `title=TEXT`, none for `title=""`, else `fallback`.
     static func figureTitle(_ args: Arguments, fallback: String? = nil) -> String? {
         guard let t = args.string("title") else { return fallback }

@@ -49,6 +49,8 @@ public enum PlotCommand: SurvshCommand {
             OptionSpec("width", .number(200...20000), default: "720", help: "figure width in px (PNG pixels; PDF: 0.75 pt per px)"),
             OptionSpec("height", .number(150...20000), help: "figure height in px (default 480, plus room for a risk table)"),
             OptionSpec("scale", .number(0.25...10), default: "1", help: "PNG zoom: scale=2 gives twice the pixels of width x height"),
+            OptionSpec("xscale", .choice(TimeUnit.allCases.map(\.rawValue)),
+                       help: "km, loglog, cumhaz: time axis in this unit, converted from the data's (set timeunit=, days by default), as survminer's xscale"),
             OptionSpec("fontsize", .number(6...72), help: "text size in px (default 12); everything is laid out for it, so width=1600 fontsize=24 reads as width=800"),
             OptionSpec("theme", .choice(["paper", "slide"]), default: "paper", help: "slide: text and lines 1.5 times larger (fontsize=18), for projectors"),
             OptionSpec("conf", .choice(KaplanMeierConfType.allCases.map(\.rawValue)), default: "log",

@@ -7,11 +7,14 @@ public enum SetCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "set",
         summary: "show or change settings: output format, printed digits, random seed, text level order",
-        synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c"], body: .words,
+        synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
+                   "set timeunit=days|weeks|months|years"], body: .words,
         options: [OptionSpec("seed", .number(0...RandomStream.maxSeed),
                              help: "restart the random stream of runif(), rnorm(), ... and simulate (a whole number)"),
                   OptionSpec("collation", .choice(TextCollation.allCases.map(\.rawValue)), default: "r",
-                             help: "order of text levels: r (R in a UTF-8 locale) or c (bytes, R's C locale)")],
+                             help: "order of text levels: r (R in a UTF-8 locale) or c (bytes, R's C locale)"),
+                  OptionSpec("timeunit", .choice(TimeUnit.allCases.map(\.rawValue)),
+                             help: "the unit of the data's times, from which plot ... xscale= converts (default days)")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -23,13 +26,16 @@ public enum SetCommand: SurvshCommand {
                 "  r (default): as R sorts in a UTF-8 locale (ICU collation): punctuation < digits < letters,",
                 "  case and accents only break ties, lower case first: <=20 >50 20-50 a A b B.",
                 "  c: byte order, as R under LC_ALL=C: 20-50 <=20 >50 A B a b. `set collation c` also works.",
-                "  A level order set with `levels` or `relevel` comes first either way."],
-        examples: ["set digits 6", "set format text", "set seed=42", "set collation=c", "set collation r"],
+                "  A level order set with `levels` or `relevel` comes first either way.",
+                "timeunit: the unit of the data's times (days by default); plot km|loglog|cumhaz xscale=years (or months, weeks)",
+                "  divides the times by the ratio (a year is 365.25 days, a month 30.4375), as survminer's xscale."],
+        examples: ["set digits 6", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days"],
         subcommands: ["format", "digits"], topic: "shell", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         var w = args.positional
         if let c = args.options["collation"] { w = w.isEmpty ? ["collation", c] : w + ["collation=" + c] }
+        if let u = args.options["timeunit"] { w = w.isEmpty ? ["timeunit", u] : w + ["timeunit=" + u] }
         if let seed = args.options["seed"] {
             guard w.isEmpty else {
                 throw SurvshError.usage("set", "seed=N is set on its own", expected: "set seed=N")
@@ -57,21 +63,29 @@ public enum SetCommand: SurvshCommand {
                 throw SurvshError.usage("set", "unknown value '\(w[1])' for collation", expected: "r or c")
             }
             session.settings.collation = c
-        case 1 where ["format", "digits", "seed", "collation"].contains(w[0]):
+        case 2 where w[0] == "timeunit":
+            guard let u = TimeUnit(rawValue: w[1].lowercased()) else {
+                throw SurvshError.usage("set", "unknown value '\(w[1])' for timeunit", expected: "days, weeks, months or years")
+            }
+            session.settings.timeUnit = u
+        case 1 where ["format", "digits", "seed", "collation", "timeunit"].contains(w[0]):
             let usage = ["format": "set format text|json", "digits": "set digits N", "seed": "set seed=N",
-                         "collation": "set collation=r|c"]
+                         "collation": "set collation=r|c", "timeunit": "set timeunit=days|weeks|months|years"]
             throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage[w[0]])
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed or collation",
-                                    suggestion: didYouMean(w[0], among: ["format", "digits", "seed", "collation"]))
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation or timeunit",
+                                    suggestion: didYouMean(w[0], among: ["format", "digits", "seed", "collation", "timeunit"]))
         }
         var j = JSONObject(command: "set")
         j["format"] = .string(session.settings.format.rawValue)
         j["digits"] = .int(session.settings.digits)
         j["seed"] = session.random.seed.map { .int(Int($0)) } ?? .null
         j["collation"] = .string(session.settings.collation.rawValue)
+        j["timeunit"] = .string(session.settings.timeUnit.rawValue)
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)",
+        // The time unit is shown once it is not the default (days), so older transcripts replay alike.
+        let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)",
                              json: j.value)
     }
 }

@@ -18,7 +18,28 @@ public struct Settings: Sendable {
     public var digits: Int = 4
     /// How text levels sort: R's UTF-8 locale order (default) or bytes (`set collation=c`).
     public var collation: TextCollation = .r
+    /// The unit of the data's times (`set timeunit=`), from which `plot ... xscale=` converts.
+    public var timeUnit: TimeUnit = .days
     public init() {}
+}
+
+/// A unit of survival time, for converting axes as survminer's `xscale` does (a year is 365.25
+/// days, a month a twelfth of a year: 30.4375 days).
+public enum TimeUnit: String, Sendable, CaseIterable {
+    case days, weeks, months, years
+
+    /// Length in days.
+    public var days: Double {
+        switch self {
+        case .days: return 1
+        case .weeks: return 7
+        case .months: return 365.25 / 12
+        case .years: return 365.25
+        }
+    }
+
+    /// The factor that divides times in `self` to give times in `target`.
+    public func divisor(to target: TimeUnit) -> Double { target.days / days }
 }
 
 /// Where a line came from: decides the error prefix and whether errors stop the run.

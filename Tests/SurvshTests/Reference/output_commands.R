@@ -38,11 +38,20 @@ tab_tests <- function(data, dataset, a, b) {
        small_expected = any(c1$expected < 5))
 }
 
+## plot km ~ sex xscale=years (lung, days): survminer's xscale = "d_y" divides times by 365.25; the
+## risk table at whole years is summary(survfit(Surv(time / 365.25, status) ~ sex), times = 0:2).
+library(survival)
+fit_y <- survfit(Surv(time / 365.25, status) ~ sex, data = lung)
+sy <- summary(fit_y, times = 0:2)
+xscale_years <- list(times = I(0:2), strata = I(as.character(sy$strata)), n_risk = I(sy$n.risk),
+                     last_time = I(unname(tapply(lung$time / 365.25, lung$sex, max))))
+
 result <- list(
   meta = list(r_version = R.version.string, generator = "Tests/SurvshTests/Reference/output_commands.R"),
   summarize_by = list(by_summary(lung, "lung", "wt.loss", "ph.ecog"), by_summary(lung, "lung", "age", "sex"),
                       by_summary(net, "net_liver_mets", "ki67_liver", "primary_site")),
   tabulate = list(tab_tests(lung, "lung", "sex", "status"), tab_tests(lung, "lung", "sex", "ph.ecog"),
-                  tab_tests(net, "net_liver_mets", "primary_site", "sstr_liver")))
+                  tab_tests(net, "net_liver_mets", "primary_site", "sstr_liver")),
+  xscale_years = xscale_years)
 writeLines(to_json(result), out_path)
 cat("wrote", out_path, "\n")
