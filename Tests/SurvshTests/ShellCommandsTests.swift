@@ -111,6 +111,10 @@ final class ShellCommandsTests: XCTestCase {
         XCTAssertTrue(try exported(sh).contains("Wilcoxon rank sum"))
         sh.run("summarize age")
         XCTAssertTrue(try exported(sh, ext: "csv").hasPrefix("variable,n,missing,mean"))
+        sh.run("head 3")
+        XCTAssertTrue(try exported(sh, ext: "csv").hasPrefix("row,inst,time,status"))
+        sh.run("describe")
+        XCTAssertTrue(try exported(sh).contains("| ph.ecog | integer | 1 |"))
         sh.run("logrank ~ sex")
         XCTAssertTrue(try exported(sh).contains("Log-rank"))
         // help, set and history keep the tables; a command without a table clears them

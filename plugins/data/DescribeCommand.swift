@@ -48,7 +48,8 @@ public enum DescribeCommand: SurvshCommand {
         var j = JSONObject(command: "describe")
         j["rows"] = .int(rows.count)
         j["columns"] = .array(cols)
-        return CommandOutput(text: header + "\n" + table.render(), json: j.value)
+        return CommandOutput(text: header + "\n" + table.render(), json: j.value,
+                             tables: [ResultTable(title: "Columns (\(header))", header: table.header, rows: table.rows, name: "columns")])
     }
 }
 
@@ -80,6 +81,8 @@ public enum HeadCommand: SurvshCommand {
         }
         var j = JSONObject(command: "head")
         j["rows"] = .array(jr)
-        return CommandOutput(text: table.render(), json: j.value)
+        return CommandOutput(text: table.render(), json: j.value,
+                             tables: [ResultTable(title: "First \(plural(rows.count, "row"))", header: ["row"] + frame.names,
+                                                  rows: table.rows, name: "rows")])
     }
 }
