@@ -36,7 +36,7 @@ enum SampleTestExplain {
             out.append("  df = n1 + n2 - 2 = \(f(r.df))")
         }
         out.append("  t = (estimate - mu) / se = (\(f(r.estimate)) - \(f(r.mu))) / \(f(r.stderr)) = \(f(r.t))")
-        out.append("  p = \(pRule(r.alternative, statistic: "t", distribution: "T(df)")) = \(f(r.p))")
+        out.append("  p = \(pRule(r.alternative, statistic: "t", distribution: "T(df)")) = \(NumberFormat.pValue(r.p, digits: session.settings.digits))")
         let tail = r.alternative == .twoSided ? (1 + r.confLevel) / 2 : r.confLevel
         let q = StudentT.quantile(tail, df: r.df)
         let limits: String
@@ -83,7 +83,7 @@ enum SampleTestExplain {
         }
         let s = r.statisticName
         if r.exact {
-            out.append("  p = \(pRule(r.alternative, statistic: s, distribution: "the exact null distribution of \(s)")) = \(f(r.p))"
+            out.append("  p = \(pRule(r.alternative, statistic: s, distribution: "the exact null distribution of \(s)")) = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
                        + " (no ties\(r.kind == .signedRank ? " or zeros" : ""), n < 50)")
         } else if let z = r.z, let sigma = r.sigma {
             var c = 0.0
@@ -98,7 +98,7 @@ enum SampleTestExplain {
             }
             let cText = c < 0 ? "(\(whole(c)))" : whole(c)
             out.append("  z = (\(s) - mean - c) / sd = (\(whole(r.statistic)) - \(whole(mean)) - \(cText)) / \(f(sigma)) = \(f(z))")
-            out.append("  p = \(pRule(r.alternative, statistic: "z", distribution: "N(0, 1)")) = \(f(r.p))")
+            out.append("  p = \(pRule(r.alternative, statistic: "z", distribution: "N(0, 1)")) = \(NumberFormat.pValue(r.p, digits: session.settings.digits))")
         }
         return out.joined(separator: "\n")
     }
