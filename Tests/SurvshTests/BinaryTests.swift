@@ -66,6 +66,7 @@ final class BinaryTests: XCTestCase {
         XCTAssertTrue(dir.stderr.contains("is a directory"), dir.stderr)
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("bin-\(UUID().uuidString).surv")
         try Data([0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01, 0x02]).write(to: tmp)
+        defer { try? FileManager.default.removeItem(at: tmp) }
         let bin = try Binary.run([tmp.path])
         XCTAssertEqual(bin.status, 1)
         XCTAssertTrue(bin.stderr.contains("binary"), bin.stderr)
@@ -98,6 +99,30 @@ final class BinaryTests: XCTestCase {
         XCTAssertTrue(try String(contentsOf: tmp, encoding: .utf8).contains("# data: data/lung.csv sha256="))
         let again = try Binary.run(["--check", tmp.path])
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+    }
+
+    /// A transcript that replays a plain script: `--check --update` records the hash of the file the
+    /// inner script loads in the outer transcript, and that is enough for `--check` to pass.
+    func testUpdateRecordsHashesOfNestedReplays() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inner = dir.appendingPathComponent("inner.surv"), outer = dir.appendingPathComponent("outer.surv")
+        try "load data/aml.csv\n".write(to: inner, atomically: true, encoding: .utf8)
+        try "replay \(inner.path)\nhead 1\n".write(to: outer, atomically: true, encoding: .utf8)
+        let u = try Binary.run(["--check", "--update", outer.path])
+        XCTAssertEqual(u.status, 0, u.stderr)
+        XCTAssertTrue(try String(contentsOf: outer, encoding: .utf8).contains("# data: data/aml.csv sha256="))
+        let again = try Binary.run(["--check", outer.path])
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        // A hash that does not match, recorded in the outer transcript, still fails the check.
+        let text = try String(contentsOf: outer, encoding: .utf8)
+        let wrong = text.replacingOccurrences(of: #"sha256=[0-9a-f]+"#, with: "sha256=" + String(repeating: "0", count: 64),
+                                              options: .regularExpression)
+        try wrong.write(to: outer, atomically: true, encoding: .utf8)
+        let changed = try Binary.run(["--check", outer.path])
+        XCTAssertEqual(changed.status, 2, changed.stderr)
+        XCTAssertTrue(changed.stderr.contains("data file 'data/aml.csv' has changed since \(outer.path)"), changed.stderr)
     }
 
     func testChangedDataFileIsReportedBeforeReplay() throws {

@@ -13,7 +13,8 @@
 // Policy `.strict` (`--check`, `survsh grade`) collects problems; the caller fails with exit 2 unless
 // `--allow-data-change`. Policy `.warn` (`survsh FILE`, `replay`) prints changed files as warnings.
 // A `replay` inside a replayed transcript checks its own script's hashes with the same policy and
-// reports to the enclosing verifier.
+// reports to the enclosing verifier; a file its script records no hash for is checked against the
+// enclosing transcript's hashes (where `--check --update` of the outer transcript records it).
 
 import Foundation
 
@@ -52,19 +53,28 @@ public final class DataVerifier: @unchecked Sendable {
     @discardableResult
     public func loaded(path: String, resolved: String) -> Problem? {
         loaded.insert(path)
-        guard let hashes = recorded[path] else {
+        guard let (hashes, source) = recordedHashes(path) else {
             guard policy == .strict else { return nil }
             return report(.unrecorded, path, "data file '\(path)' is loaded but \(scriptPath) records no SHA-256 for it"
                           + " (no '# data: \(path) sha256=...' line; 'survsh --check --update' records it)")
         }
         guard let now = try? FileHash.sha256(path: resolved) else {
-            return report(.missing, path, "data file '\(path)' recorded in \(scriptPath) cannot be read")
+            return report(.missing, path, "data file '\(path)' recorded in \(source) cannot be read")
         }
         guard hashes.contains(now) else {
             let was = hashes.sorted().map { "\($0.prefix(12))…" }.joined(separator: " or ")
-            return report(.changed, path, "data file '\(path)' has changed since \(scriptPath) was recorded (sha256 was \(was), now \(now.prefix(12))…)")
+            return report(.changed, path, "data file '\(path)' has changed since \(source) was recorded (sha256 was \(was), now \(now.prefix(12))…)")
         }
         return nil
+    }
+
+    /// The hashes recorded for `path` in this transcript or, failing that, in the nearest enclosing
+    /// one (marked loaded there), with the transcript's name.
+    private func recordedHashes(_ path: String) -> (Set<String>, String)? {
+        if let h = recorded[path] { return (h, scriptPath) }
+        guard let parent, let found = parent.recordedHashes(path) else { return nil }
+        parent.loaded.insert(path)
+        return found
     }
 
     /// Ends the replay: a recorded file that no load read and that `exists` says is not there is
