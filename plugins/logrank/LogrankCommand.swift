@@ -75,6 +75,8 @@ public enum LogrankCommand: SurvshCommand {
                                     expected: "one score per group, in the order " + grouping.labels.joined(separator: ", "))
         }
         try Interrupt.check(command)
+        try SystemMemory.require(values: (grouping.count, grouping.count),
+                                 what: "the variance matrix of \(grouping.count) groups", command: command)
         let wantExplain = args.has("explain")
         let result: LogRankResult
         var explainRows: [LogRankExplainRow] = []

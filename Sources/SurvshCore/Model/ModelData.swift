@@ -428,6 +428,9 @@ public struct DesignMatrix: Sendable {
                 result = (p, p)
             } else {
                 let lv = try Levels.of(v, session: session, rows: rows, command: command)
+                try SystemMemory.require(values: (rows.count, lv.labels.count),
+                                         what: "\(v.label) with \(lv.labels.count) levels over \(rows.count) rows (one model column a level)",
+                                         command: command)
                 var cols: [[Double]] = []
                 var names: [String] = []
                 for (k, l) in lv.labels.enumerated() {

@@ -165,6 +165,7 @@ extension CSVReader {
                           dataFirstLine: Int, tuning: CSVTuning) throws(DataReadError) -> ParsedTable {
         let ncol = settings.columnCount
         let capacity = max(plan.totalNewlines, 1)
+        try checkMemory(rows: capacity, columns: ncol, settings: settings, tuning: tuning)
         let slotIsDouble = guess.map { $0 == .real }
         var outcome: Result<Assembly, DataReadError> = .success(Assembly())
         let slotArrays = withSlotArrays(capacity: capacity, isDouble: slotIsDouble, tuning: tuning) { bases, finalCounts in
@@ -194,6 +195,19 @@ extension CSVReader {
             }
         }
         return ParsedTable(rowCount: assembly.rowCount, storages: storages, masks: assembly.masks, allMissing: assembly.allMissing)
+    }
+
+    /// Refuses, before anything is allocated, a file whose columns would not fit in the memory the
+    /// system has available (so the machine never starts swapping): every cell takes an 8-byte slot
+    /// while parsing, the rows are the newlines counted by the chunk plan.
+    static func checkMemory(rows: Int, columns: Int, settings: CSVSettings, tuning: CSVTuning) throws(DataReadError) {
+        guard let budget = tuning.memoryBudget ?? SystemMemory.available() else { return }
+        let (needed, overflow) = UInt64(rows).multipliedReportingOverflow(by: UInt64(columns) * 8)
+        guard overflow || needed > budget else { return }
+        let gb = SystemMemory.gigabytes
+        throw DataReadError(file: settings.fileName, message: "too large to load: about \(rows) rows x \(columns) columns need "
+                            + "\(overflow ? "more than 10^19 bytes" : gb(needed)) of memory (8 bytes a cell), but \(gb(budget)) are available; "
+                            + "load a subset of the rows or columns (e.g. cut -d, -f1-10 or head -n)")
     }
 
     /// Copies 8-byte bit patterns into an array of another 8-byte type.

@@ -52,6 +52,8 @@ struct CSVTuning: Sendable {
     var maxNestedColumns = 256
     /// Defaults to the number of online processors.
     var threads: Int?
+    /// Tests: the bytes of memory a load may take; nil = what the system has available now.
+    var memoryBudget: UInt64?
 
     static let standard = CSVTuning()
 }

@@ -1,0 +1,46 @@
+// ResourceLimitTests.swift — loads and models that would not fit in memory fail at once with a
+// clear error (before the machine swaps); very wide headers and many text levels are handled.
+
+import Foundation
+@testable import SurvshCore
+import XCTest
+
+final class ResourceLimitTests: XCTestCase {
+    func testAFileLargerThanTheMemoryBudgetIsRefusedBeforeParsing() {
+        let text = "a,b,c\n" + String(repeating: "1,2,3\n", count: 1000)
+        var tuning = CSVTuning()
+        tuning.memoryBudget = 10_000   // 1000 rows x 3 columns x 8 bytes = 24 000
+        XCTAssertThrowsError(try CSVReader.read(bytes: Array(text.utf8), name: "big.csv", options: ReadOptions(), tuning: tuning)) { e in
+            let message = (e as? DataReadError)?.message ?? "\(e)"
+            XCTAssertTrue(message.hasPrefix("too large to load: about 1000 rows x 3 columns need 24 KB of memory"), message)
+            XCTAssertTrue(message.contains("but 10 KB are available"), message)
+        }
+        tuning.memoryBudget = 24_000
+        XCTAssertEqual(try CSVReader.read(bytes: Array(text.utf8), name: "big.csv", options: ReadOptions(), tuning: tuning).rowCount, 1000)
+    }
+
+    func testAModelOrVarianceMatrixTooLargeForMemoryIsAnError() {
+        XCTAssertThrowsError(try SystemMemory.require(values: (1_000_000, 1_000_000), what: "t with 1000000 levels",
+                                                      command: "cox", budget: 16_000_000_000)) { e in
+            XCTAssertEqual("\(e)", "error: cox: t with 1000000 levels would need 8000 GB of memory, but 16 GB are available (expected fewer levels or rows)")
+        }
+        XCTAssertThrowsError(try SystemMemory.require(values: (Int.max, 3), what: "x", command: "cox", budget: 1 << 40)) { e in
+            XCTAssertTrue("\(e)".contains("more than 10^19 bytes"), "\(e)")
+        }
+        XCTAssertNoThrow(try SystemMemory.require(values: (1000, 10), what: "x", command: "cox", budget: 80_000))
+        if let available = SystemMemory.available() { XCTAssertGreaterThan(available, 0) }
+    }
+
+    func testAHeaderOfManyColumnsAndAColumnOfManyLevelsLoad() throws {
+        let columns = 100_000
+        let wide = (0..<columns).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "1", count: columns).joined(separator: ",") + "\n"
+        let start = Date()
+        let r = try CSVReader.read(bytes: Array(wide.utf8), name: "wide.csv")
+        XCTAssertEqual(r.columns.count, columns)
+        let levels = "t\n" + (0..<200_000).map { "level\($0)" }.joined(separator: "\n") + "\n"
+        let t = try CSVReader.read(bytes: Array(levels.utf8), name: "levels.csv")
+        guard case .text(_, let lv) = t.columns[0].storage else { return XCTFail("text column") }
+        XCTAssertEqual(lv.count, 200_000)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 60, "linear, not a hang")
+    }
+}
