@@ -320,18 +320,19 @@ final class ExplainTests: XCTestCase {
         assertClose(chisq([0, 1, 2, 3]), global["chisq"] as? Double ?? .nan, rel: 1e-7, "GLOBAL")
     }
 
-    /// What `explain` adds fits 100 columns at the default digits, for every command that explains.
-    func testExplainLinesFit100Columns() {
+    /// Every command that explains prints its result and explanation within 100 columns at the
+    /// default digits (the notes under the tables too).
+    func testExplainOutputFits100Columns() {
         let sh = lungShell()
         sh.run("cox ~ age + sex")
         for line in ["km ~ sex explain", "logrank ~ ph.ecog explain", "cox ~ age + sex explain risksets",
                      "cox phtest explain", "cox firth ~ age + sex explain", "ttest age ~ sex explain",
-                     "wilcoxon age ~ sex explain"] {
+                     "wilcoxon age ~ sex explain", "power logrank hr=0.7 p=0.3 pevent=0.5 explain"] {
             let plain = Set(sh.run(line.replacingOccurrences(of: " explain", with: "")
                 .replacingOccurrences(of: " risksets", with: "")).outputLines)
-            let added = sh.run(line).outputLines.filter { !plain.contains($0) }
-            XCTAssertGreaterThan(added.count, 3, line)
-            for wide in added where wide.count > 100 { XCTFail("\(line): \(wide.count) columns: \(wide)") }
+            let lines = sh.run(line).outputLines
+            XCTAssertGreaterThan(lines.filter { !plain.contains($0) }.count, 3, "\(line) explains")
+            for wide in lines where wide.count > 100 { XCTFail("\(line): \(wide.count) columns: \(wide)") }
         }
     }
 

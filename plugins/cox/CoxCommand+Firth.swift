@@ -40,7 +40,8 @@ extension CoxCommand {
         let header = "Firth-penalised Cox model: \(model.modelText) (\(plural(fit.n, "row")), \(plural(fit.events, "event"))\(dropped))"
         let lrLine = "Penalised likelihood ratio test = \(f(fit.lrTest.chisq)) on \(fit.lrTest.df) df, p = \(pv(fit.lrTest.p))"
         let convention = ["Penalised log partial likelihood: \(f(fit.penalizedLoglik[0])) (null), \(f(fit.penalizedLoglik[1])) (model); \(fit.iterations) iterations",
-                          "As R's coxphf (Heinze & Schemper 2001): l(b) + 1/2 log det I(b), Breslow ties; CI and p from the profile penalised likelihood (chisq = penalised LR statistic, 1 df)."]
+                          "As R's coxphf (Heinze & Schemper 2001): l(b) + 1/2 log det I(b), Breslow ties;",
+                          "CI and p from the profile penalised likelihood (chisq = penalised LR statistic, 1 df)."]
         var text = ([header, t.render(), "", lrLine] + convention).joined(separator: "\n")
         if explain { text += "\n\n" + firthExplainText(fit, names: model.coxData.columnNames, session: session) }
         let rows = fit.coefficients.map { c in

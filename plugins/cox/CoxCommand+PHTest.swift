@@ -34,8 +34,10 @@ extension CoxCommand {
         case .identity: tname = "identity: time itself"
         }
         var text = ["Proportional hazards test (R's cox.zph): \(last.modelText)", t.render(), "",
-                    "Score test for adding x * g(t) to the fitted model, g = \(tname); survival >= 3.0 method.",
-                    "A small p suggests the hazard ratio of that term changes over time; plot loglog shows the same visually."]
+                    "Score test for adding x * g(t) to the fitted model,",
+                    "  g = \(tname); survival >= 3.0 method.",
+                    "A small p suggests the hazard ratio of that term changes over time;",
+                    "  plot loglog shows the same visually."]
             .joined(separator: "\n")
         if args.has("explain") { text += "\n\n" + phtestExplainText(z, session: session) }
         session.lastTable = ResultTable(title: "Proportional hazards test (cox.zph, transform = \(transform.rawValue)): \(last.modelText)",

@@ -37,8 +37,10 @@ struct KMView {
             + "std.err is the standard error of S(t) (Greenwood)"
     }
 
-    static let medianConvention = "median: R's print.survfit rule (first time S(t) <= 0.5; the midpoint of a stretch "
-        + "where S(t) is exactly 0.5); CI from the CI curves; NA = not reached"
+    /// The median rule in two parts, printed as two lines in text (within 100 columns).
+    static let medianConventionLines = ["median: R's print.survfit rule (first time S(t) <= 0.5; the midpoint of a stretch",
+                                        "where S(t) is exactly 0.5); CI from the CI curves; NA = not reached"]
+    static let medianConvention = medianConventionLines.joined(separator: " ")
 
     func f(_ x: Double?) -> String { session.fmt(x) }
 
@@ -149,7 +151,8 @@ struct KMView {
         if explain { out += explainText() }
         out.append("")
         out.append(ciConvention + ".")
-        out.append(KMView.medianConvention + ".")
+        out.append(KMView.medianConventionLines[0])
+        out.append("  " + KMView.medianConventionLines[1] + ".")
         return out.joined(separator: "\n")
     }
 
