@@ -75,6 +75,17 @@ final class RLanguageTests: XCTestCase {
         for id in ["rotterdam_size", "pbc_status_eq_2_sex", "pbc_status_eq_2_stage"] { try RLangReference.logrank(id) }
     }
 
+    func testDeclaredOutcomeTakesExpressions() throws {
+        let sh = TestShell()
+        sh.run("load data/pbc.csv")
+        XCTAssertEqual(sh.json("survival Surv(time, status == 2)")["events"] as? Int, 161)
+        let m = try RLangReference.find("cox", "pbc_status_eq_2")
+        CoxCommandTests.compare(sh.json("cox ~ age + sex + log(bili)"), toModel: m, id: "pbc_status_eq_2 (declared)")
+        XCTAssertEqual(sh.json("survival")["outcome"] as? String, "Surv(time, status == 2)")
+        sh.run("load data/rotterdam.csv")   // no 'time' or 'status': the declaration goes
+        XCTAssertTrue(sh.json("survival")["outcome"] is NSNull)
+    }
+
     func testDelayedEntryKaplanMeierAsSurvfit() throws {
         for id in ["pbc_age_scale", "pbc_age_scale_sex", "heart_counting"] { try RLangReference.km(id) }
         try RLangReference.cox("pbc_age_scale_cox")

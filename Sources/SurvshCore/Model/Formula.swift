@@ -291,3 +291,15 @@ extension Formula {
         }
     }
 }
+
+extension OutcomeDeclaration {
+    /// The declaration as a formula (its expressions in `derived`), e.g. from `survival Surv(time, status == 2)`.
+    public func formula(command: String) throws -> Formula { try Formula.parse(formulaText, command: command) }
+
+    /// The data columns the declared outcome reads (the columns inside its expressions too).
+    public var columnsRead: [String] {
+        guard let f = try? formula(command: "survival"), let s = f.surv else { return [start, time, event].compactMap { $0 } }
+        let derived = Dictionary(f.derived.map { ($0.name, $0.expression.columnNames) }, uniquingKeysWith: { a, _ in a })
+        return [s.start, s.time, s.event].compactMap { $0 }.flatMap { derived[$0] ?? [$0] }
+    }
+}

@@ -26,7 +26,10 @@ public struct SurvivalResponse: Sendable {
     public static func resolve(_ formula: Formula, session: Session, command: String) throws -> SurvivalResponse {
         try formula.materialize(in: session, command: command)
         if let s = formula.surv { return SurvivalResponse(spec: s) }
-        if let o = session.outcome { return SurvivalResponse(spec: SurvSpec(start: o.start, time: o.time, event: o.event)) }
+        if let o = session.outcome {
+            try o.formula(command: command).materialize(in: session, command: command)   // `survival Surv(time, status == 2)`
+            return SurvivalResponse(spec: SurvSpec(start: o.start, time: o.time, event: o.event))
+        }
         throw SurvshError.usage(command, "no survival outcome", expected: "Surv(TIME, EVENT) in the command, or 'survival TIME EVENT' first")
     }
 

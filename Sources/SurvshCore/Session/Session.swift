@@ -182,7 +182,7 @@ public final class Session: @unchecked Sendable {
         filters = []
         activeRowsCache = nil
         results = [:]
-        if let o = outcome, frame.index(of: o.time) == nil || frame.index(of: o.event) == nil { outcome = nil }
+        if let o = outcome, o.columnsRead.contains(where: { frame.index(of: $0) == nil }) { outcome = nil }
         if let f = file {
             var sha: String? = nil
             if let t = transcript, let h = try? FileHash.sha256(path: f.resolved) {
