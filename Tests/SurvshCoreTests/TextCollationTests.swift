@@ -31,6 +31,23 @@ final class TextCollationTests: XCTestCase {
         }
     }
 
+    func testByteOrderShortcutAgreesWithTheCollator() {
+        var state: UInt64 = 16
+        func pick(_ alphabet: [Character]) -> String {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let n = Int(state >> 60) % 6 + 1
+            return String((0..<n).map { k in alphabet[Int((state >> UInt64(8 * k)) & 0xFF) % alphabet.count] })
+        }
+        for alphabet in [Array("ab z09 "), Array("ABZ 19"), Array("level0123456789")] {
+            let strings = (0..<400).map { _ in pick(alphabet) }
+            XCTAssertTrue(TextCollation.byteOrderIsR(strings))
+            XCTAssertEqual(TextCollation.r.sorted(strings), strings.sorted(by: TextCollation.r.precedes), "\(alphabet)")
+        }
+        XCTAssertFalse(TextCollation.byteOrderIsR(["a", "B"]))
+        XCTAssertFalse(TextCollation.byteOrderIsR(["a_b", "ab"]))
+        XCTAssertFalse(TextCollation.byteOrderIsR(["é"]))
+    }
+
     func testTheContractExample() {
         XCTAssertEqual(TextCollation.r.sorted(["b", "20-50", "B", ">50", "a", "<=20", "A"]),
                        ["<=20", ">50", "20-50", "a", "A", "b", "B"])

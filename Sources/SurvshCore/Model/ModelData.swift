@@ -282,7 +282,9 @@ public struct Levels: Sendable {
             used.withUnsafeMutableBufferPointer { u in
                 for c in rowCodes { u[Int(c)] = true }
             }
-            let order = levels.indices.filter { used[$0] }.sorted { collation.precedes(levels[$0], levels[$1]) }
+            let present = levels.indices.filter { used[$0] }
+            let precedes = collation.comparator(for: present.map { levels[$0] })
+            let order = present.sorted { precedes(levels[$0], levels[$1]) }
             var remap = [Int32](repeating: -1, count: levels.count)
             for (k, i) in order.enumerated() { remap[i] = Int32(k) }
             let out = remap.withUnsafeBufferPointer { m in rowCodes.map { m[Int($0)] } }
