@@ -47,9 +47,9 @@ extension CoxCommand {
         let rows = fit.coefficients.map { c in
             [c.name, f(c.coef), f(c.se), "\(f(c.hazardRatio)) (\(f(c.hrLower))–\(f(c.hrUpper)))", pv(c.p)]
         }
-        session.lastTable = ResultTable(title: "Firth-penalised Cox model: \(model.modelText)",
+        let table = ResultTable(title: "Firth-penalised Cox model: \(model.modelText)",
                                         header: ["", "coef", "se", "HR (\(lp)% CI)", "p"], rows: rows,
-                                        footnotes: ["n = \(fit.n), events = \(fit.events)", lrLine, convention[1]])
+                                        footnotes: ["n = \(fit.n), events = \(fit.events)", lrLine, convention[1]], name: "firth")
         session.lastHazardRatios = CoxView.hazardRatioRows(
             design: model.design, coefficients: fit.coefficients.map { ($0.hazardRatio, $0.hrLower, $0.hrUpper, $0.p) },
             title: "Firth-penalised Cox model: \(model.modelText)", level: level, model: model)
@@ -69,6 +69,6 @@ extension CoxCommand {
         j["lr_test"] = .object([("chisq", .num(fit.lrTest.chisq)), ("df", .int(fit.lrTest.df)), ("p", .num(fit.lrTest.p))])
         j["iterations"] = .int(fit.iterations)
         j["converged"] = .bool(fit.converged)
-        return CommandOutput(text: text, json: j.value, warnings: model.data.warnings + fit.warnings)
+        return CommandOutput(text: text, json: j.value, warnings: model.data.warnings + fit.warnings, tables: [table])
     }
 }

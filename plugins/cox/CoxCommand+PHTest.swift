@@ -40,10 +40,10 @@ extension CoxCommand {
                     "  plot loglog shows the same visually."]
             .joined(separator: "\n")
         if args.has("explain") { text += "\n\n" + phtestExplainText(z, session: session) }
-        session.lastTable = ResultTable(title: "Proportional hazards test (cox.zph, transform = \(transform.rawValue)): \(last.modelText)",
+        let table = ResultTable(title: "Proportional hazards test (cox.zph, transform = \(transform.rawValue)): \(last.modelText)",
                                         header: ["", "chisq", "df", "p"],
                                         rows: (z.terms + [z.global]).map { [$0.term, f($0.chisq), String($0.df), pv($0.p)] },
-                                        footnotes: ["Score test as R's cox.zph (survival >= 3.0), transform = \(transform.rawValue)."])
+                                        footnotes: ["Score test as R's cox.zph (survival >= 3.0), transform = \(transform.rawValue)."], name: "phtest")
         func row(_ r: CoxZphRow) -> JSONValue {
             .object([("term", .string(r.term)), ("chisq", .num(r.chisq)), ("df", .int(r.df)), ("p", .num(r.p))])
         }
@@ -53,6 +53,6 @@ extension CoxCommand {
         j["transform"] = .string(transform.rawValue)
         j["terms"] = .array(z.terms.map(row))
         j["global"] = row(z.global)
-        return CommandOutput(text: text, json: j.value)
+        return CommandOutput(text: text, json: j.value, tables: [table])
     }
 }

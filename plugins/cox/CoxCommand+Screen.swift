@@ -106,7 +106,7 @@ extension CoxCommand {
         }
         let title = "Cox regression, univariable screen and multivariable model: \(response.label)"
             + (formula.strata.isEmpty ? "" : ", strata(\(formula.strata.joined(separator: ", ")))")
-        session.lastTable = ResultTable(title: title, header: header, rows: rows, footnotes: notes)
+        let table = ResultTable(title: title, header: header, rows: rows, footnotes: notes, name: "screen")
         var t = TextTable(header)
         for r in rows { t.add(r) }
         let text = ([title, t.render(), ""] + notes).joined(separator: "\n")
@@ -136,7 +136,7 @@ extension CoxCommand {
         } else {
             j["multivariable"] = .null
         }
-        return CommandOutput(text: text, json: j.value, warnings: warnings)
+        return CommandOutput(text: text, json: j.value, warnings: warnings, tables: [table])
     }
 
     /// Joint Wald p of some columns of a fit: b' V^-1 b on the columns' sub-matrix.

@@ -134,7 +134,7 @@ public enum CoxCommand: SurvshCommand {
         let fit = try fitModel(model, ties: ties(args), level: level, control: try control(args))
         let view = CoxView(session: session, model: model, fit: fit)
         session.lastCoxFit = model.lastFit(fit)
-        session.lastTable = view.resultTable()
+        let table = view.resultTable()
         session.lastHazardRatios = view.hazardRatios()
         var text = view.text()
         var json = view.json()
@@ -144,6 +144,6 @@ public enum CoxCommand: SurvshCommand {
             text += "\n\n" + ex.text()
             json["iterations_trace"] = ex.traceJSON()
         }
-        return CommandOutput(text: text, json: json.value, warnings: model.data.warnings + fit.warningMessages)
+        return CommandOutput(text: text, json: json.value, warnings: model.data.warnings + fit.warningMessages, tables: [table])
     }
 }

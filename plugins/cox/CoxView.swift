@@ -157,7 +157,7 @@ struct CoxView {
         notes += conventionLines
         return ResultTable(title: "Cox model: \(model.modelText)",
                            header: ["", "coef", robust ? "robust se" : "se", "HR (\(levelPercent)% CI)", "p"],
-                           rows: rows, footnotes: notes)
+                           rows: rows, footnotes: notes, name: "coefficients")
     }
 
     /// Hazard ratios for `plot forest`: factor levels under their term, with the reference level.

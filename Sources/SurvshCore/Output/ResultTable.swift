@@ -147,8 +147,8 @@ extension Session {
         set { results["tables"] = newValue }
     }
 
-    /// The first table the last command printed. Setting it is the same as returning the table in
-    /// `CommandOutput.tables` (kept for commands written before that field existed).
+    /// The first table the last command printed. Commands return their tables in
+    /// `CommandOutput.tables`; setting this is the same (kept for branches written before that field).
     public var lastTable: ResultTable? {
         get { lastTables?.tables.first }
         set { lastTables = LastTables(command: lastTables?.command ?? "", tables: newValue.map { [$0] } ?? []) }
