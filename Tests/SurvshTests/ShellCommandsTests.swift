@@ -26,6 +26,26 @@ final class ShellCommandsTests: XCTestCase {
         XCTAssertTrue(sh.error("set colour 1").contains("unknown setting"))
     }
 
+    /// Every setting takes both spellings, `set NAME VALUE` and `set NAME=VALUE`, one at a time.
+    func testEverySettingTakesBothSpellings() {
+        let sh = TestShell()
+        sh.run("set digits=7")
+        XCTAssertEqual(sh.session.settings.digits, 7)
+        sh.run("set collation=c")
+        XCTAssertEqual(sh.session.settings.collation, .c)
+        sh.run("set collation r")
+        XCTAssertEqual(sh.session.settings.collation, .r)
+        sh.run("set timeunit=years")
+        XCTAssertEqual(sh.session.settings.timeUnit, .years)
+        sh.run("set format=json")
+        XCTAssertEqual(sh.session.settings.format, .json)
+        XCTAssertEqual(sh.error("set digits=3 format=text"),
+                       "error: set: one setting at a time (expected e.g. set format=text)")
+        XCTAssertEqual(sh.error("set digits 4 5"), "error: set: too many words for digits (expected set digits N)")
+        XCTAssertTrue(sh.error("set digits=0").contains("digits"))
+        XCTAssertEqual(sh.session.settings.digits, 7, "a refused setting changes nothing")
+    }
+
     func testHistoryListsThisSessionsCommands() {
         let sh = TestShell()
         sh.run("load data/aml.csv")

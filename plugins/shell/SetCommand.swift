@@ -9,7 +9,11 @@ public enum SetCommand: SurvshCommand {
         summary: "show or change settings: output format, printed digits, random seed, text level order",
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
                    "set timeunit=days|weeks|months|years"], body: .words,
-        options: [OptionSpec("seed", .number(0...RandomStream.maxSeed),
+        options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
+                             help: "text for people, json for one JSON object per result (`set format json` also works)"),
+                  OptionSpec("digits", .number(1...15), default: "4",
+                             help: "significant digits in printed tables, 1 to 15 (`set digits 6` also works)"),
+                  OptionSpec("seed", .number(0...RandomStream.maxSeed),
                              help: "restart the random stream of runif(), rnorm(), ... and simulate (a whole number)"),
                   OptionSpec("collation", .choice(TextCollation.allCases.map(\.rawValue)), default: "r",
                              help: "order of text levels: r (R in a UTF-8 locale) or c (bytes, R's C locale)"),
@@ -29,18 +33,26 @@ public enum SetCommand: SurvshCommand {
                 "  A level order set with `levels` or `relevel` comes first either way.",
                 "timeunit: the unit of the data's times (days by default); plot km|loglog|cumhaz xscale=years (or months, weeks)",
                 "  divides the times by the ratio (a year is 365.25 days, a month 30.4375), as survminer's xscale."],
-        examples: ["set digits 6", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days"],
-        subcommands: ["format", "digits"], topic: "shell", keepsLastTables: true)
+        examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days"],
+        topic: "shell", keepsLastTables: true)
+
+    /// The settings, in the order `set` lists them.
+    static let settingNames = ["format", "digits", "seed", "collation", "timeunit"]
+
+    /// The synopsis line that sets `name`.
+    static func usage(of name: String) -> String {
+        spec.synopsis.first { $0.hasPrefix("set \(name)") } ?? "set \(name)=VALUE"
+    }
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
+        // Each setting may be written `set NAME VALUE` or `set NAME=VALUE`; one setting per line.
         var w = args.positional
-        if let c = args.options["collation"] { w = w.isEmpty ? ["collation", c] : w + ["collation=" + c] }
-        if let u = args.options["timeunit"] { w = w.isEmpty ? ["timeunit", u] : w + ["timeunit=" + u] }
-        if let seed = args.options["seed"] {
-            guard w.isEmpty else {
-                throw SurvshError.usage("set", "seed=N is set on its own", expected: "set seed=N")
+        let given = settingNames.filter { args.options[$0] != nil }
+        if let name = given.first {
+            guard w.isEmpty, given.count == 1 else {
+                throw SurvshError.usage("set", "one setting at a time", expected: "e.g. set \(name)=\(args.options[name]!)")
             }
-            try session.random.reseed(parsing: seed, command: "set")
+            w = [name, args.options[name]!]
         }
         switch w.count {
         case 0:
@@ -68,13 +80,13 @@ public enum SetCommand: SurvshCommand {
                 throw SurvshError.usage("set", "unknown value '\(w[1])' for timeunit", expected: "days, weeks, months or years")
             }
             session.settings.timeUnit = u
-        case 1 where ["format", "digits", "seed", "collation", "timeunit"].contains(w[0]):
-            let usage = ["format": "set format text|json", "digits": "set digits N", "seed": "set seed=N",
-                         "collation": "set collation=r|c", "timeunit": "set timeunit=days|weeks|months|years"]
-            throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage[w[0]])
+        case 1 where settingNames.contains(w[0]):
+            throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage(of: w[0]))
+        case _ where settingNames.contains(w[0]):
+            throw SurvshError.usage("set", "too many words for \(w[0])", expected: usage(of: w[0]))
         default:
             throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation or timeunit",
-                                    suggestion: didYouMean(w[0], among: ["format", "digits", "seed", "collation", "timeunit"]))
+                                    suggestion: didYouMean(w[0], among: settingNames))
         }
         var j = JSONObject(command: "set")
         j["format"] = .string(session.settings.format.rawValue)
