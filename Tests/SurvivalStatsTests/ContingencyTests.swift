@@ -10,6 +10,7 @@ final class ContingencyTests: XCTestCase {
     func testChiSquareAndFisherMatchR() throws {
         let cases = J.rows(try J.load("contingency"), "cases")
         XCTAssertGreaterThanOrEqual(cases.count, 10)
+        var twoByTwo = 0
         for c in cases {
             let name = J.string(c["name"]) ?? "?"
             let counts = try XCTUnwrap(c["counts"] as? [[Any]]).map { J.doubles($0).map { Int($0) } }
@@ -26,7 +27,17 @@ final class ContingencyTests: XCTestCase {
             let r = try ContingencyTable.chiSquare(counts)
             for (a, e) in zip(r.expected.joined(), expected.joined()) { assertClose(a, e, rel: 1e-12, "\(name) expected") }
             assertClose(try FisherExact.pValue(counts), J.double(c["fisher_p"]), rel: 1e-8, "\(name) Fisher p")
+            if let ref = c["fisher_or"] as? [String: Any] {
+                twoByTwo += 1
+                let or = try FisherExact.oddsRatio(counts)
+                let ci = J.doubles(try XCTUnwrap(ref["conf_int"] as? [Any]))
+                for (label, ours, r) in [("estimate", or.estimate, J.double(ref["estimate"])), ("lower", or.lower, ci[0]), ("upper", or.upper, ci[1])] {
+                    // R's uniroot stops at tol 1.2e-4; Zeroin takes R's steps, so its root is R's root.
+                    assertClose(ours, try XCTUnwrap(r), rel: 1e-6, abs: 0, "\(name) odds ratio \(label)")
+                }
+            }
         }
+        XCTAssertGreaterThanOrEqual(twoByTwo, 7)
     }
 
     /// A 2 x 2 table by hand: margins (3, 3 | 3, 3), observed [[3, 0], [0, 3]] has P = 1/20; the only

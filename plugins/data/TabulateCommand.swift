@@ -18,7 +18,8 @@ public enum TabulateCommand: SurvshCommand {
                 "chi2 and exact test the complete cases (the NA row and column left out, as R's table() does).",
                 "chi2 prints Pearson's statistic; for a 2 x 2 table also with Yates' continuity correction (R's default",
                 "correct = TRUE, which R applies to 2 x 2 only). A warning says when an expected count is below 5.",
-                "exact: the two-sided p of fisher.test; r x c tables are enumerated exactly, up to 10^7 tables."],
+                "exact: the two-sided p of fisher.test; r x c tables are enumerated exactly, up to 10^7 tables.",
+                "For a 2 x 2 table exact also gives R's conditional MLE of the odds ratio and its 95% CI (Inf when unbounded; JSON null)."],
         examples: ["tabulate sex", "tabulate sex ph.ecog", "tabulate sex status chi2 exact"], topic: "data")
 
     struct Coded {
@@ -136,7 +137,15 @@ public enum TabulateCommand: SurvshCommand {
             if exact {
                 let p = try FisherExact.pValue(kept)
                 rows.append(["Fisher's exact test (two-sided)", "", "", pv(p)])
-                json.append(("fisher", .object([("p", .num(p))])))
+                var fisher: [(String, JSONValue)] = [("p", .num(p))]
+                if kept.count == 2 && kept.first?.count == 2 {
+                    // R reports the conditional MLE odds ratio for 2 x 2 only; an open end prints Inf, JSON null.
+                    let or = try FisherExact.oddsRatio(kept)
+                    rows.append(["  odds ratio (conditional MLE), 95% CI " + session.fmtLimit(or.lower) + " to " + session.fmtLimit(or.upper),
+                                 session.fmtLimit(or.estimate), "", ""])
+                    fisher += [("odds_ratio", .num(or.estimate)), ("conf_lower", .num(or.lower)), ("conf_upper", .num(or.upper))]
+                }
+                json.append(("fisher", .object(fisher)))
             }
         } catch let e as ContingencyError {
             let hint = e == .tooManyTables(limit: FisherExact.maxTables) ? "chi2, or fewer levels" : "a table of at least 2 x 2 with two observed levels each"

@@ -1,5 +1,5 @@
 # contingency.R — reference values for SurvivalStats' ContingencyTable.chiSquare and
-# FisherExact.pValue: R's chisq.test (correct = TRUE and FALSE) and fisher.test on tables of counts.
+# FisherExact.pValue and .oddsRatio: R's chisq.test (correct = TRUE and FALSE) and fisher.test on tables of counts.
 #
 # Run from the repository root:   Rscript Tests/SurvivalStatsTests/Reference/contingency.R
 # Writes Tests/SurvivalStatsTests/Reference/contingency.json next to this script. Each case stores
@@ -29,7 +29,10 @@ case <- function(name, tab) {
                           method = c0$method),
        expected = lapply(seq_len(nrow(tab)), function(i) I(c1$expected[i, ])),
        small_expected = small,
-       fisher_p = f$p.value)
+       fisher_p = f$p.value,
+       # 2 x 2 only: the conditional MLE of the odds ratio and its 95% CI (Inf is written as "Inf").
+       fisher_or = if (is.null(f$estimate)) NULL else
+         list(estimate = unname(f$estimate), conf_int = I(as.numeric(f$conf.int))))
 }
 
 cases <- list(
@@ -42,6 +45,8 @@ cases <- list(
   case("NET sstr_liver x died", table(net$sstr_liver, net$died)),
   case("small 2x2", matrix(c(3, 1, 1, 3), 2)),
   case("2x2 with a zero", matrix(c(10, 0, 3, 5), 2)),
+  case("2x2 x at its smallest", matrix(c(0, 6, 4, 2), 2)),
+  case("2x2 balanced", matrix(c(2, 1, 1, 2), 2)),
   case("small 3x3", matrix(c(2, 0, 1, 1, 3, 0, 0, 1, 4), 3, byrow = TRUE)),
   case("3x4", matrix(c(5, 2, 0, 3, 1, 4, 2, 2, 0, 1, 6, 3), 3, byrow = TRUE))
 )
