@@ -18,9 +18,10 @@ public enum ReplayCommand: SurvshCommand {
         synopsis: ["replay FILE.surv [step]"], body: .path,
         options: [.flag("step", help: "pause before each command: Enter runs it; skip, back, quit, or type a command to run it first")],
         notes: ["In the shell each command is shown before it runs, with the comments written above it (as survsh --echo).",
-                "step: at the pause, Enter runs the command; 'skip' passes over it; 'back' re-runs the script from its first",
-                "command up to the previous one (their output not shown) and pauses there, so a script meant for stepping should",
-                "start with load; 'quit' (or q, Ctrl-C, Ctrl-D) stops the replay; any other line is run as a command, then the pause returns.",
+                "step: at the pause, Enter runs the command; 'skip' passes over it; 'back' puts the session back as it was when",
+                "the replay started, re-runs the script's commands up to the previous one (output not shown) and pauses there;",
+                "the commands it undid stay in the history as comments ('# undone by back: ...', typed commands too).",
+                "'quit' (or q, Ctrl-C, Ctrl-D) stops the replay; any other line is run as a command, then the pause returns.",
                 "The commands that ran are recorded in this session's transcript one by one (the replay line as a comment),",
                 "so the transcript replays and passes 'survsh --check' without running them twice.",
                 "Relative data paths are tried from the working directory, then from the script's folder.",
@@ -54,6 +55,7 @@ public enum ReplayCommand: SurvshCommand {
         let text = "replayed \(ran) of \(n) command\(n == 1 ? "" : "s") from \(path)"
             + (failed > 0 ? " (\(failed) failed)" : "")
             + (stepper.skipped.isEmpty ? "" : " (\(stepper.skipped.count) skipped)")
+            + (stepper.undone == 0 ? "" : " (\(stepper.undone) undone by back)")
             + (stepper.stopped ? ", stopped" : "")
         var j = JSONObject(command: "replay")
         j["file"] = .string(path)
@@ -61,6 +63,7 @@ public enum ReplayCommand: SurvshCommand {
         j["ran"] = .int(ran)
         j["failed"] = .int(failed)
         j["skipped"] = .int(stepper.skipped.count)
+        j["undone"] = .int(stepper.undone)
         return CommandOutput(text: text, json: j.value, recordAsComment: true)
     }
 }
@@ -75,13 +78,18 @@ struct ReplayStepper {
     private(set) var next = 0
     private(set) var skipped: Set<Int> = []
     private(set) var failedSteps: Set<Int> = []
+    /// Script commands that ran and were then undone by `back` (not run again).
+    private(set) var undone = 0
     var stopped = false
+    /// The session as the replay found it, which `back` restores (taken only when stepping).
+    private let start: Session.Snapshot?
 
     init(script: TranscriptScript, path: String, session: Session, stepping: Bool) {
         self.script = script
         self.path = path
         self.session = session
         self.stepping = stepping
+        start = stepping ? session.snapshot() : nil
     }
 
     /// The commands before the stopping point that ran (were not skipped).
@@ -135,14 +143,16 @@ struct ReplayStepper {
         return r
     }
 
-    /// `back`: re-runs the commands before the previous one from the start, without showing their
-    /// output, and pauses before the previous one again.
+    /// `back`: restores the session as the replay found it, re-runs the commands before the previous
+    /// one without showing their output, and pauses before the previous one again.
     private mutating func goBack() {
         guard next > 0 else {
             session.sink.err("replay: already at the first command")
             return
         }
         let target = next - 1
+        if let start { session.restore(start) }
+        if !skipped.contains(target) { undone += 1 }
         let shown = session.sink
         let quiet = CapturingSink()
         session.sink = quiet

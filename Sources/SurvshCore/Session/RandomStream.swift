@@ -33,6 +33,13 @@ public final class RandomStream: @unchecked Sendable {
         reseed(UInt64(x))
     }
 
+    /// The seed and the generator's position, saved and put back by a session snapshot.
+    struct State { var seed: UInt64?; var generator: Xoshiro256StarStar }
+    var state: State {
+        get { State(seed: seed, generator: generator) }
+        set { seed = newValue.seed; generator = newValue.generator }
+    }
+
     /// Runs `body` with the generator (draws advance the stream).
     public func draw<T>(_ body: (inout Xoshiro256StarStar) throws -> T) rethrows -> T {
         try body(&generator)

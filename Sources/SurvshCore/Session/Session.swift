@@ -309,6 +309,49 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    // MARK: snapshots
+
+    /// What commands can change in a session (data, filters, outcome, settings, results and last
+    /// tables, the random stream, files loaded), and how far the records and transcript had got.
+    public struct Snapshot {
+        fileprivate let frame: DataFrame
+        fileprivate let filters: [RowFilter]
+        fileprivate let outcome: OutcomeDeclaration?
+        fileprivate let settings: Settings
+        fileprivate let results: [String: any Sendable]
+        fileprivate let random: RandomStream.State
+        fileprivate let loadCount: Int
+        fileprivate let recordCount: Int
+        fileprivate let transcriptOffset: Int64?
+    }
+
+    /// The session's state now, for `restore(_:)` (replay step's `back`).
+    public func snapshot() -> Snapshot {
+        Snapshot(frame: frame, filters: filters, outcome: outcome, settings: settings, results: results,
+                 random: random.state, loadCount: dataFileEntries.count, recordCount: records.count,
+                 transcriptOffset: transcript?.offset)
+    }
+
+    /// Puts back the state of `snapshot`. The commands recorded since stay in the history and the
+    /// transcript as comments (`# undone by back: LINE`), so the transcript replays to this state.
+    public func restore(_ snapshot: Snapshot) {
+        frame = snapshot.frame
+        filters = snapshot.filters
+        activeRowsCache = nil
+        outcome = snapshot.outcome
+        settings = snapshot.settings
+        results = snapshot.results
+        random.state = snapshot.random
+        modelColumns = [:]
+        dataFileEntries.removeLast(max(0, dataFileEntries.count - snapshot.loadCount))
+        let undone = records.dropFirst(snapshot.recordCount).map {
+            $0.kind == .command ? ExecutionRecord.comment("# undone by back: " + $0.line) : $0
+        }
+        records.removeLast(records.count - snapshot.recordCount)
+        if let t = transcript, let offset = snapshot.transcriptOffset { t.truncate(to: offset) }
+        for r in undone { noteExecuted(r) }
+    }
+
     // MARK: formatting
 
     /// A number with `settings.digits` significant digits, as people read it.

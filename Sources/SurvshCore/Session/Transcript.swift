@@ -67,6 +67,16 @@ public final class Transcript: @unchecked Sendable {
         write(["# data: \(path) sha256=\(sha256)"])
     }
 
+    /// The length written so far (for `truncate(to:)`).
+    public var offset: Int64 { fd >= 0 ? Int64(lseek(fd, 0, SEEK_END)) : 0 }
+
+    /// Cuts the file back to `offset` (a session restored by replay step's `back`); later lines are
+    /// appended after it.
+    public func truncate(to offset: Int64) {
+        guard fd >= 0, writeError == nil else { return }
+        if ftruncate(fd, off_t(offset)) != 0 { writeError = String(cString: strerror(errno)) }
+    }
+
     private func write(_ lines: [String]) {
         guard fd >= 0, writeError == nil else { return }
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
