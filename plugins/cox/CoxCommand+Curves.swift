@@ -17,9 +17,7 @@ extension CoxCommand {
     }
 
     static func curves(words: [String], args: Arguments, level: Double, session: Session) throws -> CommandOutput {
-        guard let last = session.lastCoxFit else {
-            throw SurvshError.usage("cox", "no Cox model for curves", expected: "a cox fit first, e.g. cox ~ age + sex")
-        }
+        let last = try session.requireLastCoxFit("cox", "for curves")
         let settings = try curveSettings(words, last: last)
         let profiles = try curveProfiles(settings, last: last)
         let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") ?? .log

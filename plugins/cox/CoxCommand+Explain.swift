@@ -114,9 +114,7 @@ extension CoxCommand {
             throw SurvshError.usage("cox", "cox explain takes no formula ('\(body)')",
                                     expected: "cox explain (after a cox fit), or cox ~ TERMS explain")
         }
-        guard let last = session.lastCoxFit else {
-            throw SurvshError.usage("cox", "no Cox model to explain", expected: "a cox fit first, e.g. cox ~ age + sex")
-        }
+        let last = try session.requireLastCoxFit("cox", "to explain")
         let view = CoxExplainView(session: session, fit: last.fit, data: last.data, modelText: last.modelText,
                                   risksets: args.has("risksets"))
         let count = session.coxFitCount

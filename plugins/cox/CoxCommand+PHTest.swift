@@ -11,9 +11,7 @@ extension CoxCommand {
             throw SurvshError.usage("cox", "cox phtest takes no formula ('\(body)'): it tests the last cox fit",
                                     expected: "cox ~ TERMS first, then cox phtest [transform=km|rank|identity]")
         }
-        guard let last = session.lastCoxFit else {
-            throw SurvshError.usage("cox", "no Cox model to test", expected: "a cox fit first, e.g. cox ~ age + sex")
-        }
+        let last = try session.requireLastCoxFit("cox", "to test")
         let transform = CoxZphTransform(rawValue: args.string("transform") ?? "km") ?? .km
         try Interrupt.check("cox")
         let z: CoxZphResult

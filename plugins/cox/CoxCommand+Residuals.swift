@@ -12,9 +12,7 @@ extension CoxCommand {
             throw SurvshError.usage("cox", "cox residuals takes no formula ('\(body)'): it uses the last cox fit",
                                     expected: "cox ~ TERMS first, then cox residuals [type=martingale] [gen=NAME]")
         }
-        guard let last = session.lastCoxFit else {
-            throw SurvshError.usage("cox", "no Cox model for residuals", expected: "a cox fit first, e.g. cox ~ age + sex")
-        }
+        let last = try session.requireLastCoxFit("cox", "for residuals")
         let type = CoxResidualType(rawValue: args.string("type") ?? "martingale") ?? .martingale
         try Interrupt.check("cox")
         let fit = last.fit, data = last.data

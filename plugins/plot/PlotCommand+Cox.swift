@@ -48,9 +48,7 @@ extension PlotCommand {
     /// cox fit: the scaled Schoenfeld residuals (points), their natural-spline smooth (df = 4) and
     /// the band smooth -/+ 2 se (ci, on by default as R's se = TRUE).
     static func zphFigure(body: String, args: Arguments, session: Session) throws -> PlotFigure {
-        guard let last = session.lastCoxFit else {
-            throw SurvshError.usage("plot", "no Cox model for plot zph", expected: "a cox fit first, e.g. cox ~ age + sex")
-        }
+        let last = try session.requireLastCoxFit("plot", "for plot zph")
         let transform = CoxZphTransform(rawValue: args.string("transform") ?? "km") ?? .km
         let z: CoxZphPlotData
         do {
@@ -106,9 +104,7 @@ extension PlotCommand {
             throw SurvshError.usage("plot", name.isEmpty ? "missing variable" : "plot residuals takes one variable",
                                     expected: "plot residuals ~ VAR (after a cox fit)")
         }
-        guard let last = session.lastCoxFit else {
-            throw SurvshError.usage("plot", "no Cox model for plot residuals", expected: "a cox fit first, e.g. cox ~ age + sex")
-        }
+        let last = try session.requireLastCoxFit("plot", "for plot residuals")
         let type = args.string("type") ?? "martingale"
         let (values, kept, dropped) = try numericValues(name, session: session, rows: last.rows)
         guard values.count >= 2 else {

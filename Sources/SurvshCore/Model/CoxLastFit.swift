@@ -75,6 +75,15 @@ extension Session {
         }
     }
 
+    /// The last Cox fit, or a usage error for `command`: `no Cox model PURPOSE` (e.g. "to test",
+    /// "for residuals"), pointing to a cox fit first. Every follow-up of a fit asks through this.
+    public func requireLastCoxFit(_ command: String, _ purpose: String) throws -> CoxLastFit {
+        guard let last = lastCoxFit else {
+            throw SurvshError.usage(command, "no Cox model \(purpose)", expected: "a cox fit first, e.g. cox ~ age + sex")
+        }
+        return last
+    }
+
     /// The curves of the last `cox curves` (cleared by a new fit).
     public var lastCoxCurves: CoxCurveSet? {
         get { results["cox.curves"] as? CoxCurveSet }
