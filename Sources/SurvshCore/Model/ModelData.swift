@@ -77,21 +77,8 @@ public enum CompleteCases {
         for c in covariates { covCols.append(try session.column(c, for: command)) }
         let n = session.frame.rowCount
         let wordCount = (n + 63) >> 6
-        // Rows the filters drop (bit set), and how many rows are active.
-        var inactive = [UInt64](repeating: 0, count: wordCount)
-        for f in session.filters {
-            f.keep.withUnsafeBufferPointer { keep in
-                for r in 0..<n where !keep[r] { inactive[r >> 6] |= 1 << UInt64(r & 63) }
-            }
-        }
-        let activeCount = n - inactive.reduce(0) { $0 + $1.nonzeroBitCount }
         // Rows to skip before the event is read: inactive, or time, event or a covariate missing.
-        var skip = inactive
-        for mask in [timeCol.missing, eventCol.missing] + covCols.map(\.missing) {
-            mask.words.withUnsafeBufferPointer { w in
-                for i in 0..<wordCount { skip[i] |= w[i] }
-            }
-        }
+        let (inactive, skip, activeCount) = masks(session: session, columns: [timeCol, eventCol] + covCols)
         // R's rule: a numeric status whose largest value is 2 is read as 1/2 coding (the largest
         // value over the active rows where the status is present).
         var shift: Double = 0
@@ -170,6 +157,43 @@ public enum CompleteCases {
         }
         return SurvivalData(rows: rows, start: start, time: time, event: event,
                             dropped: activeCount - rows.count, warnings: warnings, response: response)
+    }
+
+    /// Bit masks over the frame's rows (bit set = row left out): `inactive`, the rows a filter drops;
+    /// `skip`, those and the rows with a missing cell in any of `columns`; and how many rows are active.
+    public static func masks(session: Session, columns: [Column]) -> (inactive: [UInt64], skip: [UInt64], activeCount: Int) {
+        let n = session.frame.rowCount
+        let wordCount = (n + 63) >> 6
+        var inactive = [UInt64](repeating: 0, count: wordCount)
+        for f in session.filters {
+            f.keep.withUnsafeBufferPointer { keep in
+                for r in 0..<n where !keep[r] { inactive[r >> 6] |= 1 << UInt64(r & 63) }
+            }
+        }
+        let activeCount = n - inactive.reduce(0) { $0 + $1.nonzeroBitCount }
+        var skip = inactive
+        for mask in columns.map(\.missing) {
+            mask.words.withUnsafeBufferPointer { w in
+                for i in 0..<wordCount { skip[i] |= w[i] }
+            }
+        }
+        return (inactive, skip, activeCount)
+    }
+
+    /// The rows (ascending) whose bit in `skip` is clear, of `count` rows.
+    public static func rows(clearIn skip: [UInt64], count n: Int) -> [Int] {
+        if skip.allSatisfy({ $0 == 0 }) { return Array(0..<n) }
+        var rows: [Int] = []
+        rows.reserveCapacity(n)
+        for wi in 0..<skip.count {
+            var w = ~skip[wi]
+            if wi == skip.count - 1 && n & 63 != 0 { w &= (1 << UInt64(n & 63)) - 1 }
+            while w != 0 {
+                rows.append(wi << 6 | w.trailingZeroBitCount)
+                w &= w - 1
+            }
+        }
+        return rows
     }
 
     /// The largest value of a numeric column over the rows whose bit in `skipping` is clear
