@@ -18,6 +18,7 @@ let plugins: [(name: String, folder: String)] = [
     ("TTestPlugin", "ttest"),
     ("PlotPlugin", "plot"),
     ("SimulatePlugin", "simulate"),
+    ("Table1Plugin", "table1"),
 ]
 
 let package = Package(

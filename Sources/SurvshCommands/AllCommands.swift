@@ -11,6 +11,7 @@ import LogrankPlugin
 import CoxPlugin
 import TTestPlugin
 import SimulatePlugin
+import Table1Plugin
 
 public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
@@ -24,6 +25,7 @@ public enum AllCommands {
         KMCommand.self, LogrankCommand.self,
         CoxCommand.self,
         TTestCommand.self, WilcoxonCommand.self,
+        Table1Command.self,
         PlotCommand.self,
         SimulateCommand.self, PowerCommand.self,
     ]

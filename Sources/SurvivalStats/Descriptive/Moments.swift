@@ -7,7 +7,10 @@
 //              mean() (long-double sum plus correction); the variance sums squared deviations from
 //              that mean, compensated, as R's var() does in long double. Results agree with R to
 //              about one ulp.
-//   R convention: mean(x), var(x), sd(x).
+//              Skewness is the moment coefficient g1 = m3 / m2^(3/2), m_k = sum (x - mean)^k / n (NaN when
+//              n < 2 or the values are constant).
+//   R convention: mean(x), var(x), sd(x); skewness as e1071::skewness(x, type = 1) and
+//              moments::skewness(x), written in base R as mean((x - mean(x))^3) / mean((x - mean(x))^2)^1.5.
 
 import Foundation
 
@@ -42,6 +45,22 @@ public enum Moments {
     /// The sample standard deviation √variance.
     public static func standardDeviation(_ x: [Double]) -> Double {
         variance(x).squareRoot()
+    }
+
+    /// The moment coefficient of skewness m3 / m2^(3/2); NaN when fewer than 2 values or all equal.
+    public static func skewness(_ x: [Double]) -> Double {
+        if x.count < 2 { return .nan }
+        let m = mean(x)
+        var m2 = CompensatedSum(), m3 = CompensatedSum()
+        for v in x {
+            let d = v - m
+            m2.add(d * d)
+            m3.add(d * d * d)
+        }
+        let n = Double(x.count)
+        let variance = m2.value / n
+        guard variance > 0 else { return .nan }
+        return (m3.value / n) / (variance * variance.squareRoot())
     }
 }
 
