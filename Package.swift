@@ -19,6 +19,7 @@ let plugins: [(name: String, folder: String)] = [
     ("PlotPlugin", "plot"),
     ("SimulatePlugin", "simulate"),
     ("Table1Plugin", "table1"),
+    ("TimeSplitPlugin", "timesplit"),
 ]
 
 let package = Package(

@@ -12,6 +12,7 @@ import CoxPlugin
 import TTestPlugin
 import SimulatePlugin
 import Table1Plugin
+import TimeSplitPlugin
 
 public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
@@ -21,7 +22,7 @@ public enum AllCommands {
         LoadCommand.self, DescribeCommand.self, HeadCommand.self, SummarizeCommand.self,
         FilterCommand.self, UnfilterCommand.self, GenerateCommand.self, ReplaceCommand.self,
         TabulateCommand.self, DropCommand.self, KeepCommand.self, RenameCommand.self, LevelsCommand.self, RelevelCommand.self,
-        SaveCommand.self, SurvivalCommand.self,
+        SaveCommand.self, SurvivalCommand.self, SplitCommand.self, TVCCommand.self, LandmarkCommand.self,
         KMCommand.self, LogrankCommand.self,
         CoxCommand.self,
         TTestCommand.self, WilcoxonCommand.self,

@@ -44,3 +44,22 @@ extension Column {
         }
     }
 }
+
+extension Column {
+    /// A column of the cells at `rows`, in that order (a row may come several times); a negative
+    /// index gives a missing cell. Name, type, text levels and level order are kept.
+    public func gathering(_ rows: [Int]) -> Column {
+        var mask = MissingMask(count: rows.count)
+        for (i, r) in rows.enumerated() where r < 0 || missing[r] { mask[i] = true }
+        func pick<T>(_ v: [T], _ blank: T) -> [T] { rows.map { $0 < 0 ? blank : v[$0] } }
+        let storage: ColumnStorage
+        switch self.storage {
+        case .integer(let v): storage = .integer(pick(v, 0))
+        case .real(let v): storage = .real(pick(v, 0))
+        case .boolean(let v): storage = .boolean(pick(v, false))
+        case .text(let codes, let levels): storage = .text(codes: pick(codes, 0), levels: levels)
+        case .date(let v): storage = .date(pick(v, 0))
+        }
+        return Column(name: name, storage: storage, missing: mask, levelOrder: levelOrder)
+    }
+}

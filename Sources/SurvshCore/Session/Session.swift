@@ -183,17 +183,35 @@ public final class Session: @unchecked Sendable {
         activeRowsCache = nil
         results = [:]
         if let o = outcome, o.columnsRead.contains(where: { frame.index(of: $0) == nil }) { outcome = nil }
-        if let f = file {
-            var sha: String? = nil
-            if let t = transcript, let h = try? FileHash.sha256(path: f.resolved) {
-                sha = h
-                t.recordDataFile(path: f.path, sha256: h)
-            }
-            dataFileEntries.append((f.path, f.resolved, sha))
-            if let v = dataVerifier, let problem = v.loaded(path: f.path, resolved: f.resolved), v.policy == .warn {
-                sink.err("warning: \(problem.message)")
-            }
+        if let f = file { noteDataFileRead(path: f.path, resolved: f.resolved) }
+    }
+
+    /// Records a data file a command read (its SHA-256 in the transcript, checked against the
+    /// recorded one during a replay), as `load` does; `tvc` calls it for the table it joins.
+    public func noteDataFileRead(path: String, resolved: String) {
+        var sha: String? = nil
+        if let t = transcript, let h = try? FileHash.sha256(path: resolved) {
+            sha = h
+            t.recordDataFile(path: path, sha256: h)
         }
+        dataFileEntries.append((path, resolved, sha))
+        if let v = dataVerifier, let problem = v.loaded(path: path, resolved: resolved), v.policy == .warn {
+            sink.err("warning: \(problem.message)")
+        }
+    }
+
+    /// Replaces the rows by new ones made from them (`split`, `tvc`, `landmark`): `parents[i]` is
+    /// the loaded row new row i came from. Each filter keeps a new row when it kept its parent, so
+    /// filters stay and `unfilter` still works; `outcome` becomes the declared outcome; results
+    /// of earlier analyses (which point at the old rows) are cleared.
+    public func replaceRows(_ frame: DataFrame, parents: [Int], outcome: OutcomeDeclaration?) {
+        precondition(parents.count == frame.rowCount, "Session.replaceRows: one parent per new row")
+        filters = filters.map { f in RowFilter(expression: f.expression, keep: parents.map { f.keep[$0] }) }
+        self.frame = frame
+        activeRowsCache = nil
+        results = [:]
+        modelColumns = [:]
+        self.outcome = outcome
     }
 
     /// How many files `load` has read in this session (an index for `dataFiles(from:)`).

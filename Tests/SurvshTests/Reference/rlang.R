@@ -17,8 +17,8 @@ out_path <- "Tests/SurvshTests/Reference/rlang.json"
 rd <- function(name) read.csv(file.path("data", paste0(name, ".csv")), na.strings = c("NA", "", "."),
                               stringsAsFactors = FALSE)
 rotterdam <- rd("rotterdam"); pbc <- rd("pbc"); heart <- rd("heart")
-sc <- function(x) unbox(x)
-num <- function(x) as.numeric(x)
+source(file.path(local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+                         if (length(f) == 1) dirname(f) else "Tests/SurvshTests/Reference" }), "cases.R"))
 
 cox_case <- function(id, commands, fit, names = NULL, note = "") {
   if (is.null(names)) names <- names(coef(fit))
@@ -31,41 +31,6 @@ cox_case <- function(id, commands, fit, names = NULL, note = "") {
        hr = num(s$conf.int[, "exp(coef)"]), hr_lower = num(s$conf.int[, 3]), hr_upper = num(s$conf.int[, 4]),
        loglik = num(fit$loglik), lr_test = num(s$logtest), wald_test = num(c(fit$wald.test, s$waldtest[2:3])),
        score_test = num(s$sctest), concordance = num(fit$concordance[1:7]))
-}
-
-# One survfit curve per stratum, as km_logrank.R stores them (summary(fit, censored = TRUE)).
-km_case <- function(id, commands, fit, note = "", times = NULL) {
-  labels <- if (is.null(fit$strata)) "all" else names(fit$strata)
-  curves <- lapply(seq_along(labels), function(i) {
-    fi <- if (is.null(fit$strata)) fit else fit[i]
-    s <- summary(fi, censored = TRUE)
-    m <- summary(fi)$table
-    lcl <- grep("LCL$", names(m), value = TRUE); ucl <- grep("UCL$", names(m), value = TRUE)
-    list(label = sc(labels[i]), n = sc(num(m["records"])), events = sc(num(m["events"])),
-         median = list(median = sc(num(m["median"])), lower = sc(num(m[lcl])), upper = sc(num(m[ucl]))),
-         table = list(time = num(s$time), n_risk = num(s$n.risk), n_event = num(s$n.event),
-                      n_censor = num(s$n.censor), surv = num(s$surv), std_err = num(s$std.err),
-                      lower = num(s$lower), upper = num(s$upper)))
-  })
-  if (!is.null(times)) for (i in seq_along(labels)) {
-    fi <- if (is.null(fit$strata)) fit else fit[i]
-    a <- summary(fi, times = times, extend = TRUE)
-    kept <- tryCatch(summary(fi, times = times, extend = FALSE)$time, error = function(e) numeric(0))
-    curves[[i]]$at <- list(time = num(a$time), surv = num(a$surv), std_err = num(a$std.err), lower = num(a$lower),
-                           upper = num(a$upper), n_risk = num(a$n.risk), n_event = num(a$n.event),
-                           n_censor = num(a$n.censor), kept_without_extend = num(kept))
-  }
-  list(id = sc(id), commands = commands, r_call = sc(paste(deparse(fit$call), collapse = " ")),
-       note = sc(note), curves = curves)
-}
-
-lr_case <- function(id, commands, sd) {
-  obs <- if (is.matrix(sd$obs)) rowSums(sd$obs) else sd$obs
-  ex <- if (is.matrix(sd$exp)) rowSums(sd$exp) else sd$exp
-  df <- sum(ex > 0) - 1
-  list(id = sc(id), commands = commands, r_call = sc(paste(deparse(sd$call), collapse = " ")),
-       labels = names(sd$n), n = num(sd$n), observed = num(obs), expected = num(ex),
-       chisq = sc(sd$chisq), df = sc(df), p = sc(pchisq(sd$chisq, df, lower.tail = FALSE)))
 }
 
 load_rot <- "load data/rotterdam.csv"
