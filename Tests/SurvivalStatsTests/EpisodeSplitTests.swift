@@ -16,6 +16,7 @@ final class EpisodeSplitTests: XCTestCase {
         XCTAssertEqual(r.censored, [true, false, true, true, false, false, false])
         // episode = interval + 1; a row with a missing time is interval 1 (episode 2), as survsplit.c
         XCTAssertEqual(r.interval, [0, 1, 0, 1, 2, 1, 0])
+        XCTAssertEqual(EpisodeSplit.count(start: [0, 0, 0, 0], stop: [5, 10, .nan, 3], cuts: [4, 6]), r.count)
     }
 
     func testCountingProcessIntervalsAreCutInsideOnly() {
@@ -26,6 +27,7 @@ final class EpisodeSplitTests: XCTestCase {
         XCTAssertEqual(r.end, [2, 5, 6, 10])
         XCTAssertEqual(r.censored, [true, false, true, false])
         XCTAssertEqual(r.interval, [0, 1, 1, 2])
+        XCTAssertEqual(EpisodeSplit.count(start: [0, 2], stop: [5, 10], cuts: [2, 6, 20]), r.count)
     }
 
     func testCutsPerRow() {

@@ -59,7 +59,7 @@ final class TimeSplitTests: XCTestCase {
 
     func testSplitMatchesSurvSplitAndCoxph() {
         let cases = TimeSplitReference.cases(ref["split"])
-        XCTAssertEqual(cases.count, 5)
+        XCTAssertEqual(cases.count, 6)
         for c in cases { TimeSplitReference.cox(c) }
         for c in TimeSplitReference.cases(ref["split_km"]) { TimeSplitReference.km(c) }
     }

@@ -58,6 +58,9 @@ public enum SplitCommand: SurvshCommand {
         let names = try columnNames(outcome, start: args.options["start"], episode: args.string("episode") ?? "episode",
                                     id: args.options["id"], session: session, command: "split")
         let episodeName = names.episode ?? "episode"
+        let episodes = EpisodeSplit.count(start: starts, stop: outcome.stop, cuts: cuts)
+        try SystemMemory.require(values: (episodes, session.frame.columns.count + 4),
+                                 what: "splitting into \(episodes) rows x \(session.frame.columns.count + 4) columns", command: "split")
         let pieces = EpisodeSplit.split(start: starts, stop: outcome.stop, cuts: cuts)
         var columns = EpisodeColumns(session.frame, parents: pieces.row)
         let integer = outcome.timeIsInteger(session) && cuts.allSatisfy { $0 == $0.rounded() }

@@ -13,7 +13,7 @@ import SurvshCore
 
 public enum TVCCommand: SurvshCommand {
     public static let spec = CommandSpec(
-        name: "tvc", aliases: ["tmerge"],
+        name: "tvc",
         summary: "add time-dependent covariates from a long table of dated values joined by id (R's tmerge with tdc)",
         synopsis: ["tvc PATH id=ID time=COL [vars=A,B,...] [start=tstart]"], body: .path,
         options: [

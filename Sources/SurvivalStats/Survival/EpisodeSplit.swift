@@ -33,6 +33,26 @@ public enum EpisodeSplit {
         split(start: start, stop: stop) { _ in cuts }
     }
 
+    /// How many episodes `split(start:stop:cuts:)` makes, without making them (rows + cuts strictly
+    /// inside each row's interval), for checking the memory a split needs first.
+    public static func count(start: [Double], stop: [Double], cuts: [Double]) -> Int {
+        /// The number of cuts <= x (or < x when `strictly`).
+        func rank(_ x: Double, strictly: Bool) -> Int {
+            var lo = 0, hi = cuts.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if strictly ? cuts[mid] < x : cuts[mid] <= x { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        var n = 0
+        for i in start.indices {
+            n += 1
+            if !start[i].isNaN && !stop[i].isNaN { n += max(0, rank(stop[i], strictly: true) - rank(start[i], strictly: false)) }
+        }
+        return n
+    }
+
     /// Splits row i at `cuts(i)` (sorted ascending).
     public static func split(start: [Double], stop: [Double], cuts: (Int) -> [Double]) -> Result {
         precondition(start.count == stop.count, "EpisodeSplit: start and stop lengths differ")

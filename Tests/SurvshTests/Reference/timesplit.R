@@ -49,6 +49,9 @@ stopifnot(all.equal(unname(coef(vet_tt)), unname(coef(vet_split_fit))),
           all.equal(vet_tt$loglik, vet_split_fit$loglik))   # the split data reproduce coxph's tt()
 heart_split <- survSplit(Surv(start, stop, event) ~ ., data = heart, cut = c(30, 180), episode = "episode")
 heart_split$late <- as.numeric(heart_split$episode >= 2)
+## age as the time scale: survSplit writes the episode start into `age` (the start is a column) and
+## the expressions' parts into the new columns tstop and event
+pbc_age <- survSplit(Surv(age, age + time/365.25, status == 2) ~ ., data = pbc, cut = c(50, 60), episode = "episode")
 lung_outside <- survSplit(Surv(time, status) ~ ., data = lung, cut = c(-5, 183, 5000), episode = "episode")
 net_split <- survSplit(Surv(months, died) ~ ., data = net, cut = c(12, 24, 60), episode = "episode")
 net_split$late <- as.numeric(net_split$episode >= 3)
@@ -71,6 +74,10 @@ split <- list(
                              "cox ~ mitoses_liver_gt2 + ki67_liver_gt1 + mitoses_liver_gt2:late + cluster(id)"),
            coxph(Surv(tstart, months, died) ~ mitoses_liver_gt2 + ki67_liver_gt1 + mitoses_liver_gt2:late + cluster(id),
                  data = net_split), net_split, c("tstart", "months", "died", "episode", "id")),
+  cox_case("pbc_age_scale_50_60", c("load data/pbc.csv", "split Surv(age, age + time/365.25, status == 2) at=50,60",
+                                   "cox ~ sex + cluster(id)"),
+           coxph(Surv(age, tstop, event) ~ sex + cluster(id), data = pbc_age),
+           pbc_age, c("age", "tstop", "event", "episode", "bili")),
   cox_case("lung_cuts_outside", c(load_lung, "split at=-5,183,5000", "cox ~ age"),
            coxph(Surv(tstart, time, status) ~ age, data = lung_outside), lung_outside,
            c("tstart", "time", "status", "episode"))
