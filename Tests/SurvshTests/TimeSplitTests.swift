@@ -59,9 +59,18 @@ final class TimeSplitTests: XCTestCase {
 
     func testSplitMatchesSurvSplitAndCoxph() {
         let cases = TimeSplitReference.cases(ref["split"])
-        XCTAssertEqual(cases.count, 6)
+        XCTAssertEqual(cases.count, 7)
         for c in cases { TimeSplitReference.cox(c) }
         for c in TimeSplitReference.cases(ref["split_km"]) { TimeSplitReference.km(c) }
+    }
+
+    func testFactorsInInteractionsAreCodedAsModelMatrix() {
+        let cases = TimeSplitReference.cases(ref["formula"])
+        XCTAssertEqual(cases.count, 2)
+        for c in cases {
+            let (sh, last) = TimeSplitReference.shell(c)
+            CoxCommandTests.compare(sh.json(last), toModel: c, id: TimeSplitReference.id(c))
+        }
     }
 
     func testTVCMatchesTmergeAndCoxph() {

@@ -441,7 +441,19 @@ public struct DesignMatrix: Sendable {
     public var flat: [Double] { columns.flatMap { $0 } }
 
     public static func build(_ formula: Formula, session: Session, rows: [Int], command: String) throws -> DesignMatrix {
-        let mainFactor: Set<String> = Set(formula.terms.filter { $0.variables.count == 1 }.map { $0.variables[0].column })
+        // R's rule for coding a factor inside a term (TermCode in R's model.c): by contrasts when the
+        // term without it is empty (the intercept) or lies within a term before it, terms taken in
+        // R's order (by degree); otherwise by full indicators. So karno:factor(episode) without a
+        // karno main effect has a column for every episode, as R gives it.
+        let ordered = formula.terms.enumerated().sorted { ($0.element.variables.count, $0.offset) < ($1.element.variables.count, $1.offset) }
+            .map { Set($0.element.variables) }
+        func byContrasts(_ v: FormulaVariable, in t: FormulaTerm) -> Bool {
+            let margin = Set(t.variables).subtracting([v])
+            if margin.isEmpty { return true }
+            let own = Set(t.variables)
+            let before = ordered.prefix { $0 != own }
+            return before.contains { margin.isSubset(of: $0) }
+        }
         struct Piece { var names: [String]; var columns: [[Double]]; var levels: [String]; var ref: String?; var isFactor: Bool }
         var cache: [FormulaVariable: (Piece, Piece)] = [:]  // (contrast coding, full indicator coding)
         func piece(_ v: FormulaVariable) throws -> (Piece, Piece) {
@@ -479,11 +491,9 @@ public struct DesignMatrix: Sendable {
         var terms: [Term] = []
         for t in formula.terms {
             var acc: Piece? = nil
-            for (k, v) in t.variables.enumerated() {
+            for v in t.variables {
                 let (contrast, full) = try piece(v)
-                // R: within an interaction, a factor whose main effect is absent is coded by full
-                // indicators (for the first such factor); otherwise by contrasts.
-                let p = (t.variables.count > 1 && contrast.isFactor && !mainFactor.contains(v.column) && k == 0) ? full : contrast
+                let p = contrast.isFactor && !byContrasts(v, in: t) ? full : contrast
                 if let a = acc {
                     var n2: [String] = [], c2: [[Double]] = []
                     for (j, cb) in p.columns.enumerated() {

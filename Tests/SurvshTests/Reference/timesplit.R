@@ -47,6 +47,7 @@ vet_tt <- coxph(Surv(time, status) ~ trt + prior + karno + tt(karno), data = vet
 vet_split_fit <- coxph(Surv(tstart, time, status) ~ trt + prior + karno + I(karno * log(time + 20)), data = vet_split)
 stopifnot(all.equal(unname(coef(vet_tt)), unname(coef(vet_split_fit))),
           all.equal(vet_tt$loglik, vet_split_fit$loglik))   # the split data reproduce coxph's tt()
+vet_90_180 <- survSplit(Surv(time, status) ~ ., data = veteran, cut = c(90, 180), episode = "episode")
 heart_split <- survSplit(Surv(start, stop, event) ~ ., data = heart, cut = c(30, 180), episode = "episode")
 heart_split$late <- as.numeric(heart_split$episode >= 2)
 ## age as the time scale: survSplit writes the episode start into `age` (the start is a column) and
@@ -78,6 +79,10 @@ split <- list(
                                    "cox ~ sex + cluster(id)"),
            coxph(Surv(age, tstop, event) ~ sex + cluster(id), data = pbc_age),
            pbc_age, c("age", "tstop", "event", "episode", "bili")),
+  cox_case("veteran_karno_by_episode", c("load data/veteran.csv", "survival time status", "split at=90,180",
+                                        "cox ~ trt + prior + karno:factor(episode)"),
+           coxph(Surv(tstart, time, status) ~ trt + prior + karno:factor(episode), data = vet_90_180),
+           vet_90_180, c("tstart", "time", "status", "episode")),
   cox_case("lung_cuts_outside", c(load_lung, "split at=-5,183,5000", "cox ~ age"),
            coxph(Surv(tstart, time, status) ~ age, data = lung_outside), lung_outside,
            c("tstart", "time", "status", "episode"))
@@ -85,6 +90,15 @@ split <- list(
 split_km <- list(
   km_case("lung_183_365_sex", c(load_lung, "split at=183,365", "km ~ sex"),
           survfit(Surv(tstart, time, status) ~ sex, data = lung_split))
+)
+
+## A factor inside an interaction is coded as R's model.matrix codes it (full indicators unless the
+## term without it lies within an earlier term), which karno:factor(episode) above relies on.
+formula_cases <- list(
+  cox_case("lung_sex_by_ecog", c("load data/lung.csv", "cox Surv(time, status) ~ factor(sex) + factor(sex):factor(ph.ecog)"),
+           coxph(Surv(time, status) ~ factor(sex) + factor(sex):factor(ph.ecog), data = lung), lung),
+  cox_case("lung_ecog_by_age", c("load data/lung.csv", "cox Surv(time, status) ~ sex + age:factor(ph.ecog)"),
+           coxph(Surv(time, status) ~ sex + age:factor(ph.ecog), data = lung), lung)
 )
 
 ## ---- tvc (tmerge with tdc) -----------------------------------------------------------------------
@@ -158,7 +172,7 @@ outside <- survSplit(Surv(time, status) ~ ., data = lung, cut = c(-5, 5000), epi
 
 out <- list(generator = sc("Tests/SurvshTests/Reference/timesplit.R"), r_version = sc(R.version.string),
             survival_version = sc(as.character(packageVersion("survival"))),
-            split = split, split_km = split_km, tvc = tvc, tvc_km = tvc_km, tvc_fixture = tvc_fixture, landmark = landmark,
+            split = split, split_km = split_km, formula = formula_cases, tvc = tvc, tvc_km = tvc_km, tvc_fixture = tvc_fixture, landmark = landmark,
             outside_rows = sc(nrow(outside)), outside_episodes = sort(unique(outside$episode)))
 writeLines(toJSON(out, digits = NA, null = "null", na = "null", auto_unbox = FALSE), out_path)
 cat("wrote", out_path, "\n")
