@@ -4,6 +4,7 @@
 // survdiff (Tests/SurvshTests/Reference/timesplit.json, written by timesplit.R).
 
 import Foundation
+import SurvshCore
 import XCTest
 
 enum TimeSplitReference {
@@ -198,5 +199,40 @@ final class TimeSplitTests: XCTestCase {
         XCTAssertTrue(pbc.error("tvc data/nosuch.csv id=id time=day vars=bili").hasPrefix("error: tvc: "))
         pbc.run("survival Surv(time/365.25, status == 2)")
         XCTAssertTrue(pbc.error("landmark 1").hasPrefix("error: landmark: the time of Surv(time/365.25, status == 2) is an expression"))
+    }
+}
+
+extension TranscriptCheckTests {
+    // split, tvc and landmark change the rows: `replay step`'s back restores them, the result equals
+    // a straight replay, and the live transcript (with tvc's table hash) passes --check.
+    func testStepBackOverSplitTVCAndLandmark() throws {
+        let script = path("reshape.surv")
+        try "split at=183,365 id=id\ngenerate late = episode >= 2\nkm ~ late\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let straight = TestShell()
+        straight.run("load data/lung.csv")
+        straight.run("survival time status")
+        straight.run("replay \(script)")
+        let (sh, _) = terminalShell(answers: ["", "", "back", "", ""])
+        let live = path("live.surv")
+        sh.session.transcript = try Transcript(path: live)
+        sh.run("load data/lung.csv")
+        sh.run("survival time status")
+        sh.run("replay \(script) step")
+        XCTAssertFalse(sh.sink.stderr.contains { $0.hasPrefix("error") }, sh.sink.stderr.joined(separator: "\n"))
+        XCTAssertEqual(sh.session.frame.rowCount, straight.session.frame.rowCount)
+        XCTAssertEqual(sh.session.frame.names, straight.session.frame.names)
+        XCTAssertEqual(sh.session.outcome, straight.session.outcome)
+        sh.run("load data/pbc.csv")
+        sh.run("survival Surv(time, status == 2)")
+        sh.run("tvc data/pbcseq.csv id=id time=day vars=bili")
+        sh.run("load data/lung.csv")
+        sh.run("survival time status")
+        sh.run("landmark 183")
+        sh.session.transcript = nil
+        let text = try String(contentsOfFile: live, encoding: .utf8)
+        XCTAssertTrue(text.contains("# data: data/pbcseq.csv sha256="), "tvc's table is recorded as load's files are")
+        let result = try check(live)
+        XCTAssertNil(result.diff, result.diff ?? "")
+        XCTAssertEqual(result.dataProblems, [])
     }
 }
