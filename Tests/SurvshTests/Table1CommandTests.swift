@@ -3,6 +3,7 @@
 // quantile, t.test, oneway.test, wilcox.test, kruskal.test, chisq.test, fisher.test and tableone's SMDs).
 
 import Foundation
+import SurvshCore
 import XCTest
 
 final class Table1CommandTests: XCTestCase {
@@ -103,11 +104,24 @@ extension Table1CommandTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         sh.run("table1 ~ sex age ph.ecog")
-        for ext in ["md", "csv", "tex"] {
+        for ext in ["md", "csv", "tex", "html"] {
             sh.run("export \(dir.path)/t.\(ext)")
             let written = try String(contentsOf: dir.appendingPathComponent("t.\(ext)"), encoding: .utf8)
             XCTAssertTrue(written.contains("62.45 (9.07)"), ext)
         }
+        let html = try String(contentsOf: dir.appendingPathComponent("t.html"), encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<table>\n<caption>Table 1: 228 rows by sex</caption>\n<thead>\n<tr><th style=\"text-align:left\">variable</th>"), html)
+        XCTAssertTrue(html.contains("<td style=\"text-align:right\">62.45 (9.07)</td>"), html)
+        XCTAssertTrue(html.contains("<tfoot>\n<tr><td colspan=\"7\">Continuous: mean (SD)"), html)
+        sh.run("table1 ~ sex meal.cal")
+        sh.run("export \(dir.path)/p.html")
+        XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("p.html"), encoding: .utf8).contains("975.00 [635.00, 1150.00]"))
+        let escaped = ResultTable(title: "a<b", header: ["x", "p"], rows: [["y & \"z\"", "<0.001"]]).html()
+        XCTAssertTrue(escaped.contains("<caption>a&lt;b</caption>"), escaped)
+        XCTAssertTrue(escaped.contains(">y &amp; &quot;z&quot;</td><td style=\"text-align:right\">&lt;0.001</td></tr>"), escaped)
+        XCTAssertFalse(escaped.contains("<tfoot>"), escaped)
+        let tex = ResultTable(title: "t", header: ["a_b & 50% <x> ~^\\ – {#$}"], rows: []).latex()
+        XCTAssertTrue(tex.contains("a\\_b \\& 50\\% $<$x$>$ \\textasciitilde{}\\textasciicircum{}\\textbackslash{} -- \\{\\#\\$\\} \\\\"), tex)
     }
 
     func testBadInput() {

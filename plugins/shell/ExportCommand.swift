@@ -1,4 +1,4 @@
-// ExportCommand.swift — `export PATH.md|.csv|.tex [table=N|NAME]`: write a table the last command
+// ExportCommand.swift — `export PATH.md|.csv|.tex|.html [table=N|NAME]`: write a table the last command
 // printed to a file. The last command's tables are the session's `lastTables` (set by `execute`
 // from `CommandOutput.tables`); a command that printed no table leaves none.
 
@@ -8,11 +8,11 @@ import SurvshCore
 public enum ExportCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "export",
-        summary: "write a table the last command printed (cox, km, logrank, ttest, tabulate, ...) as Markdown, CSV or LaTeX",
-        synopsis: ["export PATH.md|PATH.csv|PATH.tex [table=N|NAME]"], body: .path,
+        summary: "write a table the last command printed (cox, km, logrank, ttest, tabulate, table1, ...) as Markdown, CSV, LaTeX or HTML",
+        synopsis: ["export PATH.md|PATH.csv|PATH.tex|PATH.html [table=N|NAME]"], body: .path,
         options: [OptionSpec("table", .text,
                              help: "which of the last command's tables, by number or name (default 1; km times=: table=times)")],
-        notes: ["The format follows the extension: .md (Markdown), .csv, .tex (a LaTeX table).",
+        notes: ["The format follows the extension: .md (Markdown), .csv, .tex (a LaTeX table), .html (an HTML table).",
                 "Every command that prints a table makes its tables the exportable ones; a command that prints none "
                     + "(filter, plot, ...) leaves none. export, help, set, history and save keep them."],
         examples: ["tabulate sex ph.ecog", "export /tmp/survsh_table.md", "export /tmp/survsh_table.tex",
@@ -37,8 +37,9 @@ public enum ExportCommand: SurvshCommand {
         case "md", "markdown": text = table.markdown()
         case "csv": text = table.csv()
         case "tex": text = table.latex()
+        case "html", "htm": text = table.html()
         default:
-            throw SurvshError.usage("export", "unsupported extension '.\(ext)' in '\(path)'", expected: ".md, .csv or .tex")
+            throw SurvshError.usage("export", "unsupported extension '.\(ext)' in '\(path)'", expected: ".md, .csv, .tex or .html")
         }
         try session.writeText(text, to: path, command: "export")
         var j = JSONObject(command: "export")

@@ -9,7 +9,7 @@
 
 import Foundation
 
-/// A table of formatted cells, exportable as Markdown, CSV or LaTeX.
+/// A table of formatted cells, exportable as Markdown, CSV, LaTeX or HTML.
 public struct ResultTable: Sendable {
     /// A short name `export table=NAME` selects it by (`summary`, `times`, `pairwise`).
     public var name: String
@@ -62,22 +62,9 @@ public struct ResultTable: Sendable {
     }
 
     public func latex() -> String {
-        func esc(_ s: String) -> String {
-            var o = ""
-            for c in s {
-                switch c {
-                case "&", "%", "$", "#", "_", "{", "}": o += "\\\(c)"
-                case "~": o += "\\textasciitilde{}"
-                case "^": o += "\\textasciicircum{}"
-                case "\\": o += "\\textbackslash{}"
-                case "<": o += "$<$"
-                case ">": o += "$>$"
-                case "–": o += "--"
-                default: o.append(c)
-                }
-            }
-            return o
-        }
+        let special: [Character: String] = ["~": "\\textasciitilde{}", "^": "\\textasciicircum{}", "\\": "\\textbackslash{}",
+                                            "<": "$<$", ">": "$>$", "–": "--"]
+        let esc = { (s: String) in ResultTable.escaped(s) { c in "&%$#_{}".contains(c) ? "\\\(c)" : special[c] } }
         var lines = ["\\begin{table}[ht]", "\\centering", "\\caption{\(esc(title))}",
                      "\\begin{tabular}{l" + String(repeating: "r", count: max(0, header.count - 1)) + "}", "\\hline",
                      header.map(esc).joined(separator: " & ") + " \\\\", "\\hline"]
@@ -85,6 +72,35 @@ public struct ResultTable: Sendable {
         lines += ["\\hline", "\\end{tabular}"]
         if !footnotes.isEmpty { lines.append("\\par\\small " + footnotes.map(esc).joined(separator: "; ")) }
         lines.append("\\end{table}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `s` with each character that `replacement` maps replaced (LaTeX and HTML escaping).
+    static func escaped(_ s: String, _ replacement: (Character) -> String?) -> String {
+        var o = ""
+        for c in s {
+            if let r = replacement(c) { o += r } else { o.append(c) }
+        }
+        return o
+    }
+
+    /// A standalone HTML `<table>` (title as caption, footnotes in the footer), text escaped; the first
+    /// column left-aligned, the others right-aligned, as in the text output.
+    public func html() -> String {
+        let entities: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"]
+        let esc = { (s: String) in ResultTable.escaped(s) { entities[$0] } }
+        func row(_ cells: [String], tag: String) -> String {
+            "<tr>" + cells.enumerated().map { i, c in
+                "<\(tag) style=\"text-align:\(i == 0 ? "left" : "right")\">\(esc(c))</\(tag)>"
+            }.joined() + "</tr>"
+        }
+        var lines = ["<table>", "<caption>\(esc(title))</caption>", "<thead>", row(header, tag: "th"), "</thead>", "<tbody>"]
+        lines += rows.map { row($0, tag: "td") }
+        lines.append("</tbody>")
+        if !footnotes.isEmpty {
+            lines += ["<tfoot>"] + footnotes.map { "<tr><td colspan=\"\(max(1, header.count))\">\(esc($0))</td></tr>" } + ["</tfoot>"]
+        }
+        lines.append("</table>")
         return lines.joined(separator: "\n") + "\n"
     }
 }
