@@ -67,7 +67,7 @@ final class TimeSplitTests: XCTestCase {
 
     func testFactorsInInteractionsAreCodedAsModelMatrix() {
         let cases = TimeSplitReference.cases(ref["formula"])
-        XCTAssertEqual(cases.count, 2)
+        XCTAssertEqual(cases.count, 4)
         for c in cases {
             let (sh, last) = TimeSplitReference.shell(c)
             CoxCommandTests.compare(sh.json(last), toModel: c, id: TimeSplitReference.id(c))

@@ -11,7 +11,8 @@
 // name (comparisons give logical columns, so `I(age > 50)` is coded as R codes it: `I(age > 50)TRUE`).
 // As in R, '/' '^' and '-' at the top of a term are formula operators, not arithmetic: they are refused
 // with a pointer to I(). Terms are returned in R's order: main effects first, then interactions by
-// order (R's `terms()` with keep.order = FALSE), duplicates removed. Column names may contain dots.
+// order (R's `terms()` with keep.order = FALSE), duplicates removed; the variables of an interaction
+// in their order of first appearance in the formula, as R's terms(). Column names may contain dots.
 
 public struct SurvSpec: Sendable, Equatable {
     public var start: String?
@@ -113,9 +114,14 @@ public struct Formula: Sendable, Equatable {
         let parts = splitTop(rhs, on: "+")
         var mains: [FormulaTerm] = []
         var inters: [FormulaTerm] = []
+        // R orders the variables of an interaction by their first appearance in the formula, so
+        // `age + factor(x):age` is the term age:factor(x) (and b:a after a is a:b).
+        var firstSeen: [FormulaVariable: Int] = [:]
         func add(_ t: FormulaTerm) {
-            if t.variables.count == 1 { if !mains.contains(t) { mains.append(t) } }
-            else if !inters.contains(t) { inters.append(t) }
+            for v in t.variables where firstSeen[v] == nil { firstSeen[v] = firstSeen.count }
+            if t.variables.count == 1 { if !mains.contains(t) { mains.append(t) }; return }
+            let ordered = FormulaTerm(variables: t.variables.sorted { firstSeen[$0, default: 0] < firstSeen[$1, default: 0] })
+            if !inters.contains(ordered) { inters.append(ordered) }
         }
         var offset = rhsOffset
         for raw in parts {

@@ -98,7 +98,12 @@ formula_cases <- list(
   cox_case("lung_sex_by_ecog", c("load data/lung.csv", "cox Surv(time, status) ~ factor(sex) + factor(sex):factor(ph.ecog)"),
            coxph(Surv(time, status) ~ factor(sex) + factor(sex):factor(ph.ecog), data = lung), lung),
   cox_case("lung_ecog_by_age", c("load data/lung.csv", "cox Surv(time, status) ~ sex + age:factor(ph.ecog)"),
-           coxph(Surv(time, status) ~ sex + age:factor(ph.ecog), data = lung), lung)
+           coxph(Surv(time, status) ~ sex + age:factor(ph.ecog), data = lung), lung),
+  ## and its variables come in their order of first appearance in the formula (R's terms())
+  cox_case("lung_age_then_ecog_by_age", c("load data/lung.csv", "cox Surv(time, status) ~ age + factor(ph.ecog):age"),
+           coxph(Surv(time, status) ~ age + factor(ph.ecog):age, data = lung), lung),
+  cox_case("lung_ecog_then_sex_by_ecog", c("load data/lung.csv", "cox Surv(time, status) ~ factor(ph.ecog) + factor(sex):factor(ph.ecog)"),
+           coxph(Surv(time, status) ~ factor(ph.ecog) + factor(sex):factor(ph.ecog), data = lung), lung)
 )
 
 ## ---- tvc (tmerge with tdc) -----------------------------------------------------------------------
