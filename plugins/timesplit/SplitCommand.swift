@@ -27,6 +27,7 @@ public enum SplitCommand: SurvshCommand {
                 "censored (0); every other column is copied. episode = 1 + the number of cuts at or before the episode's start.",
                 "The outcome becomes Surv(tstart, TIME, EVENT): TIME now holds each episode's end. A time or event given as an",
                 "expression (Surv(time/365.25, status == 2)) gets the new columns tstop and event, as in R.",
+                "The event column is rewritten as 0/1, as survSplit writes it (lung's 1/2 status becomes 0/1; TRUE/FALSE too).",
                 "With a counting-process outcome Surv(START, STOP, EVENT), the (START, STOP] intervals are split in place.",
                 "at=events cuts at every distinct event time of the active rows: cox then fits time-varying terms such as",
                 "'generate karno_lt = karno * log(time + 20)' as coxph(..., tt = function(x, t, ...) x * log(t + 20)) does.",
