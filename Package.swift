@@ -15,6 +15,7 @@ let plugins: [(name: String, folder: String)] = [
     ("KMPlugin", "km"),
     ("LogrankPlugin", "logrank"),
     ("CoxPlugin", "cox"),
+    ("SurvregPlugin", "survreg"),
     ("TTestPlugin", "ttest"),
     ("PlotPlugin", "plot"),
     ("SimulatePlugin", "simulate"),

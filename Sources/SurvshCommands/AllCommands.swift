@@ -9,6 +9,7 @@ import PlotPlugin
 import KMPlugin
 import LogrankPlugin
 import CoxPlugin
+import SurvregPlugin
 import TTestPlugin
 import SimulatePlugin
 import Table1Plugin
@@ -24,7 +25,7 @@ public enum AllCommands {
         TabulateCommand.self, DropCommand.self, KeepCommand.self, RenameCommand.self, LevelsCommand.self, RelevelCommand.self,
         SaveCommand.self, SurvivalCommand.self, SplitCommand.self, TVCCommand.self, LandmarkCommand.self,
         KMCommand.self, LogrankCommand.self,
-        CoxCommand.self,
+        CoxCommand.self, SurvregCommand.self,
         TTestCommand.self, WilcoxonCommand.self,
         Table1Command.self,
         PlotCommand.self,

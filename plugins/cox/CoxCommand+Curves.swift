@@ -10,16 +10,11 @@ import SurvivalStats
 import SurvshCore
 
 extension CoxCommand {
-    /// One `VAR=V1,V2` setting after `at`.
-    struct CurveSetting {
-        let variable: String
-        let values: [String]
-    }
-
     static func curves(words: [String], args: Arguments, level: Double, session: Session) throws -> CommandOutput {
         let last = try session.requireLastCoxFit("cox", "for curves")
-        let settings = try curveSettings(words, last: last)
-        let profiles = try curveProfiles(settings, last: last)
+        let model = covariateModel(last)
+        let settings = try model.settings(words)
+        let profiles = try model.profiles(settings, base: last.fit.means)
         let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") ?? .log
         try Interrupt.check("cox")
         let curves: [CoxAdjustedCurve]
@@ -95,86 +90,14 @@ extension CoxCommand {
         return CommandOutput(text: out.joined(separator: "\n"), json: j.value, tables: tables)
     }
 
-    /// `at sex=1,2 age=60` -> settings; every variable must be a model variable, given once.
-    static func curveSettings(_ words: [String], last: CoxLastFit) throws -> [CurveSetting] {
-        var rest = words
-        if rest.first == "at" { rest.removeFirst() }
-        let modelVars = last.terms.flatMap(\.variables)
-        var out: [CurveSetting] = []
-        for w in rest {
-            guard let eq = w.firstIndex(of: "="), eq != w.startIndex else {
-                throw SurvshError.usage("cox", "'\(w)' is not a covariate setting", expected: "cox curves at VAR=V1,V2 ... (e.g. at sex=1,2 age=60)")
-            }
-            let name = String(w[..<eq])
-            let values = w[w.index(after: eq)...].split(separator: ",").map { Arguments.unquote(String($0).trimmingCharacters(in: .whitespaces)) }
-            guard modelVars.contains(name) else {
-                throw SurvshError.usage("cox", "'\(name)' is not a covariate of the last model (\(last.modelText))",
-                                        expected: modelVars.isEmpty ? "a model with covariates" : orList(Array(Set(modelVars)).sorted()))
-            }
-            guard !values.isEmpty, !values.contains(where: { $0.isEmpty }) else {
-                throw SurvshError.usage("cox", "no value for \(name)", expected: "\(name)=V1,V2,...")
-            }
-            guard !out.contains(where: { $0.variable == name }) else {
-                throw SurvshError.usage("cox", "\(name) is set twice", expected: "each covariate once: \(name)=V1,V2")
-            }
-            out.append(CurveSetting(variable: name, values: values))
-        }
-        return out
-    }
-
-    /// A covariate row: its label (`sex=1, age=60`), the values set, and the design row z.
-    struct CurveProfile {
-        let label: String
-        let values: [(String, String)]
-        let z: [Double]
-    }
-
-    /// Every combination of the settings (first variable slowest) as design rows.
-    static func curveProfiles(_ settings: [CurveSetting], last: CoxLastFit) throws -> [CurveProfile] {
-        var combos: [[(String, String)]] = [[]]
-        for s in settings { combos = combos.flatMap { c in s.values.map { c + [(s.variable, $0)] } } }
-        return try combos.map { combo in
-            let given = Dictionary(uniqueKeysWithValues: combo)
-            var z = last.fit.means
-            for term in last.terms {
-                let set = term.variables.filter { given[$0] != nil }
-                if set.isEmpty { continue }
-                if set.count < term.variables.count {
-                    let missing = term.variables.filter { given[$0] == nil }
-                    throw SurvshError.usage("cox", "the term \(term.label) needs every variable set (missing \(missing.joined(separator: ", ")))",
-                                            expected: "at " + term.variables.map { "\($0)=..." }.joined(separator: " "))
-                }
-                try designValues(term, given: given, last: last, into: &z)
-            }
-            let label = combo.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
-            return CurveProfile(label: label, values: combo, z: z)
-        }
-    }
-
-    /// Sets the design columns of `term` from the given values (R's model.matrix for newdata).
-    static func designValues(_ term: CoxLastFit.Term, given: [String: String], last: CoxLastFit, into z: inout [Double]) throws {
-        let names = last.data.columnNames
-        if term.variables.count == 1 && term.isFactor {
-            let v = given[term.variables[0]]!
-            guard let level = term.levels.first(where: { $0 == v || (Double($0) != nil && Double($0) == Double(v)) }) else {
-                throw SurvshError.usage("cox", "'\(v)' is not a level of \(term.label)", expected: orList(term.levels))
-            }
-            for c in term.columns { z[c] = names[c] == term.label + level ? 1 : 0 }
-            return
-        }
-        let numbers = term.variables.map { given[$0].flatMap(Double.init) }
-        guard term.columns.count == 1, !numbers.contains(where: { $0 == nil }) else {
-            if term.variables.count > 1 {
-                throw SurvshError.usage("cox", "curves for the interaction \(term.label) with a factor are not supported",
-                                        expected: "numeric values for \(term.variables.joined(separator: ", ")), or leave the term at its mean")
-            }
-            throw SurvshError.usage("cox", "\(term.variables[0])=\(given[term.variables[0]] ?? "") is not a number", expected: "\(term.variables[0])=NUMBER")
-        }
-        z[term.columns[0]] = numbers.reduce(1) { $0 * $1! }
+    /// The last fit's terms, for reading `at` settings into design rows.
+    static func covariateModel(_ last: CoxLastFit) -> CovariateModel {
+        CovariateModel(terms: last.terms, columnNames: last.data.columnNames, modelText: last.modelText, command: "cox",
+                       usage: "cox curves at VAR=V1,V2 ... (e.g. at sex=1,2 age=60)")
     }
 
     /// "Covariates not set are at fit$means: ph.ecog = 0.95" (nil when every covariate is set).
-    static func meansText(settings: [CurveSetting], last: CoxLastFit, session: Session) -> String? {
+    static func meansText(settings: [CovariateSetting], last: CoxLastFit, session: Session) -> String? {
         let set = Set(settings.map(\.variable))
         let free = last.terms.filter { !$0.variables.contains(where: set.contains) }
         if free.isEmpty { return nil }

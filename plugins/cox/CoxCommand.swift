@@ -83,15 +83,9 @@ public enum CoxCommand: SurvshCommand {
         topic: "analysis", assignmentsAfter: "at")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
-        var words = args.positional
-        let sub = words.first.flatMap { subcommands.contains($0) ? $0 : nil }
-        if sub != nil { words.removeFirst() }
+        let (sub, words) = args.subcommand(among: subcommands)
         let body = words.joined(separator: " ")
-        let level = args.double("level", default: 0.95)
-        guard level > 0 && level < 1 else {
-            throw SurvshError.usage("cox", "level=\(NumberFormat.significant(level, digits: 6)) is not a confidence level",
-                                    expected: "a number between 0 and 1, e.g. level=0.95")
-        }
+        let level = try args.confidenceLevel()
         switch sub {
         case "phtest": return try phtest(body: body, args: args, session: session)
         case "explain": return try explain(body: body, args: args, session: session)

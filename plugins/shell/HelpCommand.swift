@@ -9,7 +9,7 @@ public enum HelpCommand: SurvshCommand {
         synopsis: ["help", "help COMMAND", "help COMMAND SUBCOMMAND", "help TOPIC"], body: .words,
         notes: ["help COMMAND SUBCOMMAND (help cox phtest) shows one form of a command: its usage, options, notes and examples.",
                 "A subcommand alone finds its command (help forest is help plot forest), and R or Stata names point to",
-                "survsh's (help cox.zph, help ggsurvplot); analyses survsh does not have (survreg, cuminc) are named as such."],
+                "survsh's (help cox.zph, help ggsurvplot); analyses survsh does not have (flexsurvreg, cuminc) are named as such."],
         examples: ["help", "help km", "help cox phtest", "help forest", "help cox.zph"], topic: "shell", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {

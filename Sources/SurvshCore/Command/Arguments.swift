@@ -254,6 +254,22 @@ public struct Arguments: Sendable {
     /// The body words joined by single spaces (a formula or a list of words).
     public var body: String { positional.joined(separator: " ") }
 
+    /// The leading body word when it is one of `subcommands`, and the body words after it.
+    public func subcommand(among subcommands: [String]) -> (sub: String?, words: [String]) {
+        guard let first = positional.first, subcommands.contains(first) else { return (nil, positional) }
+        return (first, Array(positional.dropFirst()))
+    }
+
+    /// `level=` (default 0.95) as a confidence level strictly between 0 and 1, or a usage error.
+    public func confidenceLevel() throws -> Double {
+        let level = double("level", default: 0.95)
+        guard level > 0 && level < 1 else {
+            throw SurvshError.usage(command, "level=\(NumberFormat.significant(level, digits: 6)) is not a confidence level",
+                                    expected: "a number between 0 and 1, e.g. level=0.95")
+        }
+        return level
+    }
+
     /// Fails unless there are between `min` and `max` body words.
     public func requirePositional(_ min: Int, _ max: Int, what: String) throws {
         if positional.count < min {

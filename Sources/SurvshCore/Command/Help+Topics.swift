@@ -1,6 +1,6 @@
 // Help+Topics.swift — finding help for a word that is not a command: a subcommand (`help phtest`,
 // `help forest`), one form of a command (`help cox phtest`), an R or Stata name survsh spells
-// differently (`cox.zph`, `ggsurvplot`), and analyses survsh does not have (`survreg`, `cuminc`),
+// differently (`cox.zph`, `ggsurvplot`), and analyses survsh does not have (`flexsurvreg`, `cuminc`),
 // which are named as not available instead of a misleading "did you mean".
 
 public extension Help {
@@ -16,13 +16,14 @@ public extension Help {
         "cox.zph": "cox phtest", "zph": "cox phtest", "estat": "cox phtest", "coxphf": "cox firth",
         "ggsurvplot": "plot km", "ggforest": "plot forest", "forestplot": "plot forest", "boxplot": "plot box",
         "chisq.test": "tabulate", "fisher.test": "tabulate", "survfit.coxph": "cox curves", "resid": "cox residuals",
-        "stcox": "cox", "subset": "filter", "mutate": "generate", "factor": "levels",
+        "stcox": "cox", "weibull": "survreg", "aft": "survreg", "parametric": "survreg", "lognormal": "survreg",
+        "loglogistic": "survreg", "exponential": "survreg", "subset": "filter", "mutate": "generate", "factor": "levels",
     ]
 
     /// Analyses survsh does not have, with what to say instead of a "did you mean".
     static let notAvailable: [String: String] = {
-        let parametric = "parametric survival models (R's survreg, flexsurvreg; Stata's streg) are not available in survsh yet;"
-            + " a parametric module is planned. For now: cox (semi-parametric) and km"
+        let parametric = "flexible parametric survival models (R's flexsurvreg, Gompertz, generalized gamma, splines) are not"
+            + " available in survsh; survreg (alias streg) fits the Weibull, exponential, lognormal and log-logistic models as R's survreg"
         let competing = "competing risks (R's cmprsk cuminc/crr, survival's finegray; Stata's stcrreg) are not available in"
             + " survsh yet; a competing-risks module is planned. km treating other events as censored estimates"
             + " a different quantity (1 - KM is not the cumulative incidence)"
@@ -31,8 +32,7 @@ public extension Help {
         let frailty = "frailty and mixed-effects Cox models (coxme, frailty()) are not available; cox ~ ... + cluster(ID)"
             + " gives robust (sandwich) standard errors for clustered data"
         var m: [String: String] = [:]
-        for w in ["survreg", "flexsurv", "flexsurvreg", "streg", "weibull", "aft", "parametric", "exponential",
-                  "lognormal", "loglogistic", "gompertz"] { m[w] = parametric }
+        for w in ["flexsurv", "flexsurvreg", "gompertz", "gengamma"] { m[w] = parametric }
         for w in ["cuminc", "crr", "finegray", "stcrreg", "competing", "cif", "stcompet"] { m[w] = competing }
         for w in ["lm", "glm", "regress", "logit", "logistic", "anova", "aov"] { m[w] = regression }
         for w in ["coxme", "frailty", "mixed"] { m[w] = frailty }

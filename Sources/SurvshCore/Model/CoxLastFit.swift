@@ -8,22 +8,7 @@ import SurvivalStats
 /// What the follow-up commands need from the last `cox` fit.
 public struct CoxLastFit: Sendable {
     /// A model term: the data columns it is made of and the design columns it owns.
-    public struct Term: Sendable {
-        /// `age`, `factor(ph.ecog)`, `age:sex`.
-        public let label: String
-        /// The data columns of the term (two or more for an interaction).
-        public let variables: [String]
-        /// Indices of the term's design columns.
-        public let columns: [Int]
-        /// A factor main effect: all levels in order (the first is the reference unless `reference`).
-        public let levels: [String]
-        public let reference: String?
-        public let isFactor: Bool
-        public init(label: String, variables: [String], columns: [Int], levels: [String], reference: String?, isFactor: Bool) {
-            self.label = label; self.variables = variables; self.columns = columns
-            self.levels = levels; self.reference = reference; self.isFactor = isFactor
-        }
-    }
+    public typealias Term = ModelTerm
 
     public let fit: CoxFitResult
     /// The model's input (design matrix, outcome, strata) in the order of `rows`.
