@@ -78,6 +78,10 @@ final class SurvregTests: XCTestCase {
             for pr in (c["predict"] as? [[String: Any]] ?? []) {
                 let q = fit.quantiles(J.doubles(pr["x"]), stratum: Int(J.double(pr["stratum"]) ?? 1) - 1,
                                       probabilities: J.doubles(pr["p"]))
+                for (t, e) in zip(J.doubles(pr["surv_times"]), J.doubles(pr["surv"])) {
+                    assertClose(fit.survival(at: t, J.doubles(pr["x"]), stratum: Int(J.double(pr["stratum"]) ?? 1) - 1), e,
+                                rel: Self.rel, abs: 1e-12, "\(id) S(\(t))")
+                }
                 for (k, e) in J.doubles(pr["quantile"]).enumerated() {
                     assertClose(q[k].time, e, rel: Self.rel, "\(id) quantile \(k)")
                     assertClose(q[k].se, J.doubles(pr["se"])[k], rel: Self.rel, "\(id) quantile se \(k)")

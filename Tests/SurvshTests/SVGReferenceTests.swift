@@ -27,6 +27,9 @@ final class SVGReferenceTests: XCTestCase {
         Figure(name: "cox_curves_lung", setup: lung + ["cox ~ age + sex + ph.ecog", "cox curves at sex=1,2 age=60"],
                plot: "plot cox curves ci"),
         Figure(name: "residuals_lung_age", setup: lung + ["cox ~ sex + ph.ecog"], plot: "plot residuals ~ age"),
+        Figure(name: "km_lung_weibull_overlay", setup: lung, plot: "plot km ~ sex overlay=weibull"),
+        Figure(name: "km_net_lognormal_overlay", setup: ["load data/net_liver_mets.csv", "survival months died"],
+               plot: "plot km ~ I(mitoses_liver > 2) ci overlay=lognormal"),
     ]
 
     static let referenceDirectory = repoRoot.appendingPathComponent("Tests/SurvshTests/Reference/svg")

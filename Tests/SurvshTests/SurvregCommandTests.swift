@@ -144,3 +144,38 @@ final class SurvregCommandTests: XCTestCase {
         }
     }
 }
+
+extension SurvregCommandTests {
+    /// `plot km ~ sex overlay=weibull`: the overlay is R's survreg(Surv ~ factor(sex)) (its coefficients,
+    /// scale and log-likelihood in the JSON), and the curves are its S(t | group): 1 at t = 0, S at the
+    /// group's predicted median is 1/2 (checked through survreg predict on the same model).
+    func testPlotOverlayIsTheSurvregFitOfTheGroups() throws {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        sh.run("survival time status")
+        let fit = sh.json("survreg ~ factor(sex)")
+        let plot = sh.json("plot km ~ factor(sex) overlay=weibull file=\(NSTemporaryDirectory())survsh_overlay.svg")
+        let overlay = try XCTUnwrap(plot["overlay"] as? [String: Any])
+        XCTAssertEqual(overlay["dist"] as? String, "weibull")
+        let coefs = (overlay["coefficients"] as? [[String: Any]] ?? []).map { C.num($0["coef"]) }
+        let terms = (fit["terms"] as? [[String: Any]] ?? []).map { C.num($0["coef"]) }
+        XCTAssertEqual(coefs.count, 2)
+        for (a, e) in zip(coefs, terms) { C.close(a, e, rel: 1e-12, "overlay coefficient") }
+        C.close(C.nums(overlay["scale"]).first ?? nil, C.nums(fit["scale"]).first ?? nil, rel: 1e-12, "overlay scale")
+        let times = C.nums(overlay["times"]).map { $0 ?? .nan }
+        let curves = overlay["curves"] as? [[String: Any]] ?? []
+        XCTAssertEqual(curves.count, 2)
+        let medians = (sh.json("survreg predict at sex=1,2")["predictions"] as? [[String: Any]] ?? []).map { C.num($0["time"]) ?? .nan }
+        for (g, c) in curves.enumerated() {
+            let s = C.nums(c["surv"]).map { $0 ?? .nan }
+            XCTAssertEqual(s.first, 1, "S(0) = 1")
+            XCTAssertTrue(zip(s, s.dropFirst()).allSatisfy { $0 >= $1 }, "S falls")
+            // the grid brackets the median: S crosses 1/2 there
+            if let k = times.firstIndex(where: { $0 > medians[g] }), k > 0 {
+                XCTAssertTrue(s[k - 1] >= 0.5 && s[k] < 0.5, "group \(g): S crosses 1/2 at the predicted median \(medians[g])")
+            }
+        }
+        XCTAssertTrue(sh.error("plot loglog ~ sex overlay=weibull").contains("plot km only"))
+        XCTAssertTrue(sh.error("plot km ~ sex overlay=weibul").contains("did you mean 'weibull'?"))
+    }
+}

@@ -17,6 +17,9 @@ extension PlotCommand {
         let rules = GroupedSurvival.Rules(name: "plot \(kind)", unit: "curve",
                                           usage: "plot \(kind) [Surv(TIME, EVENT)] [~ GROUP] (one curve per group)",
                                           allowsCountingProcess: true)
+        if kind != "km", args.string("overlay") != nil {
+            throw SurvshError.usage(command, "overlay= draws fitted survreg curves on plot km only", expected: "plot km ~ GROUP overlay=weibull")
+        }
         let plan = try GroupedSurvival.plan(body, rules: rules, session: session, command: command)
         let response = plan.response
         let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") ?? .log
@@ -123,6 +126,15 @@ extension PlotCommand {
                     json.append(("logrank", o.value))
                     warnings += test.warnings
                 }
+            }
+            if let name = args.string("overlay"), let dist = SurvregDistribution(rawValue: name) {
+                let model = "\(response.label) ~ \(variables.isEmpty ? "1" : variables.map(\.label).joined(separator: " + "))"
+                let overlay = try survregOverlay(dist, data: data, grouping: grouping, labels: labels,
+                                                 axisMax: spec.timeAxisMax, modelText: model)
+                spec.fitted = overlay.curves
+                spec.fittedNote = "dashed: \(dist.displayName) fit"
+                summary += "; " + overlay.summary
+                json.append(("overlay", overlay.json))
             }
             let ticks = spec.defaultTimeTicks
             if args.has("risktable") {

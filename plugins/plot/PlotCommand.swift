@@ -20,7 +20,7 @@ public enum PlotCommand: SurvshCommand {
         name: "plot", aliases: ["graph"],
         summary: "figures: Kaplan-Meier curves with a risk table, log(-log S), cumulative hazard, forest, adjusted Cox curves, PH (zph) and residual plots, histogram, box plot",
         synopsis: [
-            "plot km [Surv(TIME, EVENT)] [~ GROUP [+ GROUP ...]] [file=PATH.svg|.png|.pdf] [ci] [risktable] [pvalue]",
+            "plot km [Surv(TIME, EVENT)] [~ GROUP [+ GROUP ...]] [file=PATH.svg|.png|.pdf] [ci] [risktable] [pvalue] [overlay=weibull|...]",
             "plot loglog [Surv(TIME, EVENT)] [~ GROUP] [file=PATH]",
             "plot cumhaz [Surv(TIME, EVENT)] [~ GROUP] [file=PATH] [ci]",
             "plot forest [file=PATH]",
@@ -38,6 +38,8 @@ public enum PlotCommand: SurvshCommand {
             .flag("ci", help: "pointwise confidence bands (km: the conf= transform; cumhaz: plain, as R's plot.survfit)"),
             .flag("risktable", help: "number at risk under the time axis, one column per tick"),
             .flag("pvalue", help: "log-rank test p-value on the figure (R's survdiff)"),
+            OptionSpec("overlay", .choice(SurvregDistribution.allCases.map(\.rawValue)),
+                       help: "km: the fitted survreg curve of each group (R's survreg(Surv ~ group, dist = )) drawn dashed over its KM curve"),
             .flag("percent", help: "survival axis in percent (0%-100%) instead of 0-1"),
             .flag("color", help: "colour the terminal drawing (ANSI); files are always in colour"),
             OptionSpec("title", .text, help: "figure title"),
@@ -69,6 +71,7 @@ public enum PlotCommand: SurvshCommand {
             "km ci: bands from survfit's pointwise limits with conf= (log, R's default); undefined limits (S = 0) end the band.",
             "risktable: numbers at risk at the axis ticks, as summary(fit, times = ticks)$n.risk; columns sit exactly under the ticks.",
             "pvalue: log-rank test (survdiff, rho = 0) over the same groups.",
+            "km overlay=weibull (exponential, lognormal, loglogistic, ...): the parametric model Surv ~ GROUP fitted as R's survreg (the groups as a factor), its S(t | group) drawn dashed in each group's colour over the KM curves; the JSON has its coefficients, scale and the curves at 201 times.",
             "loglog: log(-log S(t)) against t on a log axis, as plot(fit, fun = \"cloglog\"); parallel curves support proportional hazards.",
             "cumhaz: Nelson-Aalen H(t) = sum d/n (survfit's cumhaz); ci: H +/- z se with se^2 = sum d/n^2, as plot.survfit(cumhaz = TRUE) (conf.type plain).",
             "cox curves (or curves): the adjusted survival curves of the last 'cox curves' (R's plot(survfit(fit, newdata))), drawn as km curves.",
@@ -81,6 +84,7 @@ public enum PlotCommand: SurvshCommand {
         ],
         examples: [
             "plot km ~ sex ci risktable pvalue",
+            "plot km ~ sex overlay=weibull",
             "plot km ~ sex ci risktable pvalue percent break=182.5 title=\"Lung cancer survival by sex\" file=/tmp/survsh_km_sex.svg",
             "plot loglog ~ sex",
             "plot cumhaz ~ sex ci",

@@ -9,7 +9,9 @@
 # strata codes of the complete cases, and survreg / summary.survreg / AIC / predict results:
 #   coefficients (NA as null), the covariance fit$var, scale(s), loglik (intercept-only, model), the
 #   LR chi-square and df as print.survreg computes them, AIC(fit), iterations;
-#   predicted quantiles (predict(type = "quantile" and "uquantile", se.fit = TRUE)) at newdata rows;
+#   predicted quantiles (predict(type = "quantile" and "uquantile", se.fit = TRUE)) at newdata rows,
+#   and the fitted S(t) = 1 - psurvreg(t, lp, scale, dist) there at t = 30, 180, 365 (the curve plot
+#   km overlay= draws);
 #   for weibull / exponential: hazard ratios exp(-b / scale) with delta-method se and CIs, the
 #   derivative of g = -b exp(-log scale) written out analytically and applied to vcov(fit).
 suppressPackageStartupMessages(library(survival))
@@ -77,7 +79,8 @@ cases <- list(
        sh = "survreg Surv(months, died) ~ age + sex + sstr_liver",
        at = list(list(age = 60, sex = "F", sstr_liver = "weak")), sh_at = "at age=60 sex=F sstr_liver=weak"),
   list(id = "net_exponential", data = "net_liver_mets", f = Surv(months, died) ~ ki67_liver + I(mitoses_liver > 2),
-       dist = "exponential", sh = "survreg Surv(months, died) ~ ki67_liver + I(mitoses_liver > 2) dist=exponential"),
+       dist = "exponential", sh = "survreg Surv(months, died) ~ ki67_liver + I(mitoses_liver > 2) dist=exponential",
+       at = list(list(ki67_liver = 2, mitoses_liver = 0)), sh_at = "at ki67_liver=2"),
   list(id = "net_lognormal", data = "net_liver_mets", f = Surv(months, died) ~ age + primary_size_cm, dist = "lognormal",
        sh = "survreg Surv(months, died) ~ age + primary_size_cm dist=lognormal",
        at = list(list(age = 50, primary_size_cm = 2)), sh_at = "at age=50 primary_size_cm=2")
@@ -135,7 +138,11 @@ run_case <- function(cs) {
       keep <- colnames(xr) %in% colnames(X)
       stratum <- 1
       if (length(st)) stratum <- match(as.character(nf[[names(mf)[st]]]), strata_labels)
+      lp <- drop(predict(fit, newdata = nd, type = "lp"))
+      surv_times <- c(30, 180, 365)
+      surv <- 1 - psurvreg(surv_times, mean = lp, scale = fit$scale[stratum], distribution = cs$dist)
       list(row = lapply(row, function(v) v), x = I(num(xr[1, keep][-1])), stratum = stratum,
+           surv_times = I(surv_times), surv = I(num(surv)),
            p = I(probs), quantile = I(num(q$fit)), se = I(num(q$se.fit)),
            uquantile = I(num(u$fit)), use = I(num(u$se.fit)))
     })

@@ -115,6 +115,11 @@ public struct KMFigureSpec: Sendable, Equatable {
     public var percentAxis: Bool
     /// Optional heading over the legend entries (e.g. the grouping variable).
     public var legendTitle: String?
+    /// Fitted (smooth) curves drawn dashed over the step curves, one per series in the same order
+    /// and colour (`plot km overlay=weibull`); empty for none.
+    public var fitted: [StepSeries] = []
+    /// What the dashed curves are ("dashed: Weibull fit"), shown with the legend.
+    public var fittedNote: String?
 
     public init(series: [StepSeries], showCI: Bool = false, showCensorMarks: Bool = true,
                 riskTable: RiskTable? = nil, pValueText: String? = nil, title: String? = nil,

@@ -54,7 +54,8 @@ extension SVGRenderer {
         let riskHeight = riskRows.isEmpty ? 0 : 16 + rowHeight * Double(riskRows.count + 1)
         let panelBottom = max(top + 60, height - pad - riskHeight - FigureStyle.xAxisBlock - FigureStyle.axisGap)
 
-        var legend = Legend(entries: [], title: spec.legendTitle, note: spec.pValueText)
+        let note = [spec.pValueText, spec.fitted.isEmpty ? nil : spec.fittedNote].compactMap { $0 }.joined(separator: "; ")
+        var legend = Legend(entries: [], title: spec.legendTitle, note: note.isEmpty ? nil : note)
         if count > 1 || spec.legendTitle != nil {
             legend.entries = spec.series.enumerated().map { Legend.Entry(label: $0.element.label, color: colors[$0.offset], dash: Palette.dash($0.offset)) }
         }
@@ -84,6 +85,7 @@ extension SVGRenderer {
         var doc = SVGDocument(width: width, height: height)
         if let title = spec.title { doc.title(title, x: left - FigureStyle.axisGap, y: titleBaseline) }
         panel.draw(into: &doc)
+        if !spec.fitted.isEmpty { drawFitted(spec.fitted, colors: colors, panel: panel, into: &doc) }
 
         // Axes. Column widths include the risk counts so labels and counts thin out together.
         let xScale = panel.x
@@ -130,5 +132,24 @@ extension SVGRenderer {
             }
         }
         return doc.render()
+    }
+
+    /// Fitted curves as thin dashed lines through their points, in their series' colours.
+    static func drawFitted(_ fitted: [StepSeries], colors: [String], panel: SeriesPanel, into doc: inout SVGDocument) {
+        let smooth = SeriesPanel(series: fitted, colors: colors, stepped: false, showCI: false, showCensor: false,
+                                 x: panel.x, y: panel.y)
+        doc.group([SVGAttr("class", "fitted-curves")]) { doc in
+            for (i, s) in fitted.enumerated() where i < colors.count {
+                let (points, _) = smooth.visiblePoints(s)
+                guard let first = points.first else { continue }
+                var path = PathBuilder()
+                path.move(panel.x(first.t), panel.y(first.v))
+                for p in points.dropFirst() { path.lineTo(panel.x(p.t), panel.y(p.v)) }
+                doc.element("path", [SVGAttr("class", "fitted-curve"), SVGAttr("data-label", s.label),
+                                     SVGAttr("d", path.data), SVGAttr("fill", "none"), SVGAttr("stroke", colors[i]),
+                                     SVGAttr("stroke-width", FigureStyle.curveWidth * 0.75),
+                                     SVGAttr("stroke-dasharray", "6 4")])
+            }
+        }
     }
 }
