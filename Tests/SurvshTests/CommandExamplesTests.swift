@@ -43,20 +43,8 @@ final class CommandExamplesTests: XCTestCase {
     /// The README's command table is the one generated from the declarations. To refresh it:
     /// `SURVSH_UPDATE_README=1 swift test --filter testReadmeCommandTableIsCurrent`.
     func testReadmeCommandTableIsCurrent() throws {
-        let url = repoRoot.appendingPathComponent("README.md")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let begin = "<!-- command-table:begin (generated from the command declarations; a test keeps it current) -->"
-        let end = "<!-- command-table:end -->"
-        guard let b = text.range(of: begin), let e = text.range(of: end), b.upperBound <= e.lowerBound else {
-            return XCTFail("README.md lacks the command-table markers")
-        }
-        let current = text[b.upperBound..<e.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
-        let generated = Help.markdownTable(AllCommands.registry)
-        if current != generated, ProcessInfo.processInfo.environment["SURVSH_UPDATE_README"] == "1" {
-            try text.replacingCharacters(in: b.upperBound..<e.lowerBound, with: "\n" + generated + "\n")
-                .write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        XCTAssertEqual(current, generated, "README command table is stale: run SURVSH_UPDATE_README=1 swift test --filter testReadmeCommandTableIsCurrent")
+        try assertReadmeSection(begin: "<!-- command-table:begin (generated from the command declarations; a test keeps it current) -->",
+                                end: "<!-- command-table:end -->", generated: Help.markdownTable(AllCommands.registry),
+                                test: "testReadmeCommandTableIsCurrent")
     }
 }

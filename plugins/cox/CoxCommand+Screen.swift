@@ -20,7 +20,7 @@ extension CoxCommand {
         try session.requireData("cox")
         let (formula, response) = try CoxModelInput.parse(body, session: session, command: "cox")
         let keep = args.double("keep", default: 0.05)
-        let tiesValue = ties(args)
+        let tiesValue = ties(args, session: session)
         let ctl = try control(args)
         var warnings: [String] = []
         var steps: [ScreenStep] = []
@@ -100,6 +100,7 @@ extension CoxCommand {
             notes.append("No term has a univariable p below \(NumberFormat.significant(keep, digits: 6)): no multivariable model.")
         }
         notes.append("Retained: univariable Wald p < \(NumberFormat.significant(keep, digits: 6)) (joint Wald test for terms with several columns). Ties: \(tiesValue == .efron ? "Efron" : "Breslow"); CI: Wald, as summary.coxph.")
+        if let line = session.settings.convention.resultLine { notes.append(line + ".") }
         if steps.contains(where: { $0.fit.coefficients.contains(where: \.possiblyInfinite) })
             || (multi?.fit.coefficients.contains(where: \.possiblyInfinite) ?? false) {
             notes.append("* coefficient may be infinite (see the warnings).")
@@ -119,6 +120,7 @@ extension CoxCommand {
         j["kind"] = .string("screen")
         j["keep"] = .num(keep)
         j["ties"] = .string(tiesValue.rawValue)
+        j["convention"] = .string(session.settings.convention.rawValue)
         j["level"] = .num(level)
         j["univariable"] = .array(steps.map { s in
             .object([("term", .string(s.term.label)), ("n", .int(s.fit.n)), ("events", .int(s.fit.events)),

@@ -15,7 +15,7 @@ public enum CoxCommand: SurvshCommand {
         name: "cox", aliases: ["coxph"],
         summary: "Cox proportional hazards regression (R's coxph), PH test, Firth fit, univariable screen",
         synopsis: [
-            "cox [Surv(TIME, EVENT)] ~ TERM + TERM ... [ties=efron|breslow] [level=0.95] [iter.max=20] [explain]",
+            "cox [Surv(TIME, EVENT)] ~ TERM + TERM ... [ties=efron|breslow] [level=0.95] [iter.max=20] [explain] [compare]",
             "cox Surv(START, STOP, EVENT) ~ ... [+ strata(S) ...] [+ cluster(ID)]",
             "cox phtest [transform=km|rank|identity] [explain]",
             "cox firth [Surv(TIME, EVENT)] ~ TERM + ... [level=0.95] [explain]",
@@ -27,7 +27,8 @@ public enum CoxCommand: SurvshCommand {
         body: .formula,
         options: [
             OptionSpec("ties", .choice(["efron", "breslow"]), default: "efron",
-                       help: "tied event times: Efron's approximation (R's default) or Breslow's", forms: ["", "screen"]),
+                       help: "tied event times: Efron's approximation (R's default) or Breslow's (SAS's and Stata's; see set convention)",
+                       forms: ["", "screen"]),
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level of the hazard-ratio intervals",
                        forms: ["", "firth", "screen", "curves"]),
             OptionSpec("iter.max", .number(0...1000), default: "20", help: "maximum Newton-Raphson iterations (R's coxph.control)",
@@ -48,6 +49,8 @@ public enum CoxCommand: SurvshCommand {
                   forms: ["", "phtest", "firth"]),
             .flag("risksets", help: "explain: also each event time's risk-set sums and Efron denominators at the estimate",
                   forms: ["", "explain"]),
+            .flag("compare", help: "the fit under R's (Efron), SAS's and Stata's (Breslow) tie defaults side by side",
+                  forms: [""]),
         ],
         notes: [
             "As R's coxph: Newton-Raphson from beta = 0 with step halving; converged when |1 - L_old/L_new| <= 1e-9 (coxph.control eps), at most iter.max = 20 iterations.",
@@ -60,9 +63,11 @@ public enum CoxCommand: SurvshCommand {
             "curves: adjusted survival curves of the last cox fit as R's survfit.coxph(fit, newdata): one per combination of the values after 'at' (first variable slowest) and per stratum; covariates not set are at R's fit$means (0 for 0/1 and factor columns: the reference level); S = exp(-H) with the Efron (or Breslow) hazard, se as survfit.coxph (including the coefficients' variance), median as print.survfit. plot cox curves draws them.",
             "residuals: of the last cox fit, as R's residuals.coxph: martingale and deviance one per row; score, schoenfeld (event rows only, in time order) and dfbeta (score times the model-based variance) one per row and model column. gen= saves them as columns, NA on rows the fit did not use.",
             "screen: each term alone, then the terms with univariable Wald p < keep together (joint Wald test for factors); export writes the table.",
+            "set convention=sas|stata makes ties=breslow the default (SAS PHREG TIES=BRESLOW, Stata stcox); ties= still wins. compare fits Efron and Breslow and prints coef, HR, CI and the log likelihood under R, SAS and Stata side by side.",
         ],
         examples: [
             "cox ~ age + sex + ph.ecog",
+            "cox ~ age + sex + ph.ecog compare",
             "cox phtest",
             "cox phtest transform=rank",
             "cox phtest explain",
@@ -97,7 +102,10 @@ public enum CoxCommand: SurvshCommand {
         }
     }
 
-    static func ties(_ args: Arguments) -> CoxTies { CoxTies(rawValue: args.string("ties") ?? "efron") ?? .efron }
+    /// ties= as given, else the convention's default (R: Efron; SAS, Stata: Breslow).
+    static func ties(_ args: Arguments, session: Session) -> CoxTies {
+        args.given("ties").flatMap(CoxTies.init(rawValue:)) ?? session.settings.convention.coxTies
+    }
 
     static func control(_ args: Arguments) throws -> CoxControl {
         let it = args.double("iter.max", default: 20)
@@ -125,7 +133,8 @@ public enum CoxCommand: SurvshCommand {
         try session.requireData("cox")
         let (formula, response) = try CoxModelInput.parse(body, session: session, command: "cox")
         let model = try CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
-        let fit = try fitModel(model, ties: ties(args), level: level, control: try control(args))
+        if args.has("compare") { return try compare(model: model, args: args, level: level, session: session) }
+        let fit = try fitModel(model, ties: ties(args, session: session), level: level, control: try control(args))
         let view = CoxView(session: session, model: model, fit: fit)
         session.lastCoxFit = model.lastFit(fit)
         let table = view.resultTable()

@@ -68,7 +68,13 @@ struct CoxView {
         "\(name) = \(f(t.chisq)) on \(t.df) df, p = \(pv(t.p))"
     }
 
-    var tiesText: String { fit.ties == .efron ? "Efron (R's default)" : "Breslow" }
+    var tiesText: String { CoxView.tiesText(fit.ties, convention: session.settings.convention) }
+
+    /// The tie method, with where the default comes from when it is the convention's default.
+    static func tiesText(_ ties: CoxTies, convention: Convention) -> String {
+        let name = ties == .efron ? "Efron" : "Breslow"
+        return ties == convention.coxTies ? "\(name) (\(convention.coxTiesSource))" : name
+    }
 
     var conventionLines: [String] {
         var s = ["Ties: \(tiesText); CI: exp(coef -/+ z se) (Wald, as summary.coxph)"
@@ -80,6 +86,7 @@ struct CoxView {
             s.append("Robust se: sandwich over \(nc) clusters of \(cl) (R's coxph robust = TRUE); the likelihood ratio and score tests assume independent rows, the Wald and robust score tests do not.")
         }
         if model.coxData.start != nil { s.append("Counting-process data: each row is at risk on (start, stop].") }
+        if let line = session.settings.convention.resultLine { s.append(line + ".") }
         return s
     }
 
@@ -112,6 +119,7 @@ struct CoxView {
         j["events"] = .int(fit.events)
         j["dropped"] = .int(model.data.dropped)
         j["ties"] = .string(fit.ties.rawValue)
+        j["convention"] = .string(session.settings.convention.rawValue)
         j["level"] = .num(fit.level)
         j["loglik"] = .array(fit.loglik.map { .num($0) })
         j["terms"] = .array(fit.coefficients.map { c in

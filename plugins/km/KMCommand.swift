@@ -12,17 +12,19 @@ public enum KMCommand: SurvshCommand {
         name: "km", aliases: ["survfit", "sts"],
         summary: "Kaplan-Meier survival curves: median, survival at given times, RMST, life table",
         synopsis: ["km [Surv(TIME, EVENT)] [~ GROUP [+ GROUP ...]] [times=T1,T2,...] [conf=log] [level=0.95]",
-                   "km ... [quantiles=0.25,0.5,0.75] [rmean=TAU] [table] [explain]"],
+                   "km ... [quantiles=0.25,0.5,0.75] [rmean=TAU] [table] [explain]",
+                   "km ... compare [times=T1,T2,...] [quantiles=...]"],
         body: .formula,
         options: [
             OptionSpec("conf", .choice(KaplanMeierConfType.allCases.map(\.rawValue)), default: "log",
-                       help: "pointwise CI transform, as R's conf.type (log is R's default)"),
+                       help: "pointwise CI transform, as R's conf.type (log is R's default; log-log under set convention=sas|stata)"),
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level, as R's conf.int"),
             OptionSpec("times", .numbers, help: "survival, CI and n at risk at these times (summary(fit, times=))"),
             OptionSpec("quantiles", .numbers, help: "quantiles of the survival time with CI (quantile.survfit)"),
             OptionSpec("rmean", .number(nil), help: "restricted mean survival up to TAU with its se (print.survfit rmean=)"),
             .flag("table", help: "print the life table: every distinct time with n.risk, n.event, n.censor, S, std.err, CI"),
             .flag("explain", help: "print the product-limit arithmetic at each event time (for teaching)"),
+            .flag("compare", help: "the median with its CI (and S(t) at times=, quantiles=) under R's, SAS's and Stata's rules side by side"),
         ],
         notes: [
             "One curve per combination of the groups, labelled as R's survfit (sex=1, \"sex=1, ph.ecog=2\"); one curve is labelled all.",
@@ -38,6 +40,8 @@ public enum KMCommand: SurvshCommand {
             "Surv(START, STOP, EVENT): delayed entry (left truncation), as survfit: a row is at risk on (START, STOP], so",
             "n.risk at t counts rows with START < t <= STOP; n is the number of rows (R's records). E.g. age as the time scale:",
             "km Surv(age, age + time/365.25, status == 2).",
+            "set convention=sas|stata: log-log CIs and SAS LIFETEST's or Stata stci's median rule by default (help set has",
+            "the rules with their manual sections); compare shows all three at once, with a line per rule that differs.",
         ],
         examples: [
             "km",
@@ -48,6 +52,7 @@ public enum KMCommand: SurvshCommand {
             "km ~ sex + ph.ecog conf=log-log level=0.9",
             "km ~ sex rmean=365",
             "km table explain",
+            "km ~ sex compare times=365",
         ],
         topic: "analysis")
 
@@ -59,9 +64,15 @@ public enum KMCommand: SurvshCommand {
         let command = "km"
         try session.requireData(command)
         let plan = try GroupedSurvival.plan(args.body, rules: rules, session: session, command: command)
-        guard let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") else {
-            throw SurvshError.usage(command, "unknown conf", expected: "log, log-log, plain, logit or arcsin")
+        let convention = session.settings.convention
+        // An explicit conf= wins over the convention's default transform.
+        let givenConf = try args.given("conf").map { name in
+            guard let type = KaplanMeierConfType(rawValue: name) else {
+                throw SurvshError.usage(command, "unknown conf", expected: "log, log-log, plain, logit or arcsin")
+            }
+            return type
         }
+        let conf = givenConf ?? convention.kmConfType
         let level = args.double("level", default: 0.95)
         guard level > 0 && level < 1 else {
             throw SurvshError.usage(command, "level=\(NumberFormat.significant(level, digits: 15)) is not strictly between 0 and 1",
@@ -79,14 +90,16 @@ public enum KMCommand: SurvshCommand {
         let data = grouped.data
         let grouping = grouped.grouping
         try Interrupt.check(command)
-        let curves: [KaplanMeierCurve]
-        do {
-            // delayed entry when Surv(start, stop, event), as survfit
-            curves = try KaplanMeier.fit(start: data.start, time: data.time, event: data.event, group: grouping.codes,
-                                         groupCount: grouping.count, options: KaplanMeierOptions(confType: conf, level: level))
-        } catch let e as SurvivalInputError {
-            throw SurvshError.data(command, e.description, expected: "finite times")
+        /// The curves with the CI transform `type` (delayed entry when Surv(start, stop, event), as survfit).
+        func fit(_ type: KaplanMeierConfType) throws -> [KaplanMeierCurve] {
+            do {
+                return try KaplanMeier.fit(start: data.start, time: data.time, event: data.event, group: grouping.codes,
+                                           groupCount: grouping.count, options: KaplanMeierOptions(confType: type, level: level))
+            } catch let e as SurvivalInputError {
+                throw SurvshError.data(command, e.description, expected: "finite times")
+            }
         }
+        let curves = try fit(conf)
         if let tau, let first = curves.compactMap({ $0.time.first }).min(), tau < first {
             throw SurvshError.usage(command, "rmean=\(session.fmt(tau)) is before the first time (\(session.fmt(first)))",
                                     expected: "a truncation time at or after the first observed time, as R requires")
@@ -98,7 +111,21 @@ public enum KMCommand: SurvshCommand {
 
         let view = KMView(session: session, response: plan.response, formula: plan.formula, data: data, grouping: grouping,
                           curves: curves, conf: conf, level: level, times: times, probs: probs, tau: tau,
-                          showTable: args.has("table"), explain: args.has("explain"))
+                          showTable: args.has("table"), explain: args.has("explain"), convention: convention)
+        if args.has("compare") {
+            for flag in ["table", "explain"] where args.has(flag) {
+                throw SurvshError.usage(command, "compare does not combine with \(flag)", expected: "km ... compare [times=...] [quantiles=...]")
+            }
+            if tau != nil { throw SurvshError.usage(command, "compare does not combine with rmean=", expected: "km ... compare [times=...]") }
+            var byType: [KaplanMeierConfType: [KaplanMeierCurve]] = [conf: curves]
+            let columns = try Convention.allCases.map { c -> KMCompareView.Column in
+                let type = givenConf ?? c.kmConfType
+                if byType[type] == nil { byType[type] = try fit(type) }
+                return KMCompareView.Column(convention: c, conf: type, curves: byType[type]!)
+            }
+            let compare = KMCompareView(view: view, columns: columns, confGiven: givenConf != nil)
+            return CommandOutput(text: compare.text(), json: compare.json(), warnings: warnings, tables: [compare.table()])
+        }
         return CommandOutput(text: view.text(), json: view.json(includeTable: session.settings.format == .json),
                              warnings: warnings, tables: view.tables())
     }

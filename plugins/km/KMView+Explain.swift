@@ -45,20 +45,31 @@ extension KMView {
         }
     }
 
-    /// How the median and its limits come from the event-time rows: the first time S, the lower
-    /// limit and the upper limit fall to 0.5 (R's rule; a stretch at exactly 0.5 gives its midpoint).
+    /// How the median and its limits come from the event-time rows: under R and Stata, the first time
+    /// S, the lower limit and the upper limit fall to 0.5 (R: a stretch at exactly 0.5 gives its
+    /// midpoint); under SAS, the first time S is below 0.5 and the event times whose CI holds 0.5.
     func medianReadOff(_ c: KaplanMeierCurve, label: String) -> [String] {
         let tolerance = Double.ulpOfOne.squareRoot()
+        let never = convention == .sas ? "never falls below 0.5" : "stays above 0.5"
         func line(_ name: String, _ reached: Double?, curve: String, _ value: (KaplanMeierExplainRow) -> Double?) -> String {
             let row = c.explain.first { value($0).map { $0 < 0.5 + tolerance } ?? false }
-            guard let reached else { return "\(name): NA, \(curve) stays above 0.5" }
+            guard let reached else { return "\(name): NA, \(curve) \(never)" }
             guard let row, row.time == reached else {
                 return "\(name): \(f(reached)), the midpoint of the stretch where \(curve) is exactly 0.5"
             }
-            return "\(name): \(f(reached)), where \(curve) first falls to <= 0.5 (\(f(value(row))))"
+            let falls = convention == .sas && value(row).map { $0 < 0.5 - tolerance } == true ? "below 0.5" : "to <= 0.5"
+            return "\(name): \(f(reached)), where \(curve) first falls \(falls) (\(f(value(row))))"
         }
-        let m = c.median
-        return [line("Median, \(label)", m.time, curve: "S(t)") { $0.surv },
+        let m = median(c)
+        let point = line("Median, \(label)", m.time, curve: "S(t)") { $0.surv }
+        guard convention != .sas else {
+            return [point,
+                    "  \(lclHeader): " + (m.lower.map { "\(f($0)), the first event time whose CI holds 0.5" }
+                                        ?? "NA, no event time's CI holds 0.5"),
+                    "  \(uclHeader): " + (m.upper.map { "\(f($0)), the event time after the last one whose CI holds 0.5" }
+                                        ?? "NA, the CI holds 0.5 up to the last event time")]
+        }
+        return [point,
                 line("  \(lclHeader)", m.lower, curve: "the lower limit") { $0.lower },
                 line("  \(uclHeader)", m.upper, curve: "the upper limit") { $0.upper }]
     }

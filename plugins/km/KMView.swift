@@ -18,6 +18,8 @@ struct KMView {
     let tau: Double?
     let showTable: Bool
     let explain: Bool
+    /// Whose rules read the median and quantiles off the curves (and name the default transform).
+    let convention: Convention
 
     // MARK: labels and conventions
 
@@ -33,14 +35,15 @@ struct KMView {
     }
 
     var ciConvention: String {
-        "CI: \(conf.rawValue) transform\(conf == .log ? " (R's default)" : ""), level \(levelText); "
-            + "std.err is the standard error of S(t) (Greenwood)"
+        let source = conf == convention.kmConfType ? " (\(convention.kmConfSource))" : ""
+        return "CI: \(conf.rawValue) transform\(source), level \(levelText); std.err is the standard error of S(t) (Greenwood)"
     }
 
-    /// The median rule in two parts, printed as two lines in text (within 100 columns).
-    static let medianConventionLines = ["median: R's print.survfit rule (first time S(t) <= 0.5; the midpoint of a stretch",
-                                        "where S(t) is exactly 0.5); CI from the CI curves; NA = not reached"]
-    static let medianConvention = medianConventionLines.joined(separator: " ")
+    /// The median rule, printed as two lines in text (within 100 columns).
+    var medianConvention: String { convention.medianRuleLines.joined(separator: " ") }
+
+    /// The median of curve `c` with its limits, by the convention's rule.
+    func median(_ c: KaplanMeierCurve) -> KaplanMeierQuantile { c.median(convention.percentiles) }
 
     func f(_ x: Double?) -> String { session.fmt(x) }
 
@@ -57,13 +60,13 @@ struct KMView {
                 let rm = c.restrictedMean(tau: tau)
                 row += [f(rm.mean), f(rm.stdErr)]
             }
-            let m = c.median
+            let m = median(c)
             row += [f(m.time), f(m.lower), f(m.upper)]
             rows.append(row)
         }
         var notes: [String] = []
         if let tau { notes.append("* restricted mean with upper limit = \(f(tau))") }
-        notes += [ciConvention, KMView.medianConvention]
+        notes += [ciConvention, medianConvention] + [convention.resultLine].compactMap { $0 }
         return ResultTable(title: "Kaplan-Meier: \(modelText)", header: header, rows: rows, footnotes: notes, name: "summary")
     }
 
@@ -97,11 +100,11 @@ struct KMView {
         guard !probs.isEmpty else { return nil }
         var rows: [[String]] = []
         for (i, c) in curves.enumerated() {
-            for v in c.quantiles(probs) {
+            for v in c.quantiles(probs, convention: convention.percentiles) {
                 rows.append([grouping.labels[i], f(v.probability), f(v.time), f(v.lower), f(v.upper)])
             }
         }
-        return ResultTable(title: "Quantiles of survival time (R's quantile.survfit)",
+        return ResultTable(title: "Quantiles of survival time (\(convention.quantileSource))",
                            header: ["", "p", "time", "lower", "upper"], rows: rows, name: "quantiles")
     }
 
@@ -151,8 +154,9 @@ struct KMView {
         if explain { out += explainText() }
         out.append("")
         out.append(ciConvention + ".")
-        out.append(KMView.medianConventionLines[0])
-        out.append("  " + KMView.medianConventionLines[1] + ".")
+        out.append(convention.medianRuleLines[0])
+        out.append("  " + convention.medianRuleLines[1] + ".")
+        if let line = convention.resultLine { out.append(line + ".") }
         return out.joined(separator: "\n")
     }
 
@@ -168,7 +172,8 @@ struct KMView {
         j["conf_type"] = .string(conf.rawValue)
         j["level"] = .num(level)
         j["ci_transform"] = .string(conf.formula)
-        j["median_rule"] = .string(KMView.medianConvention)
+        j["median_rule"] = .string(medianConvention)
+        j["convention"] = .string(convention.rawValue)
         if let tau { j["rmean_tau"] = .num(tau) }
         var strata: [JSONValue] = []
         for (i, c) in curves.enumerated() {
@@ -176,7 +181,7 @@ struct KMView {
             s["label"] = .string(grouping.labels[i])
             s["n"] = .int(c.n)
             s["events"] = .int(c.events)
-            let m = c.median
+            let m = median(c)
             s["median"] = .num(m.time)
             s["median_lower"] = .num(m.lower)
             s["median_upper"] = .num(m.upper)
@@ -187,7 +192,7 @@ struct KMView {
                 s["rmean_se"] = .num(rm.stdErr)
             }
             if !probs.isEmpty {
-                s["quantiles"] = .array(c.quantiles(probs).map { q in
+                s["quantiles"] = .array(c.quantiles(probs, convention: convention.percentiles).map { q in
                     var o = JSONObject()
                     o["p"] = .num(q.probability)
                     o["time"] = .num(q.time)

@@ -22,7 +22,8 @@ extension PlotCommand {
         }
         let plan = try GroupedSurvival.plan(body, rules: rules, session: session, command: command)
         let response = plan.response
-        let conf = KaplanMeierConfType(rawValue: args.string("conf") ?? "log") ?? .log
+        // conf= as given, else the convention's transform (R: log; SAS, Stata: log-log), as km.
+        let conf = args.given("conf").flatMap(KaplanMeierConfType.init(rawValue:)) ?? session.settings.convention.kmConfType
         let level = args.double("level", default: 0.95)
         guard level > 0 && level < 1 else {
             throw SurvshError.usage(command, "level=\(NumberFormat.significant(level, digits: 15)) is not strictly between 0 and 1",

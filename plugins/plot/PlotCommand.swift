@@ -56,7 +56,7 @@ public enum PlotCommand: SurvshCommand {
             OptionSpec("fontsize", .number(6...72), help: "text size in px (default 12); everything is laid out for it, so width=1600 fontsize=24 reads as width=800"),
             OptionSpec("theme", .choice(["paper", "slide"]), default: "paper", help: "slide: text and lines 1.5 times larger (fontsize=18), for projectors"),
             OptionSpec("conf", .choice(KaplanMeierConfType.allCases.map(\.rawValue)), default: "log",
-                       help: "CI transform for km bands, as R's conf.type"),
+                       help: "CI transform for km bands, as R's conf.type (log-log under set convention=sas|stata)"),
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level"),
             OptionSpec("transform", .choice(["km", "rank", "identity"]), default: "km",
                        help: "zph: time scale (R's cox.zph transform=)"),

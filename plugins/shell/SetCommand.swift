@@ -1,14 +1,14 @@
-// SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`, `set collation=r|c`; `set` alone shows
-// the settings.
+// SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`, `set collation=r|c`,
+// `set timeunit=UNIT`, `set convention=r|sas|stata`; `set` alone shows the settings.
 
 import SurvshCore
 
 public enum SetCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "set",
-        summary: "show or change settings: output format, printed digits, random seed, text level order",
+        summary: "show or change settings: output format, digits, random seed, level order, R/SAS/Stata defaults",
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
-                   "set timeunit=days|weeks|months|years"], body: .words,
+                   "set timeunit=days|weeks|months|years", "set convention=r|sas|stata"], body: .words,
         options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
                              help: "text for people, json for one JSON object per result (`set format json` also works)"),
                   OptionSpec("digits", .number(1...15), default: "4",
@@ -18,7 +18,9 @@ public enum SetCommand: SurvshCommand {
                   OptionSpec("collation", .choice(TextCollation.allCases.map(\.rawValue)), default: "r",
                              help: "order of text levels: r (R in a UTF-8 locale) or c (bytes, R's C locale)"),
                   OptionSpec("timeunit", .choice(TimeUnit.allCases.map(\.rawValue)),
-                             help: "the unit of the data's times, from which plot ... xscale= converts (default days)")],
+                             help: "the unit of the data's times, from which plot ... xscale= converts (default days)"),
+                  OptionSpec("convention", .choice(Convention.allCases.map(\.rawValue)), default: "r",
+                             help: "whose defaults km and cox follow where R, SAS and Stata differ (see the table below)")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -32,12 +34,18 @@ public enum SetCommand: SurvshCommand {
                 "  c: byte order, as R under LC_ALL=C: 20-50 <=20 >50 A B a b. `set collation c` also works.",
                 "  A level order set with `levels` or `relevel` comes first either way.",
                 "timeunit: the unit of the data's times (days by default); plot km|loglog|cumhaz xscale=years (or months, weeks)",
-                "  divides the times by the ratio (a year is 365.25 days, a month 30.4375), as survminer's xscale."],
-        examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days"],
+                "  divides the times by the ratio (a year is 365.25 days, a month 30.4375), as survminer's xscale.",
+                "convention: r (default), sas or stata changes the DEFAULTS where the packages differ: the km CI transform",
+                "  (conf=), the rule reading the median and quantiles= off the curve with their limits, and cox's ties=",
+                "  (also cox screen, plot km ci). An explicit conf= or ties= still wins. A result computed under sas or",
+                "  stata says so in a 'convention:' line (JSON: convention); km ... compare and cox ... compare print",
+                "  one estimate under all three side by side."] + Convention.rulesText(),
+        examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days",
+                   "set convention=sas", "set convention r"],
         topic: "shell", keepsLastTables: true)
 
     /// The settings, in the order `set` lists them.
-    static let settingNames = ["format", "digits", "seed", "collation", "timeunit"]
+    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention"]
 
     /// The synopsis line that sets `name`.
     static func usage(of name: String) -> String {
@@ -80,12 +88,18 @@ public enum SetCommand: SurvshCommand {
                 throw SurvshError.usage("set", "unknown value '\(w[1])' for timeunit", expected: "days, weeks, months or years")
             }
             session.settings.timeUnit = u
+        case 2 where w[0] == "convention":
+            guard let c = Convention(rawValue: w[1].lowercased()) else {
+                throw SurvshError.usage("set", "unknown value '\(w[1])' for convention", expected: "r, sas or stata",
+                                        suggestion: didYouMean(w[1].lowercased(), among: Convention.allCases.map(\.rawValue)))
+            }
+            session.settings.convention = c
         case 1 where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage(of: w[0]))
         case _ where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "too many words for \(w[0])", expected: usage(of: w[0]))
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation or timeunit",
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit or convention",
                                     suggestion: didYouMean(w[0], among: settingNames))
         }
         var j = JSONObject(command: "set")
@@ -94,10 +108,13 @@ public enum SetCommand: SurvshCommand {
         j["seed"] = session.random.seed.map { .int(Int($0)) } ?? .null
         j["collation"] = .string(session.settings.collation.rawValue)
         j["timeunit"] = .string(session.settings.timeUnit.rawValue)
+        j["convention"] = .string(session.settings.convention.rawValue)
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)",
+        // So is the convention once it is not R's.
+        let convention = session.settings.convention == .r ? "" : ", convention \(session.settings.convention.label)"
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)",
                              json: j.value)
     }
 }

@@ -240,6 +240,10 @@ public struct Arguments: Sendable {
         options[name] ?? spec.option(named: name)?.defaultValue
     }
 
+    /// The value written on the line, nil when the option was not given (its default not filled
+    /// in): for defaults that depend on the session, such as `set convention=`.
+    public func given(_ name: String) -> String? { options[name] }
+
     public func double(_ name: String) -> Double? {
         string(name).flatMap { Double($0) }
     }

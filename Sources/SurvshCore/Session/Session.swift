@@ -20,6 +20,8 @@ public struct Settings: Sendable {
     public var collation: TextCollation = .r
     /// The unit of the data's times (`set timeunit=`), from which `plot ... xscale=` converts.
     public var timeUnit: TimeUnit = .days
+    /// Whose defaults km and cox follow where R, SAS and Stata differ (`set convention=`).
+    public var convention: Convention = .r
     public init() {}
 }
 
