@@ -43,6 +43,8 @@ final class ContingencyTests: XCTestCase {
     /// A 2 x 2 table by hand: margins (3, 3 | 3, 3), observed [[3, 0], [0, 3]] has P = 1/20; the only
     /// table as extreme is [[0, 3], [3, 0]], so p = 2/20.
     func testFisherByHand() throws {
+        // The most probable table (uniform margins and counts): every table counts, p = 1 at the first node.
+        XCTAssertEqual(try FisherExact.pValue([[Int]](repeating: [Int](repeating: 17, count: 6), count: 6), maxTables: 10), 1, accuracy: 1e-12)
         XCTAssertEqual(try FisherExact.pValue([[3, 0], [0, 3]]), 0.1, accuracy: 1e-15)
         XCTAssertEqual(try FisherExact.pValue([[2, 1], [1, 2]]), 1, accuracy: 1e-15)
     }
@@ -50,8 +52,8 @@ final class ContingencyTests: XCTestCase {
     func testBadTables() {
         XCTAssertThrowsError(try ContingencyTable.chiSquare([[1, 2]])) { XCTAssertEqual($0 as? ContingencyError, .tooSmall(rows: 1, columns: 2)) }
         XCTAssertThrowsError(try FisherExact.pValue([[1, 0], [2, 0]])) { XCTAssertEqual($0 as? ContingencyError, .emptyMargin) }
-        // A 6 x 6 table of 612 has far more tables than a limit of 1000 (the default limit works the same way).
-        let big = [[Int]](repeating: [Int](repeating: 17, count: 6), count: 6)
+        // A 6 x 6 table of 720 needs far more nodes than a limit of 1000 (the default limit works the same way).
+        let big = (0..<6).map { i in (0..<6).map { j in 5 + 6 * ((i + 2 * j) % 6) } }
         XCTAssertThrowsError(try FisherExact.pValue(big, maxTables: 1000)) { XCTAssertEqual($0 as? ContingencyError, .tooManyTables(limit: 1000)) }
     }
 }

@@ -78,7 +78,8 @@ extension Table1CommandTests {
         XCTAssertEqual(notShown.map(\.0), ["the outcome", "dates", "identifiers"])
         XCTAssertEqual(notShown.map(\.1), [["died", "months"], ["resection_date", "last_followup_date"], ["id"]])
         // cat= and cont= override the rule; nonnormal=all / none replace the skewness rule
-        let forced = sh.json("table1 ~ sex age mitoses_primary cat=mitoses_primary nonnormal=all")
+        sh.run("generate m7 = (mitoses_primary > 0) + (mitoses_primary > 1) + (mitoses_primary > 2) + (mitoses_primary > 3) + (mitoses_primary > 5) + (mitoses_primary > 8)")
+        let forced = sh.json("table1 ~ sex age m7 cat=m7 nonnormal=all")
         let kinds = (forced["variables"] as? [[String: Any]] ?? []).map { ($0["type"] as? String ?? "", $0["nonnormal"] as? Bool) }
         XCTAssertEqual(kinds.map(\.0), ["continuous", "categorical"])
         XCTAssertEqual(kinds.first?.1, true)

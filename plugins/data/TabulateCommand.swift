@@ -18,7 +18,7 @@ public enum TabulateCommand: SurvshCommand {
                 "chi2 and exact test the complete cases (the NA row and column left out, as R's table() does).",
                 "chi2 prints Pearson's statistic; for a 2 x 2 table also with Yates' continuity correction (R's default",
                 "correct = TRUE, which R applies to 2 x 2 only). A warning says when an expected count is below 5.",
-                "exact: the two-sided p of fisher.test; r x c tables are enumerated exactly, up to 10^7 tables.",
+                "exact: the two-sided p of fisher.test; r x c tables are enumerated exactly (bounds skip partial tables whose completions all count or none does), up to 10^7 steps.",
                 "For a 2 x 2 table exact also gives R's conditional MLE of the odds ratio and its 95% CI (Inf when unbounded; JSON null)."],
         examples: ["tabulate sex", "tabulate sex ph.ecog", "tabulate sex status chi2 exact"], topic: "data")
 

@@ -65,9 +65,10 @@ struct Table1Variable {
 
     /// The rule of the automatic choice: |skewness| above this is nonnormal.
     static let skewnessLimit = 1.0
-    /// The most tables Fisher's exact test enumerates in a table1 (a fraction of a second); beyond it the
-    /// chi-square p is given and marked `chi-square*` (R's fisher.test uses a network algorithm instead).
-    static let fisherTableLimit = 200_000
+    /// The most (partial) tables Fisher's exact test visits in a table1 (about a second in a debug build,
+    /// a fraction in release); beyond it the chi-square p is given and marked `chi-square*` (R's
+    /// fisher.test, a network algorithm, stops with "FEXACT error" on such tables unless given more workspace).
+    static let fisherTableLimit = 1_000_000
     /// Numeric columns with at most this many distinct values are categorical.
     static let maxCategoricalValues = 5
 
@@ -187,8 +188,8 @@ struct Table1Variable {
                 return Table1Test(name: "Fisher", method: "Fisher's exact test (two-sided)", statistic: nil, df: [], p: p,
                                   minExpected: minExpected)
             } catch ContingencyError.tooManyTables {
-                warnings.append("\(name): an expected count is below 5 but Fisher's exact test would enumerate more than "
-                                + "\(Table1Variable.fisherTableLimit) tables: the chi-square p is given")
+                warnings.append("\(name): an expected count is below 5 but Fisher's exact test would visit more than "
+                                + "\(Table1Variable.fisherTableLimit) (partial) tables: the chi-square p is given")
                 chiTest.name = "chi-square*"
                 return chiTest
             }

@@ -102,8 +102,8 @@ struct Table1View {
             notes.append("p, categorical: chi-square (R's chisq.test, Yates' correction for 2 x 2) unless an expected count "
                          + "is below 5, then Fisher's exact test (R's fisher.test).")
             if variables.contains(where: { $0.test?.name == "chi-square*" }) {
-                notes.append("chi-square*: an expected count is below 5 but Fisher's exact test would enumerate more than "
-                              + "\(Table1Variable.fisherTableLimit) tables; the chi-square p is given.")
+                notes.append("chi-square*: an expected count is below 5 but Fisher's exact test would visit more than "
+                              + "\(Table1Variable.fisherTableLimit) (partial) tables; the chi-square p is given.")
             }
         }
         if smd {

@@ -11,10 +11,14 @@
 //   Method   : chisq.test(x, correct = TRUE): the Yates continuity correction applies to 2 x 2 tables
 //              only, as in R: sum((|O - E| - min(0.5, |O - E|))^2 / E).
 //              fisher.test(x): hypergeometric probabilities P(table) = prod r_i! prod c_j! / (n! prod x_ij!);
-//              a table counts when P <= P_obs (1 + 1e-7) (R's relErr). 2 x 2 tables sum over the one
-//              free cell; larger tables are enumerated column by column (the last column and the last
-//              row of each column are forced), which is exact but grows quickly: more than
-//              `FisherExact.maxTables` tables is an error (R uses Mehta & Patel's network algorithm).
+//              a table counts when P <= P_obs (1 + 1e-7) (R's relErr). Tables are enumerated column by
+//              column (the last column and the last row of each column are forced). At each partial
+//              table, bounds on the probabilities of its completions (each open column and row relaxed
+//              on its own; log x! is convex, so the most even split is the least Σ log x!, the most
+//              concentrated the largest) decide whether all of them count (their total probability has
+//              a closed form, added at once), none does (dropped), or the node is expanded: Mehta &
+//              Patel's bounding idea without their merging of equivalent nodes. Exact, but the work
+//              can still grow quickly: more than `FisherExact.maxTables` nodes is an error.
 //   Reference: Agresti (2002), Categorical Data Analysis, 3.5; Mehta & Patel (1983).
 //   R convention: chisq.test and fisher.test (stats), R 4.2; Tests: ContingencyTests against
 //              Tests/SurvivalStatsTests/Reference/contingency.R.
@@ -34,7 +38,7 @@ public enum ContingencyError: Error, Equatable, CustomStringConvertible {
         case .emptyMargin: return "a row or column of the table has no observations"
         case .negativeCount: return "counts must be non-negative"
         case .tooManyTables(let limit):
-            return "Fisher's exact test would enumerate more than \(limit) tables with these margins"
+            return "Fisher's exact test would visit more than \(limit) tables or partial tables with these margins"
         }
     }
 }
@@ -90,7 +94,8 @@ public enum ContingencyTable {
 
 /// Fisher's exact test of independence (two-sided), as R's fisher.test.
 public enum FisherExact {
-    /// The most tables an r x c test enumerates before refusing (about a second in a release build).
+    /// The most nodes (tables, or partial tables whose completions are added or dropped at once) an
+    /// r x c test visits before refusing (about a second in a release build).
     public static let maxTables = 10_000_000
     /// R's relative tolerance for "no more probable than the observed table".
     static let relErr = 1 + 1e-7
@@ -109,8 +114,12 @@ public enum FisherExact {
         return min(1, enumeration.pSum)
     }
 
-    /// Depth-first enumeration of the tables with the given margins, column by column.
+    /// Depth-first enumeration of the tables with the given margins, column by column. A node whose
+    /// completions all count (or none does), by bounds on their probabilities, is not expanded: its
+    /// completions' total probability has a closed form (Mehta & Patel's idea without their path merging).
     struct Enumeration {
+        /// Margin on the log scale that keeps a bound's rounding from deciding a borderline node.
+        static let slack = 1e-9
         let columns: [Int]
         let logFactorial: [Double]
         let constant: Double
@@ -118,6 +127,57 @@ public enum FisherExact {
         let limit: Int
         var visited = 0
         var pSum = 0.0
+
+        /// Bounds on Σ log x! over the cells still open at node (i, j): rows i... of column j (`left` to
+        /// place) and every later column. Each line of open cells is relaxed on its own (its total split
+        /// under caps that are at least the true ones), once by columns and once by rows; by convexity of
+        /// log x! the most even split gives the least sum and the most concentrated the largest.
+        func bounds(_ i: Int, _ j: Int, left: Int, remaining: [Int]) -> (min: Double, max: Double) {
+            var byColumns = Enumeration.extremes(left, caps: Array(remaining[i...]), logFactorial)
+            for k in (j + 1)..<columns.count {
+                let e = Enumeration.extremes(columns[k], caps: remaining, logFactorial)
+                byColumns.min += e.min; byColumns.max += e.max
+            }
+            var byRows = (min: 0.0, max: 0.0)
+            let later = Array(columns[(j + 1)...])
+            for (r, total) in remaining.enumerated() {
+                let e = Enumeration.extremes(total, caps: r >= i ? [left] + later : later, logFactorial)
+                byRows.min += e.min; byRows.max += e.max
+            }
+            return (Swift.max(byColumns.min, byRows.min), Swift.min(byColumns.max, byRows.max))
+        }
+
+        /// The least and largest Σ log x_k! over splits of `total` into x_k ∈ [0, caps_k].
+        static func extremes(_ total: Int, caps: [Int], _ logFactorial: [Double]) -> (min: Double, max: Double) {
+            let ascending = caps.sorted()
+            var least = 0.0, left = total
+            for (k, cap) in ascending.enumerated() {
+                let slots = ascending.count - k, q = left / slots
+                if cap <= q { least += logFactorial[cap]; left -= cap; continue }
+                let extra = left - q * slots   // `extra` slots take q + 1 (their caps are above q)
+                least += Double(slots - extra) * logFactorial[q] + Double(extra) * logFactorial[q + 1]
+                left = 0
+                break
+            }
+            var largest = 0.0
+            left = total
+            for cap in ascending.reversed() where left > 0 {
+                let x = Swift.min(cap, left)
+                largest += logFactorial[x]
+                left -= x
+            }
+            return (least, largest)
+        }
+
+        /// log of Σ over the completions of node (i, j) of Π 1/x! over their open cells:
+        /// log N''! - Σ_{k>j} log c_k! - Σ_rows log rem! + log C(Σ_{r>=i} rem_r, left), N'' the later columns' total.
+        func logCompletions(_ i: Int, _ j: Int, left: Int, remaining: [Int]) -> Double {
+            let laterTotal = columns[(j + 1)...].reduce(0, +)
+            let open = remaining[i...].reduce(0, +)
+            return logFactorial[laterTotal] - columns[(j + 1)...].reduce(0) { $0 + logFactorial[$1] }
+                - remaining.reduce(0) { $0 + logFactorial[$1] }
+                + logFactorial[open] - logFactorial[left] - logFactorial[open - left]
+        }
 
         /// Fills column `j` with every split of its total over the rows' remaining totals.
         mutating func column(_ j: Int, remaining: inout [Int], logSum: Double) throws {
@@ -135,6 +195,17 @@ public enum FisherExact {
         /// Chooses the count of row `i` in column `j`, `left` still to place in this column.
         mutating func cell(_ i: Int, _ j: Int, left: Int, remaining: inout [Int], logSum: Double) throws {
             let last = remaining.count - 1
+            if i < last || j < columns.count - 2 {
+                // Every completion of this node has log P in [constant - logSum - bounds.max, constant - logSum - bounds.min].
+                visited += 1
+                if visited > limit { throw ContingencyError.tooManyTables(limit: limit) }
+                let b = bounds(i, j, left: left, remaining: remaining)
+                if constant - logSum - b.max > threshold + Enumeration.slack { return }   // none counts
+                if constant - logSum - b.min <= threshold - Enumeration.slack {            // all count
+                    pSum += exp(constant - logSum + logCompletions(i, j, left: left, remaining: remaining))
+                    return
+                }
+            }
             if i == last {
                 guard left <= remaining[i] else { return }
                 remaining[i] -= left

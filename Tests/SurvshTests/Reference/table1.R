@@ -151,7 +151,9 @@ cases <- list(
   table1(subset(net, primary_site %in% c("pancreas", "small_bowel", "colorectal")), "net_liver_mets",
          c("filter primary_site == \"pancreas\" or primary_site == \"small_bowel\" or primary_site == \"colorectal\""),
          "table1 ~ primary_site sex cea_primary age ki67_primary nonnormal=ki67_primary smd", "primary_site",
-         c("sex", "cea_primary", "age", "ki67_primary"), nonnormal = "ki67_primary", smd = TRUE)
+         c("sex", "cea_primary", "age", "ki67_primary"), nonnormal = "ki67_primary", smd = TRUE),
+  ## a sparse 6 x 2 table: Fisher's exact test over many tables (FisherExact's bounds at work)
+  table1(lung, "lung", character(0), "table1 ~ sex ph.karno cat=ph.karno", "sex", c("ph.karno"), cat = "ph.karno")
 )
 
 result <- list(meta = list(r_version = R.version.string, mass_version = as.character(packageVersion("MASS")),
