@@ -95,7 +95,8 @@ struct Table1View {
             let two = groupLabels.count == 2
             notes.append("p, continuous: " + (two ? "t-test with equal variances (R's t.test(var.equal = TRUE), as oneway.test)"
                                                  : "one-way ANOVA (R's oneway.test(var.equal = TRUE))")
-                         + "; nonnormal: " + (two ? "Wilcoxon rank-sum (R's wilcox.test defaults: exact below 50 values a group without ties)"
+                         + "; nonnormal: " + (two ? "Wilcoxon rank-sum (R's wilcox.test defaults: exact below 50 values a group without ties, "
+                                                    + "else normal with continuity correction)"
                                                   : "Kruskal-Wallis (R's kruskal.test)") + ".")
         }
         if grouped && variables.contains(where: { $0.kind == .categorical }) {
