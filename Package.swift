@@ -21,6 +21,7 @@ let plugins: [(name: String, folder: String)] = [
     ("SimulatePlugin", "simulate"),
     ("Table1Plugin", "table1"),
     ("TimeSplitPlugin", "timesplit"),
+    ("CumincPlugin", "cuminc"),
 ]
 
 let package = Package(

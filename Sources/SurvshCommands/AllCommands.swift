@@ -14,6 +14,7 @@ import TTestPlugin
 import SimulatePlugin
 import Table1Plugin
 import TimeSplitPlugin
+import CumincPlugin
 
 public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
@@ -24,7 +25,7 @@ public enum AllCommands {
         FilterCommand.self, UnfilterCommand.self, GenerateCommand.self, ReplaceCommand.self,
         TabulateCommand.self, DropCommand.self, KeepCommand.self, RenameCommand.self, LevelsCommand.self, RelevelCommand.self,
         SaveCommand.self, SurvivalCommand.self, SplitCommand.self, TVCCommand.self, LandmarkCommand.self,
-        KMCommand.self, LogrankCommand.self,
+        KMCommand.self, LogrankCommand.self, CumincCommand.self,
         CoxCommand.self, SurvregCommand.self,
         TTestCommand.self, WilcoxonCommand.self,
         Table1Command.self,
