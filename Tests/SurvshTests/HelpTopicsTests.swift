@@ -50,7 +50,7 @@ final class HelpTopicsTests: XCTestCase {
             XCTAssertTrue(e.contains("flexible parametric survival models"), e)
             XCTAssertTrue(e.contains("survreg (alias streg) fits the Weibull"), e)
         }
-        for word in ["cuminc", "crr", "finegray"] {
+        for word in ["crr", "finegray"] {
             let e = sh.error("\(word) ~ sex")
             XCTAssertTrue(e.hasPrefix("error: unknown command '\(word)'; competing risks"), e)
             XCTAssertTrue(e.contains("1 - KM is not the cumulative incidence"), e)
