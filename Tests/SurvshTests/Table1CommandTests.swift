@@ -88,8 +88,10 @@ extension Table1CommandTests {
         // no group: the overall column only, no tests
         let text = sh.run("table1 age sex").outputLines.joined(separator: "\n")
         XCTAssertTrue(text.hasPrefix("Table 1: 70 rows\nvariable"), text)
-        XCTAssertFalse(text.contains("p, continuous"), text)
+        XCTAssertFalse(text.contains("\np: ") || text.contains("p, categorical"), text)
         XCTAssertEqual(sh.session.lastTables?.tables.first?.header, ["variable", "Overall", "missing"])
+        let grouped = sh.run("table1 ~ sex age").outputLines.joined(separator: "\n")
+        XCTAssertTrue(grouped.contains("\np: t-test with equal variances") && !grouped.contains("p, categorical"), grouped)
     }
 
     func testExportsAndMissingGroup() throws {

@@ -84,24 +84,24 @@ struct Table1View {
         let continuous = variables.filter { $0.kind == .continuous }
         if !continuous.isEmpty {
             let rule = plan.nonnormalGiven ? "as nonnormal= lists them"
-                : "when |skewness| > \(NumberFormat.significant(Table1Variable.skewnessLimit)) (moment skewness of all the values; nonnormal= overrides)"
-            notes.append("Continuous: mean (SD); median [Q1, Q3] (R's quantile type 7) for nonnormal variables, \(rule).")
+                : "|skewness| > \(NumberFormat.significant(Table1Variable.skewnessLimit)) (nonnormal= overrides)"
+            notes.append("Continuous: mean (SD), or median [Q1, Q3] (R's quantile type 7) if nonnormal: \(rule).")
         }
         if variables.contains(where: { $0.kind == .categorical }) {
-            notes.append("Categorical: n (%) of the rows with a value; text, TRUE/FALSE and numeric columns with at most "
-                         + "\(Table1Variable.maxCategoricalValues) distinct values (cat= and cont= override).")
+            notes.append("Categorical: n (%) of the rows with a value; text, TRUE/FALSE, numeric with at most "
+                         + "\(Table1Variable.maxCategoricalValues) values (cat=, cont= override).")
         }
         if grouped && !continuous.isEmpty {
-            let two = groupLabels.count == 2
-            notes.append("p, continuous: " + (two ? "t-test with equal variances (R's t.test(var.equal = TRUE), as oneway.test)"
-                                                 : "one-way ANOVA (R's oneway.test(var.equal = TRUE))")
-                         + "; nonnormal: " + (two ? "Wilcoxon rank-sum (R's wilcox.test defaults: exact below 50 values a group without ties, "
-                                                    + "else normal with continuity correction)"
-                                                  : "Kruskal-Wallis (R's kruskal.test)") + ".")
+            if groupLabels.count == 2 {
+                notes += ["p: t-test with equal variances (R's t.test var.equal = TRUE, as oneway.test); nonnormal: Wilcoxon rank-sum",
+                          "   (R's wilcox.test defaults: exact below 50 a group without ties, else normal with continuity correction)."]
+            } else {
+                notes.append("p: one-way ANOVA (R's oneway.test var.equal = TRUE); nonnormal: Kruskal-Wallis (R's kruskal.test).")
+            }
         }
         if grouped && variables.contains(where: { $0.kind == .categorical }) {
-            notes.append("p, categorical: chi-square (R's chisq.test, Yates' correction for 2 x 2) unless an expected count "
-                         + "is below 5, then Fisher's exact test (R's fisher.test).")
+            notes.append("p, categorical: chi-square (R's chisq.test, Yates for 2 x 2), or Fisher's exact test (fisher.test) "
+                         + "if an expected count < 5.")
             if variables.contains(where: { $0.test?.name == "chi-square*" }) {
                 notes.append("chi-square*: an expected count is below 5 but Fisher's exact test would visit more than "
                               + "\(Table1Variable.fisherTableLimit) (partial) tables; the chi-square p is given.")
