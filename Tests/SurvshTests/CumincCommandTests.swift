@@ -110,6 +110,20 @@ final class CumincCommandTests: XCTestCase {
         Ref.close(sum, Ref.numbers(steps.last?["estimate"])[0], "sum of increments")
     }
 
+    func testPlotCumincDrawsTheSameNumbers() throws {
+        let (sh, ref, _) = try mgus2("mgus2_sex")
+        let j = sh.json("plot cuminc Surv(etime, event) ~ sex cause=1 pvalue risktable file=\(NSTemporaryDirectory())survsh_cuminc.svg")
+        let rtest = (ref["tests"] as? [[String: Any]])?.first ?? [:]
+        let gray = j["gray"] as? [String: Any] ?? [:]
+        Ref.close(Ref.number(gray["chisq"]), Ref.number(rtest["stat"]), "plot Gray chisq")
+        Ref.close(Ref.number(gray["p"]), Ref.number(rtest["p"]), "plot Gray p")
+        let rows = (j["risk_table"] as? [String: Any])?["rows"] as? [[String: Any]] ?? []
+        XCTAssertEqual(rows.map { ($0["n_risk"] as? [Int])?.first }, [631, 753])
+        XCTAssertEqual(j["series"] as? [String], ["sex=F: 1", "sex=M: 1"])
+        XCTAssertTrue(sh.error("plot cuminc Surv(etime, event) cause=3").hasPrefix("error: plot: cause=3 is not a cause of event"))
+        XCTAssertTrue(sh.error("plot cuminc Surv(etime, event) cause=1 stacked").hasPrefix("error: plot: stacked draws every cause"))
+    }
+
     func testErrors() {
         let sh = TestShell()
         sh.run("load data/mgus2.csv")

@@ -30,6 +30,9 @@ final class SVGReferenceTests: XCTestCase {
         Figure(name: "km_lung_weibull_overlay", setup: lung, plot: "plot km ~ sex overlay=weibull"),
         Figure(name: "km_net_lognormal_overlay", setup: ["load data/net_liver_mets.csv", "survival months died"],
                plot: "plot km ~ I(mitoses_liver > 2) ci overlay=lognormal"),
+        Figure(name: "cuminc_mgus2_pcm_by_sex", setup: ["load data/mgus2.csv"],
+               plot: "plot cuminc Surv(etime, event) ~ sex cause=1 ci risktable pvalue"),
+        Figure(name: "cuminc_mgus2_stacked", setup: ["load data/mgus2.csv"], plot: "plot cuminc Surv(etime, etype) stacked risktable"),
     ]
 
     static let referenceDirectory = repoRoot.appendingPathComponent("Tests/SurvshTests/Reference/svg")

@@ -14,7 +14,7 @@ import SurvivalStats
 import SurvshCore
 
 public enum PlotCommand: SurvshCommand {
-    static let kinds = ["km", "loglog", "cumhaz", "forest", "hist", "box", "cox", "curves", "zph", "residuals"]
+    static let kinds = ["km", "loglog", "cumhaz", "cuminc", "forest", "hist", "box", "cox", "curves", "zph", "residuals"]
 
     public static let spec = CommandSpec(
         name: "plot", aliases: ["graph"],
@@ -23,6 +23,7 @@ public enum PlotCommand: SurvshCommand {
             "plot km [Surv(TIME, EVENT)] [~ GROUP [+ GROUP ...]] [file=PATH.svg|.png|.pdf] [ci] [risktable] [pvalue] [overlay=weibull|...]",
             "plot loglog [Surv(TIME, EVENT)] [~ GROUP] [file=PATH]",
             "plot cumhaz [Surv(TIME, EVENT)] [~ GROUP] [file=PATH] [ci]",
+            "plot cuminc [Surv(TIME, STATUS)] [~ GROUP] [cause=K | stacked] [censor=C] [ci] [risktable] [pvalue] [file=PATH]",
             "plot forest [file=PATH]",
             "plot cox curves [file=PATH] [ci] [risktable]",
             "plot zph [TERM] [transform=km|rank|identity] [noci] [file=PATH]",
@@ -60,6 +61,9 @@ public enum PlotCommand: SurvshCommand {
             OptionSpec("level", .number(0...1), default: "0.95", help: "confidence level"),
             OptionSpec("transform", .choice(["km", "rank", "identity"]), default: "km",
                        help: "zph: time scale (R's cox.zph transform=)"),
+            OptionSpec("cause", .text, help: "cuminc: draw this cause only (one curve per group; pvalue = Gray's test)"),
+            .flag("stacked", help: "cuminc: per group, F_1, F_1 + F_2, ... stacked (the last is 1 - S(t))"),
+            OptionSpec("censor", .text, help: "cuminc: the STATUS value of censored rows (0 unless given; a text STATUS: its first level)"),
             .flag("noci", help: "zph: no confidence band"),
             OptionSpec("type", .choice(["martingale", "deviance"]), default: "martingale",
                        help: "residuals: which residuals (R's residuals.coxph type=)"),
@@ -74,6 +78,7 @@ public enum PlotCommand: SurvshCommand {
             "km overlay=weibull (exponential, lognormal, loglogistic, ...): the parametric model Surv ~ GROUP fitted as R's survreg (the groups as a factor), its S(t | group) drawn dashed in each group's colour over the KM curves; the JSON has its coefficients, scale and the curves at 201 times.",
             "loglog: log(-log S(t)) against t on a log axis, as plot(fit, fun = \"cloglog\"); parallel curves support proportional hazards.",
             "cumhaz: Nelson-Aalen H(t) = sum d/n (survfit's cumhaz); ci: H +/- z se with se^2 = sum d/n^2, as plot.survfit(cumhaz = TRUE) (conf.type plain).",
+            "cuminc: cumulative incidence of each cause (Aalen-Johansen, as cmprsk::cuminc and help cuminc) rising from 0; ci: cuminc's limits (Gray's variance, conf=, log by default) at the cause's failure times; risktable: at risk per group; stacked: F_1, F_1 + F_2, ... per group.",
             "cox curves (or curves): the adjusted survival curves of the last 'cox curves' (R's plot(survfit(fit, newdata))), drawn as km curves.",
             "zph: R's plot(cox.zph(fit)) for one term of the last cox fit: scaled Schoenfeld residuals against g(t) (transform=, km by default), their natural-spline smooth (df = 4, at 40 points) and the band smooth -/+ 2 se as plot.cox.zph; noci drops the band.",
             "residuals: martingale (or deviance) residuals of the last cox fit against a numeric column with R's lowess() smooth (f = 2/3, iter = 3), to check the covariate's functional form.",
@@ -96,6 +101,9 @@ public enum PlotCommand: SurvshCommand {
             "plot cox curves ci",
             "plot zph sex",
             "plot residuals ~ age",
+            "load data/mgus2.csv",
+            "plot cuminc Surv(etime, event) ~ sex cause=1 ci risktable pvalue",
+            "plot cuminc Surv(etime, etype) stacked",
         ],
         subcommands: kinds,
         topic: "figures")
@@ -120,6 +128,8 @@ public enum PlotCommand: SurvshCommand {
         switch kind {
         case "km", "loglog", "cumhaz":
             figure = try curvesFigure(kind: kind, body: rest, args: args, session: session)
+        case "cuminc":
+            figure = try cumincFigure(body: rest, args: args, session: session)
         case "forest":
             figure = try forestFigure(body: rest, args: args, session: session)
         case "zph":
