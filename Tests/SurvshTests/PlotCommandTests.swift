@@ -303,7 +303,7 @@ final class PlotCommandTests: XCTestCase {
     func testBadInput() {
         let sh = lungShell()
         XCTAssertEqual(sh.error("plot kmm ~ sex"),
-                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, forest, hist, box, cox, curves, zph or residuals); did you mean 'km'?")
+                       "error: plot: unknown plot kind 'kmm' (expected km, loglog, cumhaz, cuminc, forest, hist, box, cox, curves, zph or residuals); did you mean 'km'?")
         XCTAssertTrue(sh.error("plot").contains("missing plot kind"))
         XCTAssertEqual(sh.error("plot km ~ sex file=fig.jpg"),
                        "error: plot: unsupported file extension '.jpg' in file=fig.jpg (expected file=NAME.svg, NAME.png or NAME.pdf)")
