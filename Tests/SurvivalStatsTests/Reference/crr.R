@@ -6,9 +6,10 @@
 # three-cause data set Tests/SurvshTests/Fixtures/competing3.csv.
 #
 # Data:
-#   mgus2 — R's survival::mgus2 with the competing-risks outcome as in survival's vignette
-#           ("compete"): etime = ifelse(pstat == 0, futime, ptime),
-#           event  = ifelse(pstat == 0, 2 * death, 1)   (0 censored, 1 progression (pcm), 2 death).
+#   mgus2 — data/mgus2.csv: R's survival::mgus2 with the competing-risks outcome of survival's
+#           vignette, etime = ifelse(pstat == 0, futime, ptime),
+#           event = ifelse(pstat == 0, 2 * death, 1)   (0 censored, 1 progression (pcm), 2 death),
+#           and etype its text labels (see data/README.md).
 #   competing3 — 300 synthetic rows written by this script (set.seed below): three causes, times
 #           rounded to 0.5 so events of different causes and censorings tie, a numeric x, a 0/1 z and
 #           a three-level text column grp (levels high, low, mid; R's reference is "high").
@@ -30,13 +31,12 @@ suppressPackageStartupMessages({
 
 ref_dir <- local({ f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
                    if (length(f) == 1) dirname(f) else "Tests/SurvivalStatsTests/Reference" })
-source(file.path(ref_dir, "common.R"))   # to_json
+source(file.path(ref_dir, "common.R"))   # to_json, read_dataset
 
 ## ---------------------------------------------------------------- data
-mgus2 <- survival::mgus2
-mgus2$etime <- with(mgus2, ifelse(pstat == 0, futime, ptime))
-mgus2$event <- with(mgus2, ifelse(pstat == 0, 2 * death, 1))
-mgus2$sex <- as.character(mgus2$sex)
+mgus2 <- read_dataset("mgus2")
+stopifnot(all.equal(mgus2$etime, with(survival::mgus2, ifelse(pstat == 0, futime, ptime))),
+          all.equal(mgus2$event, with(survival::mgus2, ifelse(pstat == 0, 2 * death, 1))))
 
 set.seed(20261205)
 n3 <- 300
