@@ -16,6 +16,7 @@ let plugins: [(name: String, folder: String)] = [
     ("LogrankPlugin", "logrank"),
     ("CoxPlugin", "cox"),
     ("SurvregPlugin", "survreg"),
+    ("CrrPlugin", "crr"),
     ("TTestPlugin", "ttest"),
     ("PlotPlugin", "plot"),
     ("SimulatePlugin", "simulate"),

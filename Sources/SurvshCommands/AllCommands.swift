@@ -10,6 +10,7 @@ import KMPlugin
 import LogrankPlugin
 import CoxPlugin
 import SurvregPlugin
+import CrrPlugin
 import TTestPlugin
 import SimulatePlugin
 import Table1Plugin
@@ -26,7 +27,7 @@ public enum AllCommands {
         TabulateCommand.self, DropCommand.self, KeepCommand.self, RenameCommand.self, LevelsCommand.self, RelevelCommand.self,
         SaveCommand.self, SurvivalCommand.self, SplitCommand.self, TVCCommand.self, LandmarkCommand.self,
         KMCommand.self, LogrankCommand.self, CumincCommand.self,
-        CoxCommand.self, SurvregCommand.self,
+        CoxCommand.self, SurvregCommand.self, CrrCommand.self,
         TTestCommand.self, WilcoxonCommand.self,
         Table1Command.self,
         PlotCommand.self,

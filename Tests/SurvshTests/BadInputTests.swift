@@ -3,14 +3,7 @@
 
 import XCTest
 
-final class BadInputTests: XCTestCase {
-    func lungShell(outcome: Bool = true) -> TestShell {
-        let sh = TestShell()
-        sh.run("load data/lung.csv")
-        if outcome { sh.run("survival time status") }
-        return sh
-    }
-
+extension XCTestCase {
     /// Checks the one-line form and that the shell still works afterwards.
     func assertOneLineError(_ sh: TestShell, _ line: String, command: String, contains part: String? = nil,
                             file: StaticString = #filePath, at: UInt = #line) {
@@ -20,6 +13,15 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(e.contains("\n"), "'\(line)': one line", file: file, line: at)
         if let part { XCTAssertTrue(e.contains(part), "'\(line)': \(e)", file: file, line: at) }
         sh.run("describe", file: file, at: at)
+    }
+}
+
+final class BadInputTests: XCTestCase {
+    func lungShell(outcome: Bool = true) -> TestShell {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        if outcome { sh.run("survival time status") }
+        return sh
     }
 
     func testMalformedCommands() {

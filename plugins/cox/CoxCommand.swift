@@ -16,6 +16,7 @@ public enum CoxCommand: SurvshCommand {
         summary: "Cox proportional hazards regression (R's coxph), PH test, Firth fit, univariable screen",
         synopsis: [
             "cox [Surv(TIME, EVENT)] ~ TERM + TERM ... [ties=efron|breslow] [level=0.95] [iter.max=20] [explain] [compare]",
+            "cox Surv(TIME, STATUS) ~ TERM + ... cause=K [censor=CODE]",
             "cox Surv(START, STOP, EVENT) ~ ... [+ strata(S) ...] [+ cluster(ID)]",
             "cox phtest [transform=km|rank|identity] [explain]",
             "cox firth [Surv(TIME, EVENT)] ~ TERM + ... [level=0.95] [explain]",
@@ -33,6 +34,10 @@ public enum CoxCommand: SurvshCommand {
                        forms: ["", "firth", "screen", "curves"]),
             OptionSpec("iter.max", .number(0...1000), default: "20", help: "maximum Newton-Raphson iterations (R's coxph.control)",
                        forms: ["", "screen"]),
+            OptionSpec("cause", .text, help: "a competing-risks STATUS (0 = censored, 1, 2, ... = causes): the cause-specific hazard of this cause, the other causes censored",
+                       forms: [""]),
+            OptionSpec("censor", .text, help: "with cause=: the STATUS value of censored rows (cmprsk's cencode): 0 unless given; a text STATUS: its first level",
+                       forms: [""]),
             OptionSpec("keep", .number(0...1), default: "0.05",
                        help: "screen: terms whose univariable Wald p is below this enter the multivariable model",
                        forms: ["screen"]),
@@ -62,6 +67,7 @@ public enum CoxCommand: SurvshCommand {
             "firth: Firth-penalised partial likelihood (Heinze & Schemper 2001, as R's coxphf and SAS PHREG FIRTH): Breslow ties, profile penalised-likelihood CIs and penalised likelihood-ratio p-values.",
             "curves: adjusted survival curves of the last cox fit as R's survfit.coxph(fit, newdata): one per combination of the values after 'at' (first variable slowest) and per stratum; covariates not set are at R's fit$means (0 for 0/1 and factor columns: the reference level); S = exp(-H) with the Efron (or Breslow) hazard, se as survfit.coxph (including the coefficients' variance), median as print.survfit. plot cox curves draws them.",
             "residuals: of the last cox fit, as R's residuals.coxph: martingale and deviance one per row; score, schoenfeld (event rows only, in time order) and dfbeta (score times the model-based variance) one per row and model column. gen= saves them as columns, NA on rows the fit did not use.",
+            "cause=K: the cause-specific Cox model of cause K in competing-risks data (STATUS 0 = censored, 1, 2, ... = causes, or a text STATUS whose first level is censoring), as R's coxph(Surv(time, status == K) ~ ...): the other causes are censored at their times. crr fits the Fine–Gray model of the same cause.",
             "screen: each term alone, then the terms with univariable Wald p < keep together (joint Wald test for factors); export writes the table.",
             "set convention=sas|stata makes ties=breslow the default (SAS PHREG TIES=BRESLOW, Stata stcox); ties= still wins. compare fits Efron and Breslow and prints coef, HR, CI and the log likelihood under R, SAS and Stata side by side.",
         ],
@@ -83,6 +89,8 @@ public enum CoxCommand: SurvshCommand {
             "cox residuals type=deviance",
             "cox residuals type=dfbeta gen=dfb",
             "cox curves at sex=1,2 age=60 times=180,365",
+            "load data/mgus2.csv",
+            "cox Surv(etime, event) ~ sex + age cause=2",
         ],
         subcommands: subcommands,
         topic: "analysis", assignmentsAfter: "at")
@@ -129,10 +137,24 @@ public enum CoxCommand: SurvshCommand {
         }
     }
 
+    /// `cox Surv(TIME, STATUS) ~ ... cause=K`: the cause-specific hazard of K, every other cause censored.
+    static func causeSpecificModel(formula: Formula, args: Arguments, session: Session) throws -> CoxModelInput {
+        let (outcome, k) = try CompetingRisksOutcome.model(formula, cause: args.string("cause"), censor: args.string("censor"),
+                                                           session: session, command: "cox")
+        let data = outcome.causeSpecific(k, session: session)
+        var model = try CoxModelInput.build(formula: formula, response: data.response, outcome: data, session: session, command: "cox")
+        let others = outcome.causeLabels.indices.filter { $0 + 1 != k }
+        model.cause = .init(label: outcome.causeLabels[k - 1], competingEvents: others.reduce(0) { $0 + outcome.eventCounts[$1] },
+                            competingLabels: others.map { outcome.causeLabels[$0] }, coding: outcome.coding)
+        return model
+    }
+
     static func fit(body: String, args: Arguments, level: Double, session: Session) throws -> CommandOutput {
         try session.requireData("cox")
         let (formula, response) = try CoxModelInput.parse(body, session: session, command: "cox")
-        let model = try CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
+        let model = try args.string("cause") == nil && args.string("censor") == nil
+            ? CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
+            : causeSpecificModel(formula: formula, args: args, session: session)
         if args.has("compare") { return try compare(model: model, args: args, level: level, session: session) }
         let fit = try fitModel(model, ties: ties(args, session: session), level: level, control: try control(args))
         let view = CoxView(session: session, model: model, fit: fit)

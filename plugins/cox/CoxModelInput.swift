@@ -31,6 +31,19 @@ struct CoxModelInput {
     let strata: Grouping?
     let clusterCount: Int?
     let coxData: CoxData
+    /// For `cox ... cause=K`: the cause whose cause-specific hazard this is.
+    var cause: CauseSpecific? = nil
+
+    /// The cause of a cause-specific model (the other causes censored).
+    struct CauseSpecific {
+        /// As the status writes it: `1`, `pcm`.
+        var label: String
+        /// Competing events (censored here) and their causes.
+        var competingEvents: Int
+        var competingLabels: [String]
+        /// How the status was read: `event 0 = censored; causes 1, 2`.
+        var coding: String
+    }
 
     /// `Surv(time, status) ~ age + sex + strata(ph.ecog) + cluster(inst)`
     var modelText: String { CoxModelInput.modelText(formula: formula, response: response) }
@@ -53,12 +66,13 @@ struct CoxModelInput {
         return (formula, response)
     }
 
-    /// Builds the model over the complete cases of every column the formula uses.
-    static func build(formula: Formula, response: SurvivalResponse, terms: [FormulaTerm]? = nil,
+    /// Builds the model over the complete cases of every column the formula uses; `outcome`, when
+    /// given, is the outcome already loaded over those complete cases (a cause-specific hazard).
+    static func build(formula: Formula, response: SurvivalResponse, terms: [FormulaTerm]? = nil, outcome: SurvivalData? = nil,
                       session: Session, command: String) throws -> CoxModelInput {
         var f = formula
         if let terms { f.terms = terms }
-        let data = try CompleteCases.survival(response, covariates: f.covariateColumns, session: session, command: command)
+        let data = try outcome ?? CompleteCases.survival(response, covariates: f.covariateColumns, session: session, command: command)
         // Plain numeric terms over all rows: the frame's own column arrays are used (no copy; this
         // keeps a 10^6-row model within memory). Otherwise SurvshCore's DesignMatrix builds R's columns.
         let design: CoxDesign
@@ -104,7 +118,7 @@ struct CoxModelInput {
         } catch let e as CoxError {
             throw SurvshError.data(command, e.description, expected: "finite values and start < stop")
         }
-        return CoxModelInput(formula: f, response: response, data: data, design: design, strata: strata,
+        return CoxModelInput(formula: f, response: data.response, data: data, design: design, strata: strata,
                              clusterCount: clusterCount, coxData: cox)
     }
 }

@@ -87,6 +87,11 @@ struct CoxView {
         }
         if model.coxData.start != nil { s.append("Counting-process data: each row is at risk on (start, stop].") }
         if let line = session.settings.convention.resultLine { s.append(line + ".") }
+        if let c = model.cause {
+            let others = c.competingLabels.isEmpty ? "" : " (cause\(c.competingLabels.count == 1 ? "" : "s") \(c.competingLabels.joined(separator: ", ")))"
+            s.append("Cause-specific hazard of cause \(c.label): the \(plural(c.competingEvents, "competing event"))\(others) are censored at their times.")
+            s.append("Status: \(c.coding).")
+        }
         return s
     }
 
@@ -120,6 +125,10 @@ struct CoxView {
         j["dropped"] = .int(model.data.dropped)
         j["ties"] = .string(fit.ties.rawValue)
         j["convention"] = .string(session.settings.convention.rawValue)
+        if let c = model.cause {
+            j["cause"] = .string(c.label)
+            j["competing_events"] = .int(c.competingEvents)
+        }
         j["level"] = .num(fit.level)
         j["loglik"] = .array(fit.loglik.map { .num($0) })
         j["terms"] = .array(fit.coefficients.map { c in

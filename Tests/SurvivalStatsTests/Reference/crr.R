@@ -152,7 +152,7 @@ run_csc <- function(spec) {
     n_competing = sum(d[[all.vars(fml)[2]]] != spec$cause & d[[all.vars(fml)[2]]] != 0),
     coef = J(fit$coefficients), se = J(cm[, "se(coef)"]), z = J(cm[, "z"]), p = J(cm[, "Pr(>|z|)"]),
     hr = J(s$conf.int[, "exp(coef)"]), hr_lower = J(s$conf.int[, 3]), hr_upper = J(s$conf.int[, 4]),
-    loglik = J(fit$loglik), lr_test = J(s$logtest), wald_test = J(s$waldtest), score_test = J(s$sctest),
+    loglik = J(fit$loglik), lr_test = J(s$logtest), wald_test = J(c(fit$wald.test, s$waldtest[2:3])), score_test = J(s$sctest),
     concordance = J(fit$concordance[1:7])
   )
 }
