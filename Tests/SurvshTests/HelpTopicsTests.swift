@@ -50,11 +50,9 @@ final class HelpTopicsTests: XCTestCase {
             XCTAssertTrue(e.contains("flexible parametric survival models"), e)
             XCTAssertTrue(e.contains("survreg (alias streg) fits the Weibull"), e)
         }
-        for word in ["crr", "finegray"] {
-            let e = sh.error("\(word) ~ sex")
-            XCTAssertTrue(e.hasPrefix("error: unknown command '\(word)'; competing risks"), e)
-            XCTAssertTrue(e.contains("1 - KM is not the cumulative incidence"), e)
-        }
+        // competing risks: Stata's names point to cuminc and crr
+        XCTAssertTrue(sh.error("stcrreg ~ sex").contains("'crr'"), sh.error("stcrreg ~ sex"))
+        XCTAssertTrue(sh.error("stcompet").contains("'cuminc'"), sh.error("stcompet"))
         XCTAssertTrue(sh.error("glm").contains("linear and logistic regression"))
         XCTAssertTrue(sh.error("help nothinglikeit").hasSuffix("type 'help' for the list"))
     }

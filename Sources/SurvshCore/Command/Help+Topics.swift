@@ -16,7 +16,8 @@ public extension Help {
         "cox.zph": "cox phtest", "zph": "cox phtest", "estat": "cox phtest", "coxphf": "cox firth",
         "ggsurvplot": "plot km", "ggforest": "plot forest", "forestplot": "plot forest", "boxplot": "plot box",
         "chisq.test": "tabulate", "fisher.test": "tabulate", "survfit.coxph": "cox curves", "resid": "cox residuals",
-        "stcox": "cox", "stcompet": "cuminc", "weibull": "survreg", "aft": "survreg", "parametric": "survreg", "lognormal": "survreg",
+        "stcox": "cox", "stcompet": "cuminc", "stcrreg": "crr", "competing": "cuminc",
+        "weibull": "survreg", "aft": "survreg", "parametric": "survreg", "lognormal": "survreg",
         "loglogistic": "survreg", "exponential": "survreg", "subset": "filter", "mutate": "generate", "factor": "levels",
     ]
 
@@ -24,16 +25,12 @@ public extension Help {
     static let notAvailable: [String: String] = {
         let parametric = "flexible parametric survival models (R's flexsurvreg, Gompertz, generalized gamma, splines) are not"
             + " available in survsh; survreg (alias streg) fits the Weibull, exponential, lognormal and log-logistic models as R's survreg"
-        let competing = "competing risks regression (R's cmprsk crr, survival's finegray; Stata's stcrreg) is not available in"
-            + " survsh yet; cuminc gives the cumulative incidence of each cause and Gray's test. km treating other events"
-            + " as censored estimates a different quantity (1 - KM is not the cumulative incidence)"
         let regression = "linear and logistic regression (R's lm/glm; Stata's regress/logit) are not available in survsh;"
             + " it is a survival-analysis shell: cox, km, logrank, ttest, wilcoxon"
         let frailty = "frailty and mixed-effects Cox models (coxme, frailty()) are not available; cox ~ ... + cluster(ID)"
             + " gives robust (sandwich) standard errors for clustered data"
         var m: [String: String] = [:]
         for w in ["flexsurv", "flexsurvreg", "gompertz", "gengamma"] { m[w] = parametric }
-        for w in ["crr", "finegray", "stcrreg", "competing"] { m[w] = competing }
         for w in ["lm", "glm", "regress", "logit", "logistic", "anova", "aov"] { m[w] = regression }
         for w in ["coxme", "frailty", "mixed"] { m[w] = frailty }
         return m
