@@ -89,7 +89,7 @@ struct CoxView {
         if let line = session.settings.convention.resultLine { s.append(line + ".") }
         if let c = model.cause {
             let others = c.competingLabels.isEmpty ? "" : " (cause\(c.competingLabels.count == 1 ? "" : "s") \(c.competingLabels.joined(separator: ", ")))"
-            s.append("Cause-specific hazard of cause \(c.label): the \(plural(c.competingEvents, "competing event"))\(others) are censored at their times.")
+            s.append("Cause-specific hazard of cause \(c.label): the \(plural(c.competingEvents, "competing event"))\(others) are censored.")
             s.append("Status: \(c.coding).")
         }
         return s

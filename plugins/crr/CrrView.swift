@@ -43,7 +43,8 @@ struct CrrView {
     var conventionLines: [String] {
         ["Fine–Gray subdistribution hazards as cmprsk::crr; censoring weights from the KM of censoring;",
          "robust (sandwich) se; sHR CI: exp(coef -/+ z se); p: Wald z test; tied times: Breslow;",
-         "competing events stay in the risk set, weighted. Status: \(outcome.coding)."]
+         "competing events stay in the risk set, weighted.",
+         "Status: \(outcome.coding)."]
     }
 
     func text() -> String {
