@@ -23,6 +23,7 @@ let plugins: [(name: String, folder: String)] = [
     ("Table1Plugin", "table1"),
     ("TimeSplitPlugin", "timesplit"),
     ("CumincPlugin", "cuminc"),
+    ("ReportPlugin", "report"),
 ]
 
 let package = Package(
@@ -50,13 +51,13 @@ let package = Package(
     } + [
         .target(name: "SurvshCommands", dependencies: plugins.map { .target(name: $0.name) } + ["SurvshCore"]),
         .executableTarget(name: "survsh", dependencies: [
-            "SurvshCore", "SurvshCommands", "CLibEdit",
+            "SurvshCore", "SurvshCommands", "ReportPlugin", "CLibEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SurvivalStatsTests", dependencies: ["SurvivalStats"], exclude: ["Reference"]),
         .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore"], exclude: ["Fixtures", "Reference"]),
         .testTarget(name: "PlotPluginTests", dependencies: ["PlotPlugin", "SurvshCore"], exclude: ["Reference"]),
-        .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats"],
+        .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats", "ReportPlugin"],
                     exclude: ["Fixtures", "Reference"]),
     ]
 )

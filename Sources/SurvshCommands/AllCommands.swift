@@ -16,11 +16,13 @@ import SimulatePlugin
 import Table1Plugin
 import TimeSplitPlugin
 import CumincPlugin
+import ReportPlugin
 
 public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
         // shell
         HelpCommand.self, QuitCommand.self, SetCommand.self, HistoryCommand.self, ReplayCommand.self, ExportCommand.self,
+        ReportCommand.self,
         // data
         LoadCommand.self, DescribeCommand.self, HeadCommand.self, SummarizeCommand.self,
         FilterCommand.self, UnfilterCommand.self, GenerateCommand.self, ReplaceCommand.self,

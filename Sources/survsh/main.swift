@@ -18,7 +18,7 @@ struct Survsh: ParsableCommand {
             + "Piped input is read one command a line. Environment: SURVSH_HISTORY (history file, default "
             + "~/.local/state/survsh/history), SURVSH_TRANSCRIPT_DIR (where interactive sessions are recorded, "
             + "default ~/.local/share/survsh/transcripts). 'survsh grade --help': scoring a student's transcript "
-            + "against an answer key.",
+            + "against an answer key. 'survsh report --help': a transcript as an HTML report.",
         version: Session.version)
 
     @Argument(help: "A .surv script or transcript to run.")
@@ -80,8 +80,11 @@ struct Survsh: ParsableCommand {
 }
 
 // `survsh grade ...` is its own command line (a FILE argument named "grade" cannot be a script).
+// `survsh report ...` likewise.
 if CommandLine.arguments.dropFirst().first == "grade" {
     Grade.main(Array(CommandLine.arguments.dropFirst(2)))
+} else if CommandLine.arguments.dropFirst().first == "report" {
+    Report.main(Array(CommandLine.arguments.dropFirst(2)))
 } else {
     Survsh.main()
 }

@@ -69,6 +69,7 @@ extension CoxCommand {
         j["lr_test"] = .object([("chisq", .num(fit.lrTest.chisq)), ("df", .int(fit.lrTest.df)), ("p", .num(fit.lrTest.p))])
         j["iterations"] = .int(fit.iterations)
         j["converged"] = .bool(fit.converged)
-        return CommandOutput(text: text, json: j.value, warnings: model.data.warnings + fit.warnings, tables: [table])
+        return CommandOutput(text: text, json: j.value, warnings: model.data.warnings + fit.warnings, tables: [table],
+                             methods: [.coxFirth])
     }
 }

@@ -51,6 +51,6 @@ extension CoxCommand {
         j["transform"] = .string(transform.rawValue)
         j["terms"] = .array(z.terms.map(row))
         j["global"] = row(z.global)
-        return CommandOutput(text: text, json: j.value, tables: [table])
+        return CommandOutput(text: text, json: j.value, tables: [table], methods: [.coxPHTest(transform: transform.rawValue)])
     }
 }

@@ -138,7 +138,8 @@ extension CoxCommand {
         } else {
             j["multivariable"] = .null
         }
-        return CommandOutput(text: text, json: j.value, warnings: warnings, tables: [table])
+        return CommandOutput(text: text, json: j.value, warnings: warnings, tables: [table],
+                             methods: [.coxScreen(ties: tiesValue.rawValue, keep: keep)])
     }
 
     /// Joint Wald p of some columns of a fit: b' V^-1 b on the columns' sub-matrix.

@@ -169,6 +169,7 @@ public enum CoxCommand: SurvshCommand {
             text += "\n\n" + ex.text()
             json["iterations_trace"] = ex.traceJSON()
         }
-        return CommandOutput(text: text, json: json.value, warnings: model.data.warnings + fit.warningMessages, tables: [table])
+        return CommandOutput(text: text, json: json.value, warnings: model.data.warnings + fit.warningMessages, tables: [table],
+                             methods: [.cox(ties: ties(args).rawValue, level: level)])
     }
 }

@@ -103,7 +103,8 @@ public enum TabulateCommand: SurvshCommand {
             warnings += tests.warnings
             tables.append(tests.table)
         }
-        return CommandOutput(text: text, json: j.value, warnings: warnings, tables: tables)
+        let methods: [MethodNote] = (args.has("chi2") ? [.chiSquared] : []) + (args.has("exact") ? [.fisherExact] : [])
+        return CommandOutput(text: text, json: j.value, warnings: warnings, tables: tables, methods: methods)
     }
 
     /// Chi-square and/or Fisher's exact test of the complete-case table, as a table of tests.

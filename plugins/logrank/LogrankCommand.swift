@@ -111,7 +111,10 @@ public enum LogrankCommand: SurvshCommand {
         let view = LogrankView(session: session, response: plan.response, formula: plan.formula, data: data,
                                grouping: grouping, strata: strata, result: result, trend: trend, pairs: pairs,
                                adjustName: adjustName, explainRows: explainRows, showVariance: args.has("variance"))
+        var methods = [MethodNote.logrank(rho: rho, stratified: strata != nil)]
+        if trend != nil { methods.append(.logrankTrend) }
+        if !pairs.isEmpty { methods.append(.logrankPairwise(adjust: adjustName)) }
         return CommandOutput(text: view.text(), json: view.json(), warnings: data.warnings + result.warnings,
-                             tables: view.tables())
+                             tables: view.tables(), methods: methods)
     }
 }

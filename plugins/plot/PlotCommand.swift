@@ -263,9 +263,10 @@ struct OutputTarget {
         var lines = ["plot \(kind): \(figure.summary)"]
         let size = (width: figure.size.width * textScale, height: figure.size.height * textScale)
         let scale = args.double("scale", default: 1)
+        let svg = SVGDocument.displayScaled(figure.svg(), by: textScale)
         if let file, let format {
             do {
-                try FigureExport.write(svg: SVGDocument.displayScaled(figure.svg(), by: textScale), to: Self.destination(file, option: "file", session: session), scale: scale)
+                try FigureExport.write(svg: svg, to: Self.destination(file, option: "file", session: session), scale: scale)
             } catch let e as FigureExportError {
                 throw Self.writeError(e, option: "file")
             }
@@ -303,6 +304,7 @@ struct OutputTarget {
         if format == .png { j["scale"] = .num(scale) }
         j["data"] = args.string("data").map { .string($0) } ?? .null
         for (key, value) in figure.json { j[key] = value }
-        return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: figure.warnings, graphic: graphic)
+        return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: figure.warnings, graphic: graphic,
+                             figure: svg)
     }
 }

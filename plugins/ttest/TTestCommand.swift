@@ -72,7 +72,13 @@ public enum TTestCommand: SurvshCommand {
         let table = table(result, data: data, session: session)
         var text = table.indentedText()
         if args.has("explain") { text += "\n" + SampleTestExplain.ttest(result, session: session) }
-        return CommandOutput(text: text, json: json(result, data: data).value, tables: [table])
+        let kind: String
+        switch design {
+        case .paired: kind = "paired"
+        case .twoColumns, .grouped: kind = args.has("var.equal") ? "pooled" : "welch"
+        default: kind = "one-sample"
+        }
+        return CommandOutput(text: text, json: json(result, data: data).value, tables: [table], methods: [.tTest(kind: kind)])
     }
 
     /// R's error, told in terms of the columns.

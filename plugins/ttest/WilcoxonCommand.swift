@@ -92,7 +92,9 @@ public enum WilcoxonCommand: SurvshCommand {
         if !result.p.isFinite {
             warnings.append("every value is tied, so W has no variance: z and p are NA (R's wilcox.test gives no number either)")
         }
-        return CommandOutput(text: text, json: json(result, data: data).value, warnings: warnings, tables: [table])
+        let method = MethodNote.wilcoxon(kind: result.kind.rawValue, paired: result.paired, exact: result.exact, correct: correct)
+        return CommandOutput(text: text, json: json(result, data: data).value, warnings: warnings, tables: [table],
+                             methods: [method])
     }
 
     /// R's error, told in terms of the columns.

@@ -143,15 +143,23 @@ public struct CommandOutput: Sendable {
     public var recordAsComment: Bool
     /// The tables printed, in order: they become the session's exportable tables (`export`).
     public var tables: [ResultTable]
+    /// The figure drawn, as an SVG document (plot sets it whether or not it wrote a file); never
+    /// printed or recorded: reports (`report`) show it inline.
+    public var figure: String?
+    /// The methods the result used, as a report's methods paragraph states them.
+    public var methods: [MethodNote]
 
     public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil,
-                recordAsComment: Bool = false, tables: [ResultTable] = []) {
+                recordAsComment: Bool = false, tables: [ResultTable] = [], figure: String? = nil,
+                methods: [MethodNote] = []) {
         self.text = text
         self.json = json
         self.warnings = warnings
         self.graphic = graphic
         self.recordAsComment = recordAsComment
         self.tables = tables
+        self.figure = figure
+        self.methods = methods
     }
 }
 

@@ -39,6 +39,7 @@ extension Session {
             // A command that finished before it noticed Ctrl-C has done its work: it is printed and
             // recorded as usual, so the transcript stays what a replay does.
             var output = try command.run(args, in: self)
+            outputObserver?(output)
             if !keepsTables && !output.tables.isEmpty { lastTables = LastTables(command: commandName, tables: output.tables) }
             emit(&output, command: command.spec.name)
             if !output.text.isEmpty { recorded += output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }

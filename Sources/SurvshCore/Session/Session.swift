@@ -170,6 +170,9 @@ public final class Session: @unchecked Sendable {
     private var transcriptWarned = false
     /// How many `replay` commands are running (nested).
     public var replayDepth = 0
+    /// Sees every command's structured output (tables, figure, methods) as it succeeds, before it is
+    /// printed; set by a report while it replays a transcript.
+    public var outputObserver: ((CommandOutput) -> Void)?
 
     public init(registry: Registry, sink: OutputSink = StandardOutputSink()) {
         self.registry = registry

@@ -111,6 +111,10 @@ public struct TranscriptScript: Sendable {
 
     public var steps: [Step]
     public var dataFiles: [(path: String, sha256: String)]
+    /// The header's `# date:` value (ISO 8601), if recorded.
+    public var date: String? = nil
+    /// Comment lines after the last command (a closing remark).
+    public var trailingComments: [String] = []
 
     /// Reads a script file: fails clearly for a missing file, a directory or binary content.
     public static func read(path: String, command: String) throws -> TranscriptScript {
@@ -154,6 +158,7 @@ public struct TranscriptScript: Sendable {
         var files: [(String, String)] = []
         var lineNo = 0
         var comments: [String] = []
+        var date: String? = nil
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNo += 1
             var line = String(raw)
@@ -171,14 +176,16 @@ public struct TranscriptScript: Sendable {
                 }
             case .comment, .output:   // an indented "#>" is a comment
                 comments.append(t)
-            case .header, .blank:
+            case .header:
+                if date == nil, t.hasPrefix("# date: ") { date = String(t.dropFirst(8)) }
+            case .blank:
                 break
             case .command:
                 steps.append(Step(line: lineNo, command: t, expected: [], comments: comments))
                 comments = []
             }
         }
-        return TranscriptScript(steps: steps, dataFiles: files)
+        return TranscriptScript(steps: steps, dataFiles: files, date: date, trailingComments: comments)
     }
 }
 
