@@ -31,8 +31,8 @@ final class ReportBrowserTests: XCTestCase {
                        "--user-data-dir=\(scratch.appendingPathComponent("profile").path)"] + args + [url.absoluteString]
         let out = scratch.appendingPathComponent("out-\(UUID().uuidString)")
         let err = scratch.appendingPathComponent("err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = try FileHandle(forWritingTo: err)
         try p.run()
