@@ -156,7 +156,8 @@ public enum CoxCommand: SurvshCommand {
             ? CoxModelInput.build(formula: formula, response: response, session: session, command: "cox")
             : causeSpecificModel(formula: formula, args: args, session: session)
         if args.has("compare") { return try compare(model: model, args: args, level: level, session: session) }
-        let fit = try fitModel(model, ties: ties(args, session: session), level: level, control: try control(args))
+        let tiesUsed = ties(args, session: session)
+        let fit = try fitModel(model, ties: tiesUsed, level: level, control: try control(args))
         let view = CoxView(session: session, model: model, fit: fit)
         session.lastCoxFit = model.lastFit(fit)
         let table = view.resultTable()
@@ -170,6 +171,6 @@ public enum CoxCommand: SurvshCommand {
             json["iterations_trace"] = ex.traceJSON()
         }
         return CommandOutput(text: text, json: json.value, warnings: model.data.warnings + fit.warningMessages, tables: [table],
-                             methods: [.cox(ties: ties(args).rawValue, level: level)])
+                             methods: [.cox(ties: tiesUsed.rawValue, level: level)])
     }
 }

@@ -127,6 +127,6 @@ public enum KMCommand: SurvshCommand {
             return CommandOutput(text: compare.text(), json: compare.json(), warnings: warnings, tables: [compare.table()])
         }
         return CommandOutput(text: view.text(), json: view.json(includeTable: session.settings.format == .json),
-                             warnings: warnings, tables: view.tables(), methods: [.kaplanMeier(conf: conf.rawValue, level: level)])
+                             warnings: warnings, tables: view.tables(), methods: [.kaplanMeier(conf: conf.rawValue, level: level, medianRule: convention.quantileSource)])
     }
 }

@@ -19,8 +19,9 @@ public struct MethodNote: Sendable, Equatable {
         NumberFormat.significant(level * 100, digits: 4) + "%"
     }
 
-    /// Kaplan–Meier with its CI transform (R's conf.type name) and level.
-    public static func kaplanMeier(conf: String, level: Double) -> MethodNote {
+    /// Kaplan–Meier with its CI transform (R's conf.type name), level and median rule (the
+    /// convention's `quantileSource`, "R's quantile.survfit").
+    public static func kaplanMeier(conf: String, level: Double, medianRule: String) -> MethodNote {
         let transform: String
         switch conf {
         case "log": transform = "log-transformed"
@@ -31,7 +32,7 @@ public struct MethodNote: Sendable, Equatable {
         default: transform = conf
         }
         return MethodNote("km", "Survival was estimated by the Kaplan–Meier method with Greenwood standard errors and "
-                          + "\(transform) \(percent(level)) confidence intervals; median survival was read off the curve as R's print.survfit does.")
+                          + "\(transform) \(percent(level)) confidence intervals; median survival was read off the curve following \(medianRule).")
     }
 
     /// The log-rank (rho = 0) or Fleming–Harrington G-rho test, stratified or not.
