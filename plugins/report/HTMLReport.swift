@@ -165,7 +165,8 @@ enum HTMLReport {
         lines.append("<tbody>")
         for row in t.rows {
             let cells = row.enumerated().map { k, v in
-                k == 0 ? "<th scope=\"row\">\(esc(v))</th>" : "<td\(cls(k))>\(esc(v))</td>"
+                // a level under its variable (table1's "  F") keeps its indent
+                k == 0 ? "<th scope=\"row\"\(v.hasPrefix("  ") ? " class=\"level\"" : "")>\(esc(v))</th>" : "<td\(cls(k))>\(esc(v))</td>"
             }
             lines.append("<tr>" + cells.joined() + "</tr>")
         }
@@ -201,7 +202,7 @@ enum HTMLReport {
     nav.toc ol ol { padding-left: .9rem; font-size: .95em; }
     nav.toc a { color: var(--fg); text-decoration: none; }
     nav.toc a:hover { color: var(--accent); text-decoration: underline; }
-    main { padding: 2rem 3rem 4rem; min-width: 0; max-width: 62rem; }
+    main { padding: 2rem 3rem 4rem; min-width: 0; max-width: 67rem; }
     header h1 { font-size: 1.85rem; line-height: 1.2; margin: 0 0 .75rem; }
     dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 .75rem; font-size: .9rem; }
     dl.meta dt { color: var(--muted); }
@@ -227,9 +228,11 @@ enum HTMLReport {
     .tablewrap { overflow-x: auto; margin: .5rem 0 .2rem; }
     table.result { border-collapse: collapse; font-size: .84rem; font-variant-numeric: tabular-nums; }
     table.result caption { caption-side: top; text-align: left; font-weight: 600; padding: 0 0 .3rem; }
-    table.result th, table.result td { padding: .22rem .7rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+    table.result th, table.result td { padding: .22rem .6rem; border-bottom: 1px solid var(--rule); text-align: left;
+                                       vertical-align: top; white-space: nowrap; }
     table.result thead th { border-bottom: 2px solid #8995a2; font-weight: 600; white-space: nowrap; }
     table.result tbody th { font-weight: 500; white-space: nowrap; }
+    table.result tbody th.level { font-weight: 400; padding-left: 1.6rem; }
     table.result .num { text-align: right; white-space: nowrap; }
     table.result tbody tr:nth-child(even) { background: #fafbfc; }
     .notes { font-size: .78rem; color: var(--muted); margin: .15rem 0 .6rem; }
@@ -257,6 +260,7 @@ enum HTMLReport {
       .step, table.result, figure.plot, section.methods { break-inside: avoid; }
       pre.out { white-space: pre-wrap; overflow: visible; }
       .tablewrap { overflow: visible; }
+      table.result { font-size: 7.5pt; }
       figure.plot svg { border: 0; }
       a { color: inherit; text-decoration: none; }
     }

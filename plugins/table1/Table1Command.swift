@@ -76,7 +76,8 @@ public enum Table1Command: SurvshCommand {
                               decimals: Int(args.double("decimals", default: 2)), session: session)
         let table = view.table()
         return CommandOutput(text: ([table.title, table.textTable(), ""] + table.footnotes).joined(separator: "\n"),
-                             json: view.json(), warnings: variables.flatMap(\.warnings), tables: [table])
+                             json: view.json(), warnings: variables.flatMap(\.warnings), tables: [table],
+                             methods: group == nil ? [] : [.table1(smd: smd)])
     }
 
     private static func groupSizes(_ group: [Int]?, _ k: Int) -> [Int] {

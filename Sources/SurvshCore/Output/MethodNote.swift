@@ -94,6 +94,13 @@ public struct MethodNote: Sendable, Equatable {
         return MethodNote("wilcoxon-\(kind)", "\(test), with \(how) (R's wilcox.test).")
     }
 
+    /// A baseline table by group (table1), with standardised mean differences or not.
+    public static func table1(smd: Bool) -> MethodNote {
+        MethodNote("table1", "Baseline characteristics were summarised as mean (SD), median [IQR] or n (%) and compared between groups "
+                   + "with t-tests or ANOVA, Wilcoxon or Kruskal–Wallis tests, and chi-squared or Fisher's exact tests, as stated under the table"
+                   + (smd ? "; standardised mean differences as R's tableone." : "."))
+    }
+
     /// Tests of association in a cross-table.
     public static let chiSquared = MethodNote("chisq", "Categorical variables were compared with Pearson's chi-squared test (R's chisq.test).")
     public static let fisherExact = MethodNote("fisher", "Categorical variables were compared with Fisher's exact test (R's fisher.test).")
