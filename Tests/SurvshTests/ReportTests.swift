@@ -75,7 +75,7 @@ final class ReportTests: XCTestCase {
     func testNETSessionMethodsCoverEveryTest() throws {
         let (_, report) = try SessionReportFile.html(transcript: "sessions/net-liver-mets.surv", registry: AllCommands.registry)
         XCTAssertEqual(Set(report.methods.map(\.key)),
-                       ["km", "ttest-paired", "wilcoxon-signed-rank", "logrank", "cox-screen", "cox", "cox-zph"])
+                       ["km", "ttest-paired", "wilcoxon-signed-rank", "logrank", "cox-screen", "cox", "cox-zph", "table1"])
     }
 
     /// docs/NAME.html is what `survsh report sessions/NAME.surv -o docs/NAME.html` writes now.
