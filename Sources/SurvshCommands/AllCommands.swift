@@ -21,8 +21,8 @@ import ReportPlugin
 public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
         // shell
-        HelpCommand.self, QuitCommand.self, SetCommand.self, HistoryCommand.self, ReplayCommand.self, ExportCommand.self,
-        ReportCommand.self,
+        HelpCommand.self, QuitCommand.self, SetCommand.self, HistoryCommand.self, ReplayCommand.self, TutorialCommand.self,
+        ExportCommand.self, ReportCommand.self,
         // data
         LoadCommand.self, DescribeCommand.self, HeadCommand.self, SummarizeCommand.self,
         FilterCommand.self, UnfilterCommand.self, GenerateCommand.self, ReplaceCommand.self,

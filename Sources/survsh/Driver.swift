@@ -5,9 +5,16 @@ import SurvshCore
 
 enum Driver {
     /// Piped input: one command a line, no prompt, no line editor (nothing enters the history).
+    /// A stepping replay or the tutorial reads its answers (Enter, next, back, quit) from the lines
+    /// that follow, its question on stderr.
     static func runStdin(session: Session, bail: Bool) -> Bool {
         var ok = true
         var lineNo = 0
+        session.prompt = { question in
+            session.sink.err(question)
+            lineNo += 1
+            return readLine(strippingNewline: true)
+        }
         while let raw = readLine(strippingNewline: true) {
             lineNo += 1
             let line = raw.replacingOccurrences(of: "\0", with: "\u{FFFD}")

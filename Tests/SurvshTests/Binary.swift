@@ -26,13 +26,13 @@ enum Binary {
         }
     }
 
-    /// Runs survsh with arguments and optional stdin bytes, from the repository root.
-    static func run(_ args: [String], stdin: Data? = nil, env: [String: String] = [:]) throws -> RunResult {
+    /// Runs survsh with arguments and optional stdin bytes, from the repository root (or `directory`).
+    static func run(_ args: [String], stdin: Data? = nil, env: [String: String] = [:], directory: URL = repoRoot) throws -> RunResult {
         try requireBuilt()
         let p = Process()
         p.executableURL = url
         p.arguments = args
-        p.currentDirectoryURL = repoRoot
+        p.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-test-\(UUID().uuidString)")
         environment["SURVSH_HISTORY"] = tmp.appendingPathComponent("history").path

@@ -33,7 +33,8 @@ final class CommandExamplesTests: XCTestCase {
             let shell = TestShell()
             shell.run("load data/lung.csv")
             shell.run("survival time status")
-            for e in c.spec.examples where !e.hasPrefix("replay") {
+            // replay and tutorial examples pause for answers in a terminal (TutorialTests, TranscriptCheckTests)
+            for e in c.spec.examples where !e.hasPrefix("replay") && e != "tutorial" {
                 let r = shell.session.execute(e, source: .interactive)
                 XCTAssertFalse(r.failed, "\(c.spec.name) example '\(e)' failed: \(r.outputLines.last ?? "")")
             }

@@ -19,6 +19,18 @@ final class TestShell {
         _ = FileManager.default.changeCurrentDirectoryPath(repoRoot.path)
     }
 
+    /// A shell in a terminal (100 x 30) whose pauses (replay step, tutorial) are answered from
+    /// `answers`, then end of input; the second value lists the questions asked.
+    static func terminal(answers: [String] = []) -> (TestShell, () -> [String]) {
+        let sh = TestShell()
+        sh.session.interactive = true
+        sh.session.terminalSize = (100, 30)
+        final class Box { var answers: [String]; var asked: [String] = []; init(_ a: [String]) { answers = a } }
+        let box = Box(answers)
+        sh.session.prompt = { q in box.asked.append(q); return box.answers.isEmpty ? nil : box.answers.removeFirst() }
+        return (sh, { box.asked })
+    }
+
     /// Runs a line; fails the test when it fails unless `allowFailure`.
     @discardableResult
     func run(_ line: String, allowFailure: Bool = false, file: StaticString = #filePath, at: UInt = #line) -> ExecutionRecord {

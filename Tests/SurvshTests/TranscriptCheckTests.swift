@@ -21,15 +21,7 @@ final class TranscriptCheckTests: XCTestCase {
     func path(_ name: String) -> String { tmp.appendingPathComponent(name).path }
 
     /// A shell as the terminal runs it (drawings on, a prompt that answers from a list).
-    func terminalShell(answers: [String] = []) -> (TestShell, () -> [String]) {
-        let sh = TestShell()
-        sh.session.interactive = true
-        sh.session.terminalSize = (100, 30)
-        final class Box { var answers: [String]; var asked: [String] = []; init(_ a: [String]) { answers = a } }
-        let box = Box(answers)
-        sh.session.prompt = { q in box.asked.append(q); return box.answers.isEmpty ? nil : box.answers.removeFirst() }
-        return (sh, { box.asked })
-    }
+    func terminalShell(answers: [String] = []) -> (TestShell, () -> [String]) { TestShell.terminal(answers: answers) }
 
     /// `--check` of `file` in a fresh session.
     func check(_ file: String) throws -> ScriptRunner.CheckResult {

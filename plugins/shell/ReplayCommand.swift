@@ -18,7 +18,7 @@ public enum ReplayCommand: SurvshCommand {
         synopsis: ["replay FILE.surv [step]"], body: .path,
         options: [.flag("step", help: "pause before each command: Enter runs it; skip, back, quit, or type a command to run it first")],
         notes: ["In the shell each command is shown before it runs, with the comments written above it (as survsh --echo).",
-                "step: at the pause, Enter runs the command; 'skip' passes over it; 'back' puts the session back as it was when",
+                "step: at the pause, Enter (or next) runs the command; 'skip' passes over it; 'back' puts the session back as it was when",
                 "the replay started, re-runs the script's commands up to the previous one (output not shown) and pauses there;",
                 "the commands it undid stay in the history as comments ('# undone by back: ...', typed commands too).",
                 "'quit' (or q, Ctrl-C, Ctrl-D) stops the replay; any other line is run as a command, then the pause returns.",
@@ -32,17 +32,25 @@ public enum ReplayCommand: SurvshCommand {
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(1, 1, what: "the script to replay")
         let path = args.positional[0]
-        if session.replayDepth >= 8 {
-            throw SurvshError.usage("replay", "scripts replay each other too deeply (a loop?)", expected: "at most 8 nested replays")
-        }
         let stepping = args.has("step")
         if stepping && session.prompt == nil {
             throw SurvshError.usage("replay", "step needs the interactive terminal", expected: "replay FILE without step")
         }
         let resolved = session.resolvePath(path)
         let script = try TranscriptScript.read(path: resolved, command: "replay")
+        return try replay(script, path: path, resolved: resolved, session: session,
+                          stepping: stepping ? ReplayStepper.Stepping() : nil)
+    }
+
+    /// Runs `script` (read from `resolved`, named `path`) through the session, pausing before each
+    /// command when `stepping`; returns the summary, recorded as a comment with the `note` line.
+    static func replay(_ script: TranscriptScript, path: String, resolved: String, session: Session,
+                       stepping: ReplayStepper.Stepping?, note: String? = nil, command: String = "replay") throws -> CommandOutput {
+        if session.replayDepth >= 8 {
+            throw SurvshError.usage(command, "scripts replay each other too deeply (a loop?)", expected: "at most 8 nested replays")
+        }
         // From here nothing throws: the commands that run are recorded, so this line must not be.
-        session.noteComment("# replay \(path)" + (stepping ? " step" : ""))
+        session.noteComment(note ?? ("# replay \(path)" + (stepping != nil ? " step" : "")))
         session.replayDepth += 1
         defer { session.replayDepth -= 1 }
         var stepper = ReplayStepper(script: script, path: path, session: session, stepping: stepping)
@@ -57,7 +65,7 @@ public enum ReplayCommand: SurvshCommand {
             + (stepper.skipped.isEmpty ? "" : " (\(stepper.skipped.count) skipped)")
             + (stepper.undone == 0 ? "" : " (\(stepper.undone) undone by back)")
             + (stepper.stopped ? ", stopped" : "")
-        var j = JSONObject(command: "replay")
+        var j = JSONObject(command: command)
         j["file"] = .string(path)
         j["commands"] = .int(n)
         j["ran"] = .int(ran)
@@ -70,10 +78,18 @@ public enum ReplayCommand: SurvshCommand {
 
 /// Runs a script's commands in order, pausing before each one when `stepping`.
 struct ReplayStepper {
+    /// How to step: what the pause says after the command, and how a script line becomes the
+    /// command that runs (the tutorial adds `explain`).
+    struct Stepping {
+        var hint = "(Enter runs it; skip, back, quit, or type a command)"
+        var rewrite: (String) -> String = { $0 }
+    }
+
     let script: TranscriptScript
     let path: String
     let session: Session
-    let stepping: Bool
+    /// nil: run straight through.
+    let stepping: Stepping?
     /// The next command to run (an index into `script.steps`).
     private(set) var next = 0
     private(set) var skipped: Set<Int> = []
@@ -84,13 +100,16 @@ struct ReplayStepper {
     /// The session as the replay found it, which `back` restores (taken only when stepping).
     private let start: Session.Snapshot?
 
-    init(script: TranscriptScript, path: String, session: Session, stepping: Bool) {
+    init(script: TranscriptScript, path: String, session: Session, stepping: Stepping?) {
         self.script = script
         self.path = path
         self.session = session
         self.stepping = stepping
-        start = stepping ? session.snapshot() : nil
+        start = stepping != nil ? session.snapshot() : nil
     }
+
+    /// The command script line `index` runs.
+    func command(_ index: Int) -> String { stepping?.rewrite(script.steps[index].command) ?? script.steps[index].command }
 
     /// The commands before the stopping point that ran (were not skipped).
     var ranCount: Int { (0..<next).filter { !skipped.contains($0) }.count }
@@ -99,20 +118,21 @@ struct ReplayStepper {
         var narrated = -1
         while next < script.steps.count {
             let step = script.steps[next]
-            if session.interactive && narrated != next {
+            // Narration in the terminal, and whenever stepping (piped answers too).
+            if (session.interactive || stepping != nil) && narrated != next {
                 narrated = next
                 for line in step.comments { show(line) }
-                if !stepping { show("survsh> " + step.command) }
+                if stepping == nil { show("survsh> " + step.command) }
             }
-            if stepping {
+            if let stepping {
                 let n = script.steps.count
-                let answer = session.prompt?("[\(next + 1)/\(n)] \(step.command)   (Enter runs it; skip, back, quit, or type a command) ")
+                let answer = session.prompt?("[\(next + 1)/\(n)] \(command(next))   \(stepping.hint) ")
                 if Interrupt.isRaised { stopped = true; return }   // Ctrl-C at the pause stops, as quit
                 switch answer?.trimmingCharacters(in: .whitespaces) {
                 case nil, "q", "quit":
                     stopped = true
                     return
-                case "":
+                case "", "next", "n":
                     break
                 case "skip":
                     skipped.insert(next)
@@ -137,8 +157,7 @@ struct ReplayStepper {
 
     /// Runs the script's command `index`, remembering whether it failed.
     private mutating func execute(_ index: Int) -> ExecutionRecord {
-        let step = script.steps[index]
-        let r = session.execute(step.command, source: .file(path: path, line: step.line))
+        let r = session.execute(command(index), source: .file(path: path, line: script.steps[index].line))
         if r.failed { failedSteps.insert(index) } else { failedSteps.remove(index) }
         return r
     }
