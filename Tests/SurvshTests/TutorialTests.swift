@@ -10,7 +10,7 @@ import XCTest
 
 final class TutorialTests: XCTestCase {
     /// The session the tutorial walks through, relative to the repository.
-    static let tourSource = "sessions/km_lung.surv"
+    static let tourSource = "sessions/lung-tour.surv"
 
     /// TutorialText.swift as it should be now: the tour and each data file its `# data:` lines name.
     static func generatedSource() throws -> String {
@@ -82,30 +82,35 @@ final class TutorialTests: XCTestCase {
     /// the commands ran with explain and the live transcript passes --check.
     func testTutorialNarratesStepsBackAndQuits() throws {
         let script = TranscriptScript.parse(TutorialText.tour)
-        XCTAssertGreaterThan(script.steps.count, 3)
-        let (sh, asked) = TestShell.terminal(answers: ["next", "", "next", "back", "", "quit"])
+        let registry = TestShell().session.registry
+        let runs = script.steps.map { TutorialCommand.withExplain($0.command, registry: registry) }
+        // The first command that explains itself: the walk goes on to it after stepping back once.
+        let explained = try XCTUnwrap(runs.firstIndex { $0.hasSuffix(" explain") })
+        XCTAssertGreaterThan(explained, 2, "the tour starts with load and friends")
+        let answers = ["next", "", "next", "back"] + Array(repeating: "next", count: explained - 1) + ["quit"]
+        let (sh, asked) = TestShell.terminal(answers: answers)
         let live = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-tutorial-\(UUID().uuidString).surv").path
         defer { try? FileManager.default.removeItem(atPath: live) }
         sh.session.transcript = try Transcript(path: live)
         let before = sh.sink.stdout.count
         sh.run("tutorial")
         let questions = asked()
-        XCTAssertEqual(questions.count, 6)
-        let third = TutorialCommand.withExplain(script.steps[2].command, registry: sh.session.registry)
-        XCTAssertTrue(questions[2].hasPrefix("[3/\(script.steps.count)] \(third)"), questions[2])
+        XCTAssertEqual(questions.count, answers.count)
+        XCTAssertTrue(questions[2].hasPrefix("[3/\(script.steps.count)] \(runs[2])"), questions[2])
         XCTAssertTrue(questions[4].hasPrefix("[3/"), "back returns to the third command: \(questions[4])")
         XCTAssertTrue(questions[0].contains("Enter or next runs it"), questions[0])
-        // Narration: each command's comments come before its pause's output.
+        XCTAssertTrue(questions.last?.hasPrefix("[\(explained + 2)/") ?? false, questions.last ?? "")
+        // Narration: each command's comments are shown.
         let printed = Array(sh.sink.stdout[before...])
-        for step in script.steps.prefix(3) {
+        for step in script.steps.prefix(explained + 1) {
             for c in step.comments { XCTAssertTrue(printed.contains(c), "narration '\(c)' not shown") }
         }
-        // explain was added where the form takes it; back left the undone command as a comment.
-        let lines = sh.session.commandRecords.map(\.line)
-        XCTAssertEqual(Array(lines.suffix(3)), script.steps.prefix(3).map { TutorialCommand.withExplain($0.command, registry: sh.session.registry) })
-        XCTAssertTrue(lines.contains { $0.hasSuffix(" explain") }, "\(lines)")
+        // The commands ran as shown, explain added; back left the undone command as a comment.
+        XCTAssertEqual(Array(sh.session.commandRecords.map(\.line).suffix(explained + 1)), Array(runs.prefix(explained + 1)))
+        XCTAssertTrue(printed.contains { $0.contains("Product-limit arithmetic") || $0.contains("Newton-Raphson") || $0.contains("O - E") },
+                      "an explanation was printed")
         XCTAssertTrue(sh.session.records.contains { $0.line.hasPrefix("# undone by back: ") })
-        XCTAssertTrue(sh.session.records.last?.line.hasPrefix("# replayed 3 of \(script.steps.count) commands from \(TutorialText.tourName) (1 undone by back), stopped") ?? false,
+        XCTAssertTrue(sh.session.records.last?.line.hasPrefix("# replayed \(explained + 1) of \(script.steps.count) commands from \(TutorialText.tourName) (1 undone by back), stopped") ?? false,
                       sh.session.records.last?.line ?? "")
         sh.session.transcript = nil
         let result = try ScriptRunner.check(live, session: TestShell().session)
