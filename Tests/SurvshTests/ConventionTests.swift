@@ -266,7 +266,7 @@ final class ConventionTests: XCTestCase {
         }
         sh.run("set convention=sas")
         let set = sh.run("set").outputLines.joined()
-        XCTAssertTrue(set.hasSuffix("convention SAS (PROC LIFETEST and PHREG defaults)"), set)
+        XCTAssertTrue(set.hasSuffix("collation r, convention sas"), set)
         XCTAssertTrue(sh.error("set convention=spss").contains("convention"))
         XCTAssertTrue(sh.error("set convention spss").contains("expected r, sas or stata"))
         sh.run("set convention=r")

@@ -83,7 +83,7 @@ struct CoxCompareView {
             out.append("  " + (tied == 0 ? "no two events share a time here, so the two agree."
                                 : "\(tied) of the \(events) events here share their time with another, so coef, HR and the likelihood differ."))
         }
-        out.append("CI: exp(coef -/+ z se) (Wald) in all three (summary.coxph, PHREG RISKLIMITS, stcox); only the fit differs.")
+        out.append("CI: Wald, exp(coef -/+ z se), in all three (summary.coxph, PHREG, stcox); only the fit differs.")
         out.append("help set lists each rule with its manual section.")
         return out
     }

@@ -113,7 +113,7 @@ public enum SetCommand: SurvshCommand {
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
         // So is the convention once it is not R's.
-        let convention = session.settings.convention == .r ? "" : ", convention \(session.settings.convention.label)"
+        let convention = session.settings.convention == .r ? "" : ", convention \(session.settings.convention.rawValue)"
         return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)",
                              json: j.value)
     }

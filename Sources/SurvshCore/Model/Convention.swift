@@ -39,8 +39,8 @@ public enum Convention: String, Sendable, CaseIterable {
     public var kmConfSource: String {
         switch self {
         case .r: return "R's default"
-        case .sas: return "SAS's default"
-        case .stata: return "Stata's default"
+        case .sas: return "as SAS"
+        case .stata: return "as Stata"
         }
     }
 
@@ -51,8 +51,8 @@ public enum Convention: String, Sendable, CaseIterable {
     public var coxTiesSource: String {
         switch self {
         case .r: return "R's default"
-        case .sas: return "SAS's default"
-        case .stata: return "Stata's default"
+        case .sas: return "as SAS"
+        case .stata: return "as Stata"
         }
     }
 
