@@ -127,29 +127,42 @@ public enum FisherExact {
         let limit: Int
         var visited = 0
         var pSum = 0.0
+        /// laterColumnsSorted[j]: the totals of the columns after j, ascending.
+        let laterColumnsSorted: [[Int]]
+
+        init(columns: [Int], logFactorial: [Double], constant: Double, threshold: Double, limit: Int) {
+            self.columns = columns
+            self.logFactorial = logFactorial
+            self.constant = constant
+            self.threshold = threshold
+            self.limit = limit
+            laterColumnsSorted = columns.indices.map { columns[($0 + 1)...].sorted() }
+        }
 
         /// Bounds on Σ log x! over the cells still open at node (i, j): rows i... of column j (`left` to
         /// place) and every later column. Each line of open cells is relaxed on its own (its total split
         /// under caps that are at least the true ones), once by columns and once by rows; by convexity of
         /// log x! the most even split gives the least sum and the most concentrated the largest.
         func bounds(_ i: Int, _ j: Int, left: Int, remaining: [Int]) -> (min: Double, max: Double) {
-            var byColumns = Enumeration.extremes(left, caps: Array(remaining[i...]), logFactorial)
+            var byColumns = Enumeration.extremes(left, ascending: remaining[i...].sorted(), logFactorial)
+            let rowCaps = remaining.sorted()
             for k in (j + 1)..<columns.count {
-                let e = Enumeration.extremes(columns[k], caps: remaining, logFactorial)
+                let e = Enumeration.extremes(columns[k], ascending: rowCaps, logFactorial)
                 byColumns.min += e.min; byColumns.max += e.max
             }
             var byRows = (min: 0.0, max: 0.0)
-            let later = Array(columns[(j + 1)...])
+            let later = laterColumnsSorted[j]
+            var withLeft = later
+            withLeft.insert(left, at: later.firstIndex { $0 >= left } ?? later.count)
             for (r, total) in remaining.enumerated() {
-                let e = Enumeration.extremes(total, caps: r >= i ? [left] + later : later, logFactorial)
+                let e = Enumeration.extremes(total, ascending: r >= i ? withLeft : later, logFactorial)
                 byRows.min += e.min; byRows.max += e.max
             }
             return (Swift.max(byColumns.min, byRows.min), Swift.min(byColumns.max, byRows.max))
         }
 
-        /// The least and largest Σ log x_k! over splits of `total` into x_k ∈ [0, caps_k].
-        static func extremes(_ total: Int, caps: [Int], _ logFactorial: [Double]) -> (min: Double, max: Double) {
-            let ascending = caps.sorted()
+        /// The least and largest Σ log x_k! over splits of `total` into x_k ∈ [0, caps_k], caps ascending.
+        static func extremes(_ total: Int, ascending: [Int], _ logFactorial: [Double]) -> (min: Double, max: Double) {
             var least = 0.0, left = total
             for (k, cap) in ascending.enumerated() {
                 let slots = ascending.count - k, q = left / slots
