@@ -145,8 +145,7 @@ struct SurvregDensity {
     /// One observation's log-likelihood contribution and its derivatives (survregc1): g, and with
     /// respect to eta (dg, ddg), log sigma (dsig, ddsig) and both (dsg). `sz` = y - eta.
     @inline(__always)
-    static func contribution(_ base: SurvregDistribution.Base, sz: Double, sigma: Double, event: Bool)
-        -> (g: Double, dg: Double, ddg: Double, dsig: Double, ddsig: Double, dsg: Double) {
+    static func contribution(_ base: SurvregDistribution.Base, sz: Double, sigma: Double, event: Bool) -> SurvregContribution {
         let z = sz / sigma
         let sig2 = 1 / (sigma * sigma)
         if event {
@@ -171,3 +170,7 @@ struct SurvregDensity {
         return (log(fn.sf), dg, ddg, dsig, ddsig, dsg)
     }
 }
+
+/// One row's log-likelihood term g and its derivatives with respect to eta (dg, ddg), log sigma
+/// (dsig, ddsig) and both (dsg), as survregc1 computes them.
+typealias SurvregContribution = (g: Double, dg: Double, ddg: Double, dsig: Double, ddsig: Double, dsg: Double)

@@ -54,63 +54,90 @@ struct SurvregNewton {
         var u: [Double]
         /// Minus the Hessian, row-major nvar2 x nvar2 (symmetric).
         var imat: [Double]
-        /// Sum of outer products of the per-row scores.
-        var jj: [Double]
+        /// Where it was evaluated (for J'J, computed only when I is not positive definite).
+        var beta: [Double]
     }
 
     /// The log-likelihood at beta and, unless `loglikOnly`, its score and information (survregc1).
     func evaluate(_ beta: [Double], loglikOnly: Bool = false) -> Evaluation {
         let p2 = nvar2
-        var loglik = 0.0
-        var u = [Double](repeating: 0, count: loglikOnly ? 0 : p2)
+        var u = [Double](repeating: 0, count: p2)
         var imat = [Double](repeating: 0, count: loglikOnly ? 0 : p2 * p2)
-        var jj = [Double](repeating: 0, count: loglikOnly ? 0 : p2 * p2)
-        let sigmas: [Double] = nstrat > 1 ? (0..<nstrat).map { exp(beta[nvar + $0]) } : [exp(beta[nvar])]
-        var xi = [Double](repeating: 0, count: nvar)
-        x.withUnsafeBufferPointer { xp in
-            for i in 0..<n {
-                let s = nstrat > 1 ? Int(strata![i]) : 0
-                let sigma = sigmas[s]
-                var eta = 0.0
-                for j in 0..<nvar {
-                    xi[j] = xp[j * n + i]
-                    eta += beta[j] * xi[j]
-                }
-                let c = SurvregDensity.contribution(base, sz: y[i] - eta, sigma: sigma, event: event[i])
-                loglik += c.g
-                if loglikOnly { continue }
+        let loglik = accumulate(beta, loglikOnly: loglikOnly) { c, xi, s in
+            // u and the lower triangle of minus the Hessian
+            imat.withUnsafeMutableBufferPointer { im in
                 for a in 0..<nvar {
-                    let t = c.dg * xi[a]
-                    u[a] += t
-                    for b in 0...a {
-                        imat[a * p2 + b] -= xi[a] * xi[b] * c.ddg
-                        jj[a * p2 + b] += t * xi[b] * c.dg
-                    }
+                    u[a] += c.dg * xi[a]
+                    for b in 0...a { im[a * p2 + b] -= xi[a] * xi[b] * c.ddg }
                 }
                 if nstrat > 0 {
                     let k = nvar + s
                     u[k] += c.dsig
-                    for a in 0..<nvar {
-                        imat[k * p2 + a] -= c.dsg * xi[a]
-                        jj[k * p2 + a] += c.dsig * xi[a] * c.dg
-                    }
-                    imat[k * p2 + k] -= c.ddsig
-                    jj[k * p2 + k] += c.dsig * c.dsig
+                    for a in 0..<nvar { im[k * p2 + a] -= c.dsg * xi[a] }
+                    im[k * p2 + k] -= c.ddsig
                 }
             }
         }
-        if !loglikOnly {
-            symmetrizeFromLower(&imat, p: p2)
-            symmetrizeFromLower(&jj, p: p2)
+        if !loglikOnly { symmetrizeFromLower(&imat, p: p2) }
+        return Evaluation(loglik: loglik, u: u, imat: imat, beta: beta)
+    }
+
+    /// Sum over rows of the outer product of the per-row score (survregc1's JJ), row-major.
+    func outerProducts(_ beta: [Double]) -> [Double] {
+        let p2 = nvar2
+        var jj = [Double](repeating: 0, count: p2 * p2)
+        _ = accumulate(beta, loglikOnly: false) { c, xi, s in
+            jj.withUnsafeMutableBufferPointer { m in
+                for a in 0..<nvar {
+                    let t = c.dg * xi[a]
+                    for b in 0...a { m[a * p2 + b] += t * xi[b] * c.dg }
+                }
+                if nstrat > 0 {
+                    let k = nvar + s
+                    for a in 0..<nvar { m[k * p2 + a] += c.dsig * xi[a] * c.dg }
+                    m[k * p2 + k] += c.dsig * c.dsig
+                }
+            }
         }
-        return Evaluation(loglik: loglik, u: u, imat: imat, jj: jj)
+        symmetrizeFromLower(&jj, p: p2)
+        return jj
+    }
+
+    /// Runs over the rows: each row's contribution (survregc1), its covariates and stratum go to
+    /// `body` (unless `loglikOnly`); returns the log-likelihood.
+    private func accumulate(_ beta: [Double], loglikOnly: Bool,
+                            _ body: (SurvregContribution, UnsafeMutableBufferPointer<Double>, Int) -> Void) -> Double {
+        let sigmas: [Double] = nstrat > 1 ? (0..<nstrat).map { exp(beta[nvar + $0]) } : [exp(beta[nvar])]
+        var loglik = 0.0
+        let p = nvar, n = self.n, base = self.base
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(p, 1)) { xi in
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeBufferPointer { yp in
+                    event.withUnsafeBufferPointer { ep in
+                        for i in 0..<n {
+                            let s = nstrat > 1 ? Int(strata![i]) : 0
+                            var eta = 0.0
+                            for j in 0..<p {
+                                let v = xp[j * n + i]
+                                xi[j] = v
+                                eta += beta[j] * v
+                            }
+                            let c = SurvregDensity.contribution(base, sz: yp[i] - eta, sigma: sigmas[s], event: ep[i])
+                            loglik += c.g
+                            if !loglikOnly { body(c, xi, s) }
+                        }
+                    }
+                }
+            }
+        }
+        return loglik
     }
 
     /// The Newton step I^-1 U (J'J^-1 U when I is not positive definite), as survreg6.
     func step(_ e: Evaluation, tolerChol: Double) -> [Double] {
         let chol = CoxCholesky(e.imat, p: nvar2, toler: tolerChol)
         if chol.nonNegative { return chol.solve(e.u) }
-        return CoxCholesky(e.jj, p: nvar2, toler: tolerChol).solve(e.u)
+        return CoxCholesky(outerProducts(e.beta), p: nvar2, toler: tolerChol).solve(e.u)
     }
 
     struct Outcome {
