@@ -13,7 +13,7 @@
 #                     (it must have the columns of scripts/gen_bench_csv.py)
 #   RUNS=N            hyperfine runs per survsh task (default 7; R tasks use R_RUNS, default 3)
 #   NO_R=1            skip R
-#   TASKS="load load+km"  only these tasks (help load load+km load+logrank load+cox load+cuminc)
+#   TASKS="load load+km"  only these tasks (help load load+km load+logrank load+cox load+cuminc load+survreg)
 # Needs hyperfine and GNU time (apt-get install hyperfine time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ S=$(printf '%q' "$SURVSH_BIN")
 F=$(printf '%q' "$csv")
 covs="x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10"
 
-read -r -a tasks <<<"${TASKS:-help load load+km load+logrank load+cox load+cuminc}"
+read -r -a tasks <<<"${TASKS:-help load load+km load+logrank load+cox load+cuminc load+survreg}"
 declare -A survsh=(
   [help]="$S -e help"
   [load]="$S -e 'load $F'"
@@ -43,9 +43,10 @@ declare -A survsh=(
   [load+logrank]="$S -e 'load $F; logrank Surv(time, status) ~ group'"
   [load+cox]="$S -e 'load $F; cox Surv(time, status) ~ $covs'"
   [load+cuminc]="$S -e 'load $F; generate cause = status * (1 + (x1 > 0)); cuminc Surv(time, cause) ~ group'"
+  [load+survreg]="$S -e 'load $F; survreg Surv(time, status) ~ $covs'"
 )
 # Targets are for the 10^6-row file: seconds, and peak MB where there is one.
-declare -A target_s=([help]=0.020 [load]=0.3 [load+km]=0.5 [load+logrank]=0.5 [load+cox]=1.0 [load+cuminc]=0.5)
+declare -A target_s=([help]=0.020 [load]=0.3 [load+km]=0.5 [load+logrank]=0.5 [load+cox]=1.0 [load+cuminc]=0.5 [load+survreg]=2.5)
 declare -A target_mb=([load]=300 [load+cox]=300)
 # R: the same work with fread + survival (help: starting R with both packages loaded).
 rpre="suppressMessages({library(data.table); library(survival)})"
@@ -56,6 +57,7 @@ declare -A rexpr=(
   [load+logrank]="d <- fread(\"$csv\"); print(survdiff(Surv(time, status) ~ group, data = d))"
   [load+cox]="d <- fread(\"$csv\"); print(summary(coxph(Surv(time, status) ~ $covs, data = d)))"
   [load+cuminc]="suppressMessages(library(cmprsk)); d <- fread(\"$csv\"); d[, cause := status * (1 + (x1 > 0))]; print(cuminc(d\$time, d\$cause, d\$group))"
+  [load+survreg]="d <- fread(\"$csv\"); print(summary(survreg(Surv(time, status) ~ $covs, data = d)))"
 )
 have_r=0
 if [ -z "${NO_R:-}" ] && command -v Rscript >/dev/null && Rscript -e "$rpre" >/dev/null 2>&1; then have_r=1; fi
@@ -83,7 +85,7 @@ fmt="%-14s %10s %10s %-16s %6s %10s %10s\n"
 printf "$fmt" task "survsh s" "survsh MB" "target" "" "R s" "R MB"
 printf "$fmt" -------------- ---------- ---------- ---------------- ------ ---------- ----------
 for k in "${tasks[@]}"; do
-  [ -n "${survsh[$k]:-}" ] || { echo "unknown task '$k' (tasks: help load load+km load+logrank load+cox load+cuminc)" >&2; exit 1; }
+  [ -n "${survsh[$k]:-}" ] || { echo "unknown task '$k' (tasks: help load load+km load+logrank load+cox load+cuminc load+survreg)" >&2; exit 1; }
   c=${survsh[$k]}
   med=$(median "$k" "$runs" "$c")
   mb=$(peak "$c")
@@ -109,5 +111,6 @@ done
 echo
 echo "s: median wall time of the whole process (hyperfine -N, 1 warm-up, $runs runs; R $r_runs runs); MB: peak resident set (GNU time)."
 echo "cox: 10 covariates, Efron ties, concordance included. R help row: Rscript loading data.table and survival."
+echo "survreg: the same 10 covariates as cox, Weibull (R's default), summary printed."
 echo "cuminc: cause = status * (1 + (x1 > 0)) (0 censored, causes 1 and 2), 3 groups, Gray's test; R: cmprsk::cuminc, printed."
 [ "$have_r" = 1 ] || echo "(R with data.table not found: apt-get install r-base-core r-cran-survival r-cran-data.table to compare)"
