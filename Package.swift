@@ -40,9 +40,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SurvivalStats"),
         .target(name: "SurvshCore", dependencies: [
-            "SurvivalStats",
+            "SurvivalStats", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ] + plugins.map { p in

@@ -13,7 +13,9 @@ public enum LoadCommand: SurvshCommand {
             OptionSpec("sep", .choice(["comma", "tab", "semicolon"]), help: "the field separator (default: by extension, then sniffed)"),
         ],
         notes: ["Types are inferred per column: integer, real, boolean (TRUE/FALSE), date (YYYY-MM-DD), else text.",
-                "Missing by default: empty cells, NA and '.'. Loading replaces the current data, filters and outcome."],
+                "Missing by default: empty cells, NA and '.'. Loading replaces the current data, filters and outcome.",
+                "Compressed text is read directly: PATH.csv.gz or PATH.tsv.gz (gzip) and a .zip holding one CSV/TSV file. "
+                    + "The format is recognised by the file's first bytes, so a misnamed file is still read right."],
         examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99"],
         topic: "data")
 

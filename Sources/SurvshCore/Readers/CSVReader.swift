@@ -84,7 +84,10 @@ public enum CSVReader: TableReader {
 
     // MARK: - Driver
 
-    static func parse(_ input: InputBuffer, name: String, options: ReadOptions, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
+    /// `delimiterName`: the name whose extension suggests the delimiter when it is not `name`
+    /// (the file inside a compressed one).
+    static func parse(_ input: InputBuffer, name: String, delimiterName: String? = nil, options: ReadOptions,
+                      tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
         func failure(_ message: String, line: Int? = nil, column: Int? = nil) -> DataReadError {
             DataReadError(file: name, line: line, column: column, message: message)
         }
@@ -125,7 +128,7 @@ public enum CSVReader: TableReader {
         }
         if p >= bufferEnd { throw failure("file is empty (no header row)") }
 
-        let extensionDelimiter = preferredDelimiter(forName: name)
+        let extensionDelimiter = preferredDelimiter(forName: delimiterName ?? name)
         let delimiter = options.delimiter ?? sniffDelimiter(p, bufferEnd, preferred: extensionDelimiter)
         if delimiter == asciiLF || delimiter == asciiCR || delimiter == asciiQuote || delimiter == 0 || delimiter >= 0x80 {
             throw failure("cannot use byte \(delimiter) as the delimiter (a newline, quote, NUL or non-ASCII byte)")

@@ -8,9 +8,14 @@ import Foundation
 
 public enum DataReaders {
     /// Readers in the order their extensions are tried; the first is the fallback (it sniffs).
-    public static let all: [any TableReader.Type] = [CSVReader.self]
+    public static let all: [any TableReader.Type] = [CSVReader.self, CompressedTextReader.self]
 
+    /// The reader for `path`: the one whose signature the file's first bytes carry (so a misnamed
+    /// `data.csv` that is really gzip is still read right), else the one claiming its extension,
+    /// else the first (it sniffs text and refuses binary files).
     public static func reader(for path: String) -> any TableReader.Type {
+        let head = FileSignature.head(path: path)
+        if let byContent = all.first(where: { $0.recognizes(head) }) { return byContent }
         let ext = (path as NSString).pathExtension.lowercased()
         return all.first { $0.fileExtensions.contains(ext) } ?? all[0]
     }

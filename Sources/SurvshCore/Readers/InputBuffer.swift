@@ -41,6 +41,13 @@ final class InputBuffer {
         return InputBuffer(bytes: p, count: data.count) { p.deallocate() }
     }
 
+    /// Takes ownership of `count` bytes at `p`, a `malloc`ed block of at least `count + padding`
+    /// bytes (a decompressed file); zero-fills the padding and frees the block on deinit.
+    static func adoptingMalloced(_ p: UnsafeMutablePointer<UInt8>, count: Int) -> InputBuffer {
+        (p + count).initialize(repeating: 0, count: padding)
+        return InputBuffer(bytes: p, count: count) { free(p) }
+    }
+
     static func openFile(path: String) throws(DataReadError) -> InputBuffer {
         func failure(_ message: String) -> DataReadError { DataReadError(file: path, message: message) }
         func errnoText(_ code: Int32) -> String {

@@ -75,6 +75,14 @@ public protocol TableReader: SendableMetatype {
     static var formatName: String { get }
     /// Lower-case extensions without the dot that this reader claims, e.g. `["csv", "tsv"]`.
     static var fileExtensions: [String] { get }
+    /// Whether the file's first bytes (`FileSignature.headLength` of them, fewer for a short file)
+    /// are this format's signature; a recognised file goes to this reader whatever its extension.
+    static func recognizes(_ head: [UInt8]) -> Bool
     /// Reads the whole file at `path` (relative paths are relative to the process's working directory).
     static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult
+}
+
+extension TableReader {
+    /// Formats without a signature (text) are chosen by extension only.
+    public static func recognizes(_ head: [UInt8]) -> Bool { false }
 }

@@ -1,0 +1,124 @@
+// CompressedTextReader.swift — delimited text inside gzip (`data.csv.gz`, `data.tsv.gz`) or a zip
+// archive holding one file (`data.zip`).
+//
+// Contract: the file is recognised by its first bytes (gzip 1F 8B, zip `PK\3\4`), whatever its name,
+// inflated into memory (`Inflate`, bounded by the memory available) and parsed by `CSVReader` exactly
+// as the plain file would be; messages name the compressed file, and line numbers count lines of the
+// decompressed text. The delimiter preferred by extension comes from the name inside: the gzip file's
+// name without `.gz`, the zip member's name. A zip must hold exactly one file (folders and macOS
+// `__MACOSX/` entries are ignored), stored or deflated, not encrypted, not ZIP64; an Excel workbook
+// (also a zip) is refused with advice.
+
+import Foundation
+
+public enum CompressedTextReader: TableReader {
+    public static let formatName = "gzip- or zip-compressed CSV/TSV"
+    public static let fileExtensions = ["gz", "zip"]
+
+    public static func recognizes(_ head: [UInt8]) -> Bool {
+        FileSignature.of(head) == .gzip || FileSignature.of(head) == .zip
+    }
+
+    public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
+        try read(path: path, options: options, tuning: .standard)
+    }
+
+    static func read(path: String, options: ReadOptions, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
+        let compressed = try InputBuffer.openFile(path: path)
+        if compressed.count == 0 { throw DataReadError(file: path, message: "file is empty (0 bytes), not a gzip or zip file") }
+        let raw = UnsafeRawBufferPointer(start: compressed.bytes, count: compressed.count)
+        let limit = tuning.memoryBudget ?? SystemMemory.available()
+        let head = Array(raw.prefix(8))
+        let text: InputBuffer, innerName: String, container: String
+        switch FileSignature.of(head) {
+        case .gzip:
+            text = try Inflate.run(raw, wrapper: .gzip, sizeHint: Inflate.gzipSizeHint(raw), limit: limit, file: path, format: "gzip")
+            innerName = (path as NSString).pathExtension.lowercased() == "gz" ? (path as NSString).deletingPathExtension : path
+            container = "gzip-compressed"
+        case .zip:
+            let member = try ZipArchive.singleMember(raw, file: path)
+            text = try member.inflate(raw, limit: limit, file: path)
+            innerName = member.name
+            container = "in a zip archive (\(member.name))"
+        default:
+            throw DataReadError(file: path, message: "not a gzip or zip file (its first bytes say otherwise)")
+        }
+        var result = try CSVReader.parse(text, name: path, delimiterName: innerName, options: options, tuning: tuning)
+        result.formatDescription += ", " + container
+        return result
+    }
+}
+
+/// The central directory of a zip archive, enough to find and inflate its one member.
+enum ZipArchive {
+    struct Member {
+        var name: String
+        var method: Int
+        var compressedSize: Int
+        var size: Int
+        var localHeader: Int
+
+        func inflate(_ archive: UnsafeRawBufferPointer, limit: UInt64?, file: String) throws(DataReadError) -> InputBuffer {
+            func failure(_ message: String) -> DataReadError { DataReadError(file: file, message: "zip: \(message)") }
+            let h = localHeader
+            guard h + 30 <= archive.count, ZipArchive.u32(archive, h) == 0x0403_4B50 else {
+                throw failure("damaged archive (no local header for \(name))")
+            }
+            let start = h + 30 + ZipArchive.u16(archive, h + 26) + ZipArchive.u16(archive, h + 28)
+            guard start + compressedSize <= archive.count else { throw failure("the archive is truncated (\(name) is cut off)") }
+            let data = UnsafeRawBufferPointer(rebasing: archive[start..<(start + compressedSize)])
+            switch method {
+            case 0:
+                return InputBuffer.copying(data)
+            case 8:
+                return try Inflate.run(data, wrapper: .raw, sizeHint: size, limit: limit, file: file, format: "zip")
+            default:
+                throw failure("\(name) is compressed with method \(method); only stored and deflated members are read (re-zip it, or unzip it first)")
+            }
+        }
+    }
+
+    static func u16(_ b: UnsafeRawBufferPointer, _ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
+    static func u32(_ b: UnsafeRawBufferPointer, _ at: Int) -> Int { u16(b, at) | u16(b, at + 2) << 16 }
+
+    /// The archive's one file; errors for an empty archive, several files, an Excel workbook,
+    /// encryption and ZIP64.
+    static func singleMember(_ b: UnsafeRawBufferPointer, file: String) throws(DataReadError) -> Member {
+        func failure(_ message: String) -> DataReadError { DataReadError(file: file, message: "zip: \(message)") }
+        // End of central directory: 22 bytes plus a comment of up to 65535 bytes at the end.
+        var eocd = b.count - 22
+        while eocd >= 0 && eocd >= b.count - 22 - 0xFFFF && u32(b, eocd) != 0x0605_4B50 { eocd -= 1 }
+        guard eocd >= 0 && eocd >= b.count - 22 - 0xFFFF else {
+            throw failure("damaged or truncated archive (no central directory)")
+        }
+        let entries = u16(b, eocd + 10), directory = u32(b, eocd + 16)
+        if entries == 0xFFFF || directory == 0xFFFF_FFFF { throw failure("ZIP64 archives are not read; unzip it first") }
+        var members: [Member] = []
+        var p = directory
+        for _ in 0..<entries {
+            guard p + 46 <= b.count, u32(b, p) == 0x0201_4B50 else { throw failure("damaged archive (bad central directory)") }
+            let nameLength = u16(b, p + 28)
+            guard p + 46 + nameLength <= b.count else { throw failure("damaged archive (bad central directory)") }
+            let name = String(decoding: UnsafeRawBufferPointer(rebasing: b[(p + 46)..<(p + 46 + nameLength)]), as: UTF8.self)
+            let member = Member(name: name, method: u16(b, p + 10), compressedSize: u32(b, p + 20), size: u32(b, p + 24),
+                                localHeader: u32(b, p + 42))
+            if !name.hasSuffix("/") && !name.hasPrefix("__MACOSX/") {
+                if u16(b, p + 8) & 1 != 0 { throw failure("\(name) is encrypted; unzip it first") }
+                if member.compressedSize == 0xFFFF_FFFF || member.size == 0xFFFF_FFFF || member.localHeader == 0xFFFF_FFFF {
+                    throw failure("ZIP64 archives are not read; unzip it first")
+                }
+                members.append(member)
+            }
+            p += 46 + nameLength + u16(b, p + 30) + u16(b, p + 32)
+        }
+        if members.contains(where: { $0.name == "xl/workbook.xml" }) {
+            throw failure("an Excel workbook; survsh does not read Excel files yet: save the sheet as CSV")
+        }
+        guard members.count == 1 else {
+            if members.isEmpty { throw failure("the archive is empty") }
+            let shown = members.prefix(5).map(\.name).joined(separator: ", ") + (members.count > 5 ? ", ..." : "")
+            throw failure("the archive holds \(members.count) files (\(shown)); load reads a zip holding one CSV/TSV file: unzip it and load one")
+        }
+        return members[0]
+    }
+}
