@@ -41,9 +41,10 @@ let package = Package(
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CReadStat", path: "Sources/CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .target(name: "SurvivalStats"),
         .target(name: "SurvshCore", dependencies: [
-            "SurvivalStats", "CZlib",
+            "SurvivalStats", "CZlib", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ] + plugins.map { p in

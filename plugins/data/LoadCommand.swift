@@ -11,11 +11,17 @@ public enum LoadCommand: SurvshCommand {
         options: [
             OptionSpec("na", .text, default: "NA,,.", help: "cell values read as missing (comma-separated; an empty item is the empty cell)"),
             OptionSpec("sep", .choice(["comma", "tab", "semicolon"]), help: "the field separator (default: by extension, then sniffed)"),
+            OptionSpec("labels", .choice(["text", "codes"]), default: "text",
+                       help: "Stata/SPSS/SAS value labels: text levels in value order, or codes to keep the numbers"),
         ],
         notes: ["Types are inferred per column: integer, real, boolean (TRUE/FALSE), date (YYYY-MM-DD), else text.",
                 "Missing by default: empty cells, NA and '.'. Loading replaces the current data, filters and outcome.",
                 "Compressed text is read directly: PATH.csv.gz or PATH.tsv.gz (gzip) and a .zip holding one CSV/TSV file. "
-                    + "The format is recognised by the file's first bytes, so a misnamed file is still read right."],
+                    + "The format is recognised by the file's first bytes, so a misnamed file is still read right.",
+                "Stata .dta, SPSS .sav/.zsav/.por and SAS .sas7bdat/.xpt are read with ReadStat: every kind of missing value "
+                    + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings) becomes missing and the kinds "
+                    + "found are listed; date formats become dates, date-times seconds since 1970-01-01 UTC and times seconds "
+                    + "since midnight (with a note)."],
         examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99"],
         topic: "data")
 
@@ -33,6 +39,7 @@ public enum LoadCommand: SurvshCommand {
         case "semicolon": options.delimiter = UInt8(ascii: ";")
         default: break
         }
+        options.valueLabelCodes = args.options["labels"] == "codes"
         let result = try DataReaders.read(path: resolved, options: options)
         let hadData = !session.frame.isEmpty
         session.replaceData(DataFrame(columns: result.columns, source: path), file: (path, resolved))

@@ -8,7 +8,8 @@ import Foundation
 
 public enum DataReaders {
     /// Readers in the order their extensions are tried; the first is the fallback (it sniffs).
-    public static let all: [any TableReader.Type] = [CSVReader.self, CompressedTextReader.self]
+    public static let all: [any TableReader.Type] = [CSVReader.self, CompressedTextReader.self, StataReader.self, SPSSReader.self,
+                                                     SASReader.self]
 
     /// The reader for `path`: the one whose signature the file's first bytes carry (so a misnamed
     /// `data.csv` that is really gzip is still read right), else the one claiming its extension,

@@ -20,6 +20,8 @@ public struct ReadOptions: Sendable, Equatable {
     /// Field delimiter for delimited text (`,` `\t` `;` `|` ...); nil = decide from the file
     /// extension and the first lines (sniffing).
     public var delimiter: UInt8?
+    /// Stata/SPSS/SAS: keep the numbers of a labelled column instead of turning it into text levels.
+    public var valueLabelCodes = false
 
     public init(naTokens: [String] = ["", "NA", "."], delimiter: UInt8? = nil) {
         self.naTokens = naTokens

@@ -1,0 +1,294 @@
+// ReadStatReader.swift — Stata (.dta), SPSS (.sav, .zsav, .por) and SAS (.sas7bdat, .xpt) files,
+// read with ReadStat (the CReadStat system library, Debian libreadstat-dev).
+//
+// Contract: one reader type per format family (`StataReader`, `SPSSReader`, `SASReader`) behind
+// `TableReader`, all driving `ReadStatParse`, which collects ReadStat's callbacks (C function
+// pointers that cannot capture: the collector travels as an Unmanaged context pointer).
+// - Columns: Stata byte/int/long -> integer; every other number (SPSS and SAS store only doubles)
+//   -> real; strings -> text (levels in first-seen order, as the CSV reader).
+// - Missing: an empty string when `""` is an NA token (the default; these formats have no missing
+//   string), system missing (`.`), Stata's `.a`-`.z`, SAS's `.A`-`.Z` and `._`, and SPSS user-missing
+//   values and ranges all become missing; the kinds found are listed per column in the warnings.
+// - Dates by display format: Stata %td/%d, SPSS DATE/ADATE/EDATE/JDATE/SDATE/..., SAS DATE/MMDDYY/
+//   DDMMYY/YYMMDD/E8601DA/... -> survsh dates; datetimes (Stata %tc, SPSS DATETIME, SAS DATETIME) ->
+//   real seconds since 1970-01-01 00:00 UTC, and times (SPSS/SAS TIME) -> real seconds since
+//   midnight, each with a warning saying so.
+// - Value labels: a labelled numeric column becomes text whose levels are the labels ordered by
+//   value (values without a label show as the number), unless `ReadOptions.valueLabelCodes`
+//   keeps the numbers.
+// - Errors: `DataReadError` naming the file, the format it was taken for and ReadStat's message.
+
+import CReadStat
+import Foundation
+
+/// Stata .dta (formats 104-119).
+public enum StataReader: TableReader {
+    public static let formatName = "Stata .dta"
+    public static let fileExtensions = ["dta"]
+    public static func recognizes(_ head: [UInt8]) -> Bool { FileSignature.of(head) == .stata }
+    public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
+        try ReadStatParse.read(path: path, format: formatName, family: .stata, options: options) { readstat_parse_dta($0, $1, $2) }
+    }
+}
+
+/// SPSS .sav, compressed .zsav and portable .por.
+public enum SPSSReader: TableReader {
+    public static let formatName = "SPSS"
+    public static let fileExtensions = ["sav", "zsav", "por"]
+    public static func recognizes(_ head: [UInt8]) -> Bool {
+        FileSignature.of(head) == .spss || FileSignature.of(head) == .spssCompressed
+    }
+    public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
+        let head = FileSignature.head(path: path)
+        let isSav = FileSignature.of(head) == .spss || FileSignature.of(head) == .spssCompressed
+        let portable = !isSav && (path as NSString).pathExtension.lowercased() == "por"
+        return try ReadStatParse.read(path: path, format: portable ? "SPSS .por" : "SPSS .sav", family: .spss, options: options) {
+            portable ? readstat_parse_por($0, $1, $2) : readstat_parse_sav($0, $1, $2)
+        }
+    }
+}
+
+/// SAS .sas7bdat and SAS transport (XPORT) .xpt.
+public enum SASReader: TableReader {
+    public static let formatName = "SAS"
+    public static let fileExtensions = ["sas7bdat", "xpt"]
+    public static func recognizes(_ head: [UInt8]) -> Bool {
+        FileSignature.of(head) == .sas7bdat || FileSignature.of(head) == .sasTransport
+    }
+    public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
+        let head = FileSignature.head(path: path)
+        let transport = FileSignature.of(head) == .sasTransport
+            || (FileSignature.of(head) != .sas7bdat && (path as NSString).pathExtension.lowercased() == "xpt")
+        return try ReadStatParse.read(path: path, format: transport ? "SAS transport .xpt" : "SAS .sas7bdat", family: .sas,
+                                      options: options) {
+            transport ? readstat_parse_xport($0, $1, $2) : readstat_parse_sas7bdat($0, $1, $2)
+        }
+    }
+}
+
+/// The ReadStat driver shared by the three readers.
+enum ReadStatParse {
+    enum Family { case stata, spss, sas }
+
+    /// READSTAT_HANDLER_OK and READSTAT_HANDLER_ABORT (an anonymous C enum).
+    static let handlerOK: Int32 = 0
+    static let handlerAbort: Int32 = 1
+
+    typealias Parse = (UnsafeMutablePointer<readstat_parser_t>, UnsafePointer<CChar>, UnsafeMutableRawPointer?) -> readstat_error_t
+
+    static func read(path: String, format: String, family: Family, options: ReadOptions,
+                     parse: Parse) throws(DataReadError) -> TableReadResult {
+        func failure(_ message: String) -> DataReadError { DataReadError(file: path, message: message) }
+        // Missing file, directory, 0 bytes: the same messages as for text files.
+        let probe = try InputBuffer.openFile(path: path)
+        if probe.count == 0 { throw failure("file is empty (0 bytes), not a \(format) file") }
+        let collector = ReadStatCollector(family: family, emptyTextIsMissing: options.naTokens.contains(""))
+        guard let parser = readstat_parser_init() else { throw failure("cannot start ReadStat") }
+        defer { readstat_parser_free(parser) }
+        readstat_set_metadata_handler(parser) { metadata, ctx in
+            ReadStatCollector.from(ctx).expectRows(Int(readstat_get_row_count(metadata)))
+            return ReadStatParse.handlerOK
+        }
+        readstat_set_variable_handler(parser) { _, variable, labelSet, ctx in
+            ReadStatCollector.from(ctx).addVariable(variable!, labelSet: labelSet.map { String(cString: $0) })
+            return ReadStatParse.handlerOK
+        }
+        readstat_set_value_handler(parser) { row, variable, value, ctx in
+            ReadStatCollector.from(ctx).addValue(row: Int(row), variable: variable!, value: value)
+        }
+        readstat_set_value_label_handler(parser) { labelSet, value, label, ctx in
+            ReadStatCollector.from(ctx).addLabel(set: String(cString: labelSet!), value: value, label: String(cString: label!))
+            return ReadStatParse.handlerOK
+        }
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        let status = withExtendedLifetime(collector) { path.withCString { parse(parser, $0, context) } }
+        if status != READSTAT_OK {
+            let said = String(cString: readstat_error_message(status))
+            throw failure("cannot read it as \(format): ReadStat says: \(said)")
+        }
+        return collector.result(format: format, keepCodes: options.valueLabelCodes)
+    }
+}
+
+/// Accumulates ReadStat's callbacks into columns.
+final class ReadStatCollector {
+    struct Variable {
+        var name: String
+        var label: String?
+        var format: String
+        var isText: Bool
+        var isInteger: Bool
+        var labelSet: String?
+        var numbers: [Double] = []
+        var texts: [String] = []
+        var missing: [Bool] = []
+        /// Missing kinds found, e.g. `.` -> 3, `.a` -> 1, `user-missing` -> 2.
+        var missingKinds: [String: Int] = [:]
+    }
+
+    let family: ReadStatParse.Family
+    /// These formats have no missing string: an empty one is missing when `""` is an NA token (the default).
+    let emptyTextIsMissing: Bool
+    var expectedRows = 0
+    var variables: [Variable] = []
+    var labelSets: [String: [(value: Double, text: String)]] = [:]
+
+    init(family: ReadStatParse.Family, emptyTextIsMissing: Bool) {
+        self.family = family
+        self.emptyTextIsMissing = emptyTextIsMissing
+    }
+
+    static func from(_ context: UnsafeMutableRawPointer?) -> ReadStatCollector {
+        Unmanaged<ReadStatCollector>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    func expectRows(_ n: Int) { expectedRows = max(0, n) }
+
+    func addVariable(_ v: UnsafeMutablePointer<readstat_variable_t>, labelSet: String?) {
+        let type = readstat_variable_get_type(v)
+        let isText = readstat_variable_get_type_class(v) == READSTAT_TYPE_CLASS_STRING
+        let label = readstat_variable_get_label(v).map { String(cString: $0) }
+        var variable = Variable(name: String(cString: readstat_variable_get_name(v)),
+                                label: label?.isEmpty == false ? label : nil,
+                                format: readstat_variable_get_format(v).map { String(cString: $0) } ?? "",
+                                isText: isText,
+                                isInteger: type == READSTAT_TYPE_INT8 || type == READSTAT_TYPE_INT16 || type == READSTAT_TYPE_INT32,
+                                labelSet: labelSet)
+        variable.missing.reserveCapacity(expectedRows)
+        if isText { variable.texts.reserveCapacity(expectedRows) } else { variable.numbers.reserveCapacity(expectedRows) }
+        variables.append(variable)
+    }
+
+    func addValue(row: Int, variable v: UnsafeMutablePointer<readstat_variable_t>, value: readstat_value_t) -> Int32 {
+        let index = Int(readstat_variable_get_index(v))
+        guard index < variables.count else { return ReadStatParse.handlerAbort }
+        var kind: String?
+        if readstat_value_is_system_missing(value) != 0 {
+            kind = "."
+        } else if readstat_value_is_tagged_missing(value) != 0 {
+            kind = "." + String(UnicodeScalar(UInt8(bitPattern: readstat_value_tag(value))))
+        } else if readstat_value_is_defined_missing(value, v) != 0 {
+            kind = "user-missing"
+        }
+        if variables[index].isText {
+            let text = kind == nil ? readstat_string_value(value).map { String(cString: $0) } ?? "" : ""
+            variables[index].texts.append(text)
+            variables[index].missing.append(kind != nil || (text.isEmpty && emptyTextIsMissing))
+        } else {
+            variables[index].missing.append(kind != nil)
+            variables[index].numbers.append(kind == nil ? readstat_double_value(value) : 0)
+        }
+        if let kind { variables[index].missingKinds[kind, default: 0] += 1 }
+        return ReadStatParse.handlerOK
+    }
+
+    func addLabel(set: String, value: readstat_value_t, label: String) {
+        guard readstat_value_type_class(value) == READSTAT_TYPE_CLASS_NUMERIC else { return } // text labels: kept as text
+        labelSets[set, default: []].append((readstat_double_value(value), label))
+    }
+
+    // MARK: - Columns
+
+    func result(format: String, keepCodes: Bool) -> TableReadResult {
+        let rows = variables.map(\.missing.count).max() ?? 0
+        var warnings: [String] = []
+        var columns: [Column] = []
+        for v in variables {
+            var mask = MissingMask(count: rows)
+            for (i, m) in v.missing.enumerated() where m { mask[i] = true }
+            for i in v.missing.count..<rows { mask[i] = true }
+            if !v.missingKinds.isEmpty {
+                let kinds = v.missingKinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                warnings.append("column '\(v.name)': missing values \(kinds)")
+            }
+            let storage: ColumnStorage
+            if v.isText {
+                storage = Self.textStorage(v.texts + [String](repeating: "", count: rows - v.texts.count))
+            } else {
+                let numbers = v.numbers + [Double](repeating: 0, count: rows - v.numbers.count)
+                if let set = v.labelSet, let labels = labelSets[set], !keepCodes {
+                    storage = Self.labelled(numbers, missing: mask, labels: labels)
+                } else {
+                    storage = Self.numeric(numbers, variable: v, family: family, warnings: &warnings)
+                }
+            }
+            columns.append(Column(name: v.name, storage: storage, missing: mask))
+        }
+        return TableReadResult(columns: columns, rowCount: rows, warnings: warnings, formatDescription: format)
+    }
+
+    static func textStorage(_ texts: [String]) -> ColumnStorage {
+        var codes: [UInt32] = []
+        codes.reserveCapacity(texts.count)
+        var levels: [String] = []
+        var index: [String: UInt32] = [:]
+        for t in texts {
+            if let c = index[t] { codes.append(c); continue }
+            let c = UInt32(levels.count)
+            index[t] = c
+            levels.append(t)
+            codes.append(c)
+        }
+        return .text(codes: codes, levels: levels)
+    }
+
+    /// Levels: every labelled value and every value seen, ordered by value; a value's label or the number.
+    static func labelled(_ numbers: [Double], missing: MissingMask, labels: [(value: Double, text: String)]) -> ColumnStorage {
+        var text: [Double: String] = [:]
+        for l in labels where text[l.value] == nil { text[l.value] = l.text }
+        var values = Set(labels.map(\.value))
+        for (i, x) in numbers.enumerated() where !missing[i] { values.insert(x) }
+        let ordered = values.sorted()
+        let levels = ordered.map { text[$0] ?? NumberFormat.significant($0, digits: 15) }
+        var code: [Double: UInt32] = [:]
+        for (k, x) in ordered.enumerated() { code[x] = UInt32(k) }
+        let codes = numbers.enumerated().map { missing[$0.offset] ? 0 : code[$0.element]! }
+        return .text(codes: codes, levels: levels)
+    }
+
+    enum TimeKind { case date, datetime, time }
+
+    /// Days from `epoch` to 1970-01-01: Stata and SAS count from 1960-01-01, SPSS from 1582-10-14.
+    static func epochShiftDays(_ family: ReadStatParse.Family) -> Double { family == .spss ? 141_428 : 3653 }
+
+    static func timeKind(format: String, family: ReadStatParse.Family) -> TimeKind? {
+        let f = format.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: "%"))
+        func starts(_ prefixes: [String]) -> Bool { prefixes.contains { f.hasPrefix($0) } }
+        switch family {
+        case .stata:
+            if starts(["TC"]) { return .datetime }
+            if starts(["TD", "D"]) { return .date }
+        case .spss:
+            if starts(["DATETIME", "YMDHMS"]) { return .datetime }
+            if starts(["TIME", "DTIME", "MTIME"]) { return .time }
+            if starts(["DATE", "ADATE", "EDATE", "JDATE", "SDATE", "QYR", "MOYR", "WKYR"]) { return .date }
+        case .sas:
+            if starts(["DATETIME", "E8601DT", "DTDATE", "DTMONYY", "DTYEAR"]) { return .datetime }
+            if starts(["TIME", "HHMM", "E8601TM", "TOD"]) { return .time }
+            if starts(["DATE", "MMDDYY", "DDMMYY", "YYMMDD", "E8601DA", "WEEKDATE", "WORDDATE", "MONYY", "YYMM", "JULIAN", "NLDATE", "YYQ", "B8601DA"]) {
+                return .date
+            }
+        }
+        return nil
+    }
+
+    static func numeric(_ numbers: [Double], variable v: Variable, family: ReadStatParse.Family, warnings: inout [String]) -> ColumnStorage {
+        switch timeKind(format: v.format, family: family) {
+        case .date:
+            let shift = epochShiftDays(family)
+            let perDay: Double = family == .spss ? 86_400 : 1
+            return .date(numbers.map { Int32(clamping: Int(($0 / perDay - shift).rounded(.down))) })
+        case .datetime:
+            let shift = epochShiftDays(family) * 86_400
+            let perSecond: Double = family == .stata ? 1000 : 1
+            warnings.append("column '\(v.name)' (format \(v.format)) is a date-time: read as seconds since 1970-01-01 00:00 UTC")
+            return .real(numbers.map { $0 / perSecond - shift })
+        case .time:
+            warnings.append("column '\(v.name)' (format \(v.format)) is a time of day: read as seconds since midnight")
+            return .real(numbers)
+        case nil:
+            if v.isInteger { return .integer(numbers.map { Int64($0) }) }
+            return .real(numbers)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+# write_fixtures.R — the Stata, SPSS and SAS test files of ReadStatReaderTests, written by haven.
+#
+# Run from this folder: Rscript write_fixtures.R  (writes the files beside it; versions in versions.txt)
+# - lung.{dta,sav,xpt}, net.{dta,sav,xpt}: data/lung.csv and data/net_liver_mets.csv (names with '.'
+#   become '_', as Stata and SAS require); the tests compare them with the CSV frame.
+# - special.dta: tagged missings .a/.b, value labels (sex 1 male 2 female; 3 unlabelled), a variable label.
+# - special.sav: user-missing values (9) and a user-missing range (90-99), value labels, variable labels.
+# - truncated.dta (first 600 bytes of lung.dta), text.sav (a CSV named .sav).
+suppressPackageStartupMessages(library(haven))
+here <- "."
+csv <- function(name) read.csv(file.path("../../../../data", name), stringsAsFactors = FALSE)
+fix_names <- function(d) { names(d) <- gsub(".", "_", names(d), fixed = TRUE); d }
+
+lung <- fix_names(csv("lung.csv"))
+net <- fix_names(csv("net_liver_mets.csv"))
+net$resection_date <- as.Date(net$resection_date)
+net$last_followup_date <- as.Date(net$last_followup_date)
+for (f in c("lung", "net")) {
+  d <- get(f)
+  write_dta(d, file.path(here, paste0(f, ".dta")))
+  write_sav(d, file.path(here, paste0(f, ".sav")))
+  write_xpt(d, file.path(here, paste0(f, ".xpt")), version = 8)
+}
+
+special <- data.frame(id = 1:6)
+special$score <- tagged_na("a", "b")[c(NA, 1, 2, NA, NA, NA)]
+special$score[c(1, 4, 5, 6)] <- c(1.5, 2.5, 3.5, NA)
+special$sex <- labelled(c(1, 2, 1, 3, 2, NA), c(male = 1, female = 2), label = "Sex of patient")
+attr(special$score, "label") <- "Score at baseline"
+write_dta(special, file.path(here, "special.dta"))
+
+spss <- data.frame(id = 1:6)
+spss$answer <- labelled_spss(c(1, 2, 9, 95, 3, NA), c(yes = 1, no = 2, refused = 9),
+                             na_values = 9, na_range = c(90, 99), label = "Answer to Q1")
+spss$weight <- labelled_spss(c(60, 70, -1, 80, 90, 100), na_values = -1, label = "Weight (kg)")
+write_sav(spss, file.path(here, "special.sav"))
+
+raw <- readBin("lung.dta", "raw", 600)
+writeBin(raw, "truncated.dta")
+writeLines(c("a,b", "1,2"), "text.sav")
+writeLines(c(R.version.string, paste("haven", packageVersion("haven"))), "versions.txt")

@@ -1,0 +1,95 @@
+// ReadStatReaderTests.swift — Stata, SPSS and SAS files through ReadStat (StataReader, SPSSReader,
+// SASReader).
+//
+// Fixtures/readstat/ holds files written by R's haven (write_fixtures.R, versions.txt): lung and the
+// NET set in .dta, .sav and .xpt must give the values, missing cells, text and dates the CSV gives
+// (names with '.' read as '_'; SPSS and SAS store every number as a double, so compare numbers);
+// special.dta/.sav check tagged missings, user-missing values and ranges, value labels and
+// labels=codes; bad input is one error naming the format.
+
+import XCTest
+@testable import SurvshCore
+
+final class ReadStatReaderTests: XCTestCase {
+    func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/readstat/\(name)").path
+    }
+
+    func dataPath(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("data/\(name)").path
+    }
+
+    func read(_ name: String, options: ReadOptions = ReadOptions()) throws -> TableReadResult {
+        let path = fixture(name)
+        return try DataReaders.reader(for: path).read(path: path, options: options)
+    }
+
+    func column(_ r: TableReadResult, _ name: String) -> Column {
+        r.columns.first { $0.name == name } ?? Column(name: name, storage: .real([]))
+    }
+
+    /// Same rows, names ('.' -> '_'), missing cells, numbers, texts and dates as the CSV.
+    func assertMatchesCSV(_ file: String, csv: String, line: UInt = #line) throws {
+        let expected = try CSVReader.read(path: dataPath(csv))
+        let got = try read(file)
+        XCTAssertEqual(got.rowCount, expected.rowCount, file, line: line)
+        XCTAssertEqual(got.columns.map(\.name), expected.columns.map { $0.name.replacingOccurrences(of: ".", with: "_") }, file, line: line)
+        for (g, e) in zip(got.columns, expected.columns) {
+            XCTAssertEqual(g.missing, e.missing, "\(file) \(g.name) missing", line: line)
+            switch e.type {
+            case .text, .date:
+                XCTAssertEqual(g.type, e.type, "\(file) \(g.name)", line: line)
+                XCTAssertEqual((0..<g.count).map { g.text(at: $0) }, (0..<e.count).map { e.text(at: $0) }, "\(file) \(g.name)", line: line)
+            default:
+                XCTAssertTrue(g.type == .integer || g.type == .real, "\(file) \(g.name) is \(g.type)", line: line)
+                XCTAssertEqual((0..<g.count).map { g.number(at: $0) }, (0..<e.count).map { e.number(at: $0) }, "\(file) \(g.name)", line: line)
+            }
+        }
+    }
+
+    func testLungAndNETInEveryFormat() throws {
+        for ext in ["dta", "sav", "xpt"] {
+            try assertMatchesCSV("lung.\(ext)", csv: "lung.csv")
+            try assertMatchesCSV("net.\(ext)", csv: "net_liver_mets.csv")
+        }
+        XCTAssertEqual(try read("lung.dta").formatDescription, "Stata .dta")
+        XCTAssertEqual(column(try read("lung.dta"), "time").type, .integer) // Stata long
+        XCTAssertEqual(try read("lung.sav").formatDescription, "SPSS .sav")
+        XCTAssertEqual(try read("lung.xpt").formatDescription, "SAS transport .xpt")
+    }
+
+    func testStataTaggedMissingsAndValueLabels() throws {
+        let r = try read("special.dta")
+        let score = column(r, "score")
+        XCTAssertEqual((0..<6).map { score.number(at: $0) }, [1.5, nil, nil, 2.5, 3.5, nil])
+        XCTAssertTrue(r.warnings.contains("column 'score': missing values . 1, .a 1, .b 1"), "\(r.warnings)")
+        let sex = column(r, "sex")
+        XCTAssertEqual(sex.type, .text)
+        if case .text(_, let levels) = sex.storage { XCTAssertEqual(levels, ["male", "female", "3"]) }
+        XCTAssertEqual((0..<6).map { sex.text(at: $0) }, ["male", "female", "male", "3", "female", nil])
+        let codes = column(try read("special.dta", options: { var o = ReadOptions(); o.valueLabelCodes = true; return o }()), "sex")
+        XCTAssertEqual((0..<6).map { codes.number(at: $0) }, [1, 2, 1, 3, 2, nil])
+    }
+
+    func testSPSSUserMissingValuesAndRanges() throws {
+        let r = try read("special.sav")
+        let answer = column(r, "answer")
+        // 9 is a user-missing value, 95 lies in the user-missing range 90-99.
+        XCTAssertEqual((0..<6).map { answer.text(at: $0) }, ["yes", "no", nil, nil, "3", nil])
+        let weight = column(r, "weight")
+        XCTAssertEqual((0..<6).map { weight.number(at: $0) }, [60, 70, nil, 80, 90, 100])
+        XCTAssertTrue(r.warnings.contains("column 'answer': missing values . 1, user-missing 2"), "\(r.warnings)")
+        XCTAssertTrue(r.warnings.contains("column 'weight': missing values user-missing 1"), "\(r.warnings)")
+    }
+
+    func testBadFiles() {
+        for (name, message) in [("truncated.dta", "cannot read it as Stata .dta: ReadStat says: "),
+                                ("text.sav", "cannot read it as SPSS .sav: ReadStat says: ")] {
+            XCTAssertThrowsError(try read(name)) { e in
+                XCTAssertTrue("\(e)".contains(message), "\(e)")
+                XCTAssertTrue("\(e)".contains(name), "\(e)")
+            }
+        }
+    }
+}
