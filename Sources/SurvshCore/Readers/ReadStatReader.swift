@@ -8,7 +8,8 @@
 //   -> real; strings -> text (levels in first-seen order, as the CSV reader).
 // - Missing: an empty string when `""` is an NA token (the default; these formats have no missing
 //   string), system missing (`.`), Stata's `.a`-`.z`, SAS's `.A`-`.Z` and `._`, and SPSS user-missing
-//   values and ranges all become missing; the kinds found are listed per column in the warnings.
+//   values and ranges all become missing; when a column has more than plain `.`, the kinds found
+//   are listed in the warnings.
 // - Dates by display format: Stata %td/%d, SPSS DATE/ADATE/EDATE/JDATE/SDATE/..., SAS DATE/MMDDYY/
 //   DDMMYY/YYMMDD/E8601DA/... -> survsh dates; datetimes (Stata %tc, SPSS DATETIME, SAS DATETIME) ->
 //   real seconds since 1970-01-01 00:00 UTC, and times (SPSS/SAS TIME) -> real seconds since
@@ -197,7 +198,7 @@ final class ReadStatCollector {
             var mask = MissingMask(count: rows)
             for (i, m) in v.missing.enumerated() where m { mask[i] = true }
             for i in v.missing.count..<rows { mask[i] = true }
-            if !v.missingKinds.isEmpty {
+            if v.missingKinds.keys.contains(where: { $0 != "." }) { // plain `.` alone needs no note
                 let kinds = v.missingKinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 warnings.append("column '\(v.name)': missing values \(kinds)")
             }
