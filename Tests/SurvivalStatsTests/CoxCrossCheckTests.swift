@@ -71,13 +71,13 @@ final class CoxCrossCheckTests: XCTestCase {
         let m = try CoxReference.model("heart_efron")
         let data = try m.input.coxData()
         let fit = try CoxFit.fit(data)
-        let res = CoxResiduals.score(data, coefficients: fit.beta)
+        let res = try CoxResiduals.score(data, coefficients: fit.beta)
         for j in 0..<data.p {
             let s = res[j].reduce(0, +)
             assertClose(s, fit.finalScore[j], rel: 1e-8, abs: 1e-8, "sum of score residuals, column \(j)")
         }
         // at beta = 0 they sum to U(0); the score test is U(0)' I(0)^-1 U(0)
-        let res0 = CoxResiduals.score(data, coefficients: [Double](repeating: 0, count: data.p))
+        let res0 = try CoxResiduals.score(data, coefficients: [Double](repeating: 0, count: data.p))
         let u0 = (0..<data.p).map { res0[$0].reduce(0, +) }
         let rs = CoxRiskSet(data)
         let ev = rs.evaluate([Double](repeating: 0, count: data.p), ties: .efron)

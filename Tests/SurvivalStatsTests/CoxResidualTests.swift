@@ -22,12 +22,12 @@ final class CoxResidualTests: XCTestCase {
         for f in models {
             let (r, id, data, fit) = (f.ref, f.id, f.data, f.fit)
             let ties = fit.ties
-            let mart = CoxResiduals.martingale(data, coefficients: fit.beta, ties: ties)
+            let mart = try CoxResiduals.martingale(data, coefficients: fit.beta, ties: ties)
             assertEnds(mart, r["martingale"], "\(id) martingale")
             assertEnds(CoxResiduals.deviance(martingale: mart, event: data.event), r["deviance"], "\(id) deviance")
-            let score = CoxResiduals.score(data, coefficients: fit.beta, ties: ties)
-            let dfbeta = CoxResiduals.dfbeta(data, coefficients: fit.beta, variance: fit.naiveVariance, ties: ties)
-            let sch = CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: ties)
+            let score = try CoxResiduals.score(data, coefficients: fit.beta, ties: ties)
+            let dfbeta = try CoxResiduals.dfbeta(data, coefficients: fit.beta, variance: fit.naiveVariance, ties: ties)
+            let sch = try CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: ties)
             let rs = r["score"] as? [Any] ?? [], rd = r["dfbeta"] as? [Any] ?? [], rsch = r["schoenfeld"] as? [Any] ?? []
             XCTAssertEqual(rs.count, data.p)
             for j in 0..<data.p {
@@ -46,7 +46,7 @@ final class CoxResidualTests: XCTestCase {
         let m = try CoxReference.model("lung_ties_efron")
         let data = try m.input.coxData()
         let fit = try CoxFit.fit(data, concordance: false)
-        let mart = CoxResiduals.martingale(data, coefficients: fit.beta)
+        let mart = try CoxResiduals.martingale(data, coefficients: fit.beta)
         XCTAssertEqual(mart.reduce(0, +), 0, accuracy: 1e-9)
         let dev = CoxResiduals.deviance(martingale: mart, event: data.event)
         for (a, b) in zip(mart, dev) { XCTAssertEqual(a < 0, b < 0) }

@@ -161,24 +161,4 @@ final class LogRankTests: XCTestCase {
         let r = try? LogRank.test(time: [1, 2], event: [true, true], group: [0, 1], groupCount: 2)
         XCTAssertNotNil(r)
     }
-
-    /// `beforeEachPair` runs once before each pair, and what it throws stops the loop there (the
-    /// shell's Ctrl-C check between pairs).
-    func testPairwiseStopsWhenBeforeEachPairThrows() throws {
-        struct Stop: Error {}
-        let time: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9]
-        let event = [true, true, false, true, true, true, false, true, true]
-        let group: [Int32] = [0, 1, 2, 0, 1, 2, 0, 1, 2]
-        var calls = 0
-        let all = try LogRank.pairwise(time: time, event: event, group: group, groupCount: 3,
-                                       beforeEachPair: { calls += 1 })
-        XCTAssertEqual(all.count, 3)
-        XCTAssertEqual(calls, 3)
-        calls = 0
-        XCTAssertThrowsError(try LogRank.pairwise(time: time, event: event, group: group, groupCount: 3,
-                                                  beforeEachPair: { calls += 1; if calls == 2 { throw Stop() } })) {
-            XCTAssertTrue($0 is Stop)
-        }
-        XCTAssertEqual(calls, 2, "no pair after the one that threw")
-    }
 }

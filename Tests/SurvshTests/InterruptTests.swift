@@ -1,14 +1,34 @@
 // InterruptTests.swift — Ctrl-C inside long loops: `cox screen` checks before every model fit (in
-// CoxCommand.fitModel) and `logrank ... pairwise` between pairs (LogRank.pairwise's beforeEachPair),
-// so a raised interrupt ends the command with `interrupted`.
+// CoxCommand.fitModel) and `logrank ... pairwise` between pairs, so a raised interrupt ends the
+// command with `interrupted`; the numerics poll Interrupt.cancellation inside their loops (tested
+// deterministically in SurvivalStatsTests' CancellationTests), and Session.execute turns their
+// CancellationError into the same `interrupted` error, leaving the session as it was.
 //
-// Session.execute clears the flag at the start of every line, so these tests call the command's
-// `run` directly with the flag already raised, as if Ctrl-C came during the first fit. logrank also
-// checks once before its main test, so the pairwise hook itself is tested in LogRankTests.
+// Session.execute clears the flag at the start of every line, so the first tests call the command's
+// `run` directly with the flag already raised, as if Ctrl-C came during the first fit; the others
+// run the line through execute while another thread keeps pressing Ctrl-C.
 
 import Foundation
+import Synchronization
 import SurvshCore
 import XCTest
+
+/// A thread that raises Interrupt every 0.2 ms until stopped (Ctrl-C held down).
+private final class CtrlCPresser: Sendable {
+    private let stopped = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    func start() {
+        Thread.detachNewThread { [self] in
+            while !stopped.load(ordering: .relaxed) { Interrupt.raise(); usleep(200) }
+            finished.store(true, ordering: .relaxed)
+        }
+    }
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        while !finished.load(ordering: .relaxed) { usleep(100) }
+        Interrupt.clear()
+    }
+}
 
 final class InterruptTests: XCTestCase {
     override func tearDown() {
@@ -45,6 +65,62 @@ final class InterruptTests: XCTestCase {
         XCTAssertNil(sh.session.lastHazardRatios, "no model is left behind")
         // Without Ctrl-C the same line runs.
         sh.run("cox screen ~ age + sex + ph.ecog")
+    }
+
+    /// Runs `line` through Session.execute with Ctrl-C pressed again and again while it runs.
+    private func executePressingCtrlC(_ sh: TestShell, _ line: String) -> ExecutionRecord {
+        let presser = CtrlCPresser()
+        presser.start()
+        defer { presser.stop() }
+        return sh.session.execute(line, source: .interactive)
+    }
+
+    /// The line failed with `error: NAME: interrupted` and is recorded as a comment only.
+    private func assertInterrupted(_ sh: TestShell, _ record: ExecutionRecord, _ name: String,
+                                   file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(record.failed, "ran to the end", file: file, line: line)
+        XCTAssertEqual(record.outputLines, ["error: \(name): interrupted"], file: file, line: line)
+        XCTAssertEqual(sh.session.records.last?.line, "# interrupted: " + record.line, file: file, line: line)
+    }
+
+    /// A big CSV (3 columns) in a temporary file.
+    private func bigCSV(rows: Int) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-big-\(UUID().uuidString).csv").path
+        var text = "time,status,group\n"
+        text.reserveCapacity(rows * 12)
+        for i in 0..<rows { text += "\(i % 997 + 1),\(i % 3 == 0 ? 0 : 1),\(i % 5)\n" }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    func testInterruptedLoadKeepsThePreviousData() throws {
+        let sh = lungShell()
+        let big = try bigCSV(rows: 300_000)
+        defer { try? FileManager.default.removeItem(atPath: big) }
+        assertInterrupted(sh, executePressingCtrlC(sh, "load \(big)"), "load")
+        XCTAssertEqual(sh.session.frame.rowCount, 228, "the previous data are kept")
+        XCTAssertEqual(sh.session.frame.names.first, "inst")
+        XCTAssertNotNil(sh.session.outcome, "and the outcome")
+        sh.run("km")
+        // Without Ctrl-C the same file loads.
+        sh.run("load \(big)")
+        XCTAssertEqual(sh.session.frame.rowCount, 300_000)
+    }
+
+    func testInterruptedCoxLogrankAndPlotChangeNothing() throws {
+        let sh = TestShell()
+        sh.run("simulate n=100000 hr=0.8 groups=4 seed=3")
+        let plot = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-int-\(UUID().uuidString).svg").path
+        defer { try? FileManager.default.removeItem(atPath: plot) }
+        for (line, name) in [("cox ~ factor(group)", "cox"), ("logrank ~ group pairwise", "logrank"),
+                             ("km ~ group", "km"), ("plot km ~ group file=\(plot)", "plot")] {
+            assertInterrupted(sh, executePressingCtrlC(sh, line), name)
+        }
+        XCTAssertNil(sh.session.lastCoxFit, "no model is left behind")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plot), "no figure is written")
+        XCTAssertEqual(sh.session.frame.rowCount, 100_000)
+        sh.run("cox ~ factor(group)")
+        XCTAssertNotNil(sh.session.lastCoxFit)
     }
 
     func testLogrankPairwiseStopsWhenInterrupted() throws {

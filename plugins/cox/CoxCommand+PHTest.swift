@@ -16,7 +16,7 @@ extension CoxCommand {
         try Interrupt.check("cox")
         let z: CoxZphResult
         do {
-            z = try CoxZph.test(last.fit, data: last.data, transform: transform)
+            z = try CoxZph.test(last.fit, data: last.data, transform: transform, cancel: Interrupt.cancellation)
         } catch let e as CoxError {
             throw SurvshError.data("cox", e.description,
                                    expected: "a last cox fit with at least one estimated coefficient, e.g. cox ~ age + sex")

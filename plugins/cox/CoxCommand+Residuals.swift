@@ -14,7 +14,7 @@ extension CoxCommand {
         }
         let last = try session.requireLastCoxFit("cox", "for residuals")
         let type = CoxResidualType(rawValue: args.string("type") ?? "martingale") ?? .martingale
-        try Interrupt.check("cox")
+        let cancel = Interrupt.cancellation
         let fit = last.fit, data = last.data
         // per column of the result: name and one value per row of `data` (nil: no value)
         var names: [String] = []
@@ -23,17 +23,18 @@ extension CoxCommand {
         var order = Array(0..<data.n)
         switch type {
         case .martingale, .deviance:
-            let m = CoxResiduals.martingale(data, coefficients: fit.beta, ties: fit.ties)
+            let m = try CoxResiduals.martingale(data, coefficients: fit.beta, ties: fit.ties, cancel: cancel)
             let v = type == .martingale ? m : CoxResiduals.deviance(martingale: m, event: data.event)
             names = [type.rawValue]
             values = [v]
         case .score, .dfbeta:
-            let cols = type == .score ? CoxResiduals.score(data, coefficients: fit.beta, ties: fit.ties)
-                : CoxResiduals.dfbeta(data, coefficients: fit.beta, variance: fit.naiveVariance, ties: fit.ties)
+            let cols = type == .score ? try CoxResiduals.score(data, coefficients: fit.beta, ties: fit.ties, cancel: cancel)
+                : try CoxResiduals.dfbeta(data, coefficients: fit.beta, variance: fit.naiveVariance, ties: fit.ties,
+                                          cancel: cancel)
             names = data.columnNames
             values = cols
         case .schoenfeld:
-            let s = CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: fit.ties)
+            let s = try CoxResiduals.schoenfeld(data, coefficients: fit.beta, ties: fit.ties, cancel: cancel)
             order = s.rows
             names = data.columnNames
             values = s.values.map { col in

@@ -128,7 +128,7 @@ public enum CoxCommand: SurvshCommand {
                          command: String = "cox") throws -> CoxFitResult {
         try Interrupt.check(command)
         do {
-            return try CoxFit.fit(model.coxData, ties: ties, level: level, control: control)
+            return try CoxFit.fit(model.coxData, ties: ties, level: level, control: control, cancel: Interrupt.cancellation)
         } catch CoxError.noEvents {
             throw SurvshError.data(command, "there are no events among the \(model.data.n) rows used",
                                    expected: "at least one event (\(model.response.spec.event) = 1)")

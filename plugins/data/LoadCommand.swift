@@ -29,7 +29,7 @@ public enum LoadCommand: SurvshCommand {
         try args.requirePositional(1, 1, what: "the file to load")
         let path = args.positional[0].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
         let resolved = session.resolvePath(path)
-        var options = ReadOptions()
+        var options = ReadOptions(cancel: Interrupt.cancellation)
         if let na = args.options["na"] {
             options.naTokens = na.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
         }

@@ -94,7 +94,8 @@ public enum KMCommand: SurvshCommand {
         func fit(_ type: KaplanMeierConfType) throws -> [KaplanMeierCurve] {
             do {
                 return try KaplanMeier.fit(start: data.start, time: data.time, event: data.event, group: grouping.codes,
-                                           groupCount: grouping.count, options: KaplanMeierOptions(confType: type, level: level))
+                                           groupCount: grouping.count, options: KaplanMeierOptions(confType: type, level: level),
+                                           cancel: Interrupt.cancellation)
             } catch let e as SurvivalInputError {
                 throw SurvshError.data(command, e.description, expected: "finite times")
             }

@@ -82,19 +82,20 @@ public enum LogrankCommand: SurvshCommand {
         var explainRows: [LogRankExplainRow] = []
         var pairs: [LogRankPairwise] = []
         var trend: LogRankTrend? = nil
+        let cancel = Interrupt.cancellation
         do {
             let stratumCodes = strata?.codes
             let stratumCount = strata?.count ?? 1
             if wantExplain {
                 let out = try LogRank.explain(time: data.time, event: data.event, group: grouping.codes,
                                               groupCount: grouping.count, strata: stratumCodes,
-                                              stratumCount: stratumCount, rho: rho)
+                                              stratumCount: stratumCount, rho: rho, cancel: cancel)
                 result = out.result
                 explainRows = out.rows
             } else {
                 result = try LogRank.test(time: data.time, event: data.event, group: grouping.codes,
                                           groupCount: grouping.count, strata: stratumCodes,
-                                          stratumCount: stratumCount, rho: rho)
+                                          stratumCount: stratumCount, rho: rho, cancel: cancel)
             }
             if args.has("trend") || scores != nil {
                 trend = try LogRank.trend(result, scores: scores)
@@ -102,8 +103,7 @@ public enum LogrankCommand: SurvshCommand {
             if args.has("pairwise") {
                 pairs = try LogRank.pairwise(time: data.time, event: data.event, group: grouping.codes,
                                              groupCount: grouping.count, strata: stratumCodes,
-                                             stratumCount: stratumCount, rho: rho, adjust: adjust,
-                                             beforeEachPair: { try Interrupt.check(command) })
+                                             stratumCount: stratumCount, rho: rho, adjust: adjust, cancel: cancel)
             }
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")

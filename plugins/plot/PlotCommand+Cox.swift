@@ -52,7 +52,7 @@ extension PlotCommand {
         let transform = CoxZphTransform(rawValue: args.string("transform") ?? "km") ?? .km
         let z: CoxZphPlotData
         do {
-            z = try CoxZph.plotData(last.fit, data: last.data, transform: transform)
+            z = try CoxZph.plotData(last.fit, data: last.data, transform: transform, cancel: Interrupt.cancellation)
         } catch let e as CoxError {
             throw SurvshError.data("plot", e.description, expected: "a last cox fit with an estimated coefficient")
         }
@@ -114,7 +114,8 @@ extension PlotCommand {
         try requireFiniteRange(values, name: name, session: session)
         var index: [Int: Int] = [:]
         for (i, r) in last.rows.enumerated() { index[r] = i }
-        let mart = CoxResiduals.martingale(last.data, coefficients: last.fit.beta, ties: last.fit.ties)
+        let mart = try CoxResiduals.martingale(last.data, coefficients: last.fit.beta, ties: last.fit.ties,
+                                               cancel: Interrupt.cancellation)
         let all = type == "deviance" ? CoxResiduals.deviance(martingale: mart, event: last.data.event) : mart
         let resid = kept.map { all[index[$0]!] }
         let smooth = Lowess.fit(x: values, y: resid)

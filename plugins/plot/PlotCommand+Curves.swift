@@ -53,7 +53,8 @@ extension PlotCommand {
         let curves: [KaplanMeierCurve]
         do {
             curves = try KaplanMeier.fit(start: data.start, time: data.time, event: data.event, group: grouping.codes,
-                                         groupCount: grouping.count, options: KaplanMeierOptions(confType: conf, level: level))
+                                         groupCount: grouping.count, options: KaplanMeierOptions(confType: conf, level: level),
+                                         cancel: Interrupt.cancellation)
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")
         }
@@ -114,7 +115,7 @@ extension PlotCommand {
                     let test: LogRankResult
                     do {
                         test = try LogRank.test(time: data.time, event: data.event, group: grouping.codes,
-                                                groupCount: grouping.count)
+                                                groupCount: grouping.count, cancel: Interrupt.cancellation)
                     } catch let e as SurvivalInputError {
                         throw SurvshError.data(command, e.description)
                     }

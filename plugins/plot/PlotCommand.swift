@@ -264,9 +264,11 @@ struct OutputTarget {
         let size = (width: figure.size.width * textScale, height: figure.size.height * textScale)
         let scale = args.double("scale", default: 1)
         let svg = SVGDocument.displayScaled(figure.svg(), by: textScale)
+        try Interrupt.check("plot")   // the renderer stops short on Ctrl-C
         if let file, let format {
             do {
-                try FigureExport.write(svg: svg, to: Self.destination(file, option: "file", session: session), scale: scale)
+                try FigureExport.write(svg: svg, to: Self.destination(file, option: "file", session: session), scale: scale,
+                                       cancel: Interrupt.cancellation)
             } catch let e as FigureExportError {
                 throw Self.writeError(e, option: "file")
             }

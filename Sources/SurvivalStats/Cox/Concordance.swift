@@ -74,7 +74,7 @@ public enum Concordance {
     /// `concordance(Surv(...) ~ x, reverse=)` (timewt = "n").
     public static func harrell(time: [Double], event: [Bool], x: [Double], start: [Double]? = nil,
                                strata: [Int32]? = nil, cluster: [Int32]? = nil,
-                               reverse: Bool = false) throws -> ConcordanceResult {
+                               reverse: Bool = false, cancel: Cancellation = .never) throws -> ConcordanceResult {
         let n = time.count
         guard n > 0 else { throw CoxError.empty }
         guard event.count == n, x.count == n else { throw CoxError.dimensionMismatch("time, event and x must have the same length") }
@@ -83,9 +83,12 @@ public enum Concordance {
         if let c = cluster, c.count != n { throw CoxError.dimensionMismatch("cluster") }
         for v in x where !v.isFinite { throw CoxError.nonFinite("x") }
         for v in time where !v.isFinite { throw CoxError.nonFinite("time") }
-        let order = RadixSort.order(keys: time, groups: strata)
+        let order = RadixSort.order(keys: time, groups: strata, cancel: cancel)
+        try cancel.check()
         let sorted = sortedData(time: time, event: event, x: x, start: start, strata: strata, order: order)
-        return compute(sorted, cluster: cluster.map { c in order.map { c[Int($0)] } }, reverse: reverse)
+        let result = compute(sorted, cluster: cluster.map { c in order.map { c[Int($0)] } }, reverse: reverse, cancel: cancel)
+        try cancel.check()
+        return result
     }
 
     /// Gathers the inputs into (stratum, time) order.
@@ -108,9 +111,10 @@ public enum Concordance {
                       x: order.map { x[Int($0)] }, start: st, bounds: bounds, startOrder: startOrder)
     }
 
-    /// C, counts and IJ variance from sorted data; `cluster` (sorted order) optional.
-    static func compute(_ d: Sorted, cluster: [Int32]?, reverse: Bool) -> ConcordanceResult {
-        let cnt = counts(d)
+    /// C, counts and IJ variance from sorted data; `cluster` (sorted order) optional. A `cancel`
+    /// that fires makes the sweeps stop early: the caller must `try cancel.check()` before use.
+    static func compute(_ d: Sorted, cluster: [Int32]?, reverse: Bool, cancel: Cancellation = .never) -> ConcordanceResult {
+        let cnt = counts(d, cancel: cancel)
         let n = d.time.count
         let c = Double(cnt.total.c), dd0 = Double(cnt.total.d), tx = Double(cnt.total.tx)
         let npair = c + dd0 + tx
@@ -199,10 +203,10 @@ public enum Concordance {
         }
     }
 
-    static func counts(_ sd: Sorted) -> Counts {
+    static func counts(_ sd: Sorted, cancel: Cancellation = .never) -> Counts {
         let n = sd.time.count
         // dense ranks of x, in sorted order
-        let xo = RadixSort.order(keys: sd.x)
+        let xo = RadixSort.order(keys: sd.x, cancel: cancel)
         var rank = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
         var size = 0
         var maxMult = 1
@@ -222,16 +226,16 @@ public enum Concordance {
         }}}
         // the largest multiplicity of a rank decides the width of the level-0 counters
         if maxMult < 256 {
-            return sweeps(sd, rank: rank, size: size, counter: RankCounter<UInt8, UInt16>.self)
+            return sweeps(sd, rank: rank, size: size, counter: RankCounter<UInt8, UInt16>.self, cancel: cancel)
         } else if maxMult < 4096 {
-            return sweeps(sd, rank: rank, size: size, counter: RankCounter<UInt16, UInt16>.self)
+            return sweeps(sd, rank: rank, size: size, counter: RankCounter<UInt16, UInt16>.self, cancel: cancel)
         } else {
-            return sweeps(sd, rank: rank, size: size, counter: RankCounter<UInt32, UInt32>.self)
+            return sweeps(sd, rank: rank, size: size, counter: RankCounter<UInt32, UInt32>.self, cancel: cancel)
         }
     }
 
     private static func sweeps<C0, C1>(_ sd: Sorted, rank: [Int32], size: Int,
-                                       counter: RankCounter<C0, C1>.Type) -> Counts {
+                                       counter: RankCounter<C0, C1>.Type, cancel: Cancellation) -> Counts {
         let n = sd.time.count
         let bounds = sd.bounds
         let counting = !sd.start.isEmpty
@@ -250,6 +254,7 @@ public enum Concordance {
             let parallel = n >= CoxParallel.minRows && CoxParallel.chunkCount(n) > 1
             CoxParallel.run(parallel ? 2 : 1) { job in
                 let (evc, evd, evt, arc, ard, art, rk, tm, de, sob, stv, totp) = sh.value
+                var poll = CancelPoll(cancel)
                 for side in (parallel ? [job] : [0, 1]) {
                     var tree = RankCounter<C0, C1>(size)
                     defer { tree.free() }
@@ -257,7 +262,7 @@ public enum Concordance {
                         // event side: descending time; tree = rows at risk
                         var tc = 0, td = 0, tt = 0, ty = 0, txy = 0
                         var xs: [Int32] = []
-                        for s in 0..<(bounds.count - 1) {
+                        strata: for s in 0..<(bounds.count - 1) {
                             let lo = bounds[s], hi = bounds[s + 1]
                             var i = hi - 1
                             var j = hi - 1
@@ -265,6 +270,7 @@ public enum Concordance {
                                 let t = tm[i]
                                 var g = i
                                 while g >= lo && tm[g] == t { g -= 1 }
+                                if poll.stop(after: i - g) { break strata }
                                 if counting {
                                     while j >= lo {
                                         let r = Int(sob![j])
@@ -306,7 +312,7 @@ public enum Concordance {
                         totp.pointee = (tc, td, tt, ty - txy, txy)
                     } else {
                         // at-risk side: ascending time; tree = earlier events
-                        for s in 0..<(bounds.count - 1) {
+                        strata: for s in 0..<(bounds.count - 1) {
                             let lo = bounds[s], hi = bounds[s + 1]
                             var sp = lo
                             var i = lo
@@ -314,6 +320,7 @@ public enum Concordance {
                                 let t = tm[i]
                                 var g = i
                                 while g < hi && tm[g] == t { g += 1 }
+                                if poll.stop(after: g - i) { break strata }
                                 if counting {
                                     // events with time <= start_j are outside j's window
                                     while sp < hi {

@@ -163,21 +163,26 @@ public enum CoxFit {
     ///   - level: confidence level of the hazard-ratio intervals.
     ///   - control: iteration and tolerance settings (R's coxph.control defaults).
     ///   - concordance: also compute Harrell's C and its standard error.
+    ///   - cancel: polled inside every pass over the rows; throws `CancellationError` when it fires.
     public static func fit(_ data: CoxData, ties: CoxTies = .efron, level: Double = 0.95,
-                           control: CoxControl = .default, concordance: Bool = true) throws -> CoxFitResult {
+                           control: CoxControl = .default, concordance: Bool = true,
+                           cancel: Cancellation = .never) throws -> CoxFitResult {
         guard level > 0 && level < 1 else { throw CoxError.invalidArgument("level must be between 0 and 1") }
         let events = data.eventCount
         guard events > 0 else { throw CoxError.noEvents }
         // The sorted design (n x p) is released before the concordance is computed.
-        let (fit, sorted) = core(data, events: events, ties: ties, level: level, control: control, concordance: concordance)
+        let (fit, sorted) = try core(data, events: events, ties: ties, level: level, control: control,
+                                     concordance: concordance, cancel: cancel)
         guard let sorted else { return fit }
-        let conc = Concordance.compute(sorted.data, cluster: sorted.cluster, reverse: true)
+        let conc = Concordance.compute(sorted.data, cluster: sorted.cluster, reverse: true, cancel: cancel)
+        try cancel.check()
         return fit.with(concordance: conc)
     }
 
     private static func core(_ data: CoxData, events: Int, ties: CoxTies, level: Double, control: CoxControl,
-                             concordance: Bool) -> (CoxFitResult, (data: Concordance.Sorted, cluster: [Int32]?)?) {
-        let rs = CoxRiskSet(data)
+                             concordance: Bool, cancel: Cancellation) throws
+                             -> (CoxFitResult, (data: Concordance.Sorted, cluster: [Int32]?)?) {
+        let rs = try CoxRiskSet(data, cancel: cancel)
         let p = data.p
         let names = data.columnNames
         var trace: [CoxIterationStep] = []
@@ -185,6 +190,7 @@ public enum CoxFit {
         // ---- iteration 0 at beta = 0
         var beta = [Double](repeating: 0, count: p)          // scaled units: last good point
         let ev0 = rs.evaluate(beta, ties: ties)
+        try cancel.check()
         let loglik0 = ev0.loglik
         let chol0 = CoxCholesky(ev0.information, p: p, toler: control.tolerChol)
         let step0 = chol0.solve(ev0.score)
@@ -211,6 +217,7 @@ public enum CoxFit {
             var done = false
             while iter <= maxiter {
                 let ev = rs.evaluate(newbeta, ties: ties)
+                try cancel.check()
                 let chol = CoxCholesky(ev.information, p: p, toler: control.tolerChol)
                 let notFinite = !ev.loglik.isFinite || ev.score.contains { !$0.isFinite }
                     || ev.information.contains { !$0.isFinite }
@@ -247,6 +254,7 @@ public enum CoxFit {
             if !done {
                 // ran out: the last good beta with its log-likelihood and information
                 final = rs.evaluate(beta, ties: ties)
+                try cancel.check()
                 finalChol = CoxCholesky(final.information, p: p, toler: control.tolerChol)
             }
         } else {
@@ -258,6 +266,7 @@ public enum CoxFit {
             var iter = 1
             while true {
                 let ev = rs.evaluate(cur, ties: ties)
+                try cancel.check()
                 let chol = CoxCholesky(ev.information, p: p, toler: control.tolerChol)
                 var fail = 0
                 for j in 0..<p where !ev.information[j * p + j].isFinite { fail += 1 }
@@ -277,6 +286,7 @@ public enum CoxFit {
                     if maxiter > 1 && (ev.loglik - best) / abs(best) < -control.eps {
                         beta = oldbeta
                         final = rs.evaluate(beta, ties: ties)
+                        try cancel.check()
                         finalChol = CoxCholesky(final.information, p: p, toler: control.tolerChol)
                     } else {
                         beta = cur; final = ev; finalChol = chol
@@ -398,6 +408,7 @@ public enum CoxFit {
             clusterCount = nc
             // dfbeta at the estimate, summed within clusters
             let res = rs.scoreResidualsSorted(beta, ties: ties)
+            try cancel.check()
             let coll = rs.collapse(res, clusterOf: clusterOf, nClusters: nc)
             // original units: L_orig = L_scaled / scale; D = L_orig V
             var rv = [Double](repeating: 0, count: p * p)
@@ -413,6 +424,7 @@ public enum CoxFit {
             robustVar = rv
             // robust score test at beta = 0
             let res0 = rs.scoreResidualsSorted([Double](repeating: 0, count: p), ties: ties)
+            try cancel.check()
             let coll0 = rs.collapse(res0, clusterOf: clusterOf, nClusters: nc)
             var u0 = [Double](repeating: 0, count: p)
             var s0 = [Double](repeating: 0, count: p * p)

@@ -69,6 +69,7 @@ extension CoxRiskSet {
             CoxParallel.run(chunks) { k in
                 let (xp, bp, ep, rp, lp) = sh.value
                 var emax = -Double.infinity, emin = Double.infinity
+                var poll = CancelPoll(cancel)
                 for i in rgs[k] {
                     var s = 0.0
                     let row = i * p
@@ -76,6 +77,7 @@ extension CoxRiskSet {
                     ep[i] = s
                     emax = max(emax, s); emin = min(emin, s)
                     rp[i] = exp(s)
+                    if poll.stop() { break }
                 }
                 lp[2 * k] = emax; lp[2 * k + 1] = emin
             }
@@ -163,7 +165,8 @@ extension CoxRiskSet {
             let evp = evb.baseAddress!
             let sap = sab.baseAddress, sop = sob.baseAddress
             let btp = btb.baseAddress, bdp = bdb.baseAddress
-            for s in 0..<strataCount {
+            var poll = CancelPoll(cancel)
+            strata: for s in 0..<strataCount {
                 let sLo = strataBounds[s], sHi = strataBounds[s + 1]
                 let lo = max(sLo, rows.lowerBound), hi = min(sHi, rows.upperBound)
                 if lo >= hi { continue }
@@ -179,10 +182,13 @@ extension CoxRiskSet {
                     nrisk += 1
                 }
                 var i = hi - 1                 // next stop-sorted row to add
+                var polledAt = i               // rows added since the last poll: polledAt - i
                 var j = sHi - 1                // next start-sorted row to remove
                 var b = Int(sbk[hi - 1])
                 let bLow = lo > sLo ? Int(sbk[lo - 1]) + 1 : blockBounds[s]
                 while b >= bLow {
+                    if poll.stop(after: polledAt - i + 1) { break strata }
+                    polledAt = i
                     let t = btp![b]
                     var d0 = 0.0
                     var deta = 0.0
@@ -368,6 +374,7 @@ extension CoxRiskSet {
                     let rg = rgs[k]
                     let wbuf = UnsafeMutablePointer<Double>.allocate(capacity: rg.count)
                     defer { wbuf.deallocate() }
+                    var poll = CancelPoll(cancel)
                     for i in rg {
                         let hi = Int(sbp[i]), lo = Int(stbp[i])
                         var w = 0.0
@@ -379,6 +386,7 @@ extension CoxRiskSet {
                     }
                     var i = rg.lowerBound
                     while i + 4 <= rg.upperBound {
+                        if poll.stop(after: 4) { return }
                         let w0 = wbuf[i - rg.lowerBound], w1 = wbuf[i + 1 - rg.lowerBound]
                         let w2 = wbuf[i + 2 - rg.lowerBound], w3 = wbuf[i + 3 - rg.lowerBound]
                         let x0 = xp + i * p, x1 = x0 + p, x2 = x1 + p, x3 = x2 + p

@@ -47,10 +47,13 @@ public struct CoxSchoenfeld: Sendable {
 
 public enum CoxResiduals {
     /// Score residuals (p columns of n values, input row order) at `coefficients`.
-    public static func score(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron) -> [[Double]] {
-        let rs = CoxRiskSet(data)
+    /// `cancel`, here and below, is polled every `Cancellation.stride` rows (CancellationError).
+    public static func score(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron,
+                             cancel: Cancellation = .never) throws -> [[Double]] {
+        let rs = try CoxRiskSet(data, cancel: cancel)
         let beta = rs.toScaled(coefficients.map { $0.isFinite ? $0 : 0 })
         let sorted = rs.scoreResidualsSorted(beta, ties: ties)
+        try cancel.check()
         var cols = [[Double]](repeating: [Double](repeating: 0, count: data.n), count: data.p)
         for i in 0..<data.n {
             let o = Int(rs.order[i])
@@ -60,10 +63,12 @@ public enum CoxResiduals {
     }
 
     /// Martingale residuals (input row order) at `coefficients`.
-    public static func martingale(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron) -> [Double] {
-        let rs = CoxRiskSet(data)
+    public static func martingale(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron,
+                                  cancel: Cancellation = .never) throws -> [Double] {
+        let rs = try CoxRiskSet(data, cancel: cancel)
         let beta = rs.toScaled(coefficients.map { $0.isFinite ? $0 : 0 })
         let (risk, terms) = rs.blockTerms(beta, ties: ties)
+        try cancel.check()
         let hazard = rs.cumulativeHazardWeights(terms)
         var out = [Double](repeating: 0, count: data.n)
         for i in 0..<data.n { out[Int(rs.order[i])] = Double(rs.event[i]) - risk[i] * hazard[i] }
@@ -81,11 +86,13 @@ public enum CoxResiduals {
     }
 
     /// Schoenfeld residuals at `coefficients` (aliased columns give 0, as their x enters nowhere).
-    public static func schoenfeld(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron) -> CoxSchoenfeld {
-        let rs = CoxRiskSet(data)
+    public static func schoenfeld(_ data: CoxData, coefficients: [Double], ties: CoxTies = .efron,
+                                  cancel: Cancellation = .never) throws -> CoxSchoenfeld {
+        let rs = try CoxRiskSet(data, cancel: cancel)
         let p = data.p
         let beta = rs.toScaled(coefficients.map { $0.isFinite ? $0 : 0 })
         let terms = rs.blockTerms(beta, ties: ties).terms
+        try cancel.check()
         var rows: [Int] = [], time: [Double] = []
         var values = [[Double]](repeating: [], count: p)
         for i in 0..<rs.n where rs.event[i] != 0 {
@@ -100,9 +107,9 @@ public enum CoxResiduals {
     /// dfbeta residuals: the score residuals times the model-based variance `variance` (p x p,
     /// row-major), R's residuals(fit, type = "dfbeta").
     public static func dfbeta(_ data: CoxData, coefficients: [Double], variance: [Double],
-                              ties: CoxTies = .efron) -> [[Double]] {
+                              ties: CoxTies = .efron, cancel: Cancellation = .never) throws -> [[Double]] {
         let p = data.p
-        let l = score(data, coefficients: coefficients, ties: ties)
+        let l = try score(data, coefficients: coefficients, ties: ties, cancel: cancel)
         var out = [[Double]](repeating: [Double](repeating: 0, count: data.n), count: p)
         for j in 0..<p {
             for k in 0..<p where variance[k * p + j] != 0 {
@@ -149,6 +156,7 @@ extension CoxRiskSet {
         }
         var res = [Double](repeating: 0, count: n * p)
         for i in 0..<n {
+            if cancel.stops(at: i) { break }
             let hi = Int(stopBlock[i]), lo = Int(startBlock[i])
             let row = i * p
             let ownDeath = event[i] != 0 && hi > lo && stop[i] == blockTime[hi]

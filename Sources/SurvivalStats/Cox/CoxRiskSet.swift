@@ -19,6 +19,9 @@
 //             for rounding and for the Cholesky singularity tolerance, so it is reproduced.
 //             The reported `means` are R's `fit$means`: the overall column mean, or 0 for the
 //             {-1, 0, 1} columns.
+//   Cancellation: `cancel` is polled between the phases of the set-up (which throws) and every
+//             `Cancellation.stride` rows of the likelihood passes, which then stop early with a
+//             meaningless result: whoever calls them must `try cancel.check()` before using it.
 
 import Foundation
 
@@ -51,17 +54,27 @@ struct CoxRiskSet: Sendable {
     let startBlock: [Int32]
     /// Counting process only: sorted positions ordered by (stratum, start ascending).
     let startOrder: [Int32]
+    /// Polled by the set-up and the likelihood passes (see the header).
+    let cancel: Cancellation
 
     var blockCount: Int { blockTime.count }
     var strataCount: Int { strataBounds.count - 1 }
 
+    /// The set-up for work that is not cancellable (cannot fail: only a cancellation throws).
     init(_ data: CoxData) {
+        // swiftlint:disable:next force_try
+        try! self.init(data, cancel: .never)
+    }
+
+    init(_ data: CoxData, cancel: Cancellation) throws {
         let n = data.n, p = data.p
         self.n = n
         self.p = p
+        self.cancel = cancel
         let counting = data.start != nil
         self.counting = counting
-        let order = RadixSort.order(keys: data.stop, groups: data.strata)
+        let order = RadixSort.order(keys: data.stop, groups: data.strata, cancel: cancel)
+        try cancel.check()
         self.order = order
         // inverse permutation: input row -> sorted position
         let inv = [Int32](unsafeUninitializedCapacity: n) { buf, c in
@@ -123,6 +136,7 @@ struct CoxRiskSet: Sendable {
         }}}}
         self.scale = scale
         self.means = means
+        try cancel.check()
 
         // scatter every input row to its sorted position: transformed design row, times, event
         var x = [Double](unsafeUninitializedCapacity: n * p) { _, c in c = n * p }
@@ -149,6 +163,7 @@ struct CoxRiskSet: Sendable {
                     ptrs.withUnsafeBufferPointer { colp in
                     d.stop.withUnsafeBufferPointer { dstop in
                     d.event.withUnsafeBufferPointer { dev in
+                        var poll = CancelPoll(cancel)
                         for i in rgs[k] {
                             let pos = Int(ip[i])
                             stp[pos] = dstop[i]
@@ -156,6 +171,7 @@ struct CoxRiskSet: Sendable {
                             let cbase = perStratum ? Int(srp![i]) * p : 0
                             let row = xp + pos * p
                             for j in 0..<p { row[j] = (colp[j][i] - cp[cbase + j]) * sp[j] }
+                            if poll.stop() { return }
                         }
                         if let st = d.start {
                             st.withUnsafeBufferPointer { dst in
@@ -167,6 +183,7 @@ struct CoxRiskSet: Sendable {
             }
         }}}}}}}}
         self.x = x
+        try cancel.check()
 
         // event blocks
         var bTime: [Double] = []
@@ -203,7 +220,8 @@ struct CoxRiskSet: Sendable {
         if counting {
             var stratumOf = [Int32](repeating: 0, count: n)
             for s in 0..<nStrata { for i in bounds[s]..<bounds[s + 1] { stratumOf[i] = Int32(s) } }
-            startOrder = RadixSort.order(keys: sstart, groups: stratumOf)
+            startOrder = RadixSort.order(keys: sstart, groups: stratumOf, cancel: cancel)
+            try cancel.check()
             var pos = 0
             for s in 0..<nStrata {
                 var b = bBounds[s] - 1

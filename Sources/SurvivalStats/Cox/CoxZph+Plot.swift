@@ -46,17 +46,18 @@ public struct CoxZphPlotData: Sendable {
 extension CoxZph {
     /// cox.zph's x, y and var with plot.cox.zph's smooth (df, nsmo as R's defaults).
     public static func plotData(_ fit: CoxFitResult, data: CoxData, transform: CoxZphTransform = .km,
-                                df: Int = 4, points nsmo: Int = 40) throws -> CoxZphPlotData {
+                                df: Int = 4, points nsmo: Int = 40, cancel: Cancellation = .never) throws -> CoxZphPlotData {
         let (d, keep) = try estimatedColumns(fit, data: data)
         let p = d.p
         let beta = keep.map { fit.beta[$0] }
-        let sch = CoxResiduals.schoenfeld(d, coefficients: beta, ties: fit.ties)
+        let sch = try CoxResiduals.schoenfeld(d, coefficients: beta, ties: fit.ties, cancel: cancel)
         let tt = transformedTimes(d, transform: transform)
         let x = sch.rows.map { tt[$0] }
         let events = Double(sch.rows.count)
         // information at beta-hat, original units, divided by the number of events
-        let rs = CoxRiskSet(d)
+        let rs = try CoxRiskSet(d, cancel: cancel)
         let info = rs.evaluate(rs.toScaled(beta), ties: fit.ties).information
+        try cancel.check()
         // terms -> columns (T)
         let nterm = d.termNames.count
         var tmat = [Double](repeating: 0, count: p * nterm)

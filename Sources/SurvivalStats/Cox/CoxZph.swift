@@ -51,7 +51,7 @@ public struct CoxZphResult: Sendable, Equatable {
 public enum CoxZph {
     /// The proportional-hazards score tests of `fit` (fitted on `data`) as R's cox.zph.
     public static func test(_ fit: CoxFitResult, data: CoxData, transform: CoxZphTransform = .km,
-                            control: CoxControl = .default) throws -> CoxZphResult {
+                            control: CoxControl = .default, cancel: Cancellation = .never) throws -> CoxZphResult {
         let (d, _) = try estimatedColumns(fit, data: data)
         let p = d.p
         let n = d.n
@@ -63,7 +63,7 @@ public enum CoxZph {
         let gmean = gsum / Double(ne)
 
         // ---- score and information of the expanded model at (beta_hat, 0)
-        let rs = CoxRiskSet(d)
+        let rs = try CoxRiskSet(d, cancel: cancel)
         var eta = [Double](repeating: 0, count: n)
         var risk = [Double](repeating: 0, count: n)
         var g = [Double](repeating: 0, count: n)
@@ -82,9 +82,11 @@ public enum CoxZph {
         var d1 = [Double](repeating: 0, count: p), d2 = [Double](repeating: 0, count: p * p)
         var a = [Double](repeating: 0, count: p)
         let x = rs.x
-        for s in 0..<rs.strataCount {
+        var poll = CancelPoll(cancel)
+        strata: for s in 0..<rs.strataCount {
             let lo = rs.strataBounds[s]
             var i = rs.strataBounds[s + 1] - 1
+            var polledAt = i
             var j = i
             var s0 = 0.0
             var nrisk = 0
@@ -92,6 +94,8 @@ public enum CoxZph {
             for q in 0..<(p * p) { s2[q] = 0 }
             var b = rs.blockBounds[s + 1] - 1
             while b >= rs.blockBounds[s] {
+                if poll.stop(after: polledAt - i + 1) { break strata }
+                polledAt = i
                 let t = rs.blockTime[b]
                 var d0 = 0.0
                 var gt = 0.0
@@ -168,6 +172,7 @@ public enum CoxZph {
                 b -= 1
             }
         }
+        try cancel.check()
         // complete the symmetric 2p x 2p matrix: blocks [A, B'; B, C] with A, B, C symmetric
         for q in 0..<p {
             for q2 in 0..<q {

@@ -20,8 +20,9 @@ enum RadixSort {
         return (b & 0x8000_0000_0000_0000) != 0 ? ~b : (b | 0x8000_0000_0000_0000)
     }
 
-    /// Stable ascending order by (group, key).
-    static func order(keys: [Double], groups: [Int32]? = nil) -> [Int32] {
+    /// Stable ascending order by (group, key). When `cancel` fires between two passes the order
+    /// returned is incomplete: the caller must `try cancel.check()` before using it.
+    static func order(keys: [Double], groups: [Int32]? = nil, cancel: Cancellation = .never) -> [Int32] {
         let n = keys.count
         var k = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
             keys.withUnsafeBufferPointer { kp in for i in 0..<n { buf[i] = sortableBits(kp[i]) } }
@@ -31,20 +32,20 @@ enum RadixSort {
             for i in 0..<n { buf[i] = Int32(i) }
             c = n
         }
-        sortPairs(&k, &idx)
-        if let g = groups {
+        sortPairs(&k, &idx, cancel: cancel)
+        if let g = groups, !cancel.isCancelled {
             // stable pass(es) on the group codes, carrying the already time-sorted indices
             var gk = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
                 for i in 0..<n { buf[i] = UInt64(UInt32(bitPattern: g[Int(idx[i])]) ^ 0x8000_0000) }
                 c = n
             }
-            sortPairs(&gk, &idx)
+            sortPairs(&gk, &idx, cancel: cancel)
         }
         return idx
     }
 
     /// LSD radix sort of (key, payload) pairs by key, 16-bit digits, skipping constant digits.
-    private static func sortPairs(_ key: inout [UInt64], _ idx: inout [Int32]) {
+    private static func sortPairs(_ key: inout [UInt64], _ idx: inout [Int32], cancel: Cancellation) {
         let n = idx.count
         if n < 2 { return }
         var orAll: UInt64 = 0, andAll: UInt64 = ~0
@@ -56,6 +57,7 @@ enum RadixSort {
         var shift: UInt64 = 0
         while shift < 64 {
             if varying & (0xFFFF << shift) == 0 { shift += 16; continue }
+            if cancel.isCancelled { return }
             key.withUnsafeBufferPointer { kp in
             idx.withUnsafeBufferPointer { ip in
             key2.withUnsafeMutableBufferPointer { k2 in

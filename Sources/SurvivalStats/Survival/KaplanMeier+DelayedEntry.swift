@@ -20,14 +20,20 @@ extension KaplanMeier {
     /// The right-censored fit, or the delayed-entry fit when `start` is given (survfit on
     /// Surv(time, event) or Surv(start, stop, event)).
     public static func fit(start: [Double]?, time: [Double], event: [Bool], group: [Int32], groupCount: Int,
-                           options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
-        if let start { return try fit(start: start, stop: time, event: event, group: group, groupCount: groupCount, options: options) }
-        return try fit(time: time, event: event, group: group, groupCount: groupCount, options: options)
+                           options: KaplanMeierOptions = KaplanMeierOptions(),
+                           cancel: Cancellation = .never) throws -> [KaplanMeierCurve] {
+        if let start {
+            return try fit(start: start, stop: time, event: event, group: group, groupCount: groupCount, options: options,
+                           cancel: cancel)
+        }
+        return try fit(time: time, event: event, group: group, groupCount: groupCount, options: options, cancel: cancel)
     }
 
-    /// One curve per group code from counting-process rows (start, stop].
+    /// One curve per group code from counting-process rows (start, stop]. `cancel` is polled between
+    /// the steps (each row sort runs to its end).
     public static func fit(start: [Double], stop: [Double], event: [Bool], group: [Int32], groupCount: Int,
-                           options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
+                           options: KaplanMeierOptions = KaplanMeierOptions(),
+                           cancel: Cancellation = .never) throws -> [KaplanMeierCurve] {
         let n = stop.count
         for (values, what) in [(start.count, "start"), (event.count, "event"), (group.count, "group")] where values != n {
             throw SurvivalInputError.lengthMismatch(expected: n, got: values, what: what)
@@ -43,15 +49,19 @@ extension KaplanMeier {
                 throw SurvivalInputError.invalidArgument("start time is not before the stop time at row \(i + 1)")
             }
         }
+        try cancel.check()
         let (entry, exit) = options.timefix ? SurvivalTimeOrder.timefixed(start: start, stop: stop) : (start, stop)
+        try cancel.check()
         let z = Normal.quantile(1 - (1 - options.level) / 2)
         var rowsOf = [[Int]](repeating: [], count: groupCount)
         for i in 0..<n where group[i] >= 0 { rowsOf[Int(group[i])].append(i) }
         let firstTime = rowsOf.joined().map { exit[$0] }.min() ?? 0
-        return rowsOf.map { rows in
+        return try rowsOf.map { rows in
             var builder = CurveBuilder(n: rows.count)
             let byStop = rows.sorted { exit[$0] < exit[$1] }
+            try cancel.check()
             let starts = rows.map { entry[$0] }.sorted()
+            try cancel.check()
             var entered = 0   // rows with start < t
             var j = 0         // rows with stop < t (those before the current stop time)
             while j < byStop.count {

@@ -210,16 +210,18 @@ public enum KaplanMeier {
     /// One curve per group code 0..<groupCount (rows with a negative code are ignored).
     /// The rows are tallied per distinct time (or sorted once); timefix is applied over all used rows
     /// together, as survfit does.
+    /// `cancel` is polled every `Cancellation.stride` rows (CancellationError).
     public static func fit(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
-                           options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
+                           options: KaplanMeierOptions = KaplanMeierOptions(),
+                           cancel: Cancellation = .never) throws -> [KaplanMeierCurve] {
         try fit(time: time, event: event, group: group, groupCount: groupCount, options: options,
-                tallyLimit: TimeTally.defaultMaxDistinct)
+                tallyLimit: TimeTally.defaultMaxDistinct, cancel: cancel)
     }
 
     /// `tallyLimit`: most distinct times counted by TimeTally before falling back to sorting the rows
     /// (0 = always sort; tests compare the two paths).
     static func fit(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
-                    options: KaplanMeierOptions, tallyLimit: Int) throws -> [KaplanMeierCurve] {
+                    options: KaplanMeierOptions, tallyLimit: Int, cancel: Cancellation = .never) throws -> [KaplanMeierCurve] {
         guard event.count == time.count else {
             throw SurvivalInputError.lengthMismatch(expected: time.count, got: event.count, what: "event")
         }
@@ -233,7 +235,8 @@ public enum KaplanMeier {
         // Usual case (many tied times): count events and censorings per distinct time and group
         // without sorting the rows (TimeTally); the curves see the same (time, d, c) sequence.
         if tallyLimit > 0, let tally = try TimeTally.make(time: time, event: event, group: group, groupCount: groupCount,
-                                                          timefix: options.timefix, maxDistinct: tallyLimit) {
+                                                          timefix: options.timefix, maxDistinct: tallyLimit,
+                                                          cancel: cancel) {
             let startTime = min(0, tally.times.first ?? 0)
             var builders = (0..<groupCount).map { CurveBuilder(n: tally.groupN[$0]) }
             tally.counts.withUnsafeBufferPointer { counts in
@@ -255,6 +258,7 @@ public enum KaplanMeier {
         payload.reserveCapacity(time.count)
         var groupN = [Int](repeating: 0, count: groupCount)
         for i in 0..<time.count {
+            if cancel.stops(at: i) { break }
             let g = group[i]
             if g < 0 { continue }
             guard Int(g) < groupCount else {
@@ -265,7 +269,9 @@ public enum KaplanMeier {
             payload.append(UInt32(g) << 1 | (event[i] ? 1 : 0))
             groupN[Int(g)] += 1
         }
-        var (sortedTime, sortedPayload) = SurvivalTimeOrder.sortByTime(keys: keys, payload: payload)
+        try cancel.check()
+        var (sortedTime, sortedPayload) = SurvivalTimeOrder.sortByTime(keys: keys, payload: payload, cancel: cancel)
+        try cancel.check()
         keys = []
         payload = []
         let m = sortedTime.count

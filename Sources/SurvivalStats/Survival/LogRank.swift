@@ -108,21 +108,25 @@ public enum LogRank {
     /// The k-group test (R's `survdiff(Surv(time, event) ~ group + strata(S), rho = rho)`).
     public static func test(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
                             strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
-                            timefix: Bool = true) throws -> LogRankResult {
+                            timefix: Bool = true, cancel: Cancellation = .never) throws -> LogRankResult {
         let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
-                                   strata: strata, stratumCount: stratumCount, rho: rho)
-        return compute(prepared.sorted, groupCount: groupCount, stratumCount: prepared.stratumCount, rho: rho,
-                       timefix: timefix, explain: false).result
+                                   strata: strata, stratumCount: stratumCount, rho: rho, cancel: cancel)
+        let result = compute(prepared.sorted, groupCount: groupCount, stratumCount: prepared.stratumCount, rho: rho,
+                             timefix: timefix, explain: false, cancel: cancel).result
+        try cancel.check()
+        return result
     }
 
     /// The per-event-time arithmetic of the same test, together with the result.
     public static func explain(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
                                strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
-                               timefix: Bool = true) throws -> (result: LogRankResult, rows: [LogRankExplainRow]) {
+                               timefix: Bool = true, cancel: Cancellation = .never)
+                               throws -> (result: LogRankResult, rows: [LogRankExplainRow]) {
         let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
-                                   strata: strata, stratumCount: stratumCount, rho: rho)
+                                   strata: strata, stratumCount: stratumCount, rho: rho, cancel: cancel)
         let out = compute(prepared.sorted, groupCount: groupCount, stratumCount: prepared.stratumCount, rho: rho,
-                          timefix: timefix, explain: true)
+                          timefix: timefix, explain: true, cancel: cancel)
+        try cancel.check()
         return (out.result, out.explain)
     }
 
@@ -143,14 +147,14 @@ public enum LogRank {
     }
 
     /// All pairs of groups that have rows (a < b), each tested on its own rows as survminer's
-    /// pairwise_survdiff, with p-values adjusted over the pairs (R's p.adjust). `beforeEachPair` runs
-    /// before each pair is tested; whatever it throws stops the loop (a caller's cancellation point).
+    /// pairwise_survdiff, with p-values adjusted over the pairs (R's p.adjust). `cancel` is polled
+    /// before each pair and inside each test (CancellationError).
     public static func pairwise(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
                                 strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
                                 adjust: PAdjust.Method = .holm, timefix: Bool = true,
-                                beforeEachPair: () throws -> Void = {}) throws -> [LogRankPairwise] {
+                                cancel: Cancellation = .never) throws -> [LogRankPairwise] {
         let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
-                                   strata: strata, stratumCount: stratumCount, rho: rho)
+                                   strata: strata, stratumCount: stratumCount, rho: rho, cancel: cancel)
         let sorted = prepared.sorted
         var counts = [Int](repeating: 0, count: groupCount)
         for code in sorted.payload { counts[Int(code >> 1) % groupCount] += 1 }
@@ -158,7 +162,7 @@ public enum LogRank {
         var pairs = [(a: Int, b: Int, chisq: Double, p: Double)]()
         for ia in 0..<present.count {
             for ib in (ia + 1)..<present.count {
-                try beforeEachPair()
+                try cancel.check()
                 let a = present[ia], b = present[ib]
                 // the rows of groups a and b, recoded to groups 0 and 1 (time order is kept)
                 var times = [Double]()
@@ -166,6 +170,7 @@ public enum LogRank {
                 times.reserveCapacity(counts[a] + counts[b])
                 payload.reserveCapacity(counts[a] + counts[b])
                 for j in 0..<sorted.times.count {
+                    if cancel.stops(at: j) { break }
                     let code = sorted.payload[j]
                     let cell = Int(code >> 1)
                     let g = cell % groupCount
@@ -176,7 +181,8 @@ public enum LogRank {
                 }
                 let r = compute(SortedRows(times: times, payload: payload), groupCount: 2,
                                 stratumCount: prepared.stratumCount, rho: rho, timefix: timefix,
-                                explain: false).result
+                                explain: false, cancel: cancel).result
+                try cancel.check()
                 // survminer: pchisq(chisq, length(n) - 1) = 1 df
                 pairs.append((a, b, r.chisq, ChiSquared.sf(r.chisq, df: 1)))
             }
@@ -201,7 +207,7 @@ public enum LogRank {
     }
 
     static func prepare(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
-                        strata: [Int32]?, stratumCount: Int, rho: Double) throws -> Prepared {
+                        strata: [Int32]?, stratumCount: Int, rho: Double, cancel: Cancellation) throws -> Prepared {
         guard event.count == time.count else {
             throw SurvivalInputError.lengthMismatch(expected: time.count, got: event.count, what: "event")
         }
@@ -225,6 +231,7 @@ public enum LogRank {
         keys.reserveCapacity(time.count)
         payload.reserveCapacity(time.count)
         for i in 0..<time.count {
+            if cancel.stops(at: i) { break }
             let g = group[i]
             if g < 0 { continue }
             guard Int(g) < groupCount else {
@@ -244,13 +251,16 @@ public enum LogRank {
             keys.append(SurvivalTimeOrder.sortKey(time[i]))
             payload.append(UInt32(stratum * groupCount + Int(g)) << 1 | (event[i] ? 1 : 0))
         }
-        let sorted = SurvivalTimeOrder.sortByTime(keys: keys, payload: payload)
+        try cancel.check()
+        let sorted = SurvivalTimeOrder.sortByTime(keys: keys, payload: payload, cancel: cancel)
+        try cancel.check()
         return Prepared(sorted: SortedRows(times: sorted.times, payload: sorted.payload), stratumCount: ns)
     }
 
     /// Runs the test on rows sorted by time (timefix is applied here, over these rows).
+    /// A `cancel` that fires stops the sweep early: the caller must `try cancel.check()` before use.
     static func compute(_ rows: SortedRows, groupCount k: Int, stratumCount ns: Int, rho: Double, timefix: Bool,
-                        explain: Bool) -> (result: LogRankResult, explain: [LogRankExplainRow]) {
+                        explain: Bool, cancel: Cancellation = .never) -> (result: LogRankResult, explain: [LogRankExplainRow]) {
         let m = rows.times.count
         var times = rows.times
         if timefix, let fixed = SurvivalTimeOrder.tieFixed(sortedTimes: times) { times = fixed }
@@ -284,8 +294,9 @@ public enum LogRank {
         var dj = [Int](repeating: 0, count: k)
         var cj = [Int](repeating: 0, count: k)
         var frac = [Double](repeating: 0, count: k)
+        var poll = CancelPoll(cancel)
 
-        for s in 0..<ns {
+        strata: for s in 0..<ns {
             let lo = stratumStart[s], hi = stratumStart[s + 1]
             nStratum[s] = hi - lo
             if hi <= lo { continue }
@@ -306,6 +317,7 @@ public enum LogRank {
                     if code & 1 == 1 { dj[g] += 1; d += 1 } else { cj[g] += 1; c += 1 }
                     e += 1
                 }
+                if poll.stop(after: e - j) { break strata }
                 if d > 0 {
                     let w = rho == 0 ? 1.0 : pow(km, rho)
                     let nn = Double(atRisk), dd = Double(d)

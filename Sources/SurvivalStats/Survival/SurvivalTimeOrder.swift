@@ -53,7 +53,8 @@ public enum SurvivalTimeOrder {
 
     /// Sorts `keys` ascending, moving `payload` along (stable LSD radix sort, 11-bit digits; passes
     /// whose digit is the same for every key are skipped, so integer-valued times take 2–3 passes).
-    static func radixSort(keys: inout [UInt64], payload: inout [UInt32]) {
+    /// A `cancel` that fires between two passes leaves the keys unsorted (check it before use).
+    static func radixSort(keys: inout [UInt64], payload: inout [UInt32], cancel: Cancellation = .never) {
         let n = keys.count
         if n < 2 { return }
         var isSorted = true
@@ -80,6 +81,7 @@ public enum SurvivalTimeOrder {
             let base = pass * radix
             let shift = UInt64(bits * pass)
             if counts[base + Int((keys[0] >> shift) & mask)] == n { continue }
+            if cancel.isCancelled { return }
             var offsets = [Int](repeating: 0, count: radix)
             var running = 0
             for d in 0..<radix {
@@ -110,10 +112,11 @@ public enum SurvivalTimeOrder {
     }
 
     /// Sorts rows by time carrying a 32-bit payload; returns the sorted times and payloads.
-    static func sortByTime(keys: [UInt64], payload: [UInt32]) -> (times: [Double], payload: [UInt32]) {
+    static func sortByTime(keys: [UInt64], payload: [UInt32],
+                           cancel: Cancellation = .never) -> (times: [Double], payload: [UInt32]) {
         var k = keys
         var p = payload
-        radixSort(keys: &k, payload: &p)
+        radixSort(keys: &k, payload: &p, cancel: cancel)
         var times = [Double](repeating: 0, count: k.count)
         for i in 0..<k.count { times[i] = value(fromKey: k[i]) }
         return (times, p)

@@ -31,7 +31,7 @@ struct TimeTally {
     static let maxCells = 1 << 22
 
     static func make(time: [Double], event: [Bool], group: [Int32], groupCount k: Int, timefix: Bool,
-                     maxDistinct: Int = defaultMaxDistinct) throws -> TimeTally? {
+                     maxDistinct: Int = defaultMaxDistinct, cancel: Cancellation = .never) throws -> TimeTally? {
         let n = time.count
         guard n < Int(Int32.max), k >= 1 else { return nil }
         let cap = min(maxDistinct, maxCells / k)
@@ -39,6 +39,7 @@ struct TimeTally {
         var cells: [Int32] = []           // by first-seen id: (id * k + g) * 2 + (event ? 0 : 1)
         var groupN = [Int](repeating: 0, count: k)
         for i in 0..<n {
+            if cancel.stops(at: i) { break }
             let g = group[i]
             if g < 0 { continue }
             guard Int(g) < k else { throw SurvivalInputError.invalidGroupCode(index: i, code: g, groupCount: k) }
@@ -52,6 +53,7 @@ struct TimeTally {
             cells[(Int(id) * k + Int(g)) * 2 + (event[i] ? 0 : 1)] += 1
             groupN[Int(g)] += 1
         }
+        try cancel.check()
         // Sort the distinct times; merge near-ties (the merged run keeps its smallest value).
         let keys = index.keys
         let order = keys.indices.sorted { keys[$0] < keys[$1] }

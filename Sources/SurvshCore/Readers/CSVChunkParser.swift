@@ -23,6 +23,8 @@
 // - Errors (wrong field count, unterminated quote) stop the chunk and are stored in `chunk.error`
 //   with the record's first physical line (the quote's line for an unterminated quote).
 
+import SurvivalStats
+
 enum CellKind: UInt8, Sendable {
     case unknown = 0, boolean, integer, real, date, text
 
@@ -69,6 +71,8 @@ struct CSVSettings {
     let textStops: UnsafePointer<Bool>
     /// Releases parsed parts of a file mapping.
     let pages: PageDropper
+    /// Polled every `Cancellation.stride` records of each chunk; a chunk stops early when it fires.
+    let cancel: Cancellation
 }
 
 /// One chunk: its byte range, where its rows go, and (after parsing) its columns' state.
@@ -222,6 +226,7 @@ struct CSVChunkParser {
                 chunk.overflow = true
                 break
             }
+            if settings.cancel.stops(at: row) { break }
             let recordLine = line
             var c = 0
             while true {

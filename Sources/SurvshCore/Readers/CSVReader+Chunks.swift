@@ -296,6 +296,8 @@ extension CSVReader {
             offset += plan.newlines[i]
         }
         runChunks(chunks, settings: settings)
+        // stopped by the caller's cancellation: the chunks are incomplete (DataReaders.read throws)
+        if settings.cancel.isCancelled { return .failure(DataReadError(file: settings.fileName, message: "interrupted")) }
         var fallback = false
         for chunk in chunks {
             if let error = chunk.error { return .failure(error) }

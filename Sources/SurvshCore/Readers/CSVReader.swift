@@ -171,7 +171,8 @@ public enum CSVReader: TableReader {
         let settings = CSVSettings(
             fileName: name, delimiter: delimiter, blanks: blanks, columnCount: names.count,
             bufferEnd: bufferEnd, na: na, valueLikeNA: valueLikeTokens(options.naTokens, na: na),
-            powers: FastNumber.powersOfTen, textStops: UnsafePointer(stops), pages: input.pageDropper)
+            powers: FastNumber.powersOfTen, textStops: UnsafePointer(stops), pages: input.pageDropper,
+            cancel: options.cancel)
 
         let guess = guessKinds(settings: settings, dataStart: dataStart, tuning: tuning)
         let plan = planChunks(settings: settings, dataStart: dataStart, tuning: tuning)

@@ -5,6 +5,7 @@
 // TSV, semicolon) is the first; Stata, SPSS, SAS and Excel readers join the list here.
 
 import Foundation
+import SurvivalStats
 
 public enum DataReaders {
     /// Readers in the order their extensions are tried; the first is the fallback (it sniffs).
@@ -22,13 +23,18 @@ public enum DataReaders {
     }
 
     /// Reads `path` with the reader its extension selects; errors become `SurvshError`s of `load`
-    /// that name the file, line and column.
+    /// that name the file, line and column. A read stopped by `options.cancel` (or finished after it
+    /// fired) throws CancellationError.
     public static func read(path: String, options: ReadOptions, command: String = "load") throws -> TableReadResult {
         let reader = reader(for: path)
+        let result: TableReadResult
         do {
-            return try reader.read(path: path, options: options)
+            result = try reader.read(path: path, options: options)
         } catch {
+            try options.cancel.check()
             throw SurvshError(.io, command: command, error.description)
         }
+        try options.cancel.check()
+        return result
     }
 }

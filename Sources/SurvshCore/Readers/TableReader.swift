@@ -10,6 +10,8 @@
 // protocol. `ReadOptions` holds only what applies to any format (missing-value tokens) plus the
 // delimiter, which text formats use and binary formats ignore.
 
+import SurvivalStats
+
 /// Options common to all table readers.
 public struct ReadOptions: Sendable, Equatable {
     /// Cell contents read as missing, compared after trimming surrounding spaces (and tabs, unless
@@ -22,10 +24,18 @@ public struct ReadOptions: Sendable, Equatable {
     public var delimiter: UInt8?
     /// Stata/SPSS/SAS: keep the numbers of a labelled column instead of turning it into text levels.
     public var valueLabelCodes = false
+    /// Polled while reading (every `Cancellation.stride` records); when it fires the read stops and
+    /// `DataReaders.read` throws CancellationError. Not part of equality.
+    public var cancel: Cancellation
 
-    public init(naTokens: [String] = ["", "NA", "."], delimiter: UInt8? = nil) {
+    public init(naTokens: [String] = ["", "NA", "."], delimiter: UInt8? = nil, cancel: Cancellation = .never) {
         self.naTokens = naTokens
         self.delimiter = delimiter
+        self.cancel = cancel
+    }
+
+    public static func == (a: ReadOptions, b: ReadOptions) -> Bool {
+        a.naTokens == b.naTokens && a.delimiter == b.delimiter && a.valueLabelCodes == b.valueLabelCodes
     }
 }
 

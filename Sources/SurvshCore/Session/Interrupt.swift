@@ -1,8 +1,12 @@
 // Interrupt.swift — the flag Ctrl-C sets while a command runs.
 //
 // The signal handler only stores into an atomic; long computations call `Interrupt.check(_:)` at
-// safe points and unwind with an `interrupted` error, so the shell stays usable.
+// safe points and unwind with an `interrupted` error, so the shell stays usable. The numerics
+// (SurvivalStats) know nothing of the shell: they are handed `Interrupt.cancellation`, which they
+// poll every 2^14 rows of their hot loops, and throw CancellationError (Session.execute treats it
+// as `interrupted`).
 
+import SurvivalStats
 import Synchronization
 
 public enum Interrupt {
@@ -12,6 +16,10 @@ public enum Interrupt {
     public static func raise() { flag.store(true, ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
     public static var isRaised: Bool { flag.load(ordering: .relaxed) }
+
+    /// A Cancellation that fires once Ctrl-C is pressed, for one computation (a new one each time:
+    /// a Cancellation stays fired).
+    public static var cancellation: Cancellation { Cancellation { Interrupt.isRaised } }
 
     /// Throws `interrupted` when Ctrl-C was pressed since the command started.
     public static func check(_ command: String) throws {

@@ -49,12 +49,10 @@ extension Session {
                 return ExecutionRecord(line: trimmed, outputLines: recorded, failed: false, quit: quitRequested, kind: .comment)
             }
         } catch let error as SurvshError where error.kind == .interrupted {
-            // Stopped by Ctrl-C at a safe point, before it changed the session: a comment in the
-            // transcript (a replay would not be interrupted, so it must not run the line).
-            sink.err(error.rendered(location: source.location))
-            let record = ExecutionRecord(line: trimmed, outputLines: [error.description], failed: true, quit: false)
-            noteComment("# interrupted: " + trimmed)
-            return record
+            return interrupted(trimmed, error, source: source)
+        } catch is CancellationError {
+            // the numerics noticed Ctrl-C (Interrupt.cancellation)
+            return interrupted(trimmed, SurvshError(.interrupted, command: commandName, "interrupted"), source: source)
         } catch let error as SurvshError {
             failed = true
             sink.err(error.rendered(location: source.location))
@@ -68,6 +66,14 @@ extension Session {
         let record = ExecutionRecord(line: trimmed, outputLines: recorded, failed: failed, quit: quitRequested)
         noteExecuted(record)
         return record
+    }
+
+    /// A command stopped by Ctrl-C at a safe point, before it changed the session: a comment in the
+    /// transcript (a replay would not be interrupted, so it must not run the line).
+    private func interrupted(_ trimmed: String, _ error: SurvshError, source: LineSource) -> ExecutionRecord {
+        sink.err(error.rendered(location: source.location))
+        noteComment("# interrupted: " + trimmed)
+        return ExecutionRecord(line: trimmed, outputLines: [error.description], failed: true, quit: false)
     }
 
     /// Prints a command's output in the session's format.

@@ -70,8 +70,9 @@ public protocol OutputSink: AnyObject {
 
 public final class StandardOutputSink: OutputSink {
     public init() {}
-    public func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
-    public func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    // (a failed write to the terminal is not reported anywhere: there is nowhere left to report it)
+    public func out(_ text: String) { _ = FullWrite.write(STDOUT_FILENO, text + "\n") }
+    public func err(_ text: String) { _ = FullWrite.write(STDERR_FILENO, text + "\n") }
 }
 
 public final class CapturingSink: OutputSink {

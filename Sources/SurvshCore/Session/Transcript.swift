@@ -77,19 +77,10 @@ public final class Transcript: @unchecked Sendable {
         if ftruncate(fd, off_t(offset)) != 0 { writeError = String(cString: strerror(errno)) }
     }
 
+    /// One entry, whole, in one write(2) (FullWrite retries a write cut by Ctrl-C).
     private func write(_ lines: [String]) {
         guard fd >= 0, writeError == nil else { return }
-        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes[done...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                writeError = String(cString: strerror(errno))
-                return
-            }
-            done += n
-        }
+        writeError = FullWrite.write(fd, lines.joined(separator: "\n") + "\n")
     }
 
 }

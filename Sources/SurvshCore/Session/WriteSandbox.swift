@@ -105,16 +105,7 @@ extension Session {
     static func writeInPlace(_ data: Data, to destination: String, shownAs path: String, command: String) throws {
         let fd = open(destination, O_WRONLY | O_TRUNC)
         guard fd >= 0 else { throw SurvshError.io(command, "cannot write '\(path)': \(String(cString: strerror(errno)))") }
-        var failure: String?
-        data.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failure = String(cString: strerror(errno)); return }
-                done += n
-            }
-        }
+        var failure = data.withUnsafeBytes { FullWrite.write(fd, $0) }
         if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         if let failure { throw SurvshError.io(command, "cannot write '\(path)': \(failure)") }
     }

@@ -4,9 +4,11 @@
 // itself; PNG and PDF are converted from the SVG by `rsvg-convert` (librsvg), found on PATH and given
 // a temporary copy of the SVG. PNG size is width × height pixels times `scale`; PDF pages are
 // width × height × 0.75 pt (librsvg's 96 dpi). Failures are values of `FigureExportError` with
-// messages meant for the user; nothing is written to stdout or stderr here.
+// messages meant for the user; nothing is written to stdout or stderr here. A `cancel` that fires
+// while rsvg-convert runs terminates it, removes what it wrote, and throws CancellationError.
 
 import Foundation
+import SurvivalStats
 import SurvshCore
 
 /// Why a figure could not be written.
@@ -55,7 +57,9 @@ public enum FigureExport {
     ///   - scale: PNG zoom factor (2 = twice the pixels); ignored for SVG and PDF.
     ///   - searchPath: the directories to look for `rsvg-convert` in, as a PATH string; `nil` uses
     ///     the environment's PATH (or /usr/local/bin:/usr/bin:/bin when it is unset).
-    public static func write(svg: String, to path: String, scale: Double = 1, searchPath: String? = nil) throws {
+    ///   - cancel: polled every 10 ms while the converter runs.
+    public static func write(svg: String, to path: String, scale: Double = 1, searchPath: String? = nil,
+                             cancel: Cancellation = .never) throws {
         let format = try format(of: path)
         try checkWritable(path)
         switch format {
@@ -73,7 +77,7 @@ public enum FigureExport {
             if format == .png, scale.isFinite, scale > 0, scale != 1 {
                 arguments += ["-z", svgNumber(scale)]
             }
-            try run(converter, arguments: arguments, input: Data(svg.utf8))
+            try run(converter, arguments: arguments, input: Data(svg.utf8), output: path, cancel: cancel)
         }
     }
 
@@ -101,8 +105,10 @@ public enum FigureExport {
     }
 
     /// Runs `executable` on a temporary copy of the SVG (a file rather than a pipe, so a converter
-    /// that exits early cannot raise SIGPIPE here); throws with its stderr when it fails.
-    private static func run(_ executable: String, arguments: [String], input: Data) throws {
+    /// that exits early cannot raise SIGPIPE here); throws with its stderr when it fails. When
+    /// `cancel` fires it is terminated and its partial `output` removed.
+    private static func run(_ executable: String, arguments: [String], input: Data, output: String,
+                            cancel: Cancellation) throws {
         let temp = FileManager.default.temporaryDirectory
             .appendingPathComponent("survsh-figure-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).svg")
         do {
@@ -126,8 +132,20 @@ public enum FigureExport {
         // stderr is drained on another thread so a chatty converter cannot block on a full pipe.
         let collector = StderrCollector(handle: stderr.fileHandleForReading)
         collector.start()
+        while process.isRunning {
+            if cancel.isCancelled {
+                process.terminate()
+                process.waitUntilExit()
+                _ = collector.finish()
+                try? FileManager.default.removeItem(atPath: output)
+                throw CancellationError()
+            }
+            usleep(10_000)
+        }
         process.waitUntilExit()
         let message = collector.finish()
+        // Ctrl-C at the terminal also reaches the converter (same process group): that is a cancellation.
+        try cancel.check()
         if process.terminationStatus != 0 {
             throw FigureExportError.conversionFailed(status: process.terminationStatus, message: message)
         }

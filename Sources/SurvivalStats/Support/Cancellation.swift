@@ -1,0 +1,60 @@
+// Cancellation.swift — how a caller stops a long computation (Ctrl-C in the shell) without the
+// numerics knowing who asks.
+//
+// Contract
+//   A Cancellation wraps a poll `() -> Bool` given by the caller (the shell passes "was Ctrl-C
+//   pressed?"). Long computations (Cox fits, concordance, Kaplan–Meier, log-rank, residuals, zph)
+//   ask `isCancelled` every `Cancellation.stride` rows of their hot loops, also inside each Newton–
+//   Raphson iteration and on every worker thread, and public entry points then throw Swift's
+//   `CancellationError`. Once the poll has answered true the answer is latched: every later
+//   question, on any thread, answers true, so a worker that stopped early is always followed by a
+//   throw and a half-computed result is never returned.
+//   Cost: one counter decrement per row (or per time block) and, every 2^14 rows, one closure call
+//   (an atomic load in the shell). Measured in the README ("Ctrl-C").
+//   `.never` (the default everywhere) never cancels.
+
+import Synchronization
+
+public final class Cancellation: Sendable {
+    /// Rows of a hot loop between two polls.
+    public static let stride = 1 << 14
+    /// A cancellation that never fires (the default of every computation).
+    public static let never = Cancellation { false }
+
+    private let poll: @Sendable () -> Bool
+    private let fired = Atomic<Bool>(false)
+
+    /// - Parameter poll: answers whether the work should stop; called from any thread, must be cheap.
+    public init(_ poll: @escaping @Sendable () -> Bool) { self.poll = poll }
+
+    /// Whether the work should stop (latched: stays true once true).
+    public var isCancelled: Bool {
+        if fired.load(ordering: .relaxed) { return true }
+        if poll() { fired.store(true, ordering: .relaxed); return true }
+        return false
+    }
+
+    /// Throws `CancellationError` when the work should stop.
+    public func check() throws { if isCancelled { throw CancellationError() } }
+
+    /// For `for i in 0..<n` loops: polls at every `stride`-th row, `if cancel.stops(at: i) { break }`.
+    @inlinable public func stops(at i: Int) -> Bool { i & (Cancellation.stride - 1) == 0 && isCancelled }
+}
+
+/// A countdown that polls a Cancellation once every `Cancellation.stride` rows of one loop (one per
+/// thread): `if poll.stop(after: rows) { return }` in the loop body.
+struct CancelPoll {
+    let cancel: Cancellation
+    private var countdown = Cancellation.stride
+
+    init(_ cancel: Cancellation) { self.cancel = cancel }
+
+    /// Counts `rows` more rows done; true when the loop should stop (the caller then returns early
+    /// and its caller throws through `Cancellation.check()`).
+    @inline(__always) mutating func stop(after rows: Int = 1) -> Bool {
+        countdown -= rows
+        if countdown > 0 { return false }
+        countdown = Cancellation.stride
+        return cancel.isCancelled
+    }
+}

@@ -1,0 +1,160 @@
+// CancellationTests.swift — every long computation polls its Cancellation inside its hot loops and
+// throws CancellationError when it fires, whichever poll that is; without firing, polling changes
+// nothing. Deterministic: a Cancellation that fires at its K-th poll, no timing.
+//
+// The data have 60,000 rows (more than CoxParallel.minRows, so the threaded passes run, and several
+// times Cancellation.stride), so a fit polls many times inside every Newton–Raphson iteration.
+
+import Synchronization
+import XCTest
+@testable import SurvivalStats
+
+/// Counts the polls of a Cancellation; fires from poll `firesAt` on (nil: never).
+private final class PollCounter: Sendable {
+    private let polls = Atomic<Int>(0)
+    let firesAt: Int?
+    init(firesAt: Int?) { self.firesAt = firesAt }
+    var count: Int { polls.load(ordering: .relaxed) }
+    var cancellation: Cancellation {
+        Cancellation { [self] in
+            let k = polls.add(1, ordering: .relaxed).newValue
+            return firesAt.map { k >= $0 } ?? false
+        }
+    }
+}
+
+final class CancellationTests: XCTestCase {
+    static let n = 60_000
+
+    /// Ties, censoring, two groups, three covariates, two strata codes (a fixed LCG: the same every run).
+    struct Rows {
+        var time: [Double] = [], event: [Bool] = [], group: [Int32] = [], strata: [Int32] = []
+        var x: [[Double]] = [[], [], []]
+        init(n: Int) {
+            var s: UInt64 = 20_261_205
+            func u() -> Double {
+                s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Double(s >> 11) / Double(1 << 53)
+            }
+            for _ in 0..<n {
+                let g: Int32 = u() < 0.5 ? 0 : 1
+                let x0 = u(), x1 = u() < 0.3 ? 1.0 : 0.0, x2 = (u() * 100).rounded()
+                let rate = exp(0.5 * Double(g) + x0 - 0.8 * x1 + 0.01 * x2)
+                time.append((-log(u()) / rate * 100).rounded() + 1)
+                event.append(u() < 0.7)
+                group.append(g)
+                strata.append(u() < 0.5 ? 0 : 1)
+                x[0].append(x0); x[1].append(x1); x[2].append(x2)
+            }
+        }
+        func coxData(counting: Bool = false) throws -> CoxData {
+            try CoxData(columns: x, columnNames: ["x0", "x1", "x2"], start: counting ? time.map { $0 / 2 - 1 } : nil,
+                        stop: time, event: event)
+        }
+    }
+    static let rows = Rows(n: n)
+
+    /// Runs `work` once to count its polls (`minimum` at least), then fires at several of them,
+    /// first to last: each must throw CancellationError.
+    private func assertCancellable(_ what: String, minimumPolls minimum: Int,
+                                   _ work: (Cancellation) throws -> Void) throws {
+        let counter = PollCounter(firesAt: nil)
+        try work(counter.cancellation)
+        let polls = counter.count
+        XCTAssertGreaterThanOrEqual(polls, minimum, "\(what): too few polls")
+        for k in Set([1, polls / 3, 2 * polls / 3, polls]) where k >= 1 {
+            let firing = PollCounter(firesAt: k)
+            XCTAssertThrowsError(try work(firing.cancellation), "\(what): fired at poll \(k) of \(polls)") {
+                XCTAssertTrue($0 is CancellationError, "\(what): \($0)")
+            }
+        }
+    }
+
+    func testCoxFitPollsInsideEveryIteration() throws {
+        let r = Self.rows
+        // (strata take the same passes as "plain", per stratum)
+        for (label, data) in [("plain", try r.coxData()), ("counting", try r.coxData(counting: true))] {
+            let plain = try CoxFit.fit(data)
+            // three passes over the rows (risk scores, backward sweep, information) per iteration
+            let perPass = Self.n / Cancellation.stride
+            try assertCancellable("cox \(label)", minimumPolls: plain.iterationsRun * 3 * perPass) {
+                let fit = try CoxFit.fit(data, cancel: $0)
+                XCTAssertEqual(fit.beta, plain.beta, "polling changed the fit")
+                XCTAssertEqual(fit.concordance, plain.concordance)
+            }
+        }
+    }
+
+    func testConcordancePolls() throws {
+        let r = Self.rows
+        let plain = try Concordance.harrell(time: r.time, event: r.event, x: r.x[0])
+        try assertCancellable("concordance", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let c = try Concordance.harrell(time: r.time, event: r.event, x: r.x[0], cancel: $0)
+            XCTAssertEqual(c, plain)
+        }
+    }
+
+    func testKaplanMeierPollsOnBothPaths() throws {
+        let r = Self.rows
+        let plain = try KaplanMeier.fit(time: r.time, event: r.event, group: r.group, groupCount: 2)
+        let perPass = Self.n / Cancellation.stride
+        try assertCancellable("km tally", minimumPolls: perPass) {
+            let c = try KaplanMeier.fit(time: r.time, event: r.event, group: r.group, groupCount: 2, cancel: $0)
+            XCTAssertEqual(c.map(\.surv), plain.map(\.surv))
+        }
+        // tallyLimit 0: the sorting path
+        try assertCancellable("km sorted", minimumPolls: perPass) {
+            let c = try KaplanMeier.fit(time: r.time, event: r.event, group: r.group, groupCount: 2,
+                                        options: KaplanMeierOptions(), tallyLimit: 0, cancel: $0)
+            XCTAssertEqual(c.map(\.surv), plain.map(\.surv))
+        }
+    }
+
+    func testLogRankAndPairwisePoll() throws {
+        let r = Self.rows
+        let four = zip(r.group, r.strata).map { $0 * 2 + $1 }
+        let plain = try LogRank.test(time: r.time, event: r.event, group: four, groupCount: 4)
+        try assertCancellable("logrank", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let t = try LogRank.test(time: r.time, event: r.event, group: four, groupCount: 4, cancel: $0)
+            XCTAssertEqual(t.chisq, plain.chisq)
+        }
+        let pairs = try LogRank.pairwise(time: r.time, event: r.event, group: four, groupCount: 4)
+        XCTAssertEqual(pairs.count, 6)
+        // inside each of the 6 pairs, not only between them
+        try assertCancellable("logrank pairwise", minimumPolls: 6 * (Self.n / 2) / Cancellation.stride) {
+            let p = try LogRank.pairwise(time: r.time, event: r.event, group: four, groupCount: 4, cancel: $0)
+            XCTAssertEqual(p.map(\.chisq), pairs.map(\.chisq))
+        }
+    }
+
+    func testCoxFollowUpsPoll() throws {
+        let data = try Self.rows.coxData()
+        let fit = try CoxFit.fit(data, concordance: false)
+        let perPass = Self.n / Cancellation.stride
+        let zph = try CoxZph.test(fit, data: data)
+        try assertCancellable("cox.zph", minimumPolls: perPass) {
+            let z = try CoxZph.test(fit, data: data, cancel: $0)
+            XCTAssertEqual(z.global, zph.global)
+        }
+        let mart = try CoxResiduals.martingale(data, coefficients: fit.beta)
+        try assertCancellable("martingale residuals", minimumPolls: perPass) {
+            let m = try CoxResiduals.martingale(data, coefficients: fit.beta, cancel: $0)
+            XCTAssertEqual(m, mart)
+        }
+        try assertCancellable("score residuals", minimumPolls: perPass) {
+            _ = try CoxResiduals.score(data, coefficients: fit.beta, cancel: $0)
+        }
+    }
+
+    func testNeverDoesNotFireAndFiredStaysFired() throws {
+        XCTAssertFalse(Cancellation.never.isCancelled)
+        XCTAssertNoThrow(try Cancellation.never.check())
+        // a poll that answers true at its first call only: the cancellation stays fired
+        let counter = PollCounter(firesAt: 1)
+        let c = counter.cancellation
+        XCTAssertTrue(c.isCancelled)
+        XCTAssertTrue(c.isCancelled)
+        XCTAssertThrowsError(try c.check())
+        XCTAssertEqual(counter.count, 1, "a fired cancellation is not asked again")
+    }
+}
