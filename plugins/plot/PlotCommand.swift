@@ -296,6 +296,7 @@ struct OutputTarget {
             let rows = max(12, session.terminalSize.rows - 3)
             graphic = figure.terminal(width: columns, height: rows, unicode: session.unicodeTerminal,
                                       color: args.has("color"))
+            try Interrupt.check("plot")
         }
         var j = JSONObject(command: "plot")
         j["kind"] = .string(kind)

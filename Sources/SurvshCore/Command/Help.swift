@@ -23,6 +23,7 @@ public enum Help {
         }
         lines.append("")
         lines.append("Type 'help COMMAND' for its options and examples. Tab completes commands, options and columns.")
+        lines.append("Ctrl-C stops a running command within about 0.2 s and keeps the data as they were; Ctrl-D quits.")
         return lines.joined(separator: "\n")
     }
 

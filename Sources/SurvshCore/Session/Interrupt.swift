@@ -21,6 +21,10 @@ public enum Interrupt {
     /// a Cancellation stays fired).
     public static var cancellation: Cancellation { Cancellation { Interrupt.isRaised } }
 
+    /// For loops that cannot throw (drawing a figure): true at every `Cancellation.stride`-th
+    /// iteration once Ctrl-C was pressed; the loop stops short and its caller then calls `check`.
+    @inline(__always) public static func stops(at i: Int) -> Bool { i & (Cancellation.stride - 1) == 0 && isRaised }
+
     /// Throws `interrupted` when Ctrl-C was pressed since the command started.
     public static func check(_ command: String) throws {
         if isRaised { throw SurvshError(.interrupted, command: command, "interrupted") }

@@ -13,6 +13,7 @@
 // legend inside the data area in the first corner no curve, band or mark crosses, else above it.
 
 import Foundation
+import SurvshCore
 
 /// SVG figures. Each renderer returns a complete, deterministic SVG document.
 public enum SVGRenderer {}
@@ -143,6 +144,7 @@ struct SeriesPanel {
         var points: [Point] = []
         var carry: Point?
         for i in 0..<n {
+            if Interrupt.stops(at: i) { break }
             let t = s.times[i]
             let v = s.values[i]
             guard t.isFinite, v.isFinite, !x.isLog || t > 0 else { continue }
@@ -189,7 +191,8 @@ struct SeriesPanel {
                 guard let first = points.first else { continue }
                 var path = PathBuilder()
                 path.move(x(first.t), py(first.v))
-                for p in points.dropFirst() {
+                for (k, p) in points.enumerated().dropFirst() {
+                    if Interrupt.stops(at: k) { break }
                     if stepped {
                         path.horizontal(x(p.t))
                         path.vertical(py(p.v))
@@ -210,7 +213,8 @@ struct SeriesPanel {
         if showCensor {
             doc.group([SVGAttr("class", "censor-marks")]) { doc in
                 for (i, s) in series.enumerated() {
-                    for (t, v) in censorMarks(s) {
+                    for (k, (t, v)) in censorMarks(s).enumerated() {
+                        if Interrupt.stops(at: k) { break }
                         let cx = x(t)
                         let cy = py(v)
                         let h = FigureStyle.censorHalf
@@ -234,6 +238,7 @@ struct SeriesPanel {
         let n = min(s.censorTimes.count, s.censorValues.count)
         var out: [(Double, Double)] = []
         for j in 0..<n {
+            if Interrupt.stops(at: j) { break }
             let t = s.censorTimes[j]
             let v = s.censorValues[j]
             guard t.isFinite, v.isFinite, x.contains(t) else { continue }
@@ -288,6 +293,7 @@ struct SeriesPanel {
             let (points, end) = visiblePoints(s)
             var previous: (Double, Double)?
             for (k, p) in points.enumerated() {
+                if Interrupt.stops(at: k) { break }
                 let px = x(p.t)
                 let pyv = py(p.v)
                 if let (qx, qy) = previous {
