@@ -8,6 +8,10 @@
 #
 # Environment: SURVSH_BIN=PATH (default: build and use .build/release/survsh), OPS=load,cox,...
 # (only those), FRACTIONS=0.2,0.5,0.8,0.95. Not a test: it prints a table and exits 0.
+#
+# The cost of polling: BASE_BIN=PATH (a release survsh built without it, e.g. from the commit before
+# the Cancellation hook) first times load, load + km, load + logrank and load + cox with both binaries
+# (hyperfine, RUNS=5 runs each) and prints the medians side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-10000000}
@@ -19,4 +23,23 @@ if [ -z "${SURVSH_BIN:-}" ]; then
   SURVSH_BIN=.build/release/survsh
 fi
 echo "survsh: $SURVSH_BIN; data: $csv ($rows rows); $(nproc) cores"
+if [ -n "${BASE_BIN:-}" ]; then
+  command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+  covs="x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10"
+  json=$(mktemp)
+  printf '%-16s %12s %12s %8s\n' task without with change
+  for task in "load" "km Surv(time, status) ~ group" "logrank Surv(time, status) ~ group" "cox Surv(time, status) ~ $covs"; do
+    line="load $csv"
+    [ "$task" = load ] || line="$line; $task"
+    hyperfine -N -w 1 -r "${RUNS:-5}" --export-json "$json" \
+      "$BASE_BIN -e '$line'" "$SURVSH_BIN -e '$line'" >/dev/null 2>&1
+    python3 - "$json" "${task%% *}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+a, b = r[0]["median"], r[1]["median"]
+print(f"{sys.argv[2]:16} {a:11.3f}s {b:11.3f}s {100 * (b - a) / a:+7.1f}%")
+PY
+  done
+  rm -f "$json"
+fi
 python3 bench/interrupt.py "$SURVSH_BIN" "$PWD/$csv" ${OPS:+--ops=$OPS} ${FRACTIONS:+--fractions=$FRACTIONS}
