@@ -12,8 +12,9 @@ import Foundation
 import XCTest
 
 extension InteractiveTerminalTests {
-    /// Seconds allowed between Ctrl-C and the prompt in these tests (the target is 0.2 s).
-    static let interruptBound = 5.0
+    /// Seconds allowed between Ctrl-C and the error in these tests: only a bound against running to
+    /// the end, since a debug build on a loaded machine is slow (the 0.2 s target is bench/interrupt.sh's).
+    static let interruptBound = 20.0
 
     /// Types `line`, lets it run `after` seconds, presses Ctrl-C three times and waits for
     /// `error: NAME: interrupted`; returns the seconds from the first Ctrl-C to that line.
