@@ -91,11 +91,15 @@ class Shell:
         return t_err - t0, t_prompt - t0
 
     def close(self):
-        os.write(self.fd, b"\x04")
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        # Ctrl-U then Ctrl-D on the empty line; a shell that does not end is killed
+        os.write(self.fd, b"\x15\x04")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            self.read(0.2)
+            if os.waitpid(self.pid, os.WNOHANG)[0] != 0:
+                return
+        os.kill(self.pid, 9)
+        os.waitpid(self.pid, 0)
 
 
 def main():
