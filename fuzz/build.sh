@@ -10,6 +10,9 @@ mkdir -p "$out"
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -module-cache-path "$out/cache")
 stats=$(find Sources/SurvivalStats -name '*.swift' | sort)
 core=$(find Sources/SurvshCore -name '*.swift' ! -name FileHash.swift | sort)
+# SurvshCore's C libraries (system-library targets): their module maps, and the libraries to link.
+cmods=(-I Sources/CZlib -I Sources/CReadStat)
+clibs=(-lz -lreadstat)
 # stale OUTPUT INPUT...: true when OUTPUT is missing or older than any input
 stale() { local o=$1; shift; [[ ! -e $o ]] || [[ -n $(find "$@" -newer "$o" | head -1) ]]; }
 if stale "$out/SurvivalStats.stamp" $stats fuzz/build.sh; then
@@ -20,10 +23,11 @@ if stale "$out/SurvivalStats.stamp" $stats fuzz/build.sh; then
 fi
 if stale "$out/SurvshCore.stamp" $core fuzz/support/*.swift "$out/SurvivalStats.stamp"; then
     echo "fuzz/build.sh: compiling SurvshCore" >&2
-    swiftc "${flags[@]}" -wmo -module-name SurvshCore -I "$out" -emit-module -emit-module-path "$out/SurvshCore.swiftmodule" \
+    swiftc "${flags[@]}" "${cmods[@]}" -wmo -module-name SurvshCore -I "$out" -emit-module -emit-module-path "$out/SurvshCore.swiftmodule" \
         -c $core fuzz/support/FileHash.swift -o "$out/SurvshCore.o"
     touch "$out/SurvshCore.stamp"
 fi
 stale "$out/survsh-fuzz" fuzz/FuzzMain.swift "$out/SurvshCore.stamp" || exit 0
 echo "fuzz/build.sh: linking survsh-fuzz" >&2
-swiftc "${flags[@]}" -I "$out" fuzz/FuzzMain.swift "$out/SurvshCore.o" "$out/SurvivalStats.o" -o "$out/survsh-fuzz"
+swiftc "${flags[@]}" "${cmods[@]}" -I "$out" fuzz/FuzzMain.swift "$out/SurvshCore.o" "$out/SurvivalStats.o" "${clibs[@]}" \
+    -o "$out/survsh-fuzz"
