@@ -40,14 +40,17 @@ extension InteractiveTerminalTests {
     }
 
     func testCtrlCStopsLongCommandsAndKeepsTheData() throws {
-        // 3 million rows of CSV, written as one repeated block
+        // 30 million rows of CSV (236 MB), written as one repeated block: large enough that the load
+        // is still parsing (between chunks, where it polls) when Ctrl-C comes, on an idle fast machine
+        // too; a 3-million-row file was parsed in one round before the Ctrl-C landed.
         let big = tmp.appendingPathComponent("big.csv")
         var block = ""
         for i in 0..<10_000 { block += "\(i % 997 + 1),\(i % 3 == 0 ? 0 : 1),\(i % 5)\n" }
         FileManager.default.createFile(atPath: big.path, contents: Data("time,status,group\n".utf8))
         let h = try FileHandle(forWritingTo: big)
         try h.seekToEnd()
-        for _ in 0..<300 { try h.write(contentsOf: Data(block.utf8)) }
+        let bytes = Data(block.utf8)
+        for _ in 0..<3000 { try h.write(contentsOf: bytes) }
         try h.close()
         let png = tmp.appendingPathComponent("km.png").path
 
@@ -58,7 +61,7 @@ extension InteractiveTerminalTests {
         try interrupt("logrank ~ group pairwise", "logrank")
         try interrupt("plot km ~ group file=\(png)", "plot", after: 1.5)
         XCTAssertFalse(FileManager.default.fileExists(atPath: png), "an interrupted plot leaves no file")
-        try interrupt("load \(big.path)", "load", after: 0.3)
+        try interrupt("load \(big.path)", "load", after: 0.5)
         // The data are those before the interrupted load.
         try keys("describe", "Enter")
         try waitFor("1000000 rows x 4 columns")
