@@ -190,7 +190,7 @@ final class KaplanMeierTests: XCTestCase {
     // MARK: - invariants
 
     func testRowOrderDoesNotMatterAndGroupsMatchSeparateFits() throws {
-        var rng = KMSplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let n = 3000
         let time = (0..<n).map { _ in Double(rng.next() % 400) / 4 }
         let event = (0..<n).map { _ in rng.next() % 3 != 0 }
@@ -251,7 +251,7 @@ final class KaplanMeierTests: XCTestCase {
     }
 
     func testRadixOrderIsStableAndSorted() {
-        var rng = KMSplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let values = (0..<20000).map { _ -> Double in
             let r = rng.next()
             switch r % 4 {
@@ -270,15 +270,3 @@ final class KaplanMeierTests: XCTestCase {
     }
 }
 
-/// Small deterministic generator for tests.
-struct KMSplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -139,7 +139,7 @@ final class LogRankTests: XCTestCase {
     /// Without tied event times the log-rank chi-square equals the Cox score test; here we check
     /// the simpler identity that stratifying by a constant changes nothing.
     func testStratumConstantIsUnstratified() throws {
-        var rng = KMSplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let n = 500
         let time = (0..<n).map { _ in Double(rng.next() % 200) }
         let event = (0..<n).map { _ in rng.next() % 2 == 0 }

@@ -30,7 +30,7 @@ final class NelsonAalenTests: XCTestCase {
 
     /// `fit` is `estimate` over the Kaplan–Meier curves of the same rows (one risk-set computation).
     func testFitPerGroupMatchesEstimate() throws {
-        var rng = KMSplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let n = 300
         let time = (0..<n).map { _ in Double(rng.next() % 50) }
         let event = (0..<n).map { _ in rng.next() % 3 != 0 }

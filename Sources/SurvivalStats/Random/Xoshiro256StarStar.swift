@@ -15,8 +15,9 @@
 //   R convention: none — this is not R's Mersenne-Twister, and survsh does not reproduce R's stream
 //              for set.seed(); only the documented algorithms here are promised.
 
-/// SplitMix64: used to expand a 64-bit seed into xoshiro's state.
-public struct SplitMix64: Sendable {
+/// SplitMix64: used to expand a 64-bit seed into xoshiro's state (and, as a RandomNumberGenerator,
+/// the tests' small seeded generator).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64
 
     public init(seed: UInt64) { state = seed }
