@@ -266,7 +266,7 @@ final class TranscriptCheckTests: XCTestCase {
 
     // A line stopped by Ctrl-C is a comment in the transcript: a replay would not be interrupted.
     func testInterruptedCommandIsRecordedAsAComment() throws {
-        let session = Session(registry: Registry(AllCommands.registry.commands + [StoppedCommand.self]), sink: CapturingSink())
+        let session = Session(registry: Registry(commands: AllCommands.registry.commands + [RegisteredCommand(StoppedCommand.self)]), sink: CapturingSink())
         let r = session.execute("slow", source: .interactive)
         XCTAssertTrue(r.failed)
         XCTAssertEqual(r.outputLines, ["error: slow: interrupted"])

@@ -129,7 +129,8 @@ public struct ExecutionRecord: Sendable {
 }
 
 public final class Session: @unchecked Sendable {
-    public let registry: Registry
+    /// The commands: built-ins, then the external plugins found (`PluginCatalog`).
+    public internal(set) var registry: Registry
     public var sink: OutputSink
     public var settings = Settings()
     public private(set) var frame = DataFrame()
