@@ -7,9 +7,14 @@ enum Driver {
     /// Piped input: one command a line, no prompt, no line editor (nothing enters the history).
     /// A stepping replay or the tutorial reads its answers (Enter, next, back, quit) from the lines
     /// that follow, its question on stderr.
-    static func runStdin(session: Session, bail: Bool) -> Bool {
+    /// `firstLine` (the `load` of `survsh DATA`) runs before the piped lines, as line 0.
+    static func runStdin(session: Session, bail: Bool, firstLine: String? = nil) -> Bool {
         var ok = true
         var lineNo = 0
+        if let firstLine {
+            let r = session.execute(firstLine, source: .stdin(line: 0))
+            if r.failed { ok = false; if bail { return false } }
+        }
         session.prompt = { question in
             session.sink.err(question)
             lineNo += 1
@@ -60,8 +65,14 @@ enum Driver {
         }
     }
 
-    /// The interactive shell.
-    static func interactive(session: Session, record: Bool) {
+    /// `load PATH` for `survsh PATH`, the path in double quotes when it holds blanks, `'`, `#`, `=`
+    /// or parentheses (`load` takes the quoted word as written).
+    static func loadLine(_ path: String) -> String {
+        path.contains { " \t'#=()".contains($0) } ? "load \"\(path)\"" : "load \(path)"
+    }
+
+    /// The interactive shell; `firstLine` (the `load` of `survsh DATA`) runs as if typed first.
+    static func interactive(session: Session, record: Bool, firstLine: String? = nil) {
         let editor = LineEditor(session: session)
         session.interactive = true
         session.terminalSize = Terminal.size()
@@ -80,7 +91,7 @@ enum Driver {
         }
         session.sink.err(banner)
         session.prompt = { question in editor.readLine(prompt: question) }
-        editor.run()
+        editor.run(firstLine: firstLine)
     }
 }
 

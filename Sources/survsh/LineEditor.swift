@@ -89,8 +89,14 @@ final class LineEditor {
         return line
     }
 
-    func run() {
+    /// The loop; `firstLine` is executed (and entered in the history) before the first prompt.
+    func run(firstLine: String? = nil) {
         setUp()
+        if let firstLine {
+            enterHistory(firstLine)
+            Interrupt.clear()
+            if session.execute(firstLine, source: .interactive).quit { return }
+        }
         while true {
             session.terminalSize = Terminal.size()
             guard let line = readLine(prompt: "survsh> ") else {
@@ -99,13 +105,16 @@ final class LineEditor {
             }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
-            if let hist {
-                _ = survsh_history_enter(hist, trimmed)
-                _ = survsh_history_save(hist, historyPath)
-            }
+            enterHistory(trimmed)
             let record = session.execute(line, source: .interactive)
             if record.quit { break }
         }
+    }
+
+    private func enterHistory(_ line: String) {
+        guard let hist else { return }
+        _ = survsh_history_enter(hist, line)
+        _ = survsh_history_save(hist, historyPath)
     }
 
     /// Tab: insert the completion, or list the candidates when there are several.

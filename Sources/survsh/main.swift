@@ -15,13 +15,15 @@ struct Survsh: ParsableCommand {
         discussion: "With no arguments and a terminal, starts the interactive shell (line editing, history, "
             + "Tab completion; 'help' lists commands). With FILE, runs a script or saved transcript "
             + "(a run continues after a failing command unless --bail; the exit status is 1 if any failed). "
+            + "With a data file (.csv, .tsv, .csv.gz, .zip, .dta, .sav, .zsav, .por, .sas7bdat, .xpt, or any file whose first bytes "
+            + "say it is one), loads it and opens the shell, as Stata does (with -e or piped input, loads it and runs those). "
             + "Piped input is read one command a line. Environment: SURVSH_HISTORY (history file, default "
             + "~/.local/state/survsh/history), SURVSH_TRANSCRIPT_DIR (where interactive sessions are recorded, "
             + "default ~/.local/share/survsh/transcripts). 'survsh grade --help': scoring a student's transcript "
             + "against an answer key. 'survsh report --help': a transcript as an HTML report.",
         version: Session.version)
 
-    @Argument(help: "A .surv script or transcript to run.")
+    @Argument(help: "A .surv script or transcript to run, or a data file to load before the shell opens.")
     var file: String?
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run these commands (separate several with ';').", valueName: "commands"))
@@ -52,7 +54,12 @@ struct Survsh: ParsableCommand {
         if check && file == nil { throw ValidationError("--check needs a transcript file: survsh --check FILE.surv") }
         if update && !check { throw ValidationError("--update is used with --check: survsh --check --update FILE.surv") }
         if allowDataChange && !check { throw ValidationError("--allow-data-change is used with --check: survsh --check --allow-data-change FILE.surv") }
-        if file != nil && !execute.isEmpty { throw ValidationError("give either FILE or -e, not both") }
+        if let file, !execute.isEmpty, !DataReaders.isDataFile(file) {
+            throw ValidationError("give either FILE or -e, not both (a data FILE may come with -e: survsh data.csv -e 'km ...')")
+        }
+        if let file, check, DataReaders.isDataFile(file) {
+            throw ValidationError("--check replays a transcript (.surv), not a data file: \(file)")
+        }
     }
 
     func run() throws {
@@ -63,16 +70,17 @@ struct Survsh: ParsableCommand {
             let status = Driver.check(file, session: session, update: update, allowDataChange: allowDataChange)
             if status != 0 { throw ExitCode(status) }
             return
-        } else if let file {
+        } else if let file, !DataReaders.isDataFile(file) {
             ok = ScriptRunner.runFile(file, session: session, bail: bail, echo: echo)
         } else if !execute.isEmpty {
-            let lines = execute.flatMap { ScriptRunner.statements($0) }
+            let load = file.map { [Driver.loadLine($0)] } ?? []
+            let lines = load + execute.flatMap { ScriptRunner.statements($0) }
             ok = ScriptRunner.run(lines: lines.enumerated().map { ($0.element, .commandLine(index: $0.offset + 1)) },
                                   session: session, bail: bail)
         } else if !Terminal.stdinIsTerminal {
-            ok = Driver.runStdin(session: session, bail: bail)
+            ok = Driver.runStdin(session: session, bail: bail, firstLine: file.map(Driver.loadLine))
         } else {
-            Driver.interactive(session: session, record: !noTranscript)
+            Driver.interactive(session: session, record: !noTranscript, firstLine: file.map(Driver.loadLine))
             ok = true
         }
         if !ok { throw ExitCode(1) }

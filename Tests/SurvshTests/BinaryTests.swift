@@ -155,3 +155,24 @@ final class BinaryTests: XCTestCase {
         XCTAssertFalse(j.stdout.contains("survsh>"))
     }
 }
+
+extension BinaryTests {
+    /// `survsh DATA` loads DATA first: then -e commands, or piped lines, run on it; a .surv stays a script.
+    func testDataFileArgumentLoadsBeforeTheCommands() throws {
+        let dashE = try Binary.run(["Tests/SurvshCoreTests/Fixtures/compressed/lung.csv.gz", "-e", "head 1"])
+        XCTAssertEqual(dashE.status, 0, dashE.stderr)
+        XCTAssertTrue(dashE.stdout.contains("228 rows x 10 columns (CSV (comma), UTF-8, gzip-compressed)"), dashE.stdout)
+        XCTAssertTrue(dashE.stdout.contains("pat.karno"), dashE.stdout)
+        let piped = try Binary.run(["Tests/SurvshCoreTests/Fixtures/readstat/lung.sav"], stdin: Data("describe\n".utf8))
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertTrue(piped.stdout.contains("228 rows x 10 columns (SPSS .sav)"), piped.stdout)
+        XCTAssertTrue(piped.stdout.contains("ph_karno"), piped.stdout)
+        let broken = try Binary.run(["Tests/SurvshCoreTests/Fixtures/readstat/truncated.dta"], stdin: Data("help load\n".utf8))
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(broken.stderr.contains("cannot read it as Stata .dta: ReadStat says:"), broken.stderr)
+        XCTAssertTrue(broken.stdout.contains("load PATH"), "the shell goes on after the failed load: \(broken.stdout)")
+        let notScript = try Binary.run(["--check", "data/lung.csv"])
+        XCTAssertNotEqual(notScript.status, 0)
+        XCTAssertTrue(notScript.stderr.contains("not a data file") || notScript.stderr.contains("replays a transcript"), notScript.stderr)
+    }
+}

@@ -51,13 +51,14 @@ final class InteractiveTerminalTests: XCTestCase {
         return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
 
-    func start(transcriptDir: String? = nil) throws {
+    /// Starts the shell in tmux; `arguments` follow the executable (e.g. a data file to load).
+    func start(transcriptDir: String? = nil, arguments: String = "") throws {
         let env = "SURVSH_HISTORY=\(tmp.path)/history SURVSH_TRANSCRIPT_DIR=\(transcriptDir ?? tmp.path + "/transcripts") LANG=C.UTF-8 TERM=xterm"
         // A session that outlives the shell's, so killing the shell's session (to restart it) never
         // ends the server while the next new-session is connecting to it (fails if it exists: fine).
         try tmux(["new-session", "-d", "-s", "keeper", "sleep 600"])
         try tmux(["new-session", "-d", "-s", sessionName, "-x", "120", "-y", "40", "-c", repoRoot.path,
-                  "env \(env) \(Binary.url.path); echo SURVSH-EXITED; sleep 30"])
+                  "env \(env) \(Binary.url.path) \(arguments); echo SURVSH-EXITED; sleep 30"])
         try waitFor("survsh>")
     }
 
@@ -72,6 +73,16 @@ final class InteractiveTerminalTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.05)
         }
         XCTFail("screen never showed '\(text)':\n\(try screen())", file: file, line: line)
+    }
+
+    /// Ctrl-D, then the one transcript the session wrote.
+    func quitAndReadTranscript(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try keys("C-d")
+        try waitFor("SURVSH-EXITED")
+        let dir = tmp.appendingPathComponent("transcripts")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        XCTAssertEqual(files.count, 1, file: file, line: line)
+        return try String(contentsOf: dir.appendingPathComponent(files[0]), encoding: .utf8)
     }
 
     func testTabCompletionHistoryCtrlCAndCtrlD() throws {
@@ -94,15 +105,8 @@ final class InteractiveTerminalTests: XCTestCase {
         try keys("head 1", "Enter")
         try waitFor("pat.karno")
         XCTAssertFalse(try screen().contains("unknown command 'this"), "Ctrl-C must not run the abandoned line")
-        // Ctrl-D on an empty line exits.
-        try keys("C-d")
-        try waitFor("SURVSH-EXITED")
-
-        // The transcript holds every completed command with its output.
-        let dir = tmp.appendingPathComponent("transcripts")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-        XCTAssertEqual(files.count, 1)
-        let transcript = try String(contentsOf: dir.appendingPathComponent(files[0]), encoding: .utf8)
+        // Ctrl-D on an empty line exits; the transcript holds every completed command with its output.
+        let transcript = try quitAndReadTranscript()
         XCTAssertTrue(transcript.contains("load data/lung.csv\n"), transcript)
         XCTAssertTrue(transcript.contains("# data: data/lung.csv sha256="), transcript)
         XCTAssertTrue(transcript.contains("#> 228 rows x 10 columns") || transcript.contains("228 rows x 10 columns"))

@@ -17,7 +17,9 @@ public enum LoadCommand: SurvshCommand {
         notes: ["Types are inferred per column: integer, real, boolean (TRUE/FALSE), date (YYYY-MM-DD), else text.",
                 "Missing by default: empty cells, NA and '.'. Loading replaces the current data, filters and outcome.",
                 "Compressed text is read directly: PATH.csv.gz or PATH.tsv.gz (gzip) and a .zip holding one CSV/TSV file. "
-                    + "The format is recognised by the file's first bytes, so a misnamed file is still read right.",
+                    + "The format is recognised by the file's first bytes, so a misnamed file is still read right. "
+                    + "A gzip-compressed or zipped Stata/SPSS/SAS file (lung.dta.gz, lung.sav.gz) is read too. "
+                    + "A file no reader takes is refused with the list of supported formats.",
                 "Stata .dta, SPSS .sav/.zsav/.por and SAS .sas7bdat/.xpt are read with ReadStat: every kind of missing value "
                     + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings) becomes missing and the kinds "
                     + "found are listed; date formats become dates, date-times seconds since 1970-01-01 UTC and times seconds "

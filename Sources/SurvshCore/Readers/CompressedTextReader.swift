@@ -7,7 +7,9 @@
 // decompressed text. The delimiter preferred by extension comes from the name inside: the gzip file's
 // name without `.gz`, the zip member's name. A zip must hold exactly one file (folders and macOS
 // `__MACOSX/` entries are ignored), stored or deflated, not encrypted, not ZIP64; an Excel workbook
-// (also a zip) is refused with advice.
+// (also a zip) is refused with advice. A compressed Stata/SPSS/SAS file (`lung.dta.gz`, recognised
+// by the inflated bytes' signature or the inner name's extension) is inflated to a private temporary
+// file that its ReadStat reader reads; other binary content is refused with the supported formats.
 
 import Foundation
 
@@ -43,9 +45,44 @@ public enum CompressedTextReader: TableReader {
         default:
             throw DataReadError(file: path, message: "not a gzip or zip file (its first bytes say otherwise)")
         }
+        let innerHead = Array(UnsafeRawBufferPointer(start: text.bytes, count: min(text.count, FileSignature.headLength)))
+        if let inner = DataReaders.all.first(where: { $0.recognizes(innerHead) }) ?? readStatReader(forName: innerName) {
+            var result = try readThroughTemporaryFile(text, reader: inner, innerName: innerName, path: path, options: options)
+            result.formatDescription += ", " + container
+            return result
+        }
+        if let why = DataReaders.unsupported(path: innerName, head: innerHead) {
+            throw DataReadError(file: path, message: "\(container) file: \(why)")
+        }
         var result = try CSVReader.parse(text, name: path, delimiterName: innerName, options: options, tuning: tuning)
         result.formatDescription += ", " + container
         return result
+    }
+
+    /// The binary reader (Stata, SPSS, SAS) claiming `name`'s extension (`lung.dta` inside `lung.dta.gz`).
+    static func readStatReader(forName name: String) -> (any TableReader.Type)? {
+        let ext = (name as NSString).pathExtension.lowercased()
+        return DataReaders.all.first { $0 != CSVReader.self && $0 != CompressedTextReader.self && $0.fileExtensions.contains(ext) }
+    }
+
+    /// A compressed Stata/SPSS/SAS file (`lung.dta.gz`): ReadStat reads files, so the inflated bytes
+    /// go to a private temporary file (removed at once); messages name the compressed file.
+    static func readThroughTemporaryFile(_ data: InputBuffer, reader: any TableReader.Type, innerName: String, path: String,
+                                         options: ReadOptions) throws(DataReadError) -> TableReadResult {
+        let ext = (innerName as NSString).pathExtension
+        let temporary = (NSTemporaryDirectory() as NSString)
+            .appendingPathComponent("survsh-\(getpid())-\(UInt64.random(in: 0...UInt64.max))" + (ext.isEmpty ? "" : "." + ext))
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw DataReadError(file: path, message: "cannot write a temporary file to decompress into (\(temporary))") }
+        defer { unlink(temporary) }
+        let failed = FullWrite.write(fd, UnsafeRawBufferPointer(start: data.bytes, count: data.count))
+        close(fd)
+        if let failed { throw DataReadError(file: path, message: "cannot write a temporary file to decompress into (\(failed))") }
+        do {
+            return try reader.read(path: temporary, options: options)
+        } catch {
+            throw DataReadError(file: path, message: error.message.replacingOccurrences(of: temporary, with: innerName))
+        }
     }
 }
 
