@@ -29,38 +29,49 @@ enum Binary {
     /// Runs survsh with arguments and optional stdin bytes, from the repository root (or `directory`).
     static func run(_ args: [String], stdin: Data? = nil, env: [String: String] = [:], directory: URL = repoRoot) throws -> RunResult {
         try requireBuilt()
-        let p = Process()
-        p.executableURL = url
-        p.arguments = args
-        p.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-test-\(UUID().uuidString)")
         environment["SURVSH_HISTORY"] = tmp.appendingPathComponent("history").path
         environment["SURVSH_TRANSCRIPT_DIR"] = tmp.appendingPathComponent("transcripts").path
         for (k, v) in env { environment[k] = v }
+        return try runProcess(url, args, environment: environment, directory: directory, stdin: stdin)
+    }
+
+    /// Runs an executable, writes `stdin` (then closes it) and collects stdout and stderr, read on
+    /// separate threads so a large output on either pipe cannot block the child. With `timeout`, a
+    /// child still running after it is terminated and the test fails.
+    static func runProcess(_ url: URL, _ args: [String], environment: [String: String], directory: URL,
+                           stdin: Data?, timeout: TimeInterval? = nil) throws -> RunResult {
+        let p = Process()
+        p.executableURL = url
+        p.arguments = args
+        p.currentDirectoryURL = directory
         p.environment = environment
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inp
         try p.run()
-        // Read stderr on another thread so a large output on either pipe cannot block the child.
         final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
+        let outBox = Box(), errBox = Box()
         let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
         DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         if let stdin {
             let writer = inp.fileHandleForWriting
-            DispatchQueue.global().async { writer.write(stdin); try? writer.close() }
+            DispatchQueue.global().async { try? writer.write(contentsOf: stdin); try? writer.close() }
         } else {
             try inp.fileHandleForWriting.close()
         }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        if let timeout, group.wait(timeout: .now() + timeout) == .timedOut {
+            p.terminate()
+            XCTFail("\(url.lastPathComponent) \(args.joined(separator: " ")) did not finish within \(timeout) s")
+        }
         group.wait()
-        let errData = errBox.data
-        return RunResult(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+        p.waitUntilExit()
+        return RunResult(stdout: String(decoding: outBox.data, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self),
                          status: p.terminationStatus)
     }
 }
