@@ -4,8 +4,9 @@
 // Fixtures/readstat/ holds files written by R's haven (write_fixtures.R, versions.txt): lung and the
 // NET set in .dta, .sav and .xpt must give the values, missing cells, text and dates the CSV gives
 // (names with '.' read as '_'; SPSS and SAS store every number as a double, so compare numbers);
-// special.dta/.sav check tagged missings, user-missing values and ranges, value labels and
-// labels=codes; bad input is one error naming the format.
+// special.dta/.sav check tagged missings, user-missing values and ranges (kept per column for
+// describe), value labels (levels in value order), variable labels and labels=codes; bad input is
+// one error naming the format.
 
 import XCTest
 @testable import SurvshCore
@@ -41,6 +42,10 @@ final class ReadStatReaderTests: XCTestCase {
             case .text, .date:
                 XCTAssertEqual(g.type, e.type, "\(file) \(g.name)", line: line)
                 XCTAssertEqual((0..<g.count).map { g.text(at: $0) }, (0..<e.count).map { e.text(at: $0) }, "\(file) \(g.name)", line: line)
+                if case .text(_, let levels) = e.storage, case .text(_, let got) = g.storage {
+                    XCTAssertEqual(got, levels, "\(file) \(g.name) levels (first-seen order)", line: line)
+                }
+                XCTAssertNil(g.levelOrder, "\(file) \(g.name)", line: line)
             default:
                 XCTAssertTrue(g.type == .integer || g.type == .real, "\(file) \(g.name) is \(g.type)", line: line)
                 XCTAssertEqual((0..<g.count).map { g.number(at: $0) }, (0..<e.count).map { e.number(at: $0) }, "\(file) \(g.name)", line: line)
@@ -49,7 +54,7 @@ final class ReadStatReaderTests: XCTestCase {
     }
 
     func testLungAndNETInEveryFormat() throws {
-        for ext in ["dta", "sav", "xpt"] {
+        for ext in ["dta", "sav", "zsav", "xpt", "sas7bdat"] {
             try assertMatchesCSV("lung.\(ext)", csv: "lung.csv")
             try assertMatchesCSV("net.\(ext)", csv: "net_liver_mets.csv")
         }
@@ -57,6 +62,9 @@ final class ReadStatReaderTests: XCTestCase {
         XCTAssertEqual(column(try read("lung.dta"), "time").type, .integer) // Stata long
         XCTAssertEqual(try read("lung.sav").formatDescription, "SPSS .sav")
         XCTAssertEqual(try read("lung.xpt").formatDescription, "SAS transport .xpt")
+        XCTAssertEqual(try read("lung.sas7bdat").formatDescription, "SAS .sas7bdat")
+        XCTAssertEqual(column(try read("net.sav"), "id").type, .integer, "SPSS F8.0 with whole numbers")
+        XCTAssertEqual(column(try read("net.sav"), "months").type, .real)
     }
 
     func testStataTaggedMissingsAndValueLabels() throws {
@@ -64,9 +72,16 @@ final class ReadStatReaderTests: XCTestCase {
         let score = column(r, "score")
         XCTAssertEqual((0..<6).map { score.number(at: $0) }, [1.5, nil, nil, 2.5, 3.5, nil])
         XCTAssertTrue(r.warnings.contains("column 'score': missing values . 1, .a 1, .b 1"), "\(r.warnings)")
+        XCTAssertEqual(score.missingKinds, [".": 1, ".a": 1, ".b": 1])
+        XCTAssertEqual(score.label, "Score at baseline")
+        XCTAssertEqual(column(r, "id").missingKinds, [:])
+        XCTAssertNil(column(r, "id").label)
         let sex = column(r, "sex")
         XCTAssertEqual(sex.type, .text)
         if case .text(_, let levels) = sex.storage { XCTAssertEqual(levels, ["male", "female", "3"]) }
+        XCTAssertEqual(sex.levelOrder, ["male", "female", "3"], "value order, as haven's as_factor")
+        XCTAssertEqual(sex.levelCodes, [1, 2, 3])
+        XCTAssertEqual(sex.label, "Sex of patient")
         XCTAssertEqual((0..<6).map { sex.text(at: $0) }, ["male", "female", "male", "3", "female", nil])
         let codes = column(try read("special.dta", options: { var o = ReadOptions(); o.valueLabelCodes = true; return o }()), "sex")
         XCTAssertEqual((0..<6).map { codes.number(at: $0) }, [1, 2, 1, 3, 2, nil])
@@ -81,6 +96,10 @@ final class ReadStatReaderTests: XCTestCase {
         XCTAssertEqual((0..<6).map { weight.number(at: $0) }, [60, 70, nil, 80, 90, 100])
         XCTAssertTrue(r.warnings.contains("column 'answer': missing values . 1, user-missing 2"), "\(r.warnings)")
         XCTAssertTrue(r.warnings.contains("column 'weight': missing values user-missing 1"), "\(r.warnings)")
+        XCTAssertEqual(answer.missingKinds, [".": 1, "user-missing": 2])
+        XCTAssertEqual(answer.label, "Answer to Q1")
+        XCTAssertEqual(weight.label, "Weight (kg)")
+        XCTAssertEqual(answer.levelOrder, ["yes", "no", "3", "refused"])
     }
 
     func testBadFiles() {

@@ -26,7 +26,8 @@ struct CoxView {
     }
 
     /// Name with a marker for a possibly infinite coefficient.
-    func label(_ c: CoxCoefficient) -> String { mayBeInfinite(c) ? c.name + " *" : c.name }
+    /// Under `set labels=on` the columns in the name are shown by their labels.
+    func label(_ c: CoxCoefficient) -> String { session.displayTerm(c.name) + (mayBeInfinite(c) ? " *" : "") }
 
     /// Why the concordance is NA: no pair of rows can be compared.
     var concordanceNote: String? {
@@ -53,7 +54,7 @@ struct CoxView {
         var t = TextTable(head)
         for c in fit.coefficients {
             if c.aliased {
-                t.add([c.name] + Array(repeating: "NA", count: head.count - 1))
+                t.add([session.displayTerm(c.name)] + Array(repeating: "NA", count: head.count - 1))
                 continue
             }
             var row = [label(c), f(c.coef), f(c.hazardRatio), f(c.se)]
@@ -164,7 +165,7 @@ struct CoxView {
     func resultTable() -> ResultTable {
         var rows: [[String]] = []
         for c in fit.coefficients {
-            if c.aliased { rows.append([c.name, "NA", "NA", "NA", "NA"]); continue }
+            if c.aliased { rows.append([session.displayTerm(c.name), "NA", "NA", "NA", "NA"]); continue }
             rows.append([label(c), f(c.coef), f(robust ? c.robustSE : c.se),
                          "\(f(c.hazardRatio)) (\(f(c.hrLower))–\(f(c.hrUpper)))", pv(c.p)])
         }

@@ -7,15 +7,24 @@ public enum DescribeCommand: SurvshCommand {
         name: "describe", aliases: ["str"],
         summary: "list the columns with their types, missing counts and text levels",
         synopsis: ["describe"], body: .none,
-        notes: ["Counts are over the active rows (after filters)."],
+        notes: ["Counts are over the active rows (after filters).",
+                "A file from Stata, SPSS or SAS adds a label column (its variable labels) and a column of the kinds of",
+                "missing value the file held beyond plain '.' (Stata .a-.z, SAS .A-.Z and ._, SPSS user-missing), counted",
+                "over all rows at load; each is shown only when some column has one."],
         examples: ["describe"], topic: "data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try session.requireData("describe")
         let rows = session.activeRows
-        var table = TextTable(["column", "type", "missing", "values"], leftAligned: [0, 1, 3])
+        let columns = session.frame.columns
+        let showLabels = columns.contains { $0.label != nil }
+        let showKinds = columns.contains { !$0.missingKinds.isEmpty }
+        var head = ["column", "type", "missing", "values"]
+        if showKinds { head.append("missing kinds (at load)") }
+        if showLabels { head.append("label") }
+        var table = TextTable(head, leftAligned: Set(0..<head.count).subtracting([2]))
         var cols: [JSONValue] = []
-        for c in session.frame.columns {
+        for c in columns {
             var miss = 0
             for r in rows where c.missing[r] { miss += 1 }
             var info = ""
@@ -40,7 +49,13 @@ public enum DescribeCommand: SurvshCommand {
                     cj["max"] = .num(hi)
                 }
             }
-            table.add([c.name, c.type.rawValue, String(miss), info])
+            let kinds = c.missingKinds.sorted { $0.key < $1.key }
+            if !kinds.isEmpty { cj["missing_kinds"] = .object(kinds.map { ($0.key, .int($0.value)) }) }
+            if let label = c.label { cj["label"] = .string(label) }
+            var row = [c.name, c.type.rawValue, String(miss), info]
+            if showKinds { row.append(kinds.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
+            if showLabels { row.append(c.label ?? "") }
+            table.add(row)
             cols.append(cj.value)
         }
         let header = "\(plural(rows.count, "row")) x \(plural(session.frame.columns.count, "column"))" +

@@ -36,7 +36,8 @@ enum Assignment {
         let expr = try ExpressionParser.parse(trimmed, command: command)
         let ev = ExpressionEvaluator(session: session, command: command, text: trimmed)
         let value = try ev.evaluate(expr)
-        let column = ev.column(named: name, from: value)
+        var column = ev.column(named: name, from: value)
+        column.label = session.frame.column(name)?.label // replace keeps the variable's label, as Stata does
         session.updateFrame { $0.replace(column) }
         let missing = column.missing.missingCount
         var j = JSONObject(command: command)

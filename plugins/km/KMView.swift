@@ -55,7 +55,7 @@ struct KMView {
         header += ["median", lclHeader, uclHeader]
         var rows: [[String]] = []
         for (i, c) in curves.enumerated() {
-            var row = [grouping.labels[i], String(c.n), String(c.events)]
+            var row = [session.displayGroup(grouping.labels[i]), String(c.n), String(c.events)]
             if let tau {
                 let rm = c.restrictedMean(tau: tau)
                 row += [f(rm.mean), f(rm.stdErr)]
@@ -77,7 +77,7 @@ struct KMView {
         var beyond: [String] = []
         for (i, c) in curves.enumerated() {
             for p in c.survival(at: times) {
-                rows.append([grouping.labels[i], f(p.time) + (p.beyondLastFollowUp ? "*" : ""), String(p.nRisk),
+                rows.append([session.displayGroup(grouping.labels[i]), f(p.time) + (p.beyondLastFollowUp ? "*" : ""), String(p.nRisk),
                              String(p.nEvent), f(p.surv), f(p.stdErr), f(p.lower), f(p.upper)])
                 if p.beyondLastFollowUp {
                     beyond.append("\(grouping.labels[i]) at \(f(p.time)) (last follow-up \(f(c.lastTime)))")
@@ -101,7 +101,7 @@ struct KMView {
         var rows: [[String]] = []
         for (i, c) in curves.enumerated() {
             for v in c.quantiles(probs, convention: convention.percentiles) {
-                rows.append([grouping.labels[i], f(v.probability), f(v.time), f(v.lower), f(v.upper)])
+                rows.append([session.displayGroup(grouping.labels[i]), f(v.probability), f(v.time), f(v.lower), f(v.upper)])
             }
         }
         return ResultTable(title: "Quantiles of survival time (\(convention.quantileSource))",
@@ -112,7 +112,7 @@ struct KMView {
     func lifeTables() -> [ResultTable] {
         guard showTable else { return [] }
         return curves.enumerated().map { i, c in
-            ResultTable(title: "Life table, \(grouping.labels[i])",
+            ResultTable(title: "Life table, \(session.displayGroup(grouping.labels[i]))",
                         header: ["time", "n.risk", "n.event", "n.censor", "survival", "std.err",
                                  "lower \(percentText) CI", "upper \(percentText) CI"],
                         rows: c.rows.map { r in

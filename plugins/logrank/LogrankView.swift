@@ -43,7 +43,7 @@ struct LogrankView {
         var rows: [[String]] = []
         for g in 0..<result.groupCount {
             let o = result.observed[g], e = result.expected[g]
-            rows.append([grouping.labels[g], String(result.n[g]), f(o), f(e), f((o - e) * (o - e) / e),
+            rows.append([session.displayGroup(grouping.labels[g]), String(result.n[g]), f(o), f(e), f((o - e) * (o - e) / e),
                          f((o - e) * (o - e) / result.variance[g][g])])
         }
         return ResultTable(title: "\(testName): \(modelText)",
@@ -59,7 +59,7 @@ struct LogrankView {
                                + "p adjusted: \(adjustName))",
                            header: ["group", "vs", "chisq", "p", "p.adjusted"],
                            rows: pairs.map { pair in
-                               [grouping.labels[pair.groupA], grouping.labels[pair.groupB], f(pair.chisq), pv(pair.p), pv(pair.pAdjusted)]
+                               [session.displayGroup(grouping.labels[pair.groupA]), session.displayGroup(grouping.labels[pair.groupB]), f(pair.chisq), pv(pair.p), pv(pair.pAdjusted)]
                            },
                            name: "pairwise")
     }
@@ -81,9 +81,9 @@ struct LogrankView {
         if showVariance {
             out.append("")
             out.append("Variance matrix of O - E:")
-            var v = TextTable([""] + grouping.labels)
+            var v = TextTable([""] + grouping.labels.map(session.displayGroup))
             for a in 0..<result.groupCount {
-                v.add([grouping.labels[a]] + result.variance[a].map { f($0) })
+                v.add([session.displayGroup(grouping.labels[a])] + result.variance[a].map { f($0) })
             }
             out.append(v.render())
         }

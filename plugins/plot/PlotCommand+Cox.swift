@@ -121,7 +121,7 @@ extension PlotCommand {
         let smooth = Lowess.fit(x: values, y: resid)
         let series = StepSeries(label: "lowess", times: smooth.x, values: smooth.y, censorTimes: values, censorValues: resid)
         let spec = XYFigureSpec(series: [series], style: .line, showCensorMarks: true, title: args.string("title"),
-                                xlab: args.string("xlab") ?? name, ylab: args.string("ylab") ?? "\(type.capitalized) residual",
+                                xlab: args.string("xlab") ?? session.displayName(name), ylab: args.string("ylab") ?? "\(type.capitalized) residual",
                                 xMax: args.double("xmax"), yMin: resid.min(), yMax: resid.max(),
                                 width: args.double("width", default: 720), height: args.double("height") ?? 480)
         var warnings: [String] = []

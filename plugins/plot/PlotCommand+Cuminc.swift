@@ -71,9 +71,9 @@ extension PlotCommand {
             }
         }
         let legendTitle = args.string("legend.title") ?? (oneGroup ? (stacked ? "causes (stacked)" : "cause")
-                                                                   : (variables.count == 1 && cause != nil ? variables[0].label : nil))
+                                                                   : (variables.count == 1 && cause != nil ? session.displayName(variables[0].label) : nil))
         var spec = KMFigureSpec(series: series, showCI: args.has("ci") && !stacked, showCensorMarks: false,
-                                title: figureTitle(args), xlab: args.string("xlab") ?? plan.response.spec.time,
+                                title: figureTitle(args), xlab: args.string("xlab") ?? session.displayName(plan.response.spec.time),
                                 ylab: args.string("ylab") ?? (cause.map { "Cumulative incidence, cause \(outcome.causeLabels[$0 - 1])" }
                                                               ?? "Cumulative incidence"),
                                 xBreak: args.double("break"), xMax: args.double("xmax"),

@@ -46,7 +46,7 @@ extension PlotCommand {
             data.start = data.start?.map { $0 / k }
         }
         let xBreak = args.double("break") ?? axisUnit.flatMap { Self.unitBreak($0, maxTime: data.time.max() ?? 0) }
-        let xlab = args.string("xlab") ?? response.spec.time + (axisUnit.map { " (\($0.rawValue))" } ?? "")
+        let xlab = args.string("xlab") ?? session.displayName(response.spec.time) + (axisUnit.map { " (\($0.rawValue))" } ?? "")
         let variables = grouped.variables
         let grouping = grouped.grouping
         try Interrupt.check(command)
@@ -71,7 +71,7 @@ extension PlotCommand {
 
         // Legend: with one grouping variable, entries are its levels under the variable's name.
         let stripPrefix = variables.count == 1
-        let legendTitle = args.string("legend.title") ?? (stripPrefix ? variables[0].label : nil)
+        let legendTitle = args.string("legend.title") ?? (stripPrefix ? session.displayName(variables[0].label) : nil)
         let labels = grouping.labels.map { label -> String in
             guard stripPrefix, let eq = label.firstIndex(of: "=") else { return label }
             return String(label[label.index(after: eq)...])
@@ -172,7 +172,7 @@ extension PlotCommand {
                                        expected: "groups with events")
             }
             let spec = XYFigureSpec(series: series, style: .step, logX: true, title: figureTitle(args),
-                                    xlab: args.string("xlab") ?? "\(response.spec.time)\(axisUnit.map { " (\($0.rawValue))" } ?? "") (log scale)",
+                                    xlab: args.string("xlab") ?? "\(session.displayName(response.spec.time))\(axisUnit.map { " (\($0.rawValue))" } ?? "") (log scale)",
                                     ylab: args.string("ylab") ?? "log(\u{2212}log S(t))", xMin: nil,
                                     xMax: args.double("xmax"), width: args.double("width", default: 720),
                                     height: args.double("height") ?? 480, legendTitle: legendTitle)

@@ -112,7 +112,7 @@ extension PlotCommand {
         if let bins = args.double("bins"), let lo = values.min(), let hi = values.max() {
             breaks = prettyBreaks(min: lo, max: hi, n: Int(bins.rounded()), minN: 1)
         }
-        let spec = HistogramSpec(values: values, breaks: breaks, title: figureTitle(args), xlab: args.string("xlab") ?? name,
+        let spec = HistogramSpec(values: values, breaks: breaks, title: figureTitle(args), xlab: args.string("xlab") ?? session.displayName(name),
                                  ylab: args.string("ylab") ?? "Frequency", width: args.double("width", default: 720),
                                  height: args.double("height") ?? 480)
         let bins = HistogramBins(values: values, breaks: breaks)
@@ -179,8 +179,8 @@ extension PlotCommand {
             groups = [BoxGroup(label: variable, values: values)]
         }
         if dropped > 0 { warnings.append("\(dropped) row\(dropped == 1 ? "" : "s") with a missing value dropped") }
-        let spec = BoxPlotSpec(groups: groups, title: figureTitle(args), xlab: args.string("xlab") ?? (groupName ?? ""),
-                               ylab: args.string("ylab") ?? variable, width: args.double("width", default: 720),
+        let spec = BoxPlotSpec(groups: groups, title: figureTitle(args), xlab: args.string("xlab") ?? session.displayName(groupName ?? ""),
+                               ylab: args.string("ylab") ?? session.displayName(variable), width: args.double("width", default: 720),
                                height: args.double("height") ?? 480)
         let json: [(String, JSONValue)] = [
             ("variable", .string(variable)), ("group", groupName.map { .string($0) } ?? .null),

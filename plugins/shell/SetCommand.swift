@@ -1,5 +1,5 @@
 // SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`, `set collation=r|c`,
-// `set timeunit=UNIT`, `set convention=r|sas|stata`; `set` alone shows the settings.
+// `set timeunit=UNIT`, `set convention=r|sas|stata`, `set labels=on|off`; `set` alone shows the settings.
 
 import SurvshCore
 
@@ -8,7 +8,7 @@ public enum SetCommand: SurvshCommand {
         name: "set",
         summary: "show or change settings: output format, digits, random seed, level order, R/SAS/Stata defaults",
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
-                   "set timeunit=days|weeks|months|years", "set convention=r|sas|stata"], body: .words,
+                   "set timeunit=days|weeks|months|years", "set convention=r|sas|stata", "set labels=on|off"], body: .words,
         options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
                              help: "text for people, json for one JSON object per result (`set format json` also works)"),
                   OptionSpec("digits", .number(1...15), default: "4",
@@ -20,7 +20,9 @@ public enum SetCommand: SurvshCommand {
                   OptionSpec("timeunit", .choice(TimeUnit.allCases.map(\.rawValue)),
                              help: "the unit of the data's times, from which plot ... xscale= converts (default days)"),
                   OptionSpec("convention", .choice(Convention.allCases.map(\.rawValue)), default: "r",
-                             help: "whose defaults km and cox follow where R, SAS and Stata differ (see the table below)")],
+                             help: "whose defaults km and cox follow where R, SAS and Stata differ (see the table below)"),
+                  OptionSpec("labels", .choice(["on", "off"]), default: "off",
+                             help: "on: variable labels from Stata/SPSS/SAS files replace column names in printed tables and figures")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -39,13 +41,17 @@ public enum SetCommand: SurvshCommand {
                 "  (conf=), the rule reading the median and quantiles= off the curve with their limits, and cox's ties=",
                 "  (also cox screen, plot km ci). An explicit conf= or ties= still wins. A result computed under sas or",
                 "  stata says so in a 'convention:' line (JSON: convention); km ... compare and cox ... compare print",
-                "  one estimate under all three side by side."] + Convention.rulesText(),
+                "  one estimate under all three side by side.",
+                "labels: off (default) shows column names; on shows a column's variable label (read from a Stata, SPSS or",
+                "  SAS file; see describe) wherever a printed table or figure names the column: km and logrank group rows",
+                "  (Sex of patient=male), cox terms (Sex of patient: male), table1 rows and headers, plot axis and legend",
+                "  titles. Columns without a label keep their name; JSON output always uses the names."] + Convention.rulesText(),
         examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days",
-                   "set convention=sas", "set convention r"],
+                   "set convention=sas", "set convention r", "set labels=on", "set labels off"],
         topic: "shell", keepsLastTables: true)
 
     /// The settings, in the order `set` lists them.
-    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention"]
+    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels"]
 
     /// The synopsis line that sets `name`.
     static func usage(of name: String) -> String {
@@ -94,12 +100,17 @@ public enum SetCommand: SurvshCommand {
                                         suggestion: didYouMean(w[1].lowercased(), among: Convention.allCases.map(\.rawValue)))
             }
             session.settings.convention = c
+        case 2 where w[0] == "labels":
+            guard let on = ["on": true, "off": false][w[1].lowercased()] else {
+                throw SurvshError.usage("set", "unknown value '\(w[1])' for labels", expected: "on or off")
+            }
+            session.settings.labels = on
         case 1 where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage(of: w[0]))
         case _ where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "too many words for \(w[0])", expected: usage(of: w[0]))
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit or convention",
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention or labels",
                                     suggestion: didYouMean(w[0], among: settingNames))
         }
         var j = JSONObject(command: "set")
@@ -109,12 +120,15 @@ public enum SetCommand: SurvshCommand {
         j["collation"] = .string(session.settings.collation.rawValue)
         j["timeunit"] = .string(session.settings.timeUnit.rawValue)
         j["convention"] = .string(session.settings.convention.rawValue)
+        j["labels"] = .string(session.settings.labels ? "on" : "off")
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
         // So is the convention once it is not R's.
         let convention = session.settings.convention == .r ? "" : ", convention \(session.settings.convention.rawValue)"
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)",
+        // And labels once they are on.
+        let labels = session.settings.labels ? ", labels on" : ""
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)",
                              json: j.value)
     }
 }

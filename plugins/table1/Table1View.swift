@@ -51,7 +51,7 @@ struct Table1View {
     }
 
     var header: [String] {
-        var h = ["variable", "Overall"] + groupLabels.map { "\(group ?? "")=\($0)" }
+        var h = ["variable", "Overall"] + groupLabels.map { "\(session.displayName(group ?? ""))=\($0)" }
         if grouped { h += ["p", "test"] }
         if smd { h.append("SMD") }
         return h + ["missing"]
@@ -63,17 +63,17 @@ struct Table1View {
         for v in variables {
             switch v.kind {
             case .continuous:
-                let label = v.name + (v.nonnormal ? ", median [IQR]" : ", mean (SD)")
+                let label = session.displayName(v.name) + (v.nonnormal ? ", median [IQR]" : ", mean (SD)")
                 out.append([label] + v.continuous.map { continuousCell($0, nonnormal: v.nonnormal) } + tail(v))
             case .categorical:
-                out.append(["\(v.name), n (%)"] + [String](repeating: "", count: v.nonMissing.count) + tail(v))
+                out.append(["\(session.displayName(v.name)), n (%)"] + [String](repeating: "", count: v.nonMissing.count) + tail(v))
                 for (l, counts) in zip(v.levels, v.counts) {
                     out.append(["  " + l] + zip(counts, v.nonMissing).map { Table1View.countCell($0, of: $1) } + blank)
                 }
             }
         }
         var title = "Table 1: \(plural(rows, "row"))"
-        if let group { title += " by \(group)" }
+        if let group { title += " by \(session.displayName(group))" }
         return ResultTable(title: title, header: header, rows: out, footnotes: notes(), name: "table1")
     }
 

@@ -47,7 +47,7 @@ extension Column {
 
 extension Column {
     /// A column of the cells at `rows`, in that order (a row may come several times); a negative
-    /// index gives a missing cell. Name, type, text levels and level order are kept.
+    /// index gives a missing cell. Name, type, text levels, level order and the file's labels are kept.
     public func gathering(_ rows: [Int]) -> Column {
         var mask = MissingMask(count: rows.count)
         for (i, r) in rows.enumerated() where r < 0 || missing[r] { mask[i] = true }
@@ -60,6 +60,9 @@ extension Column {
         case .text(let codes, let levels): storage = .text(codes: pick(codes, 0), levels: levels)
         case .date(let v): storage = .date(pick(v, 0))
         }
-        return Column(name: name, storage: storage, missing: mask, levelOrder: levelOrder)
+        var column = self
+        column.storage = storage
+        column.missing = mask
+        return column
     }
 }

@@ -7,6 +7,13 @@
 // (readers write 0). Columns are values (copy-on-write arrays), so a filtered view never copies them.
 // `levelOrder` is the level order a user set (`levels`, `relevel`), as R's factor levels: analyses
 // list those levels first, in that order, and any other level after them in the session's collation.
+// `label` is the variable label a Stata/SPSS/SAS file gave the column (shown by `describe`, and in
+// place of the name in printed tables and figures under `set labels=on`); `missingKinds` counts the
+// kinds of missing value the file held in the column when it held more than plain `.` (`.a` -> 2,
+// `user-missing` -> 1), as loaded. Both travel with the column through filters, keep, rename and
+// relevel; a computed column has neither (`replace` keeps the label, the values are new).
+// `levelCodes` (labelled Stata/SPSS columns read as text) holds the file's number of each level,
+// parallel to `levels`, so `save` writes the codes the file had.
 
 /// A bit per row, set where the cell is missing.
 public struct MissingMask: Sendable, Equatable {
@@ -58,11 +65,18 @@ public struct Column: Sendable, Equatable {
     public var missing: MissingMask
     /// Level labels in the order set by `levels`/`relevel` (nil: sorted order).
     public var levelOrder: [String]?
+    /// Variable label from the file (nil: none).
+    public var label: String?
+    /// Kinds of missing value found at load beyond plain `.` (kind -> count); empty for text files.
+    public var missingKinds: [String: Int] = [:]
+    /// The file's value of each text level (parallel to `levels`), for columns read from value labels.
+    public var levelCodes: [Double]?
 
-    public init(name: String, storage: ColumnStorage, missing: MissingMask? = nil, levelOrder: [String]? = nil) {
+    public init(name: String, storage: ColumnStorage, missing: MissingMask? = nil, levelOrder: [String]? = nil, label: String? = nil) {
         self.name = name
         self.storage = storage
         self.levelOrder = levelOrder
+        self.label = label
         let n: Int
         switch storage {
         case .integer(let v): n = v.count

@@ -4,19 +4,22 @@
 // Contract: one reader type per format family (`StataReader`, `SPSSReader`, `SASReader`) behind
 // `TableReader`, all driving `ReadStatParse`, which collects ReadStat's callbacks (C function
 // pointers that cannot capture: the collector travels as an Unmanaged context pointer).
-// - Columns: Stata byte/int/long -> integer; every other number (SPSS and SAS store only doubles)
-//   -> real; strings -> text (levels in first-seen order, as the CSV reader).
+// - Columns: Stata byte/int/long -> integer; SPSS numbers with no decimals in their format (F8.0)
+//   whose values are all whole -> integer; every other number (SAS stores only doubles) -> real;
+//   strings -> text (levels in first-seen order, as the CSV reader). Variable labels -> `Column.label`.
 // - Missing: an empty string when `""` is an NA token (the default; these formats have no missing
 //   string), system missing (`.`), Stata's `.a`-`.z`, SAS's `.A`-`.Z` and `._`, and SPSS user-missing
 //   values and ranges all become missing; when a column has more than plain `.`, the kinds found
-//   are listed in the warnings.
+//   are listed in the warnings and kept in `Column.missingKinds` (for `describe`).
 // - Dates by display format: Stata %td/%d, SPSS DATE/ADATE/EDATE/JDATE/SDATE/..., SAS DATE/MMDDYY/
 //   DDMMYY/YYMMDD/E8601DA/... -> survsh dates; datetimes (Stata %tc, SPSS DATETIME, SAS DATETIME) ->
 //   real seconds since 1970-01-01 00:00 UTC, and times (SPSS/SAS TIME) -> real seconds since
 //   midnight, each with a warning saying so.
 // - Value labels: a labelled numeric column becomes text whose levels are the labels ordered by
-//   value (values without a label show as the number), unless `ReadOptions.valueLabelCodes`
-//   keeps the numbers.
+//   value (values without a label show as the number), with that order as its level order (as
+//   haven's as_factor) and the values kept in `Column.levelCodes`, unless
+//   `ReadOptions.valueLabelCodes` keeps the numbers. Labels exactly 0 = FALSE, 1 = TRUE (how `save`
+//   writes a boolean column) give a boolean column.
 // - Errors: `DataReadError` naming the file, the format it was taken for and ReadStat's message.
 
 import CReadStat
@@ -202,28 +205,35 @@ final class ReadStatCollector {
                 let kinds = v.missingKinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 warnings.append("column '\(v.name)': missing values \(kinds)")
             }
-            let storage: ColumnStorage
+            var column: Column
             if v.isText {
-                storage = Self.textStorage(v.texts + [String](repeating: "", count: rows - v.texts.count))
+                column = Column(name: v.name, storage: Self.textStorage(v.texts + [String](repeating: "", count: rows - v.texts.count),
+                                                                        missing: mask),
+                                missing: mask)
             } else {
                 let numbers = v.numbers + [Double](repeating: 0, count: rows - v.numbers.count)
                 if let set = v.labelSet, let labels = labelSets[set], !keepCodes {
-                    storage = Self.labelled(numbers, missing: mask, labels: labels)
+                    column = Self.labelled(v.name, numbers, missing: mask, labels: labels)
                 } else {
-                    storage = Self.numeric(numbers, variable: v, family: family, warnings: &warnings)
+                    column = Column(name: v.name, storage: Self.numeric(numbers, missing: mask, variable: v, family: family, warnings: &warnings),
+                                    missing: mask)
                 }
             }
-            columns.append(Column(name: v.name, storage: storage, missing: mask))
+            column.label = v.label
+            column.missingKinds = v.missingKinds.keys.contains { $0 != "." } ? v.missingKinds : [:]
+            columns.append(column)
         }
         return TableReadResult(columns: columns, rowCount: rows, warnings: warnings, formatDescription: format)
     }
 
-    static func textStorage(_ texts: [String]) -> ColumnStorage {
+    /// Text levels in first-seen order; a missing cell adds no level (as the CSV reader).
+    static func textStorage(_ texts: [String], missing: MissingMask) -> ColumnStorage {
         var codes: [UInt32] = []
         codes.reserveCapacity(texts.count)
         var levels: [String] = []
         var index: [String: UInt32] = [:]
-        for t in texts {
+        for (i, t) in texts.enumerated() {
+            if missing[i] { codes.append(0); continue }
             if let c = index[t] { codes.append(c); continue }
             let c = UInt32(levels.count)
             index[t] = c
@@ -234,7 +244,20 @@ final class ReadStatCollector {
     }
 
     /// Levels: every labelled value and every value seen, ordered by value; a value's label or the number.
-    static func labelled(_ numbers: [Double], missing: MissingMask, labels: [(value: Double, text: String)]) -> ColumnStorage {
+    /// The level order is the value order and `levelCodes` the values; 0 = FALSE, 1 = TRUE is boolean.
+    static func labelled(_ name: String, _ numbers: [Double], missing: MissingMask, labels: [(value: Double, text: String)]) -> Column {
+        if labels.count == 2, Set(labels.map { "\($0.value)=\($0.text)" }) == ["0.0=FALSE", "1.0=TRUE"],
+           numbers.indices.allSatisfy({ missing[$0] || numbers[$0] == 0 || numbers[$0] == 1 }) {
+            return Column(name: name, storage: .boolean(numbers.map { $0 == 1 }), missing: missing)
+        }
+        let (storage, codes) = labelledStorage(numbers, missing: missing, labels: labels)
+        var column = Column(name: name, storage: storage, missing: missing)
+        if case .text(_, let levels) = storage { column.levelOrder = levels }
+        column.levelCodes = codes
+        return column
+    }
+
+    static func labelledStorage(_ numbers: [Double], missing: MissingMask, labels: [(value: Double, text: String)]) -> (ColumnStorage, [Double]) {
         var text: [Double: String] = [:]
         for l in labels where text[l.value] == nil { text[l.value] = l.text }
         var values = Set(labels.map(\.value))
@@ -244,7 +267,7 @@ final class ReadStatCollector {
         var code: [Double: UInt32] = [:]
         for (k, x) in ordered.enumerated() { code[x] = UInt32(k) }
         let codes = numbers.enumerated().map { missing[$0.offset] ? 0 : code[$0.element]! }
-        return .text(codes: codes, levels: levels)
+        return (.text(codes: codes, levels: levels), ordered)
     }
 
     enum TimeKind { case date, datetime, time }
@@ -273,7 +296,14 @@ final class ReadStatCollector {
         return nil
     }
 
-    static func numeric(_ numbers: [Double], variable v: Variable, family: ReadStatParse.Family, warnings: inout [String]) -> ColumnStorage {
+    /// Whether an SPSS format shows no decimals (`F8.0`, `F3`, `N4`): the column holds whole numbers.
+    static func hasNoDecimals(spssFormat f: String) -> Bool {
+        guard let first = f.first, first == "F" || first == "N" else { return false }
+        return !f.contains(".") || f.hasSuffix(".0")
+    }
+
+    static func numeric(_ numbers: [Double], missing: MissingMask, variable v: Variable, family: ReadStatParse.Family,
+                        warnings: inout [String]) -> ColumnStorage {
         switch timeKind(format: v.format, family: family) {
         case .date:
             let shift = epochShiftDays(family)
@@ -289,6 +319,11 @@ final class ReadStatCollector {
             return .real(numbers)
         case nil:
             if v.isInteger { return .integer(numbers.map { Int64($0) }) }
+            let limit = 9_007_199_254_740_992.0 // 2^53: beyond it a double is not one whole number
+            if family == .spss, hasNoDecimals(spssFormat: v.format.uppercased()),
+               numbers.indices.allSatisfy({ missing[$0] || (numbers[$0].rounded() == numbers[$0] && abs(numbers[$0]) <= limit) }) {
+                return .integer(numbers.map { Int64($0) })
+            }
             return .real(numbers)
         }
     }

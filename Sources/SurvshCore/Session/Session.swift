@@ -22,6 +22,8 @@ public struct Settings: Sendable {
     public var timeUnit: TimeUnit = .days
     /// Whose defaults km and cox follow where R, SAS and Stata differ (`set convention=`).
     public var convention: Convention = .r
+    /// Show columns' variable labels instead of their names in printed tables and figures (`set labels=on`).
+    public var labels = false
     public init() {}
 }
 

@@ -1,8 +1,12 @@
 # write_fixtures.R — the Stata, SPSS and SAS test files of ReadStatReaderTests, written by haven.
 #
 # Run from this folder: Rscript write_fixtures.R  (writes the files beside it; versions in versions.txt)
-# - lung.{dta,sav,xpt}, net.{dta,sav,xpt}: data/lung.csv and data/net_liver_mets.csv (names with '.'
-#   become '_', as Stata and SAS require); the tests compare them with the CSV frame.
+# - lung.{dta,sav,zsav,xpt,sas7bdat}, net.{...}: data/lung.csv and data/net_liver_mets.csv (names with
+#   '.' become '_', as Stata and SAS require); the tests compare them with the CSV frame and run km/cox
+#   on both. .zsav is write_sav(compress = "zsav"); .sas7bdat is haven's write_sas (deprecated in haven
+#   but ReadStat reads what it writes). SPSS .por is not here: haven (and R) cannot write it.
+# - lung_labels.{dta,sav}: lung with variable labels (time, status, age, sex) and sex labelled 1 Male,
+#   2 Female: describe, set labels=on, and km/cox on a labelled factor.
 # - special.dta: tagged missings .a/.b, value labels (sex 1 male 2 female; 3 unlabelled), a variable label.
 # - special.sav: user-missing values (9) and a user-missing range (90-99), value labels, variable labels.
 # - truncated.dta (first 600 bytes of lung.dta), text.sav (a CSV named .sav).
@@ -19,8 +23,18 @@ for (f in c("lung", "net")) {
   d <- get(f)
   write_dta(d, file.path(here, paste0(f, ".dta")))
   write_sav(d, file.path(here, paste0(f, ".sav")))
+  write_sav(d, file.path(here, paste0(f, ".zsav")), compress = "zsav")
   write_xpt(d, file.path(here, paste0(f, ".xpt")), version = 8)
+  suppressWarnings(write_sas(d, file.path(here, paste0(f, ".sas7bdat"))))
 }
+
+ll <- lung
+attr(ll$time, "label") <- "Survival time (days)"
+attr(ll$status, "label") <- "Censoring status"
+attr(ll$age, "label") <- "Age (years)"
+ll$sex <- labelled(ll$sex, c(Male = 1, Female = 2), label = "Sex of patient")
+write_dta(ll, file.path(here, "lung_labels.dta"))
+write_sav(ll, file.path(here, "lung_labels.sav"))
 
 special <- data.frame(id = 1:6)
 special$score <- tagged_na("a", "b")[c(NA, 1, 2, NA, NA, NA)]
