@@ -1,8 +1,8 @@
-// SaveCommand.swift — `save PATH` writes the active rows as CSV; `save session PATH` the transcript.
+// SaveCommand.swift — `save PATH` writes the active rows as CSV, Stata .dta or SPSS .sav/.zsav
+// (chosen by the extension; see Writers/ in SurvshCore); `save session PATH` the transcript.
 //
-// The CSV is written so that `load` reads back the same frame: reals in shortest round-trip form
-// (a whole real keeps its ".0"), text quoted when it holds a comma, quote or newline (RFC 4180),
-// missing cells as NA, dates as YYYY-MM-DD, booleans as TRUE/FALSE.
+// Every file is written whole to a temporary file beside the target and renamed over it
+// (`Session.writeData`), so a save that fails never leaves a partial file in place of the user's.
 
 import Foundation
 import SurvshCore
@@ -10,12 +10,19 @@ import SurvshCore
 public enum SaveCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "save",
-        summary: "write the active rows as CSV, or this session's transcript (save session PATH)",
-        synopsis: ["save PATH.csv", "save session PATH.surv"], body: .path,
-        notes: ["'save session' needs a .surv path (other extensions are refused: a transcript is not a report).",
+        summary: "write the active rows as CSV, Stata .dta or SPSS .sav, or this session's transcript (save session PATH)",
+        synopsis: ["save PATH.csv|.dta|.sav|.zsav", "save session PATH.surv"], body: .path,
+        notes: ["The format follows the extension: .csv (or none) CSV; .dta Stata 14+ (format 118); .sav SPSS, .zsav SPSS",
+                "compressed; another extension is refused. load reads each back as the same frame:",
+                "- .dta/.sav: integers, reals, dates (Stata %td, SPSS DATE11) and booleans (0/1 labelled FALSE/TRUE) keep their",
+                "  type; text with a level order (set by levels/relevel, or value labels read from a file) is written as codes",
+                "  with value labels in level order (the file's own codes when they still run in that order), other text as",
+                "  strings; variable labels are kept; every missing cell is written as system missing (.).",
+                "- Stata names allow only letters, digits and _ (ph.ecog is written ph_ecog, with a warning).",
+                "'save session' needs a .surv path (other extensions are refused: a transcript is not a report).",
                 "'save session' writes every command of this session with its output as #> lines and",
                 "the SHA-256 of each loaded file; 'survsh --check PATH.surv' replays and verifies it."],
-        examples: ["save /tmp/lung_subset.csv", "save session /tmp/my_analysis.surv"],
+        examples: ["save /tmp/lung_subset.csv", "save /tmp/lung_subset.dta", "save /tmp/lung_subset.sav", "save session /tmp/my_analysis.surv"],
         subcommands: ["session"], topic: "data", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
@@ -37,32 +44,29 @@ public enum SaveCommand: SurvshCommand {
         try args.requirePositional(1, 1, what: "the file to write")
         try session.requireData("save")
         let path = args.positional[0]
+        guard let writer = DataWriters.writer(for: path) else {
+            let ext = (path as NSString).pathExtension
+            throw SurvshError.usage("save", "cannot save as .\(ext): '\(path)'", expected: "a path ending in \(orList(DataWriters.all.flatMap { $0.fileExtensions }.map { "." + $0 }))")
+        }
         let rows = session.activeRows
         let frame = session.frame
-        var out = frame.names.map(csvField).joined(separator: ",") + "\n"
-        out.reserveCapacity(rows.count * frame.columns.count * 8)
-        for r in rows {
-            var first = true
-            for c in frame.columns {
-                if !first { out += "," }
-                first = false
-                if let t = c.text(at: r) { out += c.type == .text ? csvField(t) : t } else { out += "NA" }
-            }
-            out += "\n"
-        }
-        try session.writeText(out, to: path, command: "save")
+        let written = try encode(writer, frame.columns, rows: rows, path: path)
+        try session.writeData(written.data, to: path, command: "save")
         var j = JSONObject(command: "save")
         j["file"] = .string(path)
+        j["format"] = .string(writer.formatName)
         j["rows"] = .int(rows.count)
         j["columns"] = .int(frame.columns.count)
-        return CommandOutput(text: "wrote \(plural(rows.count, "row")) x \(plural(frame.columns.count, "column")) to \(path)", json: j.value)
+        return CommandOutput(text: "wrote \(plural(rows.count, "row")) x \(plural(frame.columns.count, "column")) to \(path)", json: j.value,
+                             warnings: written.warnings)
     }
 
-    /// A CSV field, quoted when needed; text that would read back as missing or as another type is
-    /// quoted too.
-    static func csvField(_ s: String) -> String {
-        let needs = s.isEmpty || s == "NA" || s == "." || s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            || s.first == " " || s.last == " "
-        return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    /// The file's bytes, or the writer's reason as an error of `save`.
+    static func encode<W: TableWriter>(_ writer: W.Type, _ columns: [Column], rows: [Int], path: String) throws -> TableWriteResult {
+        do {
+            return try writer.encode(columns, rows: rows)
+        } catch {
+            throw SurvshError.data("save", "cannot write '\(path)' as \(writer.formatName): \(error)")
+        }
     }
 }

@@ -1,0 +1,161 @@
+// ReadStatWriterTests.swift — `save PATH.dta|.sav|.zsav` through ReadStat's writer (StataWriter,
+// SPSSWriter, SPSSCompressedWriter): what the readers give back is the frame that was written.
+//
+// CSV -> .dta/.sav/.zsav -> load must give the CSV frame (names fitted to Stata's rules, types,
+// missing cells, values, text levels in their order, dates); the labelled fixtures (written by
+// haven, Fixtures/readstat/write_fixtures.R) keep their variable labels, value labels, level order
+// and codes through a save; factors, booleans, long text and out-of-range integers have their own
+// cases; what a format cannot hold is a DataWriteError.
+
+import Foundation
+import XCTest
+@testable import SurvshCore
+
+final class ReadStatWriterTests: XCTestCase {
+    static let writers: [any TableWriter.Type] = [StataWriter.self, SPSSWriter.self, SPSSCompressedWriter.self]
+
+    func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/readstat/\(name)").path
+    }
+
+    func dataPath(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("data/\(name)").path
+    }
+
+    /// Writes `columns` with `writer` to a temporary file and reads it back.
+    func roundTrip(_ columns: [Column], _ writer: any TableWriter.Type, options: ReadOptions = ReadOptions()) throws -> (TableReadResult, [String]) {
+        let rows = columns.first.map { Array(0..<$0.count) } ?? []
+        let written = try writer.encode(columns, rows: rows)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rsw-\(UUID().uuidString).\(writer.fileExtensions[0])").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try written.data.write(to: URL(fileURLWithPath: path))
+        let reader = DataReaders.reader(for: path)
+        return (try reader.read(path: path, options: options), written.warnings)
+    }
+
+    /// The level order analyses use: the set order, else the storage order.
+    func levelOrder(_ c: Column) -> [String]? {
+        guard case .text(_, let levels) = c.storage else { return nil }
+        return c.levelOrder ?? levels
+    }
+
+    func assertSameColumn(_ got: Column, _ expected: Column, name: String? = nil, orderOnly: Bool = false, _ what: String, line: UInt = #line) {
+        XCTAssertEqual(got.name, name ?? expected.name, what, line: line)
+        XCTAssertEqual(got.type, expected.type, "\(what) \(expected.name) type", line: line)
+        XCTAssertEqual(got.missing, expected.missing, "\(what) \(expected.name) missing", line: line)
+        XCTAssertEqual((0..<got.count).map { got.text(at: $0) }, (0..<expected.count).map { expected.text(at: $0) }, "\(what) \(expected.name)", line: line)
+        XCTAssertEqual(got.label, expected.label, "\(what) \(expected.name) label", line: line)
+        if orderOnly {
+            XCTAssertEqual(levelOrder(got), levelOrder(expected), "\(what) \(expected.name) level order", line: line)
+        } else if case .text(_, let levels) = expected.storage, case .text(_, let back) = got.storage {
+            XCTAssertEqual(back, levels, "\(what) \(expected.name) levels", line: line)
+            XCTAssertEqual(got.levelOrder, expected.levelOrder, "\(what) \(expected.name) level order", line: line)
+            XCTAssertEqual(got.levelCodes, expected.levelCodes, "\(what) \(expected.name) codes", line: line)
+        }
+    }
+
+    func testCSVRoundTripsThroughEveryWriter() throws {
+        for csv in ["lung.csv", "net_liver_mets.csv", "veteran.csv"] {
+            let frame = try CSVReader.read(path: dataPath(csv))
+            for writer in Self.writers {
+                let (back, warnings) = try roundTrip(frame.columns, writer)
+                let what = "\(csv) as \(writer.formatName)"
+                XCTAssertEqual(back.rowCount, frame.rowCount, what)
+                XCTAssertEqual(back.columns.count, frame.columns.count, what)
+                for (g, e) in zip(back.columns, frame.columns) {
+                    // Stata names have no '.'; SPSS keeps them.
+                    let name = writer == StataWriter.self ? e.name.replacingOccurrences(of: ".", with: "_") : e.name
+                    assertSameColumn(g, e, name: name, what)
+                }
+                let renamed = frame.columns.filter { $0.name.contains(".") }.map(\.name)
+                XCTAssertEqual(warnings.count, writer == StataWriter.self ? renamed.count : 0, "\(what): \(warnings)")
+            }
+        }
+    }
+
+    func testLabelledFilesKeepTheirLabelsThroughASave() throws {
+        for (file, writer) in [("special.dta", StataWriter.self), ("special.sav", SPSSWriter.self), ("lung_labels.dta", StataWriter.self),
+                               ("lung_labels.sav", SPSSWriter.self)] as [(String, any TableWriter.Type)] {
+            let original = try DataReaders.reader(for: fixture(file)).read(path: fixture(file), options: ReadOptions())
+            XCTAssertTrue(original.columns.contains { $0.label != nil }, file)
+            for target in [writer, writer == StataWriter.self ? SPSSWriter.self : StataWriter.self] as [any TableWriter.Type] {
+                let (back, _) = try roundTrip(original.columns, target)
+                for (g, e) in zip(back.columns, original.columns) {
+                    // Every missing kind is written as system missing.
+                    XCTAssertTrue(g.missingKinds.isEmpty, "\(file) -> \(target.formatName) \(g.name)")
+                    assertSameColumn(g, e, "\(file) -> \(target.formatName)")
+                }
+                // labels=codes reads the file's own codes back.
+                var codes = ReadOptions()
+                codes.valueLabelCodes = true
+                let asCodes = try roundTrip(original.columns, target, options: codes).0
+                let fromFile = try DataReaders.reader(for: fixture(file)).read(path: fixture(file), options: codes)
+                for (g, e) in zip(asCodes.columns, fromFile.columns) where e.type != .text {
+                    XCTAssertEqual((0..<g.count).map { g.number(at: $0) }, (0..<e.count).map { e.number(at: $0) }, "\(file) codes \(g.name)")
+                }
+            }
+        }
+    }
+
+    func testFactorsBooleansDatesLongTextAndBigIntegers() throws {
+        var factor = Column(name: "grade", storage: .text(codes: [0, 1, 2, 0, 1], levels: ["mid", "low", "high"]),
+                            missing: { var m = MissingMask(count: 5); m[3] = true; return m }(), label: "Tumour grade")
+        factor.levelOrder = ["low", "mid", "high"]
+        let flag = Column(name: "flag", storage: .boolean([true, false, true, true, false]),
+                          missing: { var m = MissingMask(count: 5); m[1] = true; return m }())
+        let date = Column(name: "when", storage: .date([0, -3653, 19_000, 1, -141_427]),
+                          missing: { var m = MissingMask(count: 5); m[2] = true; return m }())
+        let long = String(repeating: "x", count: 3000)
+        let note = Column(name: "note", storage: .text(codes: [0, 1, 0, 1, 0], levels: ["short", long]))
+        let big = Column(name: "big", storage: .integer([1, 3_000_000_000, -5, 0, 7]))
+        for writer in Self.writers {
+            let (back, _) = try roundTrip([factor, flag, date, note, big], writer)
+            let what = writer.formatName
+            assertSameColumn(back.columns[0], factor, orderOnly: true, what)
+            XCTAssertEqual(back.columns[0].levelOrder, ["low", "mid", "high"], what)
+            assertSameColumn(back.columns[1], flag, what)
+            assertSameColumn(back.columns[2], date, what)
+            assertSameColumn(back.columns[3], note, "\(what): text longer than Stata's str2045 (strL)")
+            if writer == StataWriter.self {
+                XCTAssertEqual(back.columns[4].type, .real, "Stata's long cannot hold 3e9: a double")
+                XCTAssertEqual((0..<5).map { back.columns[4].number(at: $0) }, [1, 3e9, -5, 0, 7])
+            } else {
+                assertSameColumn(back.columns[4], big, what)
+            }
+        }
+    }
+
+    func testAPartialLevelOrderIsCompletedInStorageOrder() throws {
+        var factor = Column(name: "grade", storage: .text(codes: [0, 1, 2, 0], levels: ["mid", "low", "high"]))
+        factor.levelOrder = ["high"]
+        for writer in Self.writers {
+            let (back, _) = try roundTrip([factor], writer)
+            XCTAssertEqual(back.columns[0].levelOrder, ["high", "mid", "low"], writer.formatName)
+            XCTAssertEqual((0..<4).map { back.columns[0].text(at: $0) }, ["mid", "low", "high", "mid"], writer.formatName)
+        }
+    }
+
+    func testWhatAFormatCannotHoldIsAnError() {
+        let huge = Column(name: "note", storage: .text(codes: [0], levels: [String(repeating: "y", count: 40_000)]))
+        XCTAssertThrowsError(try SPSSWriter.encode([huge], rows: [0])) { e in
+            XCTAssertEqual("\(e)", "text in column 'note' is 40000 bytes long; SPSS holds at most 32767")
+        }
+    }
+
+    func testNamesFitEachFormat() {
+        XCTAssertEqual(ReadStatNames.fitted(["ph.ecog", "ph_ecog", "2x", "in", "a b"], stata: true), ["ph_ecog", "ph_ecog_2", "_2x", "_in", "a_b"])
+        XCTAssertEqual(ReadStatNames.fitted(["ph.ecog", "x.", ".y", "by", "_z"], stata: false), ["ph.ecog", "x_", "v.y", "by_", "v_z"])
+        XCTAssertEqual(ReadStatNames.fitted([String(repeating: "a", count: 40)], stata: true), [String(repeating: "a", count: 32)])
+    }
+
+    func testFileCodesAreKeptWhenTheyRunInLevelOrder() {
+        XCTAssertEqual(ReadStatWrite.codes(levels: ["male", "female", "3"], order: ["male", "female", "3"], fileCodes: [1, 2, 3], stata: true),
+                       [1, 2, 3])
+        XCTAssertEqual(ReadStatWrite.codes(levels: ["male", "female"], order: ["female", "male"], fileCodes: [1, 2], stata: true),
+                       [2, 1], "releveled: renumbered in the new order")
+        XCTAssertEqual(ReadStatWrite.codes(levels: ["a", "b"], order: ["a", "b"], fileCodes: [0.5, 9], stata: true), [1, 2],
+                       "Stata labels whole numbers only")
+        XCTAssertEqual(ReadStatWrite.codes(levels: ["a", "b"], order: ["a", "b"], fileCodes: [0.5, 9], stata: false), [0.5, 9])
+    }
+}
