@@ -5,7 +5,9 @@
 // missing cells, values, text levels in their order, dates); the labelled fixtures (written by
 // haven, Fixtures/readstat/write_fixtures.R) keep their variable labels, value labels, level order
 // and codes through a save; factors, booleans, long text and out-of-range integers have their own
-// cases; what a format cannot hold is a DataWriteError.
+// cases; what a format cannot hold is a DataWriteError. R's haven reads survsh's files back
+// (Fixtures/readstat/survsh: write.surv wrote the files, read_back.R read them into read_back.json)
+// to the CSV's values, with the factor's value labels in level order and the variable labels.
 
 import Foundation
 import XCTest
@@ -133,6 +135,69 @@ final class ReadStatWriterTests: XCTestCase {
             let (back, _) = try roundTrip([factor], writer)
             XCTAssertEqual(back.columns[0].levelOrder, ["high", "mid", "low"], writer.formatName)
             XCTAssertEqual((0..<4).map { back.columns[0].text(at: $0) }, ["mid", "low", "high", "mid"], writer.formatName)
+        }
+    }
+
+    /// What haven's read_dta/read_sav gave for each file survsh wrote equals the frame survsh saved.
+    func testRReadsSurvshFilesBack() throws {
+        let json = try Data(contentsOf: URL(fileURLWithPath: fixture("survsh/read_back.json")))
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        XCTAssertEqual(root["haven_version"] as? String, "2.5.1")
+        let files = try XCTUnwrap(root["files"] as? [[String: Any]])
+        XCTAssertEqual(files.count, 6)
+        var net = try CSVReader.read(path: dataPath("net_liver_mets.csv")).columns
+        let factor = try XCTUnwrap(net.firstIndex { $0.name == "sstr_liver" })
+        net[factor].levelOrder = ["strong", "weak"] // write.surv: levels sstr_liver strong,weak
+        let frames = ["lung": try CSVReader.read(path: dataPath("lung.csv")).columns, "net": net,
+                      "lung_labels": try StataReader.read(path: fixture("lung_labels.dta"), options: ReadOptions()).columns]
+        for file in files {
+            let name = try XCTUnwrap(file["file"] as? String)
+            let expected = try XCTUnwrap(frames[(name as NSString).deletingPathExtension])
+            let stata = name.hasSuffix(".dta")
+            let columns = try XCTUnwrap(file["columns"] as? [[String: Any]])
+            XCTAssertEqual(columns.map { $0["name"] as? String }, ReadStatNames.fitted(expected.map(\.name), stata: stata), name)
+            for (r, e) in zip(columns, expected) {
+                let what = "\(name) \(e.name)"
+                XCTAssertEqual(r["label"] as? String, e.label, what)
+                let values = try XCTUnwrap(r["values"] as? [Any], what)
+                XCTAssertEqual(values.count, e.count, what)
+                var byCode: [Double: String] = [:]
+                if let labels = r["labels"] as? [String: Any] {
+                    let names = try XCTUnwrap(labels["names"] as? [String], what)
+                    let codes = try XCTUnwrap(labels["values"] as? [Double], what)
+                    XCTAssertEqual(names, e.levelOrder, "\(what): value labels in level order")
+                    byCode = Dictionary(uniqueKeysWithValues: zip(codes, names))
+                } else {
+                    XCTAssertNil(e.levelOrder, "\(what): a factor has value labels")
+                }
+                for (i, v) in values.enumerated() {
+                    switch (e.type, v) {
+                    case (.integer, _), (.real, _), (.boolean, _):
+                        XCTAssertEqual((v as? NSNumber)?.doubleValue, e.number(at: i), "\(what) row \(i + 1)")
+                    case (_, let code as NSNumber): // a factor's code
+                        XCTAssertEqual(byCode[code.doubleValue], e.text(at: i), "\(what) row \(i + 1)")
+                    case (_, let text as String): // text and dates; haven reads a missing string as ""
+                        XCTAssertEqual(text.isEmpty ? nil : text, e.text(at: i), "\(what) row \(i + 1)")
+                    default: // null
+                        XCTAssertNil(e.text(at: i), "\(what) row \(i + 1)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The committed files survsh wrote load back to the frame they were written from.
+    func testCommittedSurvshFilesLoadBack() throws {
+        for (file, csv) in [("lung", "lung.csv"), ("net", "net_liver_mets.csv")] {
+            let expected = try CSVReader.read(path: dataPath(csv)).columns
+            for ext in ["dta", "sav"] {
+                let path = fixture("survsh/\(file).\(ext)")
+                let got = try DataReaders.reader(for: path).read(path: path, options: ReadOptions()).columns
+                for (g, e) in zip(got, expected) {
+                    XCTAssertEqual(g.type, e.type, "\(file).\(ext) \(e.name)")
+                    XCTAssertEqual((0..<g.count).map { g.text(at: $0) }, (0..<e.count).map { e.text(at: $0) }, "\(file).\(ext) \(e.name)")
+                }
+            }
         }
     }
 
