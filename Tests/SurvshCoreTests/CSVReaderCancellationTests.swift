@@ -9,8 +9,8 @@ import XCTest
 @testable import SurvshCore
 
 final class CSVReaderCancellationTests: XCTestCase {
-    /// Counts polls; fires from poll `firesAt` on (nil: never).
-    private final class Polls: Sendable {
+    /// Counts polls; fires from poll `firesAt` on (nil: never). Also used by LoadProgressTests.
+    final class Polls: Sendable {
         let count = Atomic<Int>(0)
         let firesAt: Int?
         init(firesAt: Int?) { self.firesAt = firesAt }

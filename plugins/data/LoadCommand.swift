@@ -20,6 +20,8 @@ public enum LoadCommand: SurvshCommand {
                     + "The format is recognised by the file's first bytes, so a misnamed file is still read right. "
                     + "A gzip-compressed or zipped Stata/SPSS/SAS file (lung.dta.gz, lung.sav.gz) is read too. "
                     + "A file no reader takes is refused with the list of supported formats.",
+                "In the shell, a load that takes more than a second shows its progress (rows, MB, MB/s) on one line of stderr, "
+                    + "erased when it ends; Ctrl-C stops any load and keeps the previous data.",
                 "Stata .dta, SPSS .sav/.zsav/.por and SAS .sas7bdat/.xpt are read with ReadStat: every kind of missing value "
                     + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings) becomes missing and the kinds "
                     + "found are listed; date formats become dates, date-times seconds since 1970-01-01 UTC and times seconds "
@@ -42,9 +44,16 @@ public enum LoadCommand: SurvshCommand {
         default: break
         }
         options.valueLabelCodes = args.options["labels"] == "codes"
-        let result = try DataReaders.read(path: resolved, options: options)
+        // A load that takes more than a second shows a progress line (the shell only); Ctrl-C stops the
+        // read and the hashing for the transcript alike, before anything of the session is replaced.
+        let progress = LoadProgress()
+        options.progress = progress
+        let (result, sha256) = try ProgressLine.run(progress, enabled: session.showsProgress) {
+            let result = try DataReaders.read(path: resolved, options: options)
+            return (result, try session.transcriptHash(of: resolved, cancel: options.cancel))
+        }
         let hadData = !session.frame.isEmpty
-        session.replaceData(DataFrame(columns: result.columns, source: path), file: (path, resolved))
+        session.replaceData(DataFrame(columns: result.columns, source: path), file: (path, resolved), sha256: sha256)
         var counts: [ColumnType: Int] = [:]
         for c in result.columns { counts[c.type, default: 0] += 1 }
         let typeSummary = ColumnType.allCases.compactMap { t in counts[t].map { "\($0) \(t.rawValue)" } }.joined(separator: ", ")

@@ -73,6 +73,8 @@ struct CSVSettings {
     let pages: PageDropper
     /// Polled every `Cancellation.stride` records of each chunk; a chunk stops early when it fires.
     let cancel: Cancellation
+    /// Told the rows and bytes of each chunk parsed (a progress line).
+    var progress: LoadProgress? = nil
 }
 
 /// One chunk: its byte range, where its rows go, and (after parsing) its columns' state.

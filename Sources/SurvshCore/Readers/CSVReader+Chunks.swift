@@ -321,6 +321,7 @@ extension CSVReader {
             var parser = CSVChunkParser(settings: settings, chunk: chunks[0])
             parser.run()
             parser.deallocate()
+            settings.progress?.addParsed(rows: chunks[0].rows, bytes: chunks[0].end - chunks[0].start)
             return
         }
         parallelFor(chunks.count) { i in
@@ -328,6 +329,7 @@ extension CSVReader {
             parser.run()
             parser.deallocate()
             settings.pages.drop(from: chunks[i].start, to: chunks[i].end)
+            settings.progress?.addParsed(rows: chunks[i].rows, bytes: chunks[i].end - chunks[i].start)
         }
     }
 

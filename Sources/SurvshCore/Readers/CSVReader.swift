@@ -172,7 +172,7 @@ public enum CSVReader: TableReader {
             fileName: name, delimiter: delimiter, blanks: blanks, columnCount: names.count,
             bufferEnd: bufferEnd, na: na, valueLikeNA: valueLikeTokens(options.naTokens, na: na),
             powers: FastNumber.powersOfTen, textStops: UnsafePointer(stops), pages: input.pageDropper,
-            cancel: options.cancel)
+            cancel: options.cancel, progress: options.progress)
 
         let guess = guessKinds(settings: settings, dataStart: dataStart, tuning: tuning)
         let plan = planChunks(settings: settings, dataStart: dataStart, tuning: tuning)

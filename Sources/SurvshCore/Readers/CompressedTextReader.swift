@@ -34,12 +34,13 @@ public enum CompressedTextReader: TableReader {
         let text: InputBuffer, innerName: String, container: String
         switch FileSignature.of(head) {
         case .gzip:
-            text = try Inflate.run(raw, wrapper: .gzip, sizeHint: Inflate.gzipSizeHint(raw), limit: limit, file: path, format: "gzip")
+            text = try Inflate.run(raw, wrapper: .gzip, sizeHint: Inflate.gzipSizeHint(raw), limit: limit, file: path, format: "gzip",
+                                   cancel: options.cancel, progress: options.progress)
             innerName = (path as NSString).pathExtension.lowercased() == "gz" ? (path as NSString).deletingPathExtension : path
             container = "gzip-compressed"
         case .zip:
             let member = try ZipArchive.singleMember(raw, file: path)
-            text = try member.inflate(raw, limit: limit, file: path)
+            text = try member.inflate(raw, limit: limit, file: path, options: options)
             innerName = member.name
             container = "in a zip archive (\(member.name))"
         default:
@@ -95,7 +96,7 @@ enum ZipArchive {
         var size: Int
         var localHeader: Int
 
-        func inflate(_ archive: UnsafeRawBufferPointer, limit: UInt64?, file: String) throws(DataReadError) -> InputBuffer {
+        func inflate(_ archive: UnsafeRawBufferPointer, limit: UInt64?, file: String, options: ReadOptions) throws(DataReadError) -> InputBuffer {
             func failure(_ message: String) -> DataReadError { DataReadError(file: file, message: "zip: \(message)") }
             let h = localHeader
             guard h + 30 <= archive.count, ZipArchive.u32(archive, h) == 0x0403_4B50 else {
@@ -108,7 +109,8 @@ enum ZipArchive {
             case 0:
                 return InputBuffer.copying(data)
             case 8:
-                return try Inflate.run(data, wrapper: .raw, sizeHint: size, limit: limit, file: file, format: "zip")
+                return try Inflate.run(data, wrapper: .raw, sizeHint: size, limit: limit, file: file, format: "zip",
+                                       cancel: options.cancel, progress: options.progress)
             default:
                 throw failure("\(name) is compressed with method \(method); only stored and deflated members are read (re-zip it, or unzip it first)")
             }

@@ -5,10 +5,12 @@
 // reader then parses the result as it parses a mapped file. Concatenated gzip members are read one
 // after the other, as `gzip -d` does. Memory is bounded: output beyond `limit` bytes (the memory
 // available, or a test budget) stops the inflation with an error, so a zip bomb costs at most `limit`.
-// `cancelled` is polled between steps (at most 16 MiB of output each). Errors are `DataReadError`s
+// `cancel` is polled between steps (at most 16 MiB of output each; when it fires the inflation stops
+// with an `interrupted` error), and `progress` is told the compressed bytes consumed. Errors are `DataReadError`s
 // naming the file, the container format, and what zlib said (corrupt data, truncated file).
 
 import CZlib
+import SurvivalStats
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -32,7 +34,8 @@ enum Inflate {
 
     /// Inflates `input` into a new heap buffer. `format` names the container in messages (`gzip`).
     static func run(_ input: UnsafeRawBufferPointer, wrapper: Wrapper, sizeHint: Int, limit: UInt64?,
-                    file: String, format: String, cancelled: () -> Bool = { false }) throws(DataReadError) -> InputBuffer {
+                    file: String, format: String, cancel: Cancellation = .never,
+                    progress: LoadProgress? = nil) throws(DataReadError) -> InputBuffer {
         func failure(_ message: String) -> DataReadError { DataReadError(file: file, message: "\(format): \(message)") }
         let maximum = limit.map { Int(min($0, UInt64(Int.max / 2))) } ?? Int.max / 2
         var capacity = max(1 << 16, min(sizeHint, maximum))
@@ -49,7 +52,7 @@ enum Inflate {
         let inBase = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
         var consumed = 0
         while true {
-            if cancelled() {
+            if cancel.isCancelled {
                 free(out)
                 throw failure("interrupted")
             }
@@ -74,6 +77,7 @@ enum Inflate {
             stream.avail_out = UInt32(outChunk)
             let rc = inflate(&stream, Z_NO_FLUSH)
             consumed += inChunk - Int(stream.avail_in)
+            progress?.setFileBytes(consumed)
             produced += outChunk - Int(stream.avail_out)
             switch rc {
             case Z_OK:

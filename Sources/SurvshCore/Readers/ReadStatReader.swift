@@ -21,9 +21,14 @@
 //   `ReadOptions.valueLabelCodes` keeps the numbers. Labels exactly 0 = FALSE, 1 = TRUE (how `save`
 //   writes a boolean column) give a boolean column.
 // - Errors: `DataReadError` naming the file, the format it was taken for and ReadStat's message.
+// - Ctrl-C: `ReadOptions.cancel` is polled in ReadStat's progress handler and every
+//   `Cancellation.stride` values; when it fires the handlers return READSTAT_HANDLER_ABORT, ReadStat
+//   stops, and DataReaders.read throws CancellationError. `ReadOptions.progress` is told the rows
+//   read and the bytes of the file (ReadStat's fraction done times the file's size).
 
 import CReadStat
 import Foundation
+import SurvivalStats
 
 /// Stata .dta (formats 104-119).
 public enum StataReader: TableReader {
@@ -86,7 +91,8 @@ enum ReadStatParse {
         // Missing file, directory, 0 bytes: the same messages as for text files.
         let probe = try InputBuffer.openFile(path: path)
         if probe.count == 0 { throw failure("file is empty (0 bytes), not a \(format) file") }
-        let collector = ReadStatCollector(family: family, emptyTextIsMissing: options.naTokens.contains(""))
+        let collector = ReadStatCollector(family: family, emptyTextIsMissing: options.naTokens.contains(""),
+                                          cancel: options.cancel, progress: options.progress, fileSize: probe.count)
         guard let parser = readstat_parser_init() else { throw failure("cannot start ReadStat") }
         defer { readstat_parser_free(parser) }
         readstat_set_metadata_handler(parser) { metadata, ctx in
@@ -100,17 +106,24 @@ enum ReadStatParse {
         readstat_set_value_handler(parser) { row, variable, value, ctx in
             ReadStatCollector.from(ctx).addValue(row: Int(row), variable: variable!, value: value)
         }
+        readstat_set_progress_handler(parser) { fraction, ctx in
+            ReadStatCollector.from(ctx).progressed(fraction)
+        }
         readstat_set_value_label_handler(parser) { labelSet, value, label, ctx in
             ReadStatCollector.from(ctx).addLabel(set: String(cString: labelSet!), value: value, label: String(cString: label!))
             return ReadStatParse.handlerOK
         }
         let context = Unmanaged.passUnretained(collector).toOpaque()
         let status = withExtendedLifetime(collector) { path.withCString { parse(parser, $0, context) } }
+        if status != READSTAT_OK && options.cancel.isCancelled { throw failure("interrupted") }
         if status != READSTAT_OK {
             let said = String(cString: readstat_error_message(status))
             throw failure("cannot read it as \(format): ReadStat says: \(said)")
         }
-        return collector.result(format: format, keepCodes: options.valueLabelCodes)
+        let result = collector.result(format: format, keepCodes: options.valueLabelCodes)
+        options.progress?.setRows(result.rowCount)
+        options.progress?.setFileBytes(probe.count)
+        return result
     }
 }
 
@@ -137,9 +150,25 @@ final class ReadStatCollector {
     var variables: [Variable] = []
     var labelSets: [String: [(value: Double, text: String)]] = [:]
 
-    init(family: ReadStatParse.Family, emptyTextIsMissing: Bool) {
+    let cancel: Cancellation
+    let progress: LoadProgress?
+    let fileSize: Int
+    /// Values until the next poll of `cancel` (and report of the rows to `progress`).
+    private var countdown = Cancellation.stride
+
+    init(family: ReadStatParse.Family, emptyTextIsMissing: Bool, cancel: Cancellation = .never, progress: LoadProgress? = nil,
+         fileSize: Int = 0) {
         self.family = family
         self.emptyTextIsMissing = emptyTextIsMissing
+        self.cancel = cancel
+        self.progress = progress
+        self.fileSize = fileSize
+    }
+
+    /// ReadStat's progress handler: the fraction of the file read.
+    func progressed(_ fraction: Double) -> Int32 {
+        progress?.setFileBytes(Int(fraction * Double(fileSize)))
+        return cancel.isCancelled ? ReadStatParse.handlerAbort : ReadStatParse.handlerOK
     }
 
     static func from(_ context: UnsafeMutableRawPointer?) -> ReadStatCollector {
@@ -166,6 +195,12 @@ final class ReadStatCollector {
     func addValue(row: Int, variable v: UnsafeMutablePointer<readstat_variable_t>, value: readstat_value_t) -> Int32 {
         let index = Int(readstat_variable_get_index(v))
         guard index < variables.count else { return ReadStatParse.handlerAbort }
+        countdown -= 1
+        if countdown == 0 {
+            countdown = Cancellation.stride
+            progress?.setRows(row)
+            if cancel.isCancelled { return ReadStatParse.handlerAbort }
+        }
         var kind: String?
         if readstat_value_is_system_missing(value) != 0 {
             kind = "."

@@ -27,6 +27,9 @@ public struct ReadOptions: Sendable, Equatable {
     /// Polled while reading (every `Cancellation.stride` records); when it fires the read stops and
     /// `DataReaders.read` throws CancellationError. Not part of equality.
     public var cancel: Cancellation
+    /// Where the reader stores how far it has got (rows, bytes), for a progress line; nil = nobody
+    /// watches. Not part of equality.
+    public var progress: LoadProgress?
 
     public init(naTokens: [String] = ["", "NA", "."], delimiter: UInt8? = nil, cancel: Cancellation = .never) {
         self.naTokens = naTokens

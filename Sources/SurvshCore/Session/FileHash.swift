@@ -2,16 +2,19 @@
 
 import Crypto
 import Foundation
+import SurvivalStats
 
 public enum FileHash {
-    /// Hex SHA-256 of the file's bytes, read in 4 MiB blocks.
-    public static func sha256(path: String) throws -> String {
+    /// Hex SHA-256 of the file's bytes, read in 4 MiB blocks; `cancel` is polled before each block
+    /// (CancellationError when it fires).
+    public static func sha256(path: String, cancel: Cancellation = .never) throws -> String {
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw SurvshError.io("load", "cannot read '\(path)'")
         }
         defer { try? h.close() }
         var hasher = SHA256()
         while true {
+            try cancel.check()
             let chunk = h.readData(ofLength: 4 << 20)
             if chunk.isEmpty { break }
             hasher.update(data: chunk)

@@ -9,6 +9,7 @@
 // and it prints through one `OutputSink`.
 
 import Foundation
+import SurvivalStats
 
 public enum OutputFormat: String, Sendable, CaseIterable { case text, json }
 
@@ -186,20 +187,35 @@ public final class Session: @unchecked Sendable {
     // MARK: data
 
     /// Replaces the data (a new `load`): filters, the outcome declaration and results are cleared.
-    public func replaceData(_ frame: DataFrame, file: (path: String, resolved: String)?) {
+    /// `sha256`: the file's hash when the caller computed it already (`transcriptHash`).
+    public func replaceData(_ frame: DataFrame, file: (path: String, resolved: String)?, sha256: String? = nil) {
         self.frame = frame
         filters = []
         activeRowsCache = nil
         results = [:]
         if let o = outcome, o.columnsRead.contains(where: { frame.index(of: $0) == nil }) { outcome = nil }
-        if let f = file { noteDataFileRead(path: f.path, resolved: f.resolved) }
+        if let f = file { noteDataFileRead(path: f.path, resolved: f.resolved, sha256: sha256) }
+    }
+
+    /// The SHA-256 a transcript being written records for a data file (nil when none is written),
+    /// computed before the data is replaced, so that Ctrl-C while hashing a large file (`cancel`
+    /// is polled every 4 MiB) leaves the previous data intact.
+    public func transcriptHash(of resolved: String, cancel: Cancellation) throws -> String? {
+        guard transcript != nil else { return nil }
+        do {
+            return try FileHash.sha256(path: resolved, cancel: cancel)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            return nil
+        }
     }
 
     /// Records a data file a command read (its SHA-256 in the transcript, checked against the
     /// recorded one during a replay), as `load` does; `tvc` calls it for the table it joins.
-    public func noteDataFileRead(path: String, resolved: String) {
+    public func noteDataFileRead(path: String, resolved: String, sha256: String? = nil) {
         var sha: String? = nil
-        if let t = transcript, let h = try? FileHash.sha256(path: resolved) {
+        if let t = transcript, let h = sha256 ?? (try? FileHash.sha256(path: resolved)) {
             sha = h
             t.recordDataFile(path: path, sha256: h)
         }

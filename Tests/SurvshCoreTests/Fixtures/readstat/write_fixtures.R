@@ -53,3 +53,8 @@ raw <- readBin("lung.dta", "raw", 600)
 writeBin(raw, "truncated.dta")
 writeLines(c("a,b", "1,2"), "text.sav")
 writeLines(c(R.version.string, paste("haven", packageVersion("haven"))), "versions.txt")
+
+# many.dta: 20,000 rows x 3 small integer columns (more values than one
+# Cancellation.stride), for the cancellation and progress tests of ReadStat loads.
+many <- data.frame(time = as.integer(1:20000 %% 365 + 1), status = as.integer(1:20000 %% 2), arm = as.integer(1:20000 %% 3))
+write_dta(many, file.path(here, "many.dta"))
