@@ -7,10 +7,11 @@ public enum LoadCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "load", aliases: ["use"],
         summary: "read a CSV, TSV or semicolon-separated file (header row) into the session",
-        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon]"], body: .path,
+        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon] [cols=NAME,FIRST-LAST,...]"], body: .path,
         options: [
             OptionSpec("na", .text, default: "NA,,.", help: "cell values read as missing (comma-separated; an empty item is the empty cell)"),
             OptionSpec("sep", .choice(["comma", "tab", "semicolon"]), help: "the field separator (default: by extension, then sniffed)"),
+            OptionSpec("cols", .text, help: "read only these columns (in file order): names, ranges FIRST-LAST as Stata varlists (x1-x10), patterns with *"),
             OptionSpec("labels", .choice(["text", "codes"]), default: "text",
                        help: "Stata/SPSS/SAS value labels: text levels in value order, or codes to keep the numbers"),
         ],
@@ -25,8 +26,10 @@ public enum LoadCommand: SurvshCommand {
                 "Stata .dta, SPSS .sav/.zsav/.por and SAS .sas7bdat/.xpt are read with ReadStat: every kind of missing value "
                     + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings) becomes missing and the kinds "
                     + "found are listed; date formats become dates, date-times seconds since 1970-01-01 UTC and times seconds "
-                    + "since midnight (with a note)."],
-        examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99"],
+                    + "since midnight (with a note).",
+                "cols= keeps memory to the columns named: a CSV/TSV reader skips the others while parsing (a 10^8-row file "
+                    + "with 13 of its 15 columns needs 13 x 0.8 GB); other formats are read whole, then cut."],
+        examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99", "load data/lung.csv cols=time,status,age-ph.ecog"],
         topic: "data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
@@ -44,6 +47,10 @@ public enum LoadCommand: SurvshCommand {
         default: break
         }
         options.valueLabelCodes = args.options["labels"] == "codes"
+        if let cols = args.options["cols"] {
+            options.columns = cols.split(separator: ",").map { String($0) }
+            if options.columns!.isEmpty { throw SurvshError.usage("load", "cols= names no column", expected: "cols=NAME,FIRST-LAST,... e.g. cols=time,status,x1-x10") }
+        }
         // A load that takes more than a second shows a progress line (the shell only); Ctrl-C stops the
         // read and the hashing for the transcript alike, before anything of the session is replaced.
         let progress = LoadProgress()

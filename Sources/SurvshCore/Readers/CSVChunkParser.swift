@@ -10,7 +10,7 @@
 //   quoted field, and the driver then sees `stoppedAt != end` and re-parses the file in one piece.
 //   Parsing also stops (with `overflow`) when a record would exceed `rowCapacity`.
 // - Types: each column starts at the driver's guess and moves up the lattice
-//   unknown < {boolean, integer < real, date} < text as cells demand (integer+real = real; any other
+//   unknown < {boolean, integer < real, date} < text as cells demand (a `.skip` column stays so) (integer+real = real; any other
 //   mix = text). integer -> real converts the rows already written in place; X -> text re-scans the
 //   chunk's earlier records for that column (`rescanAsText`), which is rare and at most once per
 //   column per chunk. Missing cells go to a per-chunk bit mask allocated on first use.
@@ -27,6 +27,9 @@ import SurvivalStats
 
 enum CellKind: UInt8, Sendable {
     case unknown = 0, boolean, integer, real, date, text
+    /// A column `cols=` leaves out: its fields are tokenized (quotes and all) and nothing is stored;
+    /// it never changes kind.
+    case skip
 
     /// Least upper bound in the type lattice.
     static func join(_ a: CellKind, _ b: CellKind) -> CellKind {
@@ -303,6 +306,11 @@ struct CSVChunkParser {
                     if checkValueNA && settings.na.matchesTrimmed(p, e - p) { break }
                     col.pointee.slots[row] = v ? 1 : 0
                     t = e
+                case .skip:
+                    // unquoted: to the next stop byte; anything else through slowField
+                    var e = p
+                    while !stops[Int(e.pointee)] { e += 1 }
+                    if terminates(e) { t = e }
                 case .unknown:
                     break
                 }
@@ -364,6 +372,7 @@ struct CSVChunkParser {
     mutating func slowField(_ c: Int, _ p: UnsafePointer<UInt8>, _ row: Int, _ line: inout Int) -> UnsafePointer<UInt8>? {
         guard let f = tokenizer.field(at: p, line: &line) else { return nil }
         let col = columns + c
+        if col.pointee.kind == .skip { return f.end }
         if col.pointee.kind == .text {
             storeText(col, row, f.start, f.count)
             return f.end

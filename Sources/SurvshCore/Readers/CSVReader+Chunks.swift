@@ -27,8 +27,10 @@ import Darwin
 extension CSVReader {
     // MARK: - Type guess and chunk plan
 
-    /// Column kinds from parsing the first `sampleBytes` of data (decides [Double] vs [Int64] slots).
-    static func guessKinds(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, tuning: CSVTuning) -> [CellKind] {
+    /// Column kinds from parsing the first `sampleBytes` of data (decides [Double] vs [Int64] slots);
+    /// `initial` is `.unknown`, or `.skip` for a column `cols=` leaves out.
+    static func guessKinds(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, initial: [CellKind],
+                           tuning: CSVTuning) -> [CellKind] {
         let ncol = settings.columnCount
         let bufferEnd = settings.bufferEnd
         var sampleEnd = bufferEnd
@@ -41,7 +43,7 @@ extension CSVReader {
         var bases = (0..<ncol).map { memory + $0 * capacity * 8 }
         let chunk = bases.withUnsafeMutableBufferPointer { b in
             CSVChunk(start: dataStart, end: sampleEnd, rowCapacity: capacity, rowOffset: 0, firstLine: 1,
-                     slotBases: UnsafePointer(b.baseAddress!), kinds: [CellKind](repeating: .unknown, count: ncol))
+                     slotBases: UnsafePointer(b.baseAddress!), kinds: initial)
         }
         var parser = CSVChunkParser(settings: settings, chunk: chunk)
         parser.run()
@@ -141,7 +143,8 @@ extension CSVReader {
 
     struct ParsedTable {
         var rowCount: Int
-        var storages: [ColumnStorage]
+        /// nil for a skipped column
+        var storages: [ColumnStorage?]
         var masks: [[UInt64]?]
         var allMissing: [Bool]
     }
@@ -165,10 +168,11 @@ extension CSVReader {
                           dataFirstLine: Int, tuning: CSVTuning) throws(DataReadError) -> ParsedTable {
         let ncol = settings.columnCount
         let capacity = max(plan.totalNewlines, 1)
-        try checkMemory(rows: capacity, columns: ncol, settings: settings, tuning: tuning)
+        try checkMemory(rows: capacity, columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
         let slotIsDouble = guess.map { $0 == .real }
         var outcome: Result<Assembly, DataReadError> = .success(Assembly())
-        let slotArrays = withSlotArrays(capacity: capacity, isDouble: slotIsDouble, tuning: tuning) { bases, finalCounts in
+        let slotArrays = withSlotArrays(capacity: capacity, isDouble: slotIsDouble, skipped: guess.map { $0 == .skip },
+                                        tuning: tuning) { bases, finalCounts in
             outcome = parseAndAssemble(settings: settings, plan: plan, guess: guess, dataStart: dataStart,
                                        dataFirstLine: dataFirstLine, bases: bases)
             if case .success(let a) = outcome {
@@ -178,9 +182,13 @@ extension CSVReader {
             }
         }
         let assembly = try outcome.get()
-        var storages: [ColumnStorage] = []
+        var storages: [ColumnStorage?] = []
         storages.reserveCapacity(ncol)
         for c in 0..<ncol {
+            if assembly.kinds[c] == .skip {
+                storages.append(nil)
+                continue
+            }
             if let built = assembly.builtStorages[c] {
                 storages.append(built)
                 continue
@@ -222,19 +230,20 @@ extension CSVReader {
     }
 
     /// Allocates one array per column with room for `capacity` 8-byte cells ([Double] where
-    /// `isDouble`, else [Int64]) and runs `body` with their base addresses while they are alive;
+    /// `isDouble`, else [Int64]; none where `skipped`, whose base is a dummy never written) and runs `body` with their base addresses while they are alive;
     /// `body` sets how many leading elements of each are initialised and kept. With up to
     /// `maxNestedColumns` columns the arrays are created by nested `init(unsafeUninitializedCapacity:)`
     /// calls (no copy); wider tables use raw memory copied into arrays afterwards.
-    static func withSlotArrays(capacity: Int, isDouble: [Bool], tuning: CSVTuning,
+    static func withSlotArrays(capacity: Int, isDouble: [Bool], skipped: [Bool], tuning: CSVTuning,
                                body: (UnsafePointer<UnsafeMutableRawPointer>, inout [Int]) -> Void) -> [SlotArray] {
         let ncol = isDouble.count
-        var bases = [UnsafeMutableRawPointer](repeating: UnsafeMutableRawPointer(bitPattern: 8)!, count: ncol)
+        let dummy = UnsafeMutableRawPointer(bitPattern: 8)!
+        var bases = [UnsafeMutableRawPointer](repeating: dummy, count: ncol)
         var finalCounts = [Int](repeating: 0, count: ncol)
         var arrays = [SlotArray](repeating: .int64([]), count: ncol)
         if ncol > tuning.maxNestedColumns {
-            let memory = (0..<ncol).map { _ in UnsafeMutableRawPointer.allocate(byteCount: capacity * 8, alignment: 16) }
-            defer { memory.forEach { $0.deallocate() } }
+            let memory = (0..<ncol).map { skipped[$0] ? dummy : UnsafeMutableRawPointer.allocate(byteCount: capacity * 8, alignment: 16) }
+            defer { for c in 0..<ncol where !skipped[c] { memory[c].deallocate() } }
             memory.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
             for c in 0..<ncol {
                 let n = finalCounts[c]
@@ -257,13 +266,15 @@ extension CSVReader {
                 #if os(Linux)
                 if capacity >= 1 << 16 {
                     let b = bases
-                    parallelFor(ncol) { i in _ = madvise(b[i], capacity * 8, 23 /* MADV_POPULATE_WRITE */) }
+                    parallelFor(ncol) { i in if !skipped[i] { _ = madvise(b[i], capacity * 8, 23 /* MADV_POPULATE_WRITE */) } }
                 }
                 #endif
                 bases.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
                 return
             }
-            if isDouble[c] {
+            if skipped[c] {
+                nest(c + 1)
+            } else if isDouble[c] {
                 let a = [Double](unsafeUninitializedCapacity: capacity) { buf, initialized in
                     bases[c] = UnsafeMutableRawPointer(buf.baseAddress!)
                     nest(c + 1)
@@ -430,6 +441,8 @@ extension CSVReader {
                 })
             case .text:
                 storage = mergeText(column: c, chunks: chunks, rowStarts: rowStarts, rowCount: n)
+            case .skip:
+                break
             }
             results[c] = (storage, mask)
         }

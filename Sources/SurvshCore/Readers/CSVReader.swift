@@ -61,6 +61,8 @@ struct CSVTuning: Sendable {
 public enum CSVReader: TableReader {
     public static let formatName = "CSV/TSV"
     public static let fileExtensions = ["csv", "tsv", "tab", "txt"]
+    /// The columns `cols=` leaves out are skipped while parsing: no slots, no type inference, no memory.
+    public static let selectsColumns = true
 
     /// Reads the delimited-text file at `path` (relative to the process's working directory).
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws(DataReadError) -> TableReadResult {
@@ -174,19 +176,24 @@ public enum CSVReader: TableReader {
             powers: FastNumber.powersOfTen, textStops: UnsafePointer(stops), pages: input.pageDropper,
             cancel: options.cancel, progress: options.progress)
 
-        let guess = guessKinds(settings: settings, dataStart: dataStart, tuning: tuning)
+        // cols=: the other columns are `.skip` from the start (fields tokenized, nothing stored).
+        var keep = [Bool](repeating: true, count: names.count)
+        if let items = options.columns { keep = try ColumnSelection.keep(items, among: names, file: name) }
+        let initial = keep.map { $0 ? CellKind.unknown : .skip }
+        let guess = guessKinds(settings: settings, dataStart: dataStart, initial: initial, tuning: tuning)
         let plan = planChunks(settings: settings, dataStart: dataStart, tuning: tuning)
         let table = try parseData(settings: settings, plan: plan, guess: guess, dataStart: dataStart,
                                   dataFirstLine: dataFirstLine, tuning: tuning)
 
         var columns: [Column] = []
         columns.reserveCapacity(names.count)
-        for (c, name) in names.enumerated() {
+        for (c, name) in names.enumerated() where keep[c] {
+            guard let storage = table.storages[c] else { continue }
             var mask = table.masks[c].map { MissingMask(words: $0, count: table.rowCount) } ?? MissingMask(count: table.rowCount)
-            if case .real(let v) = table.storages[c] {
+            if case .real(let v) = storage {
                 nonFiniteCells(v, column: name, missing: &mask, warnings: &warnings)
             }
-            columns.append(Column(name: name, storage: table.storages[c], missing: mask))
+            columns.append(Column(name: name, storage: storage, missing: mask))
             if table.allMissing[c] {
                 warnings.append("column '\(name)' has no non-missing values; read as real")
             }

@@ -16,6 +16,8 @@ import Foundation
 public enum CompressedTextReader: TableReader {
     public static let formatName = "gzip- or zip-compressed CSV/TSV"
     public static let fileExtensions = ["gz", "zip"]
+    /// The text inside is parsed by CSVReader, which skips the columns `cols=` leaves out.
+    public static let selectsColumns = true
 
     public static func recognizes(_ head: [UInt8]) -> Bool {
         FileSignature.of(head) == .gzip || FileSignature.of(head) == .zip

@@ -69,9 +69,13 @@ public enum DataReaders {
             throw SurvshError(.io, command: command, DataReadError(file: path, message: why).description)
         }
         let reader = reader(for: path, head: head)
-        let result: TableReadResult
+        var result: TableReadResult
         do {
             result = try reader.read(path: path, options: options)
+            if let items = options.columns, !reader.selectsColumns {
+                let keep = try ColumnSelection.keep(items, among: result.columns.map(\.name), file: path)
+                result.columns = zip(result.columns, keep).filter(\.1).map(\.0)
+            }
         } catch {
             try options.cancel.check()
             throw SurvshError(.io, command: command, error.description)

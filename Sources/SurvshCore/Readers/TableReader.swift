@@ -24,6 +24,10 @@ public struct ReadOptions: Sendable, Equatable {
     public var delimiter: UInt8?
     /// Stata/SPSS/SAS: keep the numbers of a labelled column instead of turning it into text levels.
     public var valueLabelCodes = false
+    /// `cols=`: read only these columns (names, ranges `x1-x10`, `*` patterns; see ColumnSelection),
+    /// or nil for all. Readers that `selectsColumns` skip the others while parsing; for the rest
+    /// `DataReaders.read` drops them afterwards.
+    public var columns: [String]?
     /// Polled while reading (every `Cancellation.stride` records); when it fires the read stops and
     /// `DataReaders.read` throws CancellationError. Not part of equality.
     public var cancel: Cancellation
@@ -39,6 +43,7 @@ public struct ReadOptions: Sendable, Equatable {
 
     public static func == (a: ReadOptions, b: ReadOptions) -> Bool {
         a.naTokens == b.naTokens && a.delimiter == b.delimiter && a.valueLabelCodes == b.valueLabelCodes
+            && a.columns == b.columns
     }
 }
 
@@ -95,9 +100,12 @@ public protocol TableReader: SendableMetatype {
     static func recognizes(_ head: [UInt8]) -> Bool
     /// Reads the whole file at `path` (relative paths are relative to the process's working directory).
     static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult
+    /// Whether `read` honours `options.columns` itself (skipping the other columns while parsing).
+    static var selectsColumns: Bool { get }
 }
 
 extension TableReader {
     /// Formats without a signature (text) are chosen by extension only.
     public static func recognizes(_ head: [UInt8]) -> Bool { false }
+    public static var selectsColumns: Bool { false }
 }

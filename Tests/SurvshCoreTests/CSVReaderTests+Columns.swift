@@ -1,0 +1,62 @@
+// CSVReaderTests+Columns.swift — `load FILE cols=...`: the CSV reader skips the other columns while
+// parsing (quoted fields with newlines and type changes in skipped columns included), in one piece
+// and in parallel chunks, and every kept column equals the same column of a full read.
+
+import XCTest
+@testable import SurvshCore
+
+extension CSVReaderTests {
+    /// The columns of a full read named `names`, in file order.
+    func subset(_ r: TableReadResult, _ names: [String]) -> [Column] { r.columns.filter { names.contains($0.name) } }
+
+    func testSelectedColumnsEqualFullRead() throws {
+        let text = generatedFile(rows: 4000, quotes: true)
+        let full = try read(text, tuning: CSVTuning(singleChunk: true))
+        // note (skipped) holds quoted newlines and doubled quotes; late_text (skipped) turns text late.
+        let keep = ["id", "group", "when", "late_real", "sparse"]
+        var options = ReadOptions()
+        options.columns = ["sparse", "id", "group-when", "late_real"]
+        for tuning in [CSVTuning(singleChunk: true), CSVTuning(forcedChunkCount: 2), CSVTuning(forcedChunkCount: 9)] {
+            let selected = try read(text, options: options, tuning: tuning)
+            XCTAssertEqual(selected.rowCount, full.rowCount)
+            XCTAssertEqual(selected.columns.map(\.name), keep) // file order, not the order of cols=
+            XCTAssertEqual(selected.columns, subset(full, keep))
+        }
+        // a skipped column between quoted ones: the kept text keeps its quoted newlines
+        options.columns = ["note"]
+        XCTAssertEqual(try read(text, options: options, tuning: CSVTuning(forcedChunkCount: 5)).columns, subset(full, ["note"]))
+    }
+
+    func testSelectionPatternsAndRanges() throws {
+        let text = "id,time,status,x1,x2,x3,x10,y-z,y\n1,2,1,0.5,1,2,3,4,5\n"
+        func names(_ items: [String]) throws -> [String] {
+            var o = ReadOptions()
+            o.columns = items
+            return try read(text, options: o).columns.map(\.name)
+        }
+        XCTAssertEqual(try names(["x10-x2"]), ["x2", "x3", "x10"])      // either order of the ends
+        XCTAssertEqual(try names(["x*", "time"]), ["time", "x1", "x2", "x3", "x10"])
+        XCTAssertEqual(try names(["x?"]), ["x1", "x2", "x3"])
+        XCTAssertEqual(try names(["y-z"]), ["y-z"])                     // a name, not a range
+        XCTAssertEqual(try names(["status-x1", "x1", " id "]), ["id", "status", "x1"])
+        var o = ReadOptions()
+        o.columns = ["time", "x11"]
+        XCTAssertThrowsError(try read(text, options: o)) { error in
+            XCTAssertEqual("\(error)", "test.csv: cols: no column 'x11' in the file (close: x1, x10, x2, x3)")
+        }
+        o.columns = ["q*"]
+        XCTAssertThrowsError(try read(text, options: o)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("test.csv: cols: no column matches 'q*' in the file (the file has 9 columns: id, time"), "\(error)")
+        }
+    }
+
+    func testSelectionOfAFormatReadWhole() throws {
+        // Stata: read whole, then cut by DataReaders.read.
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/readstat/lung.dta").path
+        var o = ReadOptions()
+        o.columns = ["time-sex"]
+        let r = try DataReaders.read(path: path, options: o)
+        XCTAssertEqual(r.columns.map(\.name), ["time", "status", "age", "sex"])
+        XCTAssertEqual(r.rowCount, 228)
+    }
+}
