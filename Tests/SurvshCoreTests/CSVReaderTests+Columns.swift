@@ -58,5 +58,12 @@ extension CSVReaderTests {
         let r = try DataReaders.read(path: path, options: o)
         XCTAssertEqual(r.columns.map(\.name), ["time", "status", "age", "sex"])
         XCTAssertEqual(r.rowCount, 228)
+        // compressed: Stata through a temporary file (cut after reading), CSV parsed with the skips
+        let compressed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/compressed").path
+        XCTAssertEqual(try DataReaders.read(path: compressed + "/lung.dta.gz", options: o).columns.map(\.name), ["time", "status", "age", "sex"])
+        let csv = try DataReaders.read(path: compressed + "/lung.csv.gz", options: o)
+        XCTAssertEqual(csv.columns, try read(String(contentsOfFile: dataPath("lung.csv"), encoding: .utf8)).columns.filter {
+            ["time", "status", "age", "sex"].contains($0.name)
+        })
     }
 }

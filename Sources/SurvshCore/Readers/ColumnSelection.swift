@@ -34,6 +34,15 @@ public enum ColumnSelection {
         return keep
     }
 
+    /// The result cut to `options.columns` (for readers that read every column); unchanged without it.
+    static func apply(_ options: ReadOptions, to result: TableReadResult, file: String) throws(DataReadError) -> TableReadResult {
+        guard let items = options.columns else { return result }
+        let keep = try keep(items, among: result.columns.map(\.name), file: file)
+        var cut = result
+        cut.columns = zip(result.columns, keep).filter(\.1).map(\.0)
+        return cut
+    }
+
     /// `FIRST-LAST` split at the first `-` whose two sides are both column names.
     static func range(_ item: String, index: [String: Int]) -> (Int, Int)? {
         var k = item.startIndex

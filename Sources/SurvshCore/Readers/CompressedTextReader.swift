@@ -16,7 +16,8 @@ import Foundation
 public enum CompressedTextReader: TableReader {
     public static let formatName = "gzip- or zip-compressed CSV/TSV"
     public static let fileExtensions = ["gz", "zip"]
-    /// The text inside is parsed by CSVReader, which skips the columns `cols=` leaves out.
+    /// Text inside is parsed by CSVReader, which skips the columns `cols=` leaves out; a compressed
+    /// Stata/SPSS/SAS file is read whole, then cut.
     public static let selectsColumns = true
 
     public static func recognizes(_ head: [UInt8]) -> Bool {
@@ -82,7 +83,7 @@ public enum CompressedTextReader: TableReader {
         close(fd)
         if let failed { throw DataReadError(file: path, message: "cannot write a temporary file to decompress into (\(failed))") }
         do {
-            return try reader.read(path: temporary, options: options)
+            return try ColumnSelection.apply(options, to: reader.read(path: temporary, options: options), file: path)
         } catch {
             throw DataReadError(file: path, message: error.message.replacingOccurrences(of: temporary, with: innerName))
         }

@@ -72,10 +72,7 @@ public enum DataReaders {
         var result: TableReadResult
         do {
             result = try reader.read(path: path, options: options)
-            if let items = options.columns, !reader.selectsColumns {
-                let keep = try ColumnSelection.keep(items, among: result.columns.map(\.name), file: path)
-                result.columns = zip(result.columns, keep).filter(\.1).map(\.0)
-            }
+            if !reader.selectsColumns { result = try ColumnSelection.apply(options, to: result, file: path) }
         } catch {
             try options.cancel.check()
             throw SurvshError(.io, command: command, error.description)
