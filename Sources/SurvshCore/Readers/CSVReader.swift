@@ -185,12 +185,19 @@ public enum CSVReader: TableReader {
         let table = try parseData(settings: settings, plan: plan, guess: guess, dataStart: dataStart,
                                   dataFirstLine: dataFirstLine, tuning: tuning)
 
+        // Real columns holding Inf or NaN: one parallel read-only scan; the rare hits get the full pass.
+        let nonFinite = UnsafeMutablePointer<Bool>.allocate(capacity: max(names.count, 1))
+        nonFinite.initialize(repeating: false, count: names.count)
+        defer { nonFinite.deallocate() }
+        parallelFor(names.count) { c in
+            if case .real(let v)? = table.storages[c] { nonFinite[c] = v.contains { !$0.isFinite } }
+        }
         var columns: [Column] = []
         columns.reserveCapacity(names.count)
         for (c, name) in names.enumerated() where keep[c] {
             guard let storage = table.storages[c] else { continue }
             var mask = table.masks[c].map { MissingMask(words: $0, count: table.rowCount) } ?? MissingMask(count: table.rowCount)
-            if case .real(let v) = storage {
+            if nonFinite[c], case .real(let v) = storage {
                 nonFiniteCells(v, column: name, missing: &mask, warnings: &warnings)
             }
             columns.append(Column(name: name, storage: storage, missing: mask))
