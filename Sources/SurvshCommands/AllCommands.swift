@@ -22,6 +22,7 @@ public enum AllCommands {
     public static let list: [any SurvshCommand.Type] = [
         // shell
         HelpCommand.self, QuitCommand.self, SetCommand.self, HistoryCommand.self, ReplayCommand.self, TutorialCommand.self,
+        PluginCommand.self,
         ExportCommand.self, ReportCommand.self,
         // data
         LoadCommand.self, DescribeCommand.self, HeadCommand.self, SummarizeCommand.self,

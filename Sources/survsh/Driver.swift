@@ -50,7 +50,8 @@ enum Driver {
             for p in result.dataProblems { out.err("\(dataFailed ? "error" : "warning"): check: \(p.message)") }
             if let d = result.diff { out.out(d) }
             if dataFailed {
-                out.err("check: \(path): a data file is not the one recorded (see above; --allow-data-change compares the output anyway)")
+                let what = result.dataProblems.allSatisfy { $0.path.hasPrefix("plugin ") } ? "a plugin is" : "a data file is"
+                out.err("check: \(path): \(what) not the one recorded (see above; --allow-data-change compares the output anyway)")
                 return 2
             }
             if result.diff != nil {

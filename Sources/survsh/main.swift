@@ -65,6 +65,11 @@ struct Survsh: ParsableCommand {
     func run() throws {
         let session = Session(registry: AllCommands.registry)
         session.settings.format = format
+        // External plugins: manifests only (no process starts); a bad one is reported, never fatal.
+        for problem in session.loadPlugins(environment: ProcessInfo.processInfo.environment) {
+            session.sink.err("warning: \(problem)")
+        }
+        defer { session.pluginHost.stopAll() }
         let ok: Bool
         if check, let file {
             let status = Driver.check(file, session: session, update: update, allowDataChange: allowDataChange)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PlotPlugin
+import SurvshCore
 
 /// SVG/PNG/PDF files: headers, pixel size, errors. PNG/PDF tests need rsvg-convert (librsvg2-bin)
 /// and are skipped, not passed, without it.

@@ -8,7 +8,8 @@ public enum SetCommand: SurvshCommand {
         name: "set",
         summary: "show or change settings: output format, digits, random seed, level order, R/SAS/Stata defaults",
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
-                   "set timeunit=days|weeks|months|years", "set convention=r|sas|stata", "set labels=on|off"], body: .words,
+                   "set timeunit=days|weeks|months|years", "set convention=r|sas|stata", "set labels=on|off",
+                   "set plugin_path=DIR[:DIR...]", "set plugin_timeout=SECONDS"], body: .words,
         options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
                              help: "text for people, json for one JSON object per result (`set format json` also works)"),
                   OptionSpec("digits", .number(1...15), default: "4",
@@ -22,7 +23,11 @@ public enum SetCommand: SurvshCommand {
                   OptionSpec("convention", .choice(Convention.allCases.map(\.rawValue)), default: "r",
                              help: "whose defaults km and cox follow where R, SAS and Stata differ (see the table below)"),
                   OptionSpec("labels", .choice(["on", "off"]), default: "off",
-                             help: "on: variable labels from Stata/SPSS/SAS files replace column names in printed tables and figures")],
+                             help: "on: variable labels from Stata/SPSS/SAS files replace column names in printed tables and figures"),
+                  OptionSpec("plugin_path", .text,
+                             help: "project plugin directories searched before ./.survsh/plugins, SURVSH_PLUGIN_PATH and the user directory (colon-separated; see help plugin)"),
+                  OptionSpec("plugin_timeout", .number(0.001...1e7), default: "300",
+                             help: "seconds a plugin may take to answer before it is stopped")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -51,7 +56,7 @@ public enum SetCommand: SurvshCommand {
         topic: "shell", keepsLastTables: true)
 
     /// The settings, in the order `set` lists them.
-    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels"]
+    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout"]
 
     /// The synopsis line that sets `name`.
     static func usage(of name: String) -> String {
@@ -105,12 +110,20 @@ public enum SetCommand: SurvshCommand {
                 throw SurvshError.usage("set", "unknown value '\(w[1])' for labels", expected: "on or off")
             }
             session.settings.labels = on
+        case 2 where w[0] == "plugin_path":
+            session.settings.pluginPath = Arguments.unquote(w[1]).split(separator: ":").map(String.init)
+            for problem in session.loadPlugins() { session.sink.err("warning: \(problem)") }
+        case 2 where w[0] == "plugin_timeout":
+            guard let t = Double(w[1]), t > 0, t.isFinite else {
+                throw SurvshError.usage("set", "plugin_timeout must be a positive number of seconds, not '\(w[1])'")
+            }
+            session.settings.pluginTimeout = t
         case 1 where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage(of: w[0]))
         case _ where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "too many words for \(w[0])", expected: usage(of: w[0]))
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention or labels",
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention, labels, plugin_path or plugin_timeout",
                                     suggestion: didYouMean(w[0], among: settingNames))
         }
         var j = JSONObject(command: "set")
@@ -121,14 +134,18 @@ public enum SetCommand: SurvshCommand {
         j["timeunit"] = .string(session.settings.timeUnit.rawValue)
         j["convention"] = .string(session.settings.convention.rawValue)
         j["labels"] = .string(session.settings.labels ? "on" : "off")
+        j["plugin_path"] = .array(session.settings.pluginPath.map { .string($0) })
+        j["plugin_timeout"] = .num(session.settings.pluginTimeout)
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
         // So is the convention once it is not R's.
         let convention = session.settings.convention == .r ? "" : ", convention \(session.settings.convention.rawValue)"
-        // And labels once they are on.
+        // And labels once they are on, and the plugin settings once they are not the defaults.
         let labels = session.settings.labels ? ", labels on" : ""
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)",
+        let pluginPath = session.settings.pluginPath.isEmpty ? "" : ", plugin_path \(session.settings.pluginPath.joined(separator: ":"))"
+        let timeout = session.settings.pluginTimeout == 300 ? "" : ", plugin_timeout \(session.fmt(session.settings.pluginTimeout))"
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)",
                              json: j.value)
     }
 }

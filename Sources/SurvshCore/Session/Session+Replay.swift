@@ -30,6 +30,8 @@ extension Session {
         }
         let result = try body()
         let problems = verifier.finish { FileManager.default.fileExists(atPath: resolvePath($0)) }
-        return (result, problems)
+        // Plugins the transcript used: missing or changed ones are reported like changed data files.
+        let pluginProblems = policy == .strict ? pluginHost.catalog.verify(script, scriptPath: path) : []
+        return (result, problems + pluginProblems)
     }
 }

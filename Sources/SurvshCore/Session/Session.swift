@@ -25,6 +25,10 @@ public struct Settings: Sendable {
     public var convention: Convention = .r
     /// Show columns' variable labels instead of their names in printed tables and figures (`set labels=on`).
     public var labels = false
+    /// Project plugin directories searched first (`set plugin_path=DIR[:DIR]`).
+    public var pluginPath: [String] = []
+    /// Seconds a plugin may take to answer (`set plugin_timeout=SECONDS`).
+    public var pluginTimeout: Double = 300
     public init() {}
 }
 
@@ -178,6 +182,8 @@ public final class Session: @unchecked Sendable {
     /// Sees every command's structured output (tables, figure, methods) as it succeeds, before it is
     /// printed; set by a report while it replays a transcript.
     public var outputObserver: ((CommandOutput) -> Void)?
+    /// External plugins: the catalog and the running plugin processes (`loadPlugins`).
+    public let pluginHost = PluginHost()
 
     public init(registry: Registry, sink: OutputSink = StandardOutputSink()) {
         self.registry = registry

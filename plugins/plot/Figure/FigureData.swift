@@ -13,6 +13,7 @@
 //   (outliers separated by ';')
 
 import Foundation
+import SurvshCore
 
 /// CSV text of the numbers a figure draws.
 public enum FigureData {

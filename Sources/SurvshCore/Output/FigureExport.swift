@@ -1,4 +1,4 @@
-// FigureExport.swift — writing a figure to .svg, .png or .pdf.
+// FigureExport.swift — writing a figure to .svg, .png or .pdf (plot and external plugins share it).
 //
 // Contract: the format follows the file extension (case-insensitive). SVG is written by survsh
 // itself; PNG and PDF are converted from the SVG by `rsvg-convert` (librsvg), found on PATH and given
@@ -9,7 +9,6 @@
 
 import Foundation
 import SurvivalStats
-import SurvshCore
 
 /// Why a figure could not be written.
 public enum FigureExportError: Error, Equatable, CustomStringConvertible {
@@ -75,7 +74,7 @@ public enum FigureExport {
             }
             var arguments = ["-f", format.rawValue, "-o", path]
             if format == .png, scale.isFinite, scale > 0, scale != 1 {
-                arguments += ["-z", svgNumber(scale)]
+                arguments += ["-z", String(scale)]
             }
             try run(converter, arguments: arguments, input: Data(svg.utf8), output: path, cancel: cancel)
         }
@@ -92,7 +91,7 @@ public enum FigureExport {
     }
 
     /// Fails early, with a clear reason, when `path` cannot be created or replaced.
-    static func checkWritable(_ path: String) throws {
+    public static func checkWritable(_ path: String) throws {
         if let reason = cannotWriteReason(path) { throw FigureExportError.cannotWrite(path: path, reason: reason) }
     }
 

@@ -1,0 +1,49 @@
+// Session+Plugins.swift — finding a session's external plugins and adding their commands.
+
+import Foundation
+
+extension Session {
+    /// Reads the manifests on the plugin search path (`PluginCatalog`) and makes the registry the
+    /// built-in commands plus the usable plugins' commands. Returns one line per unusable plugin
+    /// (start-up prints them; nothing stops). No plugin process starts.
+    @discardableResult
+    public func loadPlugins(environment: [String: String]? = nil) -> [String] {
+        if let environment { pluginHost.environment = environment }
+        pluginHost.stopAll()
+        let builtIns = registry.builtIns
+        let path = PluginCatalog.searchPath(projectPath: settings.pluginPath, environment: pluginHost.environment)
+        pluginHost.catalog = PluginCatalog.discover(searchPath: path, builtIns: builtIns)
+        registry = Registry(commands: builtIns.commands + pluginHost.commands())
+        return pluginHost.catalog.problems
+    }
+}
+
+extension Session {
+    /// The environment plugins were found with (SURVSH_PLUGIN_PATH, XDG_DATA_HOME, HOME).
+    public var pluginEnvironment: [String: String] { pluginHost.environment }
+}
+
+extension PluginCatalog {
+    /// The `# plugin: NAME VERSION sha256:HEX` lines of a transcript, checked against the plugins
+    /// installed now: a plugin that is missing or whose identity (manifest and program) changed is
+    /// a problem, named, as a changed data file is (`--check` fails with exit 2).
+    func verify(_ script: TranscriptScript, scriptPath: String) -> [DataVerifier.Problem] {
+        var seen: Set<String> = []
+        var problems: [DataVerifier.Problem] = []
+        for line in script.steps.flatMap(\.comments) + script.trailingComments where line.hasPrefix("# plugin: ") {
+            let recorded = String(line.dropFirst(10)).trimmingCharacters(in: .whitespaces)
+            guard seen.insert(recorded).inserted, let name = recorded.split(separator: " ").first.map(String.init) else { continue }
+            guard let e = entry(named: name), let m = e.manifest, e.isUsable else {
+                problems.append(.init(kind: .missing, path: "plugin \(name)",
+                                      message: "plugin \(name) recorded in \(scriptPath) (\(recorded)) is not installed"))
+                continue
+            }
+            let now = PluginHost.identity(m)
+            if now != recorded {
+                problems.append(.init(kind: .changed, path: "plugin \(name)",
+                                      message: "plugin \(name) has changed since \(scriptPath) was recorded (was \(recorded), now \(now))"))
+            }
+        }
+        return problems
+    }
+}
