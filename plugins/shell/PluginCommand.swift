@@ -120,15 +120,10 @@ public enum PluginCommand: SurvshCommand {
             throw SurvshError.usage("plugin", "plugin \(manifest.name) is already installed in \(target)",
                                     expected: "plugin remove \(manifest.name) first")
         }
-        do {
-            try fm.createDirectory(atPath: userDir, withIntermediateDirectories: true)
-            if link { try fm.createSymbolicLink(atPath: target, withDestinationPath: source) } else { try fm.copyItem(atPath: source, toPath: target) }
-        } catch {
-            throw SurvshError.io("plugin", "cannot install into '\(target)': \((error as NSError).localizedDescription)")
-        }
+        try session.installPluginFolder(from: source, to: target, link: link)
         session.loadPlugins()
         if let e = session.pluginHost.catalog.entries.first(where: { $0.folder == target }), let problem = e.problem {
-            try? fm.removeItem(atPath: target)
+            try? session.removePluginFolder(target)
             session.loadPlugins()
             throw SurvshError.usage("plugin", "plugin \(manifest.name) was not installed: \(problem)")
         }
@@ -152,11 +147,7 @@ public enum PluginCommand: SurvshCommand {
             throw SurvshError.usage("plugin", "plugin \(name) is in \(e.folder), not in the user directory \(userDir)",
                                     expected: "remove that folder yourself; plugin remove only removes what plugin install put there")
         }
-        do {
-            try FileManager.default.removeItem(atPath: e.folder)
-        } catch {
-            throw SurvshError.io("plugin", "cannot remove '\(e.folder)': \((error as NSError).localizedDescription)")
-        }
+        try session.removePluginFolder(e.folder)
         session.loadPlugins()
         var j = JSONObject(command: "plugin")
         j["removed"] = .string(name)

@@ -47,3 +47,31 @@ extension PluginCatalog {
         return problems
     }
 }
+
+extension Session {
+    /// Copies (or, with `link`, symlinks) a plugin folder to `target` in the user plugin directory,
+    /// through the write sandbox (a replayed `plugin install` never touches the real directory).
+    public func installPluginFolder(from source: String, to target: String, link: Bool) throws {
+        let fm = FileManager.default
+        if writeSandbox == nil {   // the user directory may not exist yet
+            try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        let destination = try writeDestination(for: target, command: "plugin")
+        do {
+            try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if link { try fm.createSymbolicLink(atPath: destination, withDestinationPath: source) } else { try fm.copyItem(atPath: source, toPath: destination) }
+        } catch {
+            throw SurvshError.io("plugin", "cannot install into '\(target)': \((error as NSError).localizedDescription)")
+        }
+    }
+
+    /// Removes an installed plugin folder (or its link), through the write sandbox.
+    public func removePluginFolder(_ folder: String) throws {
+        let destination = writeSandbox.map { $0.image(of: folder) } ?? folder
+        do {
+            try FileManager.default.removeItem(atPath: destination)
+        } catch {
+            throw SurvshError.io("plugin", "cannot remove '\(folder)': \((error as NSError).localizedDescription)")
+        }
+    }
+}
