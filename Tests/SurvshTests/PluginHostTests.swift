@@ -37,9 +37,8 @@ final class PluginHostTests: XCTestCase {
     }
 
     /// A shell whose plugin search path is `SURVSH_PLUGIN_PATH=root/env` and user dir root/xdg.
-    private func shell(project: [String] = []) -> TestShell {
+    private func shell() -> TestShell {
         let sh = TestShell()
-        sh.session.settings.pluginPath = project.map { "\(root)/\($0)" }
         sh.session.loadPlugins(environment: ["SURVSH_PLUGIN_PATH": "\(root)/env", "XDG_DATA_HOME": "\(root)/xdg", "HOME": root])
         return sh
     }
@@ -75,7 +74,10 @@ final class PluginHostTests: XCTestCase {
         let project = try plugin("project", "dup", commands: #"[{"name":"dupcmd","summary":"s"}]"#, program: handler)
         let env = try plugin("env", "dup", commands: #"[{"name":"dupcmd","summary":"s"}]"#, program: handler)
         try plugin("xdg/survsh/plugins", "userone", commands: #"[{"name":"usercmd","summary":"s"}]"#, program: handler)
-        let sh = shell(project: ["project"])
+        let sh = shell()
+        XCTAssertEqual(sh.session.registry.lookup("dupcmd")?.origin.pluginName, "dup")
+        XCTAssertEqual(sh.session.pluginHost.catalog.entries.map(\.folder).first, env)
+        sh.run("set plugin_path=\(root)/project")   // the project directory now comes first
         let entries = sh.session.pluginHost.catalog.entries
         XCTAssertEqual(entries.map(\.name), ["dup", "dup", "userone"])
         XCTAssertEqual(entries[0].folder, project)
