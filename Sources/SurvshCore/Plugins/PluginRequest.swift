@@ -189,39 +189,52 @@ struct PluginRequest {
         w.raw("]}")
     }
 
-    /// The rows as CSV: a header, `NA` for missing, ISO dates, text quoted when it must be.
+    /// The rows as CSV: a header, `NA` for missing, ISO dates, text quoted when it must be. Each
+    /// column is first rendered on its own (one pass over its storage, no per-cell allocation), then
+    /// the rows are put together from the rendered cells.
     static func writeCSV(_ columns: [Column], rows: [Int], to path: String, command: String) throws {
-        var out: [UInt8] = []
-        out.reserveCapacity(rows.count * max(1, columns.count) * 8 + 256)
         func field(_ s: String) -> [UInt8] {
             if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s == "NA" {
                 return Array(("\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8)
             }
             return Array(s.utf8)
         }
+        let cells = columns.map { csvCells($0, rows: rows, field: field) }
+        var out: [UInt8] = []
+        out.reserveCapacity(cells.reduce(256) { $0 + $1.bytes.count + rows.count })
         out += columns.map { field($0.name) }.joined(separator: [UInt8(ascii: ",")])
         out.append(10)
-        let levelBytes: [[[UInt8]]] = columns.map { c in
-            if case .text(_, let levels) = c.storage { return levels.map(field) }
-            return []
-        }
-        var num = JSONBytes(capacity: 32)
-        for r in rows {
-            for (j, c) in columns.enumerated() {
+        for i in rows.indices {
+            for (j, c) in cells.enumerated() {
                 if j > 0 { out.append(UInt8(ascii: ",")) }
-                if c.missing[r] { out += [78, 65]; continue }   // NA
-                switch c.storage {
-                case .real(let v): num.bytes.removeAll(keepingCapacity: true); num.number(v[r]); out += num.bytes
-                case .integer(let v): num.bytes.removeAll(keepingCapacity: true); num.int(v[r]); out += num.bytes
-                case .boolean(let v): out += v[r] ? Array("TRUE".utf8) : Array("FALSE".utf8)
-                case .text(let codes, _): out += levelBytes[j][Int(codes[r])]
-                case .date(let v): out += formatISODate(daysSinceEpoch: Int(v[r])).utf8
-                }
+                out.append(contentsOf: c.bytes[c.ends[i]..<c.ends[i + 1]])
             }
             out.append(10)
         }
         guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
             throw SurvshError.io(command, "cannot write the data for the plugin to '\(path)'")
         }
+    }
+
+    /// One column's CSV cells for `rows`, back to back; cell i is `bytes[ends[i]..<ends[i + 1]]`.
+    static func csvCells(_ c: Column, rows: [Int], field: (String) -> [UInt8]) -> (bytes: [UInt8], ends: [Int]) {
+        var w = JSONBytes(capacity: rows.count * 8)
+        var ends = [Int](repeating: 0, count: rows.count + 1)
+        let missing = c.missing
+        func cell(_ i: Int, _ r: Int, _ write: (inout JSONBytes) -> Void) {
+            if missing[r] { w.raw("NA") } else { write(&w) }
+            ends[i + 1] = w.bytes.count
+        }
+        switch c.storage {
+        case .real(let v): for (i, r) in rows.enumerated() { cell(i, r) { $0.number(v[r]) } }
+        case .integer(let v): for (i, r) in rows.enumerated() { cell(i, r) { $0.int(v[r]) } }
+        case .boolean(let v): for (i, r) in rows.enumerated() { cell(i, r) { if v[r] { $0.raw("TRUE") } else { $0.raw("FALSE") } } }
+        case .text(let codes, let levels):
+            let encoded = levels.map(field)
+            for (i, r) in rows.enumerated() { cell(i, r) { $0.bytes.append(contentsOf: encoded[Int(codes[r])]) } }
+        case .date(let v):
+            for (i, r) in rows.enumerated() { cell(i, r) { $0.bytes.append(contentsOf: formatISODate(daysSinceEpoch: Int(v[r])).utf8) } }
+        }
+        return (w.bytes, ends)
     }
 }
