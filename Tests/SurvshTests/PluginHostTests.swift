@@ -300,6 +300,31 @@ final class PluginHostTests: XCTestCase {
         XCTAssertTrue(Help.markdownTable(sh.session.registry).contains("| `bootstrapx` | a bootstrap |"))
     }
 
+    func testLifetimesSessionKeepsOneProcessCallStartsOnePerCall() throws {
+        let answer = #"""
+        read hello
+        echo '{"type":"hello","protocol":1,"name":"life","version":"1"}'
+        while read req; do
+          case "$req" in *'"type":"bye"'*) exit 0;; esac
+          id=$(echo "$req" | sed 's/.*"id":\([0-9]*\).*/\1/')
+          echo "{\"type\":\"progress\",\"id\":$id,\"message\":\"working\"}"
+          echo "{\"type\":\"result\",\"id\":$id,\"text\":\"pid $$\"}"
+        done
+        """#
+        try plugin("env", "keep", commands: #"[{"name":"keepcmd","summary":"s","body":"none","columns":"none"}]"#,
+                   program: answer, lang: "sh", file: "p.sh")
+        try plugin("env", "once", commands: #"[{"name":"oncecmd","summary":"s","body":"none","columns":"none"}]"#,
+                   program: answer, lang: "sh", file: "p.sh", extra: #""lifetime":"call","#)
+        let s = shell()
+        let pids = { (cmd: String) in (0..<2).map { _ in s.run(cmd).outputLines.first ?? "" } }
+        let kept = pids("keepcmd")
+        XCTAssertEqual(kept[0], kept[1], "a session plugin answers from one process")
+        XCTAssertTrue(kept[0].hasPrefix("pid "))
+        let each = pids("oncecmd")
+        XCTAssertNotEqual(each[0], each[1], "a call plugin is started for each call")
+        XCTAssertTrue(s.sink.stderr.contains("[keep] working"), "progress is shown on stderr")
+    }
+
     // MARK: failures
 
     private func failing(_ action: String, hello: String? = nil) throws -> TestShell {
