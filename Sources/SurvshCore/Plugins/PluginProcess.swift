@@ -89,6 +89,9 @@ final class PluginProcess {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }
+        #if canImport(Darwin)
+        _ = fcntl(input, F_SETNOSIGPIPE, 1)   // macOS: EPIPE instead of SIGPIPE on this pipe
+        #endif
     }
 
     deinit { kill() }
@@ -164,6 +167,7 @@ final class PluginProcess {
         pthread_sigmask(SIG_BLOCK, &block, &old)
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, min($0.count - offset, 1 << 20)) }
         let saved = errno
+        #if os(Linux)
         if n < 0 && saved == EPIPE {
             var pending = sigset_t()
             sigpending(&pending)
@@ -172,6 +176,7 @@ final class PluginProcess {
                 _ = sigtimedwait(&block, nil, &zero)
             }
         }
+        #endif
         pthread_sigmask(SIG_SETMASK, &old, nil)
         errno = saved
         return n
@@ -219,15 +224,24 @@ final class PluginProcess {
     /// SIGTERM to the process group, SIGKILL after 0.5 s; reaps the child and closes the pipes.
     func kill() {
         if exitDescription == nil {
-            _ = Glibc.kill(-pid, SIGTERM)
+            signalGroup(SIGTERM)
             let end = Date().addingTimeInterval(0.5)
             while isRunning && Date() < end { usleep(5_000) }
             if exitDescription == nil {
-                _ = Glibc.kill(-pid, SIGKILL)
+                signalGroup(SIGKILL)
                 reap(wait: true)
             }
         }
         closeFD(&input); closeFD(&output); closeFD(&errors)
+    }
+
+    /// Sends `signal` to the plugin's process group (the program and anything it started).
+    private func signalGroup(_ signal: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.kill(-pid, signal)
+        #else
+        _ = Darwin.kill(-pid, signal)
+        #endif
     }
 
     private func closeFD(_ fd: inout Int32) {
