@@ -36,16 +36,20 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Module CSurvshZlib (not CZlib: ZIPFoundation's own zlib module is called that, and two module
+        // maps of one name cannot meet in one build).
+        .systemLibrary(name: "CSurvshZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CReadStat", path: "Sources/CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .target(name: "SurvivalStats"),
         .target(name: "SurvshCore", dependencies: [
-            "SurvivalStats", "CZlib", "CReadStat",
+            "SurvivalStats", "CSurvshZlib", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ] + plugins.map { p in
         .target(name: p.name, dependencies: ["SurvshCore", "SurvivalStats"] + (p.name == "PlotPlugin" ? [] : []),

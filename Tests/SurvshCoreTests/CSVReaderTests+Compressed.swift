@@ -51,7 +51,7 @@ extension CSVReaderTests {
             ("corrupt.csv.gz", "gzip: corrupt compressed data (zlib: "),
             ("empty.csv.gz", "file is empty (0 bytes)"),
             ("two_files.zip", "zip: the archive holds 2 files (lung.csv, aml.csv); load reads a zip holding one CSV/TSV file"),
-            ("workbook.xlsx", "zip: an Excel workbook; survsh does not read Excel files yet"),
+            ("workbook.xlsx", "the workbook has no sheets"), // a zip holding xl/workbook.xml goes to XLSXReader
         ]
         for (name, message) in cases {
             let path = compressedFixture(name)

@@ -6,14 +6,17 @@ import SurvshCore
 public enum LoadCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "load", aliases: ["use"],
-        summary: "read a CSV, TSV or semicolon-separated file (header row) into the session",
-        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon] [cols=NAME,FIRST-LAST,...]"], body: .path,
+        summary: "read a data file (CSV/TSV, gzip or zip, Stata, SPSS, SAS, Excel .xlsx) into the session",
+        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon] [cols=NAME,FIRST-LAST,...]",
+                   "load PATH.xlsx [sheet=NAME|N] [range=A1:H200]"], body: .path,
         options: [
             OptionSpec("na", .text, default: "NA,,.", help: "cell values read as missing (comma-separated; an empty item is the empty cell)"),
             OptionSpec("sep", .choice(["comma", "tab", "semicolon"]), help: "the field separator (default: by extension, then sniffed)"),
             OptionSpec("cols", .text, help: "read only these columns (in file order): names, ranges FIRST-LAST as Stata varlists (x1-x10), patterns with *"),
             OptionSpec("labels", .choice(["text", "codes"]), default: "text",
                        help: "Stata/SPSS/SAS value labels: text levels in value order, or codes to keep the numbers"),
+            OptionSpec("sheet", .text, help: "Excel: the sheet to read, by name or 1-based number (default: the first)"),
+            OptionSpec("range", .text, help: "Excel: the cells to read, e.g. A1:H200; its first row is the header (default: all cells with values)"),
         ],
         notes: ["Types are inferred per column: integer, real, boolean (TRUE/FALSE), date (YYYY-MM-DD), else text.",
                 "Missing by default: empty cells, NA and '.'. Loading replaces the current data, filters and outcome.",
@@ -28,8 +31,18 @@ public enum LoadCommand: SurvshCommand {
                     + "found are listed; date formats become dates, date-times seconds since 1970-01-01 UTC and times seconds "
                     + "since midnight (with a note).",
                 "cols= keeps memory to the columns named: a CSV/TSV reader skips the others while parsing (a 10^8-row file "
-                    + "with 13 of its 15 columns needs 13 x 0.8 GB); other formats are read whole, then cut."],
-        examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99", "load data/lung.csv cols=time,status,age-ph.ecog"],
+                    + "with 13 of its 15 columns needs 13 x 0.8 GB); other formats are read whole, then cut.",
+                "Excel .xlsx/.xlsm: one sheet (sheet=); the header is the first row of the range (default: the rectangle holding every "
+                    + "cell with a value; empty rows after the last value are dropped). Shared and inline strings, numbers, booleans; "
+                    + "numbers with a date format become dates (1900 and 1904 date systems), with a date-time format seconds since "
+                    + "1970-01-01 UTC, with a time format seconds since midnight (with a note). Types as for CSV: a column of whole "
+                    + "numbers is integer (Excel has one number type, so 2.0 reads as 2), of numbers real, of dates date, a mix text. "
+                    + "Empty cells, error cells (#N/A) and text equal to an na= token are missing. A merged header cell over several "
+                    + "columns names them NAME, NAME_2, NAME_3...; merged data cells keep their value in the first cell only. "
+                    + "Password-protected workbooks and old .xls files are refused (save as .xlsx or CSV)."],
+        examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99", "load data/lung.csv cols=time,status,age-ph.ecog",
+                   "load Tests/SurvshCoreTests/Fixtures/xlsx/lung.xlsx",
+                   "load Tests/SurvshCoreTests/Fixtures/xlsx/sheets.xlsx sheet=second range=B2:D6"],
         topic: "data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
@@ -50,6 +63,15 @@ public enum LoadCommand: SurvshCommand {
         if let cols = args.options["cols"] {
             options.columns = cols.split(separator: ",").map { String($0) }
             if options.columns!.isEmpty { throw SurvshError.usage("load", "cols= names no column", expected: "cols=NAME,FIRST-LAST,... e.g. cols=time,status,x1-x10") }
+        }
+        options.sheet = args.options["sheet"]
+        options.range = args.options["range"]
+        if let range = options.range, !XLSXReader.isValidRange(range) {
+            throw SurvshError.usage("load", "range=\(range) is not a cell range", expected: "range=A1:H200 (top-left:bottom-right cells)")
+        }
+        if options.sheet != nil || options.range != nil, !XLSXReader.isWorkbook(path: resolved),
+           !XLSXReader.fileExtensions.contains((resolved as NSString).pathExtension.lowercased()) {
+            throw SurvshError.usage("load", "sheet= and range= apply to Excel workbooks only, not '\(path)'", expected: "load PATH.xlsx [sheet=NAME|N] [range=A1:H200]")
         }
         // A load that takes more than a second shows a progress line (the shell only); Ctrl-C stops the
         // read and the hashing for the transcript alike, before anything of the session is replaced.

@@ -7,9 +7,15 @@
 // decompressed text. The delimiter preferred by extension comes from the name inside: the gzip file's
 // name without `.gz`, the zip member's name. A zip must hold exactly one file (folders and macOS
 // `__MACOSX/` entries are ignored), stored or deflated, not encrypted, not ZIP64; an Excel workbook
-// (also a zip) is refused with advice. A compressed Stata/SPSS/SAS file (`lung.dta.gz`, recognised
+// (a zip holding xl/workbook.xml, or a damaged zip named .xlsx) goes to XLSXReader, whatever its name.
+// A compressed Stata/SPSS/SAS file (`lung.dta.gz`, recognised
 // by the inflated bytes' signature or the inner name's extension) is inflated to a private temporary
 // file that its ReadStat reader reads; other binary content is refused with the supported formats.
+// The zip container is read here by hand rather than with ZIPFoundation (which XLSXReader uses): a
+// CSV member is inflated by `Inflate` straight into the one buffer the CSV parser reads, with the
+// memory bound and cancellation that gzip has, while ZIPFoundation hands out 16 KiB Data chunks that
+// would be copied again into that buffer and has no memory bound of its own; the central-directory
+// walk below is the only zip code kept.
 
 import Foundation
 
@@ -42,6 +48,9 @@ public enum CompressedTextReader: TableReader {
             innerName = (path as NSString).pathExtension.lowercased() == "gz" ? (path as NSString).deletingPathExtension : path
             container = "gzip-compressed"
         case .zip:
+            if XLSXReader.isWorkbook(path: path) || XLSXReader.fileExtensions.contains((path as NSString).pathExtension.lowercased()) {
+                return try XLSXReader.read(path: path, options: options)
+            }
             let member = try ZipArchive.singleMember(raw, file: path)
             text = try member.inflate(raw, limit: limit, file: path, options: options)
             innerName = member.name
@@ -152,9 +161,6 @@ enum ZipArchive {
                 members.append(member)
             }
             p += 46 + nameLength + u16(b, p + 30) + u16(b, p + 32)
-        }
-        if members.contains(where: { $0.name == "xl/workbook.xml" }) {
-            throw failure("an Excel workbook; survsh does not read Excel files yet: save the sheet as CSV")
         }
         guard members.count == 1 else {
             if members.isEmpty { throw failure("the archive is empty") }

@@ -2,9 +2,10 @@
 //
 // Contract: every reader turns a file into typed columns (`TableReadResult`) behind the small
 // `TableReader` interface, independent of the data frame and the session. Delimited text (CSV,
-// TSV, semicolon) is the first; Stata, SPSS, SAS and Excel readers join the list here.
+// TSV, semicolon) is the first; Stata, SPSS, SAS and Excel readers join the list here. An Excel
+// workbook is a zip archive: CompressedTextReader, which claims zip files, hands it to XLSXReader.
 // A file no reader takes (a binary file whose first bytes are no known signature and whose
-// extension no reader claims, an old OLE .xls) is refused with the list of supported formats;
+// extension no reader claims) is refused with the list of supported formats;
 // text with an unclaimed extension (`data.dat`) goes to the CSV reader, which sniffs it.
 
 import Foundation
@@ -13,7 +14,7 @@ import SurvivalStats
 public enum DataReaders {
     /// Readers in the order their extensions are tried; the first is the fallback (it sniffs).
     public static let all: [any TableReader.Type] = [CSVReader.self, CompressedTextReader.self, StataReader.self, SPSSReader.self,
-                                                     SASReader.self]
+                                                     SASReader.self, XLSXReader.self]
 
     /// The reader for `path`: the one whose signature the file's first bytes carry (so a misnamed
     /// `data.csv` that is really gzip is still read right), else the one claiming its extension,
@@ -50,7 +51,7 @@ public enum DataReaders {
         let list = "load reads " + supportedFormats
         if all.contains(where: { $0.recognizes(head) }) { return nil }
         if FileSignature.of(head) == .oleDocument {
-            return "unsupported format: an old Excel .xls or other OLE document; save it as CSV (\(list))"
+            return XLSXReader.oleDocumentProblem(path: path) + " (\(list))"
         }
         if all.contains(where: { $0.fileExtensions.contains(ext) }) || head.isEmpty { return nil }
         let isText = head.withUnsafeBufferPointer {

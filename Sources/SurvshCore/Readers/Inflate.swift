@@ -9,7 +9,7 @@
 // with an `interrupted` error), and `progress` is told the compressed bytes consumed. Errors are `DataReadError`s
 // naming the file, the container format, and what zlib said (corrupt data, truncated file).
 
-import CZlib
+import CSurvshZlib
 import SurvivalStats
 #if canImport(Glibc)
 import Glibc

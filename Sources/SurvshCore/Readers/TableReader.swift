@@ -28,6 +28,10 @@ public struct ReadOptions: Sendable, Equatable {
     /// or nil for all. Readers that `selectsColumns` skip the others while parsing; for the rest
     /// `DataReaders.read` drops them afterwards.
     public var columns: [String]?
+    /// Excel: the sheet to read, by name or 1-based position (nil: the first).
+    public var sheet: String?
+    /// Excel: the cells to read, `A1:H200` (nil: every cell with a value).
+    public var range: String?
     /// Polled while reading (every `Cancellation.stride` records); when it fires the read stops and
     /// `DataReaders.read` throws CancellationError. Not part of equality.
     public var cancel: Cancellation
@@ -43,7 +47,7 @@ public struct ReadOptions: Sendable, Equatable {
 
     public static func == (a: ReadOptions, b: ReadOptions) -> Bool {
         a.naTokens == b.naTokens && a.delimiter == b.delimiter && a.valueLabelCodes == b.valueLabelCodes
-            && a.columns == b.columns
+            && a.columns == b.columns && a.sheet == b.sheet && a.range == b.range
     }
 }
 

@@ -1,0 +1,201 @@
+// XLSXColumns.swift — a worksheet's cells inside a region turned into named, typed columns.
+//
+// Contract: the region's first row is the header; each following row is a record (empty rows inside
+// the region are records with every cell missing). Names: a header cell's text (numbers, dates and
+// booleans as they read as text); a merged header cell spanning several columns names the first
+// column NAME and the others NAME_2, NAME_3, ...; then empty names and duplicates are handled as the
+// CSV reader does (`V<k>`, R's make.unique), with warnings. Types are decided per column as the CSV
+// reader decides them, from what the cells hold rather than from text:
+// - every non-missing cell a number: integer when all are whole (|x| <= 2^53), else real;
+// - every one a date (a number with a date format, or an ISO date cell): date;
+// - dates and date-times: real seconds since 1970-01-01 00:00 UTC, with a warning (as the ReadStat
+//   readers do); times of day: real seconds since midnight, with a warning;
+// - every one a boolean: boolean;
+// - anything else (text, or a mix): text, each cell as it reads as text (numbers in shortest form,
+//   whole numbers without decimals, dates YYYY-MM-DD, booleans TRUE/FALSE); levels in first-seen order.
+// Missing: cells that are absent or empty, text cells equal to an NA token after trimming blanks,
+// error cells (#N/A, #DIV/0!, ... counted in a warning), and the 1900 system's serial 60 (1900-02-29,
+// a day that did not exist, kept by Excel for Lotus 1-2-3's sake). A column with no value is real,
+// with a warning, as in the CSV reader.
+// Serial numbers: in the 1900 system serial 1 is 1900-01-01 and serials from 61 on are one too high
+// (the phantom 1900-02-29); in the 1904 system serial 0 is 1904-01-01.
+
+import SurvivalStats
+
+struct XLSXColumns {
+    let sheet: XLSXSheet
+    let shared: [String]
+    let date1904: Bool
+    /// NA tokens, trimmed of blanks.
+    let naTokens: Set<String>
+
+    /// A cell resolved to what it means.
+    enum Cell {
+        case missing, error, number(Double), date(Int32), datetime(Double), time(Double), boolean(Bool), text(String)
+    }
+
+    /// Fractional days since 1970-01-01 of a serial number; nil for 1900-02-29 and negative serials.
+    static func days(serial s: Double, date1904: Bool) -> Double? {
+        if s < 0 || !s.isFinite { return nil }
+        if date1904 { return s - 24_107 }
+        if s >= 61 { return s - 25_569 }
+        if s >= 60 { return nil }
+        return s - 25_568
+    }
+
+    func resolve(_ kind: XLSXCellKind, _ value: Double) -> Cell {
+        func string(_ index: Double, in list: [String]) -> String {
+            let i = Int(index)
+            return i >= 0 && i < list.count ? list[i] : ""
+        }
+        func text(_ s: String) -> Cell {
+            var t = Substring(s)
+            while let f = t.first, f == " " || f == "\t" { t = t.dropFirst() }
+            while let l = t.last, l == " " || l == "\t" { t = t.dropLast() }
+            return naTokens.contains(String(t)) ? .missing : .text(s)
+        }
+        switch kind {
+        case .shared: return text(string(value, in: shared))
+        case .inline: return text(string(value, in: sheet.inlineStrings))
+        case .error: return .error
+        case .boolean: return .boolean(value != 0)
+        case .number: return .number(value)
+        case .date:
+            guard let d = Self.days(serial: value, date1904: date1904) else { return .missing }
+            return .date(Int32(clamping: Int(d.rounded(.down))))
+        case .datetime:
+            guard let d = Self.days(serial: value, date1904: date1904) else { return .missing }
+            return .datetime((d * 86_400_000).rounded() / 1000)
+        case .time:
+            return .time((value * 86_400_000).rounded() / 1000)
+        case .isoDate:
+            let s = string(value, in: sheet.inlineStrings)
+            if let d = parseISODate(String(s.prefix(10))), s.count == 10 || s.dropFirst(10).allSatisfy({ "T0:.Z".contains($0) }) {
+                return .date(Int32(clamping: d))
+            }
+            return text(s)
+        }
+    }
+
+    /// A cell as text: for header names and for text columns holding numbers, dates or booleans.
+    static func text(of cell: Cell) -> String? {
+        switch cell {
+        case .missing, .error: return nil
+        case .text(let s): return s
+        case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : formatReal(x)
+        case .date(let d): return formatISODate(daysSinceEpoch: Int(d))
+        case .datetime(let s):
+            let day = (s / 86_400).rounded(.down)
+            return formatISODate(daysSinceEpoch: Int(day)) + " " + clock(s - day * 86_400)
+        case .time(let s): return clock(s)
+        case .boolean(let b): return b ? "TRUE" : "FALSE"
+        }
+    }
+
+    /// `HH:MM:SS` (hours past 24 for elapsed times).
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))"
+    }
+
+    /// The header row's cells and the data rows' cells of column `column` (1-based) in `region`.
+    func cells(column: Int, region: XLSXRange) -> (header: Cell, data: [Cell]) {
+        var header = Cell.missing
+        var data = [Cell](repeating: .missing, count: region.lastRow - region.firstRow)
+        guard column - 1 < sheet.columns.count else { return (header, data) }
+        let list = sheet.columns[column - 1]
+        for k in list.rows.indices {
+            let row = Int(list.rows[k])
+            guard row >= region.firstRow && row <= region.lastRow else { continue }
+            let cell = resolve(list.kinds[k], list.values[k])
+            if row == region.firstRow { header = cell } else { data[row - region.firstRow - 1] = cell }
+        }
+        return (header, data)
+    }
+
+    /// The named, typed columns of `region`.
+    func build(region: XLSXRange, warnings: inout [String]) -> [Column] {
+        var raw: [String] = []
+        var columns: [[Cell]] = []
+        for c in region.firstColumn...region.lastColumn {
+            let (header, data) = cells(column: c, region: region)
+            raw.append(Self.text(of: header) ?? "")
+            columns.append(data)
+        }
+        // Merged header cells: NAME, NAME_2, NAME_3, ...
+        for m in sheet.merges where m.firstRow <= region.firstRow && m.lastRow >= region.firstRow && m.lastColumn > m.firstColumn {
+            let first = m.firstColumn - region.firstColumn
+            guard first >= 0, first < raw.count, !raw[first].isEmpty else { continue }
+            for c in (m.firstColumn + 1)...m.lastColumn {
+                let k = c - region.firstColumn
+                if k >= 0 && k < raw.count && raw[k].isEmpty { raw[k] = raw[first] + "_\(c - m.firstColumn + 1)" }
+            }
+        }
+        let names = CSVReader.cleanNames(raw, warnings: &warnings)
+        return zip(names, columns).map { column(name: $0, cells: $1, warnings: &warnings) }
+    }
+
+    /// One column, typed from its cells.
+    func column(name: String, cells: [Cell], warnings: inout [String]) -> Column {
+        var mask = MissingMask(count: cells.count)
+        var numbers = 0, dates = 0, datetimes = 0, times = 0, booleans = 0, texts = 0, errors = 0, whole = true
+        for (i, cell) in cells.enumerated() {
+            switch cell {
+            case .missing: mask[i] = true
+            case .error: mask[i] = true; errors += 1
+            case .number(let x): numbers += 1; if whole && !(x == x.rounded() && abs(x) <= 9_007_199_254_740_992) { whole = false }
+            case .date: dates += 1
+            case .datetime: datetimes += 1
+            case .time: times += 1
+            case .boolean: booleans += 1
+            case .text: texts += 1
+            }
+        }
+        if errors > 0 { warnings.append("column '\(name)': \(plural(errors, "error cell")) (#N/A, #DIV/0!, ...) read as missing") }
+        let present = cells.count - mask.missingCount
+        let storage: ColumnStorage
+        if present == 0 {
+            warnings.append("column '\(name)' has no non-missing values; read as real")
+            storage = .real([Double](repeating: 0, count: cells.count))
+        } else if numbers == present {
+            let values = cells.map { if case .number(let x) = $0 { return x } else { return 0 } }
+            storage = whole ? .integer(values.map { Int64($0) }) : .real(values)
+        } else if dates == present {
+            storage = .date(cells.map { if case .date(let d) = $0 { return d } else { return 0 } })
+        } else if dates + datetimes == present {
+            warnings.append("column '\(name)' holds date-times: read as seconds since 1970-01-01 00:00 UTC")
+            storage = .real(cells.map {
+                switch $0 {
+                case .date(let d): return Double(d) * 86_400
+                case .datetime(let s): return s
+                default: return 0
+                }
+            })
+        } else if times == present {
+            warnings.append("column '\(name)' holds times of day: read as seconds since midnight")
+            storage = .real(cells.map { if case .time(let s) = $0 { return s } else { return 0 } })
+        } else if booleans == present {
+            storage = .boolean(cells.map { if case .boolean(let b) = $0 { return b } else { return false } })
+        } else {
+            storage = Self.textStorage(cells)
+        }
+        return Column(name: name, storage: storage, missing: mask)
+    }
+
+    /// Dictionary-encoded text, levels in first-seen order (missing cells get code 0).
+    static func textStorage(_ cells: [Cell]) -> ColumnStorage {
+        var codes = [UInt32](repeating: 0, count: cells.count)
+        var levels: [String] = []
+        var index: [String: UInt32] = [:]
+        for (i, cell) in cells.enumerated() {
+            guard let t = text(of: cell) else { continue }
+            if let c = index[t] { codes[i] = c; continue }
+            let c = UInt32(levels.count)
+            index[t] = c
+            levels.append(t)
+            codes[i] = c
+        }
+        return .text(codes: codes, levels: levels)
+    }
+}
