@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PlotPlugin
+import SurvshCore
 
 /// The CSV behind figures (`data=`), and number formatting helpers.
 final class FigureDataTests: XCTestCase {

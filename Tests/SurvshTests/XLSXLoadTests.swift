@@ -25,6 +25,21 @@ final class XLSXLoadTests: XCTestCase {
         XCTAssertEqual(results("\(fixtures)/net.xlsx", net), results("data/net_liver_mets.csv", net))
     }
 
+    /// CSV -> save .xlsx -> load: the same frame (names, types, values, missing cells, levels).
+    func testSaveXLSXThenLoadGivesTheSameFrame() {
+        for file in ["lung", "net_liver_mets", "veteran"] {
+            let sh = TestShell()
+            sh.run("load data/\(file).csv")
+            let original = sh.session.frame
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("rt-\(UUID().uuidString).xlsx").path
+            defer { try? FileManager.default.removeItem(atPath: tmp) }
+            XCTAssertEqual(sh.json("save \(tmp)")["format"] as? String, "Excel .xlsx")
+            sh.run("load \(tmp)")
+            XCTAssertEqual(sh.session.frame.columns.map(\.name), original.columns.map(\.name), file)
+            for (a, b) in zip(sh.session.frame.columns, original.columns) { XCTAssertTrue(a == b, "\(file).\(a.name)") }
+        }
+    }
+
     func testLoadReportsTheSheet() {
         let sh = TestShell()
         let j = sh.json("load \(fixtures)/sheets.xlsx sheet=second range=B3:D7")

@@ -10,8 +10,8 @@ import SurvshCore
 public enum SaveCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "save",
-        summary: "write the active rows as CSV, Stata .dta or SPSS .sav, or this session's transcript (save session PATH)",
-        synopsis: ["save PATH.csv|.dta|.sav|.zsav", "save session PATH.surv"], body: .path,
+        summary: "write the active rows as CSV, Stata .dta, SPSS .sav or Excel .xlsx, or this session's transcript (save session PATH)",
+        synopsis: ["save PATH.csv|.dta|.sav|.zsav|.xlsx", "save session PATH.surv"], body: .path,
         notes: ["The format follows the extension: .csv (or none) CSV; .dta Stata 14+ (format 118); .sav SPSS, .zsav SPSS",
                 "compressed; another extension is refused. load reads each back as the same frame:",
                 "- .dta/.sav: integers, reals, dates (Stata %td, SPSS DATE11) and booleans (0/1 labelled FALSE/TRUE) keep their",
@@ -19,10 +19,13 @@ public enum SaveCommand: SurvshCommand {
                 "  with value labels in level order (the file's own codes when they still run in that order), other text as",
                 "  strings; variable labels are kept; every missing cell is written as system missing (.).",
                 "- Stata names allow only letters, digits and _ (ph.ecog is written ph_ecog, with a warning).",
+                "- .xlsx: one sheet (Sheet1): a header row, numbers, text as shared strings, booleans, dates with the format",
+                "  yyyy-mm-dd, missing cells empty; a real column whose values are all whole reads back as integer (Excel has",
+                "  one number type); Inf/-Inf are written empty and dates before 1900 as text (with a note); at most 1,048,575 rows.",
                 "'save session' needs a .surv path (other extensions are refused: a transcript is not a report).",
                 "'save session' writes every command of this session with its output as #> lines and",
                 "the SHA-256 of each loaded file; 'survsh --check PATH.surv' replays and verifies it."],
-        examples: ["save /tmp/lung_subset.csv", "save /tmp/lung_subset.dta", "save /tmp/lung_subset.sav", "save session /tmp/my_analysis.surv"],
+        examples: ["save /tmp/lung_subset.csv", "save /tmp/lung_subset.dta", "save /tmp/lung_subset.sav", "save /tmp/lung_subset.xlsx", "save session /tmp/my_analysis.surv"],
         subcommands: ["session"], topic: "data", keepsLastTables: true)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {

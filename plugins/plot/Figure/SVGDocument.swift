@@ -6,6 +6,7 @@
 // generated, no timestamps are written: the same calls produce the same bytes.
 
 import Foundation
+import SurvshCore
 
 /// The font every figure uses; rsvg-convert resolves it through fontconfig (Nimbus Sans,
 /// Liberation Sans or Arial on most systems).
@@ -25,31 +26,6 @@ public func svgNumber(_ v: Double) -> String {
         text += frac % 10 == 0 ? "." + String(frac / 10) : (frac < 10 ? ".0" : ".") + String(frac)
     }
     return v < 0 ? "-" + text : text
-}
-
-/// Escapes text for XML content and attribute values (&, <, >, both quotes) and replaces
-/// characters not allowed in XML 1.0 (control characters other than tab, newline, return).
-public func xmlEscape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        case "\t", "\n", "\r": out += " "
-        default:
-            let v = scalar.value
-            if v < 0x20 || (v >= 0xFFFE && v <= 0xFFFF) || (v >= 0xD800 && v <= 0xDFFF) {
-                out += "\u{FFFD}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out
 }
 
 /// An element attribute; `SVGDocument` writes them in the order given.
