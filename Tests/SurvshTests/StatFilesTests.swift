@@ -93,7 +93,7 @@ final class StatFilesTests: XCTestCase {
         let sh = TestShell()
         sh.run("load data/lung.csv")
         XCTAssertEqual(sh.error("save /tmp/lung.parquet"),
-                       "error: save: cannot save as .parquet: '/tmp/lung.parquet' (expected a path ending in .csv, .txt, .dta, .sav or .zsav)")
+                       "error: save: cannot save as .parquet: '/tmp/lung.parquet' (expected a path ending in .csv, .txt, .dta, .sav, .zsav or .xlsx)")
     }
 
     func testAFailedSaveLeavesTheExistingFileAlone() throws {
