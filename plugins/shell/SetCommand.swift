@@ -1,5 +1,6 @@
 // SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`, `set collation=r|c`,
-// `set timeunit=UNIT`, `set convention=r|sas|stata`, `set labels=on|off`; `set` alone shows the settings.
+// `set timeunit=UNIT`, `set convention=r|sas|stata`, `set labels=on|off`,
+// `set timing=on|off`; `set` alone shows the settings.
 
 import SurvshCore
 
@@ -9,7 +10,8 @@ public enum SetCommand: SurvshCommand {
         summary: "show or change settings: output format, digits, random seed, level order, R/SAS/Stata defaults",
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
                    "set timeunit=days|weeks|months|years", "set convention=r|sas|stata", "set labels=on|off",
-                   "set plugin_path=DIR[:DIR...]", "set plugin_timeout=SECONDS"], body: .words,
+                   "set plugin_path=DIR[:DIR...]", "set plugin_timeout=SECONDS",
+                   "set timing=on|off"], body: .words,
         options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
                              help: "text for people, json for one JSON object per result (`set format json` also works)"),
                   OptionSpec("digits", .number(1...15), default: "4",
@@ -27,7 +29,9 @@ public enum SetCommand: SurvshCommand {
                   OptionSpec("plugin_path", .text,
                              help: "project plugin directories searched before ./.survsh/plugins, SURVSH_PLUGIN_PATH and the user directory (colon-separated; see help plugin)"),
                   OptionSpec("plugin_timeout", .number(0.001...1e7), default: "300",
-                             help: "seconds a plugin may take to answer before it is stopped")],
+                             help: "seconds a plugin may take to answer before it is stopped"),
+                  OptionSpec("timing", .choice(["on", "off"]), default: "off",
+                             help: "print each command's elapsed time and peak memory growth on stderr")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -50,13 +54,28 @@ public enum SetCommand: SurvshCommand {
                 "labels: off (default) shows column names; on shows a column's variable label (read from a Stata, SPSS or",
                 "  SAS file; see describe) wherever a printed table or figure names the column: km and logrank group rows",
                 "  (Sex of patient=male), cox terms (Sex of patient: male), table1 rows and headers, plot axis and legend",
-                "  titles. Columns without a label keep their name; JSON output always uses the names."] + Convention.rulesText(),
+                "  titles. Columns without a label keep their name; JSON output always uses the names.",
+                "timing=on: after each command a line on stderr, as Stata's set rmsg: `timing: km 12.3 ms, +4.1 MB peak`",
+                "  (never on stdout, in JSON or in the transcript). The time is wall-clock from the command's start to its",
+                "  printed result. Peak is how far the process's peak resident memory rose above its size before the",
+                "  command: on Linux VmHWM after minus VmRSS before (from /proc/self/status), the high-water mark reset",
+                "  before each command (/proc/self/clear_refs), so every command shows its own peak; elsewhere the growth",
+                "  of getrusage's ru_maxrss (0 unless the command set a new process peak)."] + Convention.rulesText(),
         examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days",
-                   "set convention=sas", "set convention r", "set labels=on", "set labels off"],
+                   "set convention=sas", "set convention r", "set labels=on", "set labels off",
+                   "set timing=on", "set timing off"],
         topic: "shell", keepsLastTables: true)
 
     /// The settings, in the order `set` lists them.
-    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout"]
+    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout", "timing"]
+
+    /// `on` or `off` (any case) for the setting `name`.
+    static func onOff(_ value: String, for name: String) throws -> Bool {
+        guard let on = ["on": true, "off": false][value.lowercased()] else {
+            throw SurvshError.usage("set", "unknown value '\(value)' for \(name)", expected: "on or off")
+        }
+        return on
+    }
 
     /// The synopsis line that sets `name`.
     static func usage(of name: String) -> String {
@@ -106,10 +125,7 @@ public enum SetCommand: SurvshCommand {
             }
             session.settings.convention = c
         case 2 where w[0] == "labels":
-            guard let on = ["on": true, "off": false][w[1].lowercased()] else {
-                throw SurvshError.usage("set", "unknown value '\(w[1])' for labels", expected: "on or off")
-            }
-            session.settings.labels = on
+            session.settings.labels = try onOff(w[1], for: "labels")
         case 2 where w[0] == "plugin_path":
             session.settings.pluginPath = Arguments.unquote(w[1]).split(separator: ":").map(String.init)
             for problem in session.loadPlugins() { session.sink.err("warning: \(problem)") }
@@ -118,12 +134,14 @@ public enum SetCommand: SurvshCommand {
                 throw SurvshError.usage("set", "plugin_timeout must be a positive number of seconds, not '\(w[1])'")
             }
             session.settings.pluginTimeout = t
+        case 2 where w[0] == "timing":
+            session.settings.timing = try onOff(w[1], for: "timing")
         case 1 where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage(of: w[0]))
         case _ where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "too many words for \(w[0])", expected: usage(of: w[0]))
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention, labels, plugin_path or plugin_timeout",
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention, labels, plugin_path, plugin_timeout or timing",
                                     suggestion: didYouMean(w[0], among: settingNames))
         }
         var j = JSONObject(command: "set")
@@ -136,6 +154,7 @@ public enum SetCommand: SurvshCommand {
         j["labels"] = .string(session.settings.labels ? "on" : "off")
         j["plugin_path"] = .array(session.settings.pluginPath.map { .string($0) })
         j["plugin_timeout"] = .num(session.settings.pluginTimeout)
+        j["timing"] = .string(session.settings.timing ? "on" : "off")
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
@@ -143,9 +162,10 @@ public enum SetCommand: SurvshCommand {
         let convention = session.settings.convention == .r ? "" : ", convention \(session.settings.convention.rawValue)"
         // And labels once they are on, and the plugin settings once they are not the defaults.
         let labels = session.settings.labels ? ", labels on" : ""
+        let timing = session.settings.timing ? ", timing on" : ""
         let pluginPath = session.settings.pluginPath.isEmpty ? "" : ", plugin_path \(session.settings.pluginPath.joined(separator: ":"))"
         let timeout = session.settings.pluginTimeout == 300 ? "" : ", plugin_timeout \(session.fmt(session.settings.pluginTimeout))"
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)",
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)\(timing)",
                              json: j.value)
     }
 }

@@ -25,6 +25,9 @@ extension Session {
         var failed = false
         // Errors name the command by its canonical name, not the alias typed.
         var commandName = split.command
+        // `set timing=on`: elapsed time and peak memory on stderr once the line is done (not recorded).
+        let timer = settings.timing ? CommandTimer.start() : nil
+        defer { if let timer, settings.timing { sink.err(timer.line(command: commandName)) } }
         do {
             guard let command = registry.lookup(split.command) else {
                 throw SurvshError(.unknownCommand, command: nil, "unknown command '\(split.command)'",

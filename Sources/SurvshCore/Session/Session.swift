@@ -29,6 +29,8 @@ public struct Settings: Sendable {
     public var pluginPath: [String] = []
     /// Seconds a plugin may take to answer (`set plugin_timeout=SECONDS`).
     public var pluginTimeout: Double = 300
+    /// Print each command's elapsed time and peak memory growth on stderr (`set timing=on`).
+    public var timing = false
     public init() {}
 }
 

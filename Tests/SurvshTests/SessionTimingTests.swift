@@ -1,0 +1,49 @@
+// SessionTimingTests.swift — `set timing=on`: one `timing:` line per command on stderr, never on
+// stdout, in JSON or in the transcript.
+
+import Foundation
+import SurvshCore
+import XCTest
+
+final class SessionTimingTests: XCTestCase {
+    func testTimingLinesGoToStderrOnly() throws {
+        let sh = TestShell()
+        let live = FileManager.default.temporaryDirectory.appendingPathComponent("timing-\(UUID().uuidString).surv").path
+        defer { try? FileManager.default.removeItem(atPath: live) }
+        sh.session.transcript = try Transcript(path: live)
+        sh.run("load data/aml.csv")
+        XCTAssertFalse(sh.sink.stderr.contains { $0.hasPrefix("timing:") }, "timing is off by default")
+        sh.run("set timing=on")
+        XCTAssertTrue(sh.session.settings.timing)
+        sh.run("km Surv(time, status) ~ x")
+        _ = sh.json("logrank Surv(time, status) ~ x")
+        _ = sh.error("km ~ nosuch")
+        let lines = sh.sink.stderr.filter { $0.hasPrefix("timing:") }
+        XCTAssertEqual(lines.count, 3, sh.sink.stderr.joined(separator: "\n"))
+        // `timing: km 1.2 ms, +0.0 MB peak`: the canonical name (logrank, not an alias), failures too
+        let pattern = try NSRegularExpression(pattern: #"^timing: (km|logrank) \d+\.\d (ms|s), \+\d+\.\d MB peak$"#)
+        for l in lines {
+            XCTAssertNotNil(pattern.firstMatch(in: l, range: NSRange(l.startIndex..., in: l)), l)
+        }
+        XCTAssertTrue(lines[1].hasPrefix("timing: logrank "))
+        XCTAssertFalse(sh.sink.stdout.contains { $0.contains("timing:") }, "nothing on stdout or in JSON")
+        sh.run("set timing off")
+        sh.run("head 1")
+        XCTAssertEqual(sh.sink.stderr.filter { $0.hasPrefix("timing:") }.count, 3, "off again")
+        let transcript = try String(contentsOfFile: live, encoding: .utf8)
+        XCTAssertFalse(transcript.contains("timing:"), transcript)
+        XCTAssertTrue(transcript.contains("set timing=on"))
+        XCTAssertTrue(sh.error("set timing=maybe").contains("expected on or off"))
+    }
+
+    /// The peak is measured: a command that allocates 80 MB shows at least that much growth.
+    func testPeakGrowthSeesAnAllocation() {
+        let timer = CommandTimer.start()
+        let big = [Double](repeating: 1, count: 10_000_000)
+        XCTAssertEqual(big.reduce(0, +), 1e7)
+        if timer.source == .resetHighWaterMark {
+            XCTAssertGreaterThan(timer.peakGrowth, 70_000_000, "VmHWM after minus VmRSS before")
+        }
+        XCTAssertGreaterThan(timer.elapsed, 0)
+    }
+}
