@@ -91,10 +91,19 @@ public enum KMCommand: SurvshCommand {
         let grouping = grouped.grouping
         try Interrupt.check(command)
         /// The curves with the CI transform `type` (delayed entry when Surv(start, stop, event), as survfit).
+        /// Right-censored rows are counted per distinct time and group once and the counts kept while
+        /// the data are unchanged (the session's cache).
         func fit(_ type: KaplanMeierConfType) throws -> [KaplanMeierCurve] {
             do {
+                let options = KaplanMeierOptions(confType: type, level: level)
+                if data.start == nil, let counts = try grouped.cached("km-counts", session: session, size: { $0?.byteCount ?? 0 }, make: {
+                    try KaplanMeier.counts(time: data.time, event: data.event, group: grouping.codes,
+                                           groupCount: grouping.count, timefix: options.timefix, cancel: Interrupt.cancellation)
+                }) {
+                    return try KaplanMeier.fit(counts: counts, options: options)
+                }
                 return try KaplanMeier.fit(start: data.start, time: data.time, event: data.event, group: grouping.codes,
-                                           groupCount: grouping.count, options: KaplanMeierOptions(confType: type, level: level),
+                                           groupCount: grouping.count, options: options,
                                            cancel: Interrupt.cancellation)
             } catch let e as SurvivalInputError {
                 throw SurvshError.data(command, e.description, expected: "finite times")

@@ -93,9 +93,13 @@ public enum LogrankCommand: SurvshCommand {
                 result = out.result
                 explainRows = out.rows
             } else {
-                result = try LogRank.test(time: data.time, event: data.event, group: grouping.codes,
-                                          groupCount: grouping.count, strata: stratumCodes,
-                                          stratumCount: stratumCount, rho: rho, cancel: cancel)
+                // the rows sorted by time are kept while the data are unchanged (the session's cache)
+                let sorted = try grouped.cached("logrank-rows", session: session, size: \.byteCount) {
+                    try LogRank.sortedRows(time: data.time, event: data.event, group: grouping.codes,
+                                           groupCount: grouping.count, strata: stratumCodes,
+                                           stratumCount: stratumCount, cancel: cancel)
+                }
+                result = try LogRank.test(sorted, rho: rho, cancel: cancel)
             }
             if args.has("trend") || scores != nil {
                 trend = try LogRank.trend(result, scores: scores)

@@ -45,6 +45,16 @@
 
 import Foundation
 
+/// Events and censorings per distinct time and group of some rows (`KaplanMeier.counts`): what the
+/// curves are built from, kept by survsh while the data are unchanged.
+public struct KaplanMeierCounts: Sendable {
+    let tally: TimeTally
+    let groupCount: Int
+    let timefix: Bool
+    /// Approximate memory held (bytes).
+    public var byteCount: Int { tally.times.count * 8 + tally.counts.count * 4 + tally.groupN.count * 8 }
+}
+
 /// Confidence-interval transform, spelled as R's `conf.type`.
 public enum KaplanMeierConfType: String, Sendable, CaseIterable, Equatable {
     case log = "log"
@@ -237,17 +247,7 @@ public enum KaplanMeier {
         if tallyLimit > 0, let tally = try TimeTally.make(time: time, event: event, group: group, groupCount: groupCount,
                                                           timefix: options.timefix, maxDistinct: tallyLimit,
                                                           cancel: cancel) {
-            let startTime = min(0, tally.times.first ?? 0)
-            var builders = (0..<groupCount).map { CurveBuilder(n: tally.groupN[$0]) }
-            tally.counts.withUnsafeBufferPointer { counts in
-                for (j, t) in tally.times.enumerated() {
-                    for g in 0..<groupCount {
-                        let d = Int(counts[(j * groupCount + g) * 2]), c = Int(counts[(j * groupCount + g) * 2 + 1])
-                        if d + c > 0 { builders[g].add(time: t, events: d, censored: c) }
-                    }
-                }
-            }
-            return builders.map { $0.finish(confType: options.confType, level: options.level, z: z, startTime: startTime) }
+            return curves(tally, groupCount: groupCount, options: options)
         }
 
         // Many distinct times: sort keys and payloads (group << 1 | event) of the used rows; no row
@@ -316,6 +316,49 @@ public enum KaplanMeier {
             }
         }
         return builders.map { $0.finish(confType: options.confType, level: options.level, z: z, startTime: startTime) }
+    }
+
+    /// The curves from events and censorings counted per distinct time and group.
+    private static func curves(_ tally: TimeTally, groupCount: Int, options: KaplanMeierOptions) -> [KaplanMeierCurve] {
+        let z = Normal.quantile(1 - (1 - options.level) / 2)
+        let startTime = min(0, tally.times.first ?? 0)
+        var builders = (0..<groupCount).map { CurveBuilder(n: tally.groupN[$0]) }
+        tally.counts.withUnsafeBufferPointer { counts in
+            for (j, t) in tally.times.enumerated() {
+                for g in 0..<groupCount {
+                    let d = Int(counts[(j * groupCount + g) * 2]), c = Int(counts[(j * groupCount + g) * 2 + 1])
+                    if d + c > 0 { builders[g].add(time: t, events: d, censored: c) }
+                }
+            }
+        }
+        return builders.map { $0.finish(confType: options.confType, level: options.level, z: z, startTime: startTime) }
+    }
+
+    /// Events and censorings per distinct time and group, counted once (TimeTally, timefix as given),
+    /// for `fit(counts:options:)`; nil when there are too many distinct times to count this way
+    /// (`fit(time:event:group:...)` then sorts the rows). Same checks and errors as `fit`.
+    public static func counts(time: [Double], event: [Bool], group: [Int32], groupCount: Int, timefix: Bool = true,
+                              cancel: Cancellation = .never) throws -> KaplanMeierCounts? {
+        guard event.count == time.count else {
+            throw SurvivalInputError.lengthMismatch(expected: time.count, got: event.count, what: "event")
+        }
+        guard group.count == time.count else {
+            throw SurvivalInputError.lengthMismatch(expected: time.count, got: group.count, what: "group")
+        }
+        guard groupCount >= 1 else { throw SurvivalInputError.invalidArgument("groupCount must be at least 1") }
+        guard let tally = try TimeTally.make(time: time, event: event, group: group, groupCount: groupCount,
+                                             timefix: timefix, cancel: cancel) else { return nil }
+        return KaplanMeierCounts(tally: tally, groupCount: groupCount, timefix: timefix)
+    }
+
+    /// The curves from counts made by `counts(...)`: identical to `fit` on the rows they counted
+    /// (`options.timefix` must be the counts' timefix).
+    public static func fit(counts: KaplanMeierCounts, options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
+        guard options.level > 0 && options.level < 1 else { throw SurvivalInputError.invalidLevel(options.level) }
+        guard options.timefix == counts.timefix else {
+            throw SurvivalInputError.invalidArgument("the counts were made with timefix = \(counts.timefix)")
+        }
+        return curves(counts.tally, groupCount: counts.groupCount, options: options)
     }
 
     /// Pointwise confidence limits of S from se(log S), exactly as R's survfit_confint (logse = TRUE).

@@ -103,6 +103,14 @@ public struct LogRankExplainRow: Sendable, Equatable {
     public let variance: [Double]
 }
 
+/// Rows sorted by time with their codes (`LogRank.sortedRows`), reusable by tests on the same rows.
+public struct LogRankSortedRows: Sendable {
+    let prepared: LogRank.Prepared
+    let groupCount: Int
+    /// Approximate memory held (bytes).
+    public var byteCount: Int { prepared.sorted.times.count * 12 }
+}
+
 /// Log-rank family of tests (R's survdiff).
 public enum LogRank {
     /// The k-group test (R's `survdiff(Surv(time, event) ~ group + strata(S), rho = rho)`).
@@ -111,8 +119,27 @@ public enum LogRank {
                             timefix: Bool = true, cancel: Cancellation = .never) throws -> LogRankResult {
         let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
                                    strata: strata, stratumCount: stratumCount, rho: rho, cancel: cancel)
-        let result = compute(prepared.sorted, groupCount: groupCount, stratumCount: prepared.stratumCount, rho: rho,
-                             timefix: timefix, explain: false, cancel: cancel).result
+        return try test(LogRankSortedRows(prepared: prepared, groupCount: groupCount), rho: rho, timefix: timefix,
+                        cancel: cancel)
+    }
+
+    /// The rows of a test sorted once by time, with their group and stratum codes (same checks and
+    /// errors as `test`), for `test(_:rho:timefix:cancel:)`: survsh keeps them while the data are
+    /// unchanged, so a second test on the same rows does not sort again.
+    public static func sortedRows(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
+                                  strata: [Int32]? = nil, stratumCount: Int = 1,
+                                  cancel: Cancellation = .never) throws -> LogRankSortedRows {
+        let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
+                                   strata: strata, stratumCount: stratumCount, rho: 0, cancel: cancel)
+        return LogRankSortedRows(prepared: prepared, groupCount: groupCount)
+    }
+
+    /// The test on rows sorted by `sortedRows`: identical to `test(time:event:group:...)` on those rows.
+    public static func test(_ rows: LogRankSortedRows, rho: Double = 0, timefix: Bool = true,
+                            cancel: Cancellation = .never) throws -> LogRankResult {
+        guard rho.isFinite && rho >= 0 else { throw SurvivalInputError.invalidArgument("rho must be >= 0") }
+        let result = compute(rows.prepared.sorted, groupCount: rows.groupCount, stratumCount: rows.prepared.stratumCount,
+                             rho: rho, timefix: timefix, explain: false, cancel: cancel).result
         try cancel.check()
         return result
     }

@@ -48,15 +48,19 @@ public struct GroupedSurvival: Sendable {
         /// The grouping variables, one per term, in formula order.
         public var variables: [FormulaVariable]
 
-        /// Complete cases, the groups and the strata over them.
+        /// Complete cases, the groups and the strata over them; the group and stratum codes are kept in
+        /// the session's cache while the data, the filters and the collation are unchanged.
         public func load(session: Session, command: String) throws -> GroupedSurvival {
             let data = try CompleteCases.survival(response, covariates: formula.covariateColumns, session: session,
                                                   command: command)
-            let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
-            var strata: Grouping? = nil
-            if !formula.strata.isEmpty {
-                strata = try Grouping.make(formula.strata.map { FormulaVariable(column: $0, asFactor: false) },
-                                           session: session, rows: data.rows, command: command)
+            let strataVariables = formula.strata.map { FormulaVariable(column: $0, asFactor: false) }
+            let (grouping, strata) = try GroupedSurvival.cached(
+                "groups", formula: formula, response: response, variables: variables, session: session,
+                size: { $0.0.codes.count * 4 + ($0.1?.codes.count ?? 0) * 4 }) { () throws -> (Grouping, Grouping?) in
+                let grouping = try Grouping.make(variables, session: session, rows: data.rows, command: command)
+                let strata = strataVariables.isEmpty ? nil
+                    : try Grouping.make(strataVariables, session: session, rows: data.rows, command: command)
+                return (grouping, strata)
             }
             return GroupedSurvival(formula: formula, response: response, variables: variables, data: data,
                                    grouping: grouping, strata: strata)
@@ -70,6 +74,27 @@ public struct GroupedSurvival: Sendable {
     public var grouping: Grouping
     /// The strata() grouping; nil without strata().
     public var strata: Grouping?
+
+    /// A value computed from these rows, groups and strata (`kind` names it, e.g. the sorted rows of a
+    /// test), kept in the session's cache as long as they are: while the data, the filters and the
+    /// collation are unchanged.
+    public func cached<T: Sendable>(_ kind: String, session: Session, size: (T) -> Int, make: () throws -> T) rethrows -> T {
+        try GroupedSurvival.cached(kind, formula: formula, response: response, variables: variables, session: session,
+                                   size: size, make: make)
+    }
+
+    /// The session's cached value of `kind` keyed by everything the rows and codes depend on besides
+    /// the data: the outcome's columns in their roles, the covariates, the group variables (with
+    /// factor() and ref=), the strata and the collation.
+    static func cached<T: Sendable>(_ kind: String, formula: Formula, response: SurvivalResponse, variables: [FormulaVariable],
+                                    session: Session, size: (T) -> Int, make: () throws -> T) rethrows -> T {
+        let s = response.spec
+        let parts = ["start=\(s.start ?? "")", "time=\(s.time)", "event=\(s.event)"]
+            + variables.map { "group=\($0.column)|\($0.asFactor)|\($0.reference ?? "")|\($0.label)" }
+            + formula.strata.map { "strata=\($0)" } + ["collation=\(session.settings.collation.rawValue)"]
+        return try session.cached(kind, columns: response.columns + formula.covariateColumns, parts: parts, size: size,
+                                  make: make)
+    }
 
     /// Parses `body` and checks it against `rules` (errors under `command`).
     public static func plan(_ body: String, rules: Rules, session: Session, command: String) throws -> Plan {

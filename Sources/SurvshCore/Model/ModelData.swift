@@ -42,14 +42,28 @@ public struct SurvivalData: Sendable {
     public var rows: [Int]
     public var start: [Double]?
     public var time: [Double]
-    public var event: [Bool]
+    public var event: [Bool] { didSet { events = Self.count(event) } }
     /// Active rows dropped for a missing value in a used column.
     public var dropped: Int
     public var warnings: [String]
     public var response: SurvivalResponse
+    /// How many rows have an event (counted once).
+    public private(set) var events: Int
+
+    public init(rows: [Int], start: [Double]?, time: [Double], event: [Bool], dropped: Int, warnings: [String],
+                response: SurvivalResponse) {
+        self.rows = rows; self.start = start; self.time = time; self.event = event
+        self.dropped = dropped; self.warnings = warnings; self.response = response
+        self.events = Self.count(event)
+    }
+
+    private static func count(_ event: [Bool]) -> Int {
+        event.withUnsafeBufferPointer { e in e.reduce(0) { $0 &+ ($1 ? 1 : 0) } }
+    }
 
     public var n: Int { rows.count }
-    public var events: Int { event.withUnsafeBufferPointer { e in e.reduce(0) { $0 &+ ($1 ? 1 : 0) } } }
+    /// Approximate memory held (bytes), for the session's cache budget.
+    public var byteCount: Int { rows.count * 8 + time.count * 8 + (start?.count ?? 0) * 8 + event.count }
 
     /// "228 rows, 165 events; 1 dropped for missing values", as result headings say it.
     public var countsText: String {
@@ -63,9 +77,22 @@ public enum CompleteCases {
     /// Works on whole columns: the rows to skip (filtered out, or missing time, event or a
     /// covariate) are one bit mask built from the columns' missing masks, the event is read once
     /// from its typed storage, and with no filter and nothing to drop the frame's own arrays are used.
+    /// The result is kept in the session's cache while the data and filters are unchanged (keyed by
+    /// the outcome's columns in their roles and the set of covariates).
     public static func survival(_ response: SurvivalResponse, covariates: [String], session: Session,
                                 command: String) throws -> SurvivalData {
         try session.requireData(command)
+        let spec = response.spec
+        let covariateSet = Array(Set(covariates)).sorted()
+        return try session.cached("complete-cases", columns: response.columns + covariateSet,
+                                  parts: ["start=\(spec.start ?? "")", "time=\(spec.time)", "event=\(spec.event)"],
+                                  size: \.byteCount) {
+            try computeSurvival(response, covariates: covariates, session: session, command: command)
+        }
+    }
+
+    private static func computeSurvival(_ response: SurvivalResponse, covariates: [String], session: Session,
+                                        command: String) throws -> SurvivalData {
         let timeCol = try numericColumn(response.spec.time, session: session, command: command, role: "time")
         let startCol = try response.spec.start.map { try numericColumn($0, session: session, command: command, role: "start time") }
         let eventCol = try session.column(response.spec.event, for: command)

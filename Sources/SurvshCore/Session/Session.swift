@@ -142,8 +142,16 @@ public final class Session: @unchecked Sendable {
     public internal(set) var registry: Registry
     public var sink: OutputSink
     public var settings = Settings()
-    public private(set) var frame = DataFrame()
-    public private(set) var filters: [RowFilter] = []
+    /// The data. Every change (load, generate, replace, drop, keep, rename, relevel, split, back, ...)
+    /// goes through this property's setter, which moves `dataVersion` on.
+    public private(set) var frame = DataFrame() { didSet { dataVersion &+= 1 } }
+    /// The filter stack; every change moves `dataVersion` on.
+    public private(set) var filters: [RowFilter] = [] { didSet { dataVersion &+= 1 } }
+    /// Goes up on every change of the frame or of the filters: what `derivedCache` is keyed by.
+    public private(set) var dataVersion: UInt64 = 0
+    /// Complete cases, group codes and time orders computed from the data, reused by later commands
+    /// while `dataVersion` stays (see DerivedDataCache).
+    public let derivedCache = DerivedDataCache()
     /// Columns a formula computed for the command being run (`log(pgr + 1)`, `status == 2`), by the
     /// name R gives them; `column(_:for:)` finds them after the frame's own. Cleared before each line.
     public private(set) var modelColumns: [String: Column] = [:]

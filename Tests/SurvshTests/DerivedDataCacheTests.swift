@@ -1,0 +1,94 @@
+// DerivedDataCacheTests.swift — the session's cache of complete cases, group codes and sorted rows:
+// every command that changes the data or the filters invalidates it, and results with and without
+// it are identical.
+
+import Foundation
+import SurvshCore
+import XCTest
+
+final class DerivedDataCacheTests: XCTestCase {
+    /// The analyses compared after each step: their full JSON (every number, at full precision).
+    static let analyses = ["km ~ sex times=100,300", "logrank ~ sex", "logrank ~ sex + strata(ph.ecog)",
+                           "km ~ sex + ph.ecog", "cox ~ age + sex + ph.karno", "km ~ factor(ph.ecog, ref=\"1\")"]
+
+    /// Runs `steps` in two sessions, one with the cache and one without; after every step the
+    /// analyses must print the same JSON. Returns the cached shell.
+    @discardableResult
+    func compare(_ steps: [String], file: StaticString = #filePath, line: UInt = #line) -> TestShell {
+        let cached = TestShell(), fresh = TestShell()
+        fresh.session.derivedCache.enabled = false
+        for step in ["load data/lung.csv", "survival time status"] + steps {
+            let before = cached.session.dataVersion
+            cached.run(step, file: file, at: line)
+            fresh.run(step, file: file, at: line)
+            let mutates = !step.hasPrefix("survival") && !step.hasPrefix("set")
+            if mutates {
+                XCTAssertNotEqual(cached.session.dataVersion, before, "'\(step)' must move the data version", file: file, line: line)
+            }
+            for a in Self.analyses {
+                // twice in the cached session: the second answer comes from the cache
+                for _ in 0..<2 {
+                    let c = cached.session.execute(a, source: .interactive), f = fresh.session.execute(a, source: .interactive)
+                    XCTAssertEqual(c.failed, f.failed, "after '\(step)': \(a)", file: file, line: line)
+                    XCTAssertEqual(c.outputLines, f.outputLines, "after '\(step)': \(a)", file: file, line: line)
+                }
+                let saved = (cached.session.settings.format, fresh.session.settings.format)
+                cached.session.settings.format = .json
+                fresh.session.settings.format = .json
+                cached.session.execute(a, source: .interactive)
+                fresh.session.execute(a, source: .interactive)
+                XCTAssertEqual(cached.sink.stdout.last, fresh.sink.stdout.last, "after '\(step)': \(a) (JSON)", file: file, line: line)
+                (cached.session.settings.format, fresh.session.settings.format) = saved
+            }
+        }
+        XCTAssertGreaterThan(cached.session.derivedCache.hits, 0, "the cache was used", file: file, line: line)
+        XCTAssertEqual(fresh.session.derivedCache.hits, 0, file: file, line: line)
+        return cached
+    }
+
+    func testFiltersInvalidate() {
+        compare(["filter age > 55", "filter ph.karno >= 70", "filter drop 1", "unfilter", "filter sex == 2"])
+    }
+
+    func testColumnChangesInvalidate() {
+        compare(["replace age = age + 1", "replace sex = 3 - sex", "generate old = age > 65", "rename ph.karno karno",
+                 "rename age ph.karno", "rename karno age", "replace time = time / 2"])
+    }
+
+    func testLevelOrderAndCollationInvalidate() {
+        compare(["relevel sex 2", "levels ph.ecog 3,2,1,0", "levels ph.ecog sorted", "set collation=c"])
+    }
+
+    func testRowChangesInvalidate() {
+        compare(["split at=183,365 id=id", "load data/lung.csv", "survival time status", "keep time status age sex ph.ecog ph.karno",
+                 "landmark 100"])
+    }
+
+    /// A replace after a cached analysis gives the same result as a fresh session (the brief's case).
+    func testCachedResultAfterReplaceEqualsFreshComputation() {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        let before = sh.json("logrank Surv(time, status) ~ sex")
+        sh.run("replace sex = 1 + (sex == 2) * (age <= 70)")
+        let after = sh.json("logrank Surv(time, status) ~ sex")
+        let fresh = TestShell()
+        fresh.run("load data/lung.csv")
+        fresh.run("replace sex = 1 + (sex == 2) * (age <= 70)")
+        XCTAssertEqual(after["chisq"] as? Double, fresh.json("logrank Surv(time, status) ~ sex")["chisq"] as? Double)
+        XCTAssertNotEqual(before["chisq"] as? Double, after["chisq"] as? Double, "the change matters")
+    }
+
+    /// Formula expressions (recomputed for each command; runif() differs each time) are not cached.
+    func testExpressionColumnsAreNotCached() {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        sh.run("set seed=1")
+        let a = sh.json("logrank Surv(time, status) ~ I(runif(0, 1) > 0.5)")
+        let b = sh.json("logrank Surv(time, status) ~ I(runif(0, 1) > 0.5)")
+        XCTAssertNotEqual(a["chisq"] as? Double, b["chisq"] as? Double)
+        let hits = sh.session.derivedCache.hits
+        _ = sh.json("km Surv(time, status == 2) ~ sex")
+        _ = sh.json("km Surv(time, status == 2) ~ sex")
+        XCTAssertEqual(sh.session.derivedCache.hits, hits, "status == 2 is not a frame column")
+    }
+}
