@@ -1,7 +1,8 @@
 // SessionTimingTests.swift — `set timing=on`: one `timing:` line per command on stderr, never on
-// stdout, in JSON or in the transcript.
+// stdout, in JSON or in the transcript; `set threads=N`: the same numbers for every N.
 
 import Foundation
+import SurvivalStats
 import SurvshCore
 import XCTest
 
@@ -45,5 +46,35 @@ final class SessionTimingTests: XCTestCase {
             XCTAssertGreaterThan(timer.peakGrowth, 70_000_000, "VmHWM after minus VmRSS before")
         }
         XCTAssertGreaterThan(timer.elapsed, 0)
+    }
+
+    /// A Cox model (with its concordance) on 60,000 rows, above the size where the passes run in
+    /// chunks on several threads, prints the same JSON (every digit) with 1, 2 and 3 threads.
+    func testSetThreadsGivesIdenticalResults() throws {
+        var rng = SplitMix64(seed: 6)
+        func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        var csv = "time,status,x1,x2,g\n"
+        for _ in 0..<60_000 {
+            let x1 = u() * 2 - 1, x2 = u()
+            let t = (-log(1 - u()) / exp(0.4 * x1 - 0.8 * x2) * 50).rounded() + 1
+            csv += "\(t),\(u() < 0.6 ? 1 : 0),\(x1),\(x2),\(rng.next() % 3)\n"
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("threads-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let sh = TestShell()
+        sh.run("load \(path)")
+        var outputs: [String] = []
+        for n in [1, 2, 3] {
+            sh.run("set threads=\(n)")
+            XCTAssertEqual(sh.session.settings.threads, n)
+            XCTAssertTrue(sh.sink.stdout.last?.hasSuffix(", threads \(n)") ?? false, sh.sink.stdout.last ?? "")
+            _ = sh.json("cox Surv(time, status) ~ x1 + x2 + strata(g)")
+            outputs.append(sh.sink.stdout.last ?? "")
+        }
+        XCTAssertTrue(outputs[0].contains("\"concordance\""), outputs[0])
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertEqual(outputs[0], outputs[2])
+        XCTAssertTrue(sh.error("set threads=0").contains("threads"))
     }
 }

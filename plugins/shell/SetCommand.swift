@@ -1,7 +1,8 @@
 // SetCommand.swift — `set format text|json`, `set digits N`, `set seed=N`, `set collation=r|c`,
 // `set timeunit=UNIT`, `set convention=r|sas|stata`, `set labels=on|off`,
-// `set timing=on|off`; `set` alone shows the settings.
+// `set timing=on|off`, `set threads=N`; `set` alone shows the settings.
 
+import SurvivalStats
 import SurvshCore
 
 public enum SetCommand: SurvshCommand {
@@ -11,7 +12,7 @@ public enum SetCommand: SurvshCommand {
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
                    "set timeunit=days|weeks|months|years", "set convention=r|sas|stata", "set labels=on|off",
                    "set plugin_path=DIR[:DIR...]", "set plugin_timeout=SECONDS",
-                   "set timing=on|off"], body: .words,
+                   "set timing=on|off", "set threads=N"], body: .words,
         options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
                              help: "text for people, json for one JSON object per result (`set format json` also works)"),
                   OptionSpec("digits", .number(1...15), default: "4",
@@ -31,7 +32,9 @@ public enum SetCommand: SurvshCommand {
                   OptionSpec("plugin_timeout", .number(0.001...1e7), default: "300",
                              help: "seconds a plugin may take to answer before it is stopped"),
                   OptionSpec("timing", .choice(["on", "off"]), default: "off",
-                             help: "print each command's elapsed time and peak memory growth on stderr")],
+                             help: "print each command's elapsed time and peak memory growth on stderr"),
+                  OptionSpec("threads", .number(1...Double(Parallelism.maxThreads)),
+                             help: "threads for Cox fits, concordance and reading files (default: every core)")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -60,14 +63,18 @@ public enum SetCommand: SurvshCommand {
                 "  printed result. Peak is how far the process's peak resident memory rose above its size before the",
                 "  command: on Linux VmHWM after minus VmRSS before (from /proc/self/status), the high-water mark reset",
                 "  before each command (/proc/self/clear_refs), so every command shows its own peak; elsewhere the growth",
-                "  of getrusage's ru_maxrss (0 unless the command set a new process peak)."] + Convention.rulesText(),
+                "  of getrusage's ru_maxrss (0 unless the command set a new process peak).",
+                "threads=N: how many threads the Cox fit's likelihood passes, its concordance and file reading may use",
+                "  (default: every core of the machine). Results are the same bit for bit for every N: large data are cut",
+                "  into a fixed number of chunks (by the row count only) whose partial sums are added in chunk order; N",
+                "  only decides how many chunks run at once."] + Convention.rulesText(),
         examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days",
                    "set convention=sas", "set convention r", "set labels=on", "set labels off",
-                   "set timing=on", "set timing off"],
+                   "set timing=on", "set timing off", "set threads=2"],
         topic: "shell", keepsLastTables: true)
 
     /// The settings, in the order `set` lists them.
-    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout", "timing"]
+    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout", "timing", "threads"]
 
     /// `on` or `off` (any case) for the setting `name`.
     static func onOff(_ value: String, for name: String) throws -> Bool {
@@ -136,12 +143,17 @@ public enum SetCommand: SurvshCommand {
             session.settings.pluginTimeout = t
         case 2 where w[0] == "timing":
             session.settings.timing = try onOff(w[1], for: "timing")
+        case 2 where w[0] == "threads":
+            guard let n = Int(w[1]), (1...Parallelism.maxThreads).contains(n) else {
+                throw SurvshError.usage("set", "threads must be a whole number from 1 to \(Parallelism.maxThreads), not '\(w[1])'")
+            }
+            session.settings.threads = n
         case 1 where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "missing value for \(w[0])", expected: usage(of: w[0]))
         case _ where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "too many words for \(w[0])", expected: usage(of: w[0]))
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention, labels, plugin_path, plugin_timeout or timing",
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention, labels, plugin_path, plugin_timeout, timing or threads",
                                     suggestion: didYouMean(w[0], among: settingNames))
         }
         var j = JSONObject(command: "set")
@@ -155,6 +167,7 @@ public enum SetCommand: SurvshCommand {
         j["plugin_path"] = .array(session.settings.pluginPath.map { .string($0) })
         j["plugin_timeout"] = .num(session.settings.pluginTimeout)
         j["timing"] = .string(session.settings.timing ? "on" : "off")
+        j["threads"] = .int(session.settings.threads ?? Parallelism.processors)
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
@@ -163,9 +176,11 @@ public enum SetCommand: SurvshCommand {
         // And labels once they are on, and the plugin settings once they are not the defaults.
         let labels = session.settings.labels ? ", labels on" : ""
         let timing = session.settings.timing ? ", timing on" : ""
+        // Threads once set (the default depends on the machine, so it stays out of transcripts).
+        let threads = session.settings.threads.map { ", threads \($0)" } ?? ""
         let pluginPath = session.settings.pluginPath.isEmpty ? "" : ", plugin_path \(session.settings.pluginPath.joined(separator: ":"))"
         let timeout = session.settings.pluginTimeout == 300 ? "" : ", plugin_timeout \(session.fmt(session.settings.pluginTimeout))"
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)\(timing)",
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)\(timing)\(threads)",
                              json: j.value)
     }
 }

@@ -2,21 +2,22 @@
 //
 // Contract
 //   Inputs:   a row count and a body taking a half-open row range.
-//   Outputs:  the body is run on `chunks` disjoint, contiguous ranges covering 0..<n, in parallel
-//             (Dispatch's concurrentPerform); returns when all are done. Bodies must write only to
-//             per-chunk storage; results are combined by the caller in chunk order, so the
-//             floating-point result does not depend on thread timing.
+//   Outputs:  the body is run on `chunks` disjoint, contiguous ranges covering 0..<n, on up to
+//             `Parallelism.threads` threads (`set threads=N`); returns when all are done. Bodies must
+//             write only to per-chunk storage; results are combined by the caller in chunk order.
+//             The number of chunks depends on n only (`fixedChunks` from `minRows` rows on), never on
+//             the threads or the machine, so the floating-point result is bit-identical for every
+//             thread count (threads = 1 runs the same chunks one after another).
 //   Used for: risk scores, the information-matrix pass, the sorted-design gather and the two
 //             concordance sweeps. Below `minRows` rows everything runs on the calling thread.
 
-import Foundation
-import Dispatch
-
 enum CoxParallel {
     static let minRows = 50_000
-    /// Number of chunks used for n rows: 1 for small n, else the number of active processors (max 4).
+    /// Chunks of a large pass: enough for 4 cores, and fixed so results do not depend on them.
+    static let fixedChunks = 4
+    /// Number of chunks used for n rows: 1 below `minRows`, else `fixedChunks`.
     static func chunkCount(_ n: Int) -> Int {
-        n < minRows ? 1 : max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        n < minRows ? 1 : fixedChunks
     }
 
     /// Splits 0..<n into `chunks` contiguous ranges.
@@ -24,14 +25,10 @@ enum CoxParallel {
         (0..<chunks).map { k in (n * k / chunks)..<(n * (k + 1) / chunks) }
     }
 
-    /// Runs body(k) for k in 0..<count, concurrently when count > 1. The caller guarantees that
-    /// the bodies touch disjoint memory (hence the unchecked Sendable box).
+    /// Runs body(k) for k in 0..<count on up to `Parallelism.threads` threads. The caller
+    /// guarantees that the bodies touch disjoint memory.
     static func run(_ count: Int, _ body: (Int) -> Void) {
-        if count <= 1 { body(0); return }
-        withoutActuallyEscaping(body) { escapable in
-            let box = UncheckedBox(escapable)
-            DispatchQueue.concurrentPerform(iterations: count) { k in box.value(k) }
-        }
+        Parallelism.forEach(count, body)
     }
 }
 

@@ -19,9 +19,8 @@
 //        from prefix sums of c_b over blocks, so I = sum_i w_i r_i x_i x_i' - sum_b sum_k a_k a_k'.
 //     Threads (CoxParallel, large n only): eta/r and the w_i r_i x_i x_i' sum run on row chunks;
 //     the backward sweep is cut at a time boundary into two segments, the earlier one starting
-//     from the risk-set sums of the later rows. Partial sums are combined in a fixed order, so the
-//     result does not depend on thread timing (it can differ in the last bits between machines
-//     with a different number of processors).
+//     from the risk-set sums of the later rows. Chunks and segments depend on n only and partial
+//     sums are combined in a fixed order, so the result is the same for every number of threads.
 //   Reference: Efron (1977) JASA 72:557; Breslow (1974) Biometrics 30:89; Therneau & Grambsch
 //             (2000) §3.3; the cumulative-hazard form of the information is the Nelson–Aalen
 //             representation of the risk-set sums (Andersen, Borgan, Gill & Keiding 1993, §VII.2).

@@ -2,6 +2,7 @@
 // results, transcript entry and success flag (Lua's `lua.c`/SQLite's `process_input` are the model).
 
 import Foundation
+import SurvivalStats
 
 extension Session {
     /// Runs one line. Never throws, never exits: failures become an error line on stderr and a
@@ -41,7 +42,10 @@ extension Session {
             let args = try Arguments(spec: command.spec, rest: split.rest)
             // A command that finished before it noticed Ctrl-C has done its work: it is printed and
             // recorded as usual, so the transcript stays what a replay does.
-            var output = try command.run(args, in: self)
+            // `set threads=N` holds for the numerics (and readers) the command runs: see Parallelism.
+            var output = try Parallelism.$threads.withValue(settings.threads ?? Parallelism.processors) {
+                try command.run(args, in: self)
+            }
             outputObserver?(output)
             if !keepsTables && !output.tables.isEmpty { lastTables = LastTables(command: commandName, tables: output.tables) }
             emit(&output, command: command.spec.name)

@@ -31,6 +31,8 @@ public struct Settings: Sendable {
     public var pluginTimeout: Double = 300
     /// Print each command's elapsed time and peak memory growth on stderr (`set timing=on`).
     public var timing = false
+    /// Threads a command may use (`set threads=N`); nil: every core (Parallelism.processors).
+    public var threads: Int?
     public init() {}
 }
 
