@@ -4,6 +4,7 @@
 // Contract: pure functions over a byte range; no allocation.
 
 import Dispatch
+import SurvivalStats
 
 enum ByteScan {
     /// Number of LF bytes and of `"` bytes in `p[0..<n]`.
@@ -90,21 +91,8 @@ enum ByteScan {
     }
 }
 
-/// A value handed to concurrent iterations that touch disjoint parts of it (checked by hand).
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-}
-
-/// Runs `body(0..<count)` on all cores (DispatchQueue.concurrentPerform) and waits. The caller
-/// guarantees that different iterations write disjoint memory.
+/// Runs `body(k)` for k in 0..<count on up to `Parallelism.threads` threads (`set threads=N`;
+/// default every core) and waits. The caller guarantees that different iterations write disjoint memory.
 func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    if count <= 0 { return }
-    if count == 1 {
-        body(0)
-        return
-    }
-    withoutActuallyEscaping(body) { escapable in
-        let box = UncheckedSendable(value: escapable)
-        DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
-    }
+    Parallelism.forEach(count, body)
 }
