@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 
 typedef char *(*survsh_prompt_fn)(EditLine *);
 typedef unsigned char (*survsh_key_fn)(EditLine *, int);
@@ -63,6 +64,24 @@ static inline int survsh_install_sigint(void (*handler)(int)) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;
     return sigaction(SIGINT, &sa, NULL);
+}
+
+/// While a command runs the terminal is in cooked mode, where a Ctrl-D typed ahead is an end-of-file
+/// mark that becomes a NUL byte when libedit switches to raw mode: the Ctrl-D was lost and the NUL
+/// made libedit insert the next key literally, so the shell did not quit. This turns the VEOF
+/// character off (saving the settings in `saved`) so that a typed-ahead Ctrl-D stays the byte 4,
+/// which libedit then reads as Ctrl-D. 0 when done (stdin is a terminal).
+static inline int survsh_tty_keep_eof_byte(struct termios *saved) {
+    if (tcgetattr(STDIN_FILENO, saved) != 0) return -1;
+    struct termios t = *saved;
+    t.c_cc[VEOF] = _POSIX_VDISABLE;
+    return tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+/// Puts back the settings `survsh_tty_keep_eof_byte` saved (bytes typed ahead are kept).
+static inline int survsh_tty_restore(const struct termios *saved) {
+    int r;
+    do { r = tcsetattr(STDIN_FILENO, TCSANOW, saved); } while (r != 0 && errno == EINTR);
+    return r;
 }
 
 /// Terminal width and height in characters (0 when unknown).

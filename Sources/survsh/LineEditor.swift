@@ -28,6 +28,9 @@ final class LineEditor {
     private var hist: OpaquePointer?
     private let historyPath: String
     fileprivate var promptText: UnsafeMutablePointer<CChar>
+    /// The terminal settings to edit a line with while a command runs (its end-of-file character is
+    /// off meanwhile; `replay FILE step` asks questions from inside a command).
+    private var commandTTY: termios?
 
     init(session: Session) {
         self.session = session
@@ -75,6 +78,10 @@ final class LineEditor {
         promptText = strdup(prompt)
         defer { free(promptText); promptText = strdup("survsh> ") }
         var count: Int32 = 0
+        // libedit adopts the terminal's characters as it finds them: give it the usual ones
+        let insideCommand = commandTTY != nil
+        if var tty = commandTTY { _ = survsh_tty_restore(&tty) }
+        defer { if insideCommand { var tty = termios(); _ = survsh_tty_keep_eof_byte(&tty) } }
         Interrupt.clear()
         guard let cstr = el_gets(el, &count) else {
             if count == -1 && survsh_errno() == EINTR {
@@ -95,7 +102,7 @@ final class LineEditor {
         if let firstLine {
             enterHistory(firstLine)
             Interrupt.clear()
-            if session.execute(firstLine, source: .interactive).quit { return }
+            if runKeepingTypedAheadEOF({ session.execute(firstLine, source: .interactive) }).quit { return }
         }
         while true {
             session.terminalSize = Terminal.size()
@@ -106,7 +113,7 @@ final class LineEditor {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             enterHistory(trimmed)
-            let record = session.execute(line, source: .interactive)
+            let record = runKeepingTypedAheadEOF { session.execute(line, source: .interactive) }
             if record.quit { break }
         }
     }
@@ -115,6 +122,16 @@ final class LineEditor {
         guard let hist else { return }
         _ = survsh_history_enter(hist, line)
         _ = survsh_history_save(hist, historyPath)
+    }
+
+    /// Runs a command with the terminal's end-of-file character off (see survsh_tty_keep_eof_byte),
+    /// so that a Ctrl-D typed while it runs quits the shell at the next prompt, as at the prompt.
+    private func runKeepingTypedAheadEOF<T>(_ body: () -> T) -> T {
+        var saved = termios()
+        guard survsh_tty_keep_eof_byte(&saved) == 0 else { return body() }
+        commandTTY = saved
+        defer { commandTTY = nil; _ = survsh_tty_restore(&saved) }
+        return body()
     }
 
     /// Tab: insert the completion, or list the candidates when there are several.

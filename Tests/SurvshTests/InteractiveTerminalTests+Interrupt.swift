@@ -3,7 +3,7 @@
 // each stop soon after Ctrl-C (pressed three times) with `error: NAME: interrupted`, the prompt
 // comes back, the data are those before the command, and a storm of Ctrl-C during a replay (a
 // transcript entry written after every command) leaves a live shell and a transcript of whole
-// entries that passes `survsh --check`.
+// entries that passes `survsh --check`; Ctrl-D typed while a command runs quits after it.
 //
 // Timing is only bounded generously (machines running the tests are loaded); the 0.2 s target is
 // measured by bench/interrupt.sh on a release build.
@@ -104,5 +104,19 @@ extension InteractiveTerminalTests {
         XCTAssertLessThan(ran, 10000, "the replay was stopped")
         let check = try Binary.run(["--check", path])
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+    }
+
+    /// Ctrl-D typed while a command runs quits at the next prompt (the terminal's cooked mode used to
+    /// turn it into a NUL byte, which libedit read as a key, and the shell stayed).
+    func testCtrlDTypedAheadDuringACommandQuits() throws {
+        try start()
+        try keys("simulate n=1000000 hr=0.8 groups=4 seed=2", "Enter")
+        try waitFor("simulated 1000000 rows", timeout: 120)
+        try keys("cox ~ factor(group)", "Enter")
+        Thread.sleep(forTimeInterval: 0.3)
+        try keys("C-u", "C-d")
+        try waitFor("SURVSH-EXITED", timeout: 120)
+        let shown = try screen()
+        XCTAssertTrue(shown.contains("Concordance"), "the command ran to its end first:\n\(shown)")
     }
 }
