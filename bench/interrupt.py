@@ -17,6 +17,7 @@ import pty
 import select
 import struct
 import sys
+import tempfile
 import termios
 import time
 
@@ -108,7 +109,7 @@ def main():
     opts = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
     fractions = [float(f) for f in opts.get("fractions", "0.2,0.5,0.8,0.95").split(",")]
     covs = " + ".join(f"x{k}" for k in range(1, 11))
-    out = os.path.join(os.path.dirname(os.path.abspath(csv)), "interrupt_km.png")
+    out = os.path.join(tempfile.gettempdir(), f"survsh-interrupt-km-{os.getpid()}.png")
     # name: (setup lines, command, error name)
     ops = {
         "load": ([], f"load {csv}", "load"),
@@ -118,6 +119,9 @@ def main():
         "cox strata": ([f"load {csv}"], f"cox Surv(time, status) ~ {covs} + strata(stratum)", "cox"),
         "cox phtest": ([f"load {csv}", f"cox Surv(time, status) ~ {covs}"], "cox phtest", "cox"),
         "plot km (PNG)": ([f"load {csv}"], f"plot km Surv(time, status) ~ group ci risktable file={out}", "plot"),
+        # an expression over every row (generate's evaluator; replace can run again and again)
+        "replace (expression)": ([f"load {csv}"], "replace x10 = log(abs(x1) + 1) * x2 + exp(x3 / 10) - sqrt(abs(x4))",
+                                 "replace"),
     }
     wanted = opts.get("ops")
     if wanted:

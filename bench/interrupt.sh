@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Ctrl-C latency of the interactive shell (issue 14): for load, km, pairwise logrank, cox (with its
-# concordance), cox with strata, cox phtest and a PNG plot on a generated ROWS-row CSV, the time
+# concordance), cox with strata, cox phtest, a PNG plot and an expression over every row (replace)
+# on a generated ROWS-row CSV, the time
 # from ^C to `error: NAME: interrupted` and to the next prompt, with ^C sent at 20, 50, 80 and 95%
 # of the command's uninterrupted run time (bench/interrupt.py drives survsh on a pseudo-terminal).
 #
 #   bench/interrupt.sh [ROWS]        (default 10000000; the CSV is cached in bench/out/)
 #
-# Environment: SURVSH_BIN=PATH (default: build and use .build/release/survsh), OPS=load,cox,...
+# Environment: SURVSH_BIN=PATH (default: build and use .build/release/survsh), CSV=PATH (a ROWS-row
+# file made by scripts/gen_bench_csv.py elsewhere, read in place), OPS=load,cox,...
 # (only those), FRACTIONS=0.2,0.5,0.8,0.95. Not a test: it prints a table and exits 0.
 #
 # The cost of polling: BASE_BIN=PATH (a release survsh built without it, e.g. from the commit before
@@ -16,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-10000000}
 mkdir -p bench/out
-csv=bench/out/bench_$rows.csv
+csv=$(realpath -m "${CSV:-bench/out/bench_$rows.csv}")
 [ -f "$csv" ] || python3 scripts/gen_bench_csv.py "$rows" "$csv"
 if [ -z "${SURVSH_BIN:-}" ]; then
   swift build -c release >/dev/null
@@ -42,4 +44,4 @@ PY
   done
   rm -f "$json"
 fi
-python3 bench/interrupt.py "$SURVSH_BIN" "$PWD/$csv" ${OPS:+--ops=$OPS} ${FRACTIONS:+--fractions=$FRACTIONS}
+python3 bench/interrupt.py "$SURVSH_BIN" "$csv" ${OPS:+--ops=$OPS} ${FRACTIONS:+--fractions=$FRACTIONS}
