@@ -146,6 +146,83 @@ final class CancellationTests: XCTestCase {
         }
     }
 
+    /// The set-up of a fit polls inside every pass over the rows (sorting, centring, the risk-set
+    /// blocks), not only between passes: at 10^7 rows one pass takes about 0.1 s.
+    func testSortAndSetUpPollInsideEachPass() throws {
+        let r = Self.rows
+        let perPass = Self.n / Cancellation.stride
+        let plain = RadixSort.order(keys: r.time, groups: r.strata)
+        // the keys, then counting and moving for each time digit and for the strata
+        try assertCancellable("radix sort", minimumPolls: 5 * perPass) {
+            let o = RadixSort.order(keys: r.time, groups: r.strata, cancel: $0)
+            try $0.check()
+            XCTAssertEqual(o, plain)
+        }
+        let data = try r.coxData()
+        let byTime = RadixSort.order(keys: r.time)
+        try assertCancellable("risk-set set-up", minimumPolls: 12 * perPass) {
+            let rs = try CoxRiskSet(data, cancel: $0)
+            XCTAssertEqual(rs.order, byTime)
+        }
+        try assertCancellable("CoxData checks", minimumPolls: 3) {
+            _ = try CoxData(columns: r.x, columnNames: ["x0", "x1", "x2"], stop: r.time, event: r.event, cancel: $0)
+        }
+    }
+
+    func testExplainCurvesFirthAndZphTransformPoll() throws {
+        let r = Self.rows
+        let data = try r.coxData()
+        let fit = try CoxFit.fit(data, concordance: false)
+        let si = try CoxExplain.scoreInformation(data, beta: fit.beta, ties: .efron)
+        try assertCancellable("cox explain U and I", minimumPolls: 3 * Self.n / Cancellation.stride) {
+            let v = try CoxExplain.scoreInformation(data, beta: fit.beta, ties: .efron, cancel: $0)
+            XCTAssertEqual(v, si)
+        }
+        let few = Array(0..<1500)
+        let small = try CoxData(columns: r.x.map { c in few.map { c[$0] } }, columnNames: ["x0", "x1", "x2"],
+                                stop: few.map { r.time[$0] }, event: few.map { r.event[$0] })
+        let smallFit = try CoxFit.fit(small, concordance: false)
+        let terms = try CoxExplain.riskSetTerms(small, beta: smallFit.beta, ties: .efron)
+        try assertCancellable("cox explain risksets", minimumPolls: terms.count) {
+            let v = try CoxExplain.riskSetTerms(small, beta: smallFit.beta, ties: .efron, cancel: $0)
+            XCTAssertEqual(v, terms)
+        }
+        let curves = try CoxSurvivalCurve.curves(fit, data: data, profiles: [[0, 0, 0], [1, 1, 50]])
+        try assertCancellable("cox curves", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let c = try CoxSurvivalCurve.curves(fit, data: data, profiles: [[0, 0, 0], [1, 1, 50]], cancel: $0)
+            XCTAssertEqual(c.map(\.curve.surv), curves.map(\.curve.surv))
+        }
+        let firth = try CoxFirth.fit(small)
+        try assertCancellable("cox firth", minimumPolls: 20) {
+            let v = try CoxFirth.fit(small, cancel: $0)
+            XCTAssertEqual(v.coefficients.map(\.coef), firth.coefficients.map(\.coef))
+        }
+        let km = try CoxZph.transformedTimes(data, transform: .km)
+        try assertCancellable("cox.zph km transform", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let v = try CoxZph.transformedTimes(data, transform: .km, cancel: $0)
+            XCTAssertEqual(v, km)
+        }
+    }
+
+    func testDelayedEntryKaplanMeierAndSimulationPoll() throws {
+        let r = Self.rows
+        let start = r.time.map { $0 / 2 - 1 }
+        let plain = try KaplanMeier.fit(start: start, stop: r.time, event: r.event, group: r.group, groupCount: 2)
+        try assertCancellable("km (start, stop]", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let c = try KaplanMeier.fit(start: start, stop: r.time, event: r.event, group: r.group, groupCount: 2, cancel: $0)
+            XCTAssertEqual(c.map(\.surv), plain.map(\.surv))
+            XCTAssertEqual(c.map(\.nRisk), plain.map(\.nRisk))
+        }
+        let model = SurvivalSimulationModel(n: Self.n, hazardRatio: 0.8, shape: 1, scale: 10, censoredFraction: 0.3, groups: 2)
+        var g0 = Xoshiro256StarStar(seed: 5)
+        let sim = try SurvivalSimulation.simulate(model, generator: &g0)
+        try assertCancellable("simulate", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            var g = Xoshiro256StarStar(seed: 5)
+            let v = try SurvivalSimulation.simulate(model, generator: &g, cancel: $0)
+            XCTAssertEqual(v.time, sim.time)
+        }
+    }
+
     func testNeverDoesNotFireAndFiredStaysFired() throws {
         XCTAssertFalse(Cancellation.never.isCancelled)
         XCTAssertNoThrow(try Cancellation.never.check())

@@ -65,7 +65,7 @@ final class RandomTests: XCTestCase {
         XCTAssertTrue(RandomVariates.binomial(&g, size: 2.5, prob: 0.3).isNaN)
     }
 
-    func testSimulationCensoringRateAndArms() {
+    func testSimulationCensoringRateAndArms() throws {
         // hr = 1, shape 1, scale 10: event rate 0.1, so censoring rate c gives P(C < T) = c / (c + 0.1).
         let m = SurvivalSimulationModel(n: 100, hazardRatio: 1, shape: 1, scale: 10, censoredFraction: 0.25, groups: 2)
         assertClose(SurvivalSimulation.censoringRate(m), 0.1 / 3, rel: 1e-4, "rate for 25% censored")
@@ -79,7 +79,7 @@ final class RandomTests: XCTestCase {
 
         var g = Xoshiro256StarStar(seed: 11)
         let big = SurvivalSimulationModel(n: 40_000, hazardRatio: 0.6, shape: 1.3, scale: 10, censoredFraction: 0.3, groups: 3)
-        let sim = SurvivalSimulation.simulate(big, generator: &g)
+        let sim = try SurvivalSimulation.simulate(big, generator: &g)
         let censored = Double(sim.status.filter { $0 == 0 }.count) / Double(big.n)
         XCTAssertEqual(censored, sim.expectedCensoredFraction, accuracy: 5 * (0.21 / Double(big.n)).squareRoot())
         for arm in 0..<3 { XCTAssertTrue(abs(sim.group.filter { $0 == arm }.count - big.n / 3) <= 1) }
@@ -87,10 +87,10 @@ final class RandomTests: XCTestCase {
     }
 
     /// The documented model: without censoring, arm g's median is scale (log 2 / hr^g)^(1/shape).
-    func testSimulatedMediansFollowTheWeibullModel() {
+    func testSimulatedMediansFollowTheWeibullModel() throws {
         var g = Xoshiro256StarStar(seed: 99)
         let m = SurvivalSimulationModel(n: 40_000, hazardRatio: 0.5, shape: 1.5, scale: 12, censoredFraction: 0, groups: 2)
-        let sim = SurvivalSimulation.simulate(m, generator: &g)
+        let sim = try SurvivalSimulation.simulate(m, generator: &g)
         XCTAssertTrue(sim.status.allSatisfy { $0 == 1 })
         XCTAssertEqual(sim.censoringRate, 0)
         for arm in 0..<2 {

@@ -43,7 +43,8 @@ final class InterruptTests: XCTestCase {
         return sh
     }
 
-    /// The error `NAME REST` throws when run with Ctrl-C pressed; nil when it finishes.
+    /// The error `NAME REST` throws when run with Ctrl-C pressed; nil when it finishes. The
+    /// numerics' CancellationError is returned as the `interrupted` error Session.execute makes of it.
     private func interruptedError(_ sh: TestShell, _ name: String, _ rest: String) throws -> SurvshError? {
         let command = try XCTUnwrap(sh.session.registry.lookup(name))
         let args = try Arguments(spec: command.spec, rest: rest)
@@ -54,7 +55,16 @@ final class InterruptTests: XCTestCase {
             return nil
         } catch let e as SurvshError {
             return e
+        } catch is CancellationError {
+            return SurvshError(.interrupted, command: name, "interrupted")
         }
+    }
+
+    /// `NAME REST` run with Ctrl-C pressed ends with `error: NAME: interrupted`.
+    private func assertStops(_ sh: TestShell, _ name: String, _ rest: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let e = try XCTUnwrap(try interruptedError(sh, name, rest), "\(name) \(rest) ran on", file: file, line: line)
+        XCTAssertEqual(e.kind, .interrupted, "\(name) \(rest): \(e)", file: file, line: line)
+        XCTAssertEqual(e.description, "error: \(name): interrupted", file: file, line: line)
     }
 
     func testCoxScreenStopsBetweenFits() throws {
@@ -129,5 +139,94 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(e.kind, .interrupted)
         XCTAssertEqual(e.description, "error: logrank: interrupted")
         sh.run("logrank ~ ph.ecog pairwise")
+    }
+
+    func testExpressionsStopBetweenPassesAndChangeNothing() throws {
+        let sh = lungShell()
+        sh.run("filter age > 50")
+        let active = sh.session.activeRows.count
+        try assertStops(sh, "generate", "lt = log(time) + 1")
+        try assertStops(sh, "replace", "time = time * 2")
+        try assertStops(sh, "filter", "sex == 1")
+        XCTAssertNil(sh.session.frame.column("lt"), "no column is added")
+        XCTAssertEqual(sh.session.frame.column("time")?.text(at: 0), "306", "no value is replaced")
+        XCTAssertEqual(sh.session.activeRows.count, active, "no filter is added")
+        sh.run("generate lt = log(time) + 1")
+        XCTAssertNotNil(sh.session.frame.column("lt"))
+    }
+
+    func testInterruptedSaveAndExportWriteNothing() throws {
+        let sh = lungShell()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-int-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/lung.csv", md = dir + "/km.md"
+        try assertStops(sh, "save", csv)
+        sh.run("km ~ sex")
+        try "old table\n".write(toFile: md, atomically: false, encoding: .utf8)
+        try assertStops(sh, "export", md)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: csv), "no CSV is written")
+        XCTAssertEqual(try String(contentsOfFile: md, encoding: .utf8), "old table\n", "the old file is kept whole")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["km.md"], "no temporary file is left")
+        // without Ctrl-C both write
+        sh.run("export \(md)")
+        XCTAssertNotEqual(try String(contentsOfFile: md, encoding: .utf8), "old table\n")
+        sh.run("save \(csv)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: csv))
+    }
+
+    func testInterruptedSimulateKeepsTheDataAndTheRandomStream() throws {
+        let sh = lungShell()
+        try assertStops(sh, "simulate", "n=100000 hr=0.8")
+        XCTAssertEqual(sh.session.frame.rowCount, 228, "the data are kept")
+        // through execute: the stream is where it was before the interrupted command (a replay
+        // does not run it), though the draws had begun
+        sh.run("set seed=7")
+        assertInterrupted(sh, executePressingCtrlC(sh, "simulate n=2000000 hr=0.8"), "simulate")
+        sh.run("generate u = runif()")
+        let fresh = lungShell()
+        fresh.run("set seed=7")
+        fresh.run("generate u = runif()")
+        XCTAssertEqual(sh.session.frame.column("u")?.text(at: 0), fresh.session.frame.column("u")?.text(at: 0))
+        XCTAssertEqual(sh.session.frame.column("u")?.text(at: 227), fresh.session.frame.column("u")?.text(at: 227))
+    }
+
+    func testCoxExplainCurvesAndFirthStop() throws {
+        let sh = lungShell()
+        sh.run("cox ~ age + sex")
+        let fit = sh.session.lastCoxFit
+        try assertStops(sh, "cox", "explain risksets")
+        try assertStops(sh, "cox", "curves at sex=1,2")
+        try assertStops(sh, "cox", "firth ~ age + sex")
+        XCTAssertNil(sh.session.lastCoxCurves, "no curves are kept")
+        XCTAssertEqual(sh.session.lastCoxFit?.modelText, fit?.modelText, "the last fit is kept")
+        sh.run("cox explain risksets")
+        sh.run("cox curves at sex=1,2")
+    }
+
+    func testInterruptedLoadKeepsThePreviousDataWithATranscript() throws {
+        let sh = lungShell()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-int-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        sh.session.transcript = try Transcript(path: dir + "/session.surv")
+        try assertStops(sh, "load", "data/veteran.csv")
+        XCTAssertEqual(sh.session.frame.rowCount, 228, "the previous data are kept")
+    }
+
+    /// Ctrl-C after a command's last look at it: the command has done its work, which stands
+    /// (printed and recorded), and the next command is not interrupted by it.
+    func testCtrlCAfterTheLastPollIsForgotten() throws {
+        let sh = lungShell()
+        sh.session.outputObserver = { _ in Interrupt.raise() }
+        let km = sh.run("km ~ sex")
+        sh.session.outputObserver = nil
+        XCTAssertFalse(km.failed)
+        XCTAssertTrue(Interrupt.isRaised, "the test pressed Ctrl-C after the work was done")
+        XCTAssertEqual(sh.session.records.last?.line, "km ~ sex", "recorded as a command, not as interrupted")
+        XCTAssertFalse(km.outputLines.isEmpty)
+        let cox = sh.run("cox ~ age + sex")
+        XCTAssertFalse(cox.failed, "the next command runs")
+        XCTAssertNotNil(sh.session.lastCoxFit)
     }
 }

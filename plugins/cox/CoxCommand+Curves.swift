@@ -20,7 +20,7 @@ extension CoxCommand {
         let curves: [CoxAdjustedCurve]
         do {
             curves = try CoxSurvivalCurve.curves(last.fit, data: last.data, profiles: profiles.map(\.z), confType: conf,
-                                                 level: level)
+                                                 level: level, cancel: Interrupt.cancellation)
         } catch let e as CoxError {
             throw SurvshError.data("cox", e.description)
         }

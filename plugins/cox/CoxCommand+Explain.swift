@@ -15,6 +15,8 @@ struct CoxExplainView {
     let risksets: Bool
 
     func f(_ x: Double?) -> String { session.fmt(x) }
+    /// Ctrl-C stops the passes over the rows (each recomputes U and I, or a risk set).
+    var cancel: Cancellation { Interrupt.cancellation }
 
     func vector(_ v: [Double]) -> String { "(" + v.map { f($0) }.joined(separator: ", ") + ")" }
 
@@ -25,7 +27,7 @@ struct CoxExplainView {
     /// Whether U and I can be shown (no aliased column: those have no coefficient).
     var estimable: Bool { !fit.beta.contains { $0.isNaN } }
 
-    func text() -> String {
+    func text() throws -> String {
         var out = ["Newton-Raphson iterations: \(modelText)"]
         var t = TextTable(["iter", "loglik", "rel.change", "step", "accepted"] + fit.columnNames)
         for s in fit.trace {
@@ -47,27 +49,27 @@ struct CoxExplainView {
         out.append("")
         out.append("Each accepted point, with columns in the order \(fit.columnNames.joined(separator: ", ")):")
         for s in fit.trace where s.accepted {
-            let si = CoxExplain.scoreInformation(data, beta: s.beta, ties: fit.ties)
+            let si = try CoxExplain.scoreInformation(data, beta: s.beta, ties: fit.ties, cancel: cancel)
             out.append("iteration \(s.iteration): loglik = \(f(si.loglik))")
             out.append("  beta = \(vector(s.beta))")
             out.append("  U(beta) = \(vector(si.score))")
             out.append("  I(beta) = \(matrix(si.information, p: p))")
             if let d = s.step { out.append("  step d = I^-1 U = \(vector(d)); next beta = beta + d") }
         }
-        let s0 = CoxExplain.scoreInformation(data, beta: [Double](repeating: 0, count: p), ties: fit.ties)
+        let s0 = try CoxExplain.scoreInformation(data, beta: [Double](repeating: 0, count: p), ties: fit.ties, cancel: cancel)
         out.append("")
         out.append("Score test at beta = 0: U(0)' I(0)^-1 U(0) = \(f(fit.scoreTest.chisq)) on \(fit.scoreTest.df) df, "
                    + "p = \(NumberFormat.pValue(fit.scoreTest.p, digits: session.settings.digits))")
         out.append("  with U(0) = \(vector(s0.score)) and I(0) = \(matrix(s0.information, p: p)).")
         out.append("  This is the log-rank test: for one grouping column it is survdiff's chi-square (logrank ~ GROUP)")
         out.append("  exactly when no event times are tied; with ties it differs slightly (\(fit.ties == .efron ? "Efron" : "Breslow") here).")
-        if risksets { out += riskSetText() }
+        if risksets { out += try riskSetText() }
         return out.joined(separator: "\n")
     }
 
     /// Each event time's risk set at the estimate: sums and Efron (or Breslow) denominators.
-    func riskSetText() -> [String] {
-        let terms = CoxExplain.riskSetTerms(data, beta: fit.beta, ties: fit.ties)
+    func riskSetText() throws -> [String] {
+        let terms = try CoxExplain.riskSetTerms(data, beta: fit.beta, ties: fit.ties, cancel: cancel)
         var out = ["", "Risk sets at the estimate (eta = beta'(x - mean), r = exp(eta)):"]
         var t = TextTable((fit.strataCount > 1 ? ["stratum"] : []) + ["time", "n", "d", "sum eta(d)", "S0", "D0", "denominators", "term"],
                           leftAligned: [])
@@ -92,15 +94,15 @@ struct CoxExplainView {
     }
 
     /// The trace; accepted points also carry the score U and information I (row-major) there.
-    func traceJSON() -> JSONValue {
-        .array(fit.trace.map { s in
+    func traceJSON() throws -> JSONValue {
+        .array(try fit.trace.map { s in
             var fields: [(String, JSONValue)] = [
                 ("iteration", .int(s.iteration)), ("loglik", .num(s.loglik)),
                 ("relative_change", .num(s.relativeChange)), ("halving", .int(s.halving)),
                 ("accepted", .bool(s.accepted)), ("beta", .array(s.beta.map { .num($0) })),
                 ("step", s.step.map { .array($0.map { .num($0) }) } ?? .null)]
             if s.accepted && estimable {
-                let si = CoxExplain.scoreInformation(data, beta: s.beta, ties: fit.ties)
+                let si = try CoxExplain.scoreInformation(data, beta: s.beta, ties: fit.ties, cancel: cancel)
                 fields += [("score", .array(si.score.map { .num($0) })), ("information", .array(si.information.map { .num($0) }))]
             }
             return .object(fields)
@@ -126,8 +128,8 @@ extension CoxCommand {
         j["iterations"] = .int(last.fit.iterations)
         j["converged"] = .bool(last.fit.converged)
         j["columns"] = .array(last.fit.columnNames.map { .string($0) })
-        j["trace"] = view.traceJSON()
-        return CommandOutput(text: "Explaining \(which): \(last.modelText)\n" + view.text(), json: j.value)
+        j["trace"] = try view.traceJSON()
+        return CommandOutput(text: "Explaining \(which): \(last.modelText)\n" + (try view.text()), json: j.value)
     }
 }
 

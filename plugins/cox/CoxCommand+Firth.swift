@@ -18,7 +18,7 @@ extension CoxCommand {
         try Interrupt.check("cox")
         let fit: CoxFirthResult
         do {
-            fit = try CoxFirth.fit(model.coxData, level: level)
+            fit = try CoxFirth.fit(model.coxData, level: level, cancel: Interrupt.cancellation)
         } catch CoxError.noEvents {
             throw SurvshError.data("cox", "there are no events among the \(model.data.n) rows used",
                                    expected: "at least one event (\(model.response.spec.event) = 1)")

@@ -167,8 +167,8 @@ public enum CoxCommand: SurvshCommand {
         if args.has("explain") {
             let ex = CoxExplainView(session: session, fit: fit, data: model.coxData, modelText: model.modelText,
                                     risksets: args.has("risksets"))
-            text += "\n\n" + ex.text()
-            json["iterations_trace"] = ex.traceJSON()
+            text += "\n\n" + (try ex.text())
+            json["iterations_trace"] = try ex.traceJSON()
         }
         return CommandOutput(text: text, json: json.value, warnings: model.data.warnings + fit.warningMessages, tables: [table],
                              methods: [.cox(ties: tiesUsed.rawValue, level: level)])

@@ -109,12 +109,13 @@ struct CoxModelInput {
         var assign = [Int](repeating: 0, count: design.names.count)
         for (t, term) in design.terms.enumerated() { for c in term.columns { assign[c] = t } }
         // coxph's timefix for counting-process data: start and stop times equal within sqrt(eps) merged.
-        let (start, stop) = data.start.map { SurvivalTimeOrder.timefixed(start: $0, stop: data.time) } ?? (nil, data.time)
+        let (start, stop) = try data.start.map { try SurvivalTimeOrder.timefixed(start: $0, stop: data.time, cancel: Interrupt.cancellation) }
+            ?? (nil, data.time)
         let cox: CoxData
         do {
             cox = try CoxData(columns: columns, columnNames: design.names, start: start, stop: stop,
                               event: data.event, strata: strata?.codes, cluster: clusterCodes,
-                              termNames: design.terms.map(\.label), termAssign: assign)
+                              termNames: design.terms.map(\.label), termAssign: assign, cancel: Interrupt.cancellation)
         } catch let e as CoxError {
             throw SurvshError.data(command, e.description, expected: "finite values and start < stop")
         }

@@ -54,6 +54,7 @@ public enum SaveCommand: SurvshCommand {
         let rows = session.activeRows
         let frame = session.frame
         let written = try encode(writer, frame.columns, rows: rows, path: path)
+        try Interrupt.check("save")   // (writeData looks again between its 8 MiB blocks)
         try session.writeData(written.data, to: path, command: "save")
         var j = JSONObject(command: "save")
         j["file"] = .string(path)

@@ -52,7 +52,7 @@ public enum SimulateCommand: SurvshCommand {
         let model = SurvivalSimulationModel(n: Int(n), hazardRatio: hr, shape: args.double("shape", default: 1),
                                             scale: args.double("scale", default: 10),
                                             censoredFraction: args.double("censor", default: 0.3), groups: Int(groups))
-        let sim = session.random.draw { g in SurvivalSimulation.simulate(model, generator: &g) }
+        let sim = try session.random.draw { g in try SurvivalSimulation.simulate(model, generator: &g, cancel: Interrupt.cancellation) }
         let columns = [
             Column(name: "id", storage: .integer((1...model.n).map { Int64($0) })),
             Column(name: "group", storage: .integer(sim.group.map { Int64($0) })),

@@ -115,7 +115,7 @@ public enum Concordance {
     /// that fires makes the sweeps stop early: the caller must `try cancel.check()` before use.
     static func compute(_ d: Sorted, cluster: [Int32]?, reverse: Bool, cancel: Cancellation = .never) -> ConcordanceResult {
         let cnt = counts(d, cancel: cancel)
-        let n = d.time.count
+        let n = cnt.concordant.count
         let c = Double(cnt.total.c), dd0 = Double(cnt.total.d), tx = Double(cnt.total.tx)
         let npair = c + dd0 + tx
         var variance = Double.nan
@@ -216,14 +216,18 @@ public enum Concordance {
             var k: Int32 = -1
             var prev = Double.nan
             var run = 0
-            for i in 0..<n {
-                let o = Int(op[i])
-                let v = xp[o]
-                if i == 0 || v != prev { k += 1; prev = v; run = 1 } else { run += 1; maxMult = max(maxMult, run) }
-                rp[o] = k
+            if cancel.isCancelled { return }
+            cancel.inBlocks(0..<n) { rows in
+                for i in rows {
+                    let o = Int(op[i])
+                    let v = xp[o]
+                    if i == 0 || v != prev { k += 1; prev = v; run = 1 } else { run += 1; maxMult = max(maxMult, run) }
+                    rp[o] = k
+                }
             }
             size = Int(k) + 1
         }}}
+        if cancel.isCancelled { return Counts(concordant: [], discordant: [], tiedX: [], total: (0, 0, 0, 0, 0)) }
         // the largest multiplicity of a rank decides the width of the level-0 counters
         if maxMult < 256 {
             return sweeps(sd, rank: rank, size: size, counter: RankCounter<UInt8, UInt16>.self, cancel: cancel)
@@ -303,6 +307,8 @@ public enum Concordance {
                                 for q in (g + 1)...i where de[q] != 0 { tree.add(Int(rk[q]), 1) }
                                 i = g
                             }
+                            // empty the tree for the next stratum (not after the last: it is freed)
+                            if s == bounds.count - 2 { continue }
                             if counting {
                                 while j >= lo { tree.add(Int(rk[Int(sob![j])]), -1); j -= 1 }
                             } else {
@@ -350,7 +356,7 @@ public enum Concordance {
                                     sp += 1
                                 }
                             }
-                            for q in lo..<hi where de[q] != 0 { tree.add(Int(rk[q]), -1) }
+                            if s < bounds.count - 2 { for q in lo..<hi where de[q] != 0 { tree.add(Int(rk[q]), -1) } }
                         }
                     }
                 }

@@ -84,9 +84,10 @@ public struct CoxData: Sendable {
     }
 
     /// Creates the input from separate columns (no copy: storage is shared with the caller).
+    /// `cancel` is polled between the columns checked (CancellationError).
     public init(columns: [[Double]], columnNames: [String], start: [Double]? = nil, stop: [Double],
                 event: [Bool], strata: [Int32]? = nil, cluster: [Int32]? = nil,
-                termNames: [String]? = nil, termAssign: [Int]? = nil) throws {
+                termNames: [String]? = nil, termAssign: [Int]? = nil, cancel: Cancellation = .never) throws {
         let n = stop.count
         guard n > 0 else { throw CoxError.empty }
         guard columns.count == columnNames.count else {
@@ -96,8 +97,10 @@ public struct CoxData: Sendable {
             guard c.count == n else {
                 throw CoxError.dimensionMismatch("column \(columnNames[j]) has \(c.count) rows, expected \(n)")
             }
+            try cancel.check()
             for v in c where !v.isFinite { throw CoxError.nonFinite(columnNames[j]) }
         }
+        try cancel.check()
         guard event.count == n else { throw CoxError.dimensionMismatch("event has \(event.count) rows, expected \(n)") }
         for v in stop where !v.isFinite { throw CoxError.nonFinite("time") }
         if let s = start {
@@ -115,6 +118,14 @@ public struct CoxData: Sendable {
         guard ta.count == p, ta.allSatisfy({ $0 >= 0 && $0 < tn.count }) else {
             throw CoxError.dimensionMismatch("termAssign must give a term index for each of the \(p) columns")
         }
+        self.init(validated: columns, columnNames: columnNames, start: start, stop: stop, event: event, strata: strata,
+                  cluster: cluster, termNames: tn, termAssign: ta)
+    }
+
+    /// The input without checks (its parts come from a validated CoxData).
+    private init(validated columns: [[Double]], columnNames: [String], start: [Double]?, stop: [Double], event: [Bool],
+                 strata: [Int32]?, cluster: [Int32]?, termNames tn: [String], termAssign ta: [Int]) {
+        let n = stop.count, p = columns.count
         self.n = n
         self.p = p
         self.columns = columns
@@ -142,9 +153,9 @@ public struct CoxData: Sendable {
             if termMap[t] == nil { termMap[t] = names.count; names.append(termNames[t]) }
             assign.append(termMap[t]!)
         }
-        // Cannot fail: everything was validated already.
-        return try! CoxData(columns: idx.map { columns[$0] }, columnNames: idx.map { columnNames[$0] },
-                            start: start, stop: stop, event: event, strata: strata, cluster: cluster,
-                            termNames: names, termAssign: assign)
+        // everything was validated already
+        return CoxData(validated: idx.map { columns[$0] }, columnNames: idx.map { columnNames[$0] },
+                       start: start, stop: stop, event: event, strata: strata, cluster: cluster,
+                       termNames: names, termAssign: assign)
     }
 }

@@ -40,12 +40,14 @@ public struct CoxRiskSetTerm: Sendable, Equatable {
 }
 
 public enum CoxExplain {
-    /// loglik, U and I at `beta` (original units).
-    public static func scoreInformation(_ data: CoxData, beta: [Double], ties: CoxTies) -> CoxScoreInformation {
-        let rs = CoxRiskSet(data)
+    /// loglik, U and I at `beta` (original units). `cancel` is polled as in the fit (CancellationError).
+    public static func scoreInformation(_ data: CoxData, beta: [Double], ties: CoxTies,
+                                        cancel: Cancellation = .never) throws -> CoxScoreInformation {
+        let rs = try CoxRiskSet(data, cancel: cancel)
         let p = data.p
         let scaled = (0..<p).map { rs.scale[$0] == 0 ? 0 : beta[$0] / rs.scale[$0] }
         let ev = rs.evaluate(scaled, ties: ties)
+        try cancel.check()
         // The sorted design is x* = (x − centre) · scale (CoxRiskSet.toOriginal: beta = beta* · scale),
         // so dl/dbeta = dl/dbeta* / scale.
         let score = (0..<p).map { rs.scale[$0] == 0 ? 0 : ev.score[$0] / rs.scale[$0] }
@@ -54,8 +56,10 @@ public enum CoxExplain {
         return CoxScoreInformation(loglik: ev.loglik, score: score, information: info)
     }
 
-    /// The log-likelihood's terms per event time at `beta` (original units).
-    public static func riskSetTerms(_ data: CoxData, beta: [Double], ties: CoxTies) -> [CoxRiskSetTerm] {
+    /// The log-likelihood's terms per event time at `beta` (original units). `cancel` is polled before
+    /// each event time's pass over the rows (CancellationError).
+    public static func riskSetTerms(_ data: CoxData, beta: [Double], ties: CoxTies,
+                                    cancel: Cancellation = .never) throws -> [CoxRiskSetTerm] {
         let n = data.n
         let means = data.columns.map { $0.reduce(0, +) / Double(n) }
         var eta = [Double](repeating: 0, count: n)
@@ -70,7 +74,8 @@ public enum CoxExplain {
             times.append((stratum[i], data.stop[i]))
         }
         times.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        return times.map { (s, t) in
+        return try times.map { (s, t) in
+            try cancel.check()
             var atRisk = 0, deaths = 0
             var s0 = 0.0, d0 = 0.0, etaDeaths = 0.0
             for i in 0..<n where stratum[i] == s && data.stop[i] >= t && (data.start?[i] ?? -.infinity) < t {

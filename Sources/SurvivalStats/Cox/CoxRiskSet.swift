@@ -78,13 +78,17 @@ struct CoxRiskSet: Sendable {
         self.order = order
         // inverse permutation: input row -> sorted position
         let inv = [Int32](unsafeUninitializedCapacity: n) { buf, c in
-            order.withUnsafeBufferPointer { op in for i in 0..<n { buf[Int(op[i])] = Int32(i) } }
+            order.withUnsafeBufferPointer { op in cancel.inBlocks(0..<n) { rows in for i in rows { buf[Int(op[i])] = Int32(i) } } }
             c = n
         }
+        try cancel.check()
         // strata bounds
         var bounds = [0]
         if let s = data.strata {
-            for i in 1..<max(n, 1) where s[Int(order[i])] != s[Int(order[i - 1])] { bounds.append(i) }
+            cancel.inBlocks(1..<max(n, 1)) { rows in
+                for i in rows where s[Int(order[i])] != s[Int(order[i - 1])] { bounds.append(i) }
+            }
+            try cancel.check()
         }
         bounds.append(n)
         self.strataBounds = bounds
@@ -107,26 +111,29 @@ struct CoxRiskSet: Sendable {
             CoxParallel.run(jobs) { k in
                 let (scp, mp, ctp, srp, cols) = sh.value
                 var j = k
-                while j < p {
+                while j < p && !cancel.isCancelled {
                     cols[j].withUnsafeBufferPointer { col in
                         var zeroOne = true
                         var sum = 0.0
-                        for v in col {
-                            if zeroOne && !(v == 0 || v == 1 || v == -1) { zeroOne = false }
-                            sum += v
-                        }
+                        guard cancel.inBlocks(0..<n, { rows in
+                            for i in rows {
+                                let v = col[i]
+                                if zeroOne && !(v == 0 || v == 1 || v == -1) { zeroOne = false }
+                                sum += v
+                            }
+                        }) else { return }
                         if zeroOne { return }
                         let overall = sum / Double(n)
                         mp[j] = overall
                         var absSum = 0.0
                         if !perStratum {
                             for s in 0..<nStrata { ctp[s * p + j] = overall }
-                            for v in col { absSum += abs(v - overall) }
+                            cancel.inBlocks(0..<n) { rows in for i in rows { absSum += abs(col[i] - overall) } }
                         } else {
                             var sums = [Double](repeating: 0, count: nStrata)
                             for i in 0..<n { sums[Int(srp![i])] += col[i] }
                             for s in 0..<nStrata { ctp[s * p + j] = sums[s] / Double(bounds[s + 1] - bounds[s]) }
-                            for i in 0..<n { absSum += abs(col[i] - ctp[Int(srp![i]) * p + j]) }
+                            cancel.inBlocks(0..<n) { rows in for i in rows { absSum += abs(col[i] - ctp[Int(srp![i]) * p + j]) } }
                         }
                         scp[j] = absSum > 0 ? Double(n) / absSum : 1
                     }
@@ -134,9 +141,9 @@ struct CoxRiskSet: Sendable {
                 }
             }
         }}}}
+        try cancel.check()
         self.scale = scale
         self.means = means
-        try cancel.check()
 
         // scatter every input row to its sorted position: transformed design row, times, event
         var x = [Double](unsafeUninitializedCapacity: n * p) { _, c in c = n * p }
@@ -189,6 +196,7 @@ struct CoxRiskSet: Sendable {
         var bTime: [Double] = []
         var bDeaths: [Int32] = []
         var bBounds = [0]
+        var poll = CancelPoll(cancel)
         for s in 0..<nStrata {
             var i = bounds[s]
             while i < bounds[s + 1] {
@@ -197,6 +205,7 @@ struct CoxRiskSet: Sendable {
                 var k = i
                 while k < bounds[s + 1] && stop[k] == t { d += Int32(event[k]); k += 1 }
                 if d > 0 { bTime.append(t); bDeaths.append(d) }
+                if poll.stop(after: k - i) { throw CancellationError() }
                 i = k
             }
             bBounds.append(bTime.count)
@@ -215,6 +224,7 @@ struct CoxRiskSet: Sendable {
                 while b + 1 < bBounds[s + 1] && bTime[b + 1] <= stop[i] { b += 1 }
                 stopBlock[i] = Int32(b)
                 startBlock[i] = Int32(bBounds[s] - 1)
+                if poll.stop() { throw CancellationError() }
             }
         }
         if counting {

@@ -34,9 +34,11 @@ public struct CoxAdjustedCurve: Sendable {
 }
 
 public enum CoxSurvivalCurve {
-    /// survfit.coxph(fit, newdata = profiles): curves z-major, then stratum.
+    /// survfit.coxph(fit, newdata = profiles): curves z-major, then stratum. `cancel` is polled in the
+    /// passes over the rows (CancellationError).
     public static func curves(_ fit: CoxFitResult, data: CoxData, profiles: [[Double]],
-                              confType: KaplanMeierConfType = .log, level: Double = 0.95) throws -> [CoxAdjustedCurve] {
+                              confType: KaplanMeierConfType = .log, level: Double = 0.95,
+                              cancel: Cancellation = .never) throws -> [CoxAdjustedCurve] {
         let p = data.p
         guard fit.n == data.n, fit.columnNames == data.columnNames else {
             throw CoxError.dimensionMismatch("the fit does not belong to these data")
@@ -47,13 +49,14 @@ public enum CoxSurvivalCurve {
         }
         let beta = fit.beta.map { $0.isFinite ? $0 : 0 }
         let center = zip(fit.means, beta).reduce(0) { $0 + $1.0 * $1.1 }
-        let rs = CoxRiskSet(data)
+        let rs = try CoxRiskSet(data, cancel: cancel)
         let zq = Normal.quantile((1 + level) / 2)
-        let bases = (0..<rs.strataCount).map { baseline(rs, data: data, fit: fit, stratum: $0) }
+        let bases = try (0..<rs.strataCount).map { try baseline(rs, data: data, fit: fit, stratum: $0, cancel: cancel) }
         var out: [CoxAdjustedCurve] = []
         for (k, z) in profiles.enumerated() {
             let risk = exp(zip(z, beta).reduce(0) { $0 + $1.0 * $1.1 } - center)
             for (s, b) in bases.enumerated() {
+                try cancel.check()
                 out.append(CoxAdjustedCurve(profile: k, stratum: s,
                                             curve: b.curve(z: z, risk: risk, variance: fit.variance, confType: confType,
                                                            level: level, z: zq)))
@@ -93,7 +96,9 @@ public enum CoxSurvivalCurve {
     }
 
     /// agsurv for stratum `s`: at-risk sums from row sums by time (entries at stop, exits at start).
-    static func baseline(_ rs: CoxRiskSet, data: CoxData, fit: CoxFitResult, stratum s: Int) -> Baseline {
+    static func baseline(_ rs: CoxRiskSet, data: CoxData, fit: CoxFitResult, stratum s: Int,
+                         cancel: Cancellation = .never) throws -> Baseline {
+        var poll = CancelPoll(cancel)
         let p = data.p
         let lo = rs.strataBounds[s], hi = rs.strataBounds[s + 1]
         var b = Baseline()
@@ -111,6 +116,7 @@ public enum CoxSurvivalCurve {
         var s0 = [Double](repeating: 0, count: m + 1)
         var s1 = [[Double]](repeating: [Double](repeating: 0, count: p), count: m + 1)
         for t in stride(from: m - 1, through: 0, by: -1) {
+            if poll.stop(after: firstRow[t + 1] - firstRow[t]) { throw CancellationError() }
             atRisk[t] = atRisk[t + 1]; s0[t] = s0[t + 1]; s1[t] = s1[t + 1]
             for i in firstRow[t]..<firstRow[t + 1] {
                 let ri = r(i)
@@ -120,11 +126,13 @@ public enum CoxSurvivalCurve {
         }
         // counting process: remove the rows whose start is >= t (R: rows with start >= t by start time)
         if rs.counting {
-            let starts = (lo..<hi).sorted { rs.start[$0] < rs.start[$1] }
+            let starts = RadixSort.order(keys: Array(rs.start[lo..<hi]), cancel: cancel).map { lo + Int($0) }
+            try cancel.check()
             var k = starts.count
             var out = 0, o0 = 0.0
             var o1 = [Double](repeating: 0, count: p)
             for t in stride(from: m - 1, through: 0, by: -1) {
+                if poll.stop() { throw CancellationError() }
                 while k > 0 && rs.start[starts[k - 1]] >= times[t] {
                     k -= 1
                     let i = starts[k], ri = r(i)
@@ -139,6 +147,7 @@ public enum CoxSurvivalCurve {
         var xb = [Double](repeating: 0, count: p)
         let efron = fit.ties == .efron
         for t in 0..<m {
+            if poll.stop(after: firstRow[t + 1] - firstRow[t]) { throw CancellationError() }
             var d = 0, d0 = 0.0
             var d1 = [Double](repeating: 0, count: p)
             for i in firstRow[t]..<firstRow[t + 1] where rs.event[i] != 0 {

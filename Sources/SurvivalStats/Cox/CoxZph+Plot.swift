@@ -51,7 +51,7 @@ extension CoxZph {
         let p = d.p
         let beta = keep.map { fit.beta[$0] }
         let sch = try CoxResiduals.schoenfeld(d, coefficients: beta, ties: fit.ties, cancel: cancel)
-        let tt = transformedTimes(d, transform: transform)
+        let tt = try transformedTimes(d, transform: transform, cancel: cancel)
         let x = sch.rows.map { tt[$0] }
         let events = Double(sch.rows.count)
         // information at beta-hat, original units, divided by the number of events

@@ -57,23 +57,33 @@ public enum CoxZph {
         let n = d.n
 
         // ---- time transform (all rows, strata ignored)
-        let tt = transformedTimes(d, transform: transform)
+        let tt = try transformedTimes(d, transform: transform, cancel: cancel)
         var gsum = 0.0, ne = 0
         for i in 0..<n where d.event[i] { gsum += tt[i]; ne += 1 }
         let gmean = gsum / Double(ne)
 
         // ---- score and information of the expanded model at (beta_hat, 0)
         let rs = try CoxRiskSet(d, cancel: cancel)
-        var eta = [Double](repeating: 0, count: n)
-        var risk = [Double](repeating: 0, count: n)
-        var g = [Double](repeating: 0, count: n)
+        // (filled as allocated: zero-filling 3 x n doubles first takes long at 10^7 rows, unpolled)
         var emax = -Double.infinity
-        for i in 0..<n { eta[i] = fit.linearPredictors[Int(rs.order[i])]; emax = max(emax, eta[i]) }
-        let shift = emax > 500 ? emax - 500 : 0
-        for i in 0..<n {
-            risk[i] = exp(eta[i] - shift)
-            g[i] = tt[Int(rs.order[i])] - gmean
+        let eta = [Double](unsafeUninitializedCapacity: n) { buf, c in
+            cancel.inBlocks(0..<n) { rows in
+                for i in rows { buf[i] = fit.linearPredictors[Int(rs.order[i])]; emax = max(emax, buf[i]) }
+            }
+            c = n
         }
+        try cancel.check()
+        let shift = emax > 500 ? emax - 500 : 0
+        let risk = [Double](unsafeUninitializedCapacity: n) { buf, c in
+            cancel.inBlocks(0..<n) { rows in for i in rows { buf[i] = exp(eta[i] - shift) } }
+            c = n
+        }
+        try cancel.check()
+        let g = [Double](unsafeUninitializedCapacity: n) { buf, c in
+            cancel.inBlocks(0..<n) { rows in for i in rows { buf[i] = tt[Int(rs.order[i])] - gmean } }
+            c = n
+        }
+        try cancel.check()
         let efron = fit.ties == .efron
         let p2 = 2 * p
         var u = [Double](repeating: 0, count: p2)
@@ -225,7 +235,7 @@ public enum CoxZph {
     }
 
     /// g(t) of every row: the time transform of cox.zph (all rows, strata ignored).
-    static func transformedTimes(_ d: CoxData, transform: CoxZphTransform) -> [Double] {
+    static func transformedTimes(_ d: CoxData, transform: CoxZphTransform, cancel: Cancellation = .never) throws -> [Double] {
         let n = d.n
         let times = d.stop
         var tt = [Double](repeating: 0, count: n)
@@ -233,7 +243,8 @@ public enum CoxZph {
         case .identity:
             tt = times
         case .rank:
-            let o = RadixSort.order(keys: times)
+            let o = RadixSort.order(keys: times, cancel: cancel)
+            try cancel.check()
             var i = 0
             while i < n {
                 var j = i
@@ -243,26 +254,30 @@ public enum CoxZph {
                 i = j + 1
             }
         case .km:
-            tt = oneMinusKMLeft(start: d.start, stop: times, event: d.event)
+            tt = try oneMinusKMLeft(start: d.start, stop: times, event: d.event, cancel: cancel)
         }
+        try cancel.check()
         return tt
     }
 
     /// 1 - S(t-) of the Kaplan–Meier estimate of all rows, at each row's stop time (R: survfitKM
     /// then findInterval(..., left.open = TRUE)). Counting-process rows are at risk on (start, stop].
-    static func oneMinusKMLeft(start: [Double]?, stop: [Double], event: [Bool]) -> [Double] {
+    static func oneMinusKMLeft(start: [Double]?, stop: [Double], event: [Bool], cancel: Cancellation = .never) throws -> [Double] {
         let n = stop.count
-        let o = RadixSort.order(keys: stop)
+        let o = RadixSort.order(keys: stop, cancel: cancel)
+        try cancel.check()
         // distinct times ascending, deaths and (for right-censored) number at risk
         var times: [Double] = []
         var deaths: [Int] = []
         var i = 0
+        var poll = CancelPoll(cancel)
         while i < n {
             let t = stop[Int(o[i])]
             var dcount = 0
             var j = i
             while j < n && stop[Int(o[j])] == t { if event[Int(o[j])] { dcount += 1 }; j += 1 }
             times.append(t); deaths.append(dcount)
+            if poll.stop(after: j - i) { throw CancellationError() }
             i = j
         }
         var atRisk = [Int](repeating: 0, count: times.count)
@@ -271,7 +286,11 @@ public enum CoxZph {
         var idx = times.count - 1
         var cnt = 0
         var startSorted: [Double] = []
-        if let st = start { startSorted = st.sorted() }
+        if let st = start {
+            let so = RadixSort.order(keys: st, cancel: cancel)
+            try cancel.check()
+            startSorted = so.map { st[Int($0)] }
+        }
         var sp = startSorted.count
         while idx >= 0 {
             let t = times[idx]
@@ -291,10 +310,13 @@ public enum CoxZph {
         }
         var out = [Double](repeating: 0, count: n)
         var q = 0
-        for r in 0..<n {
-            let row = Int(o[r])
-            while times[q] != stop[row] { q += 1 }
-            out[row] = 1 - sBefore[q]
+        try cancel.check()
+        cancel.inBlocks(0..<n) { rows in
+            for r in rows {
+                let row = Int(o[r])
+                while times[q] != stop[row] { q += 1 }
+                out[row] = 1 - sBefore[q]
+            }
         }
         return out
     }

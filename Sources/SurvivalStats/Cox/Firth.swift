@@ -78,15 +78,18 @@ public struct CoxFirthStep: Sendable, Equatable {
 }
 
 public enum CoxFirth {
-    /// Firth-penalised Cox fit with profile-likelihood CIs (Breslow ties, as coxphf).
-    public static func fit(_ data: CoxData, level: Double = 0.95, maxIterations: Int = 100) throws -> CoxFirthResult {
+    /// Firth-penalised Cox fit with profile-likelihood CIs (Breslow ties, as coxphf). `cancel` is
+    /// polled in every pass over the rows (CancellationError).
+    public static func fit(_ data: CoxData, level: Double = 0.95, maxIterations: Int = 100,
+                           cancel: Cancellation = .never) throws -> CoxFirthResult {
         guard level > 0 && level < 1 else { throw CoxError.invalidArgument("level must be between 0 and 1") }
         let events = data.eventCount
         guard events > 0 else { throw CoxError.noEvents }
-        let rs = CoxRiskSet(data)
+        let rs = try CoxRiskSet(data, cancel: cancel)
         let p = data.p
         guard p > 0 else { throw CoxError.invalidArgument("Firth regression needs at least one column") }
         let ev0 = rs.firth(beta: [Double](repeating: 0, count: p))
+        try cancel.check()
         if ev0.chol.rank < p {
             let bad = (0..<p).filter { ev0.chol.singular[$0] }.map { data.columnNames[$0] }
             throw CoxError.invalidArgument("columns \(bad.joined(separator: ", ")) are constant or collinear; remove them before a Firth fit")
@@ -101,6 +104,7 @@ public enum CoxFirth {
                                       modifiedScore: (0..<p).map { ev.ustar[$0] / rs.scale[$0] },
                                       step: rs.toOriginal(step), fraction: fraction))
         }
+        try cancel.check()
         let inv = fitted.chol.inverse()
         var variance = [Double](repeating: 0, count: p * p)
         for i in 0..<p { for j in 0..<p { variance[i * p + j] = inv[i * p + j] * rs.scale[i] * rs.scale[j] } }
@@ -111,21 +115,22 @@ public enum CoxFirth {
         for r in 0..<p {
             let free = all.filter { $0 != r }
             var warm = bhat
-            func deviance(_ b: Double) -> Double {
+            func deviance(_ b: Double) throws -> Double {
                 warm[r] = b
                 let (bb, ev, _, _) = rs.firthMaximize(start: warm, free: free, maxIterations: maxIterations)
+                try cancel.check()
                 warm = bb
                 return 2 * (fitted.pl - ev.pl)
             }
-            let chi0 = max(0, deviance(0))
+            let chi0 = max(0, try deviance(0))
             warm = bhat
             let seScaled = inv[r * p + r].squareRoot()
-            let lo = profileRoot(from: bhat[r], direction: -1, se: seScaled, crit: crit) { b in
-                deviance(b)
+            let lo = try profileRoot(from: bhat[r], direction: -1, se: seScaled, crit: crit) { b in
+                try deviance(b)
             }
             warm = bhat
-            let hi = profileRoot(from: bhat[r], direction: 1, se: seScaled, crit: crit) { b in
-                deviance(b)
+            let hi = try profileRoot(from: bhat[r], direction: 1, se: seScaled, crit: crit) { b in
+                try deviance(b)
             }
             let b = bhat[r] * rs.scale[r]
             rows.append(CoxFirthCoefficient(name: data.columnNames[r], coef: b, hazardRatio: exp(b),
@@ -145,17 +150,17 @@ public enum CoxFirth {
 
     /// Root of dev(b) = crit on one side of the estimate (dev(bhat) = 0, increasing away from it).
     static func profileRoot(from bhat: Double, direction: Double, se: Double, crit: Double,
-                            _ dev: (Double) -> Double) -> Double {
+                            _ dev: (Double) throws -> Double) rethrows -> Double {
         var a = bhat, fa = -crit
         var step = max(se, 1e-3)
         var b = bhat + direction * step
-        var fb = dev(b) - crit
+        var fb = try dev(b) - crit
         var expansions = 0
         while fb < 0 && expansions < 60 {
             a = b; fa = fb
             step *= 2
             b = bhat + direction * step
-            fb = dev(b) - crit
+            fb = try dev(b) - crit
             expansions += 1
         }
         if fb < 0 { return direction * .infinity }
@@ -163,7 +168,7 @@ public enum CoxFirth {
         var side = 0
         for _ in 0..<200 {
             let c = (a * fb - b * fa) / (fb - fa)
-            let fc = dev(c) - crit
+            let fc = try dev(c) - crit
             if abs(fc) < 1e-12 || abs(b - a) < 1e-12 * max(1, abs(c)) { return c }
             if (fc > 0) == (fb > 0) {
                 b = c; fb = fc
@@ -231,9 +236,12 @@ extension CoxRiskSet {
                     for c in 0..<p { s2[a * p + c] += r * x[row + a] * x[row + c] }
                 }
             }
+            var poll = CancelPoll(cancel)
             while b >= blockBounds[s] {
                 let tm = blockTime[b]
+                let above = i
                 while i >= lo && stop[i] >= tm { add(i, 1); nrisk += 1; i -= 1 }
+                if poll.stop(after: max(1, above - i)) { break }
                 if counting {
                     while j >= lo {
                         let k = Int(startOrder[j])
@@ -276,7 +284,7 @@ extension CoxRiskSet {
         -> (beta: [Double], eval: CoxFirthEvaluation, iterations: Int, converged: Bool) {
         var beta = start
         var cur = firth(beta: beta)
-        if free.isEmpty { return (beta, cur, 0, true) }
+        if free.isEmpty || cancel.isCancelled { return (beta, cur, 0, free.isEmpty) }
         let m = free.count
         for it in 1...max(1, maxIterations) {
             var sub = [Double](repeating: 0, count: m * m)
@@ -296,6 +304,7 @@ extension CoxRiskSet {
                 trial = beta
                 for (a, i) in free.enumerated() { trial[i] += f * step[a] }
                 ev = firth(beta: trial)
+                if cancel.isCancelled { return (beta, cur, it, false) }
                 if ev.pl.isFinite && ev.pl >= cur.pl - 1e-13 * max(1, abs(cur.pl)) { accepted = true; break }
             }
             if !accepted { return (beta, cur, it, false) }

@@ -20,25 +20,35 @@ enum RadixSort {
         return (b & 0x8000_0000_0000_0000) != 0 ? ~b : (b | 0x8000_0000_0000_0000)
     }
 
-    /// Stable ascending order by (group, key). When `cancel` fires between two passes the order
-    /// returned is incomplete: the caller must `try cancel.check()` before using it.
+    /// Stable ascending order by (group, key). When `cancel` fires (polled every
+    /// `Cancellation.stride` rows of each pass) the order returned is incomplete: the caller must
+    /// `try cancel.check()` before using it.
     static func order(keys: [Double], groups: [Int32]? = nil, cancel: Cancellation = .never) -> [Int32] {
         let n = keys.count
         var k = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
-            keys.withUnsafeBufferPointer { kp in for i in 0..<n { buf[i] = sortableBits(kp[i]) } }
+            keys.withUnsafeBufferPointer { kp in
+                cancel.inBlocks(0..<n) { rows in for i in rows { buf[i] = sortableBits(kp[i]) } }
+            }
             c = n
         }
         var idx = [Int32](unsafeUninitializedCapacity: n) { buf, c in
             for i in 0..<n { buf[i] = Int32(i) }
             c = n
         }
+        if cancel.isCancelled { return idx }
         sortPairs(&k, &idx, cancel: cancel)
         if let g = groups, !cancel.isCancelled {
             // stable pass(es) on the group codes, carrying the already time-sorted indices
             var gk = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
-                for i in 0..<n { buf[i] = UInt64(UInt32(bitPattern: g[Int(idx[i])]) ^ 0x8000_0000) }
+                g.withUnsafeBufferPointer { gp in
+                idx.withUnsafeBufferPointer { ip in
+                    cancel.inBlocks(0..<n) { rows in
+                        for i in rows { buf[i] = UInt64(UInt32(bitPattern: gp[Int(ip[i])]) ^ 0x8000_0000) }
+                    }
+                }}
                 c = n
             }
+            if cancel.isCancelled { return idx }
             sortPairs(&gk, &idx, cancel: cancel)
         }
         return idx
@@ -49,7 +59,9 @@ enum RadixSort {
         let n = idx.count
         if n < 2 { return }
         var orAll: UInt64 = 0, andAll: UInt64 = ~0
-        for v in key { orAll |= v; andAll &= v }
+        key.withUnsafeBufferPointer { kp in
+            cancel.inBlocks(0..<n) { rows in for i in rows { orAll |= kp[i]; andAll &= kp[i] } }
+        }
         let varying = orAll ^ andAll
         var key2 = [UInt64](repeating: 0, count: n)
         var idx2 = [Int32](repeating: 0, count: n)
@@ -64,18 +76,21 @@ enum RadixSort {
             idx2.withUnsafeMutableBufferPointer { i2 in
             count.withUnsafeMutableBufferPointer { cp in
                 for j in 0..<65536 { cp[j] = 0 }
-                for i in 0..<n { cp[Int((kp[i] >> shift) & 0xFFFF)] += 1 }
+                guard cancel.inBlocks(0..<n, { rows in for i in rows { cp[Int((kp[i] >> shift) & 0xFFFF)] += 1 } }) else { return }
                 var sum = 0
                 for j in 0..<65536 { let c = cp[j]; cp[j] = sum; sum += c }
-                for i in 0..<n {
-                    let v = kp[i]
-                    let d = Int((v >> shift) & 0xFFFF)
-                    let pos = cp[d]
-                    k2[pos] = v
-                    i2[pos] = ip[i]
-                    cp[d] = pos + 1
+                cancel.inBlocks(0..<n) { rows in
+                    for i in rows {
+                        let v = kp[i]
+                        let d = Int((v >> shift) & 0xFFFF)
+                        let pos = cp[d]
+                        k2[pos] = v
+                        i2[pos] = ip[i]
+                        cp[d] = pos + 1
+                    }
                 }
             }}}}}
+            if cancel.isCancelled { return }
             swap(&key, &key2)
             swap(&idx, &idx2)
             shift += 16

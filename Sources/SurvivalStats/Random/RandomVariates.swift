@@ -68,11 +68,14 @@ public enum RandomVariates {
         return m.high + 1
     }
 
-    /// A random order of 0..<n (Fisher–Yates).
-    public static func permutation<G: RandomNumberGenerator>(_ g: inout G, count n: Int) -> [Int] {
+    /// A random order of 0..<n (Fisher–Yates). `cancel` is polled every `Cancellation.stride` swaps;
+    /// once it fires the order returned is incomplete (check it before use).
+    public static func permutation<G: RandomNumberGenerator>(_ g: inout G, count n: Int,
+                                                             cancel: Cancellation = .never) -> [Int] {
         var p = Array(0..<n)
         var i = n - 1
         while i > 0 {
+            if cancel.stops(at: i) { break }
             let j = Int(integer(&g, upTo: UInt64(i + 1)) - 1)
             p.swapAt(i, j)
             i -= 1

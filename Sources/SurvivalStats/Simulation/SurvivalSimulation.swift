@@ -19,6 +19,7 @@
 //              accurate to about 1e-4); censor = 0 means no censoring. The realised fraction varies
 //              around it by chance (sd about sqrt(censor (1 − censor) / n)).
 //              Draw order: the permutation first, then per row u for T and u for C.
+//   Cancellation: `cancel` is polled every Cancellation.stride rows (CancellationError).
 //   Reference: Bender, Augustin & Blettner, "Generating survival times to simulate Cox proportional
 //              hazards models", Stat Med 24 (2005) 1713–1723.
 
@@ -84,14 +85,17 @@ public enum SurvivalSimulation {
     }
 
     /// Draws the data set. Preconditions: n ≥ 1, groups ≥ 1, hr > 0, shape > 0, scale > 0, 0 ≤ censor < 1.
-    public static func simulate<G: RandomNumberGenerator>(_ m: SurvivalSimulationModel, generator g: inout G) -> SimulatedSurvival {
+    public static func simulate<G: RandomNumberGenerator>(_ m: SurvivalSimulationModel, generator g: inout G,
+                                                          cancel: Cancellation = .never) throws -> SimulatedSurvival {
         let rate = censoringRate(m)
-        let order = RandomVariates.permutation(&g, count: m.n)
+        let order = RandomVariates.permutation(&g, count: m.n, cancel: cancel)
+        try cancel.check()
         var group = [Int](repeating: 0, count: m.n)
         for (k, row) in order.enumerated() { group[row] = k % m.groups }
         var time = [Double](repeating: 0, count: m.n)
         var status = [Int](repeating: 0, count: m.n)
         for i in 0..<m.n {
+            if cancel.stops(at: i) { throw CancellationError() }
             let e = -log(RandomVariates.uniform(&g))
             let t = m.scale * pow(e / pow(m.hazardRatio, Double(group[i])), 1 / m.shape)
             let u = RandomVariates.uniform(&g)

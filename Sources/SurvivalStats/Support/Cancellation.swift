@@ -10,7 +10,9 @@
 //   question, on any thread, answers true, so a worker that stopped early is always followed by a
 //   throw and a half-computed result is never returned.
 //   Cost: one counter decrement per row (or per time block) and, every 2^14 rows, one closure call
-//   (an atomic load in the shell). Measured in the README ("Ctrl-C").
+//   (an atomic load in the shell); loops too tight for a counter run in blocks of 2^14 rows
+//   (`inBlocks`), one poll per block. The set-up passes (sorting, centring, validation, the
+//   risk-set blocks) poll too, so that no stretch between two polls lasts long. Measured in the README ("Ctrl-C").
 //   `.never` (the default everywhere) never cancels.
 
 import Synchronization
@@ -39,6 +41,21 @@ public final class Cancellation: Sendable {
 
     /// For `for i in 0..<n` loops: polls at every `stride`-th row, `if cancel.stops(at: i) { break }`.
     @inlinable public func stops(at i: Int) -> Bool { i & (Cancellation.stride - 1) == 0 && isCancelled }
+
+    /// For loops too tight for a per-row counter: runs `body` on consecutive ranges of at most
+    /// `stride` rows covering `range`, polling before each; false (the rest skipped) once cancelled.
+    /// `guard cancel.inBlocks(0..<n, { rows in for i in rows { ... } }) else { return }`
+    @inlinable @discardableResult
+    public func inBlocks(_ range: Range<Int>, _ body: (Range<Int>) throws -> Void) rethrows -> Bool {
+        var lo = range.lowerBound
+        while lo < range.upperBound {
+            if isCancelled { return false }
+            let hi = range.upperBound - lo > Cancellation.stride ? lo + Cancellation.stride : range.upperBound
+            try body(lo..<hi)
+            lo = hi
+        }
+        return true
+    }
 }
 
 /// A countdown that polls a Cancellation once every `Cancellation.stride` rows of one loop (one per

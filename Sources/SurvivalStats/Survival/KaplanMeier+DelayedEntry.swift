@@ -10,7 +10,8 @@
 //            at t); S(t) = prod (1 - d/n.risk), Greenwood's se(log S) and the CIs as the right-censored
 //            fit. `n` is the number of rows (survfit's "records"); the start time for summary(times=)
 //            is min(0, first stop time), as survfit0.
-//   Cost: O(n log n): stops and starts of each group are sorted once and swept together.
+//   Cost: O(n): stops and starts of each group are radix-sorted once and swept together; `cancel` is
+//            polled in the sorts and the sweep (CancellationError).
 //   Reference: Klein & Moeschberger (2003) 4.6 (left truncation); R survival 3.5 survfitKM
 //            (counting-process data; timefix = TRUE merges start and stop values within sqrt(eps)).
 
@@ -50,21 +51,26 @@ extension KaplanMeier {
             }
         }
         try cancel.check()
-        let (entry, exit) = options.timefix ? SurvivalTimeOrder.timefixed(start: start, stop: stop) : (start, stop)
+        let (entry, exit) = options.timefix ? try SurvivalTimeOrder.timefixed(start: start, stop: stop, cancel: cancel)
+            : (start, stop)
         try cancel.check()
         let z = Normal.quantile(1 - (1 - options.level) / 2)
-        var rowsOf = [[Int]](repeating: [], count: groupCount)
-        for i in 0..<n where group[i] >= 0 { rowsOf[Int(group[i])].append(i) }
-        let firstTime = rowsOf.joined().map { exit[$0] }.min() ?? 0
+        var rowsOf = [[Int32]](repeating: [], count: groupCount)
+        for i in 0..<n where group[i] >= 0 { rowsOf[Int(group[i])].append(Int32(i)) }
+        var firstTime = Double.infinity
+        for i in 0..<n where group[i] >= 0 { firstTime = min(firstTime, exit[i]) }
+        if firstTime == .infinity { firstTime = 0 }
         return try rowsOf.map { rows in
             var builder = CurveBuilder(n: rows.count)
-            let byStop = rows.sorted { exit[$0] < exit[$1] }
+            let byStop = SurvivalTimeOrder.order(exit, subset: rows, cancel: cancel).map { Int($0) }
             try cancel.check()
-            let starts = rows.map { entry[$0] }.sorted()
+            let starts = SurvivalTimeOrder.order(entry, subset: rows, cancel: cancel).map { entry[Int($0)] }
             try cancel.check()
+            var poll = CancelPoll(cancel)
             var entered = 0   // rows with start < t
             var j = 0         // rows with stop < t (those before the current stop time)
             while j < byStop.count {
+                if poll.stop() { throw CancellationError() }
                 let t = exit[byStop[j]]
                 while entered < starts.count && starts[entered] < t { entered += 1 }
                 var d = 0, c = 0, k = j

@@ -31,11 +31,20 @@ public enum SurvivalTimeOrder {
     }
 
     /// Stable ascending order by `time` of the row indices in `subset` (which need not be sorted).
-    public static func order(_ time: [Double], subset: [Int32]) -> [Int32] {
+    /// Once `cancel` fires (polled between the passes) the order is incomplete: check it before use.
+    public static func order(_ time: [Double], subset: [Int32], cancel: Cancellation = .never) -> [Int32] {
         var keys = subset.map { sortKey(time[Int($0)]) }
         var payload = subset.map { UInt32(bitPattern: $0) }
-        radixSort(keys: &keys, payload: &payload)
+        radixSort(keys: &keys, payload: &payload, cancel: cancel)
         return payload.map { Int32(bitPattern: $0) }
+    }
+
+    /// `values` ascending (radix sort; -0 sorts as +0). Incomplete once `cancel` fires.
+    static func sorted(_ values: [Double], cancel: Cancellation = .never) -> [Double] {
+        var keys = values.map(sortKey)
+        var payload = [UInt32](repeating: 0, count: keys.count)
+        radixSort(keys: &keys, payload: &payload, cancel: cancel)
+        return keys.map(value(fromKey:))
     }
 
     /// Order-preserving map of a Double to an unsigned integer (-0 and +0 map alike).
@@ -53,7 +62,8 @@ public enum SurvivalTimeOrder {
 
     /// Sorts `keys` ascending, moving `payload` along (stable LSD radix sort, 11-bit digits; passes
     /// whose digit is the same for every key are skipped, so integer-valued times take 2–3 passes).
-    /// A `cancel` that fires between two passes leaves the keys unsorted (check it before use).
+    /// A `cancel` that fires (polled every `Cancellation.stride` keys of each pass) leaves the keys
+    /// unsorted (check it before use).
     static func radixSort(keys: inout [UInt64], payload: inout [UInt32], cancel: Cancellation = .never) {
         let n = keys.count
         if n < 2 { return }
@@ -67,14 +77,17 @@ public enum SurvivalTimeOrder {
         var counts = [Int](repeating: 0, count: passes * radix)
         keys.withUnsafeBufferPointer { k in
             counts.withUnsafeMutableBufferPointer { c in
-                for i in 0..<n {
-                    let key = k[i]
-                    for pass in 0..<passes {
-                        c[pass * radix + Int((key >> UInt64(bits * pass)) & mask)] += 1
+                cancel.inBlocks(0..<n) { rows in
+                    for i in rows {
+                        let key = k[i]
+                        for pass in 0..<passes {
+                            c[pass * radix + Int((key >> UInt64(bits * pass)) & mask)] += 1
+                        }
                     }
                 }
             }
         }
+        if cancel.isCancelled { return }
         var keys2 = [UInt64](repeating: 0, count: n)
         var payload2 = [UInt32](repeating: 0, count: n)
         for pass in 0..<passes {
@@ -93,13 +106,15 @@ public enum SurvivalTimeOrder {
                     keys2.withUnsafeMutableBufferPointer { k2 in
                         payload2.withUnsafeMutableBufferPointer { p2 in
                             offsets.withUnsafeMutableBufferPointer { o in
-                                for i in 0..<n {
-                                    let key = k[i]
-                                    let d = Int((key >> shift) & mask)
-                                    let dest = o[d]
-                                    o[d] = dest + 1
-                                    k2[dest] = key
-                                    p2[dest] = p[i]
+                                cancel.inBlocks(0..<n) { rows in
+                                    for i in rows {
+                                        let key = k[i]
+                                        let d = Int((key >> shift) & mask)
+                                        let dest = o[d]
+                                        o[d] = dest + 1
+                                        k2[dest] = key
+                                        p2[dest] = p[i]
+                                    }
                                 }
                             }
                         }
@@ -125,8 +140,11 @@ public enum SurvivalTimeOrder {
     /// values equal to within sqrt(eps) are merged, over both columns together, so a row entering
     /// at another's stop time is not counted at risk there because of rounding. Cox and Kaplan-Meier
     /// with delayed entry both use it, as coxph and survfit do by default.
-    public static func timefixed(start: [Double], stop: [Double]) -> (start: [Double], stop: [Double]) {
-        let all = (start + stop).sorted()
+    /// `cancel` is polled while sorting (CancellationError).
+    public static func timefixed(start: [Double], stop: [Double],
+                                 cancel: Cancellation = .never) throws -> (start: [Double], stop: [Double]) {
+        let all = sorted(start + stop, cancel: cancel)
+        try cancel.check()
         guard let fixed = tieFixed(sortedTimes: all) else { return (start, stop) }
         var map: [Double: Double] = [:]
         for (a, b) in zip(all, fixed) where a != b { map[a] = b }

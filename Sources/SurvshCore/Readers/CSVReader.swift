@@ -195,6 +195,7 @@ public enum CSVReader: TableReader {
         var columns: [Column] = []
         columns.reserveCapacity(names.count)
         for (c, name) in names.enumerated() where keep[c] {
+            if options.cancel.isCancelled { throw DataReadError(file: settings.fileName, message: "interrupted") }
             guard let storage = table.storages[c] else { continue }
             var mask = table.masks[c].map { MissingMask(words: $0, count: table.rowCount) } ?? MissingMask(count: table.rowCount)
             if nonFinite[c], case .real(let v) = storage {

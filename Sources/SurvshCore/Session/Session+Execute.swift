@@ -29,6 +29,8 @@ extension Session {
         // `set timing=on`: elapsed time and peak memory on stderr once the line is done (not recorded).
         let timer = settings.timing ? CommandTimer.start() : nil
         defer { if let timer, settings.timing { sink.err(timer.line(command: commandName)) } }
+        // An interrupted command leaves the random stream where it was (it is not replayed).
+        let randomBefore = random.state
         do {
             guard let command = registry.lookup(split.command) else {
                 throw SurvshError(.unknownCommand, command: nil, "unknown command '\(split.command)'",
@@ -56,9 +58,11 @@ extension Session {
                 return ExecutionRecord(line: trimmed, outputLines: recorded, failed: false, quit: quitRequested, kind: .comment)
             }
         } catch let error as SurvshError where error.kind == .interrupted {
+            random.state = randomBefore
             return interrupted(trimmed, error, source: source)
         } catch is CancellationError {
             // the numerics noticed Ctrl-C (Interrupt.cancellation)
+            random.state = randomBefore
             return interrupted(trimmed, SurvshError(.interrupted, command: commandName, "interrupted"), source: source)
         } catch let error as SurvshError {
             failed = true

@@ -94,11 +94,43 @@ extension Session {
             try Session.writeInPlace(data, to: target, shownAs: path, command: command)
             return
         }
-        do {
-            try data.write(to: URL(fileURLWithPath: destination), options: .atomic)
-        } catch {
-            throw SurvshError.io(command, "cannot write '\(path)': \((error as NSError).localizedDescription)")
+        try Session.writeAtomically(data, to: destination, shownAs: path, command: command)
+    }
+
+    /// Bytes written between two looks at Ctrl-C (a few milliseconds each).
+    static let writeBlock = 8 << 20
+
+    /// Writes `data` to a new file beside `destination` (mode 0666 less the umask, or the mode of the
+    /// file it replaces), in blocks: Ctrl-C between two removes it and throws `interrupted`; then
+    /// renames it over `destination`, so the old file stays whole until the new one is.
+    static func writeAtomically(_ data: Data, to destination: String, shownAs path: String, command: String) throws {
+        let dir = (destination as NSString).deletingLastPathComponent
+        let temp = ((dir.isEmpty ? "." : dir) as NSString).appendingPathComponent(".survsh-\(UUID().uuidString).tmp")
+        var old = stat()
+        let mode: mode_t = stat(destination, &old) == 0 ? old.st_mode & 0o7777 : 0o666
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw SurvshError.io(command, "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        var renamed = false
+        defer { if !renamed { unlink(temp) } }
+        var failure: String? = nil
+        var interrupted = false
+        data.withUnsafeBytes { all in
+            var offset = 0
+            while offset < all.count && failure == nil {
+                if Interrupt.isRaised { interrupted = true; return }
+                let end = min(offset + writeBlock, all.count)
+                failure = FullWrite.write(fd, UnsafeRawBufferPointer(rebasing: all[offset..<end]))
+                offset = end
+            }
         }
+        if old.st_mode != 0 { _ = fchmod(fd, mode) }   // open's mode is less the umask
+        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if interrupted { throw SurvshError(.interrupted, command: command, "interrupted") }
+        if let failure { throw SurvshError.io(command, "cannot write '\(path)': \(failure)") }
+        guard rename(temp, destination) == 0 else {
+            throw SurvshError.io(command, "cannot write '\(path)': \(String(cString: strerror(errno)))")
+        }
+        renamed = true
     }
 
     /// write(2) until every byte is out; a short or failed write (ENOSPC on /dev/full) is an error.
