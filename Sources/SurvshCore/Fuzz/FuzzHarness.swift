@@ -4,7 +4,8 @@
 // Contract: each entry point takes arbitrary bytes and runs one of survsh's parsers on them the way a
 // user's input reaches it. Any thrown `SurvshError` / `DataReadError` is a correct outcome (bad input
 // rejected); a trap, a sanitizer report, a hang or a non-finite number where the function promises a
-// finite one is a bug. The entry points never print, never touch files and never exit.
+// finite one is a bug. The entry points never print and never exit; only the gzip and ReadStat ones
+// write a file (the readers read files): a private temporary file, removed at once.
 
 import Foundation
 
@@ -12,7 +13,7 @@ public enum FuzzHarness {
     /// The targets, by the name `scripts/fuzz` and the corpus folders use.
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "commandline": commandLine, "expression": expression, "formula": formula,
-        "csv": csv, "transcript": transcript,
+        "csv": csv, "transcript": transcript, "gzip": gzip, "readstat": readStat,
     ]
 
     /// Bytes as a command line: invalid UTF-8 repaired, as the shell's reader does.
@@ -72,6 +73,24 @@ public enum FuzzHarness {
     /// The CSV/TSV reader on the bytes as a file's content.
     public static let csv: @Sendable ([UInt8]) -> Void = { bytes in
         _ = try? CSVReader.read(bytes: bytes, name: "fuzz.csv")
+    }
+
+    /// gzip/zip-compressed files: Inflate, the zip directory, a compressed Stata/SPSS file; read
+    /// from a temporary file as `load` reads them.
+    public static let gzip: @Sendable ([UInt8]) -> Void = { bytes in
+        let input = bytes.withUnsafeBytes { InputBuffer.copying($0) }
+        _ = try? CompressedTextReader.readThroughTemporaryFile(input, reader: CompressedTextReader.self, innerName: "fuzz.csv.gz",
+                                                               path: "fuzz.csv.gz", options: ReadOptions())
+    }
+
+    /// Stata, SPSS and SAS files through ReadStat: the reader the first bytes select (SPSS portable
+    /// .por, which has no signature, otherwise), reading the bytes from a temporary file.
+    public static let readStat: @Sendable ([UInt8]) -> Void = { bytes in
+        let head = Array(bytes.prefix(FileSignature.headLength))
+        let reader: any TableReader.Type = [StataReader.self, SPSSReader.self, SASReader.self].first { $0.recognizes(head) } ?? SPSSReader.self
+        let name = reader == SPSSReader.self && !reader.recognizes(head) ? "fuzz.por" : "fuzz.\(reader.fileExtensions[0])"
+        let input = bytes.withUnsafeBytes { InputBuffer.copying($0) }
+        _ = try? CompressedTextReader.readThroughTemporaryFile(input, reader: reader, innerName: name, path: name, options: ReadOptions())
     }
 
     /// The transcript reader, and the diff `--check` prints between two recordings.

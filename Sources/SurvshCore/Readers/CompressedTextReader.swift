@@ -35,7 +35,11 @@ public enum CompressedTextReader: TableReader {
     }
 
     static func read(path: String, options: ReadOptions, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
-        let compressed = try InputBuffer.openFile(path: path)
+        try read(compressed: InputBuffer.openFile(path: path), path: path, options: options, tuning: tuning)
+    }
+
+    /// Reads the gzip or zip bytes of `compressed`; `path` names the file in messages and its extension.
+    static func read(compressed: InputBuffer, path: String, options: ReadOptions, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
         if compressed.count == 0 { throw DataReadError(file: path, message: "file is empty (0 bytes), not a gzip or zip file") }
         let raw = UnsafeRawBufferPointer(start: compressed.bytes, count: compressed.count)
         let limit = tuning.memoryBudget ?? SystemMemory.available()
