@@ -214,4 +214,58 @@ final class PluginExampleTests: XCTestCase {
             XCTAssertTrue((talk.result(i + 1)["text"] as? String ?? "").contains("test weights=aalen"), "R's own print")
         }
     }
+
+    // MARK: - sh/countby
+
+    /// Rows and events (R's Surv rule on lung's 1/2 status) per group key, counted here from the CSV.
+    func counts(_ data: DataCSV, by groups: [String], status: String?) -> [String: (rows: Int, events: Int)] {
+        var out = [String: (rows: Int, events: Int)]()
+        let n = data.cells[data.header[0]]?.count ?? 0
+        let statuses = status.map { data.numbers($0) } ?? []
+        let max2 = statuses.compactMap { $0 }.max() == 2
+        for i in 0..<n {
+            let key = groups.map { data.cells[$0]![i] ?? "NA" }.joined(separator: " ")
+            var c = out[key] ?? (0, 0)
+            c.rows += 1
+            if status != nil, let s = statuses[i], s == (max2 ? 2 : 1) { c.events += 1 }
+            out[key] = c
+        }
+        return out
+    }
+
+    func testCountbyCountsRowsAndEventsByGroup() throws {
+        let folder = try PluginFolder.example("sh/countby")
+        let lung = try DataCSV("lung"), veteran = try DataCSV("veteran")
+        let declared: [String: Any] = ["time": "time", "status": "status", "event": NSNull()]
+        let cases: [(data: DataCSV, file: String, groups: [String], outcome: [String: Any]?)] = [
+            (lung, "lung", ["sex"], declared),
+            (lung, "lung", ["sex", "ph.ecog"], declared),
+            (veteran, "veteran", ["celltype", "trt"], declared),
+            (veteran, "veteran", ["celltype"], nil),
+        ]
+        for (i, c) in cases.enumerated() {
+            let csv = repoRoot.appendingPathComponent("data/\(c.file).csv").path
+            // lifetime "call": one process per request, as the host runs it
+            let talk = try folder.converse([HostMessage.hello(), HostMessage.run(
+                id: i + 1, command: "countby", body: c.groups.joined(separator: " "), outcome: c.outcome,
+                columns: c.data.header.map(c.data.column), csvPath: csv), HostMessage.bye])
+            let table = talk.table(i + 1)
+            let expected = counts(c.data, by: c.groups, status: c.outcome == nil ? nil : "status")
+            let keys = (0..<(table["rows"]?.count ?? 0)).map { r in
+                c.groups.map { g in (table[g]?[r]).map { v in v is NSNull ? "NA" : "\(v)" } ?? "?" }.joined(separator: " ")
+            }
+            XCTAssertEqual(Set(keys), Set(expected.keys), "\(c.groups): the groups")
+            let complete = keys.filter { !$0.contains("NA") }
+            XCTAssertEqual(Array(keys.prefix(complete.count)), complete, "keys holding NA come last: \(keys)")
+            for (r, key) in keys.enumerated() {
+                XCTAssertEqual(table["rows"]?[r] as? Int, expected[key]?.rows, "\(c.groups) \(key) rows")
+                if c.outcome != nil {
+                    XCTAssertEqual(table["events"]?[r] as? Int, expected[key]?.events, "\(c.groups) \(key) events")
+                } else {
+                    XCTAssertNil(table["events"], "no outcome, no events column")
+                }
+            }
+            XCTAssertEqual(table["rows"]?.compactMap { $0 as? Int }.reduce(0, +), c.data.cells[c.data.header[0]]?.count)
+        }
+    }
 }

@@ -10,9 +10,11 @@ import XCTest
 
 final class PluginSDKTests: XCTestCase {
     /// The SDK languages whose interpreter is installed (R is not on CI: its cases are skipped there).
-    static func languages() -> [String] {
+    /// `typed`: only the SDKs that hand columns over as typed values (the sh SDK hands over a CSV file).
+    static func languages(typed: Bool = false) -> [String] {
         var langs = ["python"]
         if PluginSDKTests.hasRscript { langs.append("r") }
+        if !typed { langs.append("sh") }
         return langs
     }
 
@@ -51,7 +53,7 @@ final class PluginSDKTests: XCTestCase {
     }
 
     func testColumnsOptionsWarningsAndNewColumnsAreTyped() throws {
-        for lang in Self.languages() {
+        for lang in Self.languages(typed: true) {
             let run = HostMessage.run(id: 7, command: "echo", body: "x g d", options: ["reps": 200, "ci": true, "conf": "log"],
                                       columns: columns)
             let talk = try fixture(lang).converse([HostMessage.hello(), run, HostMessage.bye])
@@ -113,6 +115,19 @@ final class PluginSDKTests: XCTestCase {
             XCTAssertTrue((refused["message"] as? String ?? "").contains("nosuch"), lang)
             XCTAssertEqual(talk.answer(5)["type"] as? String, "result", lang)
         }
+    }
+
+    func testShellSDKReadsOptionsAndTheCSVAndItsStdoutIsTheText() throws {
+        let csv = repoRoot.appendingPathComponent("data/aml.csv").path
+        let run = HostMessage.run(id: 2, command: "echo", options: ["reps": 200], columns: [], csvPath: csv)
+        let talk = try fixture("sh").converse([HostMessage.hello(), run, HostMessage.bye])
+        let result = talk.result(2)
+        XCTAssertEqual(result["text"] as? String, "echo reps=200 rows=23")
+        XCTAssertEqual(result["warnings"] as? [String], ["an SDK warning"])
+        let failed = try fixture("sh").converse([HostMessage.hello(), HostMessage.run(id: 1, command: "boom", columns: []), HostMessage.bye])
+        XCTAssertEqual(failed.answer(1)["message"] as? String, "the handler failed (exit status 3): something went wrong",
+                       "the status and the last stderr line")
+        XCTAssertTrue(failed.stderr.contains("something went wrong"), "stderr is passed on")
     }
 
     func testRIsSkippedWithAClearMessageWhenAbsent() throws {
