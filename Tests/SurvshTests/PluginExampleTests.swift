@@ -268,4 +268,41 @@ final class PluginExampleTests: XCTestCase {
             XCTAssertEqual(table["rows"]?.compactMap { $0 as? Int }.reduce(0, +), c.data.cells[c.data.header[0]]?.count)
         }
     }
+
+    // MARK: - swift/rmst
+
+    /// The rmst example copied to a temporary folder and built there with its build.sh (swiftc).
+    static func builtRmst() throws -> PluginFolder {
+        let source = repoRoot.appendingPathComponent("plugins/examples/swift/rmst")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-rmst-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: source, to: dir)
+        let built = try Binary.runProcess(URL(fileURLWithPath: "/bin/sh"), [dir.appendingPathComponent("build.sh").path],
+                                          environment: ProcessInfo.processInfo.environment, directory: dir, stdin: nil, timeout: 600)
+        guard built.status == 0 else { throw XCTSkip("swiftc could not build the rmst example: \(built.stderr.prefix(400))") }
+        return try PluginFolder(dir)
+    }
+
+    func testRmstEqualsRsRestrictedMean() throws {
+        let folder = try Self.builtRmst()
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        let lung = try DataCSV("lung"), aml = try DataCSV("aml")
+        let talk = try folder.converse([
+            HostMessage.hello(),
+            HostMessage.run(id: 1, command: "rmst", body: "Surv(time, status) ~ sex", options: ["tau": 365],
+                            columns: ["time", "status", "sex"].map(lung.column)),
+            HostMessage.run(id: 2, command: "rmst", body: "", options: ["tau": 40],
+                            outcome: ["time": "time", "status": "status", "event": NSNull()], columns: ["time", "status"].map(aml.column)),
+            HostMessage.run(id: 3, command: "rmst", body: "~ sex", columns: ["time", "status", "sex"].map(lung.column)),
+            HostMessage.bye,
+        ])
+        for (id, key) in [(1, "lung_sex_365"), (2, "aml_all_40")] {
+            let table = talk.table(id), r = ref("rmst", key)
+            for (column, refKey) in [("rmean", "rmean"), ("se", "se")] {
+                let got = doubles(table[column]), expected = doubles(r[refKey])
+                XCTAssertEqual(got.count, expected.count, "\(key) \(column)")
+                for (g, e) in zip(got, expected) { assertClose(g ?? .nan, e ?? .nan, rel: 1e-10, "\(key) \(column)") }
+            }
+        }
+        XCTAssertEqual(talk.answer(3)["message"] as? String, "tau= is required (the time up to which the mean is restricted)")
+    }
 }
