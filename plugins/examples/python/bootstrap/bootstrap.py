@@ -23,7 +23,11 @@ import time as clock
 
 here = os.path.dirname(os.path.realpath(__file__))
 sys.path[:0] = [here, os.path.join(os.environ.get("SURVSH_SDK_DIR", os.path.join(here, "..", "..", "..", "sdk")), "python")]
-import survsh_plugin as sp  # noqa: E402
+try:
+    import survsh_plugin as sp  # noqa: E402
+except ImportError:
+    sys.exit("survsh_plugin.py not found: put it next to bootstrap.py (it is in survsh's plugins/sdk/python/) "
+             "or install this example with `plugin install PATH link`")
 
 MASK = (1 << 64) - 1
 TOLERANCE = 2.0 ** -26   # sqrt(.Machine$double.eps), as survmean

@@ -11,10 +11,12 @@
 here <- Sys.getenv("SURVSH_PLUGIN_DIR", ".")
 sdk <- c(file.path(here, "survshplugin.R"),
          file.path(Sys.getenv("SURVSH_SDK_DIR", file.path(here, "..", "..", "..", "sdk")), "r", "survshplugin.R"))
+if (!any(file.exists(sdk))) stop("survshplugin.R not found: put it next to aareg.R (it is in survsh's plugins/sdk/r/)")
 source(sdk[file.exists(sdk)][1])
-suppressPackageStartupMessages(library(survival))
 
 aareg_command <- function(req) {
+  # loaded at the first call, not at start-up, so the handshake is answered quickly
+  suppressPackageStartupMessages(library(survival))
   f <- survsh_formula(req)
   if (length(all.vars(f[[3]])) == 0) survsh_error("expected terms after '~' (e.g. aareg ~ age + sex)")
   args <- list(formula = f, data = req$data, dfbeta = isTRUE(req$options$dfbeta),

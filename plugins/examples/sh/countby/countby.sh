@@ -12,6 +12,7 @@
 here=${SURVSH_PLUGIN_DIR:-$(dirname "$0")}
 sdk="$here/survsh-plugin.sh"
 [ -f "$sdk" ] || sdk="${SURVSH_SDK_DIR:-$here/../../../sdk}/sh/survsh-plugin.sh"
+[ -f "$sdk" ] || { echo "survsh-plugin.sh not found: put it next to countby.sh (it is in survsh's plugins/sdk/sh/)" >&2; exit 1; }
 . "$sdk"
 
 tab=$(printf '\t')
