@@ -28,8 +28,11 @@ public enum LoadCommand: SurvshCommand {
                     + "erased when it ends; Ctrl-C stops any load and keeps the previous data.",
                 "Stata .dta, SPSS .sav/.zsav/.por and SAS .sas7bdat/.xpt are read with ReadStat: every kind of missing value "
                     + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings) becomes missing and the kinds "
-                    + "found are listed; date formats become dates, date-times seconds since 1970-01-01 UTC and times seconds "
-                    + "since midnight (with a note).",
+                    + "found are listed (and shown by describe); date formats become dates, date-times seconds since 1970-01-01 UTC "
+                    + "and times seconds since midnight (with a note). SPSS numbers shown without decimals (F8.0) are integers.",
+                "Value labels make a labelled column text whose levels are the labels in value order, which is also its level "
+                    + "order (as haven's as_factor: the lowest value is the reference level); labels=codes keeps the numbers. "
+                    + "Variable labels are kept: describe lists them and 'set labels=on' shows them in tables and figures.",
                 "cols= keeps memory to the columns named: a CSV/TSV reader skips the others while parsing (a 10^8-row file "
                     + "with 13 of its 15 columns needs 13 x 0.8 GB); other formats are read whole, then cut.",
                 "Excel .xlsx/.xlsm: one sheet (sheet=); the header is the first row of the range (default: the rectangle holding every "

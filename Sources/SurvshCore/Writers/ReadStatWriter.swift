@@ -12,7 +12,7 @@
 //   already run in that order (`Column.levelCodes`), else 1, 2, ...; other text -> strings
 //   (Stata str1-str2045, strL beyond; SPSS up to 32767 bytes).
 // - variable labels (`Column.label`) are written; every missing cell is system missing (`.`;
-//   an empty string in a string column), whatever kind it was at load.
+//   an empty string in a string column), whatever kind it was at load (a warning names the kinds lost).
 // - names: Stata allows letters, digits and `_` (32 characters, no leading digit), so `ph.ecog`
 //   is written `ph_ecog`; SPSS allows `.` too (64 bytes, not at the end). Each changed name is a
 //   warning.
@@ -79,7 +79,11 @@ enum ReadStatWrite {
 
     static func encode(_ columns: [Column], rows: [Int], format: Format) throws(DataWriteError) -> TableWriteResult {
         let names = ReadStatNames.fitted(columns.map(\.name), stata: format.isStata)
-        let warnings = zip(columns, names).filter { $0.name != $1 }.map { "column '\($0.name)' is written as '\($1)' (\(format.isStata ? "Stata" : "SPSS") names)" }
+        var warnings = zip(columns, names).filter { $0.name != $1 }.map { "column '\($0.name)' is written as '\($1)' (\(format.isStata ? "Stata" : "SPSS") names)" }
+        for c in columns {
+            let kinds = c.missingKinds.keys.filter { $0 != "." }.sorted()
+            if !kinds.isEmpty { warnings.append("column '\(c.name)': missing values \(kinds.joined(separator: ", ")) are written as system missing (.)") }
+        }
         guard let writer = readstat_writer_init() else { throw DataWriteError("cannot start ReadStat's writer") }
         defer { readstat_writer_free(writer) }
         let sink = Sink()
