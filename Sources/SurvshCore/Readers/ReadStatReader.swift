@@ -137,10 +137,23 @@ final class ReadStatCollector {
         var isInteger: Bool
         var labelSet: String?
         var numbers: [Double] = []
-        var texts: [String] = []
+        /// Text cells dictionary-encoded as they arrive (levels in first-seen order; a missing cell
+        /// is code 0 and adds no level, as the CSV reader), so a cell is 4 bytes, not a String.
+        var codes: [UInt32] = []
+        var levels: [String] = []
+        var levelIndex: [String: UInt32] = [:]
         var missing: [Bool] = []
         /// Missing kinds found, e.g. `.` -> 3, `.a` -> 1, `user-missing` -> 2.
         var missingKinds: [String: Int] = [:]
+
+        /// The code of `text`, adding it as a new level when first seen.
+        mutating func code(of text: String) -> UInt32 {
+            if let c = levelIndex[text] { return c }
+            let c = UInt32(levels.count)
+            levelIndex[text] = c
+            levels.append(text)
+            return c
+        }
     }
 
     let family: ReadStatParse.Family
@@ -188,7 +201,7 @@ final class ReadStatCollector {
                                 isInteger: type == READSTAT_TYPE_INT8 || type == READSTAT_TYPE_INT16 || type == READSTAT_TYPE_INT32,
                                 labelSet: labelSet)
         variable.missing.reserveCapacity(expectedRows)
-        if isText { variable.texts.reserveCapacity(expectedRows) } else { variable.numbers.reserveCapacity(expectedRows) }
+        if isText { variable.codes.reserveCapacity(expectedRows) } else { variable.numbers.reserveCapacity(expectedRows) }
         variables.append(variable)
     }
 
@@ -211,8 +224,9 @@ final class ReadStatCollector {
         }
         if variables[index].isText {
             let text = kind == nil ? readstat_string_value(value).map { String(cString: $0) } ?? "" : ""
-            variables[index].texts.append(text)
-            variables[index].missing.append(kind != nil || (text.isEmpty && emptyTextIsMissing))
+            let missing = kind != nil || (text.isEmpty && emptyTextIsMissing)
+            variables[index].missing.append(missing)
+            variables[index].codes.append(missing ? 0 : variables[index].code(of: text))
         } else {
             variables[index].missing.append(kind != nil)
             variables[index].numbers.append(kind == nil ? readstat_double_value(value) : 0)
@@ -232,7 +246,10 @@ final class ReadStatCollector {
         let rows = variables.map(\.missing.count).max() ?? 0
         var warnings: [String] = []
         var columns: [Column] = []
-        for v in variables {
+        for i in variables.indices {
+            // Take the cells out of the collector, so each column's raw cells are freed once it is built.
+            let v = variables[i]
+            (variables[i].numbers, variables[i].codes, variables[i].missing) = ([], [], [])
             var mask = MissingMask(count: rows)
             for (i, m) in v.missing.enumerated() where m { mask[i] = true }
             for i in v.missing.count..<rows { mask[i] = true }
@@ -242,11 +259,10 @@ final class ReadStatCollector {
             }
             var column: Column
             if v.isText {
-                column = Column(name: v.name, storage: Self.textStorage(v.texts + [String](repeating: "", count: rows - v.texts.count),
-                                                                        missing: mask),
-                                missing: mask)
+                let codes = v.codes.count == rows ? v.codes : v.codes + [UInt32](repeating: 0, count: rows - v.codes.count)
+                column = Column(name: v.name, storage: .text(codes: codes, levels: v.levels), missing: mask)
             } else {
-                let numbers = v.numbers + [Double](repeating: 0, count: rows - v.numbers.count)
+                let numbers = v.numbers.count == rows ? v.numbers : v.numbers + [Double](repeating: 0, count: rows - v.numbers.count)
                 if let set = v.labelSet, let labels = labelSets[set], !keepCodes {
                     column = Self.labelled(v.name, numbers, missing: mask, labels: labels)
                 } else {
@@ -259,23 +275,6 @@ final class ReadStatCollector {
             columns.append(column)
         }
         return TableReadResult(columns: columns, rowCount: rows, warnings: warnings, formatDescription: format)
-    }
-
-    /// Text levels in first-seen order; a missing cell adds no level (as the CSV reader).
-    static func textStorage(_ texts: [String], missing: MissingMask) -> ColumnStorage {
-        var codes: [UInt32] = []
-        codes.reserveCapacity(texts.count)
-        var levels: [String] = []
-        var index: [String: UInt32] = [:]
-        for (i, t) in texts.enumerated() {
-            if missing[i] { codes.append(0); continue }
-            if let c = index[t] { codes.append(c); continue }
-            let c = UInt32(levels.count)
-            index[t] = c
-            levels.append(t)
-            codes.append(c)
-        }
-        return .text(codes: codes, levels: levels)
     }
 
     /// Levels: every labelled value and every value seen, ordered by value; a value's label or the number.
