@@ -38,7 +38,11 @@ enum Inflate {
                     progress: LoadProgress? = nil) throws(DataReadError) -> InputBuffer {
         func failure(_ message: String) -> DataReadError { DataReadError(file: file, message: "\(format): \(message)") }
         let maximum = limit.map { Int(min($0, UInt64(Int.max / 2))) } ?? Int.max / 2
-        var capacity = max(1 << 16, min(sizeHint, maximum))
+        // The hint comes from the file (gzip trailer, zip header) and may lie: deflate expands at most
+        // 1032:1, so no honest hint exceeds that (a fuzzed 1 KB file claimed 3.5 GB).
+        let deflateBound = input.count.multipliedReportingOverflow(by: 1032)
+        let honest = deflateBound.overflow ? Int.max : deflateBound.partialValue
+        var capacity = max(1 << 16, min(sizeHint, maximum, honest))
         guard var out = malloc(capacity + InputBuffer.padding)?.assumingMemoryBound(to: UInt8.self) else {
             throw failure("out of memory")
         }

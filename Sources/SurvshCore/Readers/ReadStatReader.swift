@@ -188,13 +188,16 @@ final class ReadStatCollector {
         Unmanaged<ReadStatCollector>.fromOpaque(context!).takeUnretainedValue()
     }
 
-    func expectRows(_ n: Int) { expectedRows = max(0, n) }
+    /// The header's row count, used only to reserve memory: capped at 2^20 rows, because a damaged or
+    /// crafted header can claim billions of rows (a fuzzed .sav asked for 3.3 GB); past the cap the
+    /// columns grow as values arrive.
+    func expectRows(_ n: Int) { expectedRows = min(max(0, n), 1 << 20) }
 
     func addVariable(_ v: UnsafeMutablePointer<readstat_variable_t>, labelSet: String?) {
         let type = readstat_variable_get_type(v)
         let isText = readstat_variable_get_type_class(v) == READSTAT_TYPE_CLASS_STRING
         let label = readstat_variable_get_label(v).map { String(cString: $0) }
-        var variable = Variable(name: String(cString: readstat_variable_get_name(v)),
+        var variable = Variable(name: readstat_variable_get_name(v).map { String(cString: $0) } ?? "V\(variables.count + 1)",  // a damaged file may give no name
                                 label: label?.isEmpty == false ? label : nil,
                                 format: readstat_variable_get_format(v).map { String(cString: $0) } ?? "",
                                 isText: isText,
