@@ -45,10 +45,10 @@ final class LoadProgressTests: XCTestCase {
         let input = try InputBuffer.openFile(path: fixture("compressed/bomb.csv.gz"))
         let raw = UnsafeRawBufferPointer(start: input.bytes, count: input.count)
         let counter = Polls(firesAt: nil)
-        let all = try Inflate.run(raw, wrapper: .gzip, sizeHint: 0, limit: nil, file: "bomb", format: "gzip", cancel: counter.cancellation)
+        let all = try Inflate.run(raw, wrapper: .gzip, limit: nil, file: "bomb", format: "gzip", cancel: counter.cancellation)
         XCTAssertGreaterThanOrEqual(all.count, 64 << 20)
         XCTAssertGreaterThanOrEqual(counter.count.load(ordering: .relaxed), 4, "a poll before each step of at most 16 MiB")
-        XCTAssertThrowsError(try Inflate.run(raw, wrapper: .gzip, sizeHint: 0, limit: nil, file: "bomb", format: "gzip",
+        XCTAssertThrowsError(try Inflate.run(raw, wrapper: .gzip, limit: nil, file: "bomb", format: "gzip",
                                              cancel: Polls(firesAt: 3).cancellation)) {
             XCTAssertEqual("\($0)", "bomb: gzip: interrupted")
         }

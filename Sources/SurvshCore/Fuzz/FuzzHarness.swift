@@ -76,11 +76,20 @@ public enum FuzzHarness {
     }
 
     /// gzip/zip-compressed files: Inflate, the zip directory, a compressed Stata/SPSS file; read
-    /// from a temporary file as `load` reads them.
+    /// from a temporary file as `load` reads them; then once more with tiny inflate steps and chunks
+    /// (the gzip pipeline parses while inflating, so both threads meet every corner) and memory
+    /// bounded at 64 MiB, like a bomb under a small budget.
     public static let gzip: @Sendable ([UInt8]) -> Void = { bytes in
         let input = bytes.withUnsafeBytes { InputBuffer.copying($0) }
         _ = try? CompressedTextReader.readThroughTemporaryFile(input, reader: CompressedTextReader.self, innerName: "fuzz.csv.gz",
                                                                path: "fuzz.csv.gz", options: ReadOptions())
+        var tuning = CSVTuning.standard
+        tuning.memoryBudget = 64 << 20
+        tuning.streamStartBytes = 1 << 10
+        tuning.streamSegmentBytes = 1 << 10
+        tuning.inflateStepBytes = 1 << 10
+        tuning.streamAheadBytes = 4 << 10
+        _ = try? CompressedTextReader.read(compressed: input, path: "fuzz.csv.gz", options: ReadOptions(), tuning: tuning)
     }
 
     /// Stata, SPSS and SAS files through ReadStat: the reader the first bytes select (SPSS portable

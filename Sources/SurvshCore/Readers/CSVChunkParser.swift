@@ -65,7 +65,7 @@ struct CSVSettings {
     let delimiter: UInt8
     let blanks: Blanks
     let columnCount: Int
-    let bufferEnd: UnsafePointer<UInt8>
+    var bufferEnd: UnsafePointer<UInt8>
     let na: NATokenSet
     /// Some NA token would otherwise parse as a number, boolean or date (e.g. `-99`).
     let valueLikeNA: Bool

@@ -166,15 +166,23 @@ extension CSVReader {
 
     static func parseData(settings: CSVSettings, plan: ChunkPlan, guess: [CellKind], dataStart: UnsafePointer<UInt8>,
                           dataFirstLine: Int, tuning: CSVTuning) throws(DataReadError) -> ParsedTable {
+        try buildTable(rows: plan.totalNewlines, settings: settings, guess: guess, tuning: tuning) { bases in
+            parseAndAssemble(settings: settings, plan: plan, guess: guess, dataStart: dataStart, dataFirstLine: dataFirstLine, bases: bases)
+        }
+    }
+
+    /// Allocates the slot arrays for `rows` rows (at most), lets `fill` parse into them and assemble
+    /// the chunks, and makes the columns' storage.
+    static func buildTable(rows: Int, settings: CSVSettings, guess: [CellKind], tuning: CSVTuning,
+                           fill: (UnsafePointer<UnsafeMutableRawPointer>) -> Result<Assembly, DataReadError>) throws(DataReadError) -> ParsedTable {
         let ncol = settings.columnCount
-        let capacity = max(plan.totalNewlines, 1)
+        let capacity = max(rows, 1)
         try checkMemory(rows: capacity, columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
         let slotIsDouble = guess.map { $0 == .real }
         var outcome: Result<Assembly, DataReadError> = .success(Assembly())
         let slotArrays = withSlotArrays(capacity: capacity, isDouble: slotIsDouble, skipped: guess.map { $0 == .skip },
                                         tuning: tuning) { bases, finalCounts in
-            outcome = parseAndAssemble(settings: settings, plan: plan, guess: guess, dataStart: dataStart,
-                                       dataFirstLine: dataFirstLine, bases: bases)
+            outcome = fill(bases)
             if case .success(let a) = outcome {
                 for c in 0..<ncol {
                     finalCounts[c] = (a.kinds[c] == .integer || a.kinds[c] == .real) ? a.rowCount : 0

@@ -30,8 +30,9 @@
 // reader parse the whole file again in one piece, so the result never depends on the split.
 // Per-chunk types are joined afterwards: integer chunks of a real column are converted in place,
 // non-text chunks of a text column re-scanned, and text levels merged with code remapping.
-// Files: CSVReader.swift (API, header, delimiter, names), CSVReader+Chunks.swift (the parallel
-// part), CSVChunkParser.swift (hot loop), CSVTokenizer.swift (fields, quoting, NA tokens),
+// Files: CSVReader.swift (API, delimiter, names), CSVPrelude.swift (header, settings, columns),
+// CSVReader+Chunks.swift (the parallel part), CSVReader+Stream.swift (gzip text parsed while
+// inflated), CSVChunkParser.swift (hot loop), CSVTokenizer.swift (fields, quoting, NA tokens),
 // FastNumber.swift (numbers, dates, booleans), ByteDictionary.swift (text levels), ByteScan.swift
 // (newline/quote counting, UTF-8 check), InputBuffer.swift (memory map).
 
@@ -54,6 +55,14 @@ struct CSVTuning: Sendable {
     var threads: Int?
     /// Tests: the bytes of memory a load may take; nil = what the system has available now.
     var memoryBudget: UInt64?
+    /// gzip pipeline (CSVReader+Stream.swift): inflated bytes needed before parsing starts (smaller
+    /// files are parsed whole), and the least a chunk parsed while inflating holds.
+    var streamStartBytes = 4 << 20
+    var streamSegmentBytes = 4 << 20
+    /// Output bytes per inflate call (how often the pipeline hears of new text, and Ctrl-C is polled).
+    var inflateStepBytes = 4 << 20
+    /// How far inflation may run ahead of the parse (the bounded queue between the two threads).
+    var streamAheadBytes = 64 << 20
 
     static let standard = CSVTuning()
 }
@@ -90,124 +99,14 @@ public enum CSVReader: TableReader {
     /// (the file inside a compressed one).
     static func parse(_ input: InputBuffer, name: String, delimiterName: String? = nil, options: ReadOptions,
                       tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
-        func failure(_ message: String, line: Int? = nil, column: Int? = nil) -> DataReadError {
-            DataReadError(file: name, line: line, column: column, message: message)
-        }
-        let base = input.bytes
-        let size = input.count
-        var start = 0
-        var hasBOM = false
-        if size >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
-            start = 3
-            hasBOM = true
-        }
-        if size >= 2 && ((base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF)) {
-            throw failure("looks like a binary file: it is UTF-16 text; save it as UTF-8")
-        }
-        let checked = min(size - start, 1 << 16)
-        switch ByteScan.checkText(base + start, checked, truncated: checked < size - start) {
-        case .text: break
-        case .nulByte(let offset):
-            throw failure("looks like a binary file, not delimited text (NUL byte at byte \(start + offset + 1))")
-        case .invalidUTF8(let offset):
-            let line = 1 + ByteScan.countNewlinesAndQuotes(base + start, offset).newlines
-            throw failure("looks like a binary file, or text that is not UTF-8 (invalid UTF-8 at byte \(start + offset + 1)); save it as UTF-8",
-                          line: line)
-        }
-        // Newline sentinel in the spare byte.
-        var end = size
-        if size == start || base[size - 1] != asciiLF {
-            base[size] = asciiLF
-            end = size + 1
-        }
-        let bufferEnd = UnsafePointer(base + end)
-        var p = UnsafePointer(base + start)
-        var line = 1
-        // Leading blank lines.
-        while p < bufferEnd {
-            if p.pointee == asciiLF { p += 1 } else if p.pointee == asciiCR && p[1] == asciiLF { p += 2 } else { break }
-            line += 1
-        }
-        if p >= bufferEnd { throw failure("file is empty (no header row)") }
-
-        let extensionDelimiter = preferredDelimiter(forName: delimiterName ?? name)
-        let delimiter = options.delimiter ?? sniffDelimiter(p, bufferEnd, preferred: extensionDelimiter)
-        if delimiter == asciiLF || delimiter == asciiCR || delimiter == asciiQuote || delimiter == 0 || delimiter >= 0x80 {
-            throw failure("cannot use byte \(delimiter) as the delimiter (a newline, quote, NUL or non-ASCII byte)")
-        }
-        let blanks = Blanks(delimiter: delimiter)
-
-        // Header.
-        var tokenizer = CSVTokenizer(delimiter: delimiter, bufferEnd: bufferEnd)
-        defer { tokenizer.deallocate() }
-        var rawNames: [String] = []
-        var crlf = false
-        while true {
-            let fieldLine = line
-            guard let f = tokenizer.field(at: p, line: &line) else {
-                throw failure("unterminated quoted field (the quote opened on this line is never closed)",
-                              line: fieldLine, column: rawNames.count + 1)
-            }
-            rawNames.append(String(decoding: UnsafeBufferPointer(start: f.start, count: f.count), as: UTF8.self))
-            if f.end.pointee == delimiter {
-                p = f.end + 1
-                continue
-            }
-            crlf = f.end.pointee == asciiCR
-            p = tokenizer.skipTerminator(f.end)
-            line += 1
-            break
-        }
-        var warnings: [String] = []
-        let names = cleanNames(rawNames, warnings: &warnings)
-        let dataStart = p
-        let dataFirstLine = line
-
-        let na = NATokenSet(tokens: options.naTokens, blanks: blanks)
-        defer { na.deallocate() }
-        let stops = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
-        stops.initialize(repeating: false, count: 256)
-        defer { stops.deallocate() }
-        for b in [delimiter, asciiLF, asciiCR, asciiQuote] { stops[Int(b)] = true }
-
-        let settings = CSVSettings(
-            fileName: name, delimiter: delimiter, blanks: blanks, columnCount: names.count,
-            bufferEnd: bufferEnd, na: na, valueLikeNA: valueLikeTokens(options.naTokens, na: na),
-            powers: FastNumber.powersOfTen, textStops: UnsafePointer(stops), pages: input.pageDropper,
-            cancel: options.cancel, progress: options.progress)
-
-        // cols=: the other columns are `.skip` from the start (fields tokenized, nothing stored).
-        var keep = [Bool](repeating: true, count: names.count)
-        if let items = options.columns { keep = try ColumnSelection.keep(items, among: names, file: name) }
-        let initial = keep.map { $0 ? CellKind.unknown : .skip }
-        let guess = guessKinds(settings: settings, dataStart: dataStart, initial: initial, tuning: tuning)
-        let plan = planChunks(settings: settings, dataStart: dataStart, tuning: tuning)
-        let table = try parseData(settings: settings, plan: plan, guess: guess, dataStart: dataStart,
-                                  dataFirstLine: dataFirstLine, tuning: tuning)
-
-        // Real columns holding Inf or NaN: one parallel read-only scan; the rare hits get the full pass.
-        let nonFinite = UnsafeMutablePointer<Bool>.allocate(capacity: max(names.count, 1))
-        nonFinite.initialize(repeating: false, count: names.count)
-        defer { nonFinite.deallocate() }
-        parallelFor(names.count) { c in
-            if case .real(let v)? = table.storages[c] { nonFinite[c] = v.contains { !$0.isFinite } }
-        }
-        var columns: [Column] = []
-        columns.reserveCapacity(names.count)
-        for (c, name) in names.enumerated() where keep[c] {
-            if options.cancel.isCancelled { throw DataReadError(file: settings.fileName, message: "interrupted") }
-            guard let storage = table.storages[c] else { continue }
-            var mask = table.masks[c].map { MissingMask(words: $0, count: table.rowCount) } ?? MissingMask(count: table.rowCount)
-            if nonFinite[c], case .real(let v) = storage {
-                nonFiniteCells(v, column: name, missing: &mask, warnings: &warnings)
-            }
-            columns.append(Column(name: name, storage: storage, missing: mask))
-            if table.allMissing[c] {
-                warnings.append("column '\(name)' has no non-missing values; read as real")
-            }
-        }
-        let format = formatName(delimiter: delimiter) + ", UTF-8" + (hasBOM ? " with BOM" : "") + (crlf ? ", CRLF line ends" : "")
-        return TableReadResult(columns: columns, rowCount: table.rowCount, warnings: warnings, formatDescription: format)
+        let prelude = try CSVPrelude(input.bytes, count: input.count, pages: input.pageDropper, name: name, delimiterName: delimiterName,
+                                     options: options)
+        let settings = prelude.settings
+        let guess = guessKinds(settings: settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
+        let plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: tuning)
+        let table = try parseData(settings: settings, plan: plan, guess: guess, dataStart: prelude.dataStart,
+                                  dataFirstLine: prelude.dataFirstLine, tuning: tuning)
+        return try prelude.result(table)
     }
 
     /// `NaN` cells become missing (R's is.na(NaN) is TRUE, and every analysis drops them); `Inf` and

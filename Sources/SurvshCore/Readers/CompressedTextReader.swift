@@ -3,7 +3,7 @@
 //
 // Contract: the file is recognised by its first bytes (gzip 1F 8B, zip `PK\3\4`), whatever its name,
 // inflated into memory (`Inflate`, bounded by the memory available) and parsed by `CSVReader` exactly
-// as the plain file would be; messages name the compressed file, and line numbers count lines of the
+// as the plain file would be — gzip text while it is being inflated (`CSVReader.parseInflating`); messages name the compressed file, and line numbers count lines of the
 // decompressed text. The delimiter preferred by extension comes from the name inside: the gzip file's
 // name without `.gz`, the zip member's name. A zip must hold exactly one file (folders and macOS
 // `__MACOSX/` entries are ignored), stored or deflated, not encrypted, not ZIP64; an Excel workbook
@@ -43,37 +43,61 @@ public enum CompressedTextReader: TableReader {
         if compressed.count == 0 { throw DataReadError(file: path, message: "file is empty (0 bytes), not a gzip or zip file") }
         let raw = UnsafeRawBufferPointer(start: compressed.bytes, count: compressed.count)
         let limit = tuning.memoryBudget ?? SystemMemory.available()
-        let head = Array(raw.prefix(8))
-        let text: InputBuffer, innerName: String, container: String
-        switch FileSignature.of(head) {
+        switch FileSignature.of(Array(raw.prefix(8))) {
         case .gzip:
-            text = try Inflate.run(raw, wrapper: .gzip, sizeHint: Inflate.gzipSizeHint(raw), limit: limit, file: path, format: "gzip",
-                                   cancel: options.cancel, progress: options.progress)
-            innerName = (path as NSString).pathExtension.lowercased() == "gz" ? (path as NSString).deletingPathExtension : path
-            container = "gzip-compressed"
+            // Inflated on another thread while this one parses (CSVReader+Stream.swift).
+            let stream = InflatingStream(compressed, file: path, limit: limit, options: options, step: tuning.inflateStepBytes,
+                                         ahead: tuning.streamAheadBytes)
+            defer { stream.stopAndJoin() }
+            let innerName = (path as NSString).pathExtension.lowercased() == "gz" ? (path as NSString).deletingPathExtension : path
+            let innerHead: [UInt8]
+            switch stream.wait(beyond: FileSignature.headLength - 1) {
+            case .partial(let base, let available):
+                innerHead = Array(UnsafeBufferPointer(start: base, count: min(available, FileSignature.headLength)))
+            case .done(let outcome):
+                let text = try outcome.get()
+                innerHead = Array(UnsafeBufferPointer(start: text.bytes, count: min(text.count, FileSignature.headLength)))
+            }
+            if let binary = try readBinary(innerHead, text: { () throws(DataReadError) in try stream.end() }, innerName: innerName,
+                                           path: path, container: "gzip-compressed", options: options) {
+                return binary
+            }
+            var result = try CSVReader.parseInflating(stream, name: path, delimiterName: innerName, options: options, tuning: tuning)
+            result.formatDescription += ", gzip-compressed"
+            return result
         case .zip:
             if XLSXReader.isWorkbook(path: path) || XLSXReader.fileExtensions.contains((path as NSString).pathExtension.lowercased()) {
                 return try XLSXReader.read(path: path, options: options)
             }
             let member = try ZipArchive.singleMember(raw, file: path)
-            text = try member.inflate(raw, limit: limit, file: path, options: options)
-            innerName = member.name
-            container = "in a zip archive (\(member.name))"
+            let text = try member.inflate(raw, limit: limit, file: path, options: options)
+            let container = "in a zip archive (\(member.name))"
+            let innerHead = Array(UnsafeRawBufferPointer(start: text.bytes, count: min(text.count, FileSignature.headLength)))
+            if let binary = try readBinary(innerHead, text: { () throws(DataReadError) in text }, innerName: member.name, path: path,
+                                           container: container, options: options) {
+                return binary
+            }
+            var result = try CSVReader.parse(text, name: path, delimiterName: member.name, options: options, tuning: tuning)
+            result.formatDescription += ", " + container
+            return result
         default:
             throw DataReadError(file: path, message: "not a gzip or zip file (its first bytes say otherwise)")
         }
-        let innerHead = Array(UnsafeRawBufferPointer(start: text.bytes, count: min(text.count, FileSignature.headLength)))
+    }
+
+    /// A compressed file that is not text: read by its ReadStat reader (`lung.dta.gz`), or refused
+    /// with the supported formats; nil for text.
+    static func readBinary(_ innerHead: [UInt8], text: () throws(DataReadError) -> InputBuffer, innerName: String, path: String,
+                           container: String, options: ReadOptions) throws(DataReadError) -> TableReadResult? {
         if let inner = DataReaders.all.first(where: { $0.recognizes(innerHead) }) ?? readStatReader(forName: innerName) {
-            var result = try readThroughTemporaryFile(text, reader: inner, innerName: innerName, path: path, options: options)
+            var result = try readThroughTemporaryFile(try text(), reader: inner, innerName: innerName, path: path, options: options)
             result.formatDescription += ", " + container
             return result
         }
         if let why = DataReaders.unsupported(path: innerName, head: innerHead) {
             throw DataReadError(file: path, message: "\(container) file: \(why)")
         }
-        var result = try CSVReader.parse(text, name: path, delimiterName: innerName, options: options, tuning: tuning)
-        result.formatDescription += ", " + container
-        return result
+        return nil
     }
 
     /// The binary reader (Stata, SPSS, SAS) claiming `name`'s extension (`lung.dta` inside `lung.dta.gz`).
@@ -125,7 +149,7 @@ enum ZipArchive {
             case 0:
                 return InputBuffer.copying(data)
             case 8:
-                return try Inflate.run(data, wrapper: .raw, sizeHint: size, limit: limit, file: file, format: "zip",
+                return try Inflate.run(data, wrapper: .raw, limit: limit, file: file, format: "zip",
                                        cancel: options.cancel, progress: options.progress)
             default:
                 throw failure("\(name) is compressed with method \(method); only stored and deflated members are read (re-zip it, or unzip it first)")

@@ -41,11 +41,10 @@ final class InputBuffer {
         return InputBuffer(bytes: p, count: data.count) { p.deallocate() }
     }
 
-    /// Takes ownership of `count` bytes at `p`, a `malloc`ed block of at least `count + padding`
-    /// bytes (a decompressed file); zero-fills the padding and frees the block on deinit.
-    static func adoptingMalloced(_ p: UnsafeMutablePointer<UInt8>, count: Int) -> InputBuffer {
-        (p + count).initialize(repeating: 0, count: padding)
-        return InputBuffer(bytes: p, count: count) { free(p) }
+    /// Takes ownership of `count` bytes at the start of a `MappedRegion` (a decompressed file);
+    /// the padding after them is zero (fresh anonymous pages); unmapped on deinit.
+    fileprivate static func adoptingMapping(_ p: UnsafeMutablePointer<UInt8>, count: Int, mappedBytes: Int) -> InputBuffer {
+        InputBuffer(bytes: p, count: count) { _ = munmap(p, mappedBytes) }
     }
 
     static func openFile(path: String) throws(DataReadError) -> InputBuffer {
@@ -158,5 +157,37 @@ struct PageDropper: @unchecked Sendable {
             _ = madvise(UnsafeMutableRawPointer(mutating: base + lo), hi - lo, MADV_DONTNEED)
         }
         #endif
+    }
+}
+
+/// Anonymous memory reserved up front that never moves: address space only (MAP_NORESERVE), each
+/// page taking memory when first written. Inflate writes a file of unknown size into one, and
+/// `adopt` hands the written part to an InputBuffer; otherwise it is unmapped on deinit.
+final class MappedRegion {
+    let base: UnsafeMutablePointer<UInt8>
+    let mappedBytes: Int
+    private var adopted = false
+
+    init?(capacity: Int) {
+        let page = PageDropper.pageSize
+        mappedBytes = (capacity + page - 1) / page * page
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+        #else
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS
+        #endif
+        guard let p = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, flags, -1, 0), p != UnsafeMutableRawPointer(bitPattern: -1) else {
+            return nil
+        }
+        base = p.assumingMemoryBound(to: UInt8.self)
+    }
+
+    deinit { if !adopted { munmap(base, mappedBytes) } }
+
+    /// The first `count` bytes as an InputBuffer that owns the mapping from now on.
+    func adopt(count: Int) -> InputBuffer {
+        precondition(count + InputBuffer.padding <= mappedBytes, "MappedRegion: no room for the padding")
+        adopted = true
+        return InputBuffer.adoptingMapping(base, count: count, mappedBytes: mappedBytes)
     }
 }
