@@ -7,7 +7,9 @@
 // and codes through a save; factors, booleans, long text and out-of-range integers have their own
 // cases; what a format cannot hold is a DataWriteError. R's haven reads survsh's files back
 // (Fixtures/readstat/survsh: write.surv wrote the files, read_back.R read them into read_back.json)
-// to the CSV's values, with the factor's value labels in level order and the variable labels.
+// to the CSV's values, with the factor's value labels in level order and the variable labels;
+// tagged missings (.dta) and SPSS user-missing values and ranges (.sav, .por) are written back and
+// haven sees them (read_back_missing.json); .por (which haven cannot write) holds the CSV frame.
 
 import Foundation
 import XCTest
@@ -83,12 +85,18 @@ final class ReadStatWriterTests: XCTestCase {
             XCTAssertTrue(original.columns.contains { $0.label != nil }, file)
             for target in [writer, writer == StataWriter.self ? SPSSWriter.self : StataWriter.self] as [any TableWriter.Type] {
                 let (back, warnings) = try roundTrip(original.columns, target)
+                let sameFormat = target == writer
                 if file == "special.dta" {
-                    XCTAssertTrue(warnings.contains("column 'score': missing values .a, .b are written as system missing (.)"), "\(warnings)")
+                    XCTAssertEqual(warnings.contains("column 'score': missing values .a, .b are written as system missing (.)"), !sameFormat, "\(warnings)")
+                }
+                if file == "special.sav" {
+                    XCTAssertEqual(warnings.contains("column 'weight': missing values user-missing are written as system missing (.)"), !sameFormat,
+                                   "\(warnings)")
                 }
                 for (g, e) in zip(back.columns, original.columns) {
-                    // Every missing kind is written as system missing.
-                    XCTAssertTrue(g.missingKinds.isEmpty, "\(file) -> \(target.formatName) \(g.name)")
+                    // Tagged missings come back from .dta, user-missing values from .sav; across formats they become system missing.
+                    XCTAssertEqual(g.missingKinds, sameFormat ? e.missingKinds : [:], "\(file) -> \(target.formatName) \(g.name)")
+                    XCTAssertEqual(g.fileMissing, sameFormat ? e.fileMissing : nil, "\(file) -> \(target.formatName) \(g.name)")
                     assertSameColumn(g, e, "\(file) -> \(target.formatName)")
                 }
                 // labels=codes reads the file's own codes back.
@@ -204,6 +212,119 @@ final class ReadStatWriterTests: XCTestCase {
         }
     }
 
+    /// The kinds of `column`'s missing cells, row by row (nil: not missing or plain `.`).
+    func kinds(_ column: Column) -> [String?] { (0..<column.count).map { column.fileMissing?.value(at: $0)?.kind } }
+
+    func testTaggedMissingsRoundTripThroughDta() throws {
+        let original = try StataReader.read(path: fixture("special.dta"), options: ReadOptions())
+        let score = try XCTUnwrap(original.columns.first { $0.name == "score" })
+        // write_fixtures.R: tagged_na("a", "b") in rows 2 and 3, plain NA in row 6.
+        XCTAssertEqual(kinds(score), [nil, ".a", ".b", nil, nil, nil])
+        XCTAssertEqual((0..<6).map { score.missing[$0] }, [false, true, true, false, false, true])
+        let (back, warnings) = try roundTrip(original.columns, StataWriter.self)
+        XCTAssertTrue(warnings.isEmpty, "\(warnings)")
+        XCTAssertEqual(kinds(back.columns[1]), [nil, ".a", ".b", nil, nil, nil])
+        XCTAssertEqual(back.columns[1].missingKinds, [".": 1, ".a": 1, ".b": 1])
+        // A filtered save keeps each row's tag.
+        let rows = [2, 0, 1]
+        let written = try StataWriter.encode(original.columns, rows: rows)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rsw-\(UUID().uuidString).dta").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try written.data.write(to: URL(fileURLWithPath: path))
+        let cut = try StataReader.read(path: path, options: ReadOptions())
+        XCTAssertEqual(kinds(cut.columns[1]), [".b", nil, ".a"])
+        XCTAssertEqual(kinds(score.gathering(rows)), [".b", nil, ".a"])
+    }
+
+    func testSASMissingsBecomeStataTags() throws {
+        var mask = MissingMask(count: 4)
+        for r in 1...3 { mask[r] = true }
+        var x = Column(name: "x", storage: .real([1, 0, 0, 0]), missing: mask)
+        x.fileMissing = FileMissing(codes: [0, 1, 2, 0], values: [.tag("A"), .tag("_")])
+        x.missingKinds = [".A": 1, "._": 1, ".": 1]
+        let (back, warnings) = try roundTrip([x], StataWriter.self)
+        XCTAssertEqual(kinds(back.columns[0]), [nil, ".a", nil, nil], "._ has no Stata counterpart")
+        XCTAssertEqual(warnings, ["column 'x': missing values ._ are written as system missing (.)",
+                                  "column 'x': SAS missing values .A are written as Stata's .a"])
+        let (sav, savWarnings) = try roundTrip([x], SPSSWriter.self)
+        XCTAssertNil(sav.columns[0].fileMissing)
+        XCTAssertEqual(savWarnings, ["column 'x': missing values .A, ._ are written as system missing (.)"])
+    }
+
+    func testUserMissingValuesAndRangesRoundTripThroughSPSS() throws {
+        let original = try SPSSReader.read(path: fixture("special.sav"), options: ReadOptions())
+        let answer = try XCTUnwrap(original.columns.first { $0.name == "answer" })
+        let weight = try XCTUnwrap(original.columns.first { $0.name == "weight" })
+        // write_fixtures.R: answer 1, 2, 9, 95, 3, NA with na_values 9 and na_range 90-99; weight -1 is user-missing.
+        XCTAssertEqual(answer.fileMissing?.declared, FileMissing.Declared(numbers: [9...9, 90...99]))
+        XCTAssertEqual((0..<6).map { answer.fileMissing?.value(at: $0) }, [nil, nil, .number(9), .number(95), nil, nil])
+        XCTAssertEqual(weight.fileMissing?.declared, FileMissing.Declared(numbers: [-1...(-1)]))
+        for writer in [SPSSWriter.self, SPSSCompressedWriter.self, SPSSPortableWriter.self] as [any TableWriter.Type] {
+            let (back, _) = try roundTrip(original.columns, writer)
+            for (g, e) in zip(back.columns, original.columns) {
+                XCTAssertEqual(g.fileMissing, e.fileMissing, "\(writer.formatName) \(e.name)")
+                XCTAssertEqual(g.missingKinds, e.missingKinds, "\(writer.formatName) \(e.name)")
+                assertSameColumn(g, e, name: writer == SPSSPortableWriter.self ? e.name.uppercased() : e.name, writer.formatName)
+            }
+        }
+        // A declaration without any user-missing cell in the saved rows is still written.
+        let (firstTwo, _) = try roundTrip(original.columns.map { $0.gathering([0, 1]) }, SPSSWriter.self)
+        XCTAssertEqual(firstTwo.columns[1].fileMissing, FileMissing(declared: .init(numbers: [9...9, 90...99])))
+    }
+
+    func testPortableFilesHoldTheCSVFrame() throws {
+        let frame = try CSVReader.read(path: dataPath("lung.csv"))
+        let (back, warnings) = try roundTrip(frame.columns, SPSSPortableWriter.self)
+        XCTAssertEqual(back.formatDescription, "SPSS .por")
+        XCTAssertEqual(back.columns.map(\.name), ["INST", "TIME", "STATUS", "AGE", "SEX", "PH.ECOG", "PH.KARNO", "PAT.KARN", "MEAL.CAL", "WT.LOSS"])
+        XCTAssertEqual(warnings.count, 10)
+        for (g, e) in zip(back.columns, frame.columns) { assertSameColumn(g, e, name: g.name, "lung.por") }
+        // The committed file (write.surv) too.
+        let committed = try SPSSReader.read(path: fixture("survsh/lung.por"), options: ReadOptions())
+        for (g, e) in zip(committed.columns, frame.columns) { assertSameColumn(g, e, name: g.name, "survsh/lung.por") }
+    }
+
+    /// haven reads the tags and user-missing values survsh wrote back (read_back_missing.json).
+    func testRReadsMissingValuesBack() throws {
+        let json = try Data(contentsOf: URL(fileURLWithPath: fixture("survsh/read_back_missing.json")))
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let files = try XCTUnwrap(root["files"] as? [[String: Any]])
+        XCTAssertEqual(files.map { $0["file"] as? String }, ["special.dta", "special.sav", "special.por", "lung.por"])
+        let lung = try CSVReader.read(path: dataPath("lung.csv")).columns
+        for file in files {
+            let name = try XCTUnwrap(file["file"] as? String)
+            let source = name == "lung.por" ? lung : try DataReaders.reader(for: fixture(name.replacingOccurrences(of: ".por", with: ".sav")))
+                .read(path: fixture(name.replacingOccurrences(of: ".por", with: ".sav")), options: ReadOptions()).columns
+            let columns = try XCTUnwrap(file["columns"] as? [[String: Any]])
+            XCTAssertEqual(columns.map { $0["name"] as? String },
+                           ReadStatNames.fitted(source.map(\.name), rules: name.hasSuffix(".por") ? .portable : name.hasSuffix(".dta") ? .stata : .spss), name)
+            for (r, e) in zip(columns, source) {
+                let what = "\(name) \(e.name)"
+                let values = try XCTUnwrap(r["values"] as? [Any], what)
+                XCTAssertEqual(values.count, e.count, what)
+                if name.hasSuffix(".dta") {
+                    let tags = try XCTUnwrap(r["na_tag"] as? [Any], what).map { ($0 as? String).map { "." + $0 } }
+                    XCTAssertEqual(tags, kinds(e), what)
+                    continue
+                }
+                // SPSS: haven with user_na = TRUE gives the value under a user-missing cell, and the declaration.
+                for (i, v) in values.enumerated() {
+                    let number = (v as? NSNumber)?.doubleValue
+                    switch e.fileMissing?.value(at: i) {
+                    case .number(let x)?: XCTAssertEqual(number, x, "\(what) row \(i + 1): the user-missing value")
+                    default:
+                        if e.missing[i] { XCTAssertNil(number, "\(what) row \(i + 1)") }
+                        else if e.type != .text { XCTAssertEqual(number, e.number(at: i), "\(what) row \(i + 1)") }
+                    }
+                }
+                let declared = e.fileMissing?.declared ?? FileMissing.Declared()
+                let naValues = (r["na_values"] as? [Double]) ?? (r["na_values"] as? Double).map { [$0] } ?? []
+                let naRange = (r["na_range"] as? [Double]) ?? []
+                XCTAssertEqual(naValues.map { $0...$0 } + (naRange.count == 2 ? [naRange[0]...naRange[1]] : []), declared.numbers, what)
+            }
+        }
+    }
+
     func testWhatAFormatCannotHoldIsAnError() {
         let huge = Column(name: "note", storage: .text(codes: [0], levels: [String(repeating: "y", count: 40_000)]))
         XCTAssertThrowsError(try SPSSWriter.encode([huge], rows: [0])) { e in
@@ -215,6 +336,8 @@ final class ReadStatWriterTests: XCTestCase {
         XCTAssertEqual(ReadStatNames.fitted(["ph.ecog", "ph_ecog", "2x", "in", "a b"], stata: true), ["ph_ecog", "ph_ecog_2", "_2x", "_in", "a_b"])
         XCTAssertEqual(ReadStatNames.fitted(["ph.ecog", "x.", ".y", "by", "_z"], stata: false), ["ph.ecog", "x_", "v.y", "by_", "v_z"])
         XCTAssertEqual(ReadStatNames.fitted([String(repeating: "a", count: 40)], stata: true), [String(repeating: "a", count: 32)])
+        XCTAssertEqual(ReadStatNames.fitted(["pat.karno", "pat.karnofsky", "by", "é x", "1a"], rules: .portable),
+                       ["PAT.KARN", "PAT.KA_2", "BY_", "V__X", "V1A"])
     }
 
     func testFileCodesAreKeptWhenTheyRunInLevelOrder() {

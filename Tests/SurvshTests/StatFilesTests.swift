@@ -62,6 +62,25 @@ final class StatFilesTests: XCTestCase {
         }
     }
 
+    /// A filtered save keeps each row's tagged missing (.dta) and user-missing value (.sav, .por).
+    func testSaveWritesTaggedAndUserMissingValuesBack() throws {
+        for (file, ext, column, kinds) in [("special.dta", "dta", "score", [".a": 1]), ("special.sav", "sav", "answer", ["user-missing": 1]),
+                                          ("special.sav", "por", "ANSWER", ["user-missing": 1])] {
+            let sh = TestShell()
+            sh.run("load \(fixture(file))")
+            sh.run("filter id >= 2 and id != 3") // .sav: drops row 3 (9, a user-missing value); keeps row 4 (95, in the range)
+            let path = temporary(ext)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let saved = sh.run("save \(path)")
+            XCTAssertFalse(saved.outputLines.contains { $0.contains("written as system missing") }, "\(saved.outputLines)")
+            sh.run("load \(path)")
+            let c = try XCTUnwrap(sh.session.frame.column(column), ext)
+            XCTAssertEqual(c.missingKinds.filter { $0.key != "." }, kinds, ext)
+            XCTAssertEqual(c.fileMissing?.value(at: 0), ext == "dta" ? .tag("a") : nil, ext)
+            if ext != "dta" { XCTAssertEqual(c.fileMissing?.value(at: 1), .number(95), ext) }
+        }
+    }
+
     func testSaveDtaAndSavThenLoadGivesTheSameFrame() {
         for ext in ["dta", "sav", "zsav"] {
             let sh = TestShell()
@@ -93,7 +112,7 @@ final class StatFilesTests: XCTestCase {
         let sh = TestShell()
         sh.run("load data/lung.csv")
         XCTAssertEqual(sh.error("save /tmp/lung.parquet"),
-                       "error: save: cannot save as .parquet: '/tmp/lung.parquet' (expected a path ending in .csv, .txt, .dta, .sav, .zsav or .xlsx)")
+                       "error: save: cannot save as .parquet: '/tmp/lung.parquet' (expected a path ending in .csv, .txt, .dta, .sav, .zsav, .por or .xlsx)")
     }
 
     func testAFailedSaveLeavesTheExistingFileAlone() throws {

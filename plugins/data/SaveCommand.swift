@@ -1,4 +1,4 @@
-// SaveCommand.swift — `save PATH` writes the active rows as CSV, Stata .dta or SPSS .sav/.zsav
+// SaveCommand.swift — `save PATH` writes the active rows as CSV, Stata .dta or SPSS .sav/.zsav/.por
 // (chosen by the extension; see Writers/ in SurvshCore); `save session PATH` the transcript.
 //
 // Every file is written whole to a temporary file beside the target and renamed over it
@@ -10,15 +10,19 @@ import SurvshCore
 public enum SaveCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "save",
-        summary: "write the active rows as CSV, Stata .dta, SPSS .sav or Excel .xlsx, or this session's transcript (save session PATH)",
-        synopsis: ["save PATH.csv|.dta|.sav|.zsav|.xlsx", "save session PATH.surv"], body: .path,
+        summary: "write the active rows as CSV, Stata .dta, SPSS .sav/.por or Excel .xlsx, or this session's transcript (save session PATH)",
+        synopsis: ["save PATH.csv|.dta|.sav|.zsav|.por|.xlsx", "save session PATH.surv"], body: .path,
         notes: ["The format follows the extension: .csv (or none) CSV; .dta Stata 14+ (format 118); .sav SPSS, .zsav SPSS",
-                "compressed; another extension is refused. load reads each back as the same frame:",
+                "compressed, .por SPSS portable; another extension is refused. load reads each back as the same frame:",
                 "- .dta/.sav: integers, reals, dates (Stata %td, SPSS DATE11) and booleans (0/1 labelled FALSE/TRUE) keep their",
                 "  type; text with a level order (set by levels/relevel, or value labels read from a file) is written as codes",
                 "  with value labels in level order (the file's own codes when they still run in that order), other text as",
-                "  strings; variable labels are kept; every missing cell is written as system missing (.).",
-                "- Stata names allow only letters, digits and _ (ph.ecog is written ph_ecog, with a warning).",
+                "  strings; variable labels are kept. Missing cells stay missing, and the kinds the loaded file had are",
+                "  written back where the format holds them: Stata .a-.z as tagged missings in .dta (SAS .A-.Z become .a-.z),",
+                "  SPSS user-missing values with the column's user-missing values and ranges in .sav/.por; any other missing",
+                "  cell is system missing (.), with a warning naming the kinds written so.",
+                "- Stata names allow only letters, digits and _ (ph.ecog is written ph_ecog, with a warning); .por names are",
+                "  upper case, at most 8 characters (pat.karno is written PAT.KARN).",
                 "- .xlsx: one sheet (Sheet1): a header row, numbers, text as shared strings, booleans, dates with the format",
                 "  yyyy-mm-dd, missing cells empty; a real column whose values are all whole reads back as integer (Excel has",
                 "  one number type); Inf/-Inf are written empty and dates before 1900 as text (with a note); at most 1,048,575 rows.",

@@ -47,7 +47,7 @@ extension Column {
 
 extension Column {
     /// A column of the cells at `rows`, in that order (a row may come several times); a negative
-    /// index gives a missing cell. Name, type, text levels, level order and the file's labels are kept.
+    /// index gives a missing cell. Name, type, text levels, level order, the file's labels and missing values are kept.
     public func gathering(_ rows: [Int]) -> Column {
         var mask = MissingMask(count: rows.count)
         for (i, r) in rows.enumerated() where r < 0 || missing[r] { mask[i] = true }
@@ -63,6 +63,7 @@ extension Column {
         var column = self
         column.storage = storage
         column.missing = mask
+        column.fileMissing = fileMissing?.gathering(rows)
         return column
     }
 }

@@ -13,7 +13,8 @@
 // `user-missing` -> 1), as loaded. Both travel with the column through filters, keep, rename and
 // relevel; a computed column has neither (`replace` keeps the label, the values are new).
 // `levelCodes` (labelled Stata/SPSS columns read as text) holds the file's number of each level,
-// parallel to `levels`, so `save` writes the codes the file had.
+// parallel to `levels`, so `save` writes the codes the file had; `fileMissing` the file's tagged and
+// user-missing values cell by cell (and an SPSS column's declaration), so `save` writes them back.
 
 /// A bit per row, set where the cell is missing.
 public struct MissingMask: Sendable, Equatable {
@@ -71,6 +72,8 @@ public struct Column: Sendable, Equatable {
     public var missingKinds: [String: Int] = [:]
     /// The file's value of each text level (parallel to `levels`), for columns read from value labels.
     public var levelCodes: [Double]?
+    /// The file's tagged or user-missing value of each missing cell (nil: none), see `FileMissing`.
+    public var fileMissing: FileMissing?
 
     public init(name: String, storage: ColumnStorage, missing: MissingMask? = nil, levelOrder: [String]? = nil, label: String? = nil) {
         self.name = name

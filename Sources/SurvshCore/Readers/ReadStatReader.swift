@@ -10,7 +10,8 @@
 // - Missing: an empty string when `""` is an NA token (the default; these formats have no missing
 //   string), system missing (`.`), Stata's `.a`-`.z`, SAS's `.A`-`.Z` and `._`, and SPSS user-missing
 //   values and ranges all become missing; when a column has more than plain `.`, the kinds found
-//   are listed in the warnings and kept in `Column.missingKinds` (for `describe`).
+//   are listed in the warnings and kept in `Column.missingKinds` (for `describe`); each cell's tag or
+//   user-missing value, and an SPSS column's user-missing declaration, in `Column.fileMissing` (for `save`).
 // - Dates by display format: Stata %td/%d, SPSS DATE/ADATE/EDATE/JDATE/SDATE/..., SAS DATE/MMDDYY/
 //   DDMMYY/YYMMDD/E8601DA/... -> survsh dates; datetimes (Stata %tc, SPSS DATETIME, SAS DATETIME) ->
 //   real seconds since 1970-01-01 00:00 UTC, and times (SPSS/SAS TIME) -> real seconds since
@@ -145,6 +146,23 @@ final class ReadStatCollector {
         var missing: [Bool] = []
         /// Missing kinds found, e.g. `.` -> 3, `.a` -> 1, `user-missing` -> 2.
         var missingKinds: [String: Int] = [:]
+        /// The tagged and user-missing value of each cell (codes filled from the first one on).
+        var fileMissing = FileMissing()
+        var fileMissingIndex: [FileMissing.Value: UInt16] = [:]
+
+        /// Records the file's missing value of the cell being appended (row `missing.count - 1`).
+        mutating func noteMissing(_ value: FileMissing.Value) {
+            var code = fileMissingIndex[value]
+            if code == nil, fileMissing.values.count < FileMissing.maxValues {
+                fileMissing.values.append(value)
+                code = UInt16(fileMissing.values.count)
+                fileMissingIndex[value] = code
+            }
+            guard let code else { return }
+            if fileMissing.codes.isEmpty { fileMissing.codes.reserveCapacity(missing.count) }
+            while fileMissing.codes.count < missing.count - 1 { fileMissing.codes.append(0) }
+            fileMissing.codes.append(code)
+        }
 
         /// The code of `text`, adding it as a new level when first seen.
         mutating func code(of text: String) -> UInt32 {
@@ -203,9 +221,27 @@ final class ReadStatCollector {
                                 isText: isText,
                                 isInteger: type == READSTAT_TYPE_INT8 || type == READSTAT_TYPE_INT16 || type == READSTAT_TYPE_INT32,
                                 labelSet: labelSet)
+        variable.fileMissing.declared = Self.declaredMissing(v, isText: isText)
         variable.missing.reserveCapacity(expectedRows)
         if isText { variable.codes.reserveCapacity(expectedRows) } else { variable.numbers.reserveCapacity(expectedRows) }
         variables.append(variable)
+    }
+
+    /// An SPSS variable's user-missing values and ranges (ReadStat gives a value as a range lo...lo), values first.
+    static func declaredMissing(_ v: UnsafeMutablePointer<readstat_variable_t>, isText: Bool) -> FileMissing.Declared {
+        var declared = FileMissing.Declared()
+        for i in 0..<readstat_variable_get_missing_ranges_count(v) {
+            let lo = readstat_variable_get_missing_range_lo(v, i), hi = readstat_variable_get_missing_range_hi(v, i)
+            if isText {
+                if let text = readstat_string_value(lo) { declared.texts.append(String(cString: text)) }
+            } else {
+                let a = readstat_double_value(lo), b = readstat_double_value(hi)
+                if a <= b { declared.numbers.append(a...b) }
+            }
+        }
+        // .sav stores a range before the values; list the values first (as haven's na_values, na_range).
+        declared.numbers = declared.numbers.filter { $0.lowerBound == $0.upperBound } + declared.numbers.filter { $0.lowerBound != $0.upperBound }
+        return declared
     }
 
     func addValue(row: Int, variable v: UnsafeMutablePointer<readstat_variable_t>, value: readstat_value_t) -> Int32 {
@@ -218,13 +254,16 @@ final class ReadStatCollector {
             if cancel.isCancelled { return ReadStatParse.handlerAbort }
         }
         var kind: String?
+        var fileValue: FileMissing.Value?
         if readstat_value_is_system_missing(value) != 0 {
             kind = "."
         } else if readstat_value_is_tagged_missing(value) != 0 {
-            kind = "." + String(UnicodeScalar(UInt8(bitPattern: readstat_value_tag(value))))
+            fileValue = .tag(Character(UnicodeScalar(UInt8(bitPattern: readstat_value_tag(value)))))
         } else if readstat_value_is_defined_missing(value, v) != 0 {
-            kind = "user-missing"
+            fileValue = variables[index].isText ? .text(readstat_string_value(value).map { String(cString: $0) } ?? "")
+                : .number(readstat_double_value(value))
         }
+        if let fileValue { kind = fileValue.kind }
         if variables[index].isText {
             let text = kind == nil ? readstat_string_value(value).map { String(cString: $0) } ?? "" : ""
             let missing = kind != nil || (text.isEmpty && emptyTextIsMissing)
@@ -235,6 +274,7 @@ final class ReadStatCollector {
             variables[index].numbers.append(kind == nil ? readstat_double_value(value) : 0)
         }
         if let kind { variables[index].missingKinds[kind, default: 0] += 1 }
+        if let fileValue { variables[index].noteMissing(fileValue) }
         return ReadStatParse.handlerOK
     }
 
@@ -252,7 +292,7 @@ final class ReadStatCollector {
         for i in variables.indices {
             // Take the cells out of the collector, so each column's raw cells are freed once it is built.
             let v = variables[i]
-            (variables[i].numbers, variables[i].codes, variables[i].missing) = ([], [], [])
+            (variables[i].numbers, variables[i].codes, variables[i].missing, variables[i].fileMissing) = ([], [], [], FileMissing())
             var mask = MissingMask(count: rows)
             for (i, m) in v.missing.enumerated() where m { mask[i] = true }
             for i in v.missing.count..<rows { mask[i] = true }
@@ -275,6 +315,11 @@ final class ReadStatCollector {
             }
             column.label = v.label
             column.missingKinds = v.missingKinds.keys.contains { $0 != "." } ? v.missingKinds : [:]
+            if !v.fileMissing.codes.isEmpty || !v.fileMissing.declared.isEmpty {
+                var fileMissing = v.fileMissing
+                if !fileMissing.codes.isEmpty { fileMissing.codes += [UInt16](repeating: 0, count: rows - fileMissing.codes.count) }
+                column.fileMissing = fileMissing
+            }
             columns.append(column)
         }
         return TableReadResult(columns: columns, rowCount: rows, warnings: warnings, formatDescription: format)

@@ -11,8 +11,13 @@
 //   integer codes with value labels, the labels in level order: the file's own codes when they
 //   already run in that order (`Column.levelCodes`), else 1, 2, ...; other text -> strings
 //   (Stata str1-str2045, strL beyond; SPSS up to 32767 bytes).
-// - variable labels (`Column.label`) are written; every missing cell is system missing (`.`;
-//   an empty string in a string column), whatever kind it was at load (a warning names the kinds lost).
+// - variable labels (`Column.label`) are written. Missing cells: the kinds the file held
+//   (`Column.fileMissing`) are written back where the format holds them: Stata `.a`-`.z` as tagged
+//   missings in .dta (SAS's `.A`-`.Z` folded to them, with a warning); SPSS user-missing values in
+//   .sav/.zsav/.por, with the column's user-missing declaration (values and ranges). Every other
+//   missing cell is system missing (`.`; an empty string in a string column), and a warning names
+//   the kinds so lost (SPSS user-missing in .dta, tags in .sav, SAS `._`).
+// - .por (SPSS portable): names upper case, at most 8 characters (ReadStat's writer needs it).
 // - names: Stata allows letters, digits and `_` (32 characters, no leading digit), so `ph.ecog`
 //   is written `ph_ecog`; SPSS allows `.` too (64 bytes, not at the end). Each changed name is a
 //   warning.
@@ -50,11 +55,32 @@ public enum SPSSCompressedWriter: TableWriter {
     }
 }
 
-/// The ReadStat writer shared by the two formats.
+/// SPSS portable .por (text, 80-character lines): names of at most 8 characters, upper case.
+public enum SPSSPortableWriter: TableWriter {
+    public static let formatName = "SPSS .por"
+    public static let fileExtensions = ["por"]
+
+    public static func encode(_ columns: [Column], rows: [Int]) throws(DataWriteError) -> TableWriteResult {
+        try ReadStatWrite.encode(columns, rows: rows, format: .portable)
+    }
+}
+
+/// The ReadStat writer shared by the formats.
 enum ReadStatWrite {
     enum Format: Equatable {
-        case stata, spss(compressed: Bool)
+        case stata, spss(compressed: Bool), portable
         var isStata: Bool { self == .stata }
+        /// The rules names must follow.
+        var names: ReadStatNames.Rules { switch self { case .stata: .stata; case .spss: .spss; case .portable: .portable } }
+        var family: String { isStata ? "Stata" : "SPSS" }
+
+        /// Whether a missing kind of `column` (`.a`, `.A`, `._`, `user-missing`) is written back as
+        /// itself: Stata holds `.a`-`.z` (SAS's `.A`-`.Z` become them); SPSS holds the user-missing
+        /// values its declaration covers.
+        func writesBack(_ kind: String, of column: Column) -> Bool {
+            if isStata { return kind.count == 2 && kind.first == "." && kind.last!.isASCII && kind.last!.isLetter }
+            return kind == "user-missing" && !(column.fileMissing?.declared.isEmpty ?? true)
+        }
     }
 
     /// Where the bytes go and what ReadStat said; travels to the C callbacks as an Unmanaged pointer.
@@ -78,11 +104,15 @@ enum ReadStatWrite {
     static let spssMaxString = 32767
 
     static func encode(_ columns: [Column], rows: [Int], format: Format) throws(DataWriteError) -> TableWriteResult {
-        let names = ReadStatNames.fitted(columns.map(\.name), stata: format.isStata)
-        var warnings = zip(columns, names).filter { $0.name != $1 }.map { "column '\($0.name)' is written as '\($1)' (\(format.isStata ? "Stata" : "SPSS") names)" }
+        let names = ReadStatNames.fitted(columns.map(\.name), rules: format.names)
+        var warnings = zip(columns, names).filter { $0.name != $1 }.map { "column '\($0.name)' is written as '\($1)' (\(format.family) names)" }
         for c in columns {
-            let kinds = c.missingKinds.keys.filter { $0 != "." }.sorted()
+            let kinds = c.missingKinds.keys.filter { $0 != "." && !format.writesBack($0, of: c) }.sorted()
             if !kinds.isEmpty { warnings.append("column '\(c.name)': missing values \(kinds.joined(separator: ", ")) are written as system missing (.)") }
+            let folded = c.missingKinds.keys.filter { format.isStata && $0.count == 2 && $0.last!.isUppercase }.sorted()
+            if !folded.isEmpty {
+                warnings.append("column '\(c.name)': SAS missing values \(folded.joined(separator: ", ")) are written as Stata's \(folded.map { $0.lowercased() }.joined(separator: ", "))")
+            }
         }
         guard let writer = readstat_writer_init() else { throw DataWriteError("cannot start ReadStat's writer") }
         defer { readstat_writer_free(writer) }
@@ -99,6 +129,7 @@ enum ReadStatWrite {
         switch format {
         case .stata: readstat_writer_set_file_format_version(writer, 118)
         case .spss(let compressed): readstat_writer_set_compression(writer, compressed ? READSTAT_COMPRESS_BINARY : READSTAT_COMPRESS_ROWS)
+        case .portable: break
         }
 
         var plans: [Plan] = []
@@ -107,6 +138,7 @@ enum ReadStatWrite {
             let plan = try plan(for: column, rows: rows, format: format)
             let variable = try addVariable(writer, column: column, name: name, plan: plan, rows: rows, format: format, index: i)
             if let label = column.label { readstat_variable_set_label(variable, label) }
+            if !format.isStata, let declared = column.fileMissing?.declared { declareMissing(variable, declared, plan: plan) }
             plans.append(plan)
             variables.append(variable)
         }
@@ -126,6 +158,7 @@ enum ReadStatWrite {
             switch format {
             case .stata: try check(readstat_begin_writing_dta(writer, context, rows.count))
             case .spss: try check(readstat_begin_writing_sav(writer, context, rows.count))
+            case .portable: try check(readstat_begin_writing_por(writer, context, rows.count))
             }
             for (variable, name) in zip(variables, names) {
                 let status = readstat_validate_variable(writer, variable)
@@ -214,7 +247,12 @@ enum ReadStatWrite {
             display = format.isStata ? "%12.0g" : "F8.0"
             if case .text(_, let levels) = column.storage { labels = zip(codes, levels).sorted { $0.0 < $1.0 } }
         case .string, .stringRef:
-            if case .text(_, let levels) = column.storage { width = max(1, levels.map(\.utf8.count).max() ?? 1) }
+            if case .text(_, let levels) = column.storage {
+                let userMissing: [String] = format.isStata ? [] : (column.fileMissing?.values ?? []).compactMap {
+                    if case .text(let s) = $0 { return s } else { return nil }
+                }
+                width = max(1, (levels + userMissing).map(\.utf8.count).max() ?? 1)
+            }
             type = plan.isStringRef ? READSTAT_TYPE_STRING_REF : READSTAT_TYPE_STRING
             display = format.isStata ? "%\(min(width, 2045))s" : "A\(width)"
         }
@@ -236,6 +274,39 @@ enum ReadStatWrite {
         return variable
     }
 
+    /// An SPSS column's user-missing values and ranges, as the file it was read from declared them
+    /// (numbers on a numeric column, strings on a string column).
+    static func declareMissing(_ variable: UnsafeMutablePointer<readstat_variable_t>, _ declared: FileMissing.Declared, plan: Plan) {
+        if plan.isString {
+            for text in declared.texts { readstat_variable_add_missing_string_value(variable, text) }
+        } else {
+            for range in declared.numbers {
+                if range.lowerBound == range.upperBound {
+                    readstat_variable_add_missing_double_value(variable, range.lowerBound)
+                } else {
+                    readstat_variable_add_missing_double_range(variable, range.lowerBound, range.upperBound)
+                }
+            }
+        }
+    }
+
+    /// A missing cell: Stata's tagged missing for `.a`-`.z` (and SAS's `.A`-`.Z`), SPSS's user-missing
+    /// value when the column declares user-missing values, else system missing.
+    static func insertMissing(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ variable: UnsafeMutablePointer<readstat_variable_t>,
+                              _ column: Column, _ plan: Plan, row r: Int, format: Format) -> readstat_error_t {
+        let value = column.fileMissing?.value(at: r)
+        if let value, format.writesBack(value.kind, of: column) {
+            switch (value, plan.isString) {
+            case (.tag(let c), false) where format.isStata:
+                return readstat_insert_tagged_missing_value(writer, variable, CChar(c.lowercased().utf8.first!))
+            case (.number(let x), false) where !format.isStata: return readstat_insert_double_value(writer, variable, x)
+            case (.text(let s), true) where !format.isStata: return readstat_insert_string_value(writer, variable, s)
+            default: break
+            }
+        }
+        return readstat_insert_missing_value(writer, variable)
+    }
+
     /// Days from 1970-01-01 back to each format's origin: Stata's 1960-01-01, SPSS's 1582-10-14.
     static func dateValue(_ days: Int32, format: Format) -> Double {
         format.isStata ? Double(days) + ReadStatCollector.epochShiftDays(.stata)
@@ -245,7 +316,7 @@ enum ReadStatWrite {
     static func insert(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ variable: UnsafeMutablePointer<readstat_variable_t>,
                        _ column: Column, _ plan: Plan, row r: Int, texts: [[CChar]], refs: [UnsafeMutablePointer<readstat_string_ref_t>?],
                        format: Format) -> readstat_error_t {
-        if column.missing[r] { return readstat_insert_missing_value(writer, variable) }
+        if column.missing[r] { return insertMissing(writer, variable, column, plan, row: r, format: format) }
         func number(_ x: Double) -> readstat_error_t {
             format.isStata ? readstat_insert_int32_value(writer, variable, Int32(x)) : readstat_insert_double_value(writer, variable, x)
         }
@@ -266,6 +337,7 @@ enum ReadStatWrite {
 
 extension ReadStatWrite.Plan {
     var isStringRef: Bool { if case .stringRef = self { return true } else { return false } }
+    var isString: Bool { switch self { case .string, .stringRef: return true; default: return false } }
 }
 
 /// Column names fitted to Stata's or SPSS's rules, kept unique.
@@ -274,14 +346,25 @@ enum ReadStatNames {
                                              "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with"]
     static let spssReserved: Set<String> = ["ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"]
 
-    static func fitted(_ names: [String], stata: Bool) -> [String] {
+    enum Rules { case stata, spss, portable }
+
+    static func fitted(_ names: [String], stata: Bool) -> [String] { fitted(names, rules: stata ? .stata : .spss) }
+
+    static func fitted(_ names: [String], rules: Rules) -> [String] {
         var taken = Set<String>()
         return names.map { name in
-            var base = stata ? stataName(name) : spssName(name)
+            var base: String
+            switch rules {
+            case .stata: base = stataName(name)
+            case .spss: base = spssName(name)
+            case .portable: base = portableName(name)
+            }
             if taken.contains(base.lowercased()) {
                 var k = 2
-                while taken.contains("\(base)_\(k)".lowercased()) { k += 1 }
-                base = "\(base)_\(k)"
+                // The suffix replaces the name's tail where the format limits the length (.por: 8).
+                func numbered(_ k: Int) -> String { rules == .portable ? String(base.prefix(7 - String(k).count)) + "_\(k)" : "\(base)_\(k)" }
+                while taken.contains(numbered(k).lowercased()) { k += 1 }
+                base = numbered(k)
             }
             taken.insert(base.lowercased())
             return base
@@ -294,6 +377,15 @@ enum ReadStatNames {
         if s.first?.isNumber ?? true { s = "_" + s }
         s = String(s.prefix(32))
         return stataReserved.contains(s) ? String(("_" + s).prefix(32)) : s
+    }
+
+    /// SPSS portable: an SPSS name of at most 8 characters of A-Z, 0-9 and `_ . @ # $`, in upper case
+    /// (as SPSS writes .por; ReadStat's .por writer crashes on a lower-case or non-ASCII name).
+    static func portableName(_ name: String) -> String {
+        let kept = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "_.@#$".contains($0)) ? $0 : "_" })
+        var s = String(spssName(kept).prefix(8)).uppercased()
+        if s.hasSuffix(".") { s = String(s.dropLast()) + "_" }
+        return spssReserved.contains(s) ? String(s.prefix(7)) + "_" : s
     }
 
     /// Starting with a letter, not ending with `.`, at most 64 bytes, not a reserved word.

@@ -41,7 +41,7 @@ public protocol TableWriter: SendableMetatype {
 public enum DataWriters {
     /// Writers in the order `help save` lists them; the first also takes a path without extension.
     public static let all: [any TableWriter.Type] = [CSVWriter.self, StataWriter.self, SPSSWriter.self,
-                                                     SPSSCompressedWriter.self, XLSXWriter.self]
+                                                     SPSSCompressedWriter.self, SPSSPortableWriter.self, XLSXWriter.self]
 
     /// The writer for `path` by its extension (none: CSV, so `/dev/stdout` works); nil when no writer claims it.
     public static func writer(for path: String) -> (any TableWriter.Type)? {
