@@ -176,6 +176,42 @@ final class StatFilesTests: XCTestCase {
         XCTAssertTrue(sh.error("set labels=maybe").contains("expected on or off"))
     }
 
+    /// summarize, tabulate, survreg, crr, cuminc, ttest, wilcoxon and plot forest name labelled columns by their labels
+    /// under `set labels=on`; their JSON keeps the names.
+    func testSetLabelsOnInSummarizeTabulateSurvregCrrCumincTestsAndForest() throws {
+        let sh = TestShell()
+        sh.run("load \(fixture("lung_labels.dta"))")
+        sh.run("generate cause = (status == 2) * (1 + (ph_ecog >= 2))")
+        let commands = ["summarize age sex", "tabulate sex", "tabulate sex status", "survreg Surv(time, status) ~ age + sex",
+                        "crr Surv(time, cause) ~ age + sex cause=1", "cuminc Surv(time, cause) ~ sex", "summarize age by=sex",
+                        "ttest age ~ sex", "wilcoxon age ~ sex"]
+        let off = commands.map { sh.run($0).outputLines.joined(separator: "\n") }
+        let offJSON = commands.map { sh.json($0) }
+        sh.run("set labels=on")
+        let on = commands.map { sh.run($0).outputLines.joined(separator: "\n") }
+        for (k, command) in commands.enumerated() {
+            XCTAssertFalse(off[k].contains("Sex of patient"), "\(command), labels off:\n\(off[k])")
+            XCTAssertTrue(on[k].contains("Sex of patient"), "\(command), labels on:\n\(on[k])")
+            XCTAssertEqual(NSDictionary(dictionary: sh.json(command)), NSDictionary(dictionary: offJSON[k]), "\(command): JSON keeps the names")
+        }
+        XCTAssertTrue(on[0].contains("Age (years)") && on[0].contains("Sex of patient (text): Male 138, Female 90"), on[0])
+        XCTAssertTrue(on[1].hasPrefix("Sex of patient    n"), on[1])
+        XCTAssertTrue(on[2].hasPrefix("Sex of patient \\ Censoring status"), on[2])
+        for k in [3, 4] { XCTAssertTrue(on[k].contains("\nAge (years) ") && on[k].contains("\nSex of patient: Female "), on[k]) }
+        XCTAssertTrue(on[5].contains("\nSex of patient=Female "), on[5])
+        XCTAssertTrue(on[6].contains("variable     Sex of patient "), on[6])
+        for k in [7, 8] { XCTAssertTrue(on[k].contains("Age (years) by Sex of patient") && on[k].contains("\n  Sex of patient=Female "), on[k]) }
+        // plot forest: the terms of the last Cox model.
+        sh.run("cox Surv(time, status) ~ age + factor(sex)")
+        let svg = temporary("svg")
+        defer { try? FileManager.default.removeItem(atPath: svg) }
+        let forest = sh.json("plot forest file=\(svg)")
+        let figure = try String(contentsOfFile: svg, encoding: .utf8)
+        XCTAssertTrue(figure.contains(">Age (years)<") && figure.contains(">Sex of patient<"), "forest rows by label")
+        let rows = try XCTUnwrap(forest["rows"] as? [[String: Any]], "\(forest)")
+        XCTAssertEqual(rows.first?["label"] as? String, "age", "JSON keeps the names")
+    }
+
     func testDisplayTermShapes() {
         let sh = TestShell()
         sh.run("load \(fixture("lung_labels.dta"))")

@@ -31,7 +31,7 @@ struct CrrView {
     func coefficientTable() -> TextTable {
         var t = TextTable(["", "coef", "sHR", "se(coef)", "z", "p", "lower \(levelPercent)%", "upper \(levelPercent)%"])
         for c in fit.coefficients {
-            t.add([c.name, f(c.coef), f(c.subdistributionHR), f(c.se), f(c.z), pv(c.p), f(c.lower), f(c.upper)])
+            t.add([session.displayTerm(c.name), f(c.coef), f(c.subdistributionHR), f(c.se), f(c.z), pv(c.p), f(c.lower), f(c.upper)])
         }
         return t
     }
@@ -83,7 +83,7 @@ struct CrrView {
     /// Publication-style table for `export`.
     func resultTable() -> ResultTable {
         let rows = fit.coefficients.map { c in
-            [c.name, f(c.coef), f(c.se), "\(f(c.subdistributionHR)) (\(f(c.lower))–\(f(c.upper)))", pv(c.p)]
+            [session.displayTerm(c.name), f(c.coef), f(c.se), "\(f(c.subdistributionHR)) (\(f(c.lower))–\(f(c.upper)))", pv(c.p)]
         }
         return ResultTable(title: "Fine–Gray model for cause \(causeLabel): \(modelText)",
                            header: ["", "coef", "robust se", "sHR (\(levelPercent)% CI)", "p"],

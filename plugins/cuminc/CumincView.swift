@@ -15,6 +15,8 @@ struct CumincView {
 
     var outcome: CompetingRisksOutcome { fit.outcome }
     var labels: [String] { fit.grouping.labels }
+    /// A group's label as printed text names it (`set labels=on`: by the columns' variable labels).
+    func shownLabel(_ g: Int) -> String { session.displayGroup(labels[g]) }
     var causes: [String] { outcome.causeLabels }
 
     func f(_ x: Double?) -> String { session.fmt(x) }
@@ -64,7 +66,7 @@ struct CumincView {
         for (g, c) in fit.curves.enumerated() {
             for k in 1...causes.count {
                 let p = point(c, cause: k, at: c.lastTime ?? 0)
-                rows.append([labels[g], causes[k - 1], String(c.n), String(c.events[k - 1]), f(c.lastTime), f(p.estimate),
+                rows.append([shownLabel(g), causes[k - 1], String(c.n), String(c.events[k - 1]), f(c.lastTime), f(p.estimate),
                              f(p.stdErr), f(p.lower), f(p.upper)])
             }
         }
@@ -84,7 +86,7 @@ struct CumincView {
                 for t in times {
                     let p = point(c, cause: k, at: t)
                     if p.estimate == nil { beyond = true }
-                    rows.append([labels[g], causes[k - 1], f(t), String(p.nRisk), f(p.estimate), f(p.stdErr), f(p.lower), f(p.upper)])
+                    rows.append([shownLabel(g), causes[k - 1], f(t), String(p.nRisk), f(p.estimate), f(p.stdErr), f(p.lower), f(p.upper)])
                 }
             }
         }
@@ -98,7 +100,7 @@ struct CumincView {
 
     func testsTable() -> ResultTable? {
         guard !fit.tests.isEmpty else { return nil }
-        return ResultTable(title: "Gray's test, groups \(fit.grouping.labels.joined(separator: ", "))",
+        return ResultTable(title: "Gray's test, groups \(labels.indices.map(shownLabel).joined(separator: ", "))",
                            header: ["cause", "chisq", "df", "p"],
                            rows: fit.tests.map { t in [causes[t.cause - 1], f(t.chisq), String(t.df), pv(t.p)] },
                            name: "gray")
@@ -115,7 +117,7 @@ struct CumincView {
                 for k in 0..<causes.count { r += [f(c.incidence[k][i]), f(c.variance[k][i].squareRoot())] }
                 return r
             }
-            return ResultTable(title: "Life table, \(labels[g])", header: header, rows: rows,
+            return ResultTable(title: "Life table, \(shownLabel(g))", header: header, rows: rows,
                                name: fit.curves.count == 1 ? "table" : "table:\(labels[g])")
         }
     }

@@ -39,7 +39,7 @@ public enum SummarizeCommand: SurvshCommand {
         let names = (args.positional.isEmpty ? session.frame.names : args.positional).filter { $0 != by }
         let columns = try names.map { try session.column($0, for: "summarize") }
         let (groups, missingBy) = try groups(by: by, rows: session.activeRows, session: session)
-        var table = TextTable(["variable"] + (by.map { [$0] } ?? []) + ["n", "missing", "mean", "sd", "min", "q1", "median", "q3", "max"],
+        var table = TextTable(["variable"] + (by.map { [session.displayName($0)] } ?? []) + ["n", "missing", "mean", "sd", "min", "q1", "median", "q3", "max"],
                               leftAligned: by == nil ? [0] : [0, 1])
         var textBlocks: [String] = []
         var items: [JSONValue] = []
@@ -59,7 +59,7 @@ public enum SummarizeCommand: SurvshCommand {
                     j["missing"] = .int(rows.count - present.count)
                     j["levels"] = .object(zip(lv.labels, counts).map { ($0, .int($1)) })
                     let parts = zip(lv.labels, counts).map { "\($0) \($1)" }.joined(separator: ", ")
-                    textBlocks.append("\(c.name) (text)\(group.label.map { ", \(by ?? "")=\($0)" } ?? ""): \(parts)"
+                    textBlocks.append("\(session.displayName(c.name)) (text)\(group.label.map { ", \(session.displayName(by ?? ""))=\($0)" } ?? ""): \(parts)"
                                       + (rows.count > present.count ? ", NA \(rows.count - present.count)" : ""))
                     items.append(j.value)
                     continue
@@ -82,7 +82,7 @@ public enum SummarizeCommand: SurvshCommand {
                     if c.type == .date && k != 1 { return formatISODate(daysSinceEpoch: Int(v.rounded(.down))) }
                     return session.fmt(v)
                 }
-                table.add([c.name] + (group.label.map { [$0] } ?? []) + [String(n), String(rows.count - n)] + shown)
+                table.add([session.displayName(c.name)] + (group.label.map { [$0] } ?? []) + [String(n), String(rows.count - n)] + shown)
                 items.append(j.value)
             }
         }
@@ -98,7 +98,7 @@ public enum SummarizeCommand: SurvshCommand {
         if let by { j["by"] = .string(by) }
         j["variables"] = .array(items)
         return CommandOutput(text: text, json: j.value,
-                             tables: table.rows.isEmpty ? [] : [ResultTable(title: by.map { "Summary by \($0)" } ?? "Summary",
+                             tables: table.rows.isEmpty ? [] : [ResultTable(title: by.map { "Summary by \(session.displayName($0))" } ?? "Summary",
                                                                             header: table.header, rows: table.rows,
                                                                             footnotes: notes, name: "summary")])
     }

@@ -45,6 +45,7 @@ public enum TabulateCommand: SurvshCommand {
         try args.requirePositional(1, 2, what: "one or two column names")
         let rows = session.activeRows
         let a = try code(args.positional[0], session, rows)
+        let (nameA, nameB) = (session.displayName(args.positional[0]), args.positional.count > 1 ? session.displayName(args.positional[1]) : "")
         var j = JSONObject(command: "tabulate")
         j["n"] = .int(rows.count)
         if args.positional.count == 1 {
@@ -53,7 +54,7 @@ public enum TabulateCommand: SurvshCommand {
             }
             var counts = [Int](repeating: 0, count: a.labels.count)
             for c in a.codes { counts[c] += 1 }
-            var t = TextTable([args.positional[0], "n", "percent", "cum. percent"])
+            var t = TextTable([nameA, "n", "percent", "cum. percent"])
             var cum = 0
             var levels: [JSONValue] = []
             for (i, l) in a.labels.enumerated() {
@@ -71,13 +72,13 @@ public enum TabulateCommand: SurvshCommand {
             j["variable"] = .string(args.positional[0])
             j["levels"] = .array(levels)
             return CommandOutput(text: t.render(), json: j.value,
-                                 tables: [ResultTable(title: "Frequencies of \(args.positional[0])", header: t.header, rows: t.rows,
+                                 tables: [ResultTable(title: "Frequencies of \(nameA)", header: t.header, rows: t.rows,
                                                       name: "frequencies")])
         }
         let b = try code(args.positional[1], session, rows)
         var counts = [[Int]](repeating: [Int](repeating: 0, count: b.labels.count), count: a.labels.count)
         for i in 0..<rows.count { counts[a.codes[i]][b.codes[i]] += 1 }
-        var t = TextTable(["\(args.positional[0]) \\ \(args.positional[1])"] + b.labels + ["Total"])
+        var t = TextTable(["\(nameA) \\ \(nameB)"] + b.labels + ["Total"])
         for (i, l) in a.labels.enumerated() {
             t.add([l] + counts[i].map(String.init) + [String(counts[i].reduce(0, +))])
         }
@@ -88,7 +89,7 @@ public enum TabulateCommand: SurvshCommand {
         j["row_levels"] = .array(a.labels.map { .string($0) })
         j["column_levels"] = .array(b.labels.map { .string($0) })
         j["counts"] = .array(counts.map { .array($0.map { .int($0) }) })
-        var tables = [ResultTable(title: "\(args.positional[0]) by \(args.positional[1])", header: t.header, rows: t.rows,
+        var tables = [ResultTable(title: "\(nameA) by \(nameB)", header: t.header, rows: t.rows,
                                   name: "crosstable")]
         var text = t.render()
         var warnings: [String] = []

@@ -3,7 +3,8 @@
 // forest reads the hazard ratios the cox command left in the session (HazardRatioRows): numeric
 // terms are one row each; a factor term becomes a heading with its reference level and one row per
 // other level. hist and box take one numeric column over the active rows, missing values dropped;
-// their statistics (R's hist() and boxplot.stats()) are computed by the figure layer.
+// their statistics (R's hist() and boxplot.stats()) are computed by the figure layer. Under
+// `set labels=on` the figures name columns and terms by their variable labels (Session+Labels).
 
 import Foundation
 import SurvshCore
@@ -35,7 +36,13 @@ extension PlotCommand {
             }
         }
         let levelText = NumberFormat.significant(hr.level * 100, digits: 6)
-        let spec = ForestSpec(rows: rows, title: figureTitle(args, fallback: hr.title),
+        // The figure names terms and factor headings by their variable labels under `set labels=on`; the JSON keeps the names.
+        let shown = rows.map { r in
+            var r = r
+            if r.indent == 0 { r.label = session.displayTerm(r.label) }
+            return r
+        }
+        let spec = ForestSpec(rows: shown, title: figureTitle(args, fallback: hr.title),
                               xlab: args.string("xlab") ?? "Hazard ratio (log scale)",
                               estimateHeader: "HR (\(levelText)% CI)", xMin: nil, xMax: args.double("xmax"),
                               width: args.double("width", default: 720), height: args.double("height"), footnote: hr.footnote)

@@ -80,14 +80,14 @@ struct SurvregView {
         var t = TextTable(["", "Value", "Std. Error", "z", "p", "lower \(levelPercent)%", "upper \(levelPercent)%"])
         for r in rows {
             let (lo, hi) = limits(r)
-            t.add([r.name, f(r.value), f(r.se), f(r.z), r.p == nil ? "NA" : pv(r.p), f(lo), f(hi)])
+            t.add([session.displayTerm(r.name), f(r.value), f(r.se), f(r.z), r.p == nil ? "NA" : pv(r.p), f(lo), f(hi)])
         }
         return t
     }
 
     func hazardRatioTable(_ hrs: [SurvregHazardRatio]) -> TextTable {
         var t = TextTable(["", "coef", "HR", "se(coef)", "z", "p", "lower \(levelPercent)%", "upper \(levelPercent)%"])
-        for h in hrs { t.add([h.name, f(h.coef), f(h.hr), f(h.se), f(h.z), pv(h.p), f(h.lower), f(h.upper)]) }
+        for h in hrs { t.add([session.displayTerm(h.name), f(h.coef), f(h.hr), f(h.se), f(h.z), pv(h.p), f(h.lower), f(h.upper)]) }
         return t
     }
 

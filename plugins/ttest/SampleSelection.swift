@@ -60,13 +60,15 @@ enum SampleDesign: Equatable {
         }
     }
 
-    /// What is compared, as the first output line names it: "age", "x vs y, paired", "age by sex".
-    var title: String {
+    /// What is compared, as the first output line names it: "age", "x vs y, paired", "age by sex"
+    /// (each column by its label under `set labels=on`).
+    func title(_ session: Session) -> String {
+        let name = session.displayName
         switch self {
-        case .oneSample(let x): return x
-        case .paired(let x, let y): return "\(x) vs \(y), paired"
-        case .twoColumns(let x, let y): return "\(x) vs \(y)"
-        case .grouped(let x, let g): return "\(x) by \(g)"
+        case .oneSample(let x): return name(x)
+        case .paired(let x, let y): return "\(name(x)) vs \(name(y)), paired"
+        case .twoColumns(let x, let y): return "\(name(x)) vs \(name(y))"
+        case .grouped(let x, let g): return "\(name(x)) by \(name(g))"
         }
     }
 

@@ -151,11 +151,11 @@ public enum TTestCommand: SurvshCommand {
         var rows: [[String]] = []
         let counts = r.kind == .paired ? [r.n[0], r.n[0]] : r.n
         for (k, label) in data.labels.enumerated() {
-            rows.append([label, String(counts[k]), session.fmt(r.means[k]), session.fmt(r.sds[k])])
+            rows.append([session.displayGroup(label), String(counts[k]), session.fmt(r.means[k]), session.fmt(r.sds[k])])
         }
         if r.kind == .paired { rows.append(["difference", String(r.n[0]), session.fmt(r.meanDifference), session.fmt(r.sdDifference)]) }
         var estimate = estimateLabel(r)
-        if data.labels.count == 2 { estimate += " (\(data.labels[0]) − \(data.labels[1]))" }
+        if data.labels.count == 2 { estimate += " (\(session.displayGroup(data.labels[0])) − \(session.displayGroup(data.labels[1])))" }
         let percent = NumberFormat.significant(100 * r.confLevel, digits: 6)
         var notes = ["\(estimate): \(session.fmt(r.estimate)), \(percent)% CI \(session.fmtLimit(r.ciLower)) to \(session.fmtLimit(r.ciUpper))",
                      "t = \(session.fmt(r.t)), df = \(session.fmt(r.df)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
@@ -163,7 +163,7 @@ public enum TTestCommand: SurvshCommand {
         var used = r.kind == .paired ? "\(plural(data.used, "complete pair")) used" : "\(plural(data.used, "observation")) used"
         if data.dropped > 0 { used += "; \(SampleData.droppedPhrase(data))" }
         notes.append(used + "; as R's t.test")
-        return ResultTable(title: "\(r.method): \(data.design.title)", header: ["", "n", "mean", "sd"], rows: rows,
+        return ResultTable(title: "\(r.method): \(data.design.title(session))", header: ["", "n", "mean", "sd"], rows: rows,
                            footnotes: notes, name: "ttest")
     }
 }

@@ -162,7 +162,7 @@ public enum WilcoxonCommand: SurvshCommand {
     /// The printed result as one table (groups: n, median) with the test as footnotes: what
     /// `export` writes.
     static func table(_ r: WilcoxonResult, data: SampleData, session: Session) -> ResultTable {
-        let rows = groupRows(data).map { [$0.label, String($0.n), session.fmt($0.median)] }
+        let rows = groupRows(data).map { [session.displayGroup($0.label), String($0.n), session.fmt($0.median)] }
         // V and W are sums of (possibly averaged) ranks: shown in full, as R prints them.
         var stat = "\(r.statisticName) = \(NumberFormat.significant(r.statistic, digits: 15)), p = \(NumberFormat.pValue(r.p, digits: session.settings.digits))"
         stat += "  (\(r.alternative.rawValue), mu = \(session.fmt(r.mu)))"
@@ -176,7 +176,7 @@ public enum WilcoxonCommand: SurvshCommand {
             how += "; \(plural(r.zeros, "zero difference")) dropped"
         }
         if data.dropped > 0 { how += "; \(SampleData.droppedPhrase(data))" }
-        return ResultTable(title: "\(r.method): \(data.design.title)", header: ["", "n", "median"], rows: rows,
+        return ResultTable(title: "\(r.method): \(data.design.title(session))", header: ["", "n", "median"], rows: rows,
                            footnotes: [stat, how + "; as R's wilcox.test"], name: "wilcoxon")
     }
 }

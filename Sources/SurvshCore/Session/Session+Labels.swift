@@ -15,11 +15,12 @@ extension Session {
         return label
     }
 
-    /// A group label `var=level[, var=level ...]` with each labelled column shown by its label.
+    /// A group label `var=level[, var=level ...]` with each labelled column shown by its label (a
+    /// part without `=` that names a column, as a paired t-test labels its two columns, too).
     public func displayGroup(_ group: String) -> String {
         guard settings.labels else { return group }
         return group.components(separatedBy: ", ").map { part in
-            guard let eq = part.firstIndex(of: "=") else { return part }
+            guard let eq = part.firstIndex(of: "=") else { return displayName(part) }
             return displayName(String(part[..<eq])) + part[eq...]
         }.joined(separator: ", ")
     }
