@@ -42,7 +42,8 @@ enum Driver {
                 let u = try ScriptRunner.update(path, session: session)
                 for w in capture.stderr where w.hasPrefix("warning: data file") { out.err(w) }
                 out.err("updated \(path): \(u.changedOutputs) command output\(u.changedOutputs == 1 ? "" : "s") changed, "
-                        + "\(u.changedHashes) data hash\(u.changedHashes == 1 ? "" : "es") recorded anew")
+                        + "\(u.changedHashes) data hash\(u.changedHashes == 1 ? "" : "es") recorded anew"
+                        + (u.changedPlugins > 0 ? ", \(u.changedPlugins) plugin identit\(u.changedPlugins == 1 ? "y" : "ies") recorded anew" : ""))
                 return 0
             }
             let result = try ScriptRunner.check(path, session: session)

@@ -26,13 +26,17 @@ enum Binary {
         }
     }
 
-    /// Runs survsh with arguments and optional stdin bytes, from the repository root (or `directory`).
+    /// Runs survsh with arguments and optional stdin bytes, from the repository root (or `directory`),
+    /// with its own history, transcript folder and (empty) user plugin directory.
     static func run(_ args: [String], stdin: Data? = nil, env: [String: String] = [:], directory: URL = repoRoot) throws -> RunResult {
         try requireBuilt()
         var environment = ProcessInfo.processInfo.environment
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-test-\(UUID().uuidString)")
         environment["SURVSH_HISTORY"] = tmp.appendingPathComponent("history").path
         environment["SURVSH_TRANSCRIPT_DIR"] = tmp.appendingPathComponent("transcripts").path
+        // plugins: never the tester's own (~/.local/share/survsh/plugins, SURVSH_PLUGIN_PATH)
+        environment["XDG_DATA_HOME"] = tmp.appendingPathComponent("xdg").path
+        environment["SURVSH_PLUGIN_PATH"] = nil
         for (k, v) in env { environment[k] = v }
         return try runProcess(url, args, environment: environment, directory: directory, stdin: stdin)
     }

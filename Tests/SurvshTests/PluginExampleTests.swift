@@ -271,20 +271,26 @@ final class PluginExampleTests: XCTestCase {
 
     // MARK: - swift/rmst
 
-    /// The rmst example copied to a temporary folder and built there with its build.sh (swiftc).
+    /// The rmst example copied to a temporary folder (`TMP/survsh-rmst-UUID/rmst`, alone in its
+    /// parent, which can serve as a plugin directory) and built there with its build.sh (swiftc);
+    /// built once per test run (swiftc is slow), used by the example and the install tests.
     static func builtRmst() throws -> PluginFolder {
+        try PluginFolder(try rmstBuild.get())
+    }
+
+    private static let rmstBuild: Result<URL, any Error> = Result {
         let source = repoRoot.appendingPathComponent("plugins/examples/swift/rmst")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-rmst-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-rmst-\(UUID().uuidString)/rmst")
+        try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: source, to: dir)
         let built = try Binary.runProcess(URL(fileURLWithPath: "/bin/sh"), [dir.appendingPathComponent("build.sh").path],
                                           environment: ProcessInfo.processInfo.environment, directory: dir, stdin: nil, timeout: 600)
         guard built.status == 0 else { throw XCTSkip("swiftc could not build the rmst example: \(built.stderr.prefix(400))") }
-        return try PluginFolder(dir)
+        return dir
     }
 
     func testRmstEqualsRsRestrictedMean() throws {
         let folder = try Self.builtRmst()
-        defer { try? FileManager.default.removeItem(at: folder.url) }
         let lung = try DataCSV("lung"), aml = try DataCSV("aml")
         let talk = try folder.converse([
             HostMessage.hello(),

@@ -416,11 +416,14 @@ final class PluginHostTests: XCTestCase {
         let s = shell()
         s.run("load data/lung.csv")
         s.run("echoreq")
+        s.run("echoreq")
         let transcript = "\(root)/t.surv"
         s.run("save session \(transcript)")
         let text = try String(contentsOfFile: transcript, encoding: .utf8)
         let identity = PluginHost.identity(try PluginManifest.read(folder: folder))
-        XCTAssertTrue(text.contains("# plugin: \(identity)\nechoreq\n#> rows 228"), text)
+        // the plugin is named once, before its first call in the session
+        XCTAssertTrue(text.contains("# plugin: \(identity)\nechoreq\n#> rows 228\nechoreq\n#> rows 228"), text)
+        XCTAssertEqual(text.components(separatedBy: "# plugin: ").count, 2, text)
         XCTAssertTrue(identity.hasPrefix("echo 1.2.0 sha256:"))
 
         let ok = try ScriptRunner.check(transcript, session: shell().session)
@@ -438,6 +441,76 @@ final class PluginHostTests: XCTestCase {
         try FileManager.default.removeItem(atPath: folder)
         let missing = try ScriptRunner.check(transcript, session: shell().session)
         XCTAssertEqual(missing.dataProblems.map(\.message), ["plugin echo recorded in \(transcript) (\(identity)) is not installed"])
+    }
+
+    func testAPluginChangedMidSessionIsRecordedAgainAndRestarted() throws {
+        let handler = #"reply = {"type": "result", "id": req["id"], "text": "pid %d" % os.getpid()}"#
+        let folder = try plugin("env", "echo", commands: oneCommand, program: "import os\n" + python(handler))
+        let s = shell()
+        let first = s.run("echoreq").outputLines
+        XCTAssertEqual(s.run("echoreq").outputLines, first, "a session plugin keeps its process")
+        let program = try String(contentsOfFile: "\(folder)/main", encoding: .utf8)
+        try (program + "\n# a new version\n").write(toFile: "\(folder)/main", atomically: true, encoding: .utf8)
+        let after = s.run("echoreq").outputLines
+        XCTAssertNotEqual(after, first, "the changed plugin's process is started afresh")
+        let comments = s.session.records.filter { $0.kind == .comment }.map(\.line)
+        let now = PluginHost.identity(try PluginManifest.read(folder: folder))
+        XCTAssertEqual(comments.count, 2, "\(comments)")
+        XCTAssertEqual(comments.last, "# plugin: \(now)")
+        XCTAssertNotEqual(comments.first, comments.last)
+    }
+
+    func testCheckUpdateRewritesThePluginLines() throws {
+        try plugin("env", "echo", commands: oneCommand,
+                   program: python(#"reply = {"type": "result", "id": req["id"], "text": "rows " + str(req["data"]["rows"])}"#))
+        let transcript = "\(root)/u.surv"
+        try "load data/lung.csv\n# plugin: echo 0.9 sha256:old\nechoreq\n#> rows 228\n# plugin: echo 0.9 sha256:old\nechoreq\n#> rows 228\n"
+            .write(toFile: transcript, atomically: true, encoding: .utf8)
+        let stale = try ScriptRunner.check(transcript, session: shell().session)
+        XCTAssertEqual(stale.dataProblems.map(\.path).filter { $0.hasPrefix("plugin ") }, ["plugin echo"])
+        let u = try ScriptRunner.update(transcript, session: shell().session)
+        XCTAssertEqual(u.changedPlugins, 1)
+        let text = try String(contentsOfFile: transcript, encoding: .utf8)
+        let identity = PluginHost.identity(try PluginManifest.read(folder: "\(root)/env/echo"))
+        XCTAssertTrue(text.hasSuffix("# plugin: \(identity)\nechoreq\n#> rows 228\nechoreq\n#> rows 228\n"), text)
+        XCTAssertEqual(try ScriptRunner.check(transcript, session: shell().session).dataProblems, [])
+    }
+
+    func testReplayFindsAPluginFolderNextToTheTranscript() throws {
+        try plugin("proj/plug", "echo", commands: oneCommand,
+                   program: python(#"reply = {"type": "result", "id": req["id"], "text": "from the project"}"#))
+        let transcript = "\(root)/proj/t.surv"
+        try "set plugin_path=plug\nechoreq\n".write(toFile: transcript, atomically: true, encoding: .utf8)
+        _ = try ScriptRunner.update(transcript, session: shell().session)   // run from the repository, not proj/
+        let text = try String(contentsOfFile: transcript, encoding: .utf8)
+        XCTAssertTrue(text.contains("# plugin: echo 1.2.0 sha256:"), text)
+        XCTAssertTrue(text.hasSuffix("echoreq\n#> from the project\n"), text)
+        let r = try ScriptRunner.check(transcript, session: shell().session)
+        XCTAssertNil(r.diff)
+        XCTAssertEqual(r.dataProblems, [])
+    }
+
+    // MARK: figures
+
+    func testEveryFigureOfAResultIsWritten() throws {
+        let commands = #"[{"name":"figs","summary":"three figures","body":"none","columns":"none","options":[{"name":"file","kind":"path","help":"where"}]}]"#
+        let handler = #"""
+        svg = "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'><text>figure %d</text></svg>"
+        reply = {"type": "result", "id": req["id"], "text": "drawn", "figures": [{"svg": svg % i} for i in (1, 2, 3)]}
+        """#
+        try plugin("env", "figs", commands: commands, program: python(handler))
+        let s = shell()
+        let r = s.run("figs file=\(root)/base.svg")
+        let files = ["base.svg", "base-2.svg", "base-3.svg"].map { "\(root)/\($0)" }
+        XCTAssertEqual(r.outputLines, ["drawn", "wrote 3 figures: \(files.joined(separator: ", "))"])
+        for (i, f) in files.enumerated() {
+            XCTAssertTrue(try String(contentsOfFile: f, encoding: .utf8).contains("figure \(i + 1)"), f)
+        }
+        let j = s.json("figs file=\(root)/again.svg")
+        XCTAssertEqual(j["file"] as? String, "\(root)/again.svg")
+        XCTAssertEqual((j["files"] as? [String])?.count, 3)
+        XCTAssertEqual(FigureExport.numberedPaths("a/km.png", count: 3), ["a/km.png", "a/km-2.png", "a/km-3.png"])
+        XCTAssertEqual(FigureExport.numberedPaths("plot", count: 2), ["plot", "plot-2"])
     }
 
     // MARK: the plugin command

@@ -118,7 +118,7 @@ enum HTMLReport {
         let layout = OutputLayout.pieces(c.outputLines, tables: c.outputs.flatMap(\.tables))
         lines += layout.pieces.map(piece)
         lines += layout.unplaced.map { table($0, caption: $0.title, footnotes: $0.footnotes) }
-        for svg in c.outputs.compactMap(\.figure) {
+        for svg in c.outputs.flatMap(\.figures) {
             lines.append("<figure class=\"plot\">\n\(inlineSVG(svg))</figure>")
         }
         lines.append("</div>")

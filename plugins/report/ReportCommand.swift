@@ -80,7 +80,7 @@ public enum SessionReportFile {
 
     static func counts(_ r: SessionReport) -> (tables: Int, figures: Int) {
         let outputs = r.commands.flatMap(\.outputs)
-        return (outputs.reduce(0) { $0 + $1.tables.count }, outputs.filter { $0.figure != nil }.count)
+        return (outputs.reduce(0) { $0 + $1.tables.count }, outputs.reduce(0) { $0 + $1.figures.count })
     }
 
     /// "12 commands, 9 tables, 2 figures".

@@ -21,7 +21,8 @@ public enum PluginCommand: SurvshCommand {
                 "${XDG_DATA_HOME:-~/.local/share}/survsh/plugins (where install puts plugins and remove takes them from).",
                 "A plugin may not take a built-in command's name, and two plugins may not share a name: such a plugin",
                 "is listed with status 'error: ...' and its commands are absent. Only manifests are read at start-up.",
-                "install checks the manifest and runs the plugin's handshake before copying the folder.",
+                "install checks the manifest and runs the plugin's handshake before copying the folder; a copy follows symbolic",
+                "links inside it (the shipped examples link their SDK file), so the installed plugin stands on its own.",
                 "set plugin_timeout=SECONDS (default 300) stops a plugin that does not answer; Ctrl-C stops it too."],
         examples: ["plugin list"],
         subcommands: ["list", "info", "install", "remove", "new"],
@@ -51,6 +52,16 @@ public enum PluginCommand: SurvshCommand {
             throw SurvshError.usage("plugin", "plugin \(sub) needs one \(what)", expected: spec.synopsis.first { $0.hasPrefix("plugin \(sub)") })
         }
         return Arguments.unquote(words[0])
+    }
+
+    /// The user plugin directory, which install and remove change; a session started without an
+    /// environment (a library user, a test that did not give one) has none.
+    private static func userDirectory(_ session: Session) throws -> String {
+        guard let environment = session.pluginEnvironment else {
+            throw SurvshError.usage("plugin", "this session has no user plugin directory (it was started without an environment)",
+                                    expected: "survsh itself, or Session.loadPlugins(environment:) with XDG_DATA_HOME or HOME")
+        }
+        return PluginCatalog.userDirectory(environment: environment)
     }
 
     static func list(_ session: Session) -> CommandOutput {
@@ -112,8 +123,8 @@ public enum PluginCommand: SurvshCommand {
         guard PluginManifest.protocols.contains(manifest.protocolVersion) else {
             throw SurvshError.usage("plugin", "plugin \(manifest.name) speaks protocol \(manifest.protocolVersion); this survsh speaks \(PluginManifest.protocols.map(String.init).joined(separator: ", ")) (update survsh or the plugin)")
         }
+        let userDir = try userDirectory(session)
         try session.pluginHost.handshake(manifest, command: "plugin", session: session)
-        let userDir = PluginCatalog.userDirectory(environment: session.pluginEnvironment)
         let target = (userDir as NSString).appendingPathComponent(manifest.name)
         let fm = FileManager.default
         if fm.fileExists(atPath: target) || (try? fm.destinationOfSymbolicLink(atPath: target)) != nil {
@@ -137,7 +148,7 @@ public enum PluginCommand: SurvshCommand {
     }
 
     static func remove(_ name: String, _ session: Session) throws -> CommandOutput {
-        let userDir = PluginCatalog.userDirectory(environment: session.pluginEnvironment)
+        let userDir = try userDirectory(session)
         guard let e = session.pluginHost.catalog.entries.first(where: { $0.name == name && ($0.folder as NSString).deletingLastPathComponent == userDir })
                 ?? session.pluginHost.catalog.entries.first(where: { $0.name == name }) else {
             throw SurvshError.usage("plugin", "no plugin named '\(name)'", expected: "a name plugin list shows",

@@ -143,22 +143,27 @@ public struct CommandOutput: Sendable {
     public var recordAsComment: Bool
     /// The tables printed, in order: they become the session's exportable tables (`export`).
     public var tables: [ResultTable]
-    /// The figure drawn, as an SVG document (plot sets it whether or not it wrote a file); never
-    /// printed or recorded: reports (`report`) show it inline.
-    public var figure: String?
+    /// The figures drawn, as SVG documents (plot sets one whether or not it wrote a file; a plugin
+    /// may send several); never printed or recorded: reports (`report`) show them inline.
+    public var figures: [String]
+    /// The first figure (most commands draw one).
+    public var figure: String? {
+        get { figures.first }
+        set { figures = newValue.map { [$0] } ?? [] }
+    }
     /// The methods the result used, as a report's methods paragraph states them.
     public var methods: [MethodNote]
 
     public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil,
                 recordAsComment: Bool = false, tables: [ResultTable] = [], figure: String? = nil,
-                methods: [MethodNote] = []) {
+                figures: [String] = [], methods: [MethodNote] = []) {
         self.text = text
         self.json = json
         self.warnings = warnings
         self.graphic = graphic
         self.recordAsComment = recordAsComment
         self.tables = tables
-        self.figure = figure
+        self.figures = (figure.map { [$0] } ?? []) + figures
         self.methods = methods
     }
 }

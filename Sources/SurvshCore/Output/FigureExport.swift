@@ -51,6 +51,16 @@ public enum FigureExport {
         return format
     }
 
+    /// The files `count` figures are written to when one path is given: the path itself, then the
+    /// path with `-2`, `-3`, ... before its extension (`km.png`, `km-2.png`, `km-3.png`).
+    public static func numberedPaths(_ path: String, count: Int) -> [String] {
+        let ns = path as NSString
+        let ext = ns.pathExtension, stem = ns.deletingPathExtension
+        return (0..<max(count, 0)).map { i in
+            i == 0 ? path : "\(stem)-\(i + 1)" + (ext.isEmpty ? "" : ".\(ext)")
+        }
+    }
+
     /// Writes `svg` to `path` as SVG, PNG or PDF (by extension).
     /// - Parameters:
     ///   - scale: PNG zoom factor (2 = twice the pixels); ignored for SVG and PDF.

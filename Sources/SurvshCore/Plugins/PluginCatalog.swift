@@ -2,7 +2,9 @@
 //
 // Contract: the search path is, in order, the project directories (`set plugin_path=DIR[:DIR]`,
 // then `./.survsh/plugins`), the directories of `SURVSH_PLUGIN_PATH` (colon-separated), then the
-// user directory `${XDG_DATA_HOME:-~/.local/share}/survsh/plugins`. Each subfolder holding a
+// user directory `${XDG_DATA_HOME:-~/.local/share}/survsh/plugins` (these two only when the session
+// was given an environment: the executable's own; tests and library users give none or a temporary
+// one, so they never read the real user directory). Each subfolder holding a
 // `survsh-plugin.json` is a plugin; a folder reached twice (the same directory on the path twice,
 // or through a symlink) counts once. Only manifests are read: no plugin process starts.
 // A plugin is usable ("ok") unless its manifest is bad, its protocol is not one survsh speaks, its
@@ -48,12 +50,14 @@ public struct PluginCatalog: Sendable {
     }
 
     /// The directories searched, in order (see the file comment).
-    public static func searchPath(projectPath: [String], environment: [String: String]) -> [String] {
+    public static func searchPath(projectPath: [String], environment: [String: String]?) -> [String] {
         var dirs = projectPath + [".survsh/plugins"]
-        if let env = environment["SURVSH_PLUGIN_PATH"] {
-            dirs += env.split(separator: ":").map(String.init)
+        if let environment {
+            if let env = environment["SURVSH_PLUGIN_PATH"] {
+                dirs += env.split(separator: ":").map(String.init)
+            }
+            dirs.append(userDirectory(environment: environment))
         }
-        dirs.append(userDirectory(environment: environment))
         let cwd = FileManager.default.currentDirectoryPath
         return dirs.filter { !$0.isEmpty }.map { d in
             let expanded = (d as NSString).expandingTildeInPath

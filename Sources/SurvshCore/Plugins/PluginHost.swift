@@ -15,14 +15,20 @@
 //   Ctrl-C       interrupted (the line is recorded as interrupted, like a built-in's)
 //   version      plugin NAME speaks protocol 2; this survsh speaks 1 (update survsh or the plugin)
 // Each stderr line of the plugin is shown as `[NAME] line`.
+// The transcript gets `# plugin: NAME VERSION sha256:HEX` before the first call of each plugin in
+// the session, and again only when the plugin's files changed since (then a running session
+// process is restarted, so the identity recorded is the one that answers).
 
 import Foundation
 
 public final class PluginHost: @unchecked Sendable {
     public internal(set) var catalog = PluginCatalog()
-    /// Environment the catalog was read with (SURVSH_PLUGIN_PATH, XDG_DATA_HOME, HOME).
-    var environment: [String: String] = [:]
+    /// Environment the catalog was read with (SURVSH_PLUGIN_PATH, XDG_DATA_HOME, HOME); nil (a
+    /// session made as a library or in a test) searches only the project directories.
+    var environment: [String: String]? = nil
     private var running: [String: PluginProcess] = [:]
+    /// The identity last written to the transcript, by plugin name.
+    private var recordedIdentity: [String: String] = [:]
     private var nextID = 1
     /// Handshake timeout (seconds), capped by the call timeout.
     static let handshakeTimeout = 10.0
@@ -66,6 +72,9 @@ public final class PluginHost: @unchecked Sendable {
             + argv(m).filter { $0.hasPrefix(m.folder + "/") }
     }
 
+    /// The transcript comment naming a plugin: `# plugin: ` + its identity.
+    public static let transcriptPrefix = "# plugin: "
+
     /// `NAME VERSION sha256:HEX`, as the transcript records a plugin.
     public static func identity(_ m: PluginManifest) -> String {
         let hash = (try? FileHash.sha256(paths: identityFiles(m))) ?? "unreadable"
@@ -85,7 +94,7 @@ public final class PluginHost: @unchecked Sendable {
         let name = command.spec.name
         let id = nextID
         nextID += 1
-        session.noteComment("# plugin: " + PluginHost.identity(m))
+        noteIdentity(m, session: session)
         let line = args.raw.isEmpty ? name : name + " " + args.raw
         let request = try PluginRequest(id: id, command: command, line: line, args: args, session: session)
         defer { if let f = request.csvFile { try? FileManager.default.removeItem(atPath: f) } }
@@ -115,6 +124,16 @@ public final class PluginHost: @unchecked Sendable {
                 continue   // unknown message types are ignored (forward compatibility)
             }
         }
+    }
+
+    /// Records the plugin's identity in the transcript at its first call in the session, and again
+    /// when its files changed since (a running process of the old files is stopped first).
+    private func noteIdentity(_ m: PluginManifest, session: Session) {
+        let identity = PluginHost.identity(m)
+        guard recordedIdentity[m.name] != identity else { return }
+        if recordedIdentity[m.name] != nil { finish(m) }
+        recordedIdentity[m.name] = identity
+        session.noteComment(PluginHost.transcriptPrefix + identity)
     }
 
     /// The running process of a plugin, started and greeted when there is none.

@@ -5,8 +5,9 @@
 // text; `json` (or, by default, {"tables":[...]} with the raw cells) is the --format json object,
 // with "command" first; warnings are the command's warnings; new columns (one value per sent row,
 // missing elsewhere) are added to the frame, refused when the name exists or the length is wrong;
-// the first figure is the output's figure and is written where the command's `file=` option says,
-// through the same SVG/PNG/PDF path as `plot`.
+// every figure is the output's (reports show them all) and, with the command's `file=` option, is
+// written through the same SVG/PNG/PDF path as `plot`: the first to the path given, the next ones
+// to PATH-2.EXT, PATH-3.EXT, ... (FigureExport.numberedPaths), all named in the text and JSON.
 
 import Foundation
 
@@ -66,19 +67,21 @@ struct PluginResponse {
             lines.append("added \(added.count == 1 ? "column" : "columns") \(added.joined(separator: ", "))")
             kv.append(("new_columns", .array(added.map { .string($0) })))
         }
-        if let svg = (object["figures"] as? [[String: Any]])?.first?["svg"] as? String {
-            out.figure = svg
-            if let file = args.string("file") {
-                do {
-                    _ = try FigureExport.format(of: file)
-                    try FigureExport.write(svg: svg, to: session.writeDestination(for: file, command: command),
+        out.figures = (object["figures"] as? [[String: Any]] ?? []).compactMap { $0["svg"] as? String }
+        if !out.figures.isEmpty, let file = args.string("file") {
+            let files = FigureExport.numberedPaths(file, count: out.figures.count)
+            do {
+                _ = try FigureExport.format(of: file)
+                for (svg, path) in zip(out.figures, files) {
+                    try FigureExport.write(svg: svg, to: session.writeDestination(for: path, command: command),
                                            cancel: Interrupt.cancellation)
-                } catch let e as FigureExportError {
-                    throw SurvshError.io(command, e.description)
                 }
-                lines.append("wrote \(file)")
-                kv.append(("file", .string(file)))
+            } catch let e as FigureExportError {
+                throw SurvshError.io(command, e.description)
             }
+            lines.append(files.count == 1 ? "wrote \(file)" : "wrote \(files.count) figures: \(files.joined(separator: ", "))")
+            kv.append(("file", .string(file)))
+            kv.append(("files", .array(files.map { .string($0) })))
         }
         out.text = lines.joined(separator: "\n")
         out.json = .object(kv)

@@ -5,13 +5,18 @@ import Foundation
 extension Session {
     /// Reads the manifests on the plugin search path (`PluginCatalog`) and makes the registry the
     /// built-in commands plus the usable plugins' commands. Returns one line per unusable plugin
-    /// (start-up prints them; nothing stops). No plugin process starts.
+    /// (start-up prints them; nothing stops). No plugin process starts. `environment` (once given,
+    /// kept) adds `SURVSH_PLUGIN_PATH` and the user directory to the search path: the executable
+    /// passes its own; a session that never got one (a library user, a test) cannot see or change
+    /// the user's installed plugins.
     @discardableResult
     public func loadPlugins(environment: [String: String]? = nil) -> [String] {
         if let environment { pluginHost.environment = environment }
         pluginHost.stopAll()
         let builtIns = registry.builtIns
-        let path = PluginCatalog.searchPath(projectPath: settings.pluginPath, environment: pluginHost.environment)
+        // a relative project directory not found from the working directory is tried from the
+        // running script's folder, as data paths are (a transcript replayed from elsewhere)
+        let path = PluginCatalog.searchPath(projectPath: settings.pluginPath.map(resolvePath), environment: pluginHost.environment)
         pluginHost.catalog = PluginCatalog.discover(searchPath: path, builtIns: builtIns)
         registry = Registry(commands: builtIns.commands + pluginHost.commands())
         return pluginHost.catalog.problems
@@ -19,8 +24,9 @@ extension Session {
 }
 
 extension Session {
-    /// The environment plugins were found with (SURVSH_PLUGIN_PATH, XDG_DATA_HOME, HOME).
-    public var pluginEnvironment: [String: String] { pluginHost.environment }
+    /// The environment plugins were found with (SURVSH_PLUGIN_PATH, XDG_DATA_HOME, HOME); nil
+    /// when the session was given none (`loadPlugins(environment:)`).
+    public var pluginEnvironment: [String: String]? { pluginHost.environment }
 }
 
 extension PluginCatalog {
@@ -30,8 +36,8 @@ extension PluginCatalog {
     func verify(_ script: TranscriptScript, scriptPath: String) -> [DataVerifier.Problem] {
         var seen: Set<String> = []
         var problems: [DataVerifier.Problem] = []
-        for line in script.steps.flatMap(\.comments) + script.trailingComments where line.hasPrefix("# plugin: ") {
-            let recorded = String(line.dropFirst(10)).trimmingCharacters(in: .whitespaces)
+        for line in script.steps.flatMap(\.comments) + script.trailingComments where line.hasPrefix(PluginHost.transcriptPrefix) {
+            let recorded = String(line.dropFirst(PluginHost.transcriptPrefix.count)).trimmingCharacters(in: .whitespaces)
             guard seen.insert(recorded).inserted, let name = recorded.split(separator: " ").first.map(String.init) else { continue }
             guard let e = entry(named: name), let m = e.manifest, e.isUsable else {
                 problems.append(.init(kind: .missing, path: "plugin \(name)",
@@ -51,6 +57,7 @@ extension PluginCatalog {
 extension Session {
     /// Copies (or, with `link`, symlinks) a plugin folder to `target` in the user plugin directory,
     /// through the write sandbox (a replayed `plugin install` never touches the real directory).
+    /// A copy follows symbolic links inside the folder (`copyFollowingLinks`).
     public func installPluginFolder(from source: String, to target: String, link: Bool) throws {
         let fm = FileManager.default
         if writeSandbox == nil {   // the user directory may not exist yet
@@ -59,9 +66,41 @@ extension Session {
         let destination = try writeDestination(for: target, command: "plugin")
         do {
             try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if link { try fm.createSymbolicLink(atPath: destination, withDestinationPath: source) } else { try fm.copyItem(atPath: source, toPath: destination) }
+            if link {
+                try fm.createSymbolicLink(atPath: destination, withDestinationPath: source)
+            } else {
+                try Session.copyFollowingLinks(from: source, to: destination)
+            }
         } catch {
+            if !link { try? fm.removeItem(atPath: destination) }   // no half-copied plugin stays behind
             throw SurvshError.io("plugin", "cannot install into '\(target)': \((error as NSError).localizedDescription)")
+        }
+    }
+
+    /// Copies a folder tree, writing what each symbolic link points to in place of the link (a
+    /// shipped example's SDK file is a link into plugins/sdk/, which a copy must hold itself). A
+    /// link to a folder already being copied (a cycle) is an error, not an endless copy.
+    static func copyFollowingLinks(from source: String, to destination: String, ancestors: Set<String> = []) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard let resolved = realpath(source, nil) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: source,
+                                                             NSLocalizedDescriptionKey: "'\(source)' is a broken link"])
+        }
+        let real = String(cString: resolved)
+        free(resolved)
+        _ = fm.fileExists(atPath: real, isDirectory: &isDirectory)
+        guard isDirectory.boolValue else {
+            try fm.copyItem(atPath: real, toPath: destination)
+            return
+        }
+        guard !ancestors.contains(real) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "'\(source)' links back to a folder it is in"])
+        }
+        try fm.createDirectory(atPath: destination, withIntermediateDirectories: false)
+        for name in try fm.contentsOfDirectory(atPath: real).sorted() {
+            try copyFollowingLinks(from: (source as NSString).appendingPathComponent(name),
+                                   to: (destination as NSString).appendingPathComponent(name), ancestors: ancestors.union([real]))
         }
     }
 

@@ -125,11 +125,14 @@ public enum ScriptRunner {
         public var changedOutputs: Int
         /// `# data:` lines that are new or whose hash changed.
         public var changedHashes: Int
+        /// `# plugin:` lines that are new or whose identity changed.
+        public var changedPlugins: Int = 0
     }
 
     /// Replays `path` (writing files in a private folder) and rewrites its `#>` lines with what the
     /// commands print now, keeping every other line (comments, header) as it was. The `# data:`
-    /// lines are rewritten too: after each command, one for every file it loaded, with its hash now.
+    /// lines are rewritten too: after each command, one for every file it loaded, with its hash now;
+    /// so are the `# plugin:` lines: before each command, the ones its run recorded now.
     public static func update(_ path: String, session: Session) throws -> UpdateResult {
         let script = try TranscriptScript.read(path: path, command: "check")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -141,6 +144,8 @@ public enum ScriptRunner {
         var changed = 0
         var oldHashes = Set<String>()
         var newHashes = Set<String>()
+        var oldPlugins = Set<String>()
+        var newPlugins = Set<String>()
         var pendingOld: [String] = []
         var pendingNew: [String]? = nil
         var pendingData: [String] = []
@@ -166,11 +171,18 @@ public enum ScriptRunner {
                 switch TranscriptScript.kind(of: t) {
                 case .data:
                     oldHashes.insert(t)
+                case .comment where t.hasPrefix(PluginHost.transcriptPrefix):
+                    flush()
+                    oldPlugins.insert(t)   // written anew before the command that uses the plugin
                 case .command:
                     flush()
-                    out.append(line)
+                    let recordsBefore = session.records.count
                     let loadsBefore = session.loadCount
                     let r = session.execute(t, source: .file(path: path, line: index + 1))
+                    let plugins = session.records.dropFirst(recordsBefore).map(\.line).filter { $0.hasPrefix(PluginHost.transcriptPrefix) }
+                    newPlugins.formUnion(plugins)
+                    out += plugins
+                    out.append(line)
                     pendingNew = r.outputLines
                     pendingData = session.dataFiles(from: loadsBefore).map { "# data: \($0.path) sha256=\($0.sha256)" }
                     newHashes.formUnion(pendingData)
@@ -186,6 +198,7 @@ public enum ScriptRunner {
         } catch {
             throw SurvshError.io("check", "cannot write '\(path)'")
         }
-        return UpdateResult(changedOutputs: changed, changedHashes: newHashes.subtracting(oldHashes).count)
+        return UpdateResult(changedOutputs: changed, changedHashes: newHashes.subtracting(oldHashes).count,
+                            changedPlugins: newPlugins.subtracting(oldPlugins).count)
     }
 }

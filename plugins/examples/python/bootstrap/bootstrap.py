@@ -21,13 +21,13 @@ import os
 import sys
 import time as clock
 
-here = os.path.dirname(os.path.realpath(__file__))
-sys.path[:0] = [here, os.path.join(os.environ.get("SURVSH_SDK_DIR", os.path.join(here, "..", "..", "..", "sdk")), "python")]
+# The SDK file sits next to this one (in survsh's repository a link to plugins/sdk/python/, which
+# `plugin install` copies as the file itself), so an installed copy stands on its own.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
     import survsh_plugin as sp  # noqa: E402
 except ImportError:
-    sys.exit("survsh_plugin.py not found: put it next to bootstrap.py (it is in survsh's plugins/sdk/python/) "
-             "or install this example with `plugin install PATH link`")
+    sys.exit("survsh_plugin.py not found: put it next to bootstrap.py (it is survsh's plugins/sdk/python/survsh_plugin.py)")
 
 MASK = (1 << 64) - 1
 TOLERANCE = 2.0 ** -26   # sqrt(.Machine$double.eps), as survmean

@@ -8,11 +8,11 @@
 #            json: that table's columns (term, slope, coef, se, [robust_se,] z, p) plus chisq, df,
 #            chisq_p, n (the rows used) and test.
 #   Reference: Aalen (1989); R survival 3.5 aareg, summary.aareg.
-here <- Sys.getenv("SURVSH_PLUGIN_DIR", ".")
-sdk <- c(file.path(here, "survshplugin.R"),
-         file.path(Sys.getenv("SURVSH_SDK_DIR", file.path(here, "..", "..", "..", "sdk")), "r", "survshplugin.R"))
-if (!any(file.exists(sdk))) stop("survshplugin.R not found: put it next to aareg.R (it is in survsh's plugins/sdk/r/)")
-source(sdk[file.exists(sdk)][1])
+# The SDK file sits next to this one (in survsh's repository a link to plugins/sdk/r/, which
+# `plugin install` copies as the file itself), so an installed copy stands on its own.
+sdk <- file.path(Sys.getenv("SURVSH_PLUGIN_DIR", "."), "survshplugin.R")
+if (!file.exists(sdk)) stop("survshplugin.R not found: put it next to aareg.R (it is survsh's plugins/sdk/r/survshplugin.R)")
+source(sdk)
 
 aareg_command <- function(req) {
   # loaded at the first call, not at start-up, so the handshake is answered quickly

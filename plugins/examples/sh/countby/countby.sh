@@ -9,10 +9,10 @@
 #            aligned. Groups sorted (numerically for number columns); keys holding NA last.
 #   Events:  status == outcome.event when the host names an event value; else R's Surv rule (largest
 #            non-missing status 2: 2 = event; else 1 = event).
-here=${SURVSH_PLUGIN_DIR:-$(dirname "$0")}
-sdk="$here/survsh-plugin.sh"
-[ -f "$sdk" ] || sdk="${SURVSH_SDK_DIR:-$here/../../../sdk}/sh/survsh-plugin.sh"
-[ -f "$sdk" ] || { echo "survsh-plugin.sh not found: put it next to countby.sh (it is in survsh's plugins/sdk/sh/)" >&2; exit 1; }
+# The SDK file sits next to this one (in survsh's repository a link to plugins/sdk/sh/, which
+# `plugin install` copies as the file itself), so an installed copy stands on its own.
+sdk="$(dirname "$0")/survsh-plugin.sh"
+[ -f "$sdk" ] || { echo "survsh-plugin.sh not found: put it next to countby.sh (it is survsh's plugins/sdk/sh/survsh-plugin.sh)" >&2; exit 1; }
 . "$sdk"
 
 tab=$(printf '\t')

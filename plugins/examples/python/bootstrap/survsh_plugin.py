@@ -1,0 +1,1 @@
+../../../sdk/python/survsh_plugin.py

@@ -1,0 +1,1 @@
+../../../sdk/r/survshplugin.R

@@ -1,0 +1,1 @@
+../../../sdk/sh/survsh-plugin.sh
