@@ -6,10 +6,20 @@
 #              and a call-lifetime plugin (a process per call)
 #   data       10^6 rows x 3 columns handed to a python3 plugin that only counts them, as JSON
 #              columns and as a CSV file, next to the built-in `km` on the same rows
+#   SDKs       a no-op plugin written with each SDK (plugins/sdk: Python, R when Rscript with jsonlite
+#              is installed, sh + jq): its first call (start + handshake), each further call, and
+#              handing it 10^6 rows x 3 columns as JSON and as CSV (the SDK decodes them into its
+#              language's columns; the handler does nothing). The sh SDK with JSON data reads the
+#              request line with `read` and jq: it gets SH_JSON_ROWS rows (default 10^5) and the
+#              table says so.
 # Each figure is the difference of two medians (the same command line with and without the part
-# measured). Not a test: it prints a table.
+# measured); next to it, the same difference of the mean CPU time (user + system, survsh and the
+# plugin process together), which a busy machine disturbs less. The load average is printed first.
+# Not a test: it prints tables.
 #
-#   bench/plugins.sh            (SURVSH_BIN=PATH to use a built binary; RUNS=N, default 5)
+#   bench/plugins.sh   (SURVSH_BIN=PATH to use a built binary; RUNS=N, default 5; SDKS="python r sh")
+#   run it with nice on a shared machine: nice bench/plugins.sh   (ROWS=N: a smaller file, to try
+#   the script quickly; the labels still say 10^6)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
@@ -71,47 +81,117 @@ for i in 0 1 2 3 4 5 6 7 8 9; do
 done
 
 # 10^6 rows x 3 columns: time, status, group
-python3 - "$out/d.csv" <<'EOF'
+python3 - "$out/d.csv" "${ROWS:-1000000}" <<'EOF'
 import random, sys
 random.seed(1)
 with open(sys.argv[1], "w") as f:
     f.write("time,status,group\n")
-    for i in range(10**6):
+    for i in range(int(sys.argv[2])):
         f.write("%.3f,%d,%s\n" % (random.expovariate(0.01), random.random() < 0.7, "abc"[i % 3]))
 EOF
 
-median() {   # NAME COMMAND... -> median seconds
+median() {   # NAME COMMAND... -> median seconds (the mean CPU seconds, user + system, go to NAME.cpu)
   local name=$1; shift
-  hyperfine -N -w 1 -r "$RUNS" --export-json "$out/$name.json" "$@" >/dev/null 2>&1
-  python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" "$out/$name.json"
+  if ! hyperfine -N -w 1 -r "$RUNS" --export-json "$out/$name.json" "$@" >/dev/null 2>"$out/$name.err"; then
+    # a failed run (a timeout on an overloaded machine, say) shows as "failed" in the table; its error goes to stderr
+    echo "bench: $name failed: $(tail -n 1 "$out/$name.err"); once more, its stderr:" >&2
+    bash -c "$1" 2>&1 >/dev/null | tail -n 3 >&2 || true
+    echo nan > "$out/$name.cpu"; echo nan; return
+  fi
+  python3 -c "import json,sys; r = json.load(open(sys.argv[1]))['results'][0]; print(r['median']); open(sys.argv[2], 'w').write(str(r['user'] + r['system']))" \
+    "$out/$name.json" "$out/$name.cpu"
 }
-ms() { python3 -c "import sys; print('%.1f' % ((float(sys.argv[1]) - float(sys.argv[2])) * 1000 / float(sys.argv[3])))" "$@"; }
+ms() { python3 -c "import sys, math; d = (float(sys.argv[1]) - float(sys.argv[2])) * 1000 / float(sys.argv[3]); print('failed' if math.isnan(d) else '%.1f' % d)" "$@"; }
+cpu() { cat "$out/$1.cpu"; }   # NAME -> mean CPU seconds of that measurement
+both() {   # A B DIVISOR -> "WALL ms | CPU ms": the differences of the medians and of the CPU times of A and B
+  echo "$(ms "${!1}" "${!2}" "$3") ms | $(ms "$(cpu "$1")" "$(cpu "$2")" "$3") ms"
+}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+echo
 
 export XDG_DATA_HOME="$out/xdg"
 hundred=$(python3 -c "print('; '.join(['noop'] * 100))")
-S0=$(SURVSH_PLUGIN_PATH= median s0 "$BIN -e 'set digits 4'")
-S10=$(SURVSH_PLUGIN_PATH="$out/ten" median s10 "$BIN -e 'set digits 4'")
+S0=$(SURVSH_PLUGIN_PATH= median S0 "$BIN -e 'set digits 4'")
+S10=$(SURVSH_PLUGIN_PATH="$out/ten" median S10 "$BIN -e 'set digits 4'")
 export SURVSH_PLUGIN_PATH="$out/plugins"
-N1=$(median n1 "$BIN -e 'noop'")
-N100=$(median n100 "$BIN -e '$hundred'")
-NC=$(median nc "$BIN -e 'noopcall'")
-L=$(median load "$BIN -e 'load $out/d.csv'")
-KM=$(median km "$BIN -e 'load $out/d.csv; survival time status; km ~ group'")
-LS=$(median loads "$BIN -e 'load $out/d.csv; survival time status'")
-J=$(median json "$BIN -e 'load $out/d.csv; sendjson'")
-C=$(median csv "$BIN -e 'load $out/d.csv; sendcsv'")
-SJ=$(median sinkjson "$BIN -e 'load $out/d.csv; sinkjson'")
-SC=$(median sinkcsv "$BIN -e 'load $out/d.csv; sinkcsv'")
+N1=$(median N1 "$BIN -e 'noop'")
+N100=$(median N100 "$BIN -e '$hundred'")
+NC=$(median NC "$BIN -e 'noopcall'")
+L=$(median L "$BIN -e 'load $out/d.csv'")
+KM=$(median KM "$BIN -e 'load $out/d.csv; survival time status; km ~ group'")
+LS=$(median LS "$BIN -e 'load $out/d.csv; survival time status'")
+J=$(median J "$BIN -e 'load $out/d.csv; sendjson'")
+C=$(median C "$BIN -e 'load $out/d.csv; sendcsv'")
+SJ=$(median SJ "$BIN -e 'load $out/d.csv; sinkjson'")
+SC=$(median SC "$BIN -e 'load $out/d.csv; sinkcsv'")
+ZERO=0; echo 0 > "$out/ZERO.cpu"
 
-echo "| what | time |"
-echo "| --- | --- |"
-echo "| start-up, no plugins | $(ms "$S0" 0 1) ms |"
-echo "| start-up, 10 plugins installed | $(ms "$S10" 0 1) ms |"
-echo "| no-op plugin call, first in the session (python3 start + handshake) | $(ms "$N1" "$S0" 1) ms |"
-echo "| no-op plugin call, each further call (session lifetime) | $(ms "$N100" "$N1" 99) ms |"
-echo "| no-op plugin call, call lifetime (a process per call) | $(ms "$NC" "$S0" 1) ms |"
-echo "| 10^6 rows x 3 columns to a python3 plugin, JSON columns: survsh writes and sends them | $(ms "$SJ" "$L" 1) ms |"
-echo "| ... and the plugin parses them (json.loads) | $(ms "$J" "$L" 1) ms |"
-echo "| 10^6 rows x 3 columns to a python3 plugin, CSV file: survsh writes it | $(ms "$SC" "$L" 1) ms |"
-echo "| ... and the plugin reads its lines | $(ms "$C" "$L" 1) ms |"
-echo "| built-in km ~ group on the same 10^6 rows | $(ms "$KM" "$LS" 1) ms |"
+echo "| what | wall (median) | CPU (user + sys) |"
+echo "| --- | --- | --- |"
+echo "| start-up, no plugins | $(both S0 ZERO 1) |"
+echo "| start-up, 10 plugins installed | $(both S10 ZERO 1) |"
+echo "| no-op plugin call, first in the session (python3 start + handshake) | $(both N1 S0 1) |"
+echo "| no-op plugin call, each further call (session lifetime) | $(both N100 N1 99) |"
+echo "| no-op plugin call, call lifetime (a process per call) | $(both NC S0 1) |"
+echo "| 10^6 rows x 3 columns to a python3 plugin, JSON columns: survsh writes and sends them | $(both SJ L 1) |"
+echo "| ... and the plugin parses them (json.loads) | $(both J L 1) |"
+echo "| 10^6 rows x 3 columns to a python3 plugin, CSV file: survsh writes it | $(both SC L 1) |"
+echo "| ... and the plugin reads its lines | $(both C L 1) |"
+echo "| built-in km ~ group on the same 10^6 rows | $(both KM LS 1) |"
+
+# ---- a no-op plugin written with each SDK --------------------------------------------------------
+SDKS=${SDKS:-python r sh}
+SH_JSON_ROWS=${SH_JSON_ROWS:-100000}
+head -n $((SH_JSON_ROWS + 1)) "$out/d.csv" > "$out/d_sh.csv"
+sdkplugin() {   # LANG NAME COLUMNS DATAFORMAT
+  local dir="$out/sdk/$2"
+  mkdir -p "$dir"
+  case $1 in
+    python) run='["python3", "main.py"]'; cp plugins/sdk/python/survsh_plugin.py "$dir/"
+      printf '%s\n' 'import os, sys' 'sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))' \
+        'import survsh_plugin as sp' 'sys.exit(sp.run(lambda req: sp.result(text="rows %d" % req.rows)))' > "$dir/main.py" ;;
+    r) run='["Rscript", "main.R"]'; cp plugins/sdk/r/survshplugin.R "$dir/"
+      printf '%s\n' 'source(file.path(Sys.getenv("SURVSH_PLUGIN_DIR"), "survshplugin.R"))' \
+        'survsh_run(function(req) survsh_result(text = paste("rows", req$rows)))' > "$dir/main.R" ;;
+    sh) run='["sh", "main.sh"]'; cp plugins/sdk/sh/survsh-plugin.sh "$dir/"
+      printf '%s\n' '. "$(dirname "$0")/survsh-plugin.sh"' 'noop() { echo "rows $(survsh_get .data.rows)"; }' 'survsh_main noop' > "$dir/main.sh" ;;
+  esac
+  cat > "$dir/survsh-plugin.json" <<EOF
+{"name":"$2","version":"1.0.0","protocol":1,"run":$run,"lifetime":"session",
+ "commands":[{"name":"$2","summary":"no-op benchmark plugin","body":"none","columns":"$3","data":"$4"}]}
+EOF
+}
+have_r() { command -v Rscript >/dev/null && Rscript -e 'library(jsonlite)' >/dev/null 2>&1; }
+export SURVSH_PLUGIN_PATH="$out/sdk"
+echo
+echo "No-op plugins written with each SDK (the handler returns at once; the SDK decodes the request)."
+echo
+echo "| SDK | what | wall (median) | CPU (user + sys) |"
+echo "| --- | --- | --- | --- |"
+for lang in $SDKS; do
+  if [ "$lang" = r ] && ! have_r; then echo "| R | skipped: Rscript with jsonlite is not installed | | |"; continue; fi
+  sdkplugin "$lang" "${lang}none" none json
+  sdkplugin "$lang" "${lang}json" all json
+  sdkplugin "$lang" "${lang}csv" all csv
+  twenty=$(python3 -c "import sys; print('; '.join([sys.argv[1]] * 20))" "${lang}none")
+  data=$out/d.csv; rows="10^6"
+  eval "${lang}_N1=\$(median ${lang}_N1 \"\$BIN -e '${lang}none'\")"
+  eval "${lang}_N20=\$(median ${lang}_N20 \"\$BIN -e '$twenty'\")"
+  eval "${lang}_LN=\$(median ${lang}_LN \"\$BIN -e 'load $data; ${lang}none'\")"
+  eval "${lang}_C=\$(median ${lang}_C \"\$BIN -e 'load $data; ${lang}csv'\")"
+  echo "| $lang | no-op call, first in the session (start + handshake) | $(both ${lang}_N1 S0 1) |"
+  echo "| $lang | no-op call, each further call | $(both ${lang}_N20 ${lang}_N1 19) |"
+  echo "| $lang | $rows rows x 3 columns as a CSV file (survsh writes it, the SDK reads it) | $(both ${lang}_C ${lang}_LN 1) |"
+  if [ "$lang" = sh ]; then
+    data=$out/d_sh.csv; rows=$(python3 -c "import sys; n = int(sys.argv[1]); print('10^%d' % len(str(n // 10)) if str(n).strip('0') == '1' else n)" "$SH_JSON_ROWS")
+    eval "${lang}_LNS=\$(median ${lang}_LNS \"\$BIN -e 'load $data; ${lang}none'\")"
+    eval "${lang}_J=\$(median ${lang}_J \"\$BIN -e 'load $data; ${lang}json'\")"
+    echo "| $lang | $rows rows (not 10^6: see above) x 3 columns as JSON columns | $(both ${lang}_J ${lang}_LNS 1) |"
+  else
+    eval "${lang}_J=\$(median ${lang}_J \"\$BIN -e 'load $data; ${lang}json'\")"
+    echo "| $lang | $rows rows x 3 columns as JSON columns (survsh writes them, the SDK decodes them) | $(both ${lang}_J ${lang}_LN 1) |"
+  fi
+done
+echo "| built-in | km ~ group on the same 10^6 rows | $(both KM LS 1) |"
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
