@@ -97,6 +97,16 @@ final class PluginHostTests: XCTestCase {
         XCTAssertTrue((plugins[1]["status"] as? String ?? "").hasPrefix("error: plugin dup is found twice"))
     }
 
+    func testAFolderReachedThroughALinkCountsOnce() throws {
+        let folder = try plugin("env", "linked", commands: #"[{"name":"linkedcmd","summary":"s"}]"#, program: "")
+        try FileManager.default.createDirectory(atPath: "\(root)/xdg/survsh/plugins", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/xdg/survsh/plugins/absolute", withDestinationPath: folder)
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/xdg/survsh/plugins/relative", withDestinationPath: "../../../env/linked")
+        let entries = shell().session.pluginHost.catalog.entries
+        XCTAssertEqual(entries.map(\.folder), [folder])
+        XCTAssertEqual(entries.map(\.status), ["ok"])
+    }
+
     func testAPluginMayNotShadowABuiltInCommand() throws {
         let path = try plugin("env", "mykm", commands: #"[{"name":"km","summary":"my km"}]"#, program: "")
         try plugin("env", "alias", commands: #"[{"name":"fine","aliases":["q"],"summary":"s"}]"#, program: "")

@@ -77,13 +77,20 @@ public struct PluginCatalog: Sendable {
             for sub in names.sorted() where !sub.hasPrefix(".") {
                 let folder = (dir as NSString).appendingPathComponent(sub)
                 guard fm.fileExists(atPath: (folder as NSString).appendingPathComponent(PluginManifest.fileName)) else { continue }
-                let real = (folder as NSString).resolvingSymlinksInPath
-                guard seenFolders.insert(real).inserted else { continue }
+                guard seenFolders.insert(realPath(folder) ?? folder).inserted else { continue }
                 catalog.entries.append(entry(folder: folder))
             }
         }
         catalog.checkNames(builtIns: builtIns)
         return catalog
+    }
+
+    /// The path with every symbolic link resolved, relative link targets included (realpath(3));
+    /// nil when it does not exist (a broken link).
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The entry for one folder: its manifest, or the reason it cannot be used.

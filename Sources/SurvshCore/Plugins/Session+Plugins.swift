@@ -83,12 +83,10 @@ extension Session {
     static func copyFollowingLinks(from source: String, to destination: String, ancestors: Set<String> = []) throws {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        guard let resolved = realpath(source, nil) else {
+        guard let real = PluginCatalog.realPath(source) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: source,
                                                              NSLocalizedDescriptionKey: "'\(source)' is a broken link"])
         }
-        let real = String(cString: resolved)
-        free(resolved)
         _ = fm.fileExists(atPath: real, isDirectory: &isDirectory)
         guard isDirectory.boolValue else {
             try fm.copyItem(atPath: real, toPath: destination)
