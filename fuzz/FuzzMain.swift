@@ -1,6 +1,6 @@
 // FuzzMain.swift — the libFuzzer entry point of survsh-fuzz (built by fuzz/build.sh, never by
 // `swift build`). SURVSH_FUZZ_TARGET picks the harness (FuzzHarness.targets: commandline,
-// expression, formula, csv, transcript); scripts/fuzz sets it.
+// expression, formula, csv, transcript, gzip, readstat, xlsx); scripts/fuzz sets it.
 
 import Foundation
 import SurvshCore

@@ -18,7 +18,7 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     func testEveryTargetHasSeedsAndEveryInputRuns() throws {
-        XCTAssertEqual(Set(FuzzHarness.targets.keys), ["commandline", "expression", "formula", "csv", "transcript", "gzip", "readstat"])
+        XCTAssertEqual(Set(FuzzHarness.targets.keys), ["commandline", "expression", "formula", "csv", "transcript", "gzip", "readstat", "xlsx"])
         var regressions = 0
         for (name, harness) in FuzzHarness.targets {
             let seeds = try inputs("corpus", name)

@@ -59,6 +59,17 @@ final class LoadProgressTests: XCTestCase {
         try assertStopsAtAnyPoll(fixture("compressed/lung.dta.gz"), rows: 228)
     }
 
+    /// The sheet part is polled for each inflated piece (256 KiB) and every Cancellation.stride rows.
+    func testXLSXLoadStopsAtAnyPoll() throws {
+        let rows = 2 * Cancellation.stride + 100
+        let columns = [Column(name: "id", storage: .integer((0..<rows).map { Int64($0) * 1_000_003 })),
+                       Column(name: "x", storage: .real((0..<rows).map { Double($0) / 8 }))]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lp-\(UUID().uuidString).xlsx").path
+        try XLSXWriter.encode(columns, rows: Array(0..<rows)).data.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try assertStopsAtAnyPoll(path, rows: rows)
+    }
+
     func testTranscriptHashStops() throws {
         let path = fixture("readstat/many.dta")
         XCTAssertEqual(try FileHash.sha256(path: path, cancel: .never).count, 64)
@@ -69,7 +80,7 @@ final class LoadProgressTests: XCTestCase {
 
     func testEveryReaderReportsItsRows() throws {
         for (path, bytes) in [("readstat/many.dta", 200_000), ("compressed/lung.csv.gz", 2_000), ("compressed/lung.dta.gz", 2_000),
-                              ("readstat/lung.sav", 7_000)] {
+                              ("readstat/lung.sav", 7_000), ("xlsx/lung.xlsx", 9_000)] {
             let progress = LoadProgress()
             var options = ReadOptions()
             options.progress = progress

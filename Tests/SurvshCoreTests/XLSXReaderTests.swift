@@ -22,7 +22,7 @@ final class XLSXReaderTests: XCTestCase {
         var options = ReadOptions()
         options.sheet = sheet
         options.range = range
-        let path = Self.fixture(name)
+        let path = name.hasPrefix("/") ? name : Self.fixture(name)
         return try DataReaders.reader(for: path).read(path: path, options: options)
     }
 
@@ -190,10 +190,108 @@ final class XLSXReaderTests: XCTestCase {
         XCTAssertEqual(clipped.text, "B2:C50")
     }
 
-    /// A part that inflates past the memory limit is refused before it fills memory.
+    /// A small part that inflates past the memory limit is refused before it fills memory; the sheet,
+    /// streamed, is refused once its cells pass half the limit.
     func testPartBeyondTheMemoryLimitIsRefused() {
-        XCTAssertThrowsError(try XLSXReader.read(path: Self.fixture("lung.xlsx"), options: ReadOptions(), memoryLimit: 4096)) { e in
+        XCTAssertThrowsError(try XLSXReader.read(path: Self.fixture("lung.xlsx"), options: ReadOptions(), memoryLimit: 512)) { e in
             XCTAssertTrue("\(e)".contains("decompresses to more than the memory available"), "\(e)")
         }
+        XCTAssertThrowsError(try XLSXReader.read(path: Self.fixture("lung.xlsx"), options: ReadOptions(), memoryLimit: 4096)) { e in
+            XCTAssertTrue("\(e)".contains("xlsx: the cells of xl/worksheets/sheet1.xml need more than the memory available"), "\(e)")
+        }
     }
+
+    /// A workbook written around the sheet XML `sheet` (and the shared strings `shared`) by
+    /// XLSXWriter's parts; returns its path (removed by the caller).
+    static func workbook(sheet: String, shared: String = "<sst/>", compressed: Bool = true) throws -> String {
+        let parts = XLSXWriter.workbookParts(sheet: Data(sheet.utf8), shared: Data(shared.utf8))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xlsxr-\(UUID().uuidString).xlsx").path
+        try XLSXWriter.zipArchive(parts, compressed: compressed).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// What writers other than openxlsx produce: prefixed element names (the .NET Open XML SDK's
+    /// `x:`), rich inline strings with entities and character references, CDATA, blanks around
+    /// numbers, a date style, an empty cell; stored (not deflated) as well as deflated.
+    func testPrefixedNamesEntitiesAndInlineStrings() throws {
+        let ns = "xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+        let sheet = """
+            <?xml version="1.0" encoding="utf-8"?>\r
+            <x:worksheet \(ns)><x:sheetData>\r
+            <x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>name &amp; title</x:t></x:is></x:c>\
+            <x:c r="B1" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>when</x:t></x:is></x:c></x:row>
+            <x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:r><x:t xml:space="preserve">a &lt;b&gt; </x:t></x:r>\
+            <x:r><x:t>&#233;t&#xE9;</x:t></x:r><x:rPh sb="0" eb="1"><x:t>PH</x:t></x:rPh></x:is></x:c>\
+            <x:c r="B2"><x:v> 1.25E2 </x:v></x:c><x:c r="C2" s="1"><x:v>45000</x:v></x:c></x:row>
+            <x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t><![CDATA[x < y & "z"]]></x:t></x:is></x:c>\
+            <x:c r="B3"><x:v>-0.1</x:v></x:c><x:c r="C3" s="1"/></x:row>
+            <!-- a comment --><x:row r="4"><x:c r="A4" t="inlineStr"><x:is><x:t>line1&#13;&#10;line2\r\nline3</x:t></x:is></x:c></x:row>
+            </x:sheetData></x:worksheet>
+            """
+        let shared = "<x:sst \(ns) count=\"1\" uniqueCount=\"1\"><x:si><x:t>score</x:t></x:si></x:sst>"
+        for compressed in [true, false] {
+            let path = try Self.workbook(sheet: sheet, shared: shared, compressed: compressed)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let r = try DataReaders.read(path: path, options: ReadOptions())
+            XCTAssertEqual(r.columns.map(\.name), ["name & title", "score", "when"])
+            XCTAssertEqual(texts(column(r, "name & title")), ["a <b> été", "x < y & \"z\"", "line1\r\nline2\nline3"])
+            XCTAssertEqual(column(r, "score").type, .real)
+            XCTAssertEqual((0..<3).map { column(r, "score").number(at: $0) }, [125, -0.1, nil])
+            XCTAssertEqual(column(r, "when").type, .date)
+            XCTAssertEqual(texts(column(r, "when")), ["2023-03-15", nil, nil])
+        }
+    }
+
+    /// A damaged sheet part is one error naming the part, the byte and what is wrong.
+    func testMalformedSheetPart() throws {
+        let cases = [
+            ("<worksheet><sheetData><row><c><v>1</v></row></sheetData></worksheet>", "end tag </row> does not match <c>"),
+            ("<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>a &bogus; b</t></is></c></row>", "unknown entity &bogus;"),
+            ("<worksheet><sheetData><row><c><v>1</v></c></row>", "the part ends before element <sheetData> is closed"),
+        ]
+        for (sheet, message) in cases {
+            let path = try Self.workbook(sheet: sheet)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            XCTAssertThrowsError(try DataReaders.read(path: path, options: ReadOptions())) { e in
+                XCTAssertTrue("\(e)".contains("xlsx: the part xl/worksheets/sheet1.xml is not well-formed XML (at byte "), "\(e)")
+                XCTAssertTrue("\(e)".contains(message), "\(e)")
+            }
+        }
+    }
+
+    /// A sheet part over 10 MB: XMLParser(data:) failed on these (libxml2's "Huge input lookup" for a
+    /// chunk over 10,000,000 bytes); streamed, it loads to the frame written.
+    func testSheetPartOverTenMegabytes() throws {
+        let big = try XCTUnwrap(Self.bigWorkbook)
+        let package = try XLSXPackage(path: big.path, limit: nil)
+        XCTAssertGreaterThan(try XCTUnwrap(package.sizes("xl/worksheets/sheet1.xml")).inflated, 10_000_000)
+        let r = try DataReaders.read(path: big.path, options: ReadOptions())
+        XCTAssertEqual(r.rowCount, big.columns[0].count)
+        XCTAssertEqual(r.columns.map(\.name), big.columns.map(\.name))
+        for (a, b) in zip(r.columns, big.columns) { XCTAssertTrue(a == b, "\(a.name)") }
+        // range= stops the scan at its last row.
+        let head = try read(big.path, range: "A1:C11")
+        XCTAssertEqual(head.rowCount, 10)
+        XCTAssertEqual(texts(head.columns[2]), (0..<10).map { ["a", "b", "c"][$0 % 3] })
+    }
+
+    /// 80,000 rows x 6 columns (integer, real, text, date, boolean, real): a sheet part of ~14 MB.
+    static let bigWorkbook: (path: String, columns: [Column])? = {
+        let n = 80_000
+        var missing = MissingMask(count: n)
+        for i in stride(from: 3, to: n, by: 7) { missing[i] = true }
+        let columns = [
+            Column(name: "id", storage: .integer((0..<n).map { Int64($0) * 1_000_003 })),
+            // Missing cells hold 0 / false, as the reader stores them.
+            Column(name: "x", storage: .real((0..<n).map { missing[$0] ? 0 : Double($0) * 0.37 + 0.001 }), missing: missing),
+            Column(name: "arm", storage: .text(codes: (0..<n).map { UInt32($0 % 3) }, levels: ["a", "b", "c"])),
+            Column(name: "day", storage: .date((0..<n).map { Int32($0 % 20_000) })),
+            Column(name: "flag", storage: .boolean((0..<n).map { !missing[$0] && $0 % 5 == 0 }), missing: missing),
+            Column(name: "y", storage: .real((0..<n).map { 1e-7 * Double($0) - 3.5 })),
+        ]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-big-\(UUID().uuidString).xlsx").path
+        guard let data = try? XLSXWriter.encode(columns, rows: Array(0..<n)).data,
+              (try? data.write(to: URL(fileURLWithPath: path))) != nil else { return nil }
+        return (path, columns)
+    }()
 }

@@ -4,7 +4,7 @@
 // Contract: each entry point takes arbitrary bytes and runs one of survsh's parsers on them the way a
 // user's input reaches it. Any thrown `SurvshError` / `DataReadError` is a correct outcome (bad input
 // rejected); a trap, a sanitizer report, a hang or a non-finite number where the function promises a
-// finite one is a bug. The entry points never print and never exit; only the gzip and ReadStat ones
+// finite one is a bug. The entry points never print and never exit; only the gzip, ReadStat and xlsx ones
 // write a file (the readers read files): a private temporary file, removed at once.
 
 import Foundation
@@ -13,7 +13,7 @@ public enum FuzzHarness {
     /// The targets, by the name `scripts/fuzz` and the corpus folders use.
     public static let targets: [String: @Sendable ([UInt8]) -> Void] = [
         "commandline": commandLine, "expression": expression, "formula": formula,
-        "csv": csv, "transcript": transcript, "gzip": gzip, "readstat": readStat,
+        "csv": csv, "transcript": transcript, "gzip": gzip, "readstat": readStat, "xlsx": xlsx,
     ]
 
     /// Bytes as a command line: invalid UTF-8 repaired, as the shell's reader does.
@@ -100,6 +100,30 @@ public enum FuzzHarness {
         let name = reader == SPSSReader.self && !reader.recognizes(head) ? "fuzz.por" : "fuzz.\(reader.fileExtensions[0])"
         let input = bytes.withUnsafeBytes { InputBuffer.copying($0) }
         _ = try? CompressedTextReader.readThroughTemporaryFile(input, reader: reader, innerName: name, path: name, options: ReadOptions())
+    }
+
+    /// Excel workbooks. Input starting with `PK` is the .xlsx file itself (the zip container through
+    /// ZIPFoundation). Anything else is a worksheet's XML, optionally followed by a NUL byte and a
+    /// shared-strings part, put into a workbook (XLSXWriter's other parts, stored rather than deflated
+    /// so that mutations reach the XML) and loaded, with the memory limit at 64 MB so that a claimed
+    /// huge region is refused rather than allocated. The sheet XML also goes to XMLChunkScanner in
+    /// pieces of 1 to 8 bytes chosen from the input: a different outcome than in one piece traps.
+    public static let xlsx: @Sendable ([UInt8]) -> Void = { bytes in
+        var file = bytes
+        if !bytes.starts(with: [0x50, 0x4B]) {
+            let cut = bytes.firstIndex(of: 0) ?? bytes.count
+            let sheet = Array(bytes[..<cut])
+            let shared = cut < bytes.count ? Data(bytes[(cut + 1)...]) : Data("<sst/>".utf8)
+            let pieces = sheet.prefix(16).map { Int($0 % 8) + 1 }
+            let whole = XMLEventRecorder.scan(sheet), split = XMLEventRecorder.scan(sheet, pieces: pieces)
+            precondition(whole == split, "XMLChunkScanner: the events depend on the pieces \(pieces)")
+            guard let zipped = try? XLSXWriter.zipArchive(XLSXWriter.workbookParts(sheet: Data(sheet), shared: shared), compressed: false) else { return }
+            file = Array(zipped)
+        }
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("survsh-fuzz-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).xlsx")
+        guard FileManager.default.createFile(atPath: path, contents: Data(file), attributes: [.posixPermissions: 0o600]) else { return }
+        defer { unlink(path) }
+        _ = try? XLSXReader.read(path: path, options: ReadOptions(), memoryLimit: 64 << 20)
     }
 
     /// The transcript reader, and the diff `--check` prints between two recordings.

@@ -99,30 +99,30 @@ struct XLSXColumns {
         return "\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))"
     }
 
-    /// The header row's cells and the data rows' cells of column `column` (1-based) in `region`.
-    func cells(column: Int, region: XLSXRange) -> (header: Cell, data: [Cell]) {
-        var header = Cell.missing
-        var data = [Cell](repeating: .missing, count: region.lastRow - region.firstRow)
-        guard column - 1 < sheet.columns.count else { return (header, data) }
+    /// The header cell of column `column` (1-based) in `region`: its cell in the region's first row.
+    func header(column: Int, region: XLSXRange) -> Cell {
+        guard column - 1 < sheet.columns.count else { return .missing }
         let list = sheet.columns[column - 1]
-        for k in list.rows.indices {
-            let row = Int(list.rows[k])
-            guard row >= region.firstRow && row <= region.lastRow else { continue }
-            let cell = resolve(list.kinds[k], list.values[k])
-            if row == region.firstRow { header = cell } else { data[row - region.firstRow - 1] = cell }
-        }
-        return (header, data)
+        guard let k = list.rows.lastIndex(of: Int32(region.firstRow)) else { return .missing }
+        return resolve(list.kinds[k], list.values[k])
     }
 
-    /// The named, typed columns of `region`.
-    func build(region: XLSXRange, warnings: inout [String]) -> [Column] {
-        var raw: [String] = []
-        var columns: [[Cell]] = []
-        for c in region.firstColumn...region.lastColumn {
-            let (header, data) = cells(column: c, region: region)
-            raw.append(Self.text(of: header) ?? "")
-            columns.append(data)
+    /// The data rows' cells of column `column` (1-based) in `region`, taken out of the sheet (so each
+    /// column's raw cells are freed once it is built).
+    func data(column: Int, region: XLSXRange) -> [Cell] {
+        var data = [Cell](repeating: .missing, count: region.lastRow - region.firstRow)
+        let list = sheet.takeColumn(column - 1)
+        for k in list.rows.indices {
+            let row = Int(list.rows[k])
+            guard row > region.firstRow && row <= region.lastRow else { continue }
+            data[row - region.firstRow - 1] = resolve(list.kinds[k], list.values[k])
         }
+        return data
+    }
+
+    /// The named, typed columns of `region`, built one at a time.
+    func build(region: XLSXRange, warnings: inout [String]) -> [Column] {
+        var raw = (region.firstColumn...region.lastColumn).map { Self.text(of: header(column: $0, region: region)) ?? "" }
         // Merged header cells: NAME, NAME_2, NAME_3, ...
         for m in sheet.merges where m.firstRow <= region.firstRow && m.lastRow >= region.firstRow && m.lastColumn > m.firstColumn {
             let first = m.firstColumn - region.firstColumn
@@ -133,7 +133,7 @@ struct XLSXColumns {
             }
         }
         let names = CSVReader.cleanNames(raw, warnings: &warnings)
-        return zip(names, columns).map { column(name: $0, cells: $1, warnings: &warnings) }
+        return zip(names, region.firstColumn...region.lastColumn).map { column(name: $0, cells: data(column: $1, region: region), warnings: &warnings) }
     }
 
     /// One column, typed from its cells.

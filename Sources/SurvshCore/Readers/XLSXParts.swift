@@ -1,6 +1,7 @@
 // XLSXParts.swift — the small XML parts of an .xlsx workbook, parsed with Foundation's XMLParser
 // (FoundationXML on Linux): the workbook (sheet names, date system), relationships (which part holds
 // which sheet), shared strings (plain and rich-text runs) and styles (which cell formats are dates).
+// (The worksheet, the one large part, goes through XMLChunkScanner instead: XLSXSheet.swift.)
 //
 // Contract: each part is a value built by one `XMLParser` pass (`XLSXXMLPass`); element and attribute
 // names are compared without their namespace prefix (`x:c` is `c`, `r:id` is `id`), since writers
@@ -18,9 +19,11 @@ class XLSXXMLPass: NSObject, XMLParserDelegate {
     /// error XMLParser then reports is not taken for damage.
     var stoppedOnPurpose = false
 
-    /// Runs the pass over `data` (part `part` of `file`).
+    /// Runs the pass over `data` (part `part` of `file`). Through an InputStream, which XMLParser
+    /// reads in 4 KB chunks: given the Data itself, it hands libxml2 all of it in one chunk, and
+    /// libxml2 refuses a chunk over 10 MB ("Huge input lookup").
     func run(_ data: Data, part: String, file: String) throws(DataReadError) {
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = self

@@ -1,7 +1,8 @@
 // XLSXReader.swift — Excel workbooks (.xlsx, .xlsm: Office Open XML spreadsheets).
 //
 // Contract: an .xlsx file is a zip archive (read with ZIPFoundation, `XLSXPackage`) of XML parts
-// (parsed with Foundation's XMLParser, XLSXParts.swift and XLSXSheet.swift). `read` loads one sheet:
+// (the small ones parsed with Foundation's XMLParser, XLSXParts.swift; the worksheet with
+// XMLChunkScanner, XLSXSheet.swift). `read` loads one sheet:
 // `ReadOptions.sheet` by name (exact, else ignoring case) or by 1-based position, by default the
 // first; `ReadOptions.range` (`A1:H200`) limits the cells read, by default the smallest rectangle
 // holding every cell with a value. The region's first row is the header; rows after the last one
@@ -12,7 +13,12 @@
 // those before a reader is chosen, with the same message); not a zip; a damaged or
 // truncated zip (what ZIPFoundation said); no xl/workbook.xml; a workbook with no sheets; a missing
 // sheet (the sheets there are are listed); a chart sheet; a part that is not well-formed XML (what
-// XMLParser said); a part that would inflate to more than the memory available (a zip bomb).
+// XMLParser or XMLChunkScanner said); a small part that would inflate to more than the memory
+// available, or a sheet whose cells would not fit in half of it (a zip bomb).
+// The sheet part is streamed (XLSXPackage.stream into XMLChunkScanner), never held whole: a 150 MB
+// sheet part costs its cells, not its text. Ctrl-C (`ReadOptions.cancel`) is polled for each
+// inflated piece and every `Cancellation.stride` rows; `ReadOptions.progress` is told the rows
+// and the share of the file read.
 
 import Foundation
 import SurvivalStats
@@ -100,7 +106,7 @@ public enum XLSXReader: TableReader {
             throw failure("sheet '\(sheetInfo.name)' is a chart, not a worksheet; the workbook's sheets are \(listed)")
         }
         let sheetPart = target?.part ?? "xl/worksheets/sheet\(index + 1).xml"
-        guard let sheetData = try package.data(sheetPart) else {
+        guard let sheetSizes = package.sizes(sheetPart) else {
             throw failure("the workbook lists sheet '\(sheetInfo.name)' but its part \(sheetPart) is missing (a damaged workbook)")
         }
 
@@ -111,9 +117,11 @@ public enum XLSXReader: TableReader {
         let styles = XLSXStyles()
         if let data = try package.data(stylesPart) { try styles.run(data, part: stylesPart, file: path) }
 
-        let sheet = XLSXSheet(range: range, styles: styles.kinds, cancel: options.cancel)
-        try sheet.run(sheetData, part: sheetPart, file: path)
-        if sheet.cancelled { throw failure("interrupted") }
+        let sheet = XLSXSheet(range: range, styles: styles.kinds, cancel: options.cancel, progress: options.progress,
+                              memoryLimit: memoryLimit.map { $0 / 2 })
+        if try !scanSheet(package, part: sheetPart, sizes: sheetSizes, into: sheet, progress: options.progress, cancel: options.cancel) {
+            throw failure("interrupted")
+        }
         guard let used = sheet.used else {
             throw failure(range.map { "sheet '\(sheetInfo.name)' has no cells with values in range \($0.text)" }
                           ?? "sheet '\(sheetInfo.name)' is empty (no cells with values)")
@@ -129,6 +137,38 @@ public enum XLSXReader: TableReader {
         let description = "Excel .xlsx, sheet '\(sheetInfo.name)', cells \(region.text)" + (workbook.date1904 ? ", 1904 date system" : "")
         return TableReadResult(columns: columns, rowCount: region.lastRow - region.firstRow, warnings: warnings,
                                formatDescription: description)
+    }
+
+    /// Streams the sheet part through XMLChunkScanner into `sheet`: polls `cancel` for each piece,
+    /// tells `progress` the share of the file read, stops when the cells kept pass the sheet's
+    /// memory limit (an error) or the sheet stops (past the range, cancelled). Returns false when
+    /// cancelled.
+    static func scanSheet(_ package: XLSXPackage, part: String, sizes: (compressed: UInt64, inflated: UInt64), into sheet: XLSXSheet,
+                          progress: LoadProgress?, cancel: Cancellation) throws(DataReadError) -> Bool {
+        let scanner = XMLChunkScanner(handler: sheet)
+        var inflated: UInt64 = 0
+        func malformed(_ e: XMLScanError) -> DataReadError {
+            DataReadError(file: package.file, message: "xlsx: the part \(part) is not well-formed XML (at byte \(e.offset): \(e.message))")
+        }
+        var cancelled = false
+        _ = try package.stream(part) { (chunk: Data) throws(DataReadError) -> Bool in
+            if cancel.isCancelled { cancelled = true; return false }
+            do throws(XMLScanError) { try scanner.feed(chunk) } catch { throw malformed(error) }
+            if !sheet.withinLimit {
+                throw DataReadError(file: package.file, message: "xlsx: the cells of \(part) need more than the memory available "
+                                    + "(\(SystemMemory.gigabytes(sheet.memoryLimit ?? 0)) for them); read a part with range=")
+            }
+            inflated += UInt64(chunk.count)
+            progress?.setFileBytes(Int(Double(sizes.compressed) * Double(inflated) / Double(max(sizes.inflated, 1))))
+            return !scanner.stopped
+        }
+        if cancelled || sheet.cancelled { return false }
+        if !scanner.stopped {
+            do throws(XMLScanError) { try scanner.finish() } catch { throw malformed(error) }
+        }
+        progress?.setRows(max(sheet.rowsSeen - 1, 0))
+        progress?.setFileBytes(Int(sizes.compressed))
+        return true
     }
 
     /// The cells read: the range given (without its empty rows at the end), else every cell with a
@@ -159,14 +199,17 @@ public enum XLSXReader: TableReader {
     }
 }
 
-/// The parts of an .xlsx (a zip archive) read with ZIPFoundation, each inflated in memory with a
-/// bound: a part whose declared or actual size passes `limit` (the memory available) is refused.
+/// The parts of an .xlsx (a zip archive) read with ZIPFoundation: streamed in pieces as they
+/// inflate, or (the small parts) inflated in memory with a bound: a part whose declared or actual
+/// size passes `limit` (the memory available) is refused. A part read to its end must match its
+/// CRC-32 (a damaged file otherwise).
 struct XLSXPackage {
     let archive: Archive
     let file: String
     let limit: UInt64?
 
-    private struct TooLarge: Error {}
+    /// Thrown through ZIPFoundation's consumer to stop extracting.
+    private struct Stop: Error {}
 
     init(path: String, limit: UInt64?) throws(DataReadError) {
         file = path
@@ -179,26 +222,47 @@ struct XLSXPackage {
         }
     }
 
+    /// The sizes of part `name`, compressed and inflated; nil when the archive has no such part.
+    func sizes(_ name: String) -> (compressed: UInt64, inflated: UInt64)? {
+        archive[name].map { ($0.compressedSize, $0.uncompressedSize) }
+    }
+
+    /// Streams part `name` to `consume` piece by piece as it inflates (256 KiB at most each); `consume`
+    /// returns false to stop early. Returns false when the archive has no such part.
+    func stream(_ name: String, consume: (Data) throws(DataReadError) -> Bool) throws(DataReadError) -> Bool {
+        guard let entry = archive[name] else { return false }
+        do {
+            let crc = try archive.extract(entry, bufferSize: 1 << 18) { chunk in
+                if try !consume(chunk) { throw Stop() }
+            }
+            if crc != entry.checksum {
+                throw DataReadError(file: file, message: "cannot read it as an Excel .xlsx workbook: the part \(name) is damaged "
+                                    + "(its CRC-32 does not match)")
+            }
+        } catch is Stop {
+        } catch let failure as DataReadError {
+            throw failure
+        } catch {
+            throw DataReadError(file: file, message: "cannot read it as an Excel .xlsx workbook: the part \(name) is damaged "
+                                + "(ZIPFoundation says: \(error))")
+        }
+        return true
+    }
+
     /// The bytes of part `name`; nil when the archive has no such part.
     func data(_ name: String) throws(DataReadError) -> Data? {
-        guard let entry = archive[name] else { return nil }
+        guard let (_, inflated) = sizes(name) else { return nil }
         func tooLarge() -> DataReadError {
             DataReadError(file: file, message: "xlsx: the part \(name) decompresses to more than the memory available "
                           + "(\(SystemMemory.gigabytes(limit ?? 0))); refusing it (a damaged file or a zip bomb)")
         }
-        if let limit, entry.uncompressedSize > limit { throw tooLarge() }
+        if let limit, inflated > limit { throw tooLarge() }
         var out = Data()
-        out.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 32)))
-        do {
-            _ = try archive.extract(entry) { chunk in
-                if let limit, UInt64(out.count + chunk.count) > limit { throw TooLarge() }
-                out.append(chunk)
-            }
-        } catch is TooLarge {
-            throw tooLarge()
-        } catch {
-            throw DataReadError(file: file, message: "cannot read it as an Excel .xlsx workbook: the part \(name) is damaged "
-                                + "(ZIPFoundation says: \(error))")
+        out.reserveCapacity(Int(min(inflated, 1 << 32)))
+        _ = try stream(name) { (chunk: Data) throws(DataReadError) -> Bool in
+            if let limit, UInt64(out.count + chunk.count) > limit { throw tooLarge() }
+            out.append(chunk)
+            return true
         }
         return out
     }

@@ -1,20 +1,21 @@
-// XLSXSheet.swift — one worksheet part (xl/worksheets/sheetN.xml) parsed into cells, with
-// Foundation's XMLParser.
+// XLSXSheet.swift — one worksheet part (xl/worksheets/sheetN.xml) parsed into cells, as the
+// streaming XMLChunkScanner reports it (see there why not XMLParser: parts over 10 MB, speed).
 //
 // Contract: `XLSXSheet` collects every cell that has a value (`<c><v>` or an inline string) inside
 // `range` (all of the sheet when nil) into per-column lists of (row, kind, value); cells without a
-// value (style only), formulas' source text and cells outside the range are not kept. Rows and cells
-// without an `r` reference follow the previous one. Merged regions (`<mergeCell ref="A1:C1"/>`) are
-// recorded. Cell kinds: shared string (value = index into the shared strings), inline string and
-// formula string (value = index into `inlineStrings`), number (by its style's number format: number,
-// date, date-time, time), boolean (0/1), error (`#N/A`, ...), ISO date text (`t="d"`, strict OOXML).
-// The parse stops early once past the range's last row, and polls `cancel` every
-// `Cancellation.stride` cells.
+// value (style only), formulas' source text and cells outside the range are not kept. Element names
+// are compared without their namespace prefix (`x:c` is `c`). Rows and cells without an `r`
+// reference follow the previous one. Merged regions (`<mergeCell ref="A1:C1"/>`) are recorded. Cell
+// kinds: shared string (value = index into the shared strings), inline string and formula string
+// (value = index into `inlineStrings`; rich-text runs joined, phonetic guides left out), number (by
+// its style's number format: number, date, date-time, time; read as the CSV reader reads numbers),
+// boolean (0/1), error (`#N/A`, ...), ISO date text (`t="d"`, strict OOXML). The scan stops once
+// past the range's last row; every `Cancellation.stride` rows it polls `cancel` (stopping when it
+// fired) and tells `progress` the rows seen. `withinLimit` says whether the cells kept so far fit
+// in `memoryLimit` (13 bytes a cell plus the strings), for the reader to stop a sheet (or a zip
+// bomb) that would not.
 
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import SurvivalStats
 
 /// A rectangle of cells, 1-based rows and columns, inclusive.
@@ -102,7 +103,7 @@ struct XLSXColumnCells {
     var values: [Double] = []
 }
 
-final class XLSXSheet: XLSXXMLPass {
+final class XLSXSheet: XMLScanHandler {
     /// Cells by column (index 0 = column A).
     private(set) var columns: [XLSXColumnCells] = []
     /// Inline and formula strings, and the text of ISO date cells.
@@ -111,117 +112,212 @@ final class XLSXSheet: XLSXXMLPass {
     /// The smallest rectangle holding every kept cell (nil: none).
     private(set) var used: XLSXRange?
     private(set) var cancelled = false
+    /// Cells kept.
+    private(set) var cellCount = 0
 
     private let range: XLSXRange?
     private let styles: [XLSXNumberFormat.Kind]
     private let cancel: Cancellation
+    private let progress: LoadProgress?
+    /// Bytes the kept cells and strings may take (nil: no limit).
+    let memoryLimit: UInt64?
     private var countdown = Cancellation.stride
+    private var stringBytes = 0
 
     // Parse state.
+    /// Rows (`<row>` elements) read so far; the progress line is told one less (the header).
+    private(set) var rowsSeen = 0
     private var row = 0, column = 0
-    private var type = "", style = 0
-    private var value = ""
+    private var type = CellType.number, style = 0
+    private var value: [UInt8] = []
     private var inValue = false, inInline = false, inInlineText = false, inPhonetic = false, hasInline = false
 
-    init(range: XLSXRange?, styles: [XLSXNumberFormat.Kind], cancel: Cancellation) {
+    /// A cell's `t` attribute.
+    private enum CellType { case number, shared, inlineString, formulaString, boolean, error, isoDate }
+
+    /// Bytes a kept cell takes (row, kind, value).
+    static let bytesPerCell = MemoryLayout<Int32>.size + MemoryLayout<XLSXCellKind>.size + MemoryLayout<Double>.size
+
+    init(range: XLSXRange?, styles: [XLSXNumberFormat.Kind], cancel: Cancellation, progress: LoadProgress? = nil, memoryLimit: UInt64? = nil) {
         self.range = range
         self.styles = styles
         self.cancel = cancel
+        self.progress = progress
+        self.memoryLimit = memoryLimit
     }
 
-    override func start(_ name: Substring, _ attributes: [String: String], parser: XMLParser) {
-        switch name {
-        case "c":
-            if let r = attributes["r"], let col = XLSXCellReference.column(of: r.utf8) { column = col } else { column += 1 }
-            type = attributes["t"] ?? ""
-            style = attributes["s"].flatMap(Int.init) ?? 0
-            value = ""
+    /// Takes column `index`'s cells out of the sheet (they are freed once the caller is done).
+    func takeColumn(_ index: Int) -> XLSXColumnCells {
+        guard index < columns.count else { return XLSXColumnCells() }
+        defer { columns[index] = XLSXColumnCells() }
+        return columns[index]
+    }
+
+    var wantsText: Bool { inValue || inInlineText }
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) { value.append(contentsOf: bytes) }
+
+    func start(_ name: XMLTagName, _ attributes: XMLAttributes) -> Bool {
+        let local = name.local
+        switch local.count {
+        case 1 where local[0] == UInt8(ascii: "c"):
+            if let r = attributes["r"], let col = XLSXCellReference.column(of: r) { column = col } else { column += 1 }
+            type = Self.cellType(attributes["t"])
+            style = attributes["s"].flatMap(Self.integer) ?? 0
+            value.removeAll(keepingCapacity: true)
             hasInline = false
-        case "v":
+        case 1 where local[0] == UInt8(ascii: "v"):
             inValue = true
-        case "is":
+        case 1 where local[0] == UInt8(ascii: "t"):
+            if inInline { inInlineText = !inPhonetic }
+        case 2 where name.is("is"):
             inInline = true
             hasInline = true
-        case "t" where inInline:
-            inInlineText = !inPhonetic
-        case "rPh":
+        case 3 where name.is("rPh"):
             inPhonetic = true
-        case "row":
-            if let r = attributes["r"].flatMap(Int.init) { row = r } else { row += 1 }
+        case 3 where name.is("row"):
+            if let r = attributes["r"].flatMap(Self.integer) { row = r } else { row += 1 }
             column = 0
-            if let range, row > range.lastRow {
-                stoppedOnPurpose = true
-                parser.abortParsing()
-            }
+            if let range, row > range.lastRow { return false }
+            rowsSeen += 1
             countdown -= 1
             if countdown <= 0 {
                 countdown = Cancellation.stride
+                progress?.setRows(rowsSeen - 1)
                 if cancel.isCancelled {
                     cancelled = true
-                    stoppedOnPurpose = true
-                    parser.abortParsing()
+                    return false
                 }
             }
-        case "mergeCell":
-            if let ref = attributes["ref"], let r = XLSXRange.parse(ref) { merges.append(r) }
+        case 9 where name.is("mergeCell"):
+            if let ref = attributes["ref"], let r = XLSXRange.parse(String(decoding: ref, as: UTF8.self)) { merges.append(r) }
+        default: break
+        }
+        return true
+    }
+
+    func end(_ name: XMLTagName) {
+        let local = name.local
+        switch local.count {
+        case 1 where local[0] == UInt8(ascii: "v"): inValue = false
+        case 1 where local[0] == UInt8(ascii: "t"): inInlineText = false
+        case 1 where local[0] == UInt8(ascii: "c"): store()
+        case 2 where name.is("is"): inInline = false
+        case 3 where name.is("rPh"): inPhonetic = false
         default: break
         }
     }
 
-    override func end(_ name: Substring, parser: XMLParser) {
-        switch name {
-        case "v": inValue = false
-        case "is": inInline = false
-        case "t": inInlineText = false
-        case "rPh": inPhonetic = false
-        case "c": store()
-        default: break
-        }
+    /// Whether the scan should go on after the cells kept so far: false once they pass the memory limit.
+    var withinLimit: Bool {
+        guard let memoryLimit else { return true }
+        return UInt64(cellCount * Self.bytesPerCell + stringBytes) <= memoryLimit
     }
 
-    override func text(_ string: String) {
-        if inValue || inInlineText { value += string }
+    private static func cellType(_ t: UnsafeBufferPointer<UInt8>?) -> CellType {
+        guard let t else { return .number }
+        if XMLTagName.equal(t, "s") { return .shared }
+        if XMLTagName.equal(t, "inlineStr") { return .inlineString }
+        if XMLTagName.equal(t, "str") { return .formulaString }
+        if XMLTagName.equal(t, "b") { return .boolean }
+        if XMLTagName.equal(t, "e") { return .error }
+        if XMLTagName.equal(t, "d") { return .isoDate }
+        return .number
+    }
+
+    /// A decimal integer (optional sign, blanks around, at most 18 digits); nil otherwise.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let t = trimmed(bytes)
+        var i = 0, negative = false
+        if let sign = t.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { negative = sign == UInt8(ascii: "-"); i = 1 }
+        guard i < t.count, t.count - i <= 18 else { return nil }
+        var v = 0
+        while i < t.count {
+            let d = t[i] &- UInt8(ascii: "0")
+            if d > 9 { return nil }
+            v = v * 10 + Int(d)
+            i += 1
+        }
+        return negative ? -v : v
+    }
+
+    /// `bytes` without the blanks (space, tab, CR, LF) around them.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = bytes.count
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while lo < hi && blank(bytes[lo]) { lo += 1 }
+        while hi > lo && blank(bytes[hi - 1]) { hi -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+    }
+
+    /// A number as the CSV reader reads one (correctly rounded), else as Swift's Double reads it (nil
+    /// when it is not a number). The byte after `bytes` must exist and not continue a number (a
+    /// blank or NUL).
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        let scanned = FastNumber.scanDecimal(at: start, powers: FastNumber.powersOfTen)
+        if scanned.end == start + bytes.count {
+            switch scanned.kind {
+            case .integer: return Double(Int64(bitPattern: scanned.bits))
+            case .real: return Double(bitPattern: scanned.bits)
+            case .none: break
+            }
+        }
+        return Double(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private func keepString(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
+        inlineStrings.append(String(decoding: bytes, as: UTF8.self))
+        stringBytes += bytes.count + MemoryLayout<String>.size
+        return Double(inlineStrings.count - 1)
     }
 
     /// Keeps the cell just closed, if it has a value inside the range.
     private func store() {
         if let range, !range.contains(row: row, column: column) { return }
         guard column >= 1, row >= 1 else { return }
-        let kind: XLSXCellKind
+        value.append(0) // ends the number `Self.number` scans
+        var kind = XLSXCellKind.number
         var number = 0.0
-        switch type {
-        case "s":
-            guard let k = Int(value.trimmingCharacters(in: .whitespaces)) else { return }
-            kind = .shared; number = Double(k)
-        case "inlineStr", "str":
-            if type == "inlineStr" && !hasInline { return }
-            kind = .inline; number = Double(inlineStrings.count); inlineStrings.append(value)
-        case "b":
-            kind = .boolean; number = value.trimmingCharacters(in: .whitespaces) == "1" ? 1 : 0
-        case "e":
-            kind = .error; number = Double(inlineStrings.count); inlineStrings.append(value)
-        case "d":
-            guard !value.isEmpty else { return }
-            kind = .isoDate; number = Double(inlineStrings.count); inlineStrings.append(value)
-        default:
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { return }
-            guard let x = Double(trimmed) else {
-                kind = .inline; number = Double(inlineStrings.count); inlineStrings.append(value)
-                break
+        let ok: Bool = value.withUnsafeBufferPointer { whole in
+            let raw = UnsafeBufferPointer(rebasing: whole[..<(whole.count - 1)])
+            let text = Self.trimmed(raw)
+            switch type {
+            case .shared:
+                guard let k = Self.integer(text) else { return false }
+                kind = .shared; number = Double(k)
+            case .inlineString, .formulaString:
+                if type == .inlineString && !hasInline { return false }
+                kind = .inline; number = keepString(raw)
+            case .boolean:
+                kind = .boolean; number = text.count == 1 && text[0] == UInt8(ascii: "1") ? 1 : 0
+            case .error:
+                kind = .error; number = keepString(raw)
+            case .isoDate:
+                guard !raw.isEmpty else { return false }
+                kind = .isoDate; number = keepString(raw)
+            case .number:
+                if text.isEmpty { return false }
+                guard let x = Self.number(text) else {
+                    kind = .inline; number = keepString(raw)
+                    return true
+                }
+                number = x
+                switch style < styles.count ? styles[style] : .number {
+                case .number: kind = .number
+                case .date: kind = .date
+                case .datetime: kind = .datetime
+                case .time: kind = .time
+                }
             }
-            number = x
-            switch style < styles.count ? styles[style] : .number {
-            case .number: kind = .number
-            case .date: kind = .date
-            case .datetime: kind = .datetime
-            case .time: kind = .time
-            }
+            return true
         }
+        guard ok else { return }
         while columns.count < column { columns.append(XLSXColumnCells()) }
         columns[column - 1].rows.append(Int32(row))
         columns[column - 1].kinds.append(kind)
         columns[column - 1].values.append(number)
+        cellCount += 1
         if var u = used {
             u.firstRow = min(u.firstRow, row); u.lastRow = max(u.lastRow, row)
             u.firstColumn = min(u.firstColumn, column); u.lastColumn = max(u.lastColumn, column)

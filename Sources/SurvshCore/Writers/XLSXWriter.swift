@@ -29,29 +29,41 @@ public enum XLSXWriter: TableWriter {
         }
         var sheet = SheetXML(columns: columns)
         sheet.write(rows: rows)
-        let parts: [(String, Data)] = [
-            ("[Content_Types].xml", Data(contentTypes.utf8)),
-            ("_rels/.rels", Data(packageRelationships.utf8)),
-            ("xl/workbook.xml", Data(workbookXML.utf8)),
-            ("xl/_rels/workbook.xml.rels", Data(workbookRelationships.utf8)),
-            ("xl/styles.xml", Data(stylesXML.utf8)),
-            ("xl/sharedStrings.xml", sheet.sharedStringsXML()),
-            ("xl/worksheets/sheet1.xml", Data(sheet.out)),
-        ]
+        let parts = workbookParts(sheet: Data(sheet.out), shared: sheet.sharedStringsXML())
+        return TableWriteResult(data: try zipArchive(parts), warnings: sheet.warnings)
+    }
+
+    /// A zip archive of `parts` (name, bytes), in order, deflated (`compressed`) or stored.
+    static func zipArchive(_ parts: [(String, Data)], compressed: Bool = true) throws -> Data {
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for (name, data) in parts {
-                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count),
+                                     compressionMethod: compressed ? .deflate : .none) { position, size in
                     data.subdata(in: Int(position)..<(Int(position) + size))
                 }
             }
             guard let data = archive.data else { throw DataWriteError("the zip library gave no archive") }
-            return TableWriteResult(data: data, warnings: sheet.warnings)
+            return data
         } catch let failure as DataWriteError {
             throw failure
         } catch {
             throw DataWriteError("the zip library failed (ZIPFoundation says: \(error))")
         }
+    }
+
+    /// The parts of a one-sheet workbook around the sheet part `sheet` and the shared strings part
+    /// `shared`: what `encode` writes.
+    static func workbookParts(sheet: Data, shared: Data) -> [(String, Data)] {
+        [
+            ("[Content_Types].xml", Data(contentTypes.utf8)),
+            ("_rels/.rels", Data(packageRelationships.utf8)),
+            ("xl/workbook.xml", Data(workbookXML.utf8)),
+            ("xl/_rels/workbook.xml.rels", Data(workbookRelationships.utf8)),
+            ("xl/styles.xml", Data(stylesXML.utf8)),
+            ("xl/sharedStrings.xml", shared),
+            ("xl/worksheets/sheet1.xml", sheet),
+        ]
     }
 
     /// The worksheet's XML, built as bytes, and the shared strings it refers to.
