@@ -75,4 +75,37 @@ final class XLSXWriterTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("an Excel sheet holds at most 16384 columns; these are 16385"), "\($0)")
         }
     }
+
+    /// survsh's workbooks of lung and NET (Fixtures/xlsx/survsh: write.surv wrote them) as R's
+    /// openxlsx read them (read_back.R -> read_back.json): the CSV's names, rows and values; numbers
+    /// as numeric, text as character, dates as Date (read.xlsx's detectDates), missing as NA.
+    func testROpenxlsxReadsSurvshWorkbooksBack() throws {
+        let folder = URL(fileURLWithPath: XLSXReaderTests.fixture("survsh"))
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("read_back.json"))) as? [String: Any])
+        XCTAssertEqual(root["openxlsx_version"] as? String, "4.2.5.2")
+        let files = try XCTUnwrap(root["files"] as? [[String: Any]])
+        XCTAssertEqual(files.map { $0["file"] as? String }, ["lung.xlsx", "net.xlsx"])
+        for (file, csv) in zip(files, ["lung.csv", "net_liver_mets.csv"]) {
+            let expected = try CSVReader.read(path: XLSXReaderTests.dataPath(csv))
+            XCTAssertEqual(file["rows"] as? Int, expected.rowCount, csv)
+            let columns = try XCTUnwrap(file["columns"] as? [[String: Any]])
+            XCTAssertEqual(columns.map { $0["name"] as? String }, expected.columns.map(\.name), csv)
+            for (r, e) in zip(columns, expected.columns) {
+                let rClass: [ColumnType: String] = [.integer: "numeric", .real: "numeric", .text: "character", .date: "Date"]
+                XCTAssertEqual(r["class"] as? String, rClass[e.type], "\(csv) \(e.name)")
+                let values = try XCTUnwrap(r["values"] as? [Any], "\(csv) \(e.name)")
+                XCTAssertEqual(values.count, e.count, "\(csv) \(e.name)")
+                for (i, v) in values.enumerated() {
+                    switch v {
+                    case let x as NSNumber: XCTAssertEqual(x.doubleValue, e.number(at: i), "\(csv) \(e.name) row \(i + 1)")
+                    case let t as String: XCTAssertEqual(t, e.text(at: i), "\(csv) \(e.name) row \(i + 1)")
+                    default: XCTAssertNil(e.text(at: i), "\(csv) \(e.name) row \(i + 1): NA")
+                    }
+                }
+            }
+            // The committed workbook loads back to the CSV's frame.
+            let back = try DataReaders.read(path: folder.appendingPathComponent(file["file"] as? String ?? "").path, options: ReadOptions())
+            for (a, b) in zip(back.columns, expected.columns) { XCTAssertTrue(a == b, "\(csv) \(a.name)") }
+        }
+    }
 }

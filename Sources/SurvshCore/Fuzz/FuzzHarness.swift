@@ -105,7 +105,7 @@ public enum FuzzHarness {
     /// Excel workbooks. Input starting with `PK` is the .xlsx file itself (the zip container through
     /// ZIPFoundation). Anything else is a worksheet's XML, optionally followed by a NUL byte and a
     /// shared-strings part, put into a workbook (XLSXWriter's other parts, stored rather than deflated
-    /// so that mutations reach the XML) and loaded, with the memory limit at 64 MB so that a claimed
+    /// so that mutations reach the XML) and loaded, with the memory limit at 16 MB so that a claimed
     /// huge region is refused rather than allocated. The sheet XML also goes to XMLChunkScanner in
     /// pieces of 1 to 8 bytes chosen from the input: a different outcome than in one piece traps.
     public static let xlsx: @Sendable ([UInt8]) -> Void = { bytes in
@@ -123,7 +123,7 @@ public enum FuzzHarness {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("survsh-fuzz-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).xlsx")
         guard FileManager.default.createFile(atPath: path, contents: Data(file), attributes: [.posixPermissions: 0o600]) else { return }
         defer { unlink(path) }
-        _ = try? XLSXReader.read(path: path, options: ReadOptions(), memoryLimit: 64 << 20)
+        _ = try? XLSXReader.read(path: path, options: ReadOptions(), memoryLimit: 16 << 20)
     }
 
     /// The transcript reader, and the diff `--check` prints between two recordings.
