@@ -71,7 +71,10 @@ final class LoadFormatTests: XCTestCase {
             (fixture("compressed/empty.csv.gz"), "file is empty (0 bytes)"),
         ]
         var all = cases
-        for (ext, format) in [("dta", "Stata .dta"), ("sav", "SPSS .sav"), ("csv", "no header row"), ("xpt", "SAS transport .xpt")] {
+        let textPor = dir.appendingPathComponent("text.por").path
+        FileManager.default.createFile(atPath: textPor, contents: Data("a,b\n1,2\n".utf8))
+        all.append((textPor, "cannot read it as SPSS .por: ReadStat says: "))
+        for (ext, format) in [("dta", "Stata .dta"), ("sav", "SPSS .sav"), ("por", "SPSS .por"), ("csv", "no header row"), ("xpt", "SAS transport .xpt")] {
             let path = dir.appendingPathComponent("empty.\(ext)").path
             FileManager.default.createFile(atPath: path, contents: Data())
             all.append((path, ext == "csv" ? format : "file is empty (0 bytes), not a \(format) file"))

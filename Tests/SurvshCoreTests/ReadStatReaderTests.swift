@@ -5,8 +5,9 @@
 // NET set in .dta, .sav and .xpt must give the values, missing cells, text and dates the CSV gives
 // (names with '.' read as '_'; SPSS and SAS store every number as a double, so compare numbers);
 // special.dta/.sav check tagged missings, user-missing values and ranges (kept per column for
-// describe), value labels (levels in value order), variable labels and labels=codes; bad input is
-// one error naming the format.
+// describe), value labels (levels in value order), variable labels and labels=codes; times.*
+// date-times, times of day, early dates and SAS special missings; bad input is one error naming the
+// format.
 
 import XCTest
 @testable import SurvshCore
@@ -100,6 +101,32 @@ final class ReadStatReaderTests: XCTestCase {
         XCTAssertEqual(answer.label, "Answer to Q1")
         XCTAssertEqual(weight.label, "Weight (kg)")
         XCTAssertEqual(answer.levelOrder, ["yes", "no", "3", "refused"])
+    }
+
+    /// times.{xpt,sav,dta} (write_fixtures.R): date-times as seconds since 1970 UTC, times of day as
+    /// seconds since midnight (each with a note), dates from 1582-10-15 on; SAS special missings.
+    func testDateTimesTimesDatesAndSASSpecialMissings() throws {
+        let iso = ISO8601DateFormatter()
+        let when: [Double?] = ["2020-01-02T03:04:05Z", "1960-01-01T00:00:00Z", nil, "1999-12-31T23:59:59Z", "2021-06-01T12:00:00Z"]
+            .map { $0.map { iso.date(from: $0)!.timeIntervalSince1970 } }
+        let days: [String?] = ["2020-01-02", nil, "1960-01-01", "1582-10-15", "2038-01-19"]
+        for (file, format) in [("times.xpt", "DATETIME"), ("times.sav", "DATETIME20"), ("times.dta", "%tc")] {
+            let r = try read(file)
+            XCTAssertEqual((0..<5).map { column(r, "when").number(at: $0) }, when, file)
+            XCTAssertTrue(r.warnings.contains("column 'when' (format \(format)) is a date-time: read as seconds since 1970-01-01 00:00 UTC"),
+                          "\(file): \(r.warnings)")
+            XCTAssertEqual(column(r, "day").type, .date, file)
+            XCTAssertEqual((0..<5).map { column(r, "day").text(at: $0) }, days, file)
+            if file != "times.dta" { // Stata has no time-of-day format
+                XCTAssertEqual((0..<5).map { column(r, "tod").number(at: $0) }, [0, 3661, nil, 86399, 45296.5], file)
+                XCTAssertTrue(r.warnings.contains { $0.hasPrefix("column 'tod' (format TIME") && $0.hasSuffix("is a time of day: read as seconds since midnight") },
+                              "\(file): \(r.warnings)")
+            }
+        }
+        let x = column(try read("times.xpt"), "x")
+        XCTAssertEqual((0..<5).map { x.number(at: $0) }, [1.5, nil, nil, nil, nil])
+        XCTAssertEqual(x.missingKinds, [".": 1, ".A": 1, "._": 1, ".Z": 1])
+        XCTAssertEqual((0..<5).map { x.fileMissing?.value(at: $0) }, [nil, .tag("A"), .tag("_"), .tag("Z"), nil])
     }
 
     func testBadFiles() {

@@ -28,7 +28,8 @@ public enum LoadCommand: SurvshCommand {
                     + "erased when it ends; Ctrl-C stops any load and keeps the previous data.",
                 "Stata .dta, SPSS .sav/.zsav/.por and SAS .sas7bdat/.xpt are read with ReadStat: every kind of missing value "
                     + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings) becomes missing and the kinds "
-                    + "found are listed (and shown by describe); date formats become dates, date-times seconds since 1970-01-01 UTC "
+                    + "found are listed (and shown by describe) and kept cell by cell, so save writes them back where the format holds "
+                    + "them (tagged missings in .dta, user-missing values in .sav/.por); date formats become dates, date-times seconds since 1970-01-01 UTC "
                     + "and times seconds since midnight (with a note). SPSS numbers shown without decimals (F8.0) are integers.",
                 "Value labels make a labelled column text whose levels are the labels in value order, which is also its level "
                     + "order (as haven's as_factor: the lowest value is the reference level); labels=codes keeps the numbers. "

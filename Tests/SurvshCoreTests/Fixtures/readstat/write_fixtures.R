@@ -10,6 +10,8 @@
 # - special.dta: tagged missings .a/.b, value labels (sex 1 male 2 female; 3 unlabelled), a variable label.
 # - special.sav: user-missing values (9) and a user-missing range (90-99), value labels, variable labels.
 # - truncated.dta (first 600 bytes of lung.dta), text.sav (a CSV named .sav).
+# - times.{xpt,sav,dta}: date-times (SAS DATETIME, SPSS DATETIME20, Stata %tc), times of day (SAS TIME,
+#   SPSS TIME8; Stata has none), dates back to 1582-10-15, and in the .xpt SAS special missings .A, ._, .Z.
 suppressPackageStartupMessages(library(haven))
 here <- "."
 csv <- function(name) read.csv(file.path("../../../../data", name), stringsAsFactors = FALSE)
@@ -52,6 +54,15 @@ write_sav(spss, file.path(here, "special.sav"))
 raw <- readBin("lung.dta", "raw", 600)
 writeBin(raw, "truncated.dta")
 writeLines(c("a,b", "1,2"), "text.sav")
+times <- data.frame(id = 1:5)
+times$x <- c(1.5, tagged_na("A"), tagged_na("_"), tagged_na("Z"), NA)
+times$when <- as.POSIXct(c("2020-01-02 03:04:05", "1960-01-01 00:00:00", NA, "1999-12-31 23:59:59", "2021-06-01 12:00:00"), tz = "UTC")
+times$tod <- hms::as_hms(c(0, 3661, NA, 86399, 45296.5))
+times$day <- as.Date(c("2020-01-02", NA, "1960-01-01", "1582-10-15", "2038-01-19"))
+write_xpt(times, file.path(here, "times.xpt"), version = 8)
+write_sav(times[, c("id", "when", "tod", "day")], file.path(here, "times.sav"))
+write_dta(times[, c("id", "when", "day")], file.path(here, "times.dta"))
+
 writeLines(c(R.version.string, paste("haven", packageVersion("haven"))), "versions.txt")
 
 # many.dta: 20,000 rows x 3 small integer columns (more values than one
