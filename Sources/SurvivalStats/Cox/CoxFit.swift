@@ -167,12 +167,19 @@ public enum CoxFit {
     public static func fit(_ data: CoxData, ties: CoxTies = .efron, level: Double = 0.95,
                            control: CoxControl = .default, concordance: Bool = true,
                            cancel: Cancellation = .never) throws -> CoxFitResult {
+        try fit(data, ties: ties, level: level, control: control, concordance: concordance, cancel: cancel,
+                algorithm: .automatic)
+    }
+
+    /// `fit` with the partial-likelihood algorithm chosen (tests compare the two).
+    static func fit(_ data: CoxData, ties: CoxTies, level: Double, control: CoxControl, concordance: Bool,
+                    cancel: Cancellation, algorithm: CoxAlgorithm) throws -> CoxFitResult {
         guard level > 0 && level < 1 else { throw CoxError.invalidArgument("level must be between 0 and 1") }
         let events = data.eventCount
         guard events > 0 else { throw CoxError.noEvents }
         // The sorted design (n x p) is released before the concordance is computed.
         let (fit, sorted) = try core(data, events: events, ties: ties, level: level, control: control,
-                                     concordance: concordance, cancel: cancel)
+                                     concordance: concordance, cancel: cancel, algorithm: algorithm)
         guard let sorted else { return fit }
         let conc = Concordance.compute(sorted.data, cluster: sorted.cluster, reverse: true, cancel: cancel)
         try cancel.check()
@@ -180,9 +187,9 @@ public enum CoxFit {
     }
 
     private static func core(_ data: CoxData, events: Int, ties: CoxTies, level: Double, control: CoxControl,
-                             concordance: Bool, cancel: Cancellation) throws
+                             concordance: Bool, cancel: Cancellation, algorithm: CoxAlgorithm) throws
                              -> (CoxFitResult, (data: Concordance.Sorted, cluster: [Int32]?)?) {
-        let rs = try CoxRiskSet(data, cancel: cancel)
+        let rs = try CoxEvaluator(data, algorithm: algorithm, cancel: cancel)
         let p = data.p
         let names = data.columnNames
         var trace: [CoxIterationStep] = []
@@ -399,7 +406,7 @@ public enum CoxFit {
         var robustVar: [Double]? = nil
         var robustScore: CoxTest? = nil
         var clusterCount: Int? = nil
-        if let cl = data.cluster, p > 0 {
+        if let cl = data.cluster, p > 0, case .sorted(let rs) = rs {   // clusters always take the sorted path
             var map: [Int32: Int] = [:]
             var clusterOf = [Int](repeating: 0, count: data.n)
             for i in 0..<data.n {
@@ -472,16 +479,8 @@ public enum CoxFit {
         var sorted: (data: Concordance.Sorted, cluster: [Int32]?)? = nil
         if concordance {
             try cancel.check()
-            // the fit's sorted data, with R's linear predictor
-            // (a gather in random order: about 0.1 s at 10^7 rows, so it polls)
-            let x = [Double](unsafeUninitializedCapacity: data.n) { buf, c in
-                cancel.inBlocks(0..<data.n) { rows in for i in rows { buf[i] = lp[Int(rs.order[i])] } }
-                c = data.n
-            }
+            sorted = rs.concordanceData(lp: lp, cluster: data.cluster, cancel: cancel)
             try cancel.check()
-            sorted = (Concordance.Sorted(time: rs.stop, event: rs.event, x: x,
-                                         start: rs.start, bounds: rs.strataBounds, startOrder: rs.startOrder),
-                      data.cluster.map { c in rs.order.map { c[Int($0)] } })
         }
 
         let result = CoxFitResult(

@@ -124,23 +124,7 @@ extension CoxRiskSet {
         var nbatch = 0
         var loglik = 0.0
         @inline(__always) func flush() {
-            if nbatch == 4 {
-                let a0 = batch, a1 = batch + p, a2 = batch + 2 * p, a3 = batch + 3 * p
-                for q in 0..<p {
-                    let v0 = bw[0] * a0[q], v1 = bw[1] * a1[q], v2 = bw[2] * a2[q], v3 = bw[3] * a3[q]
-                    let row = aap + q * p
-                    for r2 in 0...q { row[r2] += v0 * a0[r2] + v1 * a1[r2] + v2 * a2[r2] + v3 * a3[r2] }
-                }
-            } else {
-                for t in 0..<nbatch {
-                    let at = batch + t * p
-                    for q in 0..<p {
-                        let v = bw[t] * at[q]
-                        let row = aap + q * p
-                        for r2 in 0...q { row[r2] += v * at[r2] }
-                    }
-                }
-            }
+            accumulateWeightedOuterProducts(aap, rows: batch, weights: bw, count: nbatch, p: p)
             nbatch = 0
         }
         @inline(__always) func push(_ w: Double) {
@@ -384,27 +368,10 @@ extension CoxRiskSet {
                         wbuf[i - rg.lowerBound] = w * rp[i]
                     }
                     var i = rg.lowerBound
-                    while i + 4 <= rg.upperBound {
-                        if poll.stop(after: 4) { return }
-                        let w0 = wbuf[i - rg.lowerBound], w1 = wbuf[i + 1 - rg.lowerBound]
-                        let w2 = wbuf[i + 2 - rg.lowerBound], w3 = wbuf[i + 3 - rg.lowerBound]
-                        let x0 = xp + i * p, x1 = x0 + p, x2 = x1 + p, x3 = x2 + p
-                        for q in 0..<p {
-                            let v0 = w0 * x0[q], v1 = w1 * x1[q], v2 = w2 * x2[q], v3 = w3 * x3[q]
-                            let orow = ip + q * p
-                            for r2 in 0...q { orow[r2] += v0 * x0[r2] + v1 * x1[r2] + v2 * x2[r2] + v3 * x3[r2] }
-                        }
-                        i += 4
-                    }
-                    while i < rg.upperBound {
-                        let w0 = wbuf[i - rg.lowerBound]
-                        let x0 = xp + i * p
-                        for q in 0..<p {
-                            let v0 = w0 * x0[q]
-                            let orow = ip + q * p
-                            for r2 in 0...q { orow[r2] += v0 * x0[r2] }
-                        }
-                        i += 1
+                    while i < rg.upperBound && !poll.stop(after: 1024) {
+                        let m = min(1024, rg.upperBound - i)
+                        accumulateWeightedOuterProducts(ip, rows: xp + i * p, weights: wbuf + (i - rg.lowerBound), count: m, p: p)
+                        i += m
                     }
                 }
             }}}}}}}}}}}
@@ -418,5 +385,34 @@ extension CoxRiskSet {
             bt.pointee = CoxBlockTerms(c: cb, e: eb, g: gb, ge: geb, abar: abarb)
         }
         return CoxEvaluation(loglik: loglik, score: u, information: info)
+    }
+}
+
+/// Adds sum_t w_t x_t x_t' to the lower triangle of the row-major p x p matrix `acc`, for `count`
+/// rows stored row-major at `rows` (row t at rows + t p) with weights `weights[t]`: four rows per
+/// pass over the triangle.
+@inline(__always)
+func accumulateWeightedOuterProducts(_ acc: UnsafeMutablePointer<Double>, rows: UnsafePointer<Double>,
+                                     weights: UnsafePointer<Double>, count: Int, p: Int) {
+    var t = 0
+    while t + 4 <= count {
+        let w0 = weights[t], w1 = weights[t + 1], w2 = weights[t + 2], w3 = weights[t + 3]
+        let x0 = rows + t * p, x1 = x0 + p, x2 = x1 + p, x3 = x2 + p
+        for q in 0..<p {
+            let v0 = w0 * x0[q], v1 = w1 * x1[q], v2 = w2 * x2[q], v3 = w3 * x3[q]
+            let orow = acc + q * p
+            for r2 in 0...q { orow[r2] += v0 * x0[r2] + v1 * x1[r2] + v2 * x2[r2] + v3 * x3[r2] }
+        }
+        t += 4
+    }
+    while t < count {
+        let w0 = weights[t]
+        let x0 = rows + t * p
+        for q in 0..<p {
+            let v0 = w0 * x0[q]
+            let orow = acc + q * p
+            for r2 in 0...q { orow[r2] += v0 * x0[r2] }
+        }
+        t += 1
     }
 }

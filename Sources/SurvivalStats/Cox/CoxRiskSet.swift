@@ -97,51 +97,10 @@ struct CoxRiskSet: Sendable {
         var stratumOfRow = [Int32](repeating: 0, count: nStrata > 1 ? n : 0)
         if nStrata > 1 { for s in 0..<nStrata { for i in bounds[s]..<bounds[s + 1] { stratumOfRow[Int(order[i])] = Int32(s) } } }
 
-        // centering and scaling (R: nocenter = c(-1, 0, 1)), columns in parallel
-        var scale = [Double](repeating: 1, count: p)
-        var means = [Double](repeating: 0, count: p)
-        var centerTable = [Double](repeating: 0, count: nStrata * p)   // [s * p + j]
+        // centering and scaling (R: nocenter = c(-1, 0, 1))
         let perStratum = counting && nStrata > 1
-        scale.withUnsafeMutableBufferPointer { scb in
-        means.withUnsafeMutableBufferPointer { mb in
-        centerTable.withUnsafeMutableBufferPointer { ctb in
-        stratumOfRow.withUnsafeBufferPointer { srb in
-            let sh = UncheckedBox((scb.baseAddress!, mb.baseAddress!, ctb.baseAddress!, srb.baseAddress, data.columns))
-            let jobs = p >= 2 && n >= CoxParallel.minRows ? min(p, CoxParallel.chunkCount(n)) : 1
-            CoxParallel.run(jobs) { k in
-                let (scp, mp, ctp, srp, cols) = sh.value
-                var j = k
-                while j < p && !cancel.isCancelled {
-                    cols[j].withUnsafeBufferPointer { col in
-                        var zeroOne = true
-                        var sum = 0.0
-                        guard cancel.inBlocks(0..<n, { rows in
-                            for i in rows {
-                                let v = col[i]
-                                if zeroOne && !(v == 0 || v == 1 || v == -1) { zeroOne = false }
-                                sum += v
-                            }
-                        }) else { return }
-                        if zeroOne { return }
-                        let overall = sum / Double(n)
-                        mp[j] = overall
-                        var absSum = 0.0
-                        if !perStratum {
-                            for s in 0..<nStrata { ctp[s * p + j] = overall }
-                            cancel.inBlocks(0..<n) { rows in for i in rows { absSum += abs(col[i] - overall) } }
-                        } else {
-                            var sums = [Double](repeating: 0, count: nStrata)
-                            for i in 0..<n { sums[Int(srp![i])] += col[i] }
-                            for s in 0..<nStrata { ctp[s * p + j] = sums[s] / Double(bounds[s + 1] - bounds[s]) }
-                            cancel.inBlocks(0..<n) { rows in for i in rows { absSum += abs(col[i] - ctp[Int(srp![i]) * p + j]) } }
-                        }
-                        scp[j] = absSum > 0 ? Double(n) / absSum : 1
-                    }
-                    j += jobs
-                }
-            }
-        }}}}
-        try cancel.check()
+        let (scale, means, centerTable) = try Self.centering(data, bounds: bounds, stratumOfRow: stratumOfRow,
+                                                             perStratum: perStratum, cancel: cancel)
         self.scale = scale
         self.means = means
 
@@ -249,6 +208,61 @@ struct CoxRiskSet: Sendable {
         self.stop = stop
         self.start = sstart
         self.event = event
+    }
+
+    /// R's centering and scaling of the design columns (nocenter = c(-1, 0, 1)): `scale[j]` =
+    /// n / sum|x - center|, `means[j]` = R's fit$means, `center[s * p + j]` the center of column j in
+    /// stratum s (the overall mean unless `perStratum`, as agfit4 for counting-process data; 0 for a
+    /// column whose values all lie in {-1, 0, 1}). `bounds` are the strata's sorted row ranges and
+    /// `stratumOfRow` the stratum of each input row (empty with one stratum). Columns run in parallel.
+    static func centering(_ data: CoxData, bounds: [Int], stratumOfRow: [Int32], perStratum: Bool,
+                          cancel: Cancellation) throws -> (scale: [Double], means: [Double], center: [Double]) {
+        let n = data.n, p = data.p
+        let nStrata = bounds.count - 1
+        var scale = [Double](repeating: 1, count: p)
+        var means = [Double](repeating: 0, count: p)
+        var centerTable = [Double](repeating: 0, count: nStrata * p)   // [s * p + j]
+        scale.withUnsafeMutableBufferPointer { scb in
+        means.withUnsafeMutableBufferPointer { mb in
+        centerTable.withUnsafeMutableBufferPointer { ctb in
+        stratumOfRow.withUnsafeBufferPointer { srb in
+            let sh = UncheckedBox((scb.baseAddress!, mb.baseAddress!, ctb.baseAddress!, srb.baseAddress, data.columns))
+            let jobs = p >= 2 && n >= CoxParallel.minRows ? min(p, CoxParallel.chunkCount(n)) : 1
+            CoxParallel.run(jobs) { k in
+                let (scp, mp, ctp, srp, cols) = sh.value
+                var j = k
+                while j < p && !cancel.isCancelled {
+                    cols[j].withUnsafeBufferPointer { col in
+                        var zeroOne = true
+                        var sum = 0.0
+                        guard cancel.inBlocks(0..<n, { rows in
+                            for i in rows {
+                                let v = col[i]
+                                if zeroOne && !(v == 0 || v == 1 || v == -1) { zeroOne = false }
+                                sum += v
+                            }
+                        }) else { return }
+                        if zeroOne { return }
+                        let overall = sum / Double(n)
+                        mp[j] = overall
+                        var absSum = 0.0
+                        if !perStratum {
+                            for s in 0..<nStrata { ctp[s * p + j] = overall }
+                            cancel.inBlocks(0..<n) { rows in for i in rows { absSum += abs(col[i] - overall) } }
+                        } else {
+                            var sums = [Double](repeating: 0, count: nStrata)
+                            for i in 0..<n { sums[Int(srp![i])] += col[i] }
+                            for s in 0..<nStrata { ctp[s * p + j] = sums[s] / Double(bounds[s + 1] - bounds[s]) }
+                            cancel.inBlocks(0..<n) { rows in for i in rows { absSum += abs(col[i] - ctp[Int(srp![i]) * p + j]) } }
+                        }
+                        scp[j] = absSum > 0 ? Double(n) / absSum : 1
+                    }
+                    j += jobs
+                }
+            }
+        }}}}
+        try cancel.check()
+        return (scale, means, centerTable)
     }
 
     /// Converts a coefficient vector between the original and the internal (scaled) units.

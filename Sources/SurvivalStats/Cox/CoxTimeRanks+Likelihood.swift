@@ -1,0 +1,219 @@
+// CoxTimeRanks+Likelihood.swift — the two passes of CoxTimeRanks (see its header for the algorithm):
+// risk-set buckets by rank, the Efron/Breslow terms per event rank, and the information as a
+// per-row weighted sum of outer products.
+
+import Foundation
+
+extension CoxTimeRanks {
+    /// Rows transformed at a time into a row-major scratch block (fits in the L1 cache with p = 10).
+    static let blockRows = 256
+
+    /// Copies rows lo ..< lo + m of the design into `xb` (row-major, m x p), centered and scaled.
+    @inline(__always)
+    func transformBlock(_ cols: UnsafePointer<UnsafePointer<Double>>, lo: Int, m: Int, into xb: UnsafeMutablePointer<Double>) {
+        for j in 0..<p {
+            let col = cols[j] + lo, c = center[j], s = scale[j]
+            for t in 0..<m { xb[t * p + j] = (col[t] - c) * s }
+        }
+    }
+
+    /// Runs body(k, lo, m, xb, scratch) on every block of rows lo ..< lo + m (at most `blockRows`) of
+    /// every CoxParallel chunk k, with xb the block's design rows centered and scaled (row-major) and
+    /// `scratch` room for `blockRows` values; polls the cancellation between blocks.
+    func forEachBlock(_ body: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
+        let chunks = CoxParallel.chunkCount(n)
+        let rgs = CoxParallel.ranges(n, chunks: chunks)
+        columns.withUnsafeBufferPointer { colArr in
+            var ptrs: [UnsafePointer<Double>] = []
+            for j in 0..<p { ptrs.append(colArr[j].withUnsafeBufferPointer { $0.baseAddress! }) }
+            ptrs.withUnsafeBufferPointer { cp in
+                let sh = UncheckedBox(cp.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                CoxParallel.run(chunks) { k in
+                    let xb = UnsafeMutablePointer<Double>.allocate(capacity: Self.blockRows * (p + 1))
+                    defer { xb.deallocate() }
+                    var poll = CancelPoll(cancel)
+                    var lo = rgs[k].lowerBound
+                    while lo < rgs[k].upperBound {
+                        let m = min(Self.blockRows, rgs[k].upperBound - lo)
+                        if poll.stop(after: m) { break }
+                        transformBlock(sh.value, lo: lo, m: m, into: xb)
+                        body(k, lo, m, xb, xb + Self.blockRows * p)
+                        lo += m
+                    }
+                }
+            }
+        }
+    }
+
+    /// Loglik, score and information (when `information`) at `beta` (scaled units).
+    func evaluate(_ beta: [Double], ties: CoxTies, information: Bool) -> CoxEvaluation {
+        let p = self.p, d = rankCount, bs = bucketStride
+        let chunks = CoxParallel.chunkCount(n)
+        var risk = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var buckets = [Double](repeating: 0, count: chunks * d * bs)
+        // per chunk: sum of eta over the deaths, then sum of x over the deaths (p)
+        var deathSums = [Double](repeating: 0, count: chunks * (1 + p))
+
+        // ---- pass 1: eta, w = exp(eta), buckets by rank
+        risk.withUnsafeMutableBufferPointer { rb in
+        buckets.withUnsafeMutableBufferPointer { bb in
+        deathSums.withUnsafeMutableBufferPointer { db in
+        beta.withUnsafeBufferPointer { betab in
+        rank.withUnsafeBufferPointer { rkb in
+        event.withUnsafeBufferPointer { evb in
+            let sh = UncheckedBox((rb.baseAddress!, bb.baseAddress, db.baseAddress!, betab.baseAddress, rkb.baseAddress!,
+                                   evb.baseAddress!))
+            forEachBlock { k, lo, m, xb, _ in
+                let (wp, bkAll, dsAll, bp, rk, ev) = sh.value
+                let bk = bkAll! + k * d * bs
+                let ds = dsAll + k * (1 + p)
+                for t in 0..<m {
+                    let row = xb + t * p
+                    var eta = 0.0
+                    for j in 0..<p { eta += row[j] * bp![j] }
+                    let w = exp(eta)
+                    let i = lo + t
+                    wp[i] = w
+                    let dies = ev[i]
+                    let b = bk + Int(rk[i]) * bs + (dies ? 1 + p : 0)
+                    b[0] += w
+                    for j in 0..<p { b[1 + j] += w * row[j] }
+                    if dies {
+                        ds[0] += eta
+                        for j in 0..<p { ds[1 + j] += row[j] }
+                    }
+                }
+            }
+        }}}}}}
+        // chunk sums in chunk order
+        var loglik = 0.0
+        var u = [Double](repeating: 0, count: p)
+        for k in 0..<chunks {
+            loglik += deathSums[k * (1 + p)]
+            for j in 0..<p { u[j] += deathSums[k * (1 + p) + 1 + j] }
+        }
+        if chunks > 1 {
+            buckets.withUnsafeMutableBufferPointer { bb in
+                let size = d * bs
+                for k in 1..<chunks { for q in 0..<size { bb[q] += bb[k * size + q] } }
+            }
+        }
+
+        // ---- event ranks: Efron/Breslow terms, c_r, e_r and sum_k a_k a_k'
+        var vN = [Double](repeating: 0, count: d)      // weight v of a row not dying at its rank
+        var vD = [Double](repeating: 0, count: d)      // ... of a row dying at its rank
+        var aa = [Double](repeating: 0, count: p * p)
+        var c = [Double](repeating: 0, count: d)
+        var e = [Double](repeating: 0, count: d)
+        let efron = ties == .efron
+        var s1 = [Double](repeating: 0, count: p), t1 = [Double](repeating: 0, count: p)
+        for s in 0..<strataCount {
+            var t0 = 0.0                                  // risk-set sums over the ranks above r
+            for j in 0..<p { t1[j] = 0 }
+            for r in stride(from: rankBounds[s + 1] - 1, through: rankBounds[s], by: -1) {
+                let b = r * bs
+                let n0 = buckets[b], e0 = buckets[b + 1 + p]
+                let dr = Int(rankDeaths[r])
+                if dr > 0 {
+                    let s0 = t0 + n0
+                    for j in 0..<p { s1[j] = t1[j] + buckets[b + 1 + j] }
+                    var cr = 0.0, er = 0.0, alpha = 0.0, beta2 = 0.0, gamma = 0.0
+                    if !efron || dr == 1 {
+                        let den = s0 + e0, dd = Double(dr)
+                        loglik -= dd * log(den)
+                        let inv = 1 / den
+                        cr = dd * inv; er = cr
+                        alpha = dd * inv * inv; beta2 = alpha; gamma = alpha
+                    } else {
+                        let dd = Double(dr)
+                        for k in 1...dr {
+                            let f = Double(k) / dd
+                            let den = s0 + f * e0
+                            loglik -= log(den)
+                            let inv = 1 / den, inv2 = inv * inv
+                            cr += inv; er += f * inv
+                            alpha += inv2; beta2 += f * inv2; gamma += f * f * inv2
+                        }
+                    }
+                    c[r] = cr; e[r] = er
+                    let d1 = b + 2 + p
+                    for j in 0..<p { u[j] -= cr * s1[j] + er * buckets[d1 + j] }
+                    if information {
+                        for q in 0..<p {
+                            let sq = s1[q], dq = buckets[d1 + q]
+                            for r2 in 0...q {
+                                let sr = s1[r2], dr2 = buckets[d1 + r2]
+                                aa[q * p + r2] += alpha * sq * sr + beta2 * (sq * dr2 + dq * sr) + gamma * dq * dr2
+                            }
+                        }
+                    }
+                }
+                t0 += n0 + e0
+                for j in 0..<p { t1[j] += buckets[b + 1 + j] + buckets[b + 2 + p + j] }
+            }
+            // v: c cumulated over the event ranks at or below r (e_r instead of c_r for a death at r)
+            var cum = 0.0
+            for r in rankBounds[s]..<rankBounds[s + 1] {
+                if rankDeaths[r] > 0 { vD[r] = cum + e[r]; cum += c[r] }
+                vN[r] = cum
+            }
+        }
+        guard information else { return CoxEvaluation(loglik: loglik, score: u, information: []) }
+
+        // ---- pass 2: I = sum_i v_i w_i x_i x_i' - sum_r sum_k a_k a_k'
+        var partial = [Double](repeating: 0, count: chunks * p * p)
+        partial.withUnsafeMutableBufferPointer { pb in
+        risk.withUnsafeBufferPointer { rb in
+        vN.withUnsafeBufferPointer { vnb in
+        vD.withUnsafeBufferPointer { vdb in
+        rank.withUnsafeBufferPointer { rkb in
+        event.withUnsafeBufferPointer { evb in
+            let sh = UncheckedBox((pb.baseAddress, rb.baseAddress!, vnb.baseAddress!, vdb.baseAddress!, rkb.baseAddress!,
+                                   evb.baseAddress!))
+            forEachBlock { k, lo, m, xb, wt in
+                let (pAll, wp, vn, vd, rk, ev) = sh.value
+                for t in 0..<m {
+                    let i = lo + t
+                    let v = ev[i] ? vd[Int(rk[i])] : vn[Int(rk[i])]
+                    // a row in no risk set adds nothing, even when its w overflowed (as coxfit6)
+                    wt[t] = v == 0 ? 0 : v * wp[i]
+                }
+                accumulateWeightedOuterProducts(pAll! + k * p * p, rows: xb, weights: wt, count: m, p: p)
+            }
+        }}}}}}
+        var info = [Double](repeating: 0, count: p * p)
+        for k in 0..<chunks { for q in 0..<(p * p) { info[q] += partial[k * p * p + q] } }
+        for q in 0..<p { for r2 in 0...q { info[q * p + r2] -= aa[q * p + r2] } }
+        symmetrizeFromLower(&info, p: p)
+        return CoxEvaluation(loglik: loglik, score: u, information: info)
+    }
+
+    /// The rows in (stratum, time) order for Concordance (a stable counting sort of the ranks, so the
+    /// order is the one RadixSort gives), with the predictor `lp` (input order) gathered.
+    func concordanceData(lp: [Double]) -> Concordance.Sorted {
+        let d = rankCount
+        var start = [Int](repeating: 0, count: d + 1)
+        for i in 0..<n { start[Int(rank[i]) + 1] += 1 }
+        for r in 0..<d { start[r + 1] += start[r] }
+        let bounds = rankBounds.map { start[$0] }
+        var next = start
+        var time = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var ev = [UInt8](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var x = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }
+        time.withUnsafeMutableBufferPointer { tp in
+        ev.withUnsafeMutableBufferPointer { evp in
+        x.withUnsafeMutableBufferPointer { xp in
+            var poll = CancelPoll(cancel)
+            for i in 0..<n {
+                let r = Int(rank[i])
+                let pos = next[r]
+                next[r] = pos + 1
+                tp[pos] = rankTime[r]
+                evp[pos] = event[i] ? 1 : 0
+                xp[pos] = lp[i]
+                if poll.stop() { return }
+            }
+        }}}
+        return Concordance.Sorted(time: time, event: ev, x: x, start: [], bounds: bounds, startOrder: [])
+    }
+}

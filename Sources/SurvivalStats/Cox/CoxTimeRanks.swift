@@ -1,0 +1,144 @@
+// CoxTimeRanks.swift — the Cox partial likelihood of right-censored data evaluated in storage order,
+// with the rows bucketed by the rank of their (stratum, time): no sorted copy of the design matrix.
+//
+// Contract
+//   Inputs:   a validated CoxData without start times and without clusters (CoxFit routes only those
+//             here), and a limit on the number D of distinct (stratum, time) pairs.
+//   Outputs:  `make` gives nil when D is above the limit (nearly continuous times: the sorted
+//             algorithm of CoxRiskSet is used instead). `evaluate(beta, ties)` gives the log partial
+//             likelihood, score and information in R's centered and scaled units, the same quantities
+//             CoxRiskSet.evaluate gives (equal up to rounding); `concordanceData` the (stratum, time)
+//             order that Concordance needs, by a counting sort of the ranks.
+//   Algorithm: each row gets the rank of its (stratum, time) among the D distinct pairs (a hash of
+//             the pairs, then a sort of the D distinct ones only). One evaluation is two passes over the
+//             rows in storage order, the design read from its columns and centered/scaled on the fly:
+//     1. eta = X beta, w = exp(eta); w and w x are added to per-rank buckets, separately for the
+//        rows that die at their time (E0, E1) and the others (N0, N1), D x (2 + 2p) values per chunk
+//        of rows. Over the ranks of a stratum in descending order the cumulative sums give the risk
+//        set at each event rank r: S0 = sum_{r' > r} (N0 + E0) + N0[r], deaths d0 = E0[r], and
+//        likewise S1, d1. With d deaths and Efron's f_k = k/d (k = 1..d; Breslow: one term of
+//        weight d), den_k = S0 + f_k d0, a_k = (S1 + f_k d1) / den_k:
+//          loglik = sum_deaths eta - sum_r sum_k log den_k,  U = sum_deaths x - sum_r sum_k a_k,
+//        c_r = sum_k 1/den_k and e_r = sum_k f_k/den_k, and sum_k a_k a_k' = alpha S1 S1' +
+//        beta (S1 d1' + d1 S1') + gamma d1 d1' with alpha, beta, gamma = sum_k 1, f_k, f_k^2 over den_k^2.
+//     2. I = sum_i v_i w_i x_i x_i' - sum_r sum_k a_k a_k', where v_i is sum of c_r over the event
+//        ranks r of row i's stratum at or below its rank, except that a row dying at its rank counts
+//        e_r instead of c_r there (sum_k S2_k / den_k split by row): a p(p+1)/2 accumulation per row.
+//     Threads: both passes run on CoxParallel's fixed row chunks with per-chunk buckets and sums added
+//     in chunk order, so the result is the same for every number of threads.
+//   Cancellation: polled every Cancellation.stride rows; a cancelled evaluation returns a meaningless
+//     result, so the caller must `try cancel.check()` (as for CoxRiskSet).
+//   Reference: as CoxPartialLikelihood (Efron 1977; Therneau & Grambsch 2000 §3.3); the per-row
+//     weights v_i are the Nelson–Aalen form of the risk-set sums (Andersen et al. 1993 §VII.2).
+//   R convention: coxfit6 (right-censored data), exp(eta) unguarded, as CoxRiskSet.
+
+import Foundation
+
+struct CoxTimeRanks: Sendable {
+    let n: Int
+    let p: Int
+    /// The design columns, in storage order (shared with the CoxData, not copied).
+    let columns: [[Double]]
+    let event: [Bool]
+    /// Centering (one center per column: right-censored data are centered overall) and scaling as
+    /// CoxRiskSet: the internal design is (x - center) * scale.
+    let center: [Double]
+    let scale: [Double]
+    /// R's fit$means.
+    let means: [Double]
+    /// Per row: rank of its (stratum, time) among the distinct pairs, ascending by stratum then time.
+    let rank: [Int32]
+    /// Per rank: its time and its number of deaths; ranks of stratum s: rankBounds[s] ..< rankBounds[s+1].
+    let rankTime: [Double]
+    let rankDeaths: [Int32]
+    let rankBounds: [Int]
+    let cancel: Cancellation
+
+    var rankCount: Int { rankTime.count }
+    var strataCount: Int { rankBounds.count - 1 }
+    /// Values per rank in a bucket: N0, N1 (p), E0, E1 (p).
+    var bucketStride: Int { 2 + 2 * p }
+
+    /// The ranked form of `data`, or nil when its distinct (stratum, time) pairs are more than
+    /// `maxRanks` (then the buckets would not be smaller than the sorted design they replace).
+    static func make(_ data: CoxData, maxRanks: Int, cancel: Cancellation) throws -> CoxTimeRanks? {
+        precondition(data.start == nil && data.cluster == nil)
+        guard let ranks = try rankPairs(stop: data.stop, strata: data.strata, maxRanks: maxRanks, cancel: cancel) else { return nil }
+        let (scale, means, center) = try CoxRiskSet.centering(data, bounds: [0, data.n], stratumOfRow: [], perStratum: false,
+                                                              cancel: cancel)
+        var deaths = [Int32](repeating: 0, count: ranks.time.count)
+        ranks.rank.withUnsafeBufferPointer { rk in
+            data.event.withUnsafeBufferPointer { ev in
+                for i in 0..<data.n where ev[i] { deaths[Int(rk[i])] += 1 }
+            }
+        }
+        try cancel.check()
+        return CoxTimeRanks(n: data.n, p: data.p, columns: data.columns, event: data.event, center: center, scale: scale,
+                            means: means, rank: ranks.rank, rankTime: ranks.time, rankDeaths: deaths,
+                            rankBounds: ranks.bounds, cancel: cancel)
+    }
+
+    /// Dense ranks of the (stratum, time) pairs: per row its rank, per rank its time, and the rank
+    /// range of each stratum (strata in ascending code order). Nil when there are more than `maxRanks`.
+    static func rankPairs(stop: [Double], strata: [Int32]?, maxRanks: Int, cancel: Cancellation) throws
+        -> (rank: [Int32], time: [Double], bounds: [Int])? {
+        let n = stop.count
+        // open addressing on (stratum, time bits); ids in order of first appearance
+        var cap = 16
+        while cap < 2 * min(maxRanks, n) + 2 { cap <<= 1 }
+        let mask = cap - 1
+        var slotKey = [UInt64](repeating: 0, count: cap)
+        var slotGroup = [Int32](repeating: 0, count: cap)
+        var slotId = [Int32](repeating: -1, count: cap)
+        var keys: [UInt64] = [], groups: [Int32] = [], times: [Double] = []
+        var id = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var overflow = false
+        stop.withUnsafeBufferPointer { tp in
+        id.withUnsafeMutableBufferPointer { idp in
+        slotKey.withUnsafeMutableBufferPointer { sk in
+        slotGroup.withUnsafeMutableBufferPointer { sg in
+        slotId.withUnsafeMutableBufferPointer { si in
+            let gp = strata?.withUnsafeBufferPointer { $0.baseAddress }
+            var poll = CancelPoll(cancel)
+            for i in 0..<n {
+                let k = RadixSort.sortableBits(tp[i])
+                let g = gp?[i] ?? 0
+                var h = Int(truncatingIfNeeded: ((k ^ (UInt64(UInt32(bitPattern: g)) << 32)) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                while true {
+                    let s = si[h]
+                    if s < 0 {
+                        if keys.count == maxRanks { overflow = true; return }
+                        si[h] = Int32(keys.count); sk[h] = k; sg[h] = g
+                        idp[i] = Int32(keys.count)
+                        keys.append(k); groups.append(g); times.append(tp[i])
+                        break
+                    }
+                    if sk[h] == k && sg[h] == g { idp[i] = s; break }
+                    h = (h + 1) & mask
+                }
+                if poll.stop() { return }
+            }
+        }}}}}
+        try cancel.check()
+        if overflow { return nil }
+        // sort the distinct pairs by (stratum, time)
+        let d = keys.count
+        let order = (0..<d).sorted { a, b in groups[a] != groups[b] ? groups[a] < groups[b] : keys[a] < keys[b] }
+        var rankOfId = [Int32](repeating: 0, count: d)
+        var time = [Double](repeating: 0, count: d)
+        var bounds = [0]
+        for (r, k) in order.enumerated() {
+            rankOfId[k] = Int32(r)
+            time[r] = times[k]
+            if r > 0 && groups[k] != groups[order[r - 1]] { bounds.append(r) }
+        }
+        bounds.append(d)
+        id.withUnsafeMutableBufferPointer { idp in
+            rankOfId.withUnsafeBufferPointer { rp in
+                cancel.inBlocks(0..<n) { rows in for i in rows { idp[i] = rp[Int(idp[i])] } }
+            }
+        }
+        try cancel.check()
+        return (id, time, bounds)
+    }
+}

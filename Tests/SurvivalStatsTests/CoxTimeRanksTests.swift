@@ -1,0 +1,101 @@
+// CoxTimeRanksTests.swift — the storage-order, per-rank-bucket partial likelihood (CoxTimeRanks) that
+// CoxFit uses for right-censored data without clusters. CoxTests checks it against R on every
+// reference model (it is the automatic path there); here:
+//  * the routing: which models take it, and the fall-back to the sorted design when the distinct
+//    (stratum, time) pairs are too many;
+//  * the two algorithms agree (1e-10 relative) on every reference model, so the sorted path stays
+//    checked against R for right-censored data too, and on a larger tied, stratified data set with
+//    an Efron block of many deaths;
+//  * the ranks: dense, by (stratum, time), -0.0 with 0.
+import XCTest
+@testable import SurvivalStats
+
+final class CoxTimeRanksTests: XCTestCase {
+    /// The numbers of a fit that both algorithms must give.
+    func summary(_ f: CoxFitResult) -> [Double] {
+        f.coefficients.flatMap { [$0.coef ?? .nan, $0.se ?? .nan] } + f.loglik + f.naiveVariance
+            + [f.scoreTest.chisq, f.waldTest.chisq, f.lrTest.chisq, f.concordance?.concordance ?? .nan,
+               f.concordance?.standardError ?? .nan, Double(f.iterations)]
+    }
+
+    func assertSameFit(_ data: CoxData, ties: CoxTies, control: CoxControl = .default, _ label: String) throws {
+        func run(_ a: CoxAlgorithm) throws -> CoxFitResult {
+            try CoxFit.fit(data, ties: ties, level: 0.95, control: control, concordance: true, cancel: .never, algorithm: a)
+        }
+        let ranked = try run(.automatic), sorted = try run(.sorted)
+        // a fit drifting to an infinite coefficient (or stopped there) amplifies rounding: R's tolerance
+        let rel = ranked.converged && ranked.coefficients.allSatisfy({ !$0.possiblyInfinite }) ? 1e-10 : 1e-6
+        let (a, b) = (summary(ranked), summary(sorted))
+        XCTAssertEqual(a.count, b.count, label)
+        for k in 0..<min(a.count, b.count) { assertClose(a[k], b[k], rel: rel, abs: 1e-13, "\(label) value \(k)") }
+        // linear predictors: x beta, whose rounding scales with |x| (1e8 in lung_offset_e8)
+        for (i, (u, v)) in zip(ranked.linearPredictors, sorted.linearPredictors).enumerated() {
+            let size = data.columns.indices.reduce(0.0) { $0 + abs(data.columns[$1][i] * (ranked.beta[$1].isNaN ? 0 : ranked.beta[$1])) }
+            assertClose(u, v, rel: rel, abs: rel * size, "\(label) lp[\(i)]")
+        }
+    }
+
+    func testRoutingTakesRankedPathOnlyWhereItApplies() throws {
+        let ref = try XCTUnwrap(CoxReference.shared)
+        var ranked = 0
+        for m in ref.models {
+            let data = try m.input.coxData()
+            let ev = try CoxEvaluator(data, algorithm: .automatic, cancel: .never)
+            let expectRanked = data.start == nil && data.cluster == nil
+            if case .ranked = ev { ranked += 1; XCTAssertTrue(expectRanked, m.id) } else { XCTAssertFalse(expectRanked, m.id) }
+            if case .ranked = try CoxEvaluator(data, algorithm: .sorted, cancel: .never) { XCTFail("\(m.id): .sorted gave ranked") }
+        }
+        XCTAssertGreaterThan(ranked, 10)
+    }
+
+    func testBothAlgorithmsAgreeOnEveryReferenceModel() throws {
+        let ref = try XCTUnwrap(CoxReference.shared)
+        for m in ref.models where m.input.start == nil && m.input.cluster == nil {
+            try assertSameFit(try m.input.coxData(), ties: CoxTies(rawValue: m.ties)!, control: CoxControl(iterMax: m.iter_max),
+                              m.id)
+        }
+    }
+
+    /// 60,000 rows (4 chunks), 3 strata, times on a coarse grid (blocks of hundreds of deaths), a
+    /// 0/1 column and a column with a large mean: Efron and Breslow agree with the sorted design.
+    func testLargeTiedStratifiedDataAgree() throws {
+        var rng = SplitMix64(seed: 15)
+        let n = 60_000
+        func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        var cols = [[Double]](repeating: [], count: 3)
+        var time: [Double] = [], event: [Bool] = [], strata: [Int32] = []
+        for _ in 0..<n {
+            let a = u() * 2 - 1, b = u() < 0.4 ? 1.0 : 0.0, c = 2000 + 10 * u()
+            cols[0].append(a); cols[1].append(b); cols[2].append(c)
+            let rate = exp(0.7 * a - 0.4 * b + 0.05 * (c - 2005))
+            time.append((-log(1 - u()) / rate * 20).rounded() + 1)
+            event.append(u() < 0.8)
+            strata.append(Int32(rng.next() % 3) - 1)
+        }
+        let data = try CoxData(columns: cols, columnNames: ["a", "b", "c"], stop: time, event: event, strata: strata)
+        guard case .ranked(let tr) = try CoxEvaluator(data, algorithm: .automatic, cancel: .never) else {
+            return XCTFail("expected the ranked path")
+        }
+        XCTAssertLessThan(tr.rankCount, 1000)
+        XCTAssertEqual(tr.strataCount, 3)
+        for ties in CoxTies.allCases { try assertSameFit(data, ties: ties, "60k \(ties)") }
+    }
+
+    func testTooManyDistinctTimesFallBackToSortedDesign() throws {
+        let data = try CoxData(columns: [[1, 2, 3, 4, 5, 6]], columnNames: ["x"], stop: [1, 2, 3, 4, 5, 6],
+                               event: [true, false, true, true, false, true])
+        XCTAssertNil(try CoxTimeRanks.make(data, maxRanks: 5, cancel: .never))
+        XCTAssertNotNil(try CoxTimeRanks.make(data, maxRanks: 6, cancel: .never))
+        XCTAssertEqual(CoxEvaluator.maxRanks(n: 1000, p: 3), 1000)
+        XCTAssertEqual(CoxEvaluator.maxRanks(n: 1_000_000, p: 10), 1_000_000 * 10 / (4 * 22))
+    }
+
+    func testRanksAreDenseByStratumThenTime() throws {
+        let r = try XCTUnwrap(try CoxTimeRanks.rankPairs(stop: [3, 0, 1, -0.0, 3, 1], strata: [2, 1, 1, 1, -1, 2], maxRanks: 10,
+                                                         cancel: .never))
+        // (-1,3) | (1,0) (1,1) | (2,1) (2,3)
+        XCTAssertEqual(r.rank, [4, 1, 2, 1, 0, 3])
+        XCTAssertEqual(r.time, [3, 0, 1, 1, 3])
+        XCTAssertEqual(r.bounds, [0, 1, 3, 5])
+    }
+}
