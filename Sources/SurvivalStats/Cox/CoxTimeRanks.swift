@@ -87,6 +87,7 @@ struct CoxTimeRanks: Sendable {
         var cap = 16
         while cap < 2 * min(maxRanks, n) + 2 { cap <<= 1 }
         let mask = cap - 1
+        let shift = UInt64(64 - cap.trailingZeroBitCount)
         var slotKey = [UInt64](repeating: 0, count: cap)
         var slotGroup = [Int32](repeating: 0, count: cap)
         var slotId = [Int32](repeating: -1, count: cap)
@@ -103,7 +104,11 @@ struct CoxTimeRanks: Sendable {
             for i in 0..<n {
                 let k = RadixSort.sortableBits(tp[i])
                 let g = gp?[i] ?? 0
-                var h = Int(truncatingIfNeeded: ((k ^ (UInt64(UInt32(bitPattern: g)) << 32)) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                // fold the high bits (sign, exponent, leading mantissa) into the low ones, multiply, keep the top bits
+                var z = k ^ (UInt64(UInt32(bitPattern: g)) &* 0xFF51_AFD7_ED55_8CCD)
+                z ^= z >> 32
+                z &*= 0x9E37_79B9_7F4A_7C15
+                var h = Int(truncatingIfNeeded: z >> shift)
                 while true {
                     let s = si[h]
                     if s < 0 {
