@@ -6,7 +6,9 @@
 //  * the two algorithms agree (1e-10 relative) on every reference model, so the sorted path stays
 //    checked against R for right-censored data too, and on a larger tied, stratified data set with
 //    an Efron block of many deaths;
-//  * the ranks: dense, by (stratum, time), -0.0 with 0.
+//  * the ranks: dense, by (stratum, time), -0.0 with 0;
+//  * Concordance.ranked (the sweep in x order over time ranks) equals Concordance.harrell on data
+//    with ties in time, in x and in both, with strata.
 import XCTest
 @testable import SurvivalStats
 
@@ -97,5 +99,26 @@ final class CoxTimeRanksTests: XCTestCase {
         XCTAssertEqual(r.rank, [4, 1, 2, 1, 0, 3])
         XCTAssertEqual(r.time, [3, 0, 1, 1, 3])
         XCTAssertEqual(r.bounds, [0, 1, 3, 5])
+    }
+
+    func testRankedConcordanceEqualsSortedSweeps() throws {
+        var rng = SplitMix64(seed: 1506)
+        for (n, reverse) in [(40, false), (500, true), (3000, false)] {
+            var time: [Double] = [], event: [Bool] = [], x: [Double] = [], strata: [Int32] = []
+            for _ in 0..<n {
+                time.append(Double(rng.next() % 12))
+                event.append(rng.next() % 3 != 0)
+                x.append(Double(rng.next() % 7) - 3)
+                strata.append(Int32(rng.next() % 2))
+            }
+            let want = try Concordance.harrell(time: time, event: event, x: x, strata: strata, reverse: reverse)
+            let r = try XCTUnwrap(try CoxTimeRanks.rankPairs(stop: time, strata: strata, maxRanks: n, cancel: .never))
+            let got = Concordance.ranked(x: x, event: event, rank: r.rank, rankBounds: r.bounds, reverse: reverse)
+            XCTAssertEqual([got.concordant, got.discordant, got.tiedX, got.tiedY, got.tiedXY],
+                           [want.concordant, want.discordant, want.tiedX, want.tiedY, want.tiedXY], "n=\(n)")
+            if n >= 500 { XCTAssertGreaterThan(want.tiedXY, 0, "n=\(n)") }
+            assertClose(got.concordance, want.concordance, rel: 1e-14, abs: 0, "C n=\(n)")
+            assertClose(got.variance, want.variance, rel: 1e-12, abs: 0, "var n=\(n)")
+        }
     }
 }

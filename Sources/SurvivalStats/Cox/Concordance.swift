@@ -116,13 +116,8 @@ public enum Concordance {
     static func compute(_ d: Sorted, cluster: [Int32]?, reverse: Bool, cancel: Cancellation = .never) -> ConcordanceResult {
         let cnt = counts(d, cancel: cancel)
         let n = cnt.concordant.count
-        let c = Double(cnt.total.c), dd0 = Double(cnt.total.d), tx = Double(cnt.total.tx)
-        let npair = c + dd0 + tx
-        var variance = Double.nan
-        var conc = Double.nan
-        if npair > 0 {
-            let somers = (c - dd0) / npair
-            conc = (somers + 1) / 2
+        let t = cnt.total
+        return finish(c: t.c, d: t.d, tx: t.tx, ty: t.ty, txy: t.txy, reverse: reverse) { somers, npair in
             var ss = 0.0
             cnt.concordant.withUnsafeBufferPointer { cp in
             cnt.discordant.withUnsafeBufferPointer { dp in
@@ -140,12 +135,41 @@ public enum Concordance {
                     for i in 0..<n { let v = dfb(i); ss += v * v }
                 }
             }}}
-            variance = ss / 4
+            return ss
+        }
+    }
+
+    /// Number of pairs of equal values in `values` (sorted in place).
+    static func equalPairs(_ values: inout [Int32]) -> Int {
+        values.sort()
+        var pairs = 0, a = 0
+        while a < values.count {
+            var b = a
+            while b < values.count && values[b] == values[a] { b += 1 }
+            pairs += (b - a) * (b - a - 1) / 2
+            a = b
+        }
+        return pairs
+    }
+
+    /// The result from the pair counts (non-reversed: concordant = the longer survivor has the larger
+    /// x) and `squares(somers, npair)`, the sum of the squared dfbeta of C's variance; `reverse` swaps
+    /// concordant and discordant.
+    static func finish(c ci: Int, d di: Int, tx ti: Int, ty: Int, txy: Int, reverse: Bool,
+                       squares: (Double, Double) -> Double) -> ConcordanceResult {
+        let c = Double(ci), dd0 = Double(di), tx = Double(ti)
+        let npair = c + dd0 + tx
+        var variance = Double.nan
+        var conc = Double.nan
+        if npair > 0 {
+            let somers = (c - dd0) / npair
+            conc = (somers + 1) / 2
+            variance = squares(somers, npair) / 4
         }
         let (cc, dd) = reverse ? (dd0, c) : (c, dd0)
         if reverse && npair > 0 { conc = 1 - conc }
-        return ConcordanceResult(concordant: cc, discordant: dd, tiedX: tx, tiedY: Double(cnt.total.ty),
-                                 tiedXY: Double(cnt.total.txy), concordance: conc, variance: variance)
+        return ConcordanceResult(concordant: cc, discordant: dd, tiedX: tx, tiedY: Double(ty),
+                                 tiedXY: Double(txy), concordance: conc, variance: variance)
     }
 
     /// Counts of the ranks 0..<size currently in a set, answering "how many below / equal / above
@@ -295,14 +319,7 @@ public enum Concordance {
                                     ty += nd * (nd - 1) / 2
                                     xs.removeAll(keepingCapacity: true)
                                     for q in (g + 1)...i where de[q] != 0 { xs.append(rk[q]) }
-                                    xs.sort()
-                                    var a = 0
-                                    while a < xs.count {
-                                        var b = a
-                                        while b < xs.count && xs[b] == xs[a] { b += 1 }
-                                        txy += (b - a) * (b - a - 1) / 2
-                                        a = b
-                                    }
+                                    txy += equalPairs(&xs)
                                 }
                                 for q in (g + 1)...i where de[q] != 0 { tree.add(Int(rk[q]), 1) }
                                 i = g

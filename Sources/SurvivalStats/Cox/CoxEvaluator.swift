@@ -68,22 +68,44 @@ enum CoxEvaluator {
 
     func toOriginal(_ betaScaled: [Double]) -> [Double] { (0..<p).map { betaScaled[$0] * scale[$0] } }
 
-    /// The rows in (stratum, time) order with the predictor `lp` (input order), and `cluster` in that order.
-    func concordanceData(lp: [Double], cluster: [Int32]?, cancel: Cancellation) -> (data: Concordance.Sorted, cluster: [Int32]?) {
+    /// What the concordance of the linear predictor `lp` (input order) needs, without the sorted
+    /// design (so that it is released first): the sorted path gathers `lp` and `cluster` into its order.
+    func concordanceInput(lp: [Double], cluster: [Int32]?, cancel: Cancellation) throws -> CoxConcordanceInput {
         switch self {
         case .ranked(let tr):
-            return (tr.concordanceData(lp: lp), cluster)    // no clusters here (see the routing)
+            return .ranked(tr)
         case .sorted(let rs):
             let n = rs.n
-            // the fit's sorted data, with R's linear predictor
-            // (a gather in random order: about 0.1 s at 10^7 rows, so it polls)
+            // a gather in random order: about 0.1 s at 10^7 rows, so it polls
             let x = [Double](unsafeUninitializedCapacity: n) { buf, c in
                 cancel.inBlocks(0..<n) { rows in for i in rows { buf[i] = lp[Int(rs.order[i])] } }
                 c = n
             }
-            return (Concordance.Sorted(time: rs.stop, event: rs.event, x: x, start: rs.start, bounds: rs.strataBounds,
-                                       startOrder: rs.startOrder),
-                    cluster.map { c in rs.order.map { c[Int($0)] } })
+            try cancel.check()
+            return .sorted(Concordance.Sorted(time: rs.stop, event: rs.event, x: x, start: rs.start, bounds: rs.strataBounds,
+                                              startOrder: rs.startOrder),
+                           cluster: cluster.map { c in rs.order.map { c[Int($0)] } })
         }
+    }
+}
+
+/// The input of a Cox fit's concordance (R's coxph()$concordance: reverse, x = linear predictor).
+enum CoxConcordanceInput {
+    /// Rows in (stratum, time) order with the predictor and clusters in that order.
+    case sorted(Concordance.Sorted, cluster: [Int32]?)
+    /// Rows with their (stratum, time) ranks; the predictor is the fit's linear predictor.
+    case ranked(CoxTimeRanks)
+
+    func compute(lp: [Double], cancel: Cancellation) throws -> ConcordanceResult {
+        let result: ConcordanceResult
+        switch self {
+        case .sorted(let data, let cluster):
+            result = Concordance.compute(data, cluster: cluster, reverse: true, cancel: cancel)
+        case .ranked(let tr):
+            result = Concordance.ranked(x: lp, event: tr.event, rank: tr.rank, rankBounds: tr.rankBounds, reverse: true,
+                                        cancel: cancel)
+        }
+        try cancel.check()
+        return result
     }
 }

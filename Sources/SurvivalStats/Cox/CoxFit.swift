@@ -177,18 +177,16 @@ public enum CoxFit {
         guard level > 0 && level < 1 else { throw CoxError.invalidArgument("level must be between 0 and 1") }
         let events = data.eventCount
         guard events > 0 else { throw CoxError.noEvents }
-        // The sorted design (n x p) is released before the concordance is computed.
-        let (fit, sorted) = try core(data, events: events, ties: ties, level: level, control: control,
-                                     concordance: concordance, cancel: cancel, algorithm: algorithm)
-        guard let sorted else { return fit }
-        let conc = Concordance.compute(sorted.data, cluster: sorted.cluster, reverse: true, cancel: cancel)
-        try cancel.check()
-        return fit.with(concordance: conc)
+        // The sorted design (n x p) of the sorted path is released before the concordance is computed.
+        let (fit, input) = try core(data, events: events, ties: ties, level: level, control: control,
+                                    concordance: concordance, cancel: cancel, algorithm: algorithm)
+        guard let input else { return fit }
+        return fit.with(concordance: try input.compute(lp: fit.linearPredictors, cancel: cancel))
     }
 
     private static func core(_ data: CoxData, events: Int, ties: CoxTies, level: Double, control: CoxControl,
                              concordance: Bool, cancel: Cancellation, algorithm: CoxAlgorithm) throws
-                             -> (CoxFitResult, (data: Concordance.Sorted, cluster: [Int32]?)?) {
+                             -> (CoxFitResult, CoxConcordanceInput?) {
         let rs = try CoxEvaluator(data, algorithm: algorithm, cancel: cancel)
         let p = data.p
         let names = data.columnNames
@@ -476,13 +474,6 @@ public enum CoxFit {
                                        aliased: false, possiblyInfinite: infinite[j]))
         }
 
-        var sorted: (data: Concordance.Sorted, cluster: [Int32]?)? = nil
-        if concordance {
-            try cancel.check()
-            sorted = rs.concordanceData(lp: lp, cluster: data.cluster, cancel: cancel)
-            try cancel.check()
-        }
-
         let result = CoxFitResult(
             ties: ties, level: level, n: data.n, events: events, strataCount: rs.strataCount,
             clusterCount: clusterCount, columnNames: names, beta: betaOut, coefficients: rows,
@@ -491,7 +482,8 @@ public enum CoxFit {
             scoreTest: CoxTest(chisq: sctest, df: df), robustScoreTest: robustScore, concordance: nil,
             iterations: iterations, converged: converged, means: rs.means, linearPredictors: lp,
             finalScore: scoreOrig, trace: trace, warnings: warnings)
-        return (result, sorted)
+        try cancel.check()
+        return (result, concordance ? try rs.concordanceInput(lp: lp, cluster: data.cluster, cancel: cancel) : nil)
     }
 }
 

@@ -187,33 +187,4 @@ extension CoxTimeRanks {
         symmetrizeFromLower(&info, p: p)
         return CoxEvaluation(loglik: loglik, score: u, information: info)
     }
-
-    /// The rows in (stratum, time) order for Concordance (a stable counting sort of the ranks, so the
-    /// order is the one RadixSort gives), with the predictor `lp` (input order) gathered.
-    func concordanceData(lp: [Double]) -> Concordance.Sorted {
-        let d = rankCount
-        var start = [Int](repeating: 0, count: d + 1)
-        for i in 0..<n { start[Int(rank[i]) + 1] += 1 }
-        for r in 0..<d { start[r + 1] += start[r] }
-        let bounds = rankBounds.map { start[$0] }
-        var next = start
-        var time = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }
-        var ev = [UInt8](unsafeUninitializedCapacity: n) { _, c in c = n }
-        var x = [Double](unsafeUninitializedCapacity: n) { _, c in c = n }
-        time.withUnsafeMutableBufferPointer { tp in
-        ev.withUnsafeMutableBufferPointer { evp in
-        x.withUnsafeMutableBufferPointer { xp in
-            var poll = CancelPoll(cancel)
-            for i in 0..<n {
-                let r = Int(rank[i])
-                let pos = next[r]
-                next[r] = pos + 1
-                tp[pos] = rankTime[r]
-                evp[pos] = event[i] ? 1 : 0
-                xp[pos] = lp[i]
-                if poll.stop() { return }
-            }
-        }}}
-        return Concordance.Sorted(time: time, event: ev, x: x, start: [], bounds: bounds, startOrder: [])
-    }
 }
