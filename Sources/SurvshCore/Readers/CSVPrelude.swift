@@ -131,7 +131,7 @@ final class CSVPrelude {
         nonFinite.initialize(repeating: false, count: names.count)
         defer { nonFinite.deallocate() }
         parallelFor(names.count) { c in
-            if case .real(let v)? = table.storages[c] { nonFinite[c] = v.contains { !$0.isFinite } }
+            if case .real(let v)? = table.storages[c] { nonFinite[c] = CSVReader.containsNonFinite(v) }
         }
         var columns: [Column] = []
         columns.reserveCapacity(names.count)
