@@ -1,6 +1,7 @@
-// TimeTally (KaplanMeier's counting path) against the sorted path and a naive tally.
-// Exact comparison: both paths must feed the curves the same (time, events, censored) sequence, so
-// every number is bit-identical (NaN where both are NaN).
+// TimeTally (the counting path of KaplanMeier and LogRank) against the sorted path and a naive
+// tally, on one thread and on several (blocks counted apart and added).
+// Exact comparison: both paths must feed the curves and the test the same (time, events, censored)
+// sequence, so every number is bit-identical (NaN where both are NaN).
 import XCTest
 @testable import SurvivalStats
 
@@ -102,6 +103,107 @@ final class TimeTallyTests: XCTestCase {
         XCTAssertThrowsError(try KaplanMeier.fit(time: [1, .infinity, 2], event: [true, true, true], group: [0, 3, 0],
                                                  groupCount: 2)) {
             XCTAssertEqual($0 as? SurvivalInputError, .invalidGroupCode(index: 1, code: 3, groupCount: 2))
+        }
+    }
+
+    func assertSameTest(_ a: LogRankResult, _ b: LogRankResult, _ label: String) {
+        XCTAssertEqual(a.n, b.n, label)
+        XCTAssertEqual(a.events, b.events, label)
+        XCTAssertEqual(a.nByStratum, b.nByStratum, label)
+        sameBits(a.observed, b.observed, label + " observed")
+        sameBits(a.expected, b.expected, label + " expected")
+        sameBits(a.variance.flatMap { $0 }, b.variance.flatMap { $0 }, label + " variance")
+        sameBits(a.expectedByStratum.flatMap { $0 }, b.expectedByStratum.flatMap { $0 }, label + " expected by stratum")
+        XCTAssertEqual(a.chisq.bitPattern, b.chisq.bitPattern, label + " chisq")
+        XCTAssertEqual(a.df, b.df, label)
+        XCTAssertEqual(a.warnings, b.warnings, label)
+    }
+
+    /// The log-rank test from counts equals the sorted path bit for bit: with and without strata
+    /// (some rows in no stratum), rho 0, 0.5 and 1, timefix on and off, and the explain rows too.
+    func testLogRankCountingPathMatchesSortedPath() throws {
+        for (n, groups) in [(7, 2), (200, 3), (5000, 3), (20000, 5)] {
+            let s = sample(n, groups: groups, seed: UInt64(n * 7 + groups))
+            var r = Rng(state: UInt64(n))
+            let strata: [Int32] = (0..<n).map { _ in r.int(15) == 0 ? -1 : Int32(r.int(3)) }
+            for st in [nil, strata] {
+                for rho in [0.0, 0.5, 1.0] {
+                    for timefix in [true, false] {
+                        let label = "n=\(n) groups=\(groups) strata=\(st != nil) rho=\(rho) timefix=\(timefix)"
+                        func run(_ limit: Int) throws -> (result: LogRankResult, explain: [LogRankExplainRow]) {
+                            try LogRank.run(time: s.time, event: s.event, group: s.group, groupCount: groups, strata: st,
+                                            stratumCount: 3, rho: rho, timefix: timefix, explain: true,
+                                            tallyLimit: limit, cancel: .never)
+                        }
+                        let counted = try run(TimeTally.defaultMaxDistinct), sorted = try run(0)
+                        assertSameTest(counted.result, sorted.result, label)
+                        XCTAssertEqual(counted.explain, sorted.explain, label)
+                        let counts = try XCTUnwrap(LogRank.counts(time: s.time, event: s.event, group: s.group,
+                                                                  groupCount: groups, strata: st, stratumCount: 3,
+                                                                  timefix: timefix))
+                        assertSameTest(try LogRank.test(counts: counts, groupCount: groups, rho: rho), sorted.result,
+                                       label + " (reused counts)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// km's counts of the groups are the log-rank test's counts without strata.
+    func testKaplanMeierCountsServeTheLogRankTest() throws {
+        let s = sample(3000, groups: 3, seed: 4)
+        let counts = try XCTUnwrap(KaplanMeier.counts(time: s.time, event: s.event, group: s.group, groupCount: 3))
+        assertSameTest(try LogRank.test(counts: counts, groupCount: 3),
+                       try LogRank.test(time: s.time, event: s.event, group: s.group, groupCount: 3), "km counts")
+        XCTAssertThrowsError(try LogRank.test(counts: counts, groupCount: 2), "3 cells are not strata × 2 groups")
+    }
+
+    /// Errors of the counting path with strata are the sorted path's, in row order.
+    func testLogRankErrorsAreTheSortedPathsErrors() {
+        func error(_ time: [Double], _ group: [Int32], _ strata: [Int32], limit: Int) -> SurvivalInputError? {
+            do {
+                _ = try LogRank.run(time: time, event: time.map { _ in true }, group: group, groupCount: 2, strata: strata,
+                                    stratumCount: 2, rho: 0, timefix: true, explain: false, tallyLimit: limit,
+                                    cancel: .never)
+                return nil
+            } catch { return error as? SurvivalInputError }
+        }
+        let cases: [([Double], [Int32], [Int32])] = [
+            ([1, .nan, 2], [0, 1, 5], [0, 0, 0]),          // the non-finite time comes first
+            ([1, 2, .nan], [0, 5, 1], [0, 0, 0]),          // the bad group comes first
+            ([1, 2, .nan], [0, 1, 1], [0, 7, 0]),          // a bad stratum
+            ([.nan, 2, 3], [0, 1, 1], [-1, 9, 0]),         // a row in no stratum is not checked
+        ]
+        for (time, group, strata) in cases {
+            let sorted = error(time, group, strata, limit: 0)
+            XCTAssertNotNil(sorted)
+            XCTAssertEqual(error(time, group, strata, limit: TimeTally.defaultMaxDistinct), sorted, "\(time) \(group) \(strata)")
+        }
+    }
+
+    /// Counted on 1, 2 or 3 threads in blocks of 1,000 rows: the same tally, so the same curves and
+    /// test; a bad row or too many distinct times give the same outcome as on one thread.
+    func testTallyIsIdenticalForEveryThreadCount() throws {
+        let s = sample(20000, groups: 3, seed: 77)
+        func tally(_ threads: Int, _ time: [Double], maxDistinct: Int = TimeTally.defaultMaxDistinct) throws -> TimeTally? {
+            try Parallelism.$threads.withValue(threads) {
+                try TimeTally.make(time: time, event: s.event, group: s.group, groupCount: 3, timefix: true,
+                                   maxDistinct: maxDistinct, blockRows: 1000)
+            }
+        }
+        let one = try XCTUnwrap(tally(1, s.time))
+        for threads in [2, 3] {
+            let other = try XCTUnwrap(tally(threads, s.time))
+            sameBits(one.times, other.times, "threads=\(threads)")
+            XCTAssertEqual(one.counts, other.counts, "threads=\(threads)")
+            XCTAssertEqual(one.groupN, other.groupN, "threads=\(threads)")
+            XCTAssertNil(try tally(threads, s.time, maxDistinct: 100), "too many distinct times")
+            var bad = s.time
+            bad[15_500] = .infinity
+            bad[18_000] = .nan
+            XCTAssertThrowsError(try tally(threads, bad)) {
+                XCTAssertEqual($0 as? SurvivalInputError, .nonFiniteTime(index: s.group[15_500] < 0 ? 18_000 : 15_500))
+            }
         }
     }
 }

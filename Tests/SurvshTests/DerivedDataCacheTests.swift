@@ -78,6 +78,25 @@ final class DerivedDataCacheTests: XCTestCase {
         XCTAssertNotEqual(before["chisq"] as? Double, after["chisq"] as? Double, "the change matters")
     }
 
+    /// km and logrank without strata share one count of events and censorings per time and group:
+    /// the second command finds complete cases, groups and counts in the cache, and answers as a
+    /// fresh session does; a stratified logrank counts its own cells.
+    func testKMAndLogrankShareTheirCounts() {
+        let sh = TestShell(), fresh = TestShell()
+        sh.run("load data/lung.csv")
+        fresh.run("load data/lung.csv")
+        _ = sh.json("km Surv(time, status) ~ sex")
+        var hits = sh.session.derivedCache.hits
+        let shared = sh.json("logrank Surv(time, status) ~ sex rho=0.5")
+        XCTAssertEqual(sh.session.derivedCache.hits, hits + 3, "complete cases, groups and counts reused")
+        XCTAssertEqual(shared["chisq"] as? Double, fresh.json("logrank Surv(time, status) ~ sex rho=0.5")["chisq"] as? Double)
+        hits = sh.session.derivedCache.hits
+        let stratified = sh.json("logrank Surv(time, status) ~ sex + strata(ph.ecog)")
+        XCTAssertEqual(sh.session.derivedCache.hits, hits, "other rows (ph.ecog has a missing value), other cells")
+        XCTAssertEqual(stratified["chisq"] as? Double,
+                       fresh.json("logrank Surv(time, status) ~ sex + strata(ph.ecog)")["chisq"] as? Double)
+    }
+
     /// Formula expressions (recomputed for each command; runif() differs each time) are not cached.
     func testExpressionColumnsAreNotCached() {
         let sh = TestShell()

@@ -92,11 +92,11 @@ public enum KMCommand: SurvshCommand {
         try Interrupt.check(command)
         /// The curves with the CI transform `type` (delayed entry when Surv(start, stop, event), as survfit).
         /// Right-censored rows are counted per distinct time and group once and the counts kept while
-        /// the data are unchanged (the session's cache).
+        /// the data are unchanged (the session's cache; logrank without strata reuses them).
         func fit(_ type: KaplanMeierConfType) throws -> [KaplanMeierCurve] {
             do {
                 let options = KaplanMeierOptions(confType: type, level: level)
-                if data.start == nil, let counts = try grouped.cached("km-counts", session: session, size: { $0?.byteCount ?? 0 }, make: {
+                if data.start == nil, let counts = try grouped.cachedCounts(session: session, make: {
                     try KaplanMeier.counts(time: data.time, event: data.event, group: grouping.codes,
                                            groupCount: grouping.count, timefix: options.timefix, cancel: Interrupt.cancellation)
                 }) {

@@ -92,8 +92,15 @@ public enum LogrankCommand: SurvshCommand {
                                               stratumCount: stratumCount, rho: rho, cancel: cancel)
                 result = out.result
                 explainRows = out.rows
+            } else if let counts = try grouped.cachedCounts(session: session, make: {
+                // events and censorings per distinct time, stratum and group, kept while the data are
+                // unchanged (the session's cache; without strata they are km's counts)
+                try LogRank.counts(time: data.time, event: data.event, group: grouping.codes, groupCount: grouping.count,
+                                   strata: stratumCodes, stratumCount: stratumCount, cancel: cancel)
+            }) {
+                result = try LogRank.test(counts: counts, groupCount: grouping.count, rho: rho, cancel: cancel)
             } else {
-                // the rows sorted by time are kept while the data are unchanged (the session's cache)
+                // too many distinct times to count: the rows sorted by time, kept the same way
                 let sorted = try grouped.cached("logrank-rows", session: session, size: \.byteCount) {
                     try LogRank.sortedRows(time: data.time, event: data.event, group: grouping.codes,
                                            groupCount: grouping.count, strata: stratumCodes,

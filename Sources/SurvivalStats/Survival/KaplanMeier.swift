@@ -45,16 +45,6 @@
 
 import Foundation
 
-/// Events and censorings per distinct time and group of some rows (`KaplanMeier.counts`): what the
-/// curves are built from, kept by survsh while the data are unchanged.
-public struct KaplanMeierCounts: Sendable {
-    let tally: TimeTally
-    let groupCount: Int
-    let timefix: Bool
-    /// Approximate memory held (bytes).
-    public var byteCount: Int { tally.times.count * 8 + tally.counts.count * 4 + tally.groupN.count * 8 }
-}
-
 /// Confidence-interval transform, spelled as R's `conf.type`.
 public enum KaplanMeierConfType: String, Sendable, CaseIterable, Equatable {
     case log = "log"
@@ -322,7 +312,7 @@ public enum KaplanMeier {
     private static func curves(_ tally: TimeTally, groupCount: Int, options: KaplanMeierOptions) -> [KaplanMeierCurve] {
         let z = Normal.quantile(1 - (1 - options.level) / 2)
         let startTime = min(0, tally.times.first ?? 0)
-        var builders = (0..<groupCount).map { CurveBuilder(n: tally.groupN[$0]) }
+        var builders = (0..<groupCount).map { CurveBuilder(n: tally.groupN[$0], rows: tally.times.count) }
         tally.counts.withUnsafeBufferPointer { counts in
             for (j, t) in tally.times.enumerated() {
                 for g in 0..<groupCount {
@@ -338,7 +328,7 @@ public enum KaplanMeier {
     /// for `fit(counts:options:)`; nil when there are too many distinct times to count this way
     /// (`fit(time:event:group:...)` then sorts the rows). Same checks and errors as `fit`.
     public static func counts(time: [Double], event: [Bool], group: [Int32], groupCount: Int, timefix: Bool = true,
-                              cancel: Cancellation = .never) throws -> KaplanMeierCounts? {
+                              cancel: Cancellation = .never) throws -> SurvivalCounts? {
         guard event.count == time.count else {
             throw SurvivalInputError.lengthMismatch(expected: time.count, got: event.count, what: "event")
         }
@@ -348,17 +338,17 @@ public enum KaplanMeier {
         guard groupCount >= 1 else { throw SurvivalInputError.invalidArgument("groupCount must be at least 1") }
         guard let tally = try TimeTally.make(time: time, event: event, group: group, groupCount: groupCount,
                                              timefix: timefix, cancel: cancel) else { return nil }
-        return KaplanMeierCounts(tally: tally, groupCount: groupCount, timefix: timefix)
+        return SurvivalCounts(tally: tally, cellCount: groupCount, timefix: timefix)
     }
 
     /// The curves from counts made by `counts(...)`: identical to `fit` on the rows they counted
     /// (`options.timefix` must be the counts' timefix).
-    public static func fit(counts: KaplanMeierCounts, options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
+    public static func fit(counts: SurvivalCounts, options: KaplanMeierOptions = KaplanMeierOptions()) throws -> [KaplanMeierCurve] {
         guard options.level > 0 && options.level < 1 else { throw SurvivalInputError.invalidLevel(options.level) }
         guard options.timefix == counts.timefix else {
             throw SurvivalInputError.invalidArgument("the counts were made with timefix = \(counts.timefix)")
         }
-        return curves(counts.tally, groupCount: counts.groupCount, options: options)
+        return curves(counts.tally, groupCount: counts.cellCount, options: options)
     }
 
     /// Pointwise confidence limits of S from se(log S), exactly as R's survfit_confint (logse = TRUE).
@@ -416,15 +406,17 @@ struct CurveBuilder {
     var surv: [Double] = []
     var logSE: [Double] = []
 
-    init(n: Int) {
+    /// `n` rows in the curve, at most `rows` rows in its table (distinct times).
+    init(n: Int, rows: Int? = nil) {
         self.n = n
         self.remaining = n
-        time.reserveCapacity(n)
-        nRisk.reserveCapacity(n)
-        nEvent.reserveCapacity(n)
-        nCensor.reserveCapacity(n)
-        surv.reserveCapacity(n)
-        logSE.reserveCapacity(n)
+        let capacity = min(n, rows ?? n)
+        time.reserveCapacity(capacity)
+        nRisk.reserveCapacity(capacity)
+        nEvent.reserveCapacity(capacity)
+        nCensor.reserveCapacity(capacity)
+        surv.reserveCapacity(capacity)
+        logSE.reserveCapacity(capacity)
     }
 
     /// Adds the row at time t: d events and c censorings among those at risk (by default everyone

@@ -5,8 +5,12 @@
 //   Inputs:  time [Double] (finite), event [Bool], group codes [Int32] in 0..<groupCount (negative =
 //            row not used), optional stratum codes [Int32] in 0..<stratumCount (negative = not used),
 //            rho >= 0, timefix.
-//   Preconditions: none on order: rows are sorted once (radix sort by time, then a stable counting
-//            sort by stratum), O(n + T·k²) for T event times and k groups.
+//   Preconditions: none on order. Events and censorings are counted per distinct time, stratum and
+//            group in one hashed pass (TimeTally, when there are at most 2^18 distinct times; the
+//            same counts as KaplanMeier's, `counts` keeps them for reuse), O(n + T·s·k²) for T distinct
+//            times, s strata and k groups; otherwise the rows are sorted once (radix sort by time, then
+//            a stable counting sort by stratum), O(n + T·k²). Both feed LogRankSums the same
+//            (time, d_j, c_j) sequence per stratum, so the two paths agree to the last bit.
 //   Outputs: LogRankResult: n, observed, expected per group (summed over strata, also per stratum),
 //            the k×k variance matrix, chisq, df, p. `explain` gives per event time the weight,
 //            expected counts, O − E and variance contributions.
@@ -117,10 +121,34 @@ public enum LogRank {
     public static func test(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
                             strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
                             timefix: Bool = true, cancel: Cancellation = .never) throws -> LogRankResult {
-        let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
-                                   strata: strata, stratumCount: stratumCount, rho: rho, cancel: cancel)
-        return try test(LogRankSortedRows(prepared: prepared, groupCount: groupCount), rho: rho, timefix: timefix,
-                        cancel: cancel)
+        try run(time: time, event: event, group: group, groupCount: groupCount, strata: strata,
+                stratumCount: stratumCount, rho: rho, timefix: timefix, explain: false,
+                tallyLimit: TimeTally.defaultMaxDistinct, cancel: cancel).result
+    }
+
+    /// Events and censorings per distinct time, stratum and group, counted once (same checks and
+    /// errors as `test`; timefix as given), for `test(counts:groupCount:rho:cancel:)`: survsh keeps
+    /// them while the data are unchanged. Without strata they are `KaplanMeier.counts` of the same
+    /// rows. nil when there are too many distinct times to count this way (`sortedRows` then).
+    public static func counts(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
+                              strata: [Int32]? = nil, stratumCount: Int = 1, timefix: Bool = true,
+                              cancel: Cancellation = .never) throws -> SurvivalCounts? {
+        try counts(time: time, event: event, group: group, groupCount: groupCount, strata: strata,
+                   stratumCount: stratumCount, timefix: timefix, tallyLimit: TimeTally.defaultMaxDistinct, cancel: cancel)
+    }
+
+    /// The test on counts made by `counts(...)` (or `KaplanMeier.counts` of the groups without
+    /// strata): identical to `test(time:event:group:...)` on the rows they counted, with their timefix.
+    public static func test(counts: SurvivalCounts, groupCount: Int, rho: Double = 0,
+                            cancel: Cancellation = .never) throws -> LogRankResult {
+        guard rho.isFinite && rho >= 0 else { throw SurvivalInputError.invalidArgument("rho must be >= 0") }
+        guard groupCount >= 1, counts.cellCount % groupCount == 0 else {
+            throw SurvivalInputError.invalidArgument("the counts have \(counts.cellCount) cells, not strata × \(groupCount) groups")
+        }
+        let result = compute(counts.tally, groupCount: groupCount, stratumCount: counts.cellCount / groupCount, rho: rho,
+                             explain: false, cancel: cancel).result
+        try cancel.check()
+        return result
     }
 
     /// The rows of a test sorted once by time, with their group and stratum codes (same checks and
@@ -149,12 +177,69 @@ public enum LogRank {
                                strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
                                timefix: Bool = true, cancel: Cancellation = .never)
                                throws -> (result: LogRankResult, rows: [LogRankExplainRow]) {
-        let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
-                                   strata: strata, stratumCount: stratumCount, rho: rho, cancel: cancel)
-        let out = compute(prepared.sorted, groupCount: groupCount, stratumCount: prepared.stratumCount, rho: rho,
-                          timefix: timefix, explain: true, cancel: cancel)
-        try cancel.check()
+        let out = try run(time: time, event: event, group: group, groupCount: groupCount, strata: strata,
+                          stratumCount: stratumCount, rho: rho, timefix: timefix, explain: true,
+                          tallyLimit: TimeTally.defaultMaxDistinct, cancel: cancel)
         return (out.result, out.explain)
+    }
+
+    /// The test (and with `explain` its per-time rows) from counts per distinct time when there are at
+    /// most `tallyLimit` of them, else from the rows sorted by time (0 = always sort; tests compare).
+    static func run(time: [Double], event: [Bool], group: [Int32], groupCount: Int, strata: [Int32]?,
+                    stratumCount: Int, rho: Double, timefix: Bool, explain: Bool, tallyLimit: Int,
+                    cancel: Cancellation) throws -> (result: LogRankResult, explain: [LogRankExplainRow]) {
+        try validate(time: time, event: event, group: group, groupCount: groupCount, strata: strata,
+                     stratumCount: stratumCount, rho: rho)
+        let out: (result: LogRankResult, explain: [LogRankExplainRow])
+        if tallyLimit > 0, let counts = try counts(time: time, event: event, group: group, groupCount: groupCount,
+                                                   strata: strata, stratumCount: stratumCount, timefix: timefix,
+                                                   tallyLimit: tallyLimit, cancel: cancel) {
+            out = compute(counts.tally, groupCount: groupCount, stratumCount: counts.cellCount / groupCount, rho: rho,
+                          explain: explain, cancel: cancel)
+        } else {
+            let prepared = try prepare(time: time, event: event, group: group, groupCount: groupCount,
+                                       strata: strata, stratumCount: stratumCount, rho: rho, cancel: cancel)
+            out = compute(prepared.sorted, groupCount: groupCount, stratumCount: prepared.stratumCount, rho: rho,
+                          timefix: timefix, explain: explain, cancel: cancel)
+        }
+        try cancel.check()
+        return out
+    }
+
+    static func counts(time: [Double], event: [Bool], group: [Int32], groupCount k: Int, strata: [Int32]?,
+                       stratumCount: Int, timefix: Bool, tallyLimit: Int, cancel: Cancellation) throws -> SurvivalCounts? {
+        try validate(time: time, event: event, group: group, groupCount: k, strata: strata,
+                     stratumCount: stratumCount, rho: 0)
+        guard let strata else {
+            return try TimeTally.make(time: time, event: event, group: group, groupCount: k, timefix: timefix,
+                                      maxDistinct: tallyLimit, cancel: cancel)
+                .map { SurvivalCounts(tally: $0, cellCount: k, timefix: timefix) }
+        }
+        // cell = stratum · k + group (-1: row not used); a bad code is reported as prepare's row loop
+        // would: unless an earlier used row has a non-finite time
+        var cells = [Int32](repeating: -1, count: time.count)
+        for i in 0..<time.count {
+            if cancel.stops(at: i) { break }
+            let g = group[i], s = strata[i]
+            if g < 0 { continue }
+            var bad: SurvivalInputError? = nil
+            if Int(g) >= k {
+                bad = .invalidGroupCode(index: i, code: g, groupCount: k)
+            } else if s >= 0 && Int(s) >= stratumCount {
+                bad = .invalidArgument("stratum code \(s) at row \(i + 1) is outside 0..<\(stratumCount)")
+            }
+            if let bad {
+                if let r = (0..<i).first(where: { cells[$0] >= 0 && !time[$0].isFinite }) {
+                    throw SurvivalInputError.nonFiniteTime(index: r)
+                }
+                throw bad
+            }
+            if s >= 0 { cells[i] = s * Int32(k) + g }
+        }
+        try cancel.check()
+        return try TimeTally.make(time: time, event: event, group: cells, groupCount: k * stratumCount, timefix: timefix,
+                                  maxDistinct: tallyLimit, cancel: cancel)
+            .map { SurvivalCounts(tally: $0, cellCount: k * stratumCount, timefix: timefix) }
     }
 
     /// Test for trend: chisq = (s'(O − E))² / (s'Vs) on 1 df; scores default 1, 2, ..., k.
@@ -233,8 +318,9 @@ public enum LogRank {
         let stratumCount: Int
     }
 
-    static func prepare(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
-                        strata: [Int32]?, stratumCount: Int, rho: Double, cancel: Cancellation) throws -> Prepared {
+    /// The checks every entry point makes before reading rows.
+    static func validate(time: [Double], event: [Bool], group: [Int32], groupCount: Int, strata: [Int32]?,
+                         stratumCount: Int, rho: Double) throws {
         guard event.count == time.count else {
             throw SurvivalInputError.lengthMismatch(expected: time.count, got: event.count, what: "event")
         }
@@ -253,6 +339,13 @@ public enum LogRank {
             throw SurvivalInputError.invalidArgument("too many group × stratum combinations")
         }
         guard rho.isFinite && rho >= 0 else { throw SurvivalInputError.invalidArgument("rho must be >= 0") }
+    }
+
+    static func prepare(time: [Double], event: [Bool], group: [Int32], groupCount: Int,
+                        strata: [Int32]?, stratumCount: Int, rho: Double, cancel: Cancellation) throws -> Prepared {
+        try validate(time: time, event: event, group: group, groupCount: groupCount, strata: strata,
+                     stratumCount: stratumCount, rho: rho)
+        let ns = strata == nil ? 1 : stratumCount
         var keys = [UInt64]()
         var payload = [UInt32]()
         keys.reserveCapacity(time.count)
@@ -310,77 +403,157 @@ public enum LogRank {
             }
         }
 
-        var nGroup = [Int](repeating: 0, count: k)
-        var eventsGroup = [Int](repeating: 0, count: k)
-        var obsS = [[Double]](repeating: [Double](repeating: 0, count: k), count: ns)
-        var expS = [[Double]](repeating: [Double](repeating: 0, count: k), count: ns)
-        var nStratum = [Int](repeating: 0, count: ns)
-        var v = [Double](repeating: 0, count: k * k)
-        var explainRows = [LogRankExplainRow]()
-        var risk = [Int](repeating: 0, count: k)
-        var dj = [Int](repeating: 0, count: k)
-        var cj = [Int](repeating: 0, count: k)
-        var frac = [Double](repeating: 0, count: k)
+        var sums = LogRankSums(groupCount: k, stratumCount: ns, rho: rho, explain: explain)
         var poll = CancelPoll(cancel)
-
         strata: for s in 0..<ns {
             let lo = stratumStart[s], hi = stratumStart[s + 1]
-            nStratum[s] = hi - lo
             if hi <= lo { continue }
             let base = s * k
-            for g in 0..<k { risk[g] = 0 }
-            for j in lo..<hi { risk[Int(codes[j] >> 1) - base] += 1 }
-            for g in 0..<k { nGroup[g] += risk[g] }
-            var atRisk = hi - lo
-            var km = 1.0
+            var groupN = [Int](repeating: 0, count: k)
+            for j in lo..<hi { groupN[Int(codes[j] >> 1) - base] += 1 }
+            sums.beginStratum(s, groupN: groupN)
             var j = lo
             while j < hi {
                 let t = sortedTimes[j]
                 var e = j
-                var d = 0, c = 0
                 while e < hi && sortedTimes[e] == t {
                     let code = codes[e]
                     let g = Int(code >> 1) - base
-                    if code & 1 == 1 { dj[g] += 1; d += 1 } else { cj[g] += 1; c += 1 }
+                    if code & 1 == 1 { sums.dj[g] += 1 } else { sums.cj[g] += 1 }
                     e += 1
                 }
                 if poll.stop(after: e - j) { break strata }
-                if d > 0 {
-                    let w = rho == 0 ? 1.0 : pow(km, rho)
-                    let nn = Double(atRisk), dd = Double(d)
-                    let factor = atRisk > 1 ? w * w * dd * (nn - dd) / (nn - 1) : 0
-                    for g in 0..<k {
-                        frac[g] = Double(risk[g]) / nn
-                        obsS[s][g] += w * Double(dj[g])
-                        expS[s][g] += w * dd * frac[g]
-                        eventsGroup[g] += dj[g]
-                    }
-                    if factor != 0 {
-                        for a in 0..<k where frac[a] != 0 {
-                            let fa = factor * frac[a]
-                            v[a * k + a] += fa
-                            for b in 0..<k where frac[b] != 0 { v[a * k + b] -= fa * frac[b] }
-                        }
-                    }
-                    if explain {
-                        explainRows.append(LogRankExplainRow(
-                            stratum: s, time: t, nRisk: atRisk, nEvent: d, weight: w, groupRisk: risk,
-                            groupEvents: dj,
-                            expected: (0..<k).map { w * dd * frac[$0] },
-                            observedMinusExpected: (0..<k).map { w * (Double(dj[$0]) - dd * frac[$0]) },
-                            variance: (0..<k).map { factor * frac[$0] * (1 - frac[$0]) }))
-                    }
-                    km *= (nn - dd) / nn
-                }
-                for g in 0..<k {
-                    risk[g] -= dj[g] + cj[g]
-                    dj[g] = 0
-                    cj[g] = 0
-                }
-                atRisk -= d + c
+                sums.step(time: t)
                 j = e
             }
         }
+        return (sums.result(), sums.explainRows)
+    }
+
+    /// Runs the test on events and censorings counted per distinct time and cell (stratum · k + group).
+    /// A `cancel` that fires stops the sweep early: the caller must `try cancel.check()` before use.
+    static func compute(_ tally: TimeTally, groupCount k: Int, stratumCount ns: Int, rho: Double, explain: Bool,
+                        cancel: Cancellation = .never) -> (result: LogRankResult, explain: [LogRankExplainRow]) {
+        var sums = LogRankSums(groupCount: k, stratumCount: ns, rho: rho, explain: explain)
+        let w = 2 * ns * k
+        var poll = CancelPoll(cancel)
+        tally.counts.withUnsafeBufferPointer { counts in
+            strata: for s in 0..<ns {
+                let groupN = Array(tally.groupN[(s * k)..<(s * k + k)])
+                if groupN.allSatisfy({ $0 == 0 }) { continue }
+                sums.beginStratum(s, groupN: groupN)
+                for (j, t) in tally.times.enumerated() {
+                    if poll.stop(after: k) { break strata }
+                    let base = j * w + 2 * s * k
+                    var any: Int32 = 0
+                    for g in 0..<k { any |= counts[base + 2 * g] | counts[base + 2 * g + 1] }
+                    if any == 0 { continue }
+                    for g in 0..<k {
+                        sums.dj[g] = Int(counts[base + 2 * g])
+                        sums.cj[g] = Int(counts[base + 2 * g + 1])
+                    }
+                    sums.step(time: t)
+                }
+            }
+        }
+        return (sums.result(), sums.explainRows)
+    }
+}
+
+/// The sums of one log-rank / G-rho test (O, E, V per stratum and group), fed one distinct time of
+/// one stratum at a time, in time order within each stratum: `beginStratum`, then for each time the
+/// events `dj` and censorings `cj` per group and `step`. Both the sorted-rows and the counted path go
+/// through it, so they do the same arithmetic in the same order.
+struct LogRankSums {
+    let k: Int
+    let ns: Int
+    let rho: Double
+    let explain: Bool
+    /// Events and censorings per group at the current time (the caller fills them; `step` clears them).
+    var dj: [Int]
+    var cj: [Int]
+    var explainRows: [LogRankExplainRow] = []
+    private var nGroup: [Int]
+    private var eventsGroup: [Int]
+    private var obsS: [[Double]]
+    private var expS: [[Double]]
+    private var nStratum: [Int]
+    private var v: [Double]
+    private var frac: [Double]
+    // the current stratum
+    private var s = 0
+    private var risk: [Int]
+    private var atRisk = 0
+    private var km = 1.0
+
+    init(groupCount k: Int, stratumCount ns: Int, rho: Double, explain: Bool) {
+        self.k = k
+        self.ns = ns
+        self.rho = rho
+        self.explain = explain
+        dj = [Int](repeating: 0, count: k)
+        cj = dj
+        nGroup = dj
+        eventsGroup = dj
+        risk = dj
+        obsS = [[Double]](repeating: [Double](repeating: 0, count: k), count: ns)
+        expS = obsS
+        nStratum = [Int](repeating: 0, count: ns)
+        v = [Double](repeating: 0, count: k * k)
+        frac = [Double](repeating: 0, count: k)
+    }
+
+    /// Starts stratum `s` with `groupN` rows per group.
+    mutating func beginStratum(_ s: Int, groupN: [Int]) {
+        self.s = s
+        risk = groupN
+        atRisk = groupN.reduce(0, +)
+        nStratum[s] = atRisk
+        for g in 0..<k { nGroup[g] += groupN[g] }
+        km = 1
+    }
+
+    /// Adds the time `t` with the events `dj` and censorings `cj` now filled in, and clears them.
+    mutating func step(time t: Double) {
+        var d = 0, c = 0
+        for g in 0..<k { d += dj[g]; c += cj[g] }
+        if d > 0 {
+            let w = rho == 0 ? 1.0 : pow(km, rho)
+            let nn = Double(atRisk), dd = Double(d)
+            let factor = atRisk > 1 ? w * w * dd * (nn - dd) / (nn - 1) : 0
+            for g in 0..<k {
+                frac[g] = Double(risk[g]) / nn
+                obsS[s][g] += w * Double(dj[g])
+                expS[s][g] += w * dd * frac[g]
+                eventsGroup[g] += dj[g]
+            }
+            if factor != 0 {
+                for a in 0..<k where frac[a] != 0 {
+                    let fa = factor * frac[a]
+                    v[a * k + a] += fa
+                    for b in 0..<k where frac[b] != 0 { v[a * k + b] -= fa * frac[b] }
+                }
+            }
+            if explain {
+                explainRows.append(LogRankExplainRow(
+                    stratum: s, time: t, nRisk: atRisk, nEvent: d, weight: w, groupRisk: risk,
+                    groupEvents: dj,
+                    expected: (0..<k).map { w * dd * frac[$0] },
+                    observedMinusExpected: (0..<k).map { w * (Double(dj[$0]) - dd * frac[$0]) },
+                    variance: (0..<k).map { factor * frac[$0] * (1 - frac[$0]) }))
+            }
+            km *= (nn - dd) / nn
+        }
+        for g in 0..<k {
+            risk[g] -= dj[g] + cj[g]
+            dj[g] = 0
+            cj[g] = 0
+        }
+        atRisk -= d + c
+    }
+
+    /// O and E summed over strata, the variance, and survdiff's chi-square.
+    func result() -> LogRankResult {
         var observed = [Double](repeating: 0, count: k)
         var expected = [Double](repeating: 0, count: k)
         for s in 0..<ns {
@@ -416,11 +589,10 @@ public enum LogRank {
         } else {
             p = ChiSquared.sf(chisq, df: Double(df))
         }
-        let result = LogRankResult(groupCount: k, stratumCount: ns, rho: rho, n: nGroup, events: eventsGroup,
-                                   observed: observed, expected: expected, observedByStratum: obsS,
-                                   expectedByStratum: expS, nByStratum: nStratum, variance: variance,
-                                   chisq: chisq, df: df, p: p, warnings: warnings)
-        return (result, explainRows)
+        return LogRankResult(groupCount: k, stratumCount: ns, rho: rho, n: nGroup, events: eventsGroup,
+                             observed: observed, expected: expected, observedByStratum: obsS,
+                             expectedByStratum: expS, nByStratum: nStratum, variance: variance,
+                             chisq: chisq, df: df, p: p, warnings: warnings)
     }
 }
 

@@ -11,6 +11,8 @@
 //   combination of the terms' variables, labelled as R's survfit labels strata (`sex=1`,
 //   `sex=1, ph.ecog=2`), and the strata() columns the same way when there are any.
 
+import SurvivalStats
+
 public struct GroupedSurvival: Sendable {
     /// What a command accepts in its formula, and the words its errors use.
     public struct Rules: Sendable {
@@ -81,6 +83,13 @@ public struct GroupedSurvival: Sendable {
     public func cached<T: Sendable>(_ kind: String, session: Session, size: (T) -> Int, make: () throws -> T) rethrows -> T {
         try GroupedSurvival.cached(kind, formula: formula, response: response, variables: variables, session: session,
                                    size: size, make: make)
+    }
+
+    /// Events and censorings per distinct time and group (× stratum) of these rows, `make()`'s or
+    /// the session's cached ones: one entry shared by km and logrank (without strata the cells are
+    /// the groups for both), so whichever runs first counts for the other.
+    public func cachedCounts(session: Session, make: () throws -> SurvivalCounts?) rethrows -> SurvivalCounts? {
+        try cached("time-counts", session: session, size: { $0?.byteCount ?? 0 }, make: make)
     }
 
     /// The session's cached value of `kind` keyed by everything the rows and codes depend on besides
