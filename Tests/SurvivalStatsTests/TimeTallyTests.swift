@@ -72,6 +72,52 @@ final class TimeTallyTests: XCTestCase {
         }
     }
 
+    /// Times on a decimal grid (days; 1, 2 or 3 decimals; negatives and -0) are counted by grid
+    /// position: the same curves and test as the sorted path; one time off the grid late in the
+    /// rows sends the count back to hashing, with the same result.
+    func testGridPathMatchesSortedPath() throws {
+        for scale in [1.0, 10, 100, 1000] {
+            for offGridAt in [nil, 4990] as [Int?] {
+                var r = Rng(state: UInt64(scale))
+                var time = (0..<5000).map { _ in Double(r.int(3000) - 200) / scale }
+                time[17] = -0.0
+                time[18] = 0.0
+                if let at = offGridAt { time[at] = 0.1 + 0.2 + 1 / scale }
+                let event = (0..<5000).map { _ in r.int(3) != 0 }
+                let group = (0..<5000).map { _ in r.int(12) == 0 ? Int32(-1) : Int32(r.int(3)) }
+                let label = "scale \(scale), off grid at \(offGridAt.map(String.init) ?? "-")"
+                let grid = time.withUnsafeBufferPointer { t in
+                    group.withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: 3, maxSpan: 1 << 18) }
+                }
+                XCTAssertEqual(grid?.scale, scale, label)
+                for threads in [1, 2] {
+                    let counted = try Parallelism.$threads.withValue(threads) {
+                        try KaplanMeier.fit(time: time, event: event, group: group, groupCount: 3,
+                                            options: KaplanMeierOptions(), tallyLimit: TimeTally.defaultMaxDistinct)
+                    }
+                    let sorted = try KaplanMeier.fit(time: time, event: event, group: group, groupCount: 3,
+                                                     options: KaplanMeierOptions(), tallyLimit: 0)
+                    assertSameCurves(counted, sorted, label + ", threads \(threads)")
+                    let test = try Parallelism.$threads.withValue(threads) {
+                        try LogRank.run(time: time, event: event, group: group, groupCount: 3, strata: nil, stratumCount: 1,
+                                        rho: 0, timefix: true, explain: false, tallyLimit: TimeTally.defaultMaxDistinct,
+                                        cancel: .never).result
+                    }
+                    let sortedTest = try LogRank.run(time: time, event: event, group: group, groupCount: 3, strata: nil,
+                                                     stratumCount: 1, rho: 0, timefix: true, explain: false, tallyLimit: 0,
+                                                     cancel: .never).result
+                    assertSameTest(test, sortedTest, label + ", threads \(threads)")
+                }
+            }
+        }
+        // a grid wider than the cap is not used
+        let wide = [0.0, 1e7, 5]
+        let none = wide.withUnsafeBufferPointer { t in
+            [Int32](repeating: 0, count: 3).withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: 1, maxSpan: 1 << 18) }
+        }
+        XCTAssertNil(none)
+    }
+
     func testFallsBackWhenThereAreTooManyDistinctTimes() throws {
         let s = sample(3000, groups: 2, seed: 9)
         XCTAssertNil(try TimeTally.make(time: s.time, event: s.event, group: s.group, groupCount: 2, timefix: true,
@@ -191,18 +237,21 @@ final class TimeTallyTests: XCTestCase {
                                    maxDistinct: maxDistinct, blockRows: 1000)
             }
         }
-        let one = try XCTUnwrap(tally(1, s.time))
-        for threads in [2, 3] {
-            let other = try XCTUnwrap(tally(threads, s.time))
-            sameBits(one.times, other.times, "threads=\(threads)")
-            XCTAssertEqual(one.counts, other.counts, "threads=\(threads)")
-            XCTAssertEqual(one.groupN, other.groupN, "threads=\(threads)")
-            XCTAssertNil(try tally(threads, s.time, maxDistinct: 100), "too many distinct times")
-            var bad = s.time
-            bad[15_500] = .infinity
-            bad[18_000] = .nan
-            XCTAssertThrowsError(try tally(threads, bad)) {
-                XCTAssertEqual($0 as? SurvivalInputError, .nonFiniteTime(index: s.group[15_500] < 0 ? 18_000 : 15_500))
+        // hashed (the sample's odd times) and on a grid (the same times rounded to 0.1)
+        for (label, time) in [("hashed", s.time), ("grid", s.time.map { ($0 * 10).rounded() / 10 })] {
+            let one = try XCTUnwrap(tally(1, time))
+            for threads in [2, 3] {
+                let other = try XCTUnwrap(tally(threads, time))
+                sameBits(one.times, other.times, "\(label) threads=\(threads)")
+                XCTAssertEqual(one.counts, other.counts, "\(label) threads=\(threads)")
+                XCTAssertEqual(one.groupN, other.groupN, "\(label) threads=\(threads)")
+                XCTAssertNil(try tally(threads, time, maxDistinct: 100), "\(label): too many distinct times")
+                var bad = time
+                bad[15_500] = .infinity
+                bad[18_000] = .nan
+                XCTAssertThrowsError(try tally(threads, bad)) {
+                    XCTAssertEqual($0 as? SurvivalInputError, .nonFiniteTime(index: s.group[15_500] < 0 ? 18_000 : 15_500), label)
+                }
             }
         }
     }

@@ -151,6 +151,7 @@ final class ModelDataTests: XCTestCase {
                         }
                         let shift: Double = coding == 1 ? 1 : 0
                         XCTAssertEqual(data.event, ref.rows.map { f.column("status")!.number(at: $0)! - shift == 1 }, label)
+                        XCTAssertEqual(data.events, ref.rows.filter { f.column("status")!.number(at: $0)! - shift == 1 }.count, label)
                         XCTAssertEqual(data.warnings.count, (ref.invalid > 0 ? 1 : 0) + (ref.bad > 0 ? 1 : 0), label)
                         if ref.invalid > 0 { XCTAssertTrue(data.warnings[0].hasPrefix("\(ref.invalid) row"), label) }
 
@@ -175,6 +176,21 @@ final class ModelDataTests: XCTestCase {
             }
         }
         XCTAssertEqual(checked, 4 * 3 * 2 * groupSets.count)
+    }
+
+    /// packBits (the filter masks' 8-bytes-at-a-time packing) against one bit at a time, every length.
+    func testPackBitsMatchesOneBitAtATime() {
+        var r = Rng(state: 5)
+        let keep: [Bool] = (0..<200).map { _ in r.int(3) != 0 }
+        keep.withUnsafeBytes { bytes in
+            for start in [0, 1, 7, 64, 100] {
+                for count in 0...64 where start + count <= keep.count {
+                    var expected: UInt64 = 0
+                    for j in 0..<count where keep[start + j] { expected |= 1 << UInt64(j) }
+                    XCTAssertEqual(CompleteCases.packBits(bytes, from: start, count: count), expected, "\(start) \(count)")
+                }
+            }
+        }
     }
 
     func testLevelsOrderAndLabelsAsR() {

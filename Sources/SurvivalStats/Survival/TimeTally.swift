@@ -16,6 +16,10 @@
 //            only the d distinct times are sorted (radix sort). O(n + d·k) time and O(d·k) memory,
 //            against the n-row radix sort's several passes over 20 n bytes — the common case of
 //            survival data (times in days or months, many ties) at 10^6–10^7 rows.
+//            When the times lie on a decimal grid (TimeGrid: integers, or up to 3 decimals, over at most
+//            the cap of distinct values — days and months as registries record them) a time's position
+//            on the grid is its index and nothing is hashed; a time off the grid sends the count back
+//            to hashing.
 //            With several threads (Parallelism) the rows are cut into fixed blocks of 2^20 (the cut
 //            depends on n only), each block counted on its own and the blocks' tables added by key:
 //            integer counts, so the result is the same for every thread count.
@@ -62,22 +66,35 @@ struct TimeTally {
         guard n < Int(Int32.max), k >= 1, event.count == n, group.count == n else { return nil }
         let cap = min(maxDistinct, maxCells / k)
         let blocks = Parallelism.threads > 1 ? (n + blockRows - 1) / blockRows : 1
-        var parts = [BlockCount?](repeating: nil, count: max(blocks, 1))
-        time.withUnsafeBufferPointer { t in
-            event.withUnsafeBufferPointer { e in
-                group.withUnsafeBufferPointer { g in
-                    parts.withUnsafeMutableBufferPointer { out in
-                        let rowsPerBlock = blocks > 1 ? blockRows : n
-                        Parallelism.forEach(out.count) { b in
-                            let lo = b * rowsPerBlock, hi = min(n, lo + rowsPerBlock)
-                            out[b] = BlockCount.count(time: t, event: e, cell: g, rows: lo..<hi, cells: k, cap: cap,
-                                                      cancel: cancel)
+        let rowsPerBlock = blocks > 1 ? blockRows : n
+        /// Every block counted on the threads, with times indexed by `grid` (nil: hashed).
+        func countBlocks(_ grid: TimeGrid?) -> [BlockCount?] {
+            var parts = [BlockCount?](repeating: nil, count: max(blocks, 1))
+            time.withUnsafeBufferPointer { t in
+                event.withUnsafeBufferPointer { e in
+                    group.withUnsafeBufferPointer { g in
+                        parts.withUnsafeMutableBufferPointer { out in
+                            Parallelism.forEach(out.count) { b in
+                                let lo = b * rowsPerBlock, hi = min(n, lo + rowsPerBlock)
+                                out[b] = BlockCount.count(time: t, event: e, cell: g, rows: lo..<hi, cells: k, cap: cap,
+                                                          grid: grid, cancel: cancel)
+                            }
                         }
                     }
                 }
             }
+            return parts
         }
+        var grid = time.withUnsafeBufferPointer { t in
+            group.withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: k, maxSpan: cap) }
+        }
+        var parts = countBlocks(grid)
         try cancel.check()
+        if grid != nil && parts.contains(where: { $0?.offGrid ?? true }) {
+            grid = nil
+            parts = countBlocks(nil)     // a time off the grid: hash them
+            try cancel.check()
+        }
         // Blocks in row order: one that stopped on a bad row reports it, as the row loop would; one
         // that stopped on too many times gives up (the sorted path then checks the rest in order).
         for p in parts {
@@ -87,11 +104,56 @@ struct TimeTally {
         guard var total = parts[0] else { return nil }
         for p in parts.dropFirst() {
             guard let p else { return nil }
-            total.add(p, cap: cap)
+            total.add(p, cap: cap, onGrid: grid != nil)
             if total.overflow { return nil }
         }
+        if let grid { total.compact(grid) }
         return try total.tally(timefix: timefix, cancel: cancel)
     }
+}
+
+/// Times that all lie on a decimal grid, t = q / scale for integers q in qmin...qmax (scale 1, 10,
+/// 100 or 1000: days, or times printed with up to 3 decimals, as most survival data are): a time's
+/// id is then q − qmin, an index into the counts, and no hashing is needed. Exact: a row counts on
+/// the grid only when q / scale == t (IEEE division gives the double nearest to the decimal, the
+/// same the reader gave), so every time of the grid is the row's own value.
+struct TimeGrid: Equatable {
+    let scale: Double
+    let qmin: Double
+    let qmax: Double
+    var span: Int { Int(qmax - qmin) + 1 }
+
+    /// The grid of the used rows' times (the smallest scale on which the first 256 of them lie,
+    /// spanning at most `maxSpan` values), or nil. Rows with a bad code or time are left to the count.
+    static func find(time: UnsafeBufferPointer<Double>, cell: UnsafeBufferPointer<Int32>, cells k: Int,
+                     maxSpan: Int) -> TimeGrid? {
+        var lo = Double.infinity, hi = -Double.infinity
+        var sample: [Double] = []
+        for i in 0..<time.count {
+            let t = time[i], g = cell[i]
+            if g < 0 || Int(g) >= k || !t.isFinite { continue }
+            lo = min(lo, t)
+            hi = max(hi, t)
+            if sample.count < 256 { sample.append(t) }
+        }
+        guard lo <= hi else { return nil }
+        for scale in [1.0, 10, 100, 1000] where sample.allSatisfy({ ($0 * scale).rounded() / scale == $0 }) {
+            let qmin = (lo * scale).rounded(), qmax = (hi * scale).rounded()
+            guard Swift.abs(qmin) < 0x1p52, Swift.abs(qmax) < 0x1p52, qmax - qmin < Double(maxSpan) else { return nil }
+            return TimeGrid(scale: scale, qmin: qmin, qmax: qmax)
+        }
+        return nil
+    }
+
+    /// The id of `t` on the grid, or nil when it is not on it.
+    @inline(__always) func id(of t: Double) -> Int? {
+        let q = (t * scale).rounded()
+        guard q / scale == t, q >= qmin, q <= qmax else { return nil }
+        return Int(q - qmin)
+    }
+
+    /// The time with id `id`.
+    func time(_ id: Int) -> Double { (qmin + Double(id)) / scale }
 }
 
 /// The counts of one block of rows: distinct time keys in first-seen order and per (id, cell) the
@@ -105,12 +167,17 @@ private struct BlockCount {
     var overflow = false
     /// A bad row stopped the count.
     var error: SurvivalInputError?
+    /// A time not on the grid stopped the count (the caller hashes instead).
+    var offGrid = false
 
     init(cellCount: Int) { self.cellCount = cellCount }
 
     /// Counts `rows`; stops at the first bad row (error set) or past `cap` distinct times (overflow).
+    /// With a `grid` the ids are grid positions (every one of them has a row of counts; `compact`
+    /// keeps the times present) and a time off the grid stops the count (offGrid set).
     static func count(time: UnsafeBufferPointer<Double>, event: UnsafeBufferPointer<Bool>, cell: UnsafeBufferPointer<Int32>,
-                      rows: Range<Int>, cells k: Int, cap: Int, cancel: Cancellation) -> BlockCount {
+                      rows: Range<Int>, cells k: Int, cap: Int, grid: TimeGrid?, cancel: Cancellation) -> BlockCount {
+        if let grid { return countOnGrid(grid, time: time, event: event, cell: cell, rows: rows, cells: k, cancel: cancel) }
         var out = BlockCount(cellCount: k)
         var table = SlotTable(capacity: 4096)
         defer { table.free() }
@@ -118,47 +185,94 @@ private struct BlockCount {
         var countCapacity = 1024            // distinct times the counts can hold
         var distinct = 0
         defer { counts.deallocate() }
-        let stride = Cancellation.stride
-        var lo = rows.lowerBound
-        block: while lo < rows.upperBound {
-            if cancel.isCancelled { break }
-            let hi = min(rows.upperBound, lo + stride)
-            for i in lo..<hi {
-                let g = Int(cell[i])
-                if g < 0 { continue }
-                guard g < k else {
-                    out.error = .invalidGroupCode(index: i, code: cell[i], groupCount: k)
-                    break block
+        out.error = scanRows(rows, time: time, cell: cell, cells: k, cancel: cancel) { i, g, t in
+            let key = SurvivalTimeOrder.sortKey(t)
+            var id = table.find(key)
+            if id < 0 {
+                id = distinct
+                distinct += 1
+                if distinct > cap { out.overflow = true; return false }
+                table.insert(key, id: id)
+                if distinct > countCapacity {
+                    let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * countCapacity * 2 * k)
+                    bigger.update(from: counts, count: countCapacity * 2 * k)
+                    counts.deallocate()
+                    counts = bigger
+                    countCapacity *= 2
                 }
-                let t = time[i]
-                guard t.isFinite else { out.error = .nonFiniteTime(index: i); break block }
-                let key = SurvivalTimeOrder.sortKey(t)
-                var id = table.find(key)
-                if id < 0 {
-                    id = distinct
-                    distinct += 1
-                    if distinct > cap { out.overflow = true; break block }
-                    table.insert(key, id: id)
-                    if distinct > countCapacity {
-                        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * countCapacity * 2 * k)
-                        bigger.update(from: counts, count: countCapacity * 2 * k)
-                        counts.deallocate()
-                        counts = bigger
-                        countCapacity *= 2
-                    }
-                    (counts + id * 2 * k).initialize(repeating: 0, count: 2 * k)
-                }
-                counts[(id * k + g) &* 2 &+ (event[i] ? 0 : 1)] &+= 1
+                (counts + id * 2 * k).initialize(repeating: 0, count: 2 * k)
             }
-            lo = hi
+            counts[(id * k + g) &* 2 &+ (event[i] ? 0 : 1)] &+= 1
+            return true
         }
         out.keys = table.keysByID(count: distinct)
         out.cells = Array(UnsafeBufferPointer(start: counts, count: distinct * 2 * k))
         return out
     }
 
-    /// Adds another block's counts (by key).
-    mutating func add(_ other: BlockCount, cap: Int) {
+    private static func countOnGrid(_ grid: TimeGrid, time: UnsafeBufferPointer<Double>, event: UnsafeBufferPointer<Bool>,
+                                    cell: UnsafeBufferPointer<Int32>, rows: Range<Int>, cells k: Int,
+                                    cancel: Cancellation) -> BlockCount {
+        var out = BlockCount(cellCount: k)
+        var counts = [Int32](repeating: 0, count: grid.span * 2 * k)
+        counts.withUnsafeMutableBufferPointer { c in
+            out.error = scanRows(rows, time: time, cell: cell, cells: k, cancel: cancel) { i, g, t in
+                guard let id = grid.id(of: t) else { out.offGrid = true; return false }
+                c[(id &* k &+ g) &* 2 &+ (event[i] ? 0 : 1)] &+= 1
+                return true
+            }
+        }
+        out.cells = counts
+        return out
+    }
+
+    /// Calls `body(row, cell, time)` for each used row of `rows` in order (polling `cancel` every
+    /// `Cancellation.stride` rows) until it returns false; the first bad row (a cell code >= `k`, then
+    /// a non-finite time) stops the scan and is returned.
+    @inline(__always)
+    private static func scanRows(_ rows: Range<Int>, time: UnsafeBufferPointer<Double>, cell: UnsafeBufferPointer<Int32>,
+                                 cells k: Int, cancel: Cancellation,
+                                 _ body: (Int, Int, Double) -> Bool) -> SurvivalInputError? {
+        var lo = rows.lowerBound
+        while lo < rows.upperBound {
+            if cancel.isCancelled { return nil }
+            let hi = min(rows.upperBound, lo + Cancellation.stride)
+            for i in lo..<hi {
+                let g = Int(cell[i])
+                if g < 0 { continue }
+                guard g < k else { return .invalidGroupCode(index: i, code: cell[i], groupCount: k) }
+                let t = time[i]
+                guard t.isFinite else { return .nonFiniteTime(index: i) }
+                if !body(i, g, t) { return nil }
+            }
+            lo = hi
+        }
+        return nil
+    }
+
+    /// Keeps the grid times that have rows, in grid order (ascending), with their keys.
+    mutating func compact(_ grid: TimeGrid) {
+        let w = 2 * cellCount
+        var kept: [Int32] = []
+        keys = []
+        cells.withUnsafeBufferPointer { c in
+            for id in 0..<grid.span {
+                var any: Int32 = 0
+                for j in 0..<w { any |= c[id * w + j] }
+                if any == 0 { continue }
+                keys.append(SurvivalTimeOrder.sortKey(grid.time(id)))
+                kept.append(contentsOf: c[(id * w)..<(id * w + w)])
+            }
+        }
+        cells = kept
+    }
+
+    /// Adds another block's counts: by key, or on a grid position by position.
+    mutating func add(_ other: BlockCount, cap: Int, onGrid: Bool) {
+        if onGrid {
+            for j in 0..<cells.count { cells[j] &+= other.cells[j] }
+            return
+        }
         var index = KeyIndex(capacity: 2 * (keys.count + other.keys.count))
         for key in keys { _ = index.id(of: key) }
         let w = 2 * cellCount

@@ -58,7 +58,12 @@ public struct SurvivalData: Sendable {
     }
 
     private static func count(_ event: [Bool]) -> Int {
-        event.withUnsafeBufferPointer { e in e.reduce(0) { $0 &+ ($1 ? 1 : 0) } }
+        // Bool's byte is 0 or 1: summed as bytes, without a branch (events are not predictable)
+        event.withUnsafeBytes { b in
+            var total = 0
+            for byte in b { total &+= Int(byte) }
+            return total
+        }
     }
 
     public var n: Int { rows.count }
@@ -127,7 +132,7 @@ public enum CompleteCases {
         var invalid = 0
         let nothingSkipped = skip.allSatisfy { $0 == 0 } && startCol == nil
         if nothingSkipped && !eventCode.contains(2) {
-            rows = Array(0..<n)
+            rows = allRows(n)
         } else {
             rows.reserveCapacity(activeCount)
             eventCode.withUnsafeBufferPointer { code in
@@ -199,8 +204,14 @@ public enum CompleteCases {
         let wordCount = (n + 63) >> 6
         var inactive = [UInt64](repeating: 0, count: wordCount)
         for f in session.filters {
-            f.keep.withUnsafeBufferPointer { keep in
-                for r in 0..<n where !keep[r] { inactive[r >> 6] |= 1 << UInt64(r & 63) }
+            f.keep.withUnsafeBytes { keep in
+                inactive.withUnsafeMutableBufferPointer { out in
+                    for w in 0..<wordCount {
+                        let count = min(64, n - (w << 6))
+                        let used: UInt64 = count == 64 ? ~0 : (1 &<< UInt64(count)) &- 1
+                        out[w] |= ~packBits(keep, from: w << 6, count: count) & used
+                    }
+                }
             }
         }
         let activeCount = n - inactive.reduce(0) { $0 + $1.nonzeroBitCount }
@@ -213,9 +224,37 @@ public enum CompleteCases {
         return (inactive, skip, activeCount)
     }
 
+    /// Bits set where the `count` (at most 64) bytes from `start` are 1 (Bool's byte is 0 or 1): bit j
+    /// for byte start + j; 8 bytes at a time by one multiplication that gathers their low bits into
+    /// the top byte (each of the 64 partial products is a distinct power of two, so nothing carries;
+    /// little-endian loads, as on every platform Swift targets here).
+    @inline(__always)
+    static func packBits(_ bytes: UnsafeRawBufferPointer, from start: Int, count: Int) -> UInt64 {
+        var bits: UInt64 = 0
+        var j = 0
+        while j + 8 <= count {
+            let x = bytes.loadUnaligned(fromByteOffset: start + j, as: UInt64.self)
+            bits |= ((x &* 0x0102_0408_1020_4080) &>> 56) &<< UInt64(j)
+            j += 8
+        }
+        while j < count {
+            bits |= UInt64(bytes[start + j] & 1) &<< UInt64(j)
+            j += 1
+        }
+        return bits
+    }
+
+    /// 0, 1, ..., n - 1 (filled in place: `Array(0..<n)` copies element by element).
+    static func allRows(_ n: Int) -> [Int] {
+        [Int](unsafeUninitializedCapacity: n) { p, count in
+            for i in 0..<n { p[i] = i }
+            count = n
+        }
+    }
+
     /// The rows (ascending) whose bit in `skip` is clear, of `count` rows.
     public static func rows(clearIn skip: [UInt64], count n: Int) -> [Int] {
-        if skip.allSatisfy({ $0 == 0 }) { return Array(0..<n) }
+        if skip.allSatisfy({ $0 == 0 }) { return allRows(n) }
         var rows: [Int] = []
         rows.reserveCapacity(n)
         for wi in 0..<skip.count {
