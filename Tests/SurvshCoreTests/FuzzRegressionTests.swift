@@ -3,7 +3,7 @@
 // (FuzzHarness), in the ordinary test build; plus the one-line errors those inputs now give.
 
 import Foundation
-import SurvshCore
+@testable import SurvshCore
 import XCTest
 
 final class FuzzRegressionTests: XCTestCase {
@@ -45,5 +45,19 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("crosses 30 variables"), "\(e)")
         }
         XCTAssertEqual(try Formula.parse("~ a * b * c", command: "cox").terms.count, 7)
+    }
+
+    /// fuzz/regressions/xlsx/crash-05c5...: a shared-strings part with bytes that are not UTF-8 in an
+    /// element name trapped inside FoundationXML's XMLParser; such a part is now refused first.
+    func testXLSXPartThatIsNotUTF8IsAnError() throws {
+        let bytes = Array(try Data(contentsOf: fuzzRoot.appendingPathComponent("regressions/xlsx/crash-05c5c7bea4a35f2502ef6bc91aea14ce0e48652c")))
+        let cut = try XCTUnwrap(bytes.firstIndex(of: 0))
+        let parts = XLSXWriter.workbookParts(sheet: Data(bytes[..<cut]), shared: Data(bytes[(cut + 1)...]))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fz-\(UUID().uuidString).xlsx").path
+        try XLSXWriter.zipArchive(parts, compressed: false).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertThrowsError(try DataReaders.read(path: path, options: ReadOptions())) { e in
+            XCTAssertTrue("\(e)".contains("xlsx: the part xl/sharedStrings.xml is not UTF-8 XML (a byte that is not UTF-8 text at byte 11)"), "\(e)")
+        }
     }
 }

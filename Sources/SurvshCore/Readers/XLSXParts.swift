@@ -5,7 +5,7 @@
 //
 // Contract: each part is a value built by one `XMLParser` pass (`XLSXXMLPass`); element and attribute
 // names are compared without their namespace prefix (`x:c` is `c`, `r:id` is `id`), since writers
-// differ in prefixes. A part that is not well-formed XML throws a `DataReadError` naming the part,
+// differ in prefixes. A part that is not UTF-8 text, or not well-formed XML, throws a `DataReadError` naming the part,
 // the line and what XMLParser said.
 
 import Foundation
@@ -22,7 +22,18 @@ class XLSXXMLPass: NSObject, XMLParserDelegate {
     /// Runs the pass over `data` (part `part` of `file`). Through an InputStream, which XMLParser
     /// reads in 4 KB chunks: given the Data itself, it hands libxml2 all of it in one chunk, and
     /// libxml2 refuses a chunk over 10 MB ("Huge input lookup").
+    /// Bytes that are not UTF-8 (or a NUL) are refused first: XMLParser traps on a name that is not
+    /// UTF-8 (FoundationXML's start-element callback force-unwraps its decoding; found by fuzzing).
     func run(_ data: Data, part: String, file: String) throws(DataReadError) {
+        let check = data.withUnsafeBytes { (b: UnsafeRawBufferPointer) -> ByteScan.TextCheck in
+            guard let base = b.baseAddress else { return .text }
+            return ByteScan.checkText(base.assumingMemoryBound(to: UInt8.self), b.count, truncated: false)
+        }
+        switch check {
+        case .text: break
+        case .nulByte(let offset), .invalidUTF8(let offset):
+            throw DataReadError(file: file, message: "xlsx: the part \(part) is not UTF-8 XML (a byte that is not UTF-8 text at byte \(offset))")
+        }
         let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
