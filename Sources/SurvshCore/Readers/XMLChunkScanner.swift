@@ -7,10 +7,11 @@
 //   every sheet part over ~10 MB failed to load. `XMLParser(stream:)` feeds 4 KB chunks and works,
 //   but it needs the part as an InputStream (pull) while ZIPFoundation pushes chunks to a closure.
 // - Speed: XMLParser (swift-corelibs-foundation, -O) made its delegate calls at ~4.8 µs per element
-//   even with an empty delegate (9.5 MB, 620,000 elements: 3.0 s); the 10^6-row x 15-column
-//   benchmark sheet has 31 million elements (c, v, row) in 150 MB: about 2.5 minutes of parsing
-//   alone, before the attribute dictionaries and Strings the sheet's delegate built per cell.
-//   This scanner reads the same part in about a second (bench/xlsx.sh).
+//   even with an empty delegate (9.5 MB, 620,000 elements: 3.0 s). The 10^6-row x 15-column
+//   benchmark data saved as .xlsx has a 515 MB sheet part of 31 million elements (row, c, v):
+//   about 150 s of parsing alone, before the attribute dictionaries and Strings the sheet's
+//   delegate built per cell. With this scanner the whole load (inflate, CRC-32, scan, columns)
+//   took 12.9 s of CPU (bench/xlsx.sh, release build, loaded machine).
 //
 // Contract: `feed` takes consecutive pieces of one XML document (UTF-8, any split, even inside a
 // tag or a multi-byte character), `finish` says it ended. The handler is told, in document order:
