@@ -138,7 +138,9 @@ extension CSVReaderTests {
         assertSameResult(try CompressedTextReader.read(path: path, options: options, tuning: tuning), expected)
         let polls = counter.count.load(ordering: .relaxed)
         XCTAssertGreaterThan(polls, 20)
-        for k in [1, polls / 3, polls / 2, polls - 1] {
+        // The parser's segments follow how far the inflation got, so the number of polls varies a
+        // little from run to run (383-387 seen): the last k stays well inside every run's count.
+        for k in [1, polls / 3, polls / 2, polls * 3 / 4] {
             options.cancel = CSVReaderCancellationTests.Polls(firesAt: k).cancellation
             XCTAssertThrowsError(try CompressedTextReader.read(path: path, options: options, tuning: tuning), "poll \(k) of \(polls)") {
                 XCTAssertTrue("\($0)".hasSuffix("interrupted"), "\($0)")
