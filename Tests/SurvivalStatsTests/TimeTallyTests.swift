@@ -255,4 +255,20 @@ final class TimeTallyTests: XCTestCase {
             }
         }
     }
+
+    /// More distinct times than the cap, where the cap is exactly what the count table has grown to
+    /// (1024, 2048: its sizes) or just past it: nil (the caller sorts), never a read past the table
+    /// (`km ~ group` on 10^6 simulated continuous times trapped with the cap at 2^18 before).
+    func testTooManyDistinctTimesAtTheTableSizeGiveNil() throws {
+        let n = 5000
+        let time = (0..<n).map { Double($0) + 0.123456789 }
+        let event = (0..<n).map { $0 % 3 != 0 }
+        let group = (0..<n).map { Int32($0 % 2) }
+        for cap in [1023, 1024, 1025, 2048, 4096] {
+            XCTAssertNil(try TimeTally.make(time: time, event: event, group: group, groupCount: 2, timefix: false,
+                                            maxDistinct: cap), "cap \(cap)")
+        }
+        XCTAssertNotNil(try TimeTally.make(time: time, event: event, group: group, groupCount: 2, timefix: false,
+                                           maxDistinct: n))
+    }
 }

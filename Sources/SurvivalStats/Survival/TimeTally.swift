@@ -189,9 +189,10 @@ private struct BlockCount {
             let key = SurvivalTimeOrder.sortKey(t)
             var id = table.find(key)
             if id < 0 {
+                // checked before counting the new time: `distinct` never exceeds what `counts` holds
+                if distinct == cap { out.overflow = true; return false }
                 id = distinct
                 distinct += 1
-                if distinct > cap { out.overflow = true; return false }
                 table.insert(key, id: id)
                 if distinct > countCapacity {
                     let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * countCapacity * 2 * k)
