@@ -74,6 +74,8 @@ final class CSVPrelude {
         var rawNames: [String] = []
         var crlf = false
         while true {
+            // a header of a million names takes a while: Ctrl-C is polled every 2^14 of them
+            if options.cancel.stops(at: rawNames.count + 1) { throw DataReadError(file: name, message: "interrupted") }
             let fieldLine = line
             guard let f = tokenizer.field(at: p, line: &line) else {
                 throw failure("unterminated quoted field (the quote opened on this line is never closed)",
