@@ -223,6 +223,83 @@ final class CancellationTests: XCTestCase {
         }
     }
 
+    /// survreg polls inside its set-up and inside every pass of each Newton–Raphson iteration, for
+    /// the intercept-only fit and the model.
+    func testSurvregPollsInsideEveryIteration() throws {
+        let r = Self.rows
+        for (dist, strata) in [(SurvregDistribution.weibull, nil), (.lognormal, r.strata)] {
+            let data = SurvregData(time: r.time, event: r.event, columns: r.x, columnNames: ["x0", "x1", "x2"], strata: strata)
+            let plain = try SurvregFit.fit(data, distribution: dist)
+            try assertCancellable("survreg \(dist)", minimumPolls: plain.iterations * Self.n / Cancellation.stride) {
+                let f = try SurvregFit.fit(data, distribution: dist, cancel: $0)
+                XCTAssertEqual(f.parameters, plain.parameters, "polling changed the fit")
+                XCTAssertEqual(f.loglik.model, plain.loglik.model)
+            }
+        }
+    }
+
+    /// crr: the sort (now a radix sort: the same stable order as sorting by time, then row), the
+    /// censoring weights and every pass of every iteration and of the sandwich variance.
+    func testFineGrayPollsInsideEveryPass() throws {
+        let r = Self.rows
+        let status = zip(r.event, r.strata).map { $0 ? Int($1) + 1 : 0 }
+        let data = try FineGrayData(time: r.time, status: status, columns: r.x, columnNames: ["x0", "x1", "x2"])
+        let plain = try FineGray.fit(data, cause: 1)
+        try assertCancellable("crr", minimumPolls: (plain.iterations + 2) * Self.n / Cancellation.stride) {
+            let f = try FineGray.fit(data, cause: 1, cancel: $0)
+            XCTAssertEqual(f.beta, plain.beta, "polling changed the fit")
+            XCTAssertEqual(f.variance, plain.variance)
+        }
+    }
+
+    /// cuminc's Aalen–Johansen curves and Gray's test poll in the sort and inside each pass.
+    func testCumulativeIncidenceAndGrayTestPoll() throws {
+        let r = Self.rows
+        let cause = zip(r.event, r.group).map { $0 ? $1 + 1 : 0 }
+        let curves = try AalenJohansen.fit(time: r.time, cause: cause, causeCount: 2, group: r.strata, groupCount: 2)
+        try assertCancellable("cuminc", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let c = try AalenJohansen.fit(time: r.time, cause: cause, causeCount: 2, group: r.strata, groupCount: 2, cancel: $0)
+            XCTAssertEqual(c.map(\.incidence), curves.map(\.incidence))
+            XCTAssertEqual(c.map(\.variance), curves.map(\.variance))
+        }
+        let gray = try GrayTest.test(time: r.time, cause: cause, causeCount: 2, group: r.strata, groupCount: 2)
+        try assertCancellable("Gray's test", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let g = try GrayTest.test(time: r.time, cause: cause, causeCount: 2, group: r.strata, groupCount: 2, cancel: $0)
+            XCTAssertEqual(g.map(\.chisq), gray.map(\.chisq))
+        }
+    }
+
+    /// split's counting, splitting and its check for unused cut times poll every stride rows.
+    func testEpisodeSplitPolls() throws {
+        let r = Self.rows
+        let start = [Double](repeating: 0, count: Self.n)
+        let cuts = [5.0, 50, 100, 1e9]
+        let plain = try EpisodeSplit.split(start: start, stop: r.time, cuts: cuts)
+        let perPass = Self.n / Cancellation.stride
+        try assertCancellable("split", minimumPolls: perPass) {
+            let v = try EpisodeSplit.split(start: start, stop: r.time, cuts: cuts, cancel: $0)
+            XCTAssertEqual(v, plain)
+        }
+        try assertCancellable("split count", minimumPolls: perPass) {
+            let v = try EpisodeSplit.count(start: start, stop: r.time, cuts: cuts, cancel: $0)
+            XCTAssertEqual(v, plain.count)
+        }
+        try assertCancellable("split unused cuts", minimumPolls: perPass) {
+            let v = try EpisodeSplit.unusedCuts(start: start, stop: r.time, cuts: cuts, cancel: $0)
+            XCTAssertEqual(v, [1e9])
+        }
+    }
+
+    /// The polled radix sort summarize and table1 now use sorts as the standard library does.
+    func testSortedValuesPollAndEqualSorted() throws {
+        let x = Self.rows.x[0].map { $0 - 0.5 }
+        try assertCancellable("sorted", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let s = SurvivalTimeOrder.sorted(x, cancel: $0)
+            try $0.check()
+            XCTAssertEqual(s, x.sorted())
+        }
+    }
+
     func testNeverDoesNotFireAndFiredStaysFired() throws {
         XCTAssertFalse(Cancellation.never.isCancelled)
         XCTAssertNoThrow(try Cancellation.never.check())

@@ -5,9 +5,9 @@ import SurvivalStats
 import XCTest
 
 final class EpisodeSplitTests: XCTestCase {
-    func testRightCensoredRowsStartAtZeroAndKeepTheirEventOnTheLastEpisode() {
+    func testRightCensoredRowsStartAtZeroAndKeepTheirEventOnTheLastEpisode() throws {
         // survSplit(Surv(time, status) ~ ., data.frame(time = c(5, 10, NA, 3)), cut = c(4, 6))
-        let r = EpisodeSplit.split(start: [0, 0, 0, 0], stop: [5, 10, .nan, 3], cuts: [4, 6])
+        let r = try EpisodeSplit.split(start: [0, 0, 0, 0], stop: [5, 10, .nan, 3], cuts: [4, 6])
         XCTAssertEqual(r.row, [0, 0, 1, 1, 1, 2, 3])
         XCTAssertEqual(r.start, [0, 4, 0, 4, 6, 0, 0])
         XCTAssertEqual(Array(r.end.prefix(5)), [4, 5, 4, 6, 10])
@@ -16,22 +16,22 @@ final class EpisodeSplitTests: XCTestCase {
         XCTAssertEqual(r.censored, [true, false, true, true, false, false, false])
         // episode = interval + 1; a row with a missing time is interval 1 (episode 2), as survsplit.c
         XCTAssertEqual(r.interval, [0, 1, 0, 1, 2, 1, 0])
-        XCTAssertEqual(EpisodeSplit.count(start: [0, 0, 0, 0], stop: [5, 10, .nan, 3], cuts: [4, 6]), r.count)
+        XCTAssertEqual(try EpisodeSplit.count(start: [0, 0, 0, 0], stop: [5, 10, .nan, 3], cuts: [4, 6]), r.count)
     }
 
-    func testCountingProcessIntervalsAreCutInsideOnly() {
+    func testCountingProcessIntervalsAreCutInsideOnly() throws {
         // (0, 5] and (2, 10] cut at 2, 6, 20: a cut at a start or beyond the stop makes nothing
-        let r = EpisodeSplit.split(start: [0, 2], stop: [5, 10], cuts: [2, 6, 20])
+        let r = try EpisodeSplit.split(start: [0, 2], stop: [5, 10], cuts: [2, 6, 20])
         XCTAssertEqual(r.row, [0, 0, 1, 1])
         XCTAssertEqual(r.start, [0, 2, 2, 6])
         XCTAssertEqual(r.end, [2, 5, 6, 10])
         XCTAssertEqual(r.censored, [true, false, true, false])
         XCTAssertEqual(r.interval, [0, 1, 1, 2])
-        XCTAssertEqual(EpisodeSplit.count(start: [0, 2], stop: [5, 10], cuts: [2, 6, 20]), r.count)
+        XCTAssertEqual(try EpisodeSplit.count(start: [0, 2], stop: [5, 10], cuts: [2, 6, 20]), r.count)
     }
 
-    func testCutsPerRow() {
-        let r = EpisodeSplit.split(start: [0, 0], stop: [100, 50]) { $0 == 0 ? [-5, 30, 100] : [10] }
+    func testCutsPerRow() throws {
+        let r = try EpisodeSplit.split(start: [0, 0], stop: [100, 50]) { $0 == 0 ? [-5, 30, 100] : [10] }
         XCTAssertEqual(r.row, [0, 0, 1, 1])
         XCTAssertEqual(r.start, [0, 30, 0, 10])
         XCTAssertEqual(r.end, [30, 100, 10, 50])

@@ -214,6 +214,41 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(sh.session.frame.rowCount, 228, "the previous data are kept")
     }
 
+    /// The commands polled in issue 14's last Ctrl-C round (survreg, crr, cuminc, ttest, the
+    /// summaries, head's formatting, split, landmark, tvc): each stops with `interrupted` while
+    /// Ctrl-C is pressed, and leaves the data, the outcome and the last fits as they were. (Their
+    /// numerics are checked to poll inside every pass in SurvivalStatsTests' CancellationTests.)
+    func testSurvregCrrCumincTtestSummariesHeadAndSplitsStop() throws {
+        let sh = TestShell()
+        sh.run("simulate n=100000 hr=0.8 groups=3 seed=4")
+        sh.run("generate x = runif()")
+        sh.run("generate two = group == 1")
+        sh.run("generate cause = status * (1 + (x > 0.5))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-int-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let long = dir + "/long.csv"
+        try ("id,day,z\n" + (1...100_000).map { "\($0),\(Double($0 % 7) / 10),\($0 % 3)" }.joined(separator: "\n") + "\n")
+            .write(toFile: long, atomically: false, encoding: .utf8)
+        let columns = sh.session.frame.names
+        let outcome = sh.session.outcome
+        for (line, name) in [("survreg ~ x + factor(group)", "survreg"), ("crr Surv(time, cause) ~ x cause=1", "crr"),
+                             ("cuminc Surv(time, cause) ~ group", "cuminc"), ("ttest x ~ two", "ttest"),
+                             ("summarize", "summarize"), ("summarize x by=group", "summarize"), ("tabulate group two", "tabulate"),
+                             ("table1 ~ two x time group", "table1"), ("head 100000", "head"),
+                             ("split at=1,5,10", "split"), ("split at=events", "split"), ("landmark 1", "landmark"),
+                             ("tvc \(long) id=id time=day", "tvc")] {
+            assertInterrupted(sh, executePressingCtrlC(sh, line), name)
+            XCTAssertEqual(sh.session.frame.rowCount, 100_000, "\(line): the rows are kept")
+            XCTAssertEqual(sh.session.frame.names, columns, "\(line): the columns are kept")
+            XCTAssertEqual(sh.session.outcome, outcome, "\(line): the outcome is kept")
+        }
+        XCTAssertTrue(sh.run("survreg predict at x=0.5", allowFailure: true).failed, "no survreg model is left behind")
+        // without Ctrl-C they run
+        for line in ["survreg ~ x + factor(group)", "survreg predict at x=0.5", "ttest x ~ two", "landmark 1"] { sh.run(line) }
+        XCTAssertLessThan(sh.session.frame.rowCount, 100_000, "landmark dropped the rows ended by time 1")
+    }
+
     /// Ctrl-C after a command's last look at it: the command has done its work, which stands
     /// (printed and recorded), and the next command is not interrupted by it.
     func testCtrlCAfterTheLastPollIsForgotten() throws {

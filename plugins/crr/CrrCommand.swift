@@ -72,7 +72,8 @@ public enum CrrCommand: SurvshCommand {
         do {
             let data = try FineGrayData(time: outcome.time, status: outcome.cause.map { Int($0) }, columns: design.columns,
                                         columnNames: design.names)
-            fit = try FineGray.fit(data, cause: cause, level: level, control: FineGrayControl(maxIter: Int(iterMax)))
+            fit = try FineGray.fit(data, cause: cause, level: level, control: FineGrayControl(maxIter: Int(iterMax)),
+                                   cancel: Interrupt.cancellation)
         } catch let e as FineGrayError {
             throw SurvshError.data("crr", e.description, expected: expected(e))
         }

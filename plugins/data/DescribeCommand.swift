@@ -88,7 +88,8 @@ public enum HeadCommand: SurvshCommand {
         var table = TextTable([""] + frame.names, leftAligned: [0])
         for c in frame.columns.enumerated() where c.element.type == .text { table.leftAligned.insert(c.offset + 1) }
         var jr: [JSONValue] = []
-        for r in rows {
+        for (k, r) in rows.enumerated() {
+            try Interrupt.check("head", at: k)   // head N may ask for every row
             table.add([String(r + 1)] + frame.columns.map { $0.text(at: r) ?? "NA" })
             jr.append(.object(frame.columns.map { c in
                 (c.name, c.missing[r] ? .null : (c.type == .text || c.type == .date ? .string(c.text(at: r)!) : .num(c.number(at: r))))
@@ -96,7 +97,7 @@ public enum HeadCommand: SurvshCommand {
         }
         var j = JSONObject(command: "head")
         j["rows"] = .array(jr)
-        return CommandOutput(text: table.render(), json: j.value,
+        return CommandOutput(text: try table.render(interruptible: "head"), json: j.value,
                              tables: [ResultTable(title: "First \(plural(rows.count, "row"))", header: ["row"] + frame.names,
                                                   rows: table.rows, name: "rows")])
     }

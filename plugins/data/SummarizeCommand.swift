@@ -27,9 +27,14 @@ public enum SummarizeCommand: SurvshCommand {
         guard let name else { return ([Group(label: nil, rows: rows)], 0) }
         let g = try session.column(name, for: "summarize")
         let present = rows.filter { !g.missing[$0] }
+        try Interrupt.check("summarize")
         let lv = session.levels(g, rows: present)
+        try Interrupt.check("summarize")
         var split = [[Int]](repeating: [], count: lv.labels.count)
-        for (k, r) in present.enumerated() { split[Int(lv.codes[k])].append(r) }
+        for (k, r) in present.enumerated() {
+            try Interrupt.check("summarize", at: k)
+            split[Int(lv.codes[k])].append(r)
+        }
         return (zip(lv.labels, split).map { Group(label: $0, rows: $1) }, rows.count - present.count)
     }
 
@@ -43,8 +48,10 @@ public enum SummarizeCommand: SurvshCommand {
                               leftAligned: by == nil ? [0] : [0, 1])
         var textBlocks: [String] = []
         var items: [JSONValue] = []
+        let cancel = Interrupt.cancellation
         for c in columns {
             for group in groups {
+                try cancel.check()   // each summary is a few passes over its rows
                 let rows = group.rows
                 var j = JSONObject()
                 j["name"] = .string(c.name)
@@ -52,7 +59,9 @@ public enum SummarizeCommand: SurvshCommand {
                 j["type"] = .string(c.type.rawValue)
                 if c.type == .text {
                     let present = rows.filter { !c.missing[$0] }
+                    try cancel.check()
                     let lv = session.levels(c, rows: present)
+                    try cancel.check()
                     var counts = [Int](repeating: 0, count: lv.labels.count)
                     for k in lv.codes { counts[Int(k)] += 1 }
                     j["n"] = .int(present.count)
@@ -66,8 +75,10 @@ public enum SummarizeCommand: SurvshCommand {
                 }
                 var values: [Double] = []
                 values.reserveCapacity(rows.count)
-                for r in rows { if let v = c.number(at: r) { values.append(v) } }
-                values.sort()
+                guard cancel.inBlocks(rows.indices, { ks in for k in ks { if let v = c.number(at: rows[k]) { values.append(v) } } })
+                else { throw CancellationError() }
+                values = SurvivalTimeOrder.sorted(values, cancel: cancel)   // a radix sort, polled
+                try cancel.check()
                 let n = values.count
                 j["n"] = .int(n)
                 j["missing"] = .int(rows.count - n)

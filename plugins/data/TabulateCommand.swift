@@ -32,10 +32,13 @@ public enum TabulateCommand: SurvshCommand {
     static func code(_ name: String, _ session: Session, _ rows: [Int]) throws -> Coded {
         let c = try session.column(name, for: "tabulate")
         let present = rows.filter { !c.missing[$0] }
+        try Interrupt.check("tabulate")   // each step is a pass over the rows
         let lv = session.levels(c, rows: present)
+        try Interrupt.check("tabulate")
         var codes = [Int](repeating: lv.labels.count, count: rows.count)
         var k = 0
         for (i, r) in rows.enumerated() where !c.missing[r] { codes[i] = Int(lv.codes[k]); k += 1 }
+        try Interrupt.check("tabulate")
         let hasNA = present.count < rows.count
         return Coded(labels: lv.labels + (hasNA ? ["NA"] : []), codes: codes, hasNA: hasNA)
     }
@@ -71,7 +74,7 @@ public enum TabulateCommand: SurvshCommand {
             t.add(["Total", String(rows.count), rows.isEmpty ? "" : "100.0", ""])
             j["variable"] = .string(args.positional[0])
             j["levels"] = .array(levels)
-            return CommandOutput(text: t.render(), json: j.value,
+            return CommandOutput(text: try t.render(interruptible: "tabulate"), json: j.value,
                                  tables: [ResultTable(title: "Frequencies of \(nameA)", header: t.header, rows: t.rows,
                                                       name: "frequencies")])
         }

@@ -21,7 +21,8 @@ extension PlotCommand {
         let fit: SurvregFitResult
         do {
             fit = try SurvregFit.fit(SurvregData(time: data.time, event: data.event, columns: columns,
-                                                 columnNames: grouping.labels.dropFirst().map { $0 }), distribution: dist)
+                                                 columnNames: grouping.labels.dropFirst().map { $0 }), distribution: dist,
+                                     cancel: Interrupt.cancellation)
         } catch let e as SurvregError {
             throw SurvshError.data(command, "overlay=\(dist.rawValue): \(e.description)")
         }

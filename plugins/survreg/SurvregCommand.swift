@@ -80,7 +80,8 @@ public enum SurvregCommand: SurvshCommand {
         try Interrupt.check("survreg")
         let fit: SurvregFitResult
         do {
-            fit = try SurvregFit.fit(model.survregData, distribution: distribution, control: SurvregControl(maxIter: Int(maxIter)))
+            fit = try SurvregFit.fit(model.survregData, distribution: distribution, control: SurvregControl(maxIter: Int(maxIter)),
+                                     cancel: Interrupt.cancellation)
         } catch SurvregError.noEvents {
             throw SurvshError.data("survreg", "there are no events among the \(model.data.n) rows used (every row is censored)",
                                    expected: "at least one event (\(model.response.spec.event) = 1)")

@@ -51,7 +51,9 @@ public enum Table1Command: SurvshCommand {
             let kept = rows.filter { !column.missing[$0] }
             droppedForGroup = rows.count - kept.count
             rows = kept
+            try Interrupt.check("table1")
             let levels = session.levels(column, rows: rows)
+            try Interrupt.check("table1")
             guard (2...Table1Request.maxGroups).contains(levels.labels.count) else {
                 throw SurvshError.data("table1", "grouping column '\(name)' has \(plural(levels.labels.count, "level")) among the rows used",
                                        expected: "2 to \(Table1Request.maxGroups) levels")
@@ -67,8 +69,8 @@ public enum Table1Command: SurvshCommand {
         if smd && group == nil {
             throw SurvshError.usage("table1", "'smd' compares groups", expected: "table1 ~ GROUP ... smd")
         }
-        let variables = plan.variables.map { v in
-            Table1Variable.make(v.column, kind: v.kind, nonnormal: v.nonnormal, rows: rows, group: group,
+        let variables = try plan.variables.map { v in
+            try Table1Variable.make(v.column, kind: v.kind, nonnormal: v.nonnormal, rows: rows, group: group,
                                 groups: groupLabels.count, smd: smd, session: session)
         }
         let view = Table1View(group: request.group, groupLabels: groupLabels, groupSizes: groupSizes(group, groupLabels.count),
@@ -146,7 +148,7 @@ struct Table1Plan {
             for c in session.frame.columns where c.name != request.group {
                 if outcome.contains(c.name) { outcomeNames.append(c.name) }
                 else if c.type == .date { dates.append(c.name) }
-                else if isIdentifier(c, rows: rows) { ids.append(c.name) }
+                else if try isIdentifier(c, rows: rows) { ids.append(c.name) }
                 else { names.append(c.name) }
             }
             leftOut = [("the outcome", outcomeNames), ("dates", dates), ("identifiers", ids)].filter { !$0.1.isEmpty }
@@ -171,7 +173,7 @@ struct Table1Plan {
             } else if c.type == .date {
                 throw SurvshError.data("table1", "column '\(n)' is a date", expected: "numeric or categorical columns (cat=\(n) counts its dates)")
             } else {
-                kind = Table1Variable.isCategorical(c, rows: rows, session: session) ? .categorical : .continuous
+                kind = try Table1Variable.isCategorical(c, rows: rows, session: session) ? .categorical : .continuous
             }
             entries.append(Entry(column: c, kind: kind, nonnormal: nil))
         }
@@ -184,11 +186,14 @@ struct Table1Plan {
     }
 
     /// An integer or text column whose values are all present and all different (an ID), with more than 5 rows.
-    static func isIdentifier(_ c: Column, rows: [Int]) -> Bool {
+    static func isIdentifier(_ c: Column, rows: [Int]) throws -> Bool {
         guard c.type == .integer || c.type == .text, rows.count > Table1Variable.maxCategoricalValues,
               rows.allSatisfy({ !c.missing[$0] }) else { return false }
         var seen = Set<String>()
-        for r in rows { guard seen.insert(c.text(at: r) ?? "").inserted else { return false } }
+        for (i, r) in rows.enumerated() {
+            try Interrupt.check("table1", at: i)
+            guard seen.insert(c.text(at: r) ?? "").inserted else { return false }
+        }
         return true
     }
 

@@ -16,10 +16,12 @@ struct ContinuousCell {
     var missing: Int
     var mean, sd, median, q1, q3, min, max: Double
 
-    init(_ values: [Double], missing: Int) {
+    /// Polls Ctrl-C (a radix sort, then three passes).
+    init(_ values: [Double], missing: Int) throws {
         n = values.count
         self.missing = missing
-        let sorted = values.sorted()
+        let sorted = SurvivalTimeOrder.sorted(values, cancel: Interrupt.cancellation)
+        try Interrupt.check("table1")
         mean = Moments.mean(values)
         sd = Moments.standardDeviation(values)
         median = Quantile.type7(sorted: sorted, 0.5)
@@ -73,37 +75,45 @@ struct Table1Variable {
     static let maxCategoricalValues = 5
 
     /// Whether a column is summarised as categorical when neither cat= nor cont= names it.
-    static func isCategorical(_ column: Column, rows: [Int], session: Session) -> Bool {
+    static func isCategorical(_ column: Column, rows: [Int], session: Session) throws -> Bool {
         switch column.type {
         case .text, .boolean: return true
         case .date: return false
         case .integer, .real:
             let present = rows.filter { !column.missing[$0] }
-            return session.levels(column, rows: present).labels.count <= maxCategoricalValues
+            try Interrupt.check("table1")
+            let levels = session.levels(column, rows: present).labels.count
+            try Interrupt.check("table1")
+            return levels <= maxCategoricalValues
         }
     }
 
     /// Summarises `column` over `rows`; `group[i]` is the group of rows[i] (nil: no grouping), `groups` their count.
+    /// Ctrl-C is polled between the passes over the rows (and inside the long ones).
     static func make(_ column: Column, kind: Kind, nonnormal: Bool?, rows: [Int], group: [Int]?, groups: Int,
-                     smd: Bool, session: Session) -> Table1Variable {
+                     smd: Bool, session: Session) throws -> Table1Variable {
         let columnsCount = group == nil ? 1 : groups + 1
         var v = Table1Variable(name: column.name, kind: kind, nonnormal: false, skewness: nil)
         v.missing = [Int](repeating: 0, count: columnsCount)
+        try Interrupt.check("table1")
         for (i, r) in rows.enumerated() where column.missing[r] {
             v.missing[0] += 1
             if let g = group?[i] { v.missing[g + 1] += 1 }
         }
+        try Interrupt.check("table1")
         switch kind {
-        case .continuous: v.summariseContinuous(column, nonnormal: nonnormal, rows: rows, group: group, groups: groups, smd: smd)
-        case .categorical: v.summariseCategorical(column, rows: rows, group: group, groups: groups, smd: smd, session: session)
+        case .continuous: try v.summariseContinuous(column, nonnormal: nonnormal, rows: rows, group: group, groups: groups, smd: smd)
+        case .categorical: try v.summariseCategorical(column, rows: rows, group: group, groups: groups, smd: smd, session: session)
         }
         return v
     }
 
-    private mutating func summariseContinuous(_ column: Column, nonnormal: Bool?, rows: [Int], group: [Int]?, groups: Int, smd: Bool) {
+    private mutating func summariseContinuous(_ column: Column, nonnormal: Bool?, rows: [Int], group: [Int]?, groups: Int,
+                                              smd: Bool) throws {
         var all: [Double] = []
         var byGroup = [[Double]](repeating: [], count: groups)
         for (i, r) in rows.enumerated() {
+            try Interrupt.check("table1", at: i)
             guard let x = column.number(at: r) else { continue }
             all.append(x)
             if let g = group?[i] { byGroup[g].append(x) }
@@ -111,9 +121,10 @@ struct Table1Variable {
         let skew = Moments.skewness(all)
         skewness = skew.isFinite ? skew : nil
         self.nonnormal = nonnormal ?? (abs(skew) > Table1Variable.skewnessLimit)
-        continuous = [ContinuousCell(all, missing: missing[0])]
+        continuous = [try ContinuousCell(all, missing: missing[0])]
         guard group != nil else { return }
-        continuous += byGroup.enumerated().map { ContinuousCell($1, missing: missing[$0 + 1]) }
+        continuous += try byGroup.enumerated().map { try ContinuousCell($1, missing: missing[$0 + 1]) }
+        try Interrupt.check("table1")
         test = continuousTest(byGroup)
         if smd { self.smd = StandardizedDifference.continuous(byGroup) }
     }
@@ -148,9 +159,12 @@ struct Table1Variable {
         }
     }
 
-    private mutating func summariseCategorical(_ column: Column, rows: [Int], group: [Int]?, groups: Int, smd: Bool, session: Session) {
+    private mutating func summariseCategorical(_ column: Column, rows: [Int], group: [Int]?, groups: Int, smd: Bool,
+                                               session: Session) throws {
         let present = rows.indices.filter { !column.missing[rows[$0]] }
+        try Interrupt.check("table1")
         let lv = session.levels(column, rows: present.map { rows[$0] })
+        try Interrupt.check("table1")
         levels = lv.labels
         let columnsCount = group == nil ? 1 : groups + 1
         counts = [[Int]](repeating: [Int](repeating: 0, count: columnsCount), count: levels.count)

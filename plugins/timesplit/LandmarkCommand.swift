@@ -48,17 +48,22 @@ public enum LandmarkCommand: SurvshCommand {
                                    + (longest.map { " (the longest time is \(NumberFormat.label($0)))" } ?? ""),
                                    expected: "a landmark time below the longest follow-up")
         }
+        try Interrupt.check("landmark")   // each step below is a pass over the rows
         let kept = o.stop.indices.filter { o.stop[$0] > t }
         let activeKept = active.filter { o.stop[$0] > t }.count
         let droppedRows = active.filter { !(o.stop[$0] > t) }
         let droppedEvents = droppedRows.filter { o.event[$0] == true }.count
         let droppedMissing = droppedRows.filter { o.stop[$0].isNaN }.count
+        try Interrupt.check("landmark")
 
         let timeColumn = session.frame.column(o.spec.time)
-        var columns = EpisodeColumns(session.frame, parents: kept)
+        var columns = try EpisodeColumns(session.frame, parents: kept, command: "landmark")
         columns.set(o.spec.time, kept.map { o.stop[$0] - t }, integer: timeColumn?.type == .integer && t == t.rounded())
-        session.replaceRows(columns.frame, parents: kept, outcome: o.declaration)
-        let data = try CompleteCases.survival(SurvivalResponse(spec: o.spec), covariates: [], session: session, command: "landmark")
+        try Interrupt.check("landmark")   // the last poll before the data change
+        let data = try Interrupt.ignored {
+            session.replaceRows(columns.frame, parents: kept, outcome: o.declaration)
+            return try CompleteCases.survival(SurvivalResponse(spec: o.spec), covariates: [], session: session, command: "landmark")
+        }
 
         let tText = NumberFormat.label(t)
         let table = ResultTable(title: "Landmark at \(tText) (active rows):", header: ["rows", "n", "events"],

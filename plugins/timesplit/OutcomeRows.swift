@@ -35,6 +35,7 @@ struct OutcomeRows {
             guard c.isNumeric, c.type != .date else {
                 throw SurvshError.data(command, "'\(name)' is \(c.type.rawValue)", expected: "a numeric time column")
             }
+            try Interrupt.check(command)   // each read is one pass over every row
             return (0..<c.count).map { c.number(at: $0) ?? .nan }
         }
         let eventColumn = try session.column(spec.event, for: command)
@@ -42,9 +43,12 @@ struct OutcomeRows {
             throw SurvshError.data(command, "event column '\(spec.event)' is \(eventColumn.type.rawValue)",
                                    expected: "0/1, TRUE/FALSE or 1/2 (1 = censored, 2 = event)")
         }
+        try Interrupt.check(command)
         let codes = EventCoding.decode((0..<eventColumn.count).map { eventColumn.number(at: $0) ?? .nan })
-        return OutcomeRows(declaration: decl, spec: spec, start: try spec.start.map(numbers), stop: try numbers(spec.time),
-                           event: codes.events)
+        let rows = OutcomeRows(declaration: decl, spec: spec, start: try spec.start.map(numbers), stop: try numbers(spec.time),
+                               event: codes.events)
+        try Interrupt.check(command)
+        return rows
     }
 
     /// Whether `name` (a part of the outcome) is a column of the frame rather than an expression's.
@@ -59,8 +63,12 @@ struct OutcomeRows {
 struct EpisodeColumns {
     private(set) var frame: DataFrame
 
-    init(_ source: DataFrame, parents: [Int]) {
-        frame = DataFrame(columns: source.columns.map { $0.gathering(parents) }, source: source.source)
+    /// Copies every column to the episodes' rows; Ctrl-C is polled between columns.
+    init(_ source: DataFrame, parents: [Int], command: String) throws {
+        frame = DataFrame(columns: try source.columns.map { c in
+            try Interrupt.check(command)
+            return c.gathering(parents)
+        }, source: source.source)
     }
 
     /// Sets a numeric column: integer when `integer` and every value is whole, else real; NaN is missing.

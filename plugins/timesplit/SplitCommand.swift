@@ -49,9 +49,12 @@ public enum SplitCommand: SurvshCommand {
         try checkIntervals(outcome, command: "split")
         let byEvents = atText == "events"
         var cuts = byEvents ? eventTimes(outcome, session: session) : try parseTimes(atText)
-        cuts = Array(Set(cuts)).sorted()
+        let cancel = Interrupt.cancellation
+        let sorted = SurvivalTimeOrder.sorted(cuts, cancel: cancel)   // (at=events: up to one a row)
+        try cancel.check()
+        cuts = sorted.indices.filter { $0 == 0 || sorted[$0] != sorted[$0 - 1] }.map { sorted[$0] }
         let starts = outcome.start ?? [Double](repeating: 0, count: outcome.stop.count)
-        let unused = cuts.filter { c in !starts.indices.contains { starts[$0] < c && c < outcome.stop[$0] } }
+        let unused = try EpisodeSplit.unusedCuts(start: starts, stop: outcome.stop, cuts: cuts, cancel: cancel)
         if unused.count == cuts.count {
             throw SurvshError.data("split", "no cut time lies inside any row's follow-up (\(timesText(cuts.count > 6 ? Array(cuts.prefix(6)) : cuts))\(cuts.count > 6 ? ", ..." : ""))",
                                    expected: "cut times between the start and the end of some row's follow-up")
@@ -59,23 +62,26 @@ public enum SplitCommand: SurvshCommand {
         let names = try columnNames(outcome, start: args.options["start"], episode: args.string("episode") ?? "episode",
                                     id: args.options["id"], session: session, command: "split")
         let episodeName = names.episode ?? "episode"
-        let episodes = EpisodeSplit.count(start: starts, stop: outcome.stop, cuts: cuts)
+        let episodes = try EpisodeSplit.count(start: starts, stop: outcome.stop, cuts: cuts, cancel: cancel)
         try SystemMemory.require(values: (episodes, session.frame.columns.count + 4),
                                  what: "splitting into \(episodes) rows x \(session.frame.columns.count + 4) columns", command: "split")
-        let pieces = EpisodeSplit.split(start: starts, stop: outcome.stop, cuts: cuts)
-        var columns = EpisodeColumns(session.frame, parents: pieces.row)
+        let pieces = try EpisodeSplit.split(start: starts, stop: outcome.stop, cuts: cuts, cancel: cancel)
+        var columns = try EpisodeColumns(session.frame, parents: pieces.row, command: "split")
         let integer = outcome.timeIsInteger(session) && cuts.allSatisfy { $0 == $0.rounded() }
         columns.set(names.start, pieces.start, integer: integer)
         columns.set(names.stop, pieces.end, integer: integer)
         columns.set(names.event, episodeEvents(pieces, outcome), integer: true)
         columns.set(episodeName, pieces.interval.map { Double($0 + 1) }, integer: true)
         if let id = names.id { columns.set(id, pieces.row.map { Double($0 + 1) }, integer: true) }
+        try Interrupt.check("split")   // the last poll before the data change
         let rowsBefore = session.frame.rowCount
         let added = ([names.start, episodeName] + (names.id.map { [$0] } ?? [])).filter { session.frame.index(of: $0) == nil }
         let newOutcome = OutcomeDeclaration(start: names.start, time: names.stop, event: names.event)
-        session.replaceRows(columns.frame, parents: pieces.row, outcome: newOutcome)
-        let data = try CompleteCases.survival(SurvivalResponse(spec: SurvSpec(start: names.start, time: names.stop, event: names.event)),
+        let data = try Interrupt.ignored {
+            session.replaceRows(columns.frame, parents: pieces.row, outcome: newOutcome)
+            return try CompleteCases.survival(SurvivalResponse(spec: SurvSpec(start: names.start, time: names.stop, event: names.event)),
                                               covariates: [], session: session, command: "split")
+        }
         let intervals = byEvents ? nil : intervalTable(cuts: cuts, pieces: pieces, data: data, session: session, episodeColumn: episodeName)
         let table = intervals?.table
 

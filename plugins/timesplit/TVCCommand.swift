@@ -72,6 +72,7 @@ public enum TVCCommand: SurvshCommand {
         // One row of the data per id.
         var rowOfId: [String: Int] = [:]
         for r in 0..<baseId.count {
+            try Interrupt.check("tvc", at: r)
             guard let k = key(baseId, r) else { continue }
             if let first = rowOfId[k] {
                 throw SurvshError.data("tvc", "id \(k) is in rows \(first + 1) and \(r + 1) of the data",
@@ -84,6 +85,7 @@ public enum TVCCommand: SurvshCommand {
         var dated = [[Int: [(time: Double, row: Int)]]](repeating: [:], count: vars.count)
         let varColumns = vars.map { long.column($0)! }
         for r in 0..<long.rowCount {
+            try Interrupt.check("tvc", at: r)
             guard let k = key(longId, r), let t = longTime.number(at: r) else { incomplete += 1; continue }
             guard let baseRow = rowOfId[k] else { unmatched.insert(k); continue }
             for (v, c) in varColumns.enumerated() where !c.missing[r] { dated[v][baseRow, default: []].append((t, r)) }
@@ -93,57 +95,64 @@ public enum TVCCommand: SurvshCommand {
         let names = try SplitCommand.columnNames(o, start: args.string("start") ?? "tstart", episode: nil, id: nil,
                                                  allowed: vars, session: session, command: "tvc")
         let stops = o.stop
-        let pieces = EpisodeSplit.split(start: [Double](repeating: 0, count: stops.count), stop: stops) { i in
+        try Interrupt.check("tvc")
+        let pieces = try EpisodeSplit.split(start: [Double](repeating: 0, count: stops.count), stop: stops,
+                                            cancel: Interrupt.cancellation) { i in
             Array(Set(dated.flatMap { $0[i]?.map(\.time) ?? [] })).sorted()
         }
-        var columns = EpisodeColumns(session.frame, parents: pieces.row)
+        var columns = try EpisodeColumns(session.frame, parents: pieces.row, command: "tvc")
         let integer = o.timeIsInteger(session) && longTime.type == .integer
         columns.set(names.start, pieces.start, integer: integer)
         columns.set(names.stop, pieces.end, integer: integer)
         columns.set(names.event, SplitCommand.episodeEvents(pieces, o), integer: true)
         for (v, c) in varColumns.enumerated() {
+            try Interrupt.check("tvc")
             var column = c.gathering(pieces.row.indices.map { k in lastValue(dated[v][pieces.row[k]], atOrBefore: pieces.start[k]) })
             column.name = vars[v]
             columns.set(column)
         }
         let rowsBefore = session.frame.rowCount
         let newOutcome = OutcomeDeclaration(start: names.start, time: names.stop, event: names.event)
-        session.replaceRows(columns.frame, parents: pieces.row, outcome: newOutcome)
-        // Per variable: values read for ids of the data, and active rows left without a value.
-        let active = session.activeRows
-        var summary: [[String]] = [], summaryJSON: [JSONValue] = []
-        for (v, name) in vars.enumerated() {
-            let values = dated[v].values.reduce(0) { $0 + $1.count }
-            let column = session.frame.column(name)!
-            let missing = active.reduce(0) { $0 + (column.missing[$1] ? 1 : 0) }
-            summary.append([name, String(values), String(missing)])
-            summaryJSON.append(.object([("name", .string(name)), ("values", .int(values)), ("rows_missing", .int(missing))]))
-        }
-        let data = try CompleteCases.survival(SurvivalResponse(spec: SurvSpec(start: names.start, time: names.stop, event: names.event)),
-                                              covariates: [], session: session, command: "tvc")
+        try Interrupt.check("tvc")   // the last poll before the data change
+        // The data change; what follows summarises it and must not be stopped.
+        return try Interrupt.ignored { () throws -> CommandOutput in
+            session.replaceRows(columns.frame, parents: pieces.row, outcome: newOutcome)
+            // Per variable: values read for ids of the data, and active rows left without a value.
+            let active = session.activeRows
+            var summary: [[String]] = [], summaryJSON: [JSONValue] = []
+            for (v, name) in vars.enumerated() {
+                let values = dated[v].values.reduce(0) { $0 + $1.count }
+                let column = session.frame.column(name)!
+                let missing = active.reduce(0) { $0 + (column.missing[$1] ? 1 : 0) }
+                summary.append([name, String(values), String(missing)])
+                summaryJSON.append(.object([("name", .string(name)), ("values", .int(values)), ("rows_missing", .int(missing))]))
+            }
+            let data = try CompleteCases.survival(SurvivalResponse(spec: SurvSpec(start: names.start, time: names.stop, event: names.event)),
+                                                  covariates: [], session: session, command: "tvc")
 
-        let result = ResultTable(title: "Time-dependent covariates from \(path):", header: ["variable", "values read", "active rows without a value"],
-                                 rows: summary, name: "covariates")
-        let lines = ["tvc: \(plural(rowsBefore, "row")) became \(plural(pieces.count, "row")) at the dates in \(path) "
-                     + "(\(plural(long.rowCount, "row")), \(plural(Set(dated.flatMap { $0.keys }).count, "id")) matched)",
-                     "outcome: \(newOutcome.formulaText): \(data.countsText)",
-                     "", result.title, result.textTable(),
-                     "As R's tmerge(data, table, id = \(idName), \(vars[0]) = tdc(\(timeName), \(vars[0]))\(vars.count > 1 ? ", ..." : "")): each value holds",
-                     "from its date on (the last non-missing value at or before an episode's start); the event stays on the last episode."]
-        var j = JSONObject(command: "tvc")
-        j["file"] = .string(path)
-        j["outcome"] = .string(newOutcome.formulaText)
-        j["rows_before"] = .int(rowsBefore)
-        j["rows"] = .int(pieces.count)
-        j["n"] = .int(data.n)
-        j["events"] = .int(data.events)
-        j["variables"] = .array(summaryJSON)
-        j["table_rows"] = .int(long.rowCount)
-        j["ids_unmatched"] = .int(unmatched.count)
-        var warnings = data.warnings
-        if !unmatched.isEmpty { warnings.append("ids of \(path) not in the data were ignored, as tmerge does: \(unmatched.count)") }
-        if incomplete > 0 { warnings.append("rows of \(path) with a missing id or time were ignored: \(incomplete)") }
-        return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: warnings, tables: [result])
+            let result = ResultTable(title: "Time-dependent covariates from \(path):", header: ["variable", "values read", "active rows without a value"],
+                                     rows: summary, name: "covariates")
+            let lines = ["tvc: \(plural(rowsBefore, "row")) became \(plural(pieces.count, "row")) at the dates in \(path) "
+                         + "(\(plural(long.rowCount, "row")), \(plural(Set(dated.flatMap { $0.keys }).count, "id")) matched)",
+                         "outcome: \(newOutcome.formulaText): \(data.countsText)",
+                         "", result.title, result.textTable(),
+                         "As R's tmerge(data, table, id = \(idName), \(vars[0]) = tdc(\(timeName), \(vars[0]))\(vars.count > 1 ? ", ..." : "")): each value holds",
+                         "from its date on (the last non-missing value at or before an episode's start); the event stays on the last episode."]
+            var j = JSONObject(command: "tvc")
+            j["file"] = .string(path)
+            j["outcome"] = .string(newOutcome.formulaText)
+            j["rows_before"] = .int(rowsBefore)
+            j["rows"] = .int(pieces.count)
+            j["n"] = .int(data.n)
+            j["events"] = .int(data.events)
+            j["variables"] = .array(summaryJSON)
+            j["table_rows"] = .int(long.rowCount)
+            j["ids_unmatched"] = .int(unmatched.count)
+            var warnings = data.warnings
+            if !unmatched.isEmpty { warnings.append("ids of \(path) not in the data were ignored, as tmerge does: \(unmatched.count)") }
+            if incomplete > 0 { warnings.append("rows of \(path) with a missing id or time were ignored: \(incomplete)") }
+            return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: warnings, tables: [result])
+        }
     }
 
     /// The variables: vars= or every column of the table but id and time; none may be the outcome's.

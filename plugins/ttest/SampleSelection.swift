@@ -123,7 +123,9 @@ struct SampleData {
                 throw SurvshError.data(command, "column '\(name)' is \(c.type.rawValue), not numeric",
                                        expected: "a numeric column for the values; text columns may be the GROUP in X ~ GROUP")
             }
+            try Interrupt.check(command)   // each step of the selection is a pass over the rows
             try c.requireFinite(rows: session.activeRows, command: command)
+            try Interrupt.check(command)
             return c
         }
         // Check every column before looking at rows, so an unknown column is reported first.
@@ -133,14 +135,15 @@ struct SampleData {
         case .oneSample(let name):
             let c = try numeric(name)
             try requireRows(rows, session: session, command: command)
-            let x = rows.compactMap { c.number(at: $0) }
+            let x = try gather(c, rows, command)
             data = SampleData(design: design, x: x, y: nil, labels: [name], activeRows: rows.count,
                               dropped: rows.count - x.count)
         case .paired(let a, let b):
             let ca = try numeric(a), cb = try numeric(b)
             try requireRows(rows, session: session, command: command)
             var x: [Double] = [], y: [Double] = []
-            for r in rows {
+            for (i, r) in rows.enumerated() {
+                try Interrupt.check(command, at: i)
                 if let u = ca.number(at: r), let v = cb.number(at: r) {
                     x.append(u)
                     y.append(v)
@@ -151,8 +154,8 @@ struct SampleData {
         case .twoColumns(let a, let b):
             let ca = try numeric(a), cb = try numeric(b)
             try requireRows(rows, session: session, command: command)
-            let x = rows.compactMap { ca.number(at: $0) }
-            let y = rows.compactMap { cb.number(at: $0) }
+            let x = try gather(ca, rows, command)
+            let y = try gather(cb, rows, command)
             data = SampleData(design: design, x: x, y: y, labels: [a, b], activeRows: rows.count,
                               dropped: 2 * rows.count - x.count - y.count)
         case .grouped(let value, let group):
@@ -160,7 +163,9 @@ struct SampleData {
             let cg = try session.column(group, for: command)
             try requireRows(rows, session: session, command: command)
             let used = rows.filter { !cv.missing[$0] && !cg.missing[$0] }
+            try Interrupt.check(command)
             let levels = session.levels(cg, rows: used)
+            try Interrupt.check(command)
             guard levels.labels.count == 2 else {
                 let shown = levels.labels.prefix(12).joined(separator: ", ") + (levels.labels.count > 12 ? ", …" : "")
                 let what = levels.labels.isEmpty
@@ -171,6 +176,7 @@ struct SampleData {
             }
             var x: [Double] = [], y: [Double] = []
             for (k, r) in used.enumerated() {
+                try Interrupt.check(command, at: k)
                 guard let v = cv.number(at: r) else { continue }   // `used` has no missing value
                 if levels.codes[k] == 0 { x.append(v) } else { y.append(v) }
             }
@@ -179,6 +185,17 @@ struct SampleData {
                               dropped: rows.count - used.count)
         }
         return data
+    }
+
+    /// The non-missing values of `column` over `rows`, polling Ctrl-C.
+    private static func gather(_ column: Column, _ rows: [Int], _ command: String) throws -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() {
+            try Interrupt.check(command, at: i)
+            if let v = column.number(at: r) { out.append(v) }
+        }
+        return out
     }
 
     /// What `dropped` counts, in words: "3 rows with a missing value dropped".

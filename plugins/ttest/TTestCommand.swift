@@ -54,6 +54,7 @@ public enum TTestCommand: SurvshCommand {
         let data = try SampleData.load(design, session: session, command: "ttest")
         let (mu, alternative) = SampleTestOptions.read(args)
         let level = args.double("level", default: 0.95)
+        try Interrupt.check("ttest")   // the test itself is two passes over the values
 
         let result: TTestResult
         do {

@@ -77,21 +77,27 @@ public struct CompetingRisksCurve: Sendable, Equatable {
 
 public enum AalenJohansen {
     /// The curves of every group (see the contract above).
-    public static func fit(time: [Double], cause: [Int32], causeCount: Int, group: [Int32], groupCount: Int)
-        throws -> [CompetingRisksCurve] {
+    /// `cancel` is polled in the sort and every `Cancellation.stride` rows of each curve; once it
+    /// fires the fit throws CancellationError.
+    public static func fit(time: [Double], cause: [Int32], causeCount: Int, group: [Int32], groupCount: Int,
+                           cancel: Cancellation = .never) throws -> [CompetingRisksCurve] {
         precondition(time.count == cause.count && time.count == group.count, "AalenJohansen: lengths differ")
         if let bad = time.firstIndex(where: { !$0.isFinite }) { throw SurvivalInputError.nonFiniteTime(index: bad) }
-        return byGroup(time: time, group: group, groupCount: groupCount).map {
-            curve(rows: $0, time: time, cause: cause, causeCount: causeCount)
+        let curves = try byGroup(time: time, group: group, groupCount: groupCount, cancel: cancel).map {
+            try curve(rows: $0, time: time, cause: cause, causeCount: causeCount, cancel: cancel)
         }
+        try cancel.check()
+        return curves
     }
 
     /// Row indices of each group in ascending time order (stable: ties keep row order).
-    static func byGroup(time: [Double], group: [Int32], groupCount: Int) -> [[Int32]] {
-        let order = SurvivalTimeOrder.order(time)
-        var out = [[Int32]](repeating: [], count: groupCount)
+    static func byGroup(time: [Double], group: [Int32], groupCount: Int, cancel: Cancellation) throws -> [[Int32]] {
+        let order = SurvivalTimeOrder.order(time, subset: (0..<Int32(time.count)).map { $0 }, cancel: cancel)
+        try cancel.check()
         if groupCount == 1 { return [order] }
-        for r in order { out[Int(group[Int(r)])].append(r) }
+        var out = [[Int32]](repeating: [], count: groupCount)
+        guard cancel.inBlocks(0..<order.count, { rows in for i in rows { out[Int(group[Int(order[i])])].append(order[i]) } })
+        else { throw CancellationError() }
         return out
     }
 
@@ -121,7 +127,8 @@ public enum AalenJohansen {
     }
 
     /// One group's curve from its rows in ascending time order.
-    static func curve(rows: [Int32], time: [Double], cause: [Int32], causeCount: Int) -> CompetingRisksCurve {
+    static func curve(rows: [Int32], time: [Double], cause: [Int32], causeCount: Int,
+                      cancel: Cancellation) throws -> CompetingRisksCurve {
         var times: [Double] = [], nRisk: [Int] = [], nCensor: [Int] = [], surv: [Double] = []
         var nEvent = [[Int]](repeating: [], count: causeCount)
         var incidence = nEvent.map { _ in [Double]() }
@@ -132,6 +139,7 @@ public enum AalenJohansen {
         var s = 1.0
         var atRisk = rows.count
         var j = 0
+        var poll = CancelPoll(cancel)
         while j < rows.count {
             let t = time[Int(rows[j])]
             for k in d.indices { d[k] = 0 }
@@ -153,6 +161,7 @@ public enum AalenJohansen {
             if failures > 0 { s = after }
             surv.append(s)
             atRisk -= m - j
+            if poll.stop(after: m - j) { throw CancellationError() }
             j = m
         }
         return CompetingRisksCurve(n: rows.count, time: times, nRisk: nRisk, nEvent: nEvent, nCensor: nCensor,

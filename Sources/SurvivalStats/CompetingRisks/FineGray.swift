@@ -123,16 +123,24 @@ public enum FineGrayError: Error, Equatable, CustomStringConvertible {
 
 public enum FineGray {
     /// Fits the Fine–Gray model for events of `cause` (every other non-zero status is a competing event).
+    /// `cancel` is polled every `Cancellation.stride` rows of every pass over the data; once it
+    /// fires the fit throws CancellationError.
     public static func fit(_ data: FineGrayData, cause: Int, level: Double = 0.95,
-                           control: FineGrayControl = FineGrayControl()) throws -> FineGrayResult {
-        let sample = FineGraySample(data, cause: cause)
+                           control: FineGrayControl = FineGrayControl(), cancel: Cancellation = .never) throws -> FineGrayResult {
+        let sample = try FineGraySample(data, cause: cause, cancel: cancel)
         guard sample.failures > 0 else { throw FineGrayError.noCauseEvents(cause: cause) }
+        /// crrfsv or crrf: one pass over the rows, cut short when `cancel` fires.
+        func evaluate(_ beta: [Double], derivatives: Bool) throws -> FineGraySample.Evaluation {
+            let e = sample.evaluate(beta, derivatives: derivatives)
+            try cancel.check()
+            return e
+        }
         let p = sample.p
         var beta = [Double](repeating: 0, count: p)
-        let null = sample.evaluate(beta, derivatives: false).f
+        let null = try evaluate(beta, derivatives: false).f
         var converged = false
         var steps = 0
-        var current = sample.evaluate(beta, derivatives: true)
+        var current = try evaluate(beta, derivatives: true)
         for ll in 0...max(control.maxIter, 0) {
             let scaled = zip(current.score, beta).map { abs($0) * max(abs($1), 1) }.max() ?? 0
             if scaled < max(abs(current.f), 1) * control.gtol { converged = true; steps = ll; break }
@@ -141,24 +149,25 @@ public enum FineGray {
             guard chol.rank == p else { throw FineGrayError.singular(zip(data.columnNames, chol.singular).filter(\.1).map(\.0)) }
             var step = chol.solve(current.score).map { -$0 }
             var next = zip(beta, step).map { $0 + $1 }
-            var fNext = sample.evaluate(next, derivatives: false).f
+            var fNext = try evaluate(next, derivatives: false).f
             var halvings = 0
             // crr's line search: halve while the objective is NaN or not decreased by 1e-4 step'score.
             while fNext.isNaN || fNext > current.f + 1e-4 * dot(step, current.score) {
                 halvings += 1
                 step = step.map { $0 * 0.5 }
                 next = zip(beta, step).map { $0 + $1 }
-                fNext = sample.evaluate(next, derivatives: false).f
+                fNext = try evaluate(next, derivatives: false).f
                 if halvings > 20 { break }
             }
             if halvings > 20 { steps = ll; break }
             beta = next
-            current = sample.evaluate(beta, derivatives: true)
+            current = try evaluate(beta, derivatives: true)
         }
         let chol = CoxCholesky(current.hessian, p: p, toler: 1e-12)
         guard chol.rank == p else { throw FineGrayError.singular(zip(data.columnNames, chol.singular).filter(\.1).map(\.0)) }
         let bread = chol.inverse()
         let meat = sample.influenceCrossProduct(beta)
+        try cancel.check()
         let variance = sandwich(bread, meat, p: p)
         let q = Normal.quantile((1 + level) / 2)
         let coefficients = (0..<p).map { j -> FineGrayCoefficient in

@@ -32,18 +32,28 @@ struct FineGraySample {
     let blockFailures: [Int]
     let failures: Int
     let competing: Int
+    /// Polled every `Cancellation.stride` rows of each pass; a pass cut short returns nonsense, so
+    /// the caller checks `cancel` after each.
+    let cancel: Cancellation
 
-    init(_ data: FineGrayData, cause: Int) {
-        n = data.n
-        p = data.columns.count
-        let order = (0..<n).sorted { data.time[$0] < data.time[$1] || (data.time[$0] == data.time[$1] && $0 < $1) }
+    /// Throws CancellationError once `cancel` fires (polled in the sort and between the set-up passes).
+    init(_ data: FineGrayData, cause: Int, cancel: Cancellation = .never) throws {
+        let n = data.n, p = data.columns.count
+        self.n = n
+        self.p = p
+        self.cancel = cancel
+        // stable by time (ties in row order), as sorting by (time, row)
+        let order = SurvivalTimeOrder.order(data.time, subset: (0..<Int32(n)).map { $0 }, cancel: cancel).map { Int($0) }
+        try cancel.check()
         let time = order.map { data.time[$0] }
         let code: [UInt8] = order.map { i in data.status[i] == 0 ? 0 : (data.status[i] == cause ? 1 : 2) }
         self.time = time
         self.code = code
         let means = data.columns.map { c in c.reduce(0, +) / Double(max(c.count, 1)) }
+        try cancel.check()
         var x = [Double](repeating: 0, count: n * p)
-        for (k, i) in order.enumerated() { for j in 0..<p { x[k * p + j] = data.columns[j][i] - means[j] } }
+        guard cancel.inBlocks(0..<n, { ks in for k in ks { for j in 0..<p { x[k * p + j] = data.columns[j][order[k]] - means[j] } } })
+        else { throw CancellationError() }
         self.x = x
         var blocks: [(start: Int, end: Int)] = []
         var start = 0
@@ -57,13 +67,16 @@ struct FineGraySample {
         blockFailures = blocks.map { b in (b.start..<b.end).reduce(0) { $0 + (code[$1] == 1 ? 1 : 0) } }
         failures = code.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         competing = code.reduce(0) { $0 + ($1 == 2 ? 1 : 0) }
-        g = FineGraySample.censoringWeights(time: time, code: code, blocks: blocks)
+        try cancel.check()
+        g = FineGraySample.censoringWeights(time: time, code: code, blocks: blocks, cancel: cancel)
+        try cancel.check()
     }
 
     /// G(T_i-) per row as crr computes it: survfit's Kaplan–Meier of the censoring indicator over
     /// the distinct times, read by approx(method = "constant", f = 0, rule = 2) at T_i (1 - 100 eps)
     /// with the value 1 before the first time.
-    static func censoringWeights(time: [Double], code: [UInt8], blocks: [(start: Int, end: Int)]) -> [Double] {
+    static func censoringWeights(time: [Double], code: [UInt8], blocks: [(start: Int, end: Int)],
+                                 cancel: Cancellation = .never) -> [Double] {
         let n = time.count
         var surv: [Double] = []
         var s = 1.0
@@ -73,8 +86,9 @@ struct FineGraySample {
             surv.append(s)
         }
         let eps = Double.ulpOfOne
-        return time.map { t in
-            let at = t * (1 - 100 * eps)
+        return time.indices.map { i in
+            if cancel.stops(at: i) { return 1 }   // the caller checks `cancel`
+            let at = time[i] * (1 - 100 * eps)
             // the last block whose time is <= at
             var lo = 0, hi = blocks.count
             while lo < hi {
@@ -88,6 +102,7 @@ struct FineGraySample {
     /// Risk scores exp(x_i b) (centred x).
     func riskScores(_ beta: [Double]) -> [Double] {
         (0..<n).map { i in
+            if cancel.stops(at: i) { return 1 }   // the caller checks `cancel`
             var eta = 0.0
             for j in 0..<p { eta += x[i * p + j] * beta[j] }
             return exp(eta)
@@ -111,7 +126,9 @@ struct FineGraySample {
         var c0 = 0.0
         var c1 = [Double](repeating: 0, count: p)
         var c2 = [Double](repeating: 0, count: p2)
+        var poll = CancelPoll(cancel)
         for (k, b) in blocks.enumerated() {
+            if poll.stop(after: b.end - b.start) { return out }
             if blockFailures[k] > 0 {
                 let gt = g[b.start]
                 out.s0[k] = gt * c0
@@ -128,6 +145,7 @@ struct FineGraySample {
         var t2 = [Double](repeating: 0, count: p2)
         for k in stride(from: nb - 1, through: 0, by: -1) {
             let b = blocks[k]
+            if poll.stop(after: b.end - b.start) { return out }
             for i in b.start..<b.end { add(row: i, weight: r[i], to: &t0, &t1, &t2, second: second) }
             if blockFailures[k] > 0 {
                 out.s0[k] += t0
@@ -165,7 +183,9 @@ struct FineGraySample {
         let sums = riskSums(r, second: derivatives)
         var e = Evaluation(f: 0, score: [Double](repeating: 0, count: p),
                            hessian: [Double](repeating: 0, count: derivatives ? p * p : 0))
+        var poll = CancelPoll(cancel)
         for (k, b) in blocks.enumerated() where blockFailures[k] > 0 {
+            if poll.stop(after: b.end - b.start) { return e }
             let d = Double(blockFailures[k])
             let s0 = sums.s0[k]
             e.f += d * log(s0)
@@ -219,7 +239,9 @@ struct FineGraySample {
         var ss2 = [Double](repeating: 0, count: p)       // psi's part from censorings up to now
         var q = [Double](repeating: 0, count: p)
         var u = [Double](repeating: 0, count: p)
+        var poll = CancelPoll(cancel)
         for (k, b) in blocks.enumerated() {
+            if poll.stop(after: b.end - b.start) { return v2 }
             aCum += a[k]
             for j in 0..<p { cCum[j] += c[k * p + j] }
             let atRisk = Double(n - b.start)

@@ -36,21 +36,24 @@ public struct GrayTestResult: Sendable, Equatable {
 }
 
 public enum GrayTest {
+    /// One test per cause. `cancel` is polled in the sort and every `Cancellation.stride` rows of
+    /// each stratum's pass; once it fires the test throws CancellationError.
     public static func test(time: [Double], cause: [Int32], causeCount: Int, group: [Int32], groupCount: Int,
-                            strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0) throws -> [GrayTestResult] {
+                            strata: [Int32]? = nil, stratumCount: Int = 1, rho: Double = 0,
+                            cancel: Cancellation = .never) throws -> [GrayTestResult] {
         precondition(time.count == cause.count && time.count == group.count, "GrayTest: lengths differ")
         guard groupCount >= 2 else { throw SurvivalInputError.invalidArgument("Gray's test needs at least 2 groups") }
         if let bad = time.firstIndex(where: { !$0.isFinite }) { throw SurvivalInputError.nonFiniteTime(index: bad) }
         // Rows of each stratum in time order.
-        let perStratum = AalenJohansen.byGroup(time: time, group: strata ?? [Int32](repeating: 0, count: time.count),
-                                               groupCount: strata == nil ? 1 : stratumCount)
+        let perStratum = try AalenJohansen.byGroup(time: time, group: strata ?? [Int32](repeating: 0, count: time.count),
+                                               groupCount: strata == nil ? 1 : stratumCount, cancel: cancel)
         let ng1 = groupCount - 1
-        return (1...max(causeCount, 1)).map { k in
+        return try (1...max(causeCount, 1)).map { k in
             var s = [Double](repeating: 0, count: ng1)
             var v = [[Double]](repeating: [Double](repeating: 0, count: ng1), count: ng1)
             for rows in perStratum where !rows.isEmpty {
-                let (st, vt) = stratum(rows: rows, time: time, cause: cause, of: Int32(k), group: group,
-                                       groupCount: groupCount, rho: rho)
+                let (st, vt) = try stratum(rows: rows, time: time, cause: cause, of: Int32(k), group: group,
+                                           groupCount: groupCount, rho: rho, cancel: cancel)
                 for i in 0..<ng1 {
                     s[i] += st[i]
                     for j in 0..<ng1 { v[i][j] += vt[i][j] }
@@ -65,7 +68,7 @@ public enum GrayTest {
 
     /// cmprsk's `crst` over one stratum's rows (ascending time): the scores and their variance.
     static func stratum(rows: [Int32], time: [Double], cause: [Int32], of k: Int32, group: [Int32],
-                        groupCount ng: Int, rho: Double) -> (score: [Double], variance: [[Double]]) {
+                        groupCount ng: Int, rho: Double, cancel: Cancellation = .never) throws -> (score: [Double], variance: [[Double]]) {
         let ng1 = ng - 1
         var rs = [Int](repeating: 0, count: ng)
         for r in rows { rs[Int(group[Int(r)])] += 1 }
@@ -81,6 +84,7 @@ public enum GrayTest {
         // d[g][m]: censored (0), failed from cause k (1), from another cause (2), per group at this time.
         var d = [[Int]](repeating: [0, 0, 0], count: ng)
         var j = 0
+        var poll = CancelPoll(cancel)
         while j < rows.count {
             let t = time[Int(rows[j])]
             for g in 0..<ng { d[g] = [0, 0, 0] }
@@ -150,6 +154,7 @@ public enum GrayTest {
             fm = f
             f1m = f1
             skmm = skm
+            if poll.stop(after: m - j) { throw CancellationError() }
             j = m
         }
         for i in 0..<ng1 {

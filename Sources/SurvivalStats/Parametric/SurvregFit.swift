@@ -141,8 +141,10 @@ public struct SurvregFitResult: Sendable {
 
 public enum SurvregFit {
     /// Fits the model as R's survreg(Surv(time, event) ~ columns [+ strata(s)], dist = distribution).
+    /// `cancel` is polled every `Cancellation.stride` rows of every pass (set-up and Newton–Raphson);
+    /// once it fires the fit throws CancellationError.
     public static func fit(_ data: SurvregData, distribution: SurvregDistribution,
-                           control: SurvregControl = SurvregControl()) throws -> SurvregFitResult {
+                           control: SurvregControl = SurvregControl(), cancel: Cancellation = .never) throws -> SurvregFitResult {
         let n = data.n
         guard data.event.count == n, data.columns.allSatisfy({ $0.count == n }),
               data.columnNames.count == data.columns.count, data.strata.map({ $0.count == n }) ?? true else {
@@ -158,6 +160,7 @@ public enum SurvregFit {
         var logcorrect = 0.0
         if distribution.logTime {
             for i in 0..<n {
+                if cancel.stops(at: i) { throw CancellationError() }
                 guard data.time[i] > 0, data.time[i].isFinite else { throw SurvregError.nonPositiveTime(index: i, value: data.time[i]) }
                 y[i] = log(data.time[i])
                 if data.event[i] { logcorrect -= y[i] }
@@ -170,6 +173,7 @@ public enum SurvregFit {
         var means = [Double](repeating: 1, count: nvar)
         var x = [Double](repeating: 1, count: n * nvar)
         for (k, col) in data.columns.enumerated() {
+            try cancel.check()   // three passes over the column
             let j = k + 1
             let mean = col.reduce(0, +) / Double(n)
             means[j] = mean
@@ -191,22 +195,25 @@ public enum SurvregFit {
         func derivativesAtData(_ logScale: (Int) -> Double) -> (dg: [Double], wt: [Double]) {
             var dg = [Double](repeating: 0, count: n), wt = dg
             for i in 0..<n {
+                if cancel.stops(at: i) { break }   // the caller checks `cancel`
                 let c = SurvregDensity.contribution(base, sz: 0, sigma: exp(logScale(i)), event: data.event[i])
                 dg[i] = c.dg
                 wt[i] = -c.ddg
             }
             return (dg, wt)
         }
+        try cancel.check()
         let intercept = SurvregNewton(base: base, y: y, event: data.event, x: [Double](repeating: 1, count: n), n: n,
-                                      nvar: 1, nstrat: nstrat2, strata: strata)
+                                      nvar: 1, nstrat: nstrat2, strata: strata, cancel: cancel)
         var nullFit: SurvregNewton.Outcome? = nil
         var vars: [Double]
         if nvar > 1 {
             let d = derivativesAtData { _ in logScale0 }
+            try cancel.check()
             var num = 0.0, den = 0.0
             for i in 0..<n { num += d.dg[i] + d.wt[i] * y[i]; den += d.wt[i] }
             let start = [num / den] + [Double](repeating: logScale0, count: max(nstrat2, 1))
-            let f0 = intercept.maximize(from: start, control: SurvregControl(relTolerance: control.relTolerance, maxIter: 20,
+            let f0 = try intercept.maximize(from: start, control: SurvregControl(relTolerance: control.relTolerance, maxIter: 20,
                                                                               tolerChol: control.tolerChol))
             nullFit = f0
             vars = nstrat2 > 0 ? Array(f0.beta[1...]) : [logScale0]
@@ -215,11 +222,13 @@ public enum SurvregFit {
         }
         // Starting coefficients: the weighted least-squares solve at the starting scales (coxph.wtest).
         let d = derivativesAtData { i in vars[nstrat2 > 1 ? Int(strata![i]) : 0] }
+        try cancel.check()
         var xtwx = [Double](repeating: 0, count: nvar * nvar)
         var rhs = [Double](repeating: 0, count: nvar)
         for a in 0..<nvar {
             for i in 0..<n { rhs[a] += (d.wt[i] * y[i] + d.dg[i]) * x[a * n + i] }
             for b in 0...a {
+                try cancel.check()   // one poll a pass over the rows
                 var s = 0.0
                 for i in 0..<n { s += x[a * n + i] * d.wt[i] * x[b * n + i] }
                 xtwx[a * nvar + b] = s
@@ -227,8 +236,9 @@ public enum SurvregFit {
         }
         symmetrizeFromLower(&xtwx, p: nvar)
         let coef0 = CoxCholesky(xtwx, p: nvar, toler: control.tolerChol).solve(rhs)
-        let model = SurvregNewton(base: base, y: y, event: data.event, x: x, n: n, nvar: nvar, nstrat: nstrat2, strata: strata)
-        let outcome = model.maximize(from: coef0 + vars, control: control)
+        let model = SurvregNewton(base: base, y: y, event: data.event, x: x, n: n, nvar: nvar, nstrat: nstrat2, strata: strata,
+                                  cancel: cancel)
+        let outcome = try model.maximize(from: coef0 + vars, control: control)
 
         // Back to the original columns: b0 - sum(center_j / sd_j b_j), b_j / sd_j, and the covariance alike.
         let p2 = nvar + nstrat2

@@ -47,6 +47,8 @@ struct SurvregNewton {
     let nstrat: Int
     /// 0-based stratum per row (used when nstrat > 1).
     let strata: [Int32]?
+    /// Polled every `Cancellation.stride` rows of each pass; `maximize` then throws CancellationError.
+    var cancel: Cancellation = .never
     var nvar2: Int { nvar + nstrat }
 
     struct Evaluation {
@@ -110,11 +112,13 @@ struct SurvregNewton {
         let sigmas: [Double] = nstrat > 1 ? (0..<nstrat).map { exp(beta[nvar + $0]) } : [exp(beta[nvar])]
         var loglik = 0.0
         let p = nvar, n = self.n, base = self.base
+        var poll = CancelPoll(cancel)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: max(p, 1)) { xi in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeBufferPointer { yp in
                     event.withUnsafeBufferPointer { ep in
                         for i in 0..<n {
+                            if poll.stop() { return }   // the caller checks `cancel`
                             let s = nstrat > 1 ? Int(strata![i]) : 0
                             var eta = 0.0
                             for j in 0..<p {
@@ -134,10 +138,12 @@ struct SurvregNewton {
     }
 
     /// The Newton step I^-1 U (J'J^-1 U when I is not positive definite), as survreg6.
-    func step(_ e: Evaluation, tolerChol: Double) -> [Double] {
+    func step(_ e: Evaluation, tolerChol: Double) throws -> [Double] {
         let chol = CoxCholesky(e.imat, p: nvar2, toler: tolerChol)
         if chol.nonNegative { return chol.solve(e.u) }
-        return CoxCholesky(outerProducts(e.beta), p: nvar2, toler: tolerChol).solve(e.u)
+        let jj = outerProducts(e.beta)
+        try cancel.check()
+        return CoxCholesky(jj, p: nvar2, toler: tolerChol).solve(e.u)
     }
 
     struct Outcome {
@@ -150,13 +156,20 @@ struct SurvregNewton {
     }
 
     /// survreg6's iteration from `start` (length nvar2, or nvar + 1 with a fixed scale).
-    func maximize(from start: [Double], control: SurvregControl) -> Outcome {
+    /// Throws CancellationError once `cancel` fires (checked after every pass over the rows).
+    func maximize(from start: [Double], control: SurvregControl) throws -> Outcome {
         let p2 = nvar2
         var beta = start
-        var current = evaluate(beta)
+        /// A pass over the rows, cut short when `cancel` fires.
+        func evaluate(_ b: [Double], loglikOnly: Bool = false) throws -> Evaluation {
+            let e = self.evaluate(b, loglikOnly: loglikOnly)
+            try cancel.check()
+            return e
+        }
+        var current = try evaluate(beta)
         var loglik = current.loglik
         var newbeta = beta
-        let s0 = step(current, tolerChol: control.tolerChol)
+        let s0 = try step(current, tolerChol: control.tolerChol)
         for i in 0..<p2 { newbeta[i] = beta[i] + s0[i] }
         func finish(_ e: Evaluation, _ b: [Double], iterations: Int, converged: Bool) -> Outcome {
             let v = CoxCholesky(e.imat, p: p2, toler: control.tolerChol).inverse()
@@ -164,7 +177,7 @@ struct SurvregNewton {
         }
         if control.maxIter == 0 { return finish(current, beta, iterations: 0, converged: false) }
         var halving = 0
-        var next = evaluate(newbeta)
+        var next = try evaluate(newbeta)
         for iter in 1...control.maxIter {
             let newlk = next.loglik
             if newlk.isFinite && abs(1 - loglik / newlk) <= control.relTolerance && halving == 0 {
@@ -179,20 +192,20 @@ struct SurvregNewton {
                     if halving == 1 {
                         for k in nvar..<p2 where beta[k] - newbeta[k] > 1.1 { newbeta[k] = beta[k] - 1.1 }
                     }
-                    lk = evaluate(newbeta, loglikOnly: true).loglik
+                    lk = try evaluate(newbeta, loglikOnly: true).loglik
                     j += 1
                 }
             } else {
                 halving = 0
                 loglik = newlk
                 current = next
-                let s = step(current, tolerChol: control.tolerChol)
+                let s = try step(current, tolerChol: control.tolerChol)
                 for i in 0..<p2 {
                     beta[i] = newbeta[i]
                     newbeta[i] += s[i]
                 }
             }
-            next = evaluate(newbeta)
+            next = try evaluate(newbeta)
         }
         return finish(next, newbeta, iterations: control.maxIter, converged: false)
     }

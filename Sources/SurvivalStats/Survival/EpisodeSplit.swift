@@ -29,13 +29,37 @@ public enum EpisodeSplit {
     }
 
     /// Splits every row at the shared sorted `cuts`.
-    public static func split(start: [Double], stop: [Double], cuts: [Double]) -> Result {
-        split(start: start, stop: stop) { _ in cuts }
+    public static func split(start: [Double], stop: [Double], cuts: [Double], cancel: Cancellation = .never) throws -> Result {
+        try split(start: start, stop: stop, cancel: cancel) { _ in cuts }
     }
 
     /// How many episodes `split(start:stop:cuts:)` makes, without making them (rows + cuts strictly
     /// inside each row's interval), for checking the memory a split needs first.
-    public static func count(start: [Double], stop: [Double], cuts: [Double]) -> Int {
+    /// `cancel` is polled every `Cancellation.stride` rows (CancellationError).
+    public static func count(start: [Double], stop: [Double], cuts: [Double], cancel: Cancellation = .never) throws -> Int {
+        var n = 0
+        try forEachInside(start: start, stop: stop, cuts: cuts, cancel: cancel) { n += 1 + max(0, $1 - $0) }
+        return n
+    }
+
+    /// The cuts strictly inside no row's (start, stop), ascending: O(rows log cuts), not rows x cuts.
+    public static func unusedCuts(start: [Double], stop: [Double], cuts: [Double], cancel: Cancellation = .never) throws -> [Double] {
+        // +1 where a row's run of inner cuts begins, -1 after it ends; a prefix sum of 0 is unused
+        var edges = [Int](repeating: 0, count: cuts.count + 1)
+        try forEachInside(start: start, stop: stop, cuts: cuts, cancel: cancel) { lo, hi in
+            if lo < hi { edges[lo] += 1; edges[hi] -= 1 }
+        }
+        var covering = 0
+        return cuts.indices.compactMap { k in
+            covering += edges[k]
+            return covering == 0 ? cuts[k] : nil
+        }
+    }
+
+    /// For each row, the index range lo..<hi of the sorted `cuts` strictly inside (start, stop)
+    /// (lo >= hi: none; a missing start or stop: 0..<0).
+    private static func forEachInside(start: [Double], stop: [Double], cuts: [Double], cancel: Cancellation,
+                                      _ body: (Int, Int) -> Void) throws {
         /// The number of cuts <= x (or < x when `strictly`).
         func rank(_ x: Double, strictly: Bool) -> Int {
             var lo = 0, hi = cuts.count
@@ -45,20 +69,22 @@ public enum EpisodeSplit {
             }
             return lo
         }
-        var n = 0
         for i in start.indices {
-            n += 1
-            if !start[i].isNaN && !stop[i].isNaN { n += max(0, rank(stop[i], strictly: true) - rank(start[i], strictly: false)) }
+            if cancel.stops(at: i) { throw CancellationError() }
+            if start[i].isNaN || stop[i].isNaN { body(0, 0); continue }
+            body(rank(start[i], strictly: false), rank(stop[i], strictly: true))
         }
-        return n
     }
 
-    /// Splits row i at `cuts(i)` (sorted ascending).
-    public static func split(start: [Double], stop: [Double], cuts: (Int) -> [Double]) -> Result {
+    /// Splits row i at `cuts(i)` (sorted ascending). `cancel` is polled every `Cancellation.stride`
+    /// rows (CancellationError).
+    public static func split(start: [Double], stop: [Double], cancel: Cancellation = .never,
+                             cuts: (Int) -> [Double]) throws -> Result {
         precondition(start.count == stop.count, "EpisodeSplit: start and stop lengths differ")
         var r = Result()
         r.row.reserveCapacity(start.count)
         for i in start.indices {
+            if cancel.stops(at: i) { throw CancellationError() }
             let (s, e) = (start[i], stop[i])
             if s.isNaN || e.isNaN {
                 r.append(row: i, start: s, end: e, censored: false, interval: 1)

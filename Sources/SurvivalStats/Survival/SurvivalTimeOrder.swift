@@ -40,7 +40,7 @@ public enum SurvivalTimeOrder {
     }
 
     /// `values` ascending (radix sort; -0 sorts as +0). Incomplete once `cancel` fires.
-    static func sorted(_ values: [Double], cancel: Cancellation = .never) -> [Double] {
+    public static func sorted(_ values: [Double], cancel: Cancellation = .never) -> [Double] {
         var keys = values.map(sortKey)
         var payload = [UInt32](repeating: 0, count: keys.count)
         radixSort(keys: &keys, payload: &payload, cancel: cancel)

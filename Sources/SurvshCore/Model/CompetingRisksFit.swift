@@ -50,12 +50,13 @@ public struct CompetingRisksFit: Sendable {
         }
         try Interrupt.check(command)
         do {
+            let cancel = Interrupt.cancellation
             let curves = try AalenJohansen.fit(time: outcome.time, cause: outcome.cause, causeCount: outcome.causeCount,
-                                               group: grouping.codes, groupCount: grouping.count)
+                                               group: grouping.codes, groupCount: grouping.count, cancel: cancel)
             let tests = grouping.count < 2 ? [] :
                 try GrayTest.test(time: outcome.time, cause: outcome.cause, causeCount: outcome.causeCount,
                                   group: grouping.codes, groupCount: grouping.count, strata: strata?.codes,
-                                  stratumCount: strata?.count ?? 1)
+                                  stratumCount: strata?.count ?? 1, cancel: cancel)
             return CompetingRisksFit(plan: plan, outcome: outcome, grouping: grouping, strata: strata, curves: curves, tests: tests)
         } catch let e as SurvivalInputError {
             throw SurvshError.data(command, e.description, expected: "finite times")

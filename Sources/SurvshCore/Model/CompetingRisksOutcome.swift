@@ -87,12 +87,15 @@ public struct CompetingRisksOutcome: Sendable {
                                    expected: "rows with \(response.label) and every covariate present")
         }
         let all = rows.count == session.frame.rowCount
+        try Interrupt.check(command)   // each step below is a pass over the rows
         try timeCol.requireFinite(rows: all ? nil : rows, command: command)
         let time = timeCol.doubles(rows: all ? nil : rows)
+        try Interrupt.check(command)
 
         let coded = statusCol.type == .text
             ? try textCauses(statusCol, rows: rows, censor: censor, session: session, command: command)
             : try numericCauses(statusCol, rows: all ? nil : rows, frameRows: rows, censor: censor, command: command)
+        try Interrupt.check(command)
         if !coded.cause.contains(where: { $0 != 0 }) {
             throw SurvshError.data(command, "no events of any cause: every \(statusCol.name) is \(coded.censorLabel) (censored)",
                                    expected: "at least one row with a cause (STATUS other than the censoring value \(coded.censorLabel))")
@@ -127,6 +130,7 @@ public struct CompetingRisksOutcome: Sendable {
         // Validate every code and find the distinct causes.
         var distinct = Set<Int64>()
         for (i, v) in values.enumerated() {
+            try Interrupt.check(command, at: i)
             guard v == v.rounded(), abs(v) < 1e15 else {
                 throw SurvshError.data(command, "status \(column.name) = \(NumberFormat.label(v)) in row \(frameRows[i] + 1) is not an integer cause code",
                                        expected: "\(censorCode) = censored, 1, 2, ... = causes (whole numbers)")

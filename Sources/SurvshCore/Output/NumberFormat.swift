@@ -119,9 +119,22 @@ public struct TextTable {
     public mutating func add(_ row: [String]) { rows.append(row) }
 
     public func render(indent: String = "") -> String {
+        render(indent: indent) { _ in }
+    }
+
+    /// As `render`, for a table of any length (`head 10000000`): Ctrl-C is polled every
+    /// `Cancellation.stride` rows of each pass and stops it with `interrupted` for `command`.
+    public func render(indent: String = "", interruptible command: String) throws -> String {
+        try render(indent: indent) { try Interrupt.check(command, at: $0) }
+    }
+
+    private func render(indent: String, poll: (Int) throws -> Void) rethrows -> String {
         let cols = header.count
         var width = header.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() where i < cols { width[i] = max(width[i], c.count) } }
+        for (k, r) in rows.enumerated() {
+            try poll(k)
+            for (i, c) in r.enumerated() where i < cols { width[i] = max(width[i], c.count) }
+        }
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
             for i in 0..<cols {
@@ -133,7 +146,13 @@ public struct TextTable {
             while s.hasSuffix(" ") { s.removeLast() }
             return s
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        var lines = [line(header)]
+        lines.reserveCapacity(rows.count + 1)
+        for (k, r) in rows.enumerated() {
+            try poll(k)
+            lines.append(line(r))
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -11,11 +11,23 @@ import Synchronization
 
 public enum Interrupt {
     static let flag = Atomic<Bool>(false)
+    /// While set (`ignored`), Ctrl-C is not seen: the command has changed the session and must finish.
+    static let masked = Atomic<Bool>(false)
 
     /// Called from the SIGINT handler (async-signal-safe: one atomic store).
     public static func raise() { flag.store(true, ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
-    public static var isRaised: Bool { flag.load(ordering: .relaxed) }
+    public static var isRaised: Bool { flag.load(ordering: .relaxed) && !masked.load(ordering: .relaxed) }
+
+    /// Runs `body` with Ctrl-C unseen by every poll: for the work a command does after it changed
+    /// the session (the new rows are in; their summary must follow), where stopping would leave the
+    /// change without its output and transcript line. A Ctrl-C meanwhile is forgotten, as one after
+    /// a command's last poll.
+    public static func ignored<T>(_ body: () throws -> T) rethrows -> T {
+        masked.store(true, ordering: .relaxed)
+        defer { masked.store(false, ordering: .relaxed) }
+        return try body()
+    }
 
     /// A Cancellation that fires once Ctrl-C is pressed, for one computation (a new one each time:
     /// a Cancellation stays fired).
@@ -24,6 +36,12 @@ public enum Interrupt {
     /// For loops that cannot throw (drawing a figure): true at every `Cancellation.stride`-th
     /// iteration once Ctrl-C was pressed; the loop stops short and its caller then calls `check`.
     @inline(__always) public static func stops(at i: Int) -> Bool { i & (Cancellation.stride - 1) == 0 && isRaised }
+
+    /// For loops that may throw: `try Interrupt.check(command, at: i)` polls at every
+    /// `Cancellation.stride`-th iteration (a mask test otherwise).
+    @inline(__always) public static func check(_ command: String, at i: Int) throws {
+        if stops(at: i) { throw SurvshError(.interrupted, command: command, "interrupted") }
+    }
 
     /// Throws `interrupted` when Ctrl-C was pressed since the command started.
     public static func check(_ command: String) throws {
