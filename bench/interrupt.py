@@ -2,7 +2,9 @@
 """Latency of Ctrl-C in the interactive shell: from the ^C byte written to the terminal to the
 `error: NAME: interrupted` line and the next prompt.
 
-Usage: bench/interrupt.py SURVSH CSV [--ops load,cox,...] [--fractions 0.2,0.5,0.8,0.95]
+Usage: bench/interrupt.py SURVSH CSV [--ops load,cox,...] [--fractions 0.2,0.5,0.8,0.95] [--header WIDE.csv]
+
+--header: also loads WIDE.csv (a header of many columns, bench/interrupt.sh makes one of 10^6).
 
 survsh runs on a pseudo-terminal (the SIGINT handler is the interactive shell's), exactly as typed
 by a user. For each operation the command is first run to its end to time it (T); then it is
@@ -41,7 +43,8 @@ class Shell:
                 data = os.read(self.fd, 1 << 16)
             except OSError:
                 data = b""
-            self.buf += data
+            # only the tail is searched: a command printing a million lines must not make it quadratic
+            self.buf = self.buf[-(1 << 16):] + data
             return data
         return None
 
@@ -110,7 +113,7 @@ def main():
     fractions = [float(f) for f in opts.get("fractions", "0.2,0.5,0.8,0.95").split(",")]
     covs = " + ".join(f"x{k}" for k in range(1, 11))
     out = os.path.join(tempfile.gettempdir(), f"survsh-interrupt-km-{os.getpid()}.png")
-    # name: (setup lines, command, error name)
+    # name: (setup lines, command, error name[, True when the command changes the data])
     ops = {
         "load": ([], f"load {csv}", "load"),
         "km": ([f"load {csv}"], "km Surv(time, status) ~ group", "km"),
@@ -122,6 +125,19 @@ def main():
         # an expression over every row (generate's evaluator; replace can run again and again)
         "replace (expression)": ([f"load {csv}"], "replace x10 = log(abs(x1) + 1) * x2 + exp(x3 / 10) - sqrt(abs(x4))",
                                  "replace"),
+        # polled since issue 14's last round
+        "survreg (weibull, 3 covariates)": ([f"load {csv}"], "survreg Surv(time, status) ~ x1 + x2 + x3", "survreg"),
+        "crr (2 covariates)": ([f"load {csv}", "generate cause = status * (1 + (x1 > 0))"],
+                               "crr Surv(time, cause) ~ x2 + x3 cause=1", "crr"),
+        "cuminc (Gray's test)": ([f"load {csv}", "generate cause = status * (1 + (x1 > 0))"],
+                                 "cuminc Surv(time, cause) ~ group", "cuminc"),
+        "ttest (two columns)": ([f"load {csv}"], "ttest x1 x3", "ttest"),
+        "summarize (15 columns)": ([f"load {csv}"], "summarize", "summarize"),
+        "tabulate (cross-table)": ([f"load {csv}"], "tabulate group stratum", "tabulate"),
+        "table1": ([f"load {csv}"], "table1 ~ group x1 x2 x3 stratum status", "table1"),
+        "head 2000000 (formatting)": ([f"load {csv}"], "head 2000000", "head"),
+        "split at=100,365,730": ([f"load {csv}"], "split Surv(time, status) at=100,365,730", "split", True),
+        "landmark 100": ([f"load {csv}", "survival time status"], "landmark 100", "landmark", True),
     }
     wanted = opts.get("ops")
     if wanted:
@@ -131,11 +147,20 @@ def main():
     env.setdefault("SURVSH_TRANSCRIPT_DIR", "/proc/survsh-interrupt-bench-no-transcript")
     env.setdefault("SURVSH_HISTORY", "/tmp/survsh-interrupt-bench-history")
     print(f"{'operation':34} {'runs for':>9}  latency from ^C to the error (to the prompt) at {fractions} of the run")
-    for name, (setup, command, err) in ops.items():
+    header = opts.get("header")
+    if header:
+        ops["load (a header of 10^6 columns)"] = ([], f"load {header}", "load")
+    for name, (setup, command, err, *mutates) in ops.items():
         sh = Shell(binary, env)
         for s in setup:
             sh.run(s)
         full = sh.run(command)
+        if mutates:
+            # the timing run changed the data: the interrupted runs start from a fresh set-up
+            sh.close()
+            sh = Shell(binary, env)
+            for s in setup:
+                sh.run(s)
         lat = []
         for f in fractions:
             r = sh.interrupt(command, f * full, err)
@@ -143,7 +168,8 @@ def main():
         sh.close()
         shown = ", ".join("ended first" if r is None else f"{r[0]:.3f} ({r[1]:.3f})" for r in lat)
         worst = max((r[1] for r in lat if r is not None), default=float("nan"))
-        print(f"{name:34} {full:8.2f}s  {shown}; max {worst:.3f} s", flush=True)
+        load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{name:34} {full:8.2f}s  {shown}; max {worst:.3f} s  (load average {load})", flush=True)
     try:
         os.remove(out)
     except OSError:

@@ -7,9 +7,15 @@
 #
 #   bench/interrupt.sh [ROWS]        (default 10000000; the CSV is cached in bench/out/)
 #
+# Since issue 14's last round also survreg, crr, cuminc, ttest, summarize, tabulate, table1, head
+# (formatting 2*10^6 rows), split and landmark (each timed once, then interrupted from a fresh set-up).
+# Each line ends with the load average (the machine is shared: latencies include scheduling delays).
+#
 # Environment: SURVSH_BIN=PATH (default: build and use .build/release/survsh), CSV=PATH (a ROWS-row
 # file made by scripts/gen_bench_csv.py elsewhere, read in place), OPS=load,cox,...
-# (only those), FRACTIONS=0.2,0.5,0.8,0.95. Not a test: it prints a table and exits 0.
+# (only those, by first word: OPS=survreg,crr,head), FRACTIONS=0.2,0.5,0.8,0.95, WIDE=COLUMNS (also
+# load a CSV whose header has that many columns, e.g. WIDE=1000000, made in bench/out/). Not a test:
+# it prints a table and exits 0.
 #
 # The cost of polling: BASE_BIN=PATH (a release survsh built without it, e.g. from the commit before
 # the Cancellation hook) first times load, load + km, load + logrank and load + cox with both binaries
@@ -44,4 +50,11 @@ PY
   done
   rm -f "$json"
 fi
-python3 bench/interrupt.py "$SURVSH_BIN" "$csv" ${OPS:+--ops=$OPS} ${FRACTIONS:+--fractions=$FRACTIONS}
+wide=
+if [ -n "${WIDE:-}" ]; then
+  wide=bench/out/wide_$WIDE.csv
+  [ -f "$wide" ] || python3 -c 'import sys; n = int(sys.argv[1]); print(",".join(f"c{k}" for k in range(n))); print(",".join("1" for _ in range(n)))' "$WIDE" > "$wide"
+fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 bench/interrupt.py "$SURVSH_BIN" "$csv" ${OPS:+--ops=$OPS} ${FRACTIONS:+--fractions=$FRACTIONS} ${wide:+--header=$wide}
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
