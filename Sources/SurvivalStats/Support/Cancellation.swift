@@ -13,7 +13,8 @@
 //   (an atomic load in the shell); loops too tight for a counter run in blocks of 2^14 rows
 //   (`inBlocks`), one poll per block. The set-up passes (sorting, centring, validation, the
 //   risk-set blocks) poll too, so that no stretch between two polls lasts long. Measured in the README ("Ctrl-C").
-//   `.never` (the default everywhere) never cancels.
+//   `.never` (the default everywhere) never cancels. Compiled with -DSURVSH_NO_POLL (only by
+//   bench/poll_cost.sh, to measure what the polls cost) every poll is compiled out.
 
 import Synchronization
 
@@ -31,6 +32,9 @@ public final class Cancellation: Sendable {
 
     /// Whether the work should stop (latched: stays true once true).
     public var isCancelled: Bool {
+        #if SURVSH_NO_POLL
+        return false
+        #endif
         if fired.load(ordering: .relaxed) { return true }
         if poll() { fired.store(true, ordering: .relaxed); return true }
         return false
@@ -40,13 +44,23 @@ public final class Cancellation: Sendable {
     public func check() throws { if isCancelled { throw CancellationError() } }
 
     /// For `for i in 0..<n` loops: polls at every `stride`-th row, `if cancel.stops(at: i) { break }`.
-    @inlinable public func stops(at i: Int) -> Bool { i & (Cancellation.stride - 1) == 0 && isCancelled }
+    @inlinable public func stops(at i: Int) -> Bool {
+        #if SURVSH_NO_POLL
+        return false
+        #else
+        return i & (Cancellation.stride - 1) == 0 && isCancelled
+        #endif
+    }
 
     /// For loops too tight for a per-row counter: runs `body` on consecutive ranges of at most
     /// `stride` rows covering `range`, polling before each; false (the rest skipped) once cancelled.
     /// `guard cancel.inBlocks(0..<n, { rows in for i in rows { ... } }) else { return }`
     @inlinable @discardableResult
     public func inBlocks(_ range: Range<Int>, _ body: (Range<Int>) throws -> Void) rethrows -> Bool {
+        #if SURVSH_NO_POLL
+        try body(range)
+        return true
+        #endif
         var lo = range.lowerBound
         while lo < range.upperBound {
             if isCancelled { return false }
@@ -69,6 +83,9 @@ struct CancelPoll {
     /// Counts `rows` more rows done; true when the loop should stop (the caller then returns early
     /// and its caller throws through `Cancellation.check()`).
     @inline(__always) mutating func stop(after rows: Int = 1) -> Bool {
+        #if SURVSH_NO_POLL
+        return false
+        #endif
         countdown -= rows
         if countdown > 0 { return false }
         countdown = Cancellation.stride
