@@ -43,4 +43,33 @@ final class ResourceLimitTests: XCTestCase {
         XCTAssertEqual(lv.count, 200_000)
         XCTAssertLessThan(Date().timeIntervalSince(start), 60, "linear, not a hang")
     }
+
+    /// A header of 10^6 columns (issue 14, item 5) is read, one column each, in linear time; and
+    /// Ctrl-C stops it while the names are being read (polled every 2^14 names).
+    func testAHeaderOfAMillionColumnsLoadsAndCanBeInterrupted() throws {
+        let columns = 1_000_000
+        let wide = (0..<columns).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "1", count: columns).joined(separator: ",") + "\n"
+        let bytes = Array(wide.utf8)
+        let start = Date()
+        let r = try CSVReader.read(bytes: bytes, name: "wide.csv")
+        XCTAssertEqual(r.columns.count, columns)
+        XCTAssertEqual(r.columns.last?.name, "c999999")
+        XCTAssertEqual(r.rowCount, 1)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 300, "linear, not a hang")
+        let polls = CSVReaderCancellationTests.Polls(firesAt: 2)
+        XCTAssertThrowsError(try CSVReader.read(bytes: bytes, name: "wide.csv", options: ReadOptions(cancel: polls.cancellation))) { e in
+            XCTAssertEqual((e as? DataReadError)?.message, "interrupted")
+        }
+        XCTAssertEqual(polls.count.load(ordering: .relaxed), 2, "a fired cancellation is not asked again")
+        // inside the header: a header whose 40 001st name opens a quote never closed is an error
+        // when read to its end, but Ctrl-C at the second poll (after 32 767 names) comes first
+        let broken = Array(((0..<40_000).map { "c\($0)" }.joined(separator: ",") + ",\"open\n1\n").utf8)
+        XCTAssertThrowsError(try CSVReader.read(bytes: broken, name: "broken.csv")) { e in
+            XCTAssertTrue((e as? DataReadError)?.message.hasPrefix("unterminated quoted field") ?? false, "\(e)")
+        }
+        XCTAssertThrowsError(try CSVReader.read(bytes: broken, name: "broken.csv",
+                                                options: ReadOptions(cancel: CSVReaderCancellationTests.Polls(firesAt: 2).cancellation))) { e in
+            XCTAssertEqual((e as? DataReadError)?.message, "interrupted")
+        }
+    }
 }

@@ -102,7 +102,8 @@ final class HardeningTests: XCTestCase {
         sh.run("survival time status")
         let expected = "(expected finite numbers; e.g. 'filter abs(x) < 1e308' leaves such rows out)"
         for (line, command) in [("ttest x ~ g", "ttest"), ("ttest x", "ttest"), ("wilcoxon x ~ g", "wilcoxon"),
-                                ("cox ~ x", "cox"), ("cox firth ~ x", "cox"), ("plot hist x", "plot")] {
+                                ("cox ~ x", "cox"), ("cox firth ~ x", "cox"), ("plot hist x", "plot"),
+                                ("table1 ~ g x", "table1"), ("table1 x cat=x", "table1")] {
             XCTAssertEqual(sh.error(line), "error: \(command): column 'x' holds Inf in row 1, which no analysis can use \(expected)", line)
         }
         XCTAssertTrue(sh.error("ttest y").contains("column 'y' holds Inf in row 4"))
@@ -145,6 +146,12 @@ final class HardeningTests: XCTestCase {
         "plot km ~ g file=/tmp/survsh-scan.svg", "plot hist x file=/tmp/survsh-scan.svg",
         "plot box x ~ g file=/tmp/survsh-scan.svg", "plot forest file=/tmp/survsh-scan.svg",
         "plot cumhaz file=/tmp/survsh-scan.svg", "plot loglog ~ g file=/tmp/survsh-scan.svg",
+        // the models and tables of issue 12 and 13
+        "survreg ~ x", "survreg ~ x + g dist=lognormal", "survreg ~ x dist=exponential hr", "survreg predict at x=1",
+        "cuminc ~ g", "cuminc ~ g times=1,2 table", "crr ~ x cause=1", "table1 ~ g x y time", "table1 x y time",
+        "cox curves at x=1",
+        // these change the data: last
+        "split at=1.5,2.5", "cox ~ x", "landmark 1", "km",
     ]
     static let fixtures = ["one_row", "all_censored", "events_one_time", "s_reaches_zero", "separation",
                            "constant_covariate", "extreme_times", "inf_nan_cells", "negative_times"]

@@ -96,6 +96,8 @@ struct Table1Variable {
         var v = Table1Variable(name: column.name, kind: kind, nonnormal: false, skewness: nil)
         v.missing = [Int](repeating: 0, count: columnsCount)
         try Interrupt.check("table1")
+        // Inf or -Inf is an error naming the column and row, as in every analysis (never a mean of Inf)
+        try column.requireFinite(rows: rows, command: "table1")
         for (i, r) in rows.enumerated() where column.missing[r] {
             v.missing[0] += 1
             if let g = group?[i] { v.missing[g + 1] += 1 }
