@@ -73,8 +73,9 @@ enum XLSXCellReference {
             else if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { column = column * 26 + Int(b - UInt8(ascii: "a")) + 1 }
             else if b == UInt8(ascii: "$") { continue } else { break }
             letters += 1
+            if letters > 3 { return nil }     // past XFD; stops before `column` can overflow
         }
-        return letters > 0 && letters <= 3 ? column : nil
+        return letters > 0 ? column : nil
     }
 
     /// `AB` for 28.
