@@ -328,6 +328,10 @@ final class ReadStatCollector {
     /// Levels: every labelled value and every value seen, ordered by value; a value's label or the number.
     /// The level order is the value order and `levelCodes` the values; 0 = FALSE, 1 = TRUE is boolean.
     static func labelled(_ name: String, _ numbers: [Double], missing: MissingMask, labels: [(value: Double, text: String)]) -> Column {
+        // A NaN stored as a value (not one of the format's missing values) has no level: missing, as in R.
+        var missing = missing
+        for i in numbers.indices where numbers[i].isNaN { missing[i] = true }
+        let labels = labels.filter { !$0.value.isNaN }
         if labels.count == 2, Set(labels.map { "\($0.value)=\($0.text)" }) == ["0.0=FALSE", "1.0=TRUE"],
            numbers.indices.allSatisfy({ missing[$0] || numbers[$0] == 0 || numbers[$0] == 1 }) {
             return Column(name: name, storage: .boolean(numbers.map { $0 == 1 }), missing: missing)
