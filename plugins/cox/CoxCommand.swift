@@ -93,7 +93,7 @@ public enum CoxCommand: SurvshCommand {
             "cox Surv(etime, event) ~ sex + age cause=2",
         ],
         subcommands: subcommands,
-        topic: "analysis", assignmentsAfter: "at")
+        topic: "analysis", assignmentsAfter: "at").using(.named(exceptSubcommands: ["residuals"]))
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let (sub, words) = args.subcommand(among: subcommands)

@@ -7,12 +7,14 @@ public enum LoadCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "load", aliases: ["use"],
         summary: "read a data file (CSV/TSV, gzip or zip, Stata, SPSS, SAS, Excel .xlsx) into the session",
-        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon] [cols=NAME,FIRST-LAST,...]",
+        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon] [cols=NAME,FIRST-LAST,...] [lazy=on|off]",
                    "load PATH.xlsx [sheet=NAME|N] [range=A1:H200]"], body: .path,
         options: [
             OptionSpec("na", .text, default: "NA,,.", help: "cell values read as missing (comma-separated; an empty item is the empty cell)"),
             OptionSpec("sep", .choice(["comma", "tab", "semicolon"]), help: "the field separator (default: by extension, then sniffed)"),
             OptionSpec("cols", .text, help: "read only these columns (in file order): names, ranges FIRST-LAST as Stata varlists (x1-x10), patterns with *"),
+            OptionSpec("lazy", .choice(["on", "off"]),
+                       help: "CSV/TSV: check the file and find its column types now, parse each column when a command first needs it (default: off)"),
             OptionSpec("labels", .choice(["text", "codes"]), default: "text",
                        help: "Stata/SPSS/SAS value labels: text levels in value order, or codes to keep the numbers"),
             OptionSpec("sheet", .text, help: "Excel: the sheet to read, by name or 1-based number (default: the first)"),
@@ -36,6 +38,11 @@ public enum LoadCommand: SurvshCommand {
                     + "Variable labels are kept: describe lists them and 'set labels=on' shows them in tables and figures.",
                 "cols= keeps memory to the columns named: a CSV/TSV reader skips the others while parsing (a 10^8-row file "
                     + "with 13 of its 15 columns needs 13 x 0.8 GB); other formats are read whole, then cut.",
+                "lazy=on (a plain CSV/TSV file; other formats are read whole): load reads the whole file once to report what "
+                    + "it reports now (errors, rows, types, warnings), keeps the file mapped, and parses a column when a command "
+                    + "first needs it: km, logrank and cox parse the columns their line names, any other command every column "
+                    + "left. Off by default while it is new. A file changed in place after the load is refused (load it again); "
+                    + "one replaced by a new file (a rename) is still read as it was loaded.",
                 "Excel .xlsx/.xlsm: one sheet (sheet=); the header is the first row of the range (default: the rectangle holding every "
                     + "cell with a value; empty rows after the last value are dropped). Shared and inline strings, numbers, booleans; "
                     + "numbers with a date format become dates (1900 and 1904 date systems), with a date-time format seconds since "
@@ -47,7 +54,7 @@ public enum LoadCommand: SurvshCommand {
         examples: ["load data/lung.csv", "load data/net_liver_mets.csv", "load data/veteran.csv na=NA,-99", "load data/lung.csv cols=time,status,age-ph.ecog",
                    "load Tests/SurvshCoreTests/Fixtures/xlsx/lung.xlsx",
                    "load Tests/SurvshCoreTests/Fixtures/xlsx/sheets.xlsx sheet=second range=B2:D6"],
-        topic: "data")
+        topic: "data").using(.none)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(1, 1, what: "the file to load")
@@ -81,24 +88,33 @@ public enum LoadCommand: SurvshCommand {
         // read and the hashing for the transcript alike, before anything of the session is replaced.
         let progress = LoadProgress()
         options.progress = progress
-        let (result, sha256) = try ProgressLine.run(progress, enabled: session.showsProgress) {
-            let result = try DataReaders.read(path: resolved, options: options)
-            return (result, try session.transcriptHash(of: resolved, cancel: options.cancel))
+        let lazy = args.options["lazy"].map { $0 == "on" } ?? session.settings.lazyLoad
+        let (read, sha256) = try ProgressLine.run(progress, enabled: session.showsProgress) {
+            let read: (frame: DataFrame, rows: Int, format: String, warnings: [String])
+            if lazy, let r = try DataReaders.readLazily(path: resolved, options: options) {
+                read = (DataFrame(lazy: r, source: path), r.rowCount, r.formatDescription, r.warnings)
+            } else {
+                let r = try DataReaders.read(path: resolved, options: options)
+                read = (DataFrame(columns: r.columns, source: path), r.rowCount, r.formatDescription, r.warnings)
+            }
+            return (read, try session.transcriptHash(of: resolved, cancel: options.cancel))
         }
         let hadData = !session.frame.isEmpty
-        session.replaceData(DataFrame(columns: result.columns, source: path), file: (path, resolved), sha256: sha256)
+        session.replaceData(read.frame, file: (path, resolved), sha256: sha256)
+        let types: [(name: String, type: ColumnType)] = read.frame.pending.map { p in zip(p.order, p.table.types(of: p.order)).map { ($0, $1) } }
+            ?? read.frame.columns.map { ($0.name, $0.type) }
         var counts: [ColumnType: Int] = [:]
-        for c in result.columns { counts[c.type, default: 0] += 1 }
+        for c in types { counts[c.type, default: 0] += 1 }
         let typeSummary = ColumnType.allCases.compactMap { t in counts[t].map { "\($0) \(t.rawValue)" } }.joined(separator: ", ")
-        var lines = ["\(path): \(plural(result.rowCount, "row")) x \(plural(result.columns.count, "column")) (\(result.formatDescription))",
+        var lines = ["\(path): \(plural(read.rows, "row")) x \(plural(types.count, "column")) (\(read.format))",
                      "columns: \(typeSummary)"]
         if hadData { lines.append("the previous data, filters and results were replaced") }
         var j = JSONObject(command: "load")
         j["file"] = .string(path)
-        j["rows"] = .int(result.rowCount)
-        j["columns"] = .int(result.columns.count)
-        j["format"] = .string(result.formatDescription)
-        j["types"] = .object(result.columns.map { ($0.name, .string($0.type.rawValue)) })
-        return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: result.warnings)
+        j["rows"] = .int(read.rows)
+        j["columns"] = .int(types.count)
+        j["format"] = .string(read.format)
+        j["types"] = .object(types.map { ($0.name, .string($0.type.rawValue)) })
+        return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: read.warnings)
     }
 }

@@ -12,7 +12,7 @@ public enum SurvivalCommand: SurvshCommand {
                 "Surv(...) takes expressions as R does: survival Surv(time, status == 2), survival Surv(time/365.25, died).",
                 "An inline Surv(TIME, EVENT) in a command overrides the declaration."],
         examples: ["survival time status", "survival Surv(time, status == 2)", "load data/net_liver_mets.csv", "survival months died"],
-        subcommands: ["clear"], topic: "data")
+        subcommands: ["clear"], topic: "data").using(.named(exceptSubcommands: []))
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         let w = args.positional

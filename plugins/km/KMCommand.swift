@@ -54,7 +54,7 @@ public enum KMCommand: SurvshCommand {
             "km table explain",
             "km ~ sex compare times=365",
         ],
-        topic: "analysis")
+        topic: "analysis").using(.named(exceptSubcommands: []))
 
     static let rules = GroupedSurvival.Rules(name: "km", unit: "curve",
                                              usage: "km [Surv(TIME, EVENT)] [~ A + B] (one curve per combination)",

@@ -40,7 +40,7 @@ public enum LogrankCommand: SurvshCommand {
             "logrank ~ ph.ecog trend pairwise adjust=BH",
             "logrank ~ sex explain variance",
         ],
-        topic: "analysis")
+        topic: "analysis").using(.named(exceptSubcommands: []))
 
     static let rules = GroupedSurvival.Rules(
         name: "logrank", unit: "group", usage: "~ GROUP [+ strata(S)]",

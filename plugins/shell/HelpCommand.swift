@@ -10,7 +10,7 @@ public enum HelpCommand: SurvshCommand {
         notes: ["help COMMAND SUBCOMMAND (help cox phtest) shows one form of a command: its usage, options, notes and examples.",
                 "A subcommand alone finds its command (help forest is help plot forest), and R or Stata names point to",
                 "survsh's (help cox.zph, help ggsurvplot); analyses survsh does not have (flexsurvreg, cuminc) are named as such."],
-        examples: ["help", "help km", "help cox phtest", "help forest", "help cox.zph"], topic: "shell", keepsLastTables: true)
+        examples: ["help", "help km", "help cox phtest", "help forest", "help cox.zph"], topic: "shell", keepsLastTables: true).using(.none)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(0, 2, what: "command name")
@@ -63,7 +63,7 @@ public enum QuitCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "quit", aliases: ["exit", "q"],
         summary: "end the session (Ctrl-D on an empty line does the same)",
-        synopsis: ["quit"], body: .none, topic: "shell", keepsLastTables: true)
+        synopsis: ["quit"], body: .none, topic: "shell", keepsLastTables: true).using(.none)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         session.quitRequested = true

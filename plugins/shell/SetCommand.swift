@@ -72,7 +72,7 @@ public enum SetCommand: SurvshCommand {
         examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days",
                    "set convention=sas", "set convention r", "set labels=on", "set labels off",
                    "set timing=on", "set timing off", "set threads=2"],
-        topic: "shell", keepsLastTables: true)
+        topic: "shell", keepsLastTables: true).using(.none)
 
     /// The settings, in the order `set` lists them.
     static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout", "timing", "threads"]
@@ -194,7 +194,7 @@ public enum HistoryCommand: SurvshCommand {
         notes: ["Comments typed in the shell are recorded in the transcript but not listed here.",
                 "The line editor's history (Up arrow) persists across sessions in $SURVSH_HISTORY",
                 "(default ~/.local/state/survsh/history); this command lists this session's commands."],
-        examples: ["history", "history 5"], topic: "shell", keepsLastTables: true)
+        examples: ["history", "history 5"], topic: "shell", keepsLastTables: true).using(.none)
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
         try args.requirePositional(0, 1, what: "a count")

@@ -105,6 +105,8 @@ public struct CommandSpec: Sendable {
     /// A body word after which `name=value` words that name no option stay body words, so that
     /// covariate settings can be written as R users write them (`cox curves at sex=1,2 age=60`).
     public var assignmentsAfter: String?
+    /// Which columns of a lazy load (`load FILE lazy=on`) must be parsed before the command runs.
+    public var columnUse: ColumnUse = .all
 
     public init(name: String, aliases: [String] = [], summary: String, synopsis: [String], body: BodyKind,
                 options: [OptionSpec] = [], notes: [String] = [], examples: [String] = [],
@@ -125,6 +127,25 @@ public struct CommandSpec: Sendable {
     }
 
     public func option(named n: String) -> OptionSpec? { options.first { $0.name == n } }
+
+    /// The spec with `columnUse` set (a command opting in to reading only the columns its line names).
+    public func using(_ use: ColumnUse) -> CommandSpec {
+        var s = self
+        s.columnUse = use
+        return s
+    }
+}
+
+/// The columns a command reads, for a lazy load (see `Session.materialize`).
+public enum ColumnUse: Sendable, Equatable {
+    /// Any column, or it adds, drops or reorders columns: every pending column is parsed first (the default).
+    case all
+    /// No column (help, set, load: a new load replaces the pending columns unparsed).
+    case none
+    /// Only columns its line names and the declared outcome's, and it neither adds, drops nor reorders
+    /// columns, except under the subcommands listed (which take `.all`). Should it fail, it is run
+    /// again from the same state with every column (so its error names the same columns as ever).
+    case named(exceptSubcommands: [String])
 }
 
 /// What a command produces: text for people, one JSON object for programs, warnings for both.

@@ -21,8 +21,9 @@ final class CSVPrelude {
     private let na: NATokenSet
     private let stops: UnsafeMutablePointer<Bool>
 
+    /// `keep`: the file columns to read when the caller knows them (a lazy table), instead of `options.columns`.
     init(_ base: UnsafeMutablePointer<UInt8>, count size: Int, pages: PageDropper, name: String, delimiterName: String?,
-         options: ReadOptions) throws(DataReadError) {
+         options: ReadOptions, keep knownKeep: [Bool]? = nil) throws(DataReadError) {
         func failure(_ message: String, line: Int? = nil, column: Int? = nil) -> DataReadError {
             DataReadError(file: name, line: line, column: column, message: message)
         }
@@ -94,7 +95,9 @@ final class CSVPrelude {
         var warnings: [String] = []
         names = CSVReader.cleanNames(rawNames, warnings: &warnings)
         self.warnings = warnings
-        if let items = options.columns {
+        if let knownKeep, knownKeep.count == names.count {
+            keep = knownKeep
+        } else if let items = options.columns {
             keep = try ColumnSelection.keep(items, among: names, file: name)
         } else {
             keep = [Bool](repeating: true, count: names.count)
@@ -146,7 +149,7 @@ final class CSVPrelude {
             }
             columns.append(Column(name: name, storage: storage, missing: mask))
             if table.allMissing[c] {
-                warnings.append("column '\(name)' has no non-missing values; read as real")
+                warnings.append(CSVReader.allMissingWarning(name))
             }
         }
         return TableReadResult(columns: columns, rowCount: table.rowCount, warnings: warnings, formatDescription: formatDescription)

@@ -63,6 +63,8 @@ struct CSVTuning: Sendable {
     var inflateStepBytes = 4 << 20
     /// How far inflation may run ahead of the parse (the bounded queue between the two threads).
     var streamAheadBytes = 64 << 20
+    /// A lazy load's scan (CSVReader+Lazy.swift): bytes of text per chunk, whose cells go to scratch slots.
+    var scanChunkBytes = 2 << 20
 
     static let standard = CSVTuning()
 }
@@ -97,10 +99,11 @@ public enum CSVReader: TableReader {
 
     /// `delimiterName`: the name whose extension suggests the delimiter when it is not `name`
     /// (the file inside a compressed one).
-    static func parse(_ input: InputBuffer, name: String, delimiterName: String? = nil, options: ReadOptions,
+    /// `keep`: the file columns to read, instead of `options.columns` (a lazy table's columns).
+    static func parse(_ input: InputBuffer, name: String, delimiterName: String? = nil, options: ReadOptions, keep: [Bool]? = nil,
                       tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
         let prelude = try CSVPrelude(input.bytes, count: input.count, pages: input.pageDropper, name: name, delimiterName: delimiterName,
-                                     options: options)
+                                     options: options, keep: keep)
         let settings = prelude.settings
         let guess = guessKinds(settings: settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
         let plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: tuning)
@@ -135,11 +138,21 @@ public enum CSVReader: TableReader {
                 if p[i].isNaN { missing[i] = true; nan += 1 } else { if inf == 0 { firstInf = i }; inf += 1 }
             }
         }
+        warnings += nonFiniteWarnings(column: column, nan: nan, inf: inf, firstInf: firstInf)
+    }
+
+    /// The warnings about a real column's NaN cells (read as missing) and Inf cells (0-based row of the first).
+    static func nonFiniteWarnings(column: String, nan: Int, inf: Int, firstInf: Int) -> [String] {
+        var warnings: [String] = []
         if nan > 0 { warnings.append("column '\(column)': \(plural(nan, "NaN cell")) read as missing") }
         if inf > 0 {
             warnings.append("column '\(column)' holds \(plural(inf, "infinite value")) (Inf or -Inf; the first in row \(firstInf + 1)), which analyses refuse")
         }
+        return warnings
     }
+
+    /// The warning about a column whose cells are all missing.
+    static func allMissingWarning(_ column: String) -> String { "column '\(column)' has no non-missing values; read as real" }
 
     // MARK: - Delimiter and names
 

@@ -81,4 +81,21 @@ public enum DataReaders {
         try options.cancel.check()
         return result
     }
+
+    /// `load PATH lazy=on`: a plain CSV/TSV file checked and typed now, its columns parsed when first
+    /// needed (CSVReader+Lazy.swift); nil for any other file (compressed, Excel, ReadStat, a pipe),
+    /// which the caller reads with `read`. Errors as `read`'s.
+    public static func readLazily(path: String, options: ReadOptions, command: String = "load") throws -> LazyTableRead? {
+        let head = FileSignature.head(path: path)
+        if unsupported(path: path, head: head) != nil || ObjectIdentifier(reader(for: path, head: head)) != ObjectIdentifier(CSVReader.self) { return nil }
+        let result: LazyTableRead?
+        do {
+            result = try CSVReader.readLazily(path: path, options: options)
+        } catch {
+            try options.cancel.check()
+            throw SurvshError(.io, command: command, error.description)
+        }
+        try options.cancel.check()
+        return result
+    }
 }

@@ -5,6 +5,9 @@
 // the end. `bytes[0..<count]` is the file; `bytes[count]` exists and is writable, so a parser can
 // put a newline sentinel there and scan without bounds checks. The mapping is released on deinit.
 // Errors (missing file, directory, permission, I/O) are `DataReadError`s naming the path.
+// `keepingDescriptor: true` (a lazy load) keeps the mapped file open and its (device, inode, size,
+// modification time) at mapping, so `changedSinceMapped()` can tell a file changed in place (whose
+// pages would then read other data, or SIGBUS past a truncation) before the mapping is read again.
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +26,8 @@ final class InputBuffer {
     /// all of the file except the page holding `bytes[count]`, the only page ever written.
     let droppable: Range<Int>?
     private let release: () -> Void
+    /// The open file and its identity at mapping (`keepingDescriptor`), closed on deinit.
+    private var file: (descriptor: Int32, identity: FileIdentity)?
 
     private init(bytes: UnsafeMutablePointer<UInt8>, count: Int, droppable: Range<Int>? = nil, release: @escaping () -> Void) {
         self.bytes = bytes
@@ -31,7 +36,25 @@ final class InputBuffer {
         self.release = release
     }
 
-    deinit { release() }
+    deinit {
+        release()
+        if let file { close(file.descriptor) }
+    }
+
+    /// Whether the bytes are a mapping of a regular file (not a heap copy of a pipe's output).
+    var isFileMapping: Bool { droppable != nil }
+
+    /// Why the mapped file can no longer be read as it was mapped (changed size or modification
+    /// time of the open file), or nil while it is unchanged (always nil without a kept descriptor).
+    func changedSinceMapped() -> String? {
+        guard let file else { return nil }
+        var st = stat()
+        if fstat(file.descriptor, &st) != 0 { return "cannot read it: \(String(cString: strerror(errno)))" }
+        let now = FileIdentity(st)
+        if now.size != file.identity.size { return "its size went from \(file.identity.size) to \(now.size) bytes" }
+        if now != file.identity { return "it was modified" }
+        return nil
+    }
 
     /// A heap copy of `data` (used for in-memory input and tests).
     static func copying(_ data: UnsafeRawBufferPointer) -> InputBuffer {
@@ -47,7 +70,7 @@ final class InputBuffer {
         InputBuffer(bytes: p, count: count) { _ = munmap(p, mappedBytes) }
     }
 
-    static func openFile(path: String) throws(DataReadError) -> InputBuffer {
+    static func openFile(path: String, keepingDescriptor: Bool = false) throws(DataReadError) -> InputBuffer {
         func failure(_ message: String) -> DataReadError { DataReadError(file: path, message: message) }
         func errnoText(_ code: Int32) -> String {
             switch code {
@@ -61,7 +84,8 @@ final class InputBuffer {
         if path.isEmpty { throw failure("no file name given") }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw failure("cannot open: \(errnoText(errno))") }
-        defer { close(fd) }
+        var kept = false
+        defer { if !kept { close(fd) } }
         var st = stat()
         if fstat(fd, &st) != 0 { throw failure("cannot read: \(errnoText(errno))") }
         let type = st.st_mode & S_IFMT
@@ -69,7 +93,13 @@ final class InputBuffer {
         if type == S_IFREG {
             let size = Int(st.st_size)
             if size == 0 { return copying(UnsafeRawBufferPointer(start: nil, count: 0)) }
-            if let mapped = map(fd: fd, size: size) { return mapped }
+            if let mapped = map(fd: fd, size: size) {
+                if keepingDescriptor {
+                    mapped.file = (fd, FileIdentity(st))
+                    kept = true
+                }
+                return mapped
+            }
         }
         return try readAll(fd: fd, path: path)
     }
@@ -134,6 +164,28 @@ final class InputBuffer {
         (p + n).initialize(repeating: 0, count: padding)
         let final = p
         return InputBuffer(bytes: final, count: n) { final.deallocate() }
+    }
+}
+
+/// What tells a file changed in place: device, inode, size and modification time.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let seconds: Int
+    let nanoseconds: Int
+
+    init(_ st: stat) {
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        #if canImport(Darwin)
+        seconds = Int(st.st_mtimespec.tv_sec)
+        nanoseconds = Int(st.st_mtimespec.tv_nsec)
+        #else
+        seconds = Int(st.st_mtim.tv_sec)
+        nanoseconds = Int(st.st_mtim.tv_nsec)
+        #endif
     }
 }
 

@@ -43,7 +43,7 @@ public enum Completer {
         let cmdWord = String(trimmedBefore.split(separator: " ").first ?? "")
         guard let cmd = registry.lookup(cmdWord) else { return Completion(word: word, candidates: []) }
         let spec = cmd.spec
-        let columns = session.frame.names
+        let columns = session.frame.allNames
 
         // Inside quotes after `col ==`: levels of the text column.
         if word.hasPrefix("\"") || word.hasPrefix("'") {

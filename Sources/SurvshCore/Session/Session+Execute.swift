@@ -46,7 +46,7 @@ extension Session {
             // recorded as usual, so the transcript stays what a replay does.
             // `set threads=N` holds for the numerics (and readers) the command runs: see Parallelism.
             var output = try Parallelism.$threads.withValue(settings.threads ?? Parallelism.processors) {
-                try command.run(args, in: self)
+                try runParsingColumns(command, args, line: split.rest)
             }
             outputObserver?(output)
             if !keepsTables && !output.tables.isEmpty { lastTables = LastTables(command: commandName, tables: output.tables) }

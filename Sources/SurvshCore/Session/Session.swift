@@ -33,6 +33,8 @@ public struct Settings: Sendable {
     public var timing = false
     /// Threads a command may use (`set threads=N`); nil: every core (Parallelism.processors).
     public var threads: Int?
+    /// `load` of a plain CSV/TSV file parses each column when a command first needs it (`load ... lazy=on`).
+    public var lazyLoad = false
     public init() {}
 }
 
@@ -211,7 +213,7 @@ public final class Session: @unchecked Sendable {
         filters = []
         activeRowsCache = nil
         results = [:]
-        if let o = outcome, o.columnsRead.contains(where: { frame.index(of: $0) == nil }) { outcome = nil }
+        if let o = outcome, o.columnsRead.contains(where: { !frame.allNames.contains($0) }) { outcome = nil }
         if let f = file { noteDataFileRead(path: f.path, resolved: f.resolved, sha256: sha256) }
     }
 
