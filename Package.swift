@@ -44,10 +44,12 @@ let package = Package(
         // Module CSurvshZlib (not CZlib: ZIPFoundation's own zlib module is called that, and two module
         // maps of one name cannot meet in one build).
         .systemLibrary(name: "CSurvshZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Intel ISA-L's inflate (gzip and zip members: Sources/SurvshCore/Readers/Inflate.swift).
+        .systemLibrary(name: "CSurvshISAL", path: "Sources/CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CReadStat", path: "Sources/CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .target(name: "SurvivalStats"),
         .target(name: "SurvshCore", dependencies: [
-            "SurvivalStats", "CSurvshZlib", "CReadStat",
+            "SurvivalStats", "CSurvshZlib", "CSurvshISAL", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -17,8 +17,8 @@ zipsrc=.build/checkouts/ZIPFoundation/Sources
 [[ -d $zipsrc/ZIPFoundation ]] || { echo "fuzz/build.sh: no $zipsrc: run swift build first" >&2; exit 1; }
 zipf=$(find "$zipsrc/ZIPFoundation" -name '*.swift' | sort)
 # SurvshCore's C libraries (system-library targets): their module maps, and the libraries to link.
-cmods=(-I Sources/CZlib -I Sources/CReadStat -I "$zipsrc/CZLib")
-clibs=(-lz -lreadstat)
+cmods=(-I Sources/CZlib -I Sources/CISAL -I Sources/CReadStat -I "$zipsrc/CZLib")
+clibs=(-lz -lisal -lreadstat)
 # stale OUTPUT INPUT...: true when OUTPUT is missing or older than any input
 stale() { local o=$1; shift; [[ ! -e $o ]] || [[ -n $(find "$@" -newer "$o" | head -1) ]]; }
 if stale "$out/SurvivalStats.stamp" $stats fuzz/build.sh; then

@@ -132,6 +132,7 @@ enum ZipArchive {
     struct Member {
         var name: String
         var method: Int
+        var crc32: UInt32
         var compressedSize: Int
         var size: Int
         var localHeader: Int
@@ -147,10 +148,11 @@ enum ZipArchive {
             let data = UnsafeRawBufferPointer(rebasing: archive[start..<(start + compressedSize)])
             switch method {
             case 0:
+                guard compressedSize == size, Inflate.crc32(data) == crc32 else { throw failure("\(name) is damaged (its size or CRC-32 differs from the directory's)") }
                 return InputBuffer.copying(data)
             case 8:
                 return try Inflate.run(data, wrapper: .raw, limit: limit, file: file, format: "zip",
-                                       cancel: options.cancel, progress: options.progress)
+                                       check: Inflate.Check(crc32: crc32, size: size), cancel: options.cancel, progress: options.progress)
             default:
                 throw failure("\(name) is compressed with method \(method); only stored and deflated members are read (re-zip it, or unzip it first)")
             }
@@ -179,7 +181,7 @@ enum ZipArchive {
             let nameLength = u16(b, p + 28)
             guard p + 46 + nameLength <= b.count else { throw failure("damaged archive (bad central directory)") }
             let name = String(decoding: UnsafeRawBufferPointer(rebasing: b[(p + 46)..<(p + 46 + nameLength)]), as: UTF8.self)
-            let member = Member(name: name, method: u16(b, p + 10), compressedSize: u32(b, p + 20), size: u32(b, p + 24),
+            let member = Member(name: name, method: u16(b, p + 10), crc32: UInt32(u32(b, p + 16)), compressedSize: u32(b, p + 20), size: u32(b, p + 24),
                                 localHeader: u32(b, p + 42))
             if !name.hasSuffix("/") && !name.hasPrefix("__MACOSX/") {
                 if u16(b, p + 8) & 1 != 0 { throw failure("\(name) is encrypted; unzip it first") }
