@@ -49,4 +49,62 @@ final class ParallelismTests: XCTestCase {
             XCTAssertEqual(one.map(\.bitPattern), other.map(\.bitPattern), "threads=\(t) vs 1")
         }
     }
+
+    /// The concordance sweep and the radix sort of 150,000 rows (chunked above CoxParallel.minRows):
+    /// the same counts, C, variance and order for 1, 2 and 3 threads; the sort is the stable one.
+    func testRankedConcordanceAndRadixSortAreIdenticalForEveryThreadCount() throws {
+        var rng = SplitMix64(seed: 15_0304)
+        let n = 150_000
+        var time: [Double] = [], event: [Bool] = [], x: [Double] = [], strata: [Int32] = []
+        for i in 0..<n {
+            time.append(Double(rng.next() % 900) / 10)
+            event.append(rng.next() % 5 < 3)
+            // runs of equal x (ties across chunk boundaries) and continuous values
+            x.append(i % 3 == 0 ? Double(rng.next() % 5) : Double(Int64(bitPattern: rng.next() >> 1)) / 1e17)
+            strata.append(Int32(rng.next() % 4))
+        }
+        let r = try XCTUnwrap(try CoxTimeRanks.rankPairs(stop: time, strata: strata, maxRanks: n, cancel: .never))
+        func run(_ threads: Int) -> ([Double], [Int32]) {
+            Parallelism.$threads.withValue(threads) {
+                let c = Concordance.ranked(x: x, event: event, rank: r.rank, rankBounds: r.bounds, reverse: true)
+                return ([c.concordant, c.discordant, c.tiedX, c.tiedY, c.tiedXY, c.concordance, c.variance],
+                        RadixSort.order(keys: x, groups: strata))
+            }
+        }
+        let one = run(1)
+        func before(_ a: Int, _ b: Int) -> Bool {
+            if strata[a] != strata[b] { return strata[a] < strata[b] }
+            if x[a] != x[b] { return x[a] < x[b] }
+            return a < b
+        }
+        let stable: [Int] = (0..<n).sorted(by: before)
+        XCTAssertEqual(one.1.map(Int.init), stable)
+        XCTAssertGreaterThan(one.0[4], 0)
+        for t in [2, 3] {
+            let other = run(t)
+            XCTAssertEqual(one.0.map(\.bitPattern), other.0.map(\.bitPattern), "threads=\(t) vs 1")
+            XCTAssertEqual(one.1, other.1, "threads=\(t) vs 1")
+        }
+    }
+
+    /// CoxData's check of the covariates (columns checked on several threads): the first column with
+    /// a NaN or an infinity anywhere is named; the largest finite values and subnormals pass.
+    func testCoxDataNamesTheFirstNonFiniteColumnForEveryThreadCount() throws {
+        let n = 60_000
+        let stop = (0..<n).map { Double($0 % 50 + 1) }, event = (0..<n).map { $0 % 3 == 0 }
+        let extreme = (0..<n).map { [Double.greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, 0][$0 % 4] }
+        for threads in [1, 2, 3] {
+            try Parallelism.$threads.withValue(threads) {
+                XCTAssertNoThrow(try CoxData(columns: [extreme, extreme], columnNames: ["a", "b"], stop: stop, event: event))
+                for (bad, at) in [(Double.nan, 0), (.infinity, n - 1), (-.infinity, 31_337)] {
+                    var b = extreme, c = extreme
+                    b[at] = bad
+                    c[n / 2] = .nan
+                    XCTAssertThrowsError(try CoxData(columns: [extreme, b, c], columnNames: ["a", "b", "c"], stop: stop, event: event)) {
+                        XCTAssertEqual($0 as? CoxError, .nonFinite("b"), "threads=\(threads) \(bad) at \(at)")
+                    }
+                }
+            }
+        }
+    }
 }

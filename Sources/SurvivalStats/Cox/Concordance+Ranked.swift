@@ -3,7 +3,8 @@
 // nothing is indexed by the n ranks of x. Same pairs, counts and variance as `compute` (its header
 // has R's conventions); no clusters.
 //
-// Algorithm: the rows in ascending x (RadixSort), a group of equal x at a time. Fenwick trees over
+// Algorithm: the rows in ascending x (RadixSort, carrying each row's rank and event, so that the
+// sweep reads memory in order), a group of equal x at a time. Fenwick trees over
 // the time ranks (one segment per stratum) count the rows already passed (smaller x): all rows, and
 // the events; arrays count the passed censored rows and events per rank. For an event at rank r
 // (its risk set: rows of its stratum with rank > r, and rows censored at r) the rows of smaller x in
@@ -12,6 +13,11 @@
 // are events(< r) (+ events(r)). The same counts after the group is added give "smaller or equal";
 // "larger" is the size of the set minus both. O(n log D) after the sort (D distinct pairs, trees in
 // the cache). Per row only c - d and c + d + tied.x are kept, for the variance.
+// Threads: the x order is cut into CoxParallel's fixed chunks (each boundary moved to the start of a
+// group of equal x); every chunk counts its rows per rank, and chunk k starts its sweep from the
+// counts of the chunks before it (trees built in O(D)). Counts are integers added in chunk order and
+// the variance is summed over the rows in x order on one thread: the result is the same for every
+// number of threads.
 
 import Foundation
 
@@ -42,108 +48,207 @@ extension Concordance {
                 pairsY += e * (e - 1) / 2
             }
         }
-        let order = RadixSort.order(keys: x, cancel: cancel)
+        // rows in x order, each as rank * 2 + event
+        let code = [Int32](unsafeUninitializedCapacity: n) { buf, c in
+            for i in 0..<n { buf[i] = rank[i] << 1 | (event[i] ? 1 : 0) }
+            c = n
+        }
+        let (keys, sortedCode) = RadixSort.sorted(keys: x, payload: code, cancel: cancel)
+        if cancel.isCancelled { return finish(c: 0, d: 0, tx: 0, ty: 0, txy: 0, reverse: reverse) { _, _ in 0 } }
+        let sweep = RankedSweep(keys: keys, code: sortedCode, rankBounds: rankBounds, stratumOf: stratumOf, nAll: nAll,
+                                nCens: nCens, above: above, below: below)
+        let (tc, td, tt, txy) = sweep.run(cancel: cancel)
+        return finish(c: tc, d: td, tx: tt, ty: pairsY - txy, txy: txy, reverse: reverse) { somers, npair in
+            var ss = 0.0
+            for k in 0..<n {
+                let v = (Double(sweep.diff[k]) - somers * Double(sweep.size[k])) / npair
+                ss += v * v
+            }
+            return ss
+        }
+    }
+}
+
+/// The sweep of `Concordance.ranked` over the rows in x order (see the file header): per row c - d
+/// and c + d + tied.x (x order), and the totals.
+private final class RankedSweep: @unchecked Sendable {
+    let n: Int, d: Int, strata: Int
+    let keys: [UInt64]
+    let code: [Int32]
+    let rankBounds: [Int]
+    let stratumOf: [Int32]
+    let nAll: [Int], nCens: [Int], above: [Int], below: [Int]
+    /// c - d and c + d + tied.x per row (x order); each chunk writes its own rows.
+    let diff: UnsafeMutablePointer<Int32>
+    let size: UnsafeMutablePointer<Int32>
+
+    init(keys: [UInt64], code: [Int32], rankBounds: [Int], stratumOf: [Int32], nAll: [Int], nCens: [Int], above: [Int],
+         below: [Int]) {
+        n = keys.count; d = rankBounds.last ?? 0; strata = rankBounds.count - 1
+        self.keys = keys; self.code = code; self.rankBounds = rankBounds; self.stratumOf = stratumOf
+        self.nAll = nAll; self.nCens = nCens; self.above = above; self.below = below
+        diff = .allocate(capacity: n)
+        diff.initialize(repeating: 0, count: n)
+        size = .allocate(capacity: n)
+        size.initialize(repeating: 0, count: n)
+    }
+
+    deinit {
+        diff.deallocate()
+        size.deallocate()
+    }
+
+    /// Concordant, discordant, tied-on-x pairs and event pairs tied on time and x.
+    func run(cancel: Cancellation) -> (Int, Int, Int, Int) {
+        // chunk bounds in x order, each moved forward to the start of a group of equal x
+        let chunks = CoxParallel.chunkCount(n)
+        var start = CoxParallel.ranges(n, chunks: chunks).map(\.lowerBound) + [n]
+        for k in 1..<chunks {
+            var s = max(start[k], start[k - 1])
+            while s < n && s > 0 && keys[s] == keys[s - 1] { s += 1 }
+            start[k] = s
+        }
+        // rows (all, events) per rank of each chunk, then of the chunks before it
+        var before = [Int32](repeating: 0, count: chunks * 2 * d)
+        var totals = [(Int, Int, Int, Int)](repeating: (0, 0, 0, 0), count: chunks)
+        let st = start
+        before.withUnsafeMutableBufferPointer { bb in
+        totals.withUnsafeMutableBufferPointer { tb in
+            let sh = UncheckedBox((bb.baseAddress!, tb.baseAddress!))
+            if chunks > 1 {
+                CoxParallel.run(chunks - 1) { k in
+                    let cnt = sh.value.0 + (k + 1) * 2 * d
+                    code.withUnsafeBufferPointer { cp in
+                        for q in st[k]..<st[k + 1] {
+                            let c = Int(cp[q]), r = c >> 1
+                            cnt[2 * r] += 1
+                            cnt[2 * r + 1] += Int32(c & 1)
+                        }
+                    }
+                }
+                for k in 2..<max(chunks, 2) {
+                    let a = bb.baseAddress! + (k - 1) * 2 * d, b = bb.baseAddress! + k * 2 * d
+                    for q in 0..<(2 * d) { b[q] += a[q] }
+                }
+            }
+            CoxParallel.run(chunks) { k in
+                sh.value.1[k] = self.sweep(st[k]..<st[k + 1], before: sh.value.0 + k * 2 * d, cancel: cancel)
+            }
+        }}
+        var tc = 0, td = 0, tt = 0, txy = 0
+        for t in totals { tc += t.0; td += t.1; tt += t.2; txy += t.3 }
+        return (tc, td, tt, txy)
+    }
+
+    /// Sweeps the rows `range` (x order) from the state where the rows counted in `before` (per rank:
+    /// all, events) have been passed; returns its pair counts.
+    private func sweep(_ range: Range<Int>, before: UnsafePointer<Int32>, cancel: Cancellation) -> (Int, Int, Int, Int) {
+        let d = self.d, rankBounds = self.rankBounds
         var treeAll = [Int32](repeating: 0, count: d + 1), treeEv = [Int32](repeating: 0, count: d + 1)
         var passedCens = [Int32](repeating: 0, count: d), passedEv = [Int32](repeating: 0, count: d)
         var passedInStratum = [Int](repeating: 0, count: strata)
-        var diff = [Int32](repeating: 0, count: n)        // c - d per row (x order)
-        var size = [Int32](repeating: 0, count: n)        // c + d + tied.x per row
+        for s in 0..<strata {
+            let f = rankBounds[s], len = rankBounds[s + 1] - f
+            for r in f..<(f + len) {
+                let all = before[2 * r], ev = before[2 * r + 1]
+                treeAll[r + 1] = all; treeEv[r + 1] = ev
+                passedEv[r] = ev; passedCens[r] = all - ev
+                passedInStratum[s] += Int(all)
+            }
+            // Fenwick trees built in place over the segment f + 1 ... f + len
+            for k in stride(from: 1, through: len, by: 1) {
+                let up = k + (k & -k)
+                if up <= len { treeAll[f + up] += treeAll[f + k]; treeEv[f + up] += treeEv[f + k] }
+            }
+        }
         var tc = 0, td = 0, tt = 0, txy = 0
         var eventRanks: [Int32] = []
+        var groupBefore: [(risk: Int, events: Int)] = []
         passedInStratum.withUnsafeMutableBufferPointer { ps in
         treeAll.withUnsafeMutableBufferPointer { ta in
         treeEv.withUnsafeMutableBufferPointer { te in
         passedCens.withUnsafeMutableBufferPointer { pc in
         passedEv.withUnsafeMutableBufferPointer { pe in
-        diff.withUnsafeMutableBufferPointer { df in
-        size.withUnsafeMutableBufferPointer { sz in
-        order.withUnsafeBufferPointer { op in
-        rank.withUnsafeBufferPointer { rk in
-        event.withUnsafeBufferPointer { ev in
-        x.withUnsafeBufferPointer { xp in
-            if cancel.isCancelled { return }
+        let df = diff, sz = size
+        code.withUnsafeBufferPointer { cd in
+        keys.withUnsafeBufferPointer { kp in
+        stratumOf.withUnsafeBufferPointer { so in
+        nAll.withUnsafeBufferPointer { nAll in
+        nCens.withUnsafeBufferPointer { nCens in
+        above.withUnsafeBufferPointer { above in
+        below.withUnsafeBufferPointer { below in
             /// Sum of a tree over the ranks of r's stratum up to r (inclusive).
             @inline(__always) func upTo(_ t: UnsafeMutableBufferPointer<Int32>, _ r: Int) -> Int {
-                let f = rankBounds[Int(stratumOf[r])]
+                let f = rankBounds[Int(so[r])]
                 var k = r - f + 1, s = 0
                 while k > 0 { s += Int(t[f + k]); k &= k - 1 }
                 return s
             }
             @inline(__always) func add(_ t: UnsafeMutableBufferPointer<Int32>, _ r: Int) {
-                let st = Int(stratumOf[r])
+                let st = Int(so[r])
                 let f = rankBounds[st], len = rankBounds[st + 1] - f
                 var k = r - f + 1
                 while k <= len { t[f + k] += 1; k += k & -k }
             }
-            /// Rows passed so far in the risk set of row i (if it is an event; else 0), and events
-            /// passed so far whose risk set holds row i.
-            @inline(__always) func passed(_ i: Int) -> (risk: Int, events: Int) {
-                let r = Int(rk[i])
+            /// Rows passed so far in the risk set of the row at position q (if it is an event; else 0),
+            /// and events passed so far whose risk set holds it.
+            @inline(__always) func passed(_ q: Int) -> (risk: Int, events: Int) {
+                let c = Int(cd[q]), r = c >> 1
                 let allUpTo = upTo(te, r)
-                if ev[i] {
-                    let risk = ps[Int(stratumOf[r])] - upTo(ta, r) + Int(pc[r])
+                if c & 1 != 0 {
+                    let risk = ps[Int(so[r])] - upTo(ta, r) + Int(pc[r])
                     return (risk, allUpTo - Int(pe[r]))
                 }
                 return (0, allUpTo)
             }
-            @inline(__always) func enter(_ i: Int) {
-                let r = Int(rk[i])
+            @inline(__always) func enter(_ q: Int) {
+                let c = Int(cd[q]), r = c >> 1
                 add(ta, r)
-                ps[Int(stratumOf[r])] += 1
-                if ev[i] { add(te, r); pe[r] += 1 } else { pc[r] += 1 }
+                ps[Int(so[r])] += 1
+                if c & 1 != 0 { add(te, r); pe[r] += 1 } else { pc[r] += 1 }
             }
-            /// Adds row i's counts: smaller and equal x in its risk set (events) and among the events
-            /// whose risk set holds it; pos is its place in x order.
-            @inline(__always) func count(_ i: Int, pos: Int, smaller: (risk: Int, events: Int), equal: (risk: Int, events: Int)) {
-                let r = Int(rk[i])
+            /// Adds the counts of the row at position q: smaller and equal x in its risk set (events)
+            /// and among the events whose risk set holds it.
+            @inline(__always) func count(_ q: Int, smaller: (risk: Int, events: Int), equal: (risk: Int, events: Int)) {
+                let c0 = Int(cd[q]), r = c0 >> 1, dies = c0 & 1 != 0
                 var c = 0, dd = 0, t = 0
-                if ev[i] {
+                if dies {
                     let larger = above[r] + nCens[r] - smaller.risk - equal.risk
                     // event side: concordant when the longer survivor has the larger x
                     c += larger; dd += smaller.risk; t += equal.risk
                     tc += larger; td += smaller.risk; tt += equal.risk
                 }
-                let holding = below[r] + (ev[i] ? 0 : nAll[r] - nCens[r])
+                let holding = below[r] + (dies ? 0 : nAll[r] - nCens[r])
                 let larger = holding - smaller.events - equal.events
                 c += smaller.events; dd += larger; t += equal.events
-                df[pos] = Int32(c - dd)
-                sz[pos] = Int32(c + dd + t)
+                df[q] = Int32(c - dd)
+                sz[q] = Int32(c + dd + t)
             }
             var poll = CancelPoll(cancel)
-            var before: [(risk: Int, events: Int)] = []
-            var g = 0
-            while g < n {
+            var g = range.lowerBound
+            while g < range.upperBound {
                 var h = g + 1
-                let v = xp[Int(op[g])]
-                while h < n && xp[Int(op[h])] == v { h += 1 }
+                let v = kp[g]
+                while h < range.upperBound && kp[h] == v { h += 1 }
                 if poll.stop(after: h - g) { break }
                 if h == g + 1 {
-                    let i = Int(op[g])
-                    count(i, pos: g, smaller: passed(i), equal: (0, 0))
-                    enter(i)
+                    count(g, smaller: passed(g), equal: (0, 0))
+                    enter(g)
                 } else {
-                    before.removeAll(keepingCapacity: true)
+                    groupBefore.removeAll(keepingCapacity: true)
                     eventRanks.removeAll(keepingCapacity: true)
-                    for q in g..<h { before.append(passed(Int(op[q]))) }
-                    for q in g..<h { let i = Int(op[q]); enter(i); if ev[i] { eventRanks.append(rk[i]) } }
+                    for q in g..<h { groupBefore.append(passed(q)) }
+                    for q in g..<h { enter(q); if cd[q] & 1 != 0 { eventRanks.append(cd[q] >> 1) } }
                     for q in g..<h {
-                        let i = Int(op[q])
-                        let after = passed(i), b = before[q - g]
-                        count(i, pos: q, smaller: b, equal: (after.risk - b.risk, after.events - b.events))
+                        let after = passed(q), b = groupBefore[q - g]
+                        count(q, smaller: b, equal: (after.risk - b.risk, after.events - b.events))
                     }
                     // events at the same time with the same x
-                    txy += equalPairs(&eventRanks)
+                    txy += Concordance.equalPairs(&eventRanks)
                 }
                 g = h
             }
-        }}}}}}}}}}}
-        return finish(c: tc, d: td, tx: tt, ty: pairsY - txy, txy: txy, reverse: reverse) { somers, npair in
-            var ss = 0.0
-            for k in 0..<n {
-                let v = (Double(diff[k]) - somers * Double(size[k])) / npair
-                ss += v * v
-            }
-            return ss
-        }
+        }}}}}}}}}}}}
+        return (tc, td, tt, txy)
     }
 }

@@ -93,13 +93,10 @@ public struct CoxData: Sendable {
         guard columns.count == columnNames.count else {
             throw CoxError.dimensionMismatch("\(columns.count) columns but \(columnNames.count) names")
         }
-        for (j, c) in columns.enumerated() {
-            guard c.count == n else {
-                throw CoxError.dimensionMismatch("column \(columnNames[j]) has \(c.count) rows, expected \(n)")
-            }
-            try cancel.check()
-            for v in c where !v.isFinite { throw CoxError.nonFinite(columnNames[j]) }
+        for (j, c) in columns.enumerated() where c.count != n {
+            throw CoxError.dimensionMismatch("column \(columnNames[j]) has \(c.count) rows, expected \(n)")
         }
+        if let j = Self.firstNonFinite(columns, cancel: cancel) { throw CoxError.nonFinite(columnNames[j]) }
         try cancel.check()
         guard event.count == n else { throw CoxError.dimensionMismatch("event has \(event.count) rows, expected \(n)") }
         for v in stop where !v.isFinite { throw CoxError.nonFinite("time") }
@@ -120,6 +117,30 @@ public struct CoxData: Sendable {
         }
         self.init(validated: columns, columnNames: columnNames, start: start, stop: stop, event: event, strata: strata,
                   cluster: cluster, termNames: tn, termAssign: ta)
+    }
+
+    /// The first column holding a NaN or an infinity, or nil; the columns are checked on up to
+    /// CoxParallel's chunk count of threads (the answer does not depend on them).
+    private static func firstNonFinite(_ columns: [[Double]], cancel: Cancellation) -> Int? {
+        let p = columns.count, n = columns.first?.count ?? 0
+        var bad = [Bool](repeating: false, count: p)
+        bad.withUnsafeMutableBufferPointer { bb in
+            let sh = UncheckedBox(bb.baseAddress!)
+            let jobs = min(p, CoxParallel.chunkCount(n))
+            CoxParallel.run(jobs) { k in
+                for j in stride(from: k, to: p, by: jobs) where !cancel.isCancelled {
+                    columns[j].withUnsafeBufferPointer { col in
+                        // no early exit (vectorised): exponent bits all set (NaN, +-inf) plus one
+                        // exponent unit carries into the top bit
+                        let e: UInt64 = 0x7FF0_0000_0000_0000
+                        var hit: UInt64 = 0
+                        cancel.inBlocks(0..<n) { rows in for i in rows { hit |= (col[i].bitPattern & e) &+ 0x0010_0000_0000_0000 } }
+                        sh.value[j] = hit >> 63 != 0
+                    }
+                }
+            }
+        }
+        return bad.firstIndex(of: true)
     }
 
     /// The input without checks (its parts come from a validated CoxData).

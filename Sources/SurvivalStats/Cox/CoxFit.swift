@@ -330,17 +330,9 @@ public enum CoxFit {
         for j in 0..<p where aliased[j] { betaOut[j] = .nan }
 
         // linear predictors (R: X beta - sum(means * beta), aliased coefficients as 0)
-        var lp = [Double](repeating: 0, count: data.n)
         var offset = 0.0
         for j in 0..<p where !aliased[j] { offset += rs.means[j] * coefOrig[j] }
-        for j in 0..<p where !aliased[j] && coefOrig[j] != 0 {
-            try cancel.check()
-            let b = coefOrig[j]
-            data.columns[j].withUnsafeBufferPointer { col in
-                for i in 0..<data.n { lp[i] += col[i] * b }
-            }
-        }
-        for i in 0..<data.n { lp[i] -= offset }
+        let lp = linearPredictor(data, coef: (0..<p).map { aliased[$0] ? 0 : coefOrig[$0] }, offset: offset, cancel: cancel)
         try cancel.check()
 
         // ---- warnings
@@ -484,6 +476,30 @@ public enum CoxFit {
             finalScore: scoreOrig, trace: trace, warnings: warnings)
         try cancel.check()
         return (result, concordance ? try rs.concordanceInput(lp: lp, cluster: data.cluster, cancel: cancel) : nil)
+    }
+}
+
+extension CoxFit {
+    /// X coef - offset per row (input order): the columns with a non-zero coefficient added in column
+    /// order, on CoxParallel's row chunks (the same numbers for every number of threads).
+    static func linearPredictor(_ data: CoxData, coef: [Double], offset: Double, cancel: Cancellation) -> [Double] {
+        let n = data.n
+        let used = (0..<data.p).filter { coef[$0] != 0 }
+        let chunks = CoxParallel.chunkCount(n)
+        let rgs = CoxParallel.ranges(n, chunks: chunks)
+        var lp = [Double](repeating: 0, count: n)
+        lp.withUnsafeMutableBufferPointer { lb in
+            let sh = UncheckedBox(lb.baseAddress!)
+            CoxParallel.run(chunks) { k in
+                let out = sh.value
+                for j in used where !cancel.isCancelled {
+                    let b = coef[j]
+                    data.columns[j].withUnsafeBufferPointer { col in for i in rgs[k] { out[i] += col[i] * b } }
+                }
+                for i in rgs[k] { out[i] -= offset }
+            }
+        }
+        return lp
     }
 }
 

@@ -8,8 +8,10 @@
 //             The number of chunks depends on n only (`fixedChunks` from `minRows` rows on), never on
 //             the threads or the machine, so the floating-point result is bit-identical for every
 //             thread count (threads = 1 runs the same chunks one after another).
-//   Used for: risk scores, the information-matrix pass, the sorted-design gather and the two
-//             concordance sweeps. Below `minRows` rows everything runs on the calling thread.
+//   Used for: risk scores, the information-matrix pass, the bucket sums of CoxTimeRanks, the
+//             sorted-design gather, the linear predictor, the covariate checks of CoxData, the passes
+//             of RadixSort and the concordance sweeps (both the sorted and the ranked one). Below
+//             `minRows` rows everything runs on the calling thread.
 
 enum CoxParallel {
     static let minRows = 50_000

@@ -390,10 +390,14 @@ extension CoxRiskSet {
 
 /// Adds sum_t w_t x_t x_t' to the lower triangle of the row-major p x p matrix `acc`, for `count`
 /// rows stored row-major at `rows` (row t at rows + t p) with weights `weights[t]`: four rows per
-/// pass over the triangle.
+/// pass over the triangle, four entries of a matrix row at a time (SIMD; each entry gets the same
+/// operations in the same order as one at a time). Entries above the diagonal may be changed too
+/// (callers fill the upper triangle from the lower one).
 @inline(__always)
 func accumulateWeightedOuterProducts(_ acc: UnsafeMutablePointer<Double>, rows: UnsafePointer<Double>,
                                      weights: UnsafePointer<Double>, count: Int, p: Int) {
+    typealias V = SIMD4<Double>
+    @inline(__always) func load(_ a: UnsafePointer<Double>) -> V { UnsafeRawPointer(a).loadUnaligned(as: V.self) }
     var t = 0
     while t + 4 <= count {
         let w0 = weights[t], w1 = weights[t + 1], w2 = weights[t + 2], w3 = weights[t + 3]
@@ -401,7 +405,17 @@ func accumulateWeightedOuterProducts(_ acc: UnsafeMutablePointer<Double>, rows: 
         for q in 0..<p {
             let v0 = w0 * x0[q], v1 = w1 * x1[q], v2 = w2 * x2[q], v3 = w3 * x3[q]
             let orow = acc + q * p
-            for r2 in 0...q { orow[r2] += v0 * x0[r2] + v1 * x1[r2] + v2 * x2[r2] + v3 * x3[r2] }
+            var r2 = 0
+            while r2 <= q && r2 + 4 <= p {
+                let s = V(repeating: v0) * load(x0 + r2) + V(repeating: v1) * load(x1 + r2)
+                    + V(repeating: v2) * load(x2 + r2) + V(repeating: v3) * load(x3 + r2)
+                UnsafeMutableRawPointer(orow + r2).storeBytes(of: load(orow + r2) + s, as: V.self)
+                r2 += 4
+            }
+            while r2 <= q {
+                orow[r2] += v0 * x0[r2] + v1 * x1[r2] + v2 * x2[r2] + v3 * x3[r2]
+                r2 += 1
+            }
         }
         t += 4
     }

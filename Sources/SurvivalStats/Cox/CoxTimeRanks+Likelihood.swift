@@ -93,9 +93,15 @@ extension CoxTimeRanks {
             for j in 0..<p { u[j] += deathSums[k * (1 + p) + 1 + j] }
         }
         if chunks > 1 {
+            // chunk k's buckets added to chunk 0's in chunk order, the values split among the threads
             buckets.withUnsafeMutableBufferPointer { bb in
                 let size = d * bs
-                for k in 1..<chunks { for q in 0..<size { bb[q] += bb[k * size + q] } }
+                let sh = UncheckedBox(bb.baseAddress!)
+                let parts = CoxParallel.ranges(size, chunks: chunks)
+                CoxParallel.run(chunks) { j in
+                    let b = sh.value
+                    for k in 1..<chunks { for q in parts[j] { b[q] += b[k * size + q] } }
+                }
             }
         }
 

@@ -7,6 +7,8 @@
 //   Reference: least-significant-digit radix sort (Knuth, TAOCP vol. 3, §5.2.5) on the
 //             order-preserving integer image of IEEE-754 doubles; digits where every key
 //             agrees are skipped, so integer-valued times cost few passes.
+//   Threads: each pass counts and scatters CoxParallel's fixed row chunks (chunk k's rows of a digit
+//             placed after those of the chunks before it), so the order is the same for any thread count.
 //   Used by: the Cox fit (sort once by stratum and stop time), concordance (ranks of the
 //             linear predictor), cox.zph.
 
@@ -25,36 +27,49 @@ enum RadixSort {
     /// `try cancel.check()` before using it.
     static func order(keys: [Double], groups: [Int32]? = nil, cancel: Cancellation = .never) -> [Int32] {
         let n = keys.count
-        var k = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
-            keys.withUnsafeBufferPointer { kp in
-                cancel.inBlocks(0..<n) { rows in for i in rows { buf[i] = sortableBits(kp[i]) } }
-            }
-            c = n
-        }
-        var idx = [Int32](unsafeUninitializedCapacity: n) { buf, c in
+        let idx = [Int32](unsafeUninitializedCapacity: n) { buf, c in
             for i in 0..<n { buf[i] = Int32(i) }
             c = n
         }
-        if cancel.isCancelled { return idx }
-        sortPairs(&k, &idx, cancel: cancel)
+        var (_, sortedIdx) = sorted(keys: keys, payload: idx, cancel: cancel)
         if let g = groups, !cancel.isCancelled {
             // stable pass(es) on the group codes, carrying the already time-sorted indices
             var gk = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
                 g.withUnsafeBufferPointer { gp in
-                idx.withUnsafeBufferPointer { ip in
+                sortedIdx.withUnsafeBufferPointer { ip in
                     cancel.inBlocks(0..<n) { rows in
                         for i in rows { buf[i] = UInt64(UInt32(bitPattern: gp[Int(ip[i])]) ^ 0x8000_0000) }
                     }
                 }}
                 c = n
             }
-            if cancel.isCancelled { return idx }
-            sortPairs(&gk, &idx, cancel: cancel)
+            if cancel.isCancelled { return sortedIdx }
+            sortPairs(&gk, &sortedIdx, cancel: cancel)
         }
-        return idx
+        return sortedIdx
     }
 
-    /// LSD radix sort of (key, payload) pairs by key, 16-bit digits, skipping constant digits.
+    /// The keys' order-preserving images (`sortableBits`) in ascending order, with `payload` carried
+    /// along (stable: equal keys keep their input order). Equal images are equal doubles (-0.0 and
+    /// +0.0 are one). When `cancel` fires the result is incomplete: the caller must check it.
+    static func sorted(keys: [Double], payload: [Int32], cancel: Cancellation = .never) -> (keys: [UInt64], payload: [Int32]) {
+        let n = keys.count
+        precondition(payload.count == n)
+        var k = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
+            keys.withUnsafeBufferPointer { kp in
+                cancel.inBlocks(0..<n) { rows in for i in rows { buf[i] = sortableBits(kp[i]) } }
+            }
+            c = n
+        }
+        var pl = payload
+        if cancel.isCancelled { return (k, pl) }
+        sortPairs(&k, &pl, cancel: cancel)
+        return (k, pl)
+    }
+
+    /// LSD radix sort of (key, payload) pairs by key, 16-bit digits, skipping constant digits. Each
+    /// pass counts and scatters CoxParallel's fixed row chunks on the available threads (chunk k's
+    /// rows of digit v go after those of the chunks before it): the stable order, whatever the threads.
     private static func sortPairs(_ key: inout [UInt64], _ idx: inout [Int32], cancel: Cancellation) {
         let n = idx.count
         if n < 2 { return }
@@ -63,9 +78,12 @@ enum RadixSort {
             cancel.inBlocks(0..<n) { rows in for i in rows { orAll |= kp[i]; andAll &= kp[i] } }
         }
         let varying = orAll ^ andAll
+        let chunks = CoxParallel.chunkCount(n)
+        let rgs = CoxParallel.ranges(n, chunks: chunks)
+        let digits = 65536
         var key2 = [UInt64](repeating: 0, count: n)
         var idx2 = [Int32](repeating: 0, count: n)
-        var count = [Int](repeating: 0, count: 65536)
+        var count = [Int](repeating: 0, count: chunks * digits)   // [k * digits + v]
         var shift: UInt64 = 0
         while shift < 64 {
             if varying & (0xFFFF << shift) == 0 { shift += 16; continue }
@@ -75,18 +93,31 @@ enum RadixSort {
             key2.withUnsafeMutableBufferPointer { k2 in
             idx2.withUnsafeMutableBufferPointer { i2 in
             count.withUnsafeMutableBufferPointer { cp in
-                for j in 0..<65536 { cp[j] = 0 }
-                guard cancel.inBlocks(0..<n, { rows in for i in rows { cp[Int((kp[i] >> shift) & 0xFFFF)] += 1 } }) else { return }
+                let sh = UncheckedBox((kp.baseAddress!, ip.baseAddress!, k2.baseAddress!, i2.baseAddress!, cp.baseAddress!))
+                CoxParallel.run(chunks) { k in
+                    let (kp, _, _, _, cAll) = sh.value
+                    let c = cAll + k * digits
+                    for v in 0..<digits { c[v] = 0 }
+                    cancel.inBlocks(rgs[k]) { rows in for i in rows { c[Int((kp[i] >> shift) & 0xFFFF)] += 1 } }
+                }
+                if cancel.isCancelled { return }
+                // digit-major, then chunk: the first slot of chunk k's rows with digit v
                 var sum = 0
-                for j in 0..<65536 { let c = cp[j]; cp[j] = sum; sum += c }
-                cancel.inBlocks(0..<n) { rows in
-                    for i in rows {
-                        let v = kp[i]
-                        let d = Int((v >> shift) & 0xFFFF)
-                        let pos = cp[d]
-                        k2[pos] = v
-                        i2[pos] = ip[i]
-                        cp[d] = pos + 1
+                for v in 0..<digits {
+                    for k in 0..<chunks { let c = cp[k * digits + v]; cp[k * digits + v] = sum; sum += c }
+                }
+                CoxParallel.run(chunks) { k in
+                    let (kp, ip, k2, i2, cAll) = sh.value
+                    let c = cAll + k * digits
+                    cancel.inBlocks(rgs[k]) { rows in
+                        for i in rows {
+                            let v = kp[i]
+                            let d = Int((v >> shift) & 0xFFFF)
+                            let pos = c[d]
+                            k2[pos] = v
+                            i2[pos] = ip[i]
+                            c[d] = pos + 1
+                        }
                     }
                 }
             }}}}}
