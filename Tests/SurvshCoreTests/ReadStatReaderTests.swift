@@ -129,6 +129,44 @@ final class ReadStatReaderTests: XCTestCase {
         XCTAssertEqual((0..<5).map { x.fileMissing?.value(at: $0) }, [nil, .tag("A"), .tag("_"), .tag("Z"), nil])
     }
 
+    /// nan.{dta,sav} (write_fixtures.R): a NaN stored as a number (not a missing code) is missing, in
+    /// a plain and in a value-labelled column, as haven reads it (NA): of kind NaN in a .dta (ReadStat
+    /// gives a tagged missing whose tag is no letter), system missing in a .sav (ReadStat cannot tell
+    /// them apart). Inf stays Inf, with a warning, and analyses refuse it naming the column and row.
+    func testStoredNaNIsMissingAndInfStaysInf() throws {
+        for (file, tail) in [("nan.dta", [2.5, -2.5]), ("nan.sav", [Double.infinity, -.infinity])] {
+            let r = try read(file)
+            let x = column(r, "x")
+            XCTAssertEqual(x.type, .real, file)
+            XCTAssertEqual((0..<5).map { x.number(at: $0) }, [1.5, nil, nil] + tail, file)
+            XCTAssertEqual(x.missingKinds, file == "nan.dta" ? [".": 1, "NaN": 1] : [:], file)
+            XCTAssertEqual(r.warnings.contains("column 'x': missing values . 1, NaN 1"), file == "nan.dta", "\(file): \(r.warnings)")
+            let lab = column(r, "lab")
+            XCTAssertEqual((0..<5).map { lab.text(at: $0) }, ["low", "high", nil, "low", "high"], file)
+            XCTAssertEqual(lab.missingKinds, file == "nan.dta" ? ["NaN": 1] : [:], file)
+            let codes = column(try read(file, options: { var o = ReadOptions(); o.valueLabelCodes = true; return o }()), "lab")
+            XCTAssertEqual((0..<5).map { codes.number(at: $0) }, [1, 2, nil, 1, 2], file)
+        }
+        let r = try read("nan.sav")
+        XCTAssertTrue(r.warnings.contains("column 'x' holds 2 infinite values (Inf or -Inf; the first in row 4), which analyses refuse"), "\(r.warnings)")
+        XCTAssertThrowsError(try column(r, "x").requireFinite(rows: nil, command: "km")) { e in
+            XCTAssertTrue("\(e)".contains("column 'x' holds Inf in row 4"), "\(e)")
+        }
+    }
+
+    /// text_missing.sav (write_fixtures.R): a string column with the SPSS user-missing value "x".
+    func testSPSSStringUserMissingValues() throws {
+        let r = try read("text_missing.sav")
+        let answer = column(r, "answer")
+        XCTAssertEqual(answer.type, .text)
+        XCTAssertEqual((0..<4).map { answer.text(at: $0) }, ["a", "b", nil, nil]) // "" is missing as an NA token
+        XCTAssertEqual(answer.missingKinds, ["user-missing": 1])
+        XCTAssertEqual((0..<4).map { answer.fileMissing?.value(at: $0) }, [nil, nil, .text("x"), nil])
+        XCTAssertEqual(answer.fileMissing?.declared.texts, ["x"])
+        XCTAssertTrue(r.warnings.contains("column 'answer': missing values user-missing 1"), "\(r.warnings)")
+        XCTAssertEqual(answer.label, "Answer (x: refused)")
+    }
+
     func testBadFiles() {
         for (name, message) in [("truncated.dta", "cannot read it as Stata .dta: ReadStat says: "),
                                 ("text.sav", "cannot read it as SPSS .sav: ReadStat says: ")] {

@@ -9,8 +9,9 @@ public enum DescribeCommand: SurvshCommand {
         synopsis: ["describe"], body: .none,
         notes: ["Counts are over the active rows (after filters).",
                 "A file from Stata, SPSS or SAS adds a label column (its variable labels) and a column of the kinds of",
-                "missing value the file held beyond plain '.' (Stata .a-.z, SAS .A-.Z and ._, SPSS user-missing), counted",
-                "over all rows at load; each is shown only when some column has one."],
+                "missing value the file held beyond plain '.' (Stata .a-.z, SAS .A-.Z and ._, SPSS user-missing, and NaN for a",
+                "NaN stored as a number, which is read as missing as haven does), counted over all rows at load; each is shown",
+                "only when some column has one."],
         examples: ["describe"], topic: "data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {

@@ -29,10 +29,12 @@ public enum LoadCommand: SurvshCommand {
                 "In the shell, a load that takes more than a second shows its progress (rows, MB, MB/s) on one line of stderr, "
                     + "erased when it ends; Ctrl-C stops any load and keeps the previous data.",
                 "Stata .dta, SPSS .sav/.zsav/.por and SAS .sas7bdat/.xpt are read with ReadStat: every kind of missing value "
-                    + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings) becomes missing and the kinds "
+                    + "(., .a-.z, SAS .A-.Z and ._, SPSS user-missing values and ranges, empty strings, and a NaN stored as a number, "
+                    + "as haven reads it as NA) becomes missing and the kinds "
                     + "found are listed (and shown by describe) and kept cell by cell, so save writes them back where the format holds "
                     + "them (tagged missings in .dta, user-missing values in .sav/.por); date formats become dates, date-times seconds since 1970-01-01 UTC "
-                    + "and times seconds since midnight (with a note). SPSS numbers shown without decimals (F8.0) are integers.",
+                    + "and times seconds since midnight (with a note). SPSS numbers shown without decimals (F8.0) are integers. "
+                    + "A stored Inf stays Inf: analyses refuse it, naming the column and row.",
                 "Value labels make a labelled column text whose levels are the labels in value order, which is also its level "
                     + "order (as haven's as_factor: the lowest value is the reference level); labels=codes keeps the numbers. "
                     + "Variable labels are kept: describe lists them and 'set labels=on' shows them in tables and figures.",

@@ -9,7 +9,10 @@
 //   strings -> text (levels in first-seen order, as the CSV reader). Variable labels -> `Column.label`.
 // - Missing: an empty string when `""` is an NA token (the default; these formats have no missing
 //   string), system missing (`.`), Stata's `.a`-`.z`, SAS's `.A`-`.Z` and `._`, and SPSS user-missing
-//   values and ranges all become missing; when a column has more than plain `.`, the kinds found
+//   values and ranges all become missing, and so does a NaN stored as a number (kind `NaN`, as R:
+//   haven reads it as NA; in a .dta ReadStat gives it as a tagged missing with a tag that is no
+//   letter; in a .sav it gives it as system missing, so it counts as `.`), while ±Inf stays Inf
+//   (a warning; analyses refuse it, naming the column and row; in a .dta it is missing, as in Stata); when a column has more than plain `.`, the kinds found
 //   are listed in the warnings and kept in `Column.missingKinds` (for `describe`); each cell's tag or
 //   user-missing value, and an SPSS column's user-missing declaration, in `Column.fileMissing` (for `save`).
 // - Dates by display format: Stata %td/%d, SPSS DATE/ADATE/EDATE/JDATE/SDATE/..., SAS DATE/MMDDYY/
@@ -256,12 +259,19 @@ final class ReadStatCollector {
         var kind: String?
         var fileValue: FileMissing.Value?
         if readstat_value_is_system_missing(value) != 0 {
-            kind = "."
+            kind = "." // (ReadStat reads a NaN stored in a .sav as system missing: it cannot be told apart)
         } else if readstat_value_is_tagged_missing(value) != 0 {
-            fileValue = .tag(Character(UnicodeScalar(UInt8(bitPattern: readstat_value_tag(value)))))
+            let tag = UInt8(bitPattern: readstat_value_tag(value))
+            if Self.isMissingTag(tag) {
+                fileValue = .tag(Character(UnicodeScalar(tag)))
+            } else { // a .dta number above Stata's largest that is no .a-.z (NaN, Inf): missing, as Stata and haven read it
+                kind = readstat_double_value(value).isNaN ? Self.storedNaN : "."
+            }
         } else if readstat_value_is_defined_missing(value, v) != 0 {
             fileValue = variables[index].isText ? .text(readstat_string_value(value).map { String(cString: $0) } ?? "")
                 : .number(readstat_double_value(value))
+        } else if !variables[index].isText, readstat_double_value(value).isNaN {
+            kind = Self.storedNaN
         }
         if let fileValue { kind = fileValue.kind }
         if variables[index].isText {
@@ -276,6 +286,15 @@ final class ReadStatCollector {
         if let kind { variables[index].missingKinds[kind, default: 0] += 1 }
         if let fileValue { variables[index].noteMissing(fileValue) }
         return ReadStatParse.handlerOK
+    }
+
+    /// The missing kind of a NaN stored as a value (not one of the format's missing codes): missing,
+    /// as R (haven reads it as NA; is.na(NaN) is TRUE), and listed apart from `.` so it is not hidden.
+    static let storedNaN = "NaN"
+
+    /// A tag of the formats' tagged missings: Stata's .a-.z, SAS's .A-.Z and ._.
+    static func isMissingTag(_ tag: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(tag) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(tag) || tag == UInt8(ascii: "_")
     }
 
     func addLabel(set: String, value: readstat_value_t, label: String) {
@@ -309,8 +328,9 @@ final class ReadStatCollector {
                 if let set = v.labelSet, let labels = labelSets[set], !keepCodes {
                     column = Self.labelled(v.name, numbers, missing: mask, labels: labels)
                 } else {
-                    column = Column(name: v.name, storage: Self.numeric(numbers, missing: mask, variable: v, family: family, warnings: &warnings),
-                                    missing: mask)
+                    let storage = Self.numeric(numbers, missing: &mask, variable: v, family: family, warnings: &warnings)
+                    if case .real(let reals) = storage { CSVReader.nonFiniteCells(reals, column: v.name, missing: &mask, warnings: &warnings) }
+                    column = Column(name: v.name, storage: storage, missing: mask)
                 }
             }
             column.label = v.label
@@ -328,9 +348,7 @@ final class ReadStatCollector {
     /// Levels: every labelled value and every value seen, ordered by value; a value's label or the number.
     /// The level order is the value order and `levelCodes` the values; 0 = FALSE, 1 = TRUE is boolean.
     static func labelled(_ name: String, _ numbers: [Double], missing: MissingMask, labels: [(value: Double, text: String)]) -> Column {
-        // A NaN stored as a value (not one of the format's missing values) has no level: missing, as in R.
-        var missing = missing
-        for i in numbers.indices where numbers[i].isNaN { missing[i] = true }
+        // A NaN stored as a value is already missing (`storedNaN`); a NaN label value labels nothing.
         let labels = labels.filter { !$0.value.isNaN }
         if labels.count == 2, Set(labels.map { "\($0.value)=\($0.text)" }) == ["0.0=FALSE", "1.0=TRUE"],
            numbers.indices.allSatisfy({ missing[$0] || numbers[$0] == 0 || numbers[$0] == 1 }) {
@@ -388,13 +406,18 @@ final class ReadStatCollector {
         return !f.contains(".") || f.hasSuffix(".0")
     }
 
-    static func numeric(_ numbers: [Double], missing: MissingMask, variable v: Variable, family: ReadStatParse.Family,
+    /// The storage of an unlabelled numeric column. A date cell holding Inf becomes missing (with a
+    /// warning); dates beyond ±2·10^9 days are clamped there.
+    static func numeric(_ numbers: [Double], missing: inout MissingMask, variable v: Variable, family: ReadStatParse.Family,
                         warnings: inout [String]) -> ColumnStorage {
         switch timeKind(format: v.format, family: family) {
         case .date:
             let shift = epochShiftDays(family)
             let perDay: Double = family == .spss ? 86_400 : 1
-            return .date(numbers.map { Int32(clamping: Int(($0 / perDay - shift).rounded(.down))) })
+            var infinite = 0
+            for i in numbers.indices where !numbers[i].isFinite && !missing[i] { missing[i] = true; infinite += 1 }
+            if infinite > 0 { warnings.append("column '\(v.name)' (format \(v.format)): \(plural(infinite, "infinite date")) read as missing") }
+            return .date(numbers.map { Int32(min(max(($0.isFinite ? $0 / perDay - shift : 0).rounded(.down), -2e9), 2e9)) })
         case .datetime:
             let shift = epochShiftDays(family) * 86_400
             let perSecond: Double = family == .stata ? 1000 : 1

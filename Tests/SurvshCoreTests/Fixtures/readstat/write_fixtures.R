@@ -12,6 +12,12 @@
 # - truncated.dta (first 600 bytes of lung.dta), text.sav (a CSV named .sav).
 # - times.{xpt,sav,dta}: date-times (SAS DATETIME, SPSS DATETIME20, Stata %tc), times of day (SAS TIME,
 #   SPSS TIME8; Stata has none), dates back to 1582-10-15, and in the .xpt SAS special missings .A, ._, .Z.
+# - nan.{dta,sav}: a NaN stored as a value (not a missing code) in a plain and in a labelled numeric column,
+#   and in the .sav +Inf and -Inf. haven writes R's NaN and Inf as system missing (is.na(NaN) is TRUE), so
+#   the file is written with placeholder numbers which are then overwritten, byte for byte, with the IEEE
+#   NaN/Inf (each placeholder occurs once in the file; the .sav is uncompressed so each is 8 plain bytes).
+#   haven 2.5.1 reads each stored NaN back as NA (missing), and Inf as Inf.
+# - text_missing.sav: a character column with an SPSS user-missing value ("x"), as haven's labelled_spss.
 suppressPackageStartupMessages(library(haven))
 here <- "."
 csv <- function(name) read.csv(file.path("../../../../data", name), stringsAsFactors = FALSE)
@@ -62,6 +68,30 @@ times$day <- as.Date(c("2020-01-02", NA, "1960-01-01", "1582-10-15", "2038-01-19
 write_xpt(times, file.path(here, "times.xpt"), version = 8)
 write_sav(times[, c("id", "when", "tod", "day")], file.path(here, "times.sav"))
 write_dta(times[, c("id", "when", "day")], file.path(here, "times.dta"))
+
+# nan.dta / nan.sav: the placeholders become NaN (x row 2, lab row 3) and +Inf, -Inf (.sav x rows 4, 5).
+patch <- function(file, from, to) {
+  bytes <- readBin(file, "raw", file.size(file))
+  pattern <- writeBin(from, raw(), size = 8, endian = "little")
+  at <- which(vapply(seq_len(length(bytes) - 7), function(i) all(bytes[i:(i + 7)] == pattern), TRUE))
+  stopifnot(length(at) == 1)
+  bytes[at:(at + 7)] <- writeBin(to, raw(), size = 8, endian = "little")
+  writeBin(bytes, file)
+}
+nan <- data.frame(id = 1:5, x = c(1.5, 123456.25, NA, 234567.25, 345678.25))
+nan$lab <- labelled(c(1, 2, 456789.25, 1, 2), c(low = 1, high = 2))
+write_dta(nan, file.path(here, "nan.dta"))
+write_sav(nan, file.path(here, "nan.sav"), compress = "none")
+for (f in c("nan.dta", "nan.sav")) { patch(f, 123456.25, NaN); patch(f, 456789.25, NaN) }
+patch("nan.dta", 234567.25, 2.5); patch("nan.dta", 345678.25, -2.5) # Stata holds no Inf (above its largest number is missing)
+patch("nan.sav", 234567.25, Inf); patch("nan.sav", 345678.25, -Inf)
+stopifnot(identical(is.na(read_sav("nan.sav")$x), c(FALSE, TRUE, TRUE, FALSE, FALSE)), # haven reads the stored NaN as NA
+          identical(read_sav("nan.sav")$x[4:5], c(Inf, -Inf)), identical(is.na(read_dta("nan.dta")$x), c(FALSE, TRUE, TRUE, FALSE, FALSE)))
+
+tm <- data.frame(id = 1:4)
+tm$answer <- labelled_spss(c("a", "b", "x", ""), na_values = "x", label = "Answer (x: refused)")
+write_sav(tm, file.path(here, "text_missing.sav"))
+stopifnot(identical(is.na(read_sav("text_missing.sav", user_na = TRUE)$answer), c(FALSE, FALSE, TRUE, FALSE)))
 
 writeLines(c(R.version.string, paste("haven", packageVersion("haven"))), "versions.txt")
 
