@@ -289,7 +289,7 @@ final class ReadStatWriterTests: XCTestCase {
         let json = try Data(contentsOf: URL(fileURLWithPath: fixture("survsh/read_back_missing.json")))
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         let files = try XCTUnwrap(root["files"] as? [[String: Any]])
-        XCTAssertEqual(files.map { $0["file"] as? String }, ["special.dta", "special.sav", "special.por", "lung.por"])
+        XCTAssertEqual(files.map { $0["file"] as? String }, ["special.dta", "special.sav", "special.por", "lung.por", "text_missing.sav"])
         let lung = try CSVReader.read(path: dataPath("lung.csv")).columns
         for file in files {
             let name = try XCTUnwrap(file["file"] as? String)
@@ -312,12 +312,16 @@ final class ReadStatWriterTests: XCTestCase {
                     let number = (v as? NSNumber)?.doubleValue
                     switch e.fileMissing?.value(at: i) {
                     case .number(let x)?: XCTAssertEqual(number, x, "\(what) row \(i + 1): the user-missing value")
+                    case .text(let s)?: XCTAssertEqual(v as? String, s, "\(what) row \(i + 1): the user-missing text")
                     default:
                         if e.missing[i] { XCTAssertNil(number, "\(what) row \(i + 1)") }
                         else if e.type != .text { XCTAssertEqual(number, e.number(at: i), "\(what) row \(i + 1)") }
+                        else if let text = v as? String { XCTAssertEqual(text, e.text(at: i), "\(what) row \(i + 1)") } // not a labelled number
                     }
                 }
                 let declared = e.fileMissing?.declared ?? FileMissing.Declared()
+                let naTexts = (r["na_values"] as? [String]) ?? (r["na_values"] as? String).map { [$0] } ?? []
+                XCTAssertEqual(naTexts, declared.texts, what)
                 let naValues = (r["na_values"] as? [Double]) ?? (r["na_values"] as? Double).map { [$0] } ?? []
                 let naRange = (r["na_range"] as? [Double]) ?? []
                 XCTAssertEqual(naValues.map { $0...$0 } + (naRange.count == 2 ? [naRange[0]...naRange[1]] : []), declared.numbers, what)

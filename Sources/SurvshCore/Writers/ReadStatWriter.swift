@@ -134,11 +134,16 @@ enum ReadStatWrite {
 
         var plans: [Plan] = []
         var variables: [UnsafeMutablePointer<readstat_variable_t>] = []
+        // ReadStat keeps the pointer of a user-missing string (not a copy) until the header is written.
+        var missingTexts: [UnsafeMutablePointer<CChar>] = []
+        defer { missingTexts.forEach { free($0) } }
         for (i, (column, name)) in zip(columns, names).enumerated() {
             let plan = try plan(for: column, rows: rows, format: format)
             let variable = try addVariable(writer, column: column, name: name, plan: plan, rows: rows, format: format, index: i)
             if let label = column.label { readstat_variable_set_label(variable, label) }
-            if !format.isStata, let declared = column.fileMissing?.declared { declareMissing(variable, declared, plan: plan) }
+            if !format.isStata, let declared = column.fileMissing?.declared {
+                missingTexts += declareMissing(variable, declared, plan: plan)
+            }
             plans.append(plan)
             variables.append(variable)
         }
@@ -275,10 +280,17 @@ enum ReadStatWrite {
     }
 
     /// An SPSS column's user-missing values and ranges, as the file it was read from declared them
-    /// (numbers on a numeric column, strings on a string column).
-    static func declareMissing(_ variable: UnsafeMutablePointer<readstat_variable_t>, _ declared: FileMissing.Declared, plan: Plan) {
+    /// (numbers on a numeric column, strings on a string column). Returns the strings given to
+    /// ReadStat, which keeps their pointers: the caller frees them once the file is written.
+    static func declareMissing(_ variable: UnsafeMutablePointer<readstat_variable_t>, _ declared: FileMissing.Declared,
+                               plan: Plan) -> [UnsafeMutablePointer<CChar>] {
+        var kept: [UnsafeMutablePointer<CChar>] = []
         if plan.isString {
-            for text in declared.texts { readstat_variable_add_missing_string_value(variable, text) }
+            for text in declared.texts {
+                guard let copy = strdup(text) else { continue }
+                kept.append(copy)
+                readstat_variable_add_missing_string_value(variable, copy)
+            }
         } else {
             for range in declared.numbers {
                 if range.lowerBound == range.upperBound {
@@ -288,6 +300,7 @@ enum ReadStatWrite {
                 }
             }
         }
+        return kept
     }
 
     /// A missing cell: Stata's tagged missing for `.a`-`.z` (and SAS's `.A`-`.Z`), SPSS's user-missing

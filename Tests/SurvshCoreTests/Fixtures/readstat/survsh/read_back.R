@@ -4,7 +4,8 @@
 # YYYY-MM-DD, NA as null). ReadStatWriterTests.testRReadsSurvshFilesBack compares them with the CSV.
 # read_back_missing.json: the missing values survsh wrote back and the SPSS portable files, read with
 # read_dta (na_tag of each value: "a", "b" or null), read_sav/read_por(user_na = TRUE) (the values
-# under user-missing cells, na_values, na_range); ReadStatWriterTests.testRReadsMissingValuesBack.
+# under user-missing cells, na_values, na_range; text_missing.sav: a string column's user-missing "x");
+# ReadStatWriterTests.testRReadsMissingValuesBack.
 # Run in this folder after write.surv: Rscript read_back.R
 suppressPackageStartupMessages({ library(haven); library(jsonlite) })
 column <- function(name, x) {
@@ -28,7 +29,7 @@ missing_column <- function(name, x) {
   c(column(name, x), list(na_tag = if (is.double(x)) unname(na_tag(x)) else NULL,
                           na_values = attr(x, "na_values", exact = TRUE), na_range = attr(x, "na_range", exact = TRUE)))
 }
-more <- c("special.dta", "special.sav", "special.por", "lung.por")
+more <- c("special.dta", "special.sav", "special.por", "lung.por", "text_missing.sav")
 out <- lapply(more, function(f) {
   d <- switch(tools::file_ext(f), dta = read_dta(f), sav = read_sav(f, user_na = TRUE), por = read_por(f, user_na = TRUE))
   list(file = f, rows = nrow(d), columns = unname(Map(missing_column, names(d), d)))
