@@ -259,6 +259,23 @@ final class XLSXReaderTests: XCTestCase {
         }
     }
 
+    /// Invalid UTF-8 in a sheet is refused (libxml2 refused it before the streaming scanner), naming
+    /// the part, the byte, the sheet and the cell.
+    func testInvalidUTF8InASheetIsRefused() throws {
+        let sheet = Array("<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>name</t></is></c></row>".utf8)
+            + Array("<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>caf".utf8) + [0xE9] + Array("</t></is></c></row></sheetData></worksheet>".utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("xlsxr-\(UUID().uuidString).xlsx").path
+        let parts = XLSXWriter.workbookParts(sheet: Data(sheet), shared: Data("<sst/>".utf8))
+        try XLSXWriter.zipArchive(parts).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let offset = sheet.firstIndex(of: 0xE9)!
+        XCTAssertThrowsError(try DataReaders.read(path: path, options: ReadOptions())) { e in
+            XCTAssertTrue("\(e)".hasSuffix("\(path): xlsx: the part xl/worksheets/sheet1.xml is not well-formed XML "
+                                           + "(at byte \(offset), sheet 'Sheet1', cell A2: invalid UTF-8 (byte 0xE9))"), "\(e)")
+            XCTAssertFalse("\(e)".contains("\n"))
+        }
+    }
+
     /// A sheet part over 10 MB: XMLParser(data:) failed on these (libxml2's "Huge input lookup" for a
     /// chunk over 10,000,000 bytes); streamed, it loads to the frame written.
     func testSheetPartOverTenMegabytes() throws {

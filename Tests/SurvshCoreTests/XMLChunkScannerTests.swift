@@ -95,6 +95,39 @@ final class XMLChunkScannerTests: XCTestCase {
         }
     }
 
+    /// Bytes that are not UTF-8 are refused (as libxml2 does), at the first bad byte, whatever the cut;
+    /// well-formed multi-byte characters split between pieces are not.
+    func testInvalidUTF8IsRefused() throws {
+        let bad: [([UInt8], UInt8, Int)] = [
+            (Array("<a><t>caf".utf8) + [0xE9] + Array("</t></a>".utf8), 0xE9, 9),           // Latin-1 é: a lead byte, then '<'
+            (Array("<a><t>".utf8) + [0xC3, 0x28] + Array("</t></a>".utf8), 0xC3, 6),         // a lead byte without its continuation
+            (Array("<a><t>".utf8) + [0xC0, 0xAF] + Array("</t></a>".utf8), 0xC0, 6),         // overlong '/'
+            (Array("<a><t>".utf8) + [0xED, 0xA0, 0x80] + Array("</t></a>".utf8), 0xED, 6),   // a surrogate
+            (Array("<a><t>".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("</t></a>".utf8), 0xF4, 6), // above U+10FFFF
+            (Array("<a x=\"".utf8) + [0xFF] + Array("\"/>".utf8), 0xFF, 6),                  // in an attribute
+            (Array("<a><b>".utf8) + [0x80] + Array("</b></a>".utf8), 0x80, 6),               // in text not wanted
+        ]
+        for (xml, byte, offset) in bad {
+            let expected = XMLScanError(message: String(format: "invalid UTF-8 (byte 0x%02X)", byte), offset: offset)
+            for pieces in [[], [1], [7], [offset, xml.count]] {
+                XCTAssertThrowsError(try scan(xml, pieces: pieces)) { XCTAssertEqual($0 as? XMLScanError, expected, "\(xml) in \(pieces)") }
+            }
+        }
+        XCTAssertEqual(try events("<a><t>é😀€</t><b x=\"ü\">ß</b></a>"), ["<a>", "<t>", "text:é😀€", "</t>", "<b x=[ü]>", "</b>", "</a>"])
+        var validator = UTF8Validator()
+        let emoji: [UInt8] = Array("😀".utf8)
+        emoji.withUnsafeBufferPointer { p in
+            XCTAssertNil(validator.check(p.baseAddress!, 0, 2))
+            XCTAssertFalse(validator.isComplete)
+            XCTAssertNil(validator.check(p.baseAddress!, 2, 4))
+            XCTAssertTrue(validator.isComplete)
+            XCTAssertNil(validator.check(p.baseAddress!, 0, 3))
+            let bad = validator.check(p.baseAddress!, 0, 1) // a new character where the 4th byte belongs
+            XCTAssertEqual(bad?.index, -3)
+            XCTAssertEqual(bad?.byte, 0xF0)
+        }
+    }
+
     func testHandlerStopsTheScan() throws {
         let xml = Array("<a><b/><c><d/></c>unclosed and <bad".utf8)
         XCTAssertEqual(try scan(xml, stopAt: "c"), ["<a>", "<b>", "</b>", "<c>"])

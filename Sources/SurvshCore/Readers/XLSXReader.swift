@@ -119,7 +119,8 @@ public enum XLSXReader: TableReader {
 
         let sheet = XLSXSheet(range: range, styles: styles.kinds, cancel: options.cancel, progress: options.progress,
                               memoryLimit: memoryLimit.map { $0 / 2 })
-        if try !scanSheet(package, part: sheetPart, sizes: sheetSizes, into: sheet, progress: options.progress, cancel: options.cancel) {
+        if try !scanSheet(package, part: sheetPart, name: sheetInfo.name, sizes: sheetSizes, into: sheet, progress: options.progress,
+                          cancel: options.cancel) {
             throw failure("interrupted")
         }
         guard let used = sheet.used else {
@@ -143,12 +144,13 @@ public enum XLSXReader: TableReader {
     /// tells `progress` the share of the file read, stops when the cells kept pass the sheet's
     /// memory limit (an error) or the sheet stops (past the range, cancelled). Returns false when
     /// cancelled.
-    static func scanSheet(_ package: XLSXPackage, part: String, sizes: (compressed: UInt64, inflated: UInt64), into sheet: XLSXSheet,
-                          progress: LoadProgress?, cancel: Cancellation) throws(DataReadError) -> Bool {
+    static func scanSheet(_ package: XLSXPackage, part: String, name: String, sizes: (compressed: UInt64, inflated: UInt64),
+                          into sheet: XLSXSheet, progress: LoadProgress?, cancel: Cancellation) throws(DataReadError) -> Bool {
         let scanner = XMLChunkScanner(handler: sheet)
         var inflated: UInt64 = 0
         func malformed(_ e: XMLScanError) -> DataReadError {
-            DataReadError(file: package.file, message: "xlsx: the part \(part) is not well-formed XML (at byte \(e.offset): \(e.message))")
+            let place = ["at byte \(e.offset)", "sheet '\(name)'", sheet.position].compactMap { $0 }.joined(separator: ", ")
+            return DataReadError(file: package.file, message: "xlsx: the part \(part) is not well-formed XML (\(place): \(e.message))")
         }
         var cancelled = false
         _ = try package.stream(part) { (chunk: Data) throws(DataReadError) -> Bool in

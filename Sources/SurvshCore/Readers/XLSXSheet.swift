@@ -128,7 +128,7 @@ final class XLSXSheet: XMLScanHandler {
     // Parse state.
     /// Rows (`<row>` elements) read so far; the progress line is told one less (the header).
     private(set) var rowsSeen = 0
-    private var row = 0, column = 0
+    private var row = 0, column = 0, inCell = false
     private var type = CellType.number, style = 0
     private var value: [UInt8] = []
     private var inValue = false, inInline = false, inInlineText = false, inPhonetic = false, hasInline = false
@@ -167,6 +167,7 @@ final class XLSXSheet: XMLScanHandler {
             style = attributes["s"].flatMap(Self.integer) ?? 0
             value.removeAll(keepingCapacity: true)
             hasInline = false
+            inCell = true
         case 1 where local[0] == UInt8(ascii: "v"):
             inValue = true
         case 1 where local[0] == UInt8(ascii: "t"):
@@ -202,11 +203,19 @@ final class XLSXSheet: XMLScanHandler {
         switch local.count {
         case 1 where local[0] == UInt8(ascii: "v"): inValue = false
         case 1 where local[0] == UInt8(ascii: "t"): inInlineText = false
-        case 1 where local[0] == UInt8(ascii: "c"): store()
+        case 1 where local[0] == UInt8(ascii: "c"):
+            inCell = false
+            store()
         case 2 where name.is("is"): inInline = false
         case 3 where name.is("rPh"): inPhonetic = false
         default: break
         }
+    }
+
+    /// Where the scan is, for an error message: `cell B7` inside a cell, else `row 7` (nil before the first row).
+    var position: String? {
+        if inCell { return "cell \(XLSXCellReference.name(row: row, column: column))" }
+        return row > 0 ? "row \(row)" : nil
     }
 
     /// Whether the scan should go on after the cells kept so far: false once they pass the memory limit.

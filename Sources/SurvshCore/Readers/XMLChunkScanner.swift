@@ -27,10 +27,11 @@
 // tags and attributes, an unknown entity or a bad character reference, a second root element, a
 // DOCTYPE (Office Open XML parts never have one, and refusing it rules out entity expansion), an
 // encoding other than UTF-8 (a UTF-16 byte order mark, or `encoding=` in the declaration), and a
-// document that ends inside a construct or before its root element is closed. Not checked (the
-// scanner is lenient where libxml2 is strict): that characters are valid UTF-8 and allowed in XML
-// (text is decoded with U+FFFD replacing invalid bytes), text outside the root element, duplicate
-// attributes, and entities in text the handler does not want.
+// document that ends inside a construct or before its root element is closed, and bytes that are not
+// UTF-8 (reported once the construct holding the first bad byte is scanned, so the handler has seen
+// everything up to it: XLSXSheet names the cell; libxml2 refuses such a part too). Not checked (the scanner
+// is lenient where libxml2 is strict): that characters are allowed in XML, text outside the root
+// element, duplicate attributes, and entities in text the handler does not want.
 
 import Foundation
 
@@ -107,6 +108,10 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
     private var sawRoot = false, rootClosed = false, atStart = true
     /// Attribute spans of the tag being read (reused).
     private var spans: [(Int, Int, Int, Int)] = []
+    /// Checks the bytes fed, in order, across chunks (before any is decoded in place); the first bad
+    /// byte is reported once the construct holding it has been scanned.
+    private var utf8 = UTF8Validator()
+    private var firstInvalid: (offset: Int, byte: UInt8)?
 
     /// The least buffer size at which to retry an incomplete construct (tests lower it to scan every piece).
     private let minimumRetry: Int
@@ -119,7 +124,11 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
     /// Scans the next piece of the document.
     func feed(_ chunk: UnsafeRawBufferPointer) throws(XMLScanError) {
         if stopped || chunk.isEmpty { return }
-        buffer.append(contentsOf: chunk.bindMemory(to: UInt8.self))
+        let bytes = chunk.bindMemory(to: UInt8.self)
+        if firstInvalid == nil, let bad = utf8.check(bytes.baseAddress!, 0, bytes.count) {
+            firstInvalid = (consumed + buffer.count + bad.index, bad.byte)
+        }
+        buffer.append(contentsOf: bytes)
         if buffer.count < retryAt { return }
         try scan(final: false)
     }
@@ -144,6 +153,8 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
             throw XMLScanError(message: "the part ends before element <\(name)> is closed (a truncated part)", offset: consumed)
         }
         if !sawRoot { throw XMLScanError(message: "no root element", offset: consumed) }
+        if let bad = firstInvalid { throw XMLScanError(message: String(format: "invalid UTF-8 (byte 0x%02X)", bad.byte), offset: bad.offset) }
+        if !utf8.isComplete { throw XMLScanError(message: "invalid UTF-8 (the part ends inside a character)", offset: consumed) }
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
@@ -169,6 +180,9 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
             do throws(XMLScanError) {
                 while i < n && !stopped {
                     guard let next = try step(b, i, n, final: final) else { kept = i; return }
+                    if let bad = firstInvalid, consumed + next > bad.offset {
+                        throw XMLScanError(message: String(format: "invalid UTF-8 (byte 0x%02X)", bad.byte), offset: bad.offset)
+                    }
                     i = next
                 }
                 kept = i
@@ -462,5 +476,52 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
         }
         let allowed = v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000
         return allowed ? v : nil
+    }
+}
+
+/// A UTF-8 check fed consecutive pieces of one text (a character may be split between two): well-formed
+/// sequences only (no overlong forms, no surrogates, nothing above U+10FFFF), as RFC 3629.
+struct UTF8Validator {
+    /// Continuation bytes the current character still needs, and the range the next one must lie in.
+    private var needed = 0
+    private var low: UInt8 = 0x80, high: UInt8 = 0xBF
+    /// The current character's first byte, and how many bytes of it came before.
+    private var lead: UInt8 = 0
+    private var taken = 0
+
+    /// Whether no character is left unfinished.
+    var isComplete: Bool { needed == 0 }
+
+    /// Checks `b[from..<to]`, continuing the last piece: nil when well-formed so far, else the first
+    /// byte of the first bad character and its index (below `from` when it began in an earlier piece).
+    mutating func check(_ b: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> (index: Int, byte: UInt8)? {
+        var i = from
+        while i < to {
+            if needed > 0 {
+                guard b[i] >= low && b[i] <= high else { return (i - taken, lead) }
+                needed -= 1
+                taken += 1
+                (low, high) = (0x80, 0xBF)
+                i += 1
+                continue
+            }
+            // ASCII, 8 bytes at a time.
+            while i + 8 <= to, UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < to else { break }
+            switch b[i] {
+            case 0x00...0x7F: break
+            case 0xC2...0xDF: needed = 1
+            case 0xE0: (needed, low) = (2, 0xA0)
+            case 0xE1...0xEC, 0xEE, 0xEF: needed = 2
+            case 0xED: (needed, high) = (2, 0x9F)
+            case 0xF0: (needed, low) = (3, 0x90)
+            case 0xF1...0xF3: needed = 3
+            case 0xF4: (needed, high) = (3, 0x8F)
+            default: return (i, b[i])
+            }
+            (lead, taken) = (b[i], 1)
+            i += 1
+        }
+        return nil
     }
 }
