@@ -61,6 +61,55 @@ final class XLSXWriterTests: XCTestCase {
         XCTAssertEqual(back.columns[2].text(at: 0), "a\u{FFFD}b")
     }
 
+    /// The sheet part is made in blocks of rows, twice (counted, then streamed into the deflater): a
+    /// sheet of several blocks reads back row for row, with text added to the shared strings while
+    /// writing (dates before 1900) and missing cells.
+    func testSheetOfManyBlocksRoundTrips() throws {
+        let n = XLSXWriter.SheetXML.blockRows * 2 + 123
+        var missing = MissingMask(count: n)
+        for i in stride(from: 0, to: n, by: 7) { missing[i] = true }
+        let early = (0..<n).map { Int32(daysFromCivil(year: 1800, month: 1, day: 1) + $0 % 5000) }
+        let columns = [
+            Column(name: "i", storage: .integer((0..<n).map { Int64($0) * 1_000_003 - 5_000_000 })),
+            Column(name: "x", storage: .real((0..<n).map { Double($0) / 3 - 100 }), missing: missing),
+            Column(name: "old", storage: .date(early)),
+            Column(name: "g", storage: .text(codes: (0..<n).map { UInt32($0 % 3) }, levels: ["a", "b", "c"]), missing: missing),
+        ]
+        let (back, warnings) = try roundTrip(columns)
+        XCTAssertEqual(warnings, ["\(n) dates before 1900-01-01 written as text: Excel's dates start there"])
+        XCTAssertEqual(back.rowCount, n)
+        XCTAssertTrue(back.columns[0] == columns[0])
+        XCTAssertEqual(back.columns[1].type, .real)
+        XCTAssertEqual((0..<n).map { back.columns[1].number(at: $0) }, (0..<n).map { columns[1].number(at: $0) })
+        XCTAssertEqual((0..<n).map { back.columns[2].text(at: $0) }, early.map { formatISODate(daysSinceEpoch: Int($0)) })
+        XCTAssertEqual((0..<n).map { back.columns[3].text(at: $0) }, (0..<n).map { columns[3].text(at: $0) })
+    }
+
+    /// A streamed zip entry must be as long as announced (else the entry would be corrupt); Ctrl-C
+    /// stops the encoding between blocks.
+    func testStreamedPartSizeAndInterrupt() throws {
+        func part(size: Int) -> [(String, XLSXWriter.ZipPart)] {
+            var pieces = 2
+            return [("p", .stream(size: size) { out in
+                pieces -= 1
+                if pieces < 0 { return false }
+                out += [UInt8](repeating: 65, count: 3)
+                return true
+            })]
+        }
+        XCTAssertNoThrow(try XLSXWriter.zipArchive(part(size: 6)))
+        for size in [5, 7] {
+            XCTAssertThrowsError(try XLSXWriter.zipArchive(part(size: size))) {
+                XCTAssertEqual("\($0)", "the p part changed size while being written (an internal error)")
+            }
+        }
+        Interrupt.raise()
+        defer { Interrupt.clear() }
+        XCTAssertThrowsError(try XLSXWriter.encode([Column(name: "n", storage: .integer([1]))], rows: [0])) {
+            XCTAssertTrue($0 is CancellationError, "\($0)")
+        }
+    }
+
     func testSerials() {
         XCTAssertEqual(XLSXWriter.serial(days: daysFromCivil(year: 1900, month: 1, day: 1)), 1)
         XCTAssertEqual(XLSXWriter.serial(days: daysFromCivil(year: 1900, month: 2, day: 28)), 59)

@@ -73,6 +73,8 @@ public enum SaveCommand: SurvshCommand {
     static func encode<W: TableWriter>(_ writer: W.Type, _ columns: [Column], rows: [Int], path: String) throws -> TableWriteResult {
         do {
             return try writer.encode(columns, rows: rows)
+        } catch is CancellationError {
+            throw SurvshError(.interrupted, command: "save", "interrupted")
         } catch {
             throw SurvshError.data("save", "cannot write '\(path)' as \(writer.formatName): \(error)")
         }
