@@ -35,12 +35,17 @@ public enum Parallelism {
         }
         withoutActuallyEscaping(body) { escapable in
             let box = ParallelBody(escapable)
+            let caller = PollTrace.enabled ? pthread_self() : pthread_t()
             DispatchQueue.concurrentPerform(iterations: workers) { w in
+                // A pooled thread's share is a stretch of its own for PollTrace (not the caller's).
+                let pooled = PollTrace.enabled && pthread_equal(pthread_self(), caller) == 0
+                if pooled { PollTrace.workerBegin() }
                 var k = w
                 while k < count {
                     box.body(k)
                     k += workers
                 }
+                if pooled { PollTrace.workerEnd("end of a worker's share (Parallelism.forEach)") }
             }
         }
     }

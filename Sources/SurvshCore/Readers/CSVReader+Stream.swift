@@ -62,6 +62,7 @@ final class InflatingStream: @unchecked Sendable {
             } catch {
                 result = .failure(error)
             }
+            PollTrace.workerEnd("end of the gzip inflating thread")
             condition.lock()
             outcome = result
             condition.broadcast()

@@ -17,7 +17,12 @@ public enum Interrupt {
     /// Called from the SIGINT handler (async-signal-safe: one atomic store).
     public static func raise() { flag.store(true, ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
-    public static var isRaised: Bool { flag.load(ordering: .relaxed) && !masked.load(ordering: .relaxed) }
+    /// Every poll for Ctrl-C ends here (the trace build, -DSURVSH_POLL_TRACE, times the stretches
+    /// between them: PollTrace).
+    public static var isRaised: Bool {
+        PollTrace.poll()
+        return flag.load(ordering: .relaxed) && !masked.load(ordering: .relaxed)
+    }
 
     /// Runs `body` with Ctrl-C unseen by every poll: for the work a command does after it changed
     /// the session (the new rows are in; their summary must follow), where stopping would leave the

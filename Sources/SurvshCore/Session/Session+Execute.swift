@@ -20,6 +20,7 @@ extension Session {
             return comment
         }
         Interrupt.clear()
+        PollTrace.beginCommand()
         quitRequested = false
         clearModelColumns()
         var recorded: [String] = []
@@ -29,6 +30,7 @@ extension Session {
         // `set timing=on`: elapsed time and peak memory on stderr once the line is done (not recorded).
         let timer = settings.timing ? CommandTimer.start() : nil
         defer { if let timer, settings.timing { sink.err(timer.line(command: commandName)) } }
+        defer { if PollTrace.enabled { FileHandle.standardError.write(Data((PollTrace.endCommand(trimmed) + "\n").utf8)) } }
         // An interrupted command leaves the random stream where it was (it is not replayed).
         let randomBefore = random.state
         do {
