@@ -72,4 +72,42 @@ final class ResourceLimitTests: XCTestCase {
             XCTAssertEqual((e as? DataReadError)?.message, "interrupted")
         }
     }
+
+    /// Stata, SPSS and SAS files (issue 14, item 5): the header's rows and variables are checked
+    /// against the memory available before any cell is stored. lung has 228 rows x 10 variables:
+    /// 18 240 bytes at 8 a cell, refused one byte below, read at exactly that.
+    func testAStataSPSSOrSASFileLargerThanTheMemoryBudgetIsRefusedBeforeReading() throws {
+        let readers: [(String, (String, UInt64?) throws -> TableReadResult)] = [
+            ("lung.dta", { try StataReader.read(path: $0, options: ReadOptions(), memoryLimit: $1) }),
+            ("lung.sav", { try SPSSReader.read(path: $0, options: ReadOptions(), memoryLimit: $1) }),
+            ("lung.zsav", { try SPSSReader.read(path: $0, options: ReadOptions(), memoryLimit: $1) }),
+            ("lung.sas7bdat", { try SASReader.read(path: $0, options: ReadOptions(), memoryLimit: $1) }),
+        ]
+        for (file, read) in readers {
+            let path = Self.readstatFixture(file)
+            XCTAssertThrowsError(try read(path, 18_239), file) { e in
+                XCTAssertEqual((e as? DataReadError)?.message, "too large to load: 228 rows x 10 variables need 18.2 KB of memory "
+                               + "(8 bytes a cell), but 18.2 KB are available; save a subset of the rows or variables in the program that wrote it", file)
+            }
+            XCTAssertEqual(try read(path, 18_240).rowCount, 228, file)
+            XCTAssertEqual(try read(path, nil).rowCount, 228, file)
+        }
+    }
+
+    /// A SAS transport file's header has no row count: the rows are estimated from the file's size
+    /// (8 bytes a cell on disk), which for lung.xpt over-counts (its records are padded) but stays
+    /// within a factor of a few.
+    func testASASTransportFileIsEstimatedFromItsSize() throws {
+        let path = Self.readstatFixture("lung.xpt")
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let estimate = UInt64(size / 8 / 10 * 10 * 8)
+        XCTAssertThrowsError(try SASReader.read(path: path, options: ReadOptions(), memoryLimit: estimate - 1)) { e in
+            XCTAssertTrue((e as? DataReadError)?.message.hasPrefix("too large to load: about \(size / 8 / 10) rows (estimated from the file's size) x 10 variables") ?? false, "\(e)")
+        }
+        XCTAssertEqual(try SASReader.read(path: path, options: ReadOptions(), memoryLimit: estimate).rowCount, 228)
+    }
+
+    static func readstatFixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/readstat/\(name)").path
+    }
 }

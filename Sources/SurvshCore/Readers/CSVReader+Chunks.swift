@@ -217,12 +217,9 @@ extension CSVReader {
     /// system has available (so the machine never starts swapping): every cell takes an 8-byte slot
     /// while parsing, the rows are the newlines counted by the chunk plan.
     static func checkMemory(rows: Int, columns: Int, settings: CSVSettings, tuning: CSVTuning) throws(DataReadError) {
-        guard let budget = tuning.memoryBudget ?? SystemMemory.available() else { return }
-        let (needed, overflow) = UInt64(rows).multipliedReportingOverflow(by: UInt64(columns) * 8)
-        guard overflow || needed > budget else { return }
-        let gb = SystemMemory.gigabytes
-        throw DataReadError(file: settings.fileName, message: "too large to load: about \(rows) rows x \(columns) columns need "
-                            + "\(overflow ? "more than 10^19 bytes" : gb(needed)) of memory (8 bytes a cell), but \(gb(budget)) are available; "
+        guard let budget = tuning.memoryBudget ?? SystemMemory.available(),
+              let tooLarge = SystemMemory.tooLarge(rows: rows, columns: columns, budget: budget) else { return }
+        throw DataReadError(file: settings.fileName, message: "too large to load: about \(rows) rows x \(columns) columns \(tooLarge); "
                             + "load a subset of the rows or columns (e.g. cut -d, -f1-10 or head -n)")
     }
 

@@ -40,7 +40,12 @@ public enum StataReader: TableReader {
     public static let fileExtensions = ["dta"]
     public static func recognizes(_ head: [UInt8]) -> Bool { FileSignature.of(head) == .stata }
     public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
-        try ReadStatParse.read(path: path, format: formatName, family: .stata, options: options) { readstat_parse_dta($0, $1, $2) }
+        try read(path: path, options: options, memoryLimit: SystemMemory.available())
+    }
+    static func read(path: String, options: ReadOptions, memoryLimit: UInt64?) throws(DataReadError) -> TableReadResult {
+        try ReadStatParse.read(path: path, format: formatName, family: .stata, options: options, memoryLimit: memoryLimit) {
+            readstat_parse_dta($0, $1, $2)
+        }
     }
 }
 
@@ -52,10 +57,14 @@ public enum SPSSReader: TableReader {
         FileSignature.of(head) == .spss || FileSignature.of(head) == .spssCompressed
     }
     public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
+        try read(path: path, options: options, memoryLimit: SystemMemory.available())
+    }
+    static func read(path: String, options: ReadOptions, memoryLimit: UInt64?) throws(DataReadError) -> TableReadResult {
         let head = FileSignature.head(path: path)
         let isSav = FileSignature.of(head) == .spss || FileSignature.of(head) == .spssCompressed
         let portable = !isSav && (path as NSString).pathExtension.lowercased() == "por"
-        return try ReadStatParse.read(path: path, format: portable ? "SPSS .por" : "SPSS .sav", family: .spss, options: options) {
+        return try ReadStatParse.read(path: path, format: portable ? "SPSS .por" : "SPSS .sav", family: .spss, options: options,
+                                      memoryLimit: memoryLimit) {
             portable ? readstat_parse_por($0, $1, $2) : readstat_parse_sav($0, $1, $2)
         }
     }
@@ -69,11 +78,14 @@ public enum SASReader: TableReader {
         FileSignature.of(head) == .sas7bdat || FileSignature.of(head) == .sasTransport
     }
     public static func read(path: String, options: ReadOptions) throws(DataReadError) -> TableReadResult {
+        try read(path: path, options: options, memoryLimit: SystemMemory.available())
+    }
+    static func read(path: String, options: ReadOptions, memoryLimit: UInt64?) throws(DataReadError) -> TableReadResult {
         let head = FileSignature.head(path: path)
         let transport = FileSignature.of(head) == .sasTransport
             || (FileSignature.of(head) != .sas7bdat && (path as NSString).pathExtension.lowercased() == "xpt")
         return try ReadStatParse.read(path: path, format: transport ? "SAS transport .xpt" : "SAS .sas7bdat", family: .sas,
-                                      options: options) {
+                                      options: options, memoryLimit: memoryLimit) {
             transport ? readstat_parse_xport($0, $1, $2) : readstat_parse_sas7bdat($0, $1, $2)
         }
     }
@@ -89,19 +101,24 @@ enum ReadStatParse {
 
     typealias Parse = (UnsafeMutablePointer<readstat_parser_t>, UnsafePointer<CChar>, UnsafeMutableRawPointer?) -> readstat_error_t
 
-    static func read(path: String, format: String, family: Family, options: ReadOptions,
+    /// Reads the file with `parse`; refused before any cell is stored when the header's rows times
+    /// variables would not fit in `memoryLimit` (see `ReadStatCollector.admit`).
+    static func read(path: String, format: String, family: Family, options: ReadOptions, memoryLimit: UInt64?,
                      parse: Parse) throws(DataReadError) -> TableReadResult {
         func failure(_ message: String) -> DataReadError { DataReadError(file: path, message: message) }
         // Missing file, directory, 0 bytes: the same messages as for text files.
         let probe = try InputBuffer.openFile(path: path)
         if probe.count == 0 { throw failure("file is empty (0 bytes), not a \(format) file") }
         let collector = ReadStatCollector(family: family, emptyTextIsMissing: options.naTokens.contains(""),
-                                          cancel: options.cancel, progress: options.progress, fileSize: probe.count)
+                                          cancel: options.cancel, progress: options.progress, fileSize: probe.count,
+                                          memoryLimit: memoryLimit)
         guard let parser = readstat_parser_init() else { throw failure("cannot start ReadStat") }
         defer { readstat_parser_free(parser) }
         readstat_set_metadata_handler(parser) { metadata, ctx in
-            ReadStatCollector.from(ctx).expectRows(Int(readstat_get_row_count(metadata)))
-            return ReadStatParse.handlerOK
+            let collector = ReadStatCollector.from(ctx)
+            let rows = Int(readstat_get_row_count(metadata))
+            collector.expectRows(rows)
+            return collector.admit(rows: rows, variables: Int(readstat_get_var_count(metadata)))
         }
         readstat_set_variable_handler(parser) { _, variable, labelSet, ctx in
             ReadStatCollector.from(ctx).addVariable(variable!, labelSet: labelSet.map { String(cString: $0) })
@@ -119,6 +136,7 @@ enum ReadStatParse {
         }
         let context = Unmanaged.passUnretained(collector).toOpaque()
         let status = withExtendedLifetime(collector) { path.withCString { parse(parser, $0, context) } }
+        if let refusal = collector.refusal { throw failure(refusal) }
         if status != READSTAT_OK && options.cancel.isCancelled { throw failure("interrupted") }
         if status != READSTAT_OK {
             let said = String(cString: readstat_error_message(status))
@@ -187,12 +205,16 @@ final class ReadStatCollector {
     let cancel: Cancellation
     let progress: LoadProgress?
     let fileSize: Int
+    /// The memory the cells may take (nil: no limit), and why the file was refused (see `admit`).
+    let memoryLimit: UInt64?
+    private(set) var refusal: String?
     /// Values until the next poll of `cancel` (and report of the rows to `progress`).
     private var countdown = Cancellation.stride
 
     init(family: ReadStatParse.Family, emptyTextIsMissing: Bool, cancel: Cancellation = .never, progress: LoadProgress? = nil,
-         fileSize: Int = 0) {
+         fileSize: Int = 0, memoryLimit: UInt64? = nil) {
         self.family = family
+        self.memoryLimit = memoryLimit
         self.emptyTextIsMissing = emptyTextIsMissing
         self.cancel = cancel
         self.progress = progress
@@ -213,6 +235,24 @@ final class ReadStatCollector {
     /// crafted header can claim billions of rows (a fuzzed .sav asked for 3.3 GB); past the cap the
     /// columns grow as values arrive.
     func expectRows(_ n: Int) { expectedRows = min(max(0, n), 1 << 20) }
+
+    /// ReadStat's metadata handler, before any value: aborts the read (and keeps the reason in
+    /// `refusal`) when `rows` x `variables` cells of 8 bytes would not fit in `memoryLimit`, so a
+    /// file too large for the machine fails at once instead of swapping. A header that does not
+    /// know its rows (negative: some SAS transport files) is estimated from the file's size at 8
+    /// bytes a cell on disk, as uncompressed numbers take.
+    func admit(rows: Int, variables: Int) -> Int32 {
+        guard let memoryLimit else { return ReadStatParse.handlerOK }
+        let estimated = rows < 0
+        let count = estimated ? fileSize / 8 / max(variables, 1) : rows
+        guard let tooLarge = SystemMemory.tooLarge(rows: count, columns: variables, budget: memoryLimit) else {
+            return ReadStatParse.handlerOK
+        }
+        let what = estimated ? "about \(count) rows (estimated from the file's size)" : "\(count) rows"
+        refusal = "too large to load: \(what) x \(variables) variables \(tooLarge); "
+            + "save a subset of the rows or variables in the program that wrote it"
+        return ReadStatParse.handlerAbort
+    }
 
     func addVariable(_ v: UnsafeMutablePointer<readstat_variable_t>, labelSet: String?) {
         let type = readstat_variable_get_type(v)

@@ -24,6 +24,15 @@ public enum SystemMemory {
         return NumberFormat.significant(Double(b) / scale, digits: 3) + " " + unit
     }
 
+    /// Why `rows` x `columns` cells of 8 bytes do not fit in `budget` bytes ("need 24 KB of memory
+    /// (8 bytes a cell), but 10 KB are available"), or nil when they fit: the readers' refusal of a
+    /// file too large to load, before anything is allocated.
+    static func tooLarge(rows: Int, columns: Int, budget: UInt64) -> String? {
+        let (needed, overflow) = UInt64(max(0, rows)).multipliedReportingOverflow(by: UInt64(max(0, columns)) * 8)
+        guard overflow || needed > budget else { return nil }
+        return "need \(overflow ? "more than 10^19 bytes" : gigabytes(needed)) of memory (8 bytes a cell), but \(gigabytes(budget)) are available"
+    }
+
     /// Throws when `count` values of 8 bytes (`what`, e.g. "a model matrix of 1000000 rows x 999999
     /// columns") would not fit in the memory available now.
     public static func require(values count: (Int, Int), what: String, command: String, budget: UInt64? = nil) throws {
