@@ -300,6 +300,45 @@ final class CancellationTests: XCTestCase {
         }
     }
 
+    /// Wilcoxon's ranking (issue 14: a comparison sort of 10^7 values ran unpolled): a polled radix
+    /// sort and a polled sweep over the ties; the statistics equal those of an unpolled ranking.
+    func testWilcoxonRanksPoll() throws {
+        let x = Self.rows.x[2], y = Self.rows.x[0].map { $0 * 100 }
+        let rankSum = try Wilcoxon.rankSum(x, y)
+        let signed = try Wilcoxon.signedRank(paired: x, y)
+        try assertCancellable("rank-sum", minimumPolls: 2 * 2 * Self.n / Cancellation.stride) {
+            let r = try Wilcoxon.rankSum(x, y, cancel: $0)
+            XCTAssertEqual(r.statistic, rankSum.statistic)
+            XCTAssertEqual(r.sigma, rankSum.sigma)
+        }
+        try assertCancellable("signed-rank", minimumPolls: 2 * Self.n / Cancellation.stride) {
+            let r = try Wilcoxon.signedRank(paired: x, y, cancel: $0)
+            XCTAssertEqual(r.statistic, signed.statistic)
+            XCTAssertEqual(r.sigma, signed.sigma)
+        }
+        // the ranks themselves: averaged over ties, as a comparison sort gives them
+        let values = x + [-0.0, 0.0]
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        let ranks = try AverageRanks(values).ranks
+        for k in 1..<order.count { XCTAssertLessThanOrEqual(ranks[order[k - 1]], ranks[order[k]]) }
+        XCTAssertEqual(ranks.reduce(0, +), Double(values.count * (values.count + 1)) / 2, accuracy: 1e-6)
+        XCTAssertEqual(ranks[values.count - 1], ranks[values.count - 2], "-0 and +0 tie")
+    }
+
+    /// The polled merge sort (text levels, tvc's dates) sorts stably, as a stable sort must, and
+    /// polls inside the merges.
+    func testPolledSortIsStableAndPolls() throws {
+        let keys = Self.rows.x[2]   // 0...100: many ties
+        let items = Array(keys.indices)
+        let expected = items.enumerated().sorted { (keys[$0.element], $0.offset) < (keys[$1.element], $1.offset) }.map(\.element)
+        try assertCancellable("sorted(by:)", minimumPolls: 10 * Self.n / Cancellation.stride) {
+            let sorted = try $0.sorted(items) { keys[$0] < keys[$1] }
+            XCTAssertEqual(sorted, expected)
+        }
+        XCTAssertEqual(try Cancellation.never.sorted([3, 1, 2], by: <), [1, 2, 3])
+        XCTAssertEqual(try Cancellation.never.sorted([Int](), by: <), [])
+    }
+
     func testNeverDoesNotFireAndFiredStaysFired() throws {
         XCTAssertFalse(Cancellation.never.isCancelled)
         XCTAssertNoThrow(try Cancellation.never.check())

@@ -127,12 +127,12 @@ struct Table1Variable {
         guard group != nil else { return }
         continuous += try byGroup.enumerated().map { try ContinuousCell($1, missing: missing[$0 + 1]) }
         try Interrupt.check("table1")
-        test = continuousTest(byGroup)
+        test = try continuousTest(byGroup)
         if smd { self.smd = StandardizedDifference.continuous(byGroup) }
     }
 
     /// t-test (pooled) or ANOVA for normal variables; Wilcoxon rank-sum or Kruskal–Wallis for nonnormal ones.
-    private mutating func continuousTest(_ groups: [[Double]]) -> Table1Test? {
+    private mutating func continuousTest(_ groups: [[Double]]) throws -> Table1Test? {
         let used = groups.filter { !$0.isEmpty }
         if used.count < groups.count {
             warnings.append("\(name): no p-value: a group has no values")
@@ -148,13 +148,15 @@ struct Table1Variable {
                 return Table1Test(name: "ANOVA", method: "One-way ANOVA F test (oneway.test, var.equal = TRUE)",
                                   statistic: r.f, df: [Double(r.df1), Double(r.df2)], p: r.p)
             case (true, 2):
-                let r = try Wilcoxon.rankSum(groups[0], groups[1])
+                let r = try Wilcoxon.rankSum(groups[0], groups[1], cancel: Interrupt.cancellation)
                 return Table1Test(name: "Wilcoxon", method: r.method, statistic: r.statistic, df: [], p: r.p)
             case (true, _):
-                let r = try KruskalWallis.test(groups)
+                let r = try KruskalWallis.test(groups, cancel: Interrupt.cancellation)
                 return Table1Test(name: "Kruskal-Wallis", method: "Kruskal-Wallis rank sum test",
                                   statistic: r.statistic, df: [Double(r.df)], p: r.p)
             }
+        } catch is CancellationError {
+            throw CancellationError()   // Ctrl-C during the ranks: the command stops
         } catch {
             warnings.append("\(name): no p-value: \(error)")
             return nil

@@ -90,7 +90,16 @@ public enum TVCCommand: SurvshCommand {
             guard let baseRow = rowOfId[k] else { unmatched.insert(k); continue }
             for (v, c) in varColumns.enumerated() where !c.missing[r] { dated[v][baseRow, default: []].append((t, r)) }
         }
-        for v in dated.indices { for (k, list) in dated[v] { dated[v][k] = stableSortedByTime(list) } }
+        // Each id's dates in order (polled per id and inside a long list: 10^7 ids or dates).
+        let cancel = Interrupt.cancellation
+        var sortedLists = 0
+        for v in dated.indices {
+            for (k, list) in dated[v] {
+                try Interrupt.check("tvc", at: sortedLists)
+                sortedLists += 1
+                dated[v][k] = try stableSortedByTime(list, cancel: cancel)
+            }
+        }
 
         let names = try SplitCommand.columnNames(o, start: args.string("start") ?? "tstart", episode: nil, id: nil,
                                                  allowed: vars, session: session, command: "tvc")
@@ -176,8 +185,9 @@ public enum TVCCommand: SurvshCommand {
         return c.text(at: row)
     }
 
-    static func stableSortedByTime(_ list: [(time: Double, row: Int)]) -> [(time: Double, row: Int)] {
-        list.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+    /// `list` by time, ties in their order (stable); polled by `cancel`.
+    static func stableSortedByTime(_ list: [(time: Double, row: Int)], cancel: Cancellation) throws -> [(time: Double, row: Int)] {
+        list.count < 2 ? list : try cancel.sorted(list) { $0.time < $1.time }
     }
 
     /// The table row of the last value dated at or before `t` (the later in the file among ties), or -1.

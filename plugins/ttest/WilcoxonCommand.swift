@@ -75,12 +75,13 @@ public enum WilcoxonCommand: SurvshCommand {
             switch (design, data.y) {
             case (.paired, let y?):
                 result = try Wilcoxon.signedRank(paired: data.x, y, mu: mu, alternative: alternative,
-                                                 exact: exact, correct: correct)
+                                                 exact: exact, correct: correct, cancel: Interrupt.cancellation)
             case (.twoColumns, let y?), (.grouped, let y?):
                 result = try Wilcoxon.rankSum(data.x, y, mu: mu, alternative: alternative,
-                                              exact: exact, correct: correct)
+                                              exact: exact, correct: correct, cancel: Interrupt.cancellation)
             default:
-                result = try Wilcoxon.signedRank(data.x, mu: mu, alternative: alternative, exact: exact, correct: correct)
+                result = try Wilcoxon.signedRank(data.x, mu: mu, alternative: alternative, exact: exact, correct: correct,
+                                                 cancel: Interrupt.cancellation)
             }
         } catch let e as WilcoxonError {
             throw error(for: e, data: data)

@@ -21,12 +21,12 @@ public struct KruskalWallisResult: Sendable, Equatable {
 }
 
 public enum KruskalWallis {
-    /// R's kruskal.test on `groups`.
-    public static func test(_ groups: [[Double]]) throws -> KruskalWallisResult {
+    /// R's kruskal.test on `groups`; the ranking polls `cancel` (CancellationError once it fires).
+    public static func test(_ groups: [[Double]], cancel: Cancellation = .never) throws -> KruskalWallisResult {
         try GroupCheck.validate(groups)
         let values = groups.flatMap { $0 }
         let n = Double(values.count)
-        let ranking = AverageRanks(values)
+        let ranking = try AverageRanks(values, cancel: cancel)
         var start = 0
         var sum = CompensatedSum()
         var meanRanks: [Double] = []

@@ -86,34 +86,34 @@ public enum Wilcoxon {
 
     /// One-sample signed-rank test of location mu.
     public static func signedRank(_ x: [Double], mu: Double = 0, alternative: TestAlternative = .twoSided,
-                                  exact: Bool? = nil, correct: Bool = true) throws -> WilcoxonResult {
+                                  exact: Bool? = nil, correct: Bool = true, cancel: Cancellation = .never) throws -> WilcoxonResult {
         guard mu.isFinite else { throw WilcoxonError.invalidMu(mu) }
         return try signedRankCore(x.filter { !$0.isNaN }, paired: false, mu: mu, alternative: alternative,
-                                  exact: exact, correct: correct)
+                                  exact: exact, correct: correct, cancel: cancel)
     }
 
     /// Paired signed-rank test of location shift mu on x − y, over pairs with both values present.
     public static func signedRank(paired x: [Double], _ y: [Double], mu: Double = 0,
                                   alternative: TestAlternative = .twoSided,
-                                  exact: Bool? = nil, correct: Bool = true) throws -> WilcoxonResult {
+                                  exact: Bool? = nil, correct: Bool = true, cancel: Cancellation = .never) throws -> WilcoxonResult {
         guard mu.isFinite else { throw WilcoxonError.invalidMu(mu) }
         guard x.count == y.count else { throw WilcoxonError.lengthMismatch(x.count, y.count) }
         var d: [Double] = []
         for (a, b) in zip(x, y) where !a.isNaN && !b.isNaN { d.append(a - b) }
         return try signedRankCore(d.filter { !$0.isNaN }, paired: true, mu: mu, alternative: alternative,
-                                  exact: exact, correct: correct)
+                                  exact: exact, correct: correct, cancel: cancel)
     }
 
     /// Rank-sum (Mann–Whitney) test of location shift mu between x and y.
     public static func rankSum(_ x: [Double], _ y: [Double], mu: Double = 0, alternative: TestAlternative = .twoSided,
-                               exact: Bool? = nil, correct: Bool = true) throws -> WilcoxonResult {
+                               exact: Bool? = nil, correct: Bool = true, cancel: Cancellation = .never) throws -> WilcoxonResult {
         guard mu.isFinite else { throw WilcoxonError.invalidMu(mu) }
         let xs = x.filter { !$0.isNaN }
         let ys = y.filter { !$0.isNaN }
         if xs.isEmpty { throw WilcoxonError.notEnoughX }
         if ys.isEmpty { throw WilcoxonError.notEnoughY }
         let combined = xs.map { $0 - mu } + ys
-        let ranking = AverageRanks(combined)
+        let ranking = try AverageRanks(combined, cancel: cancel)
         let nx = Double(xs.count)
         let ny = Double(ys.count)
         let useExact = exact ?? (xs.count < 50 && ys.count < 50)
@@ -156,14 +156,14 @@ public enum Wilcoxon {
     // MARK: - Internals
 
     private static func signedRankCore(_ values: [Double], paired: Bool, mu: Double, alternative: TestAlternative,
-                                       exact: Bool?, correct: Bool) throws -> WilcoxonResult {
+                                       exact: Bool?, correct: Bool, cancel: Cancellation) throws -> WilcoxonResult {
         if values.isEmpty { throw WilcoxonError.notEnoughX }
         let shifted = values.map { $0 - mu }
         let nonZero = shifted.filter { $0 != 0 }
         let zeros = shifted.count - nonZero.count
         let n = Double(nonZero.count)
         let useExact = exact ?? (nonZero.count < 50)
-        let ranking = AverageRanks(nonZero.map { abs($0) })
+        let ranking = try AverageRanks(nonZero.map { abs($0) }, cancel: cancel)
         var positive = CompensatedSum()
         for (i, d) in nonZero.enumerated() where d > 0 { positive.add(ranking.ranks[i]) }
         let statistic = positive.value
@@ -231,22 +231,29 @@ struct AverageRanks {
     /// Σ (t³ − t) over groups of t tied values.
     let tieSum: Double
 
-    init(_ values: [Double]) {
-        let order = values.indices.sorted { values[$0] < values[$1] }
+    /// Ranks `values` (no NaN): a radix sort (SurvivalTimeOrder.order, polled between its passes)
+    /// and one sweep over the runs of equal values, polled every `Cancellation.stride` values.
+    /// Throws CancellationError once `cancel` fires.
+    init(_ values: [Double], cancel: Cancellation = .never) throws {
+        let order = SurvivalTimeOrder.order(values, cancel: cancel)
+        try cancel.check()
         var ranks = [Double](repeating: 0, count: values.count)
         var hasTies = false
         var tieSum = 0.0
+        var poll = CancelPoll(cancel)
         var start = 0
         while start < order.count {
+            let first = values[Int(order[start])]
             var end = start
-            while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }
+            while end + 1 < order.count && values[Int(order[end + 1])] == first { end += 1 }
             let rank = Double(start + end + 2) / 2
-            for k in start...end { ranks[order[k]] = rank }
+            for k in start...end { ranks[Int(order[k])] = rank }
             let t = Double(end - start + 1)
             if t > 1 {
                 hasTies = true
                 tieSum += t * t * t - t
             }
+            if poll.stop(after: end - start + 1) { throw CancellationError() }
             start = end + 1
         }
         self.ranks = ranks

@@ -18,15 +18,18 @@ public enum SurvivalTimeOrder {
     public static let timefixTolerance: Double = Double.ulpOfOne.squareRoot()
 
     /// Stable ascending order of `time` (indices into `time`).
-    /// Precondition: no NaN (NaN would sort after +infinity).
-    public static func order(_ time: [Double]) -> [Int32] {
+    /// Precondition: no NaN (NaN would sort after +infinity). Once `cancel` fires (polled every
+    /// `Cancellation.stride` rows) the order is incomplete: check it before use.
+    public static func order(_ time: [Double], cancel: Cancellation = .never) -> [Int32] {
         var keys = [UInt64](repeating: 0, count: time.count)
         var payload = [UInt32](repeating: 0, count: time.count)
-        for i in 0..<time.count {
-            keys[i] = sortKey(time[i])
-            payload[i] = UInt32(i)
+        cancel.inBlocks(0..<time.count) { rows in
+            for i in rows {
+                keys[i] = sortKey(time[i])
+                payload[i] = UInt32(i)
+            }
         }
-        radixSort(keys: &keys, payload: &payload)
+        radixSort(keys: &keys, payload: &payload, cancel: cancel)
         return payload.map { Int32(bitPattern: $0) }
     }
 
