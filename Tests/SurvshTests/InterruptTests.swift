@@ -249,6 +249,33 @@ final class InterruptTests: XCTestCase {
         XCTAssertLessThan(sh.session.frame.rowCount, 100_000, "landmark dropped the rows ended by time 1")
     }
 
+    /// Issue 14's unpolled stretches found by bench/poll_gaps.sh: `describe` (a few passes over the
+    /// rows per column; it had no poll), the sort of a text column's levels (`levels T sorted`,
+    /// `tabulate T`: a comparison sort, now Cancellation.sorted) and wilcoxon's ranks stop with
+    /// `interrupted` and leave the data and the level order as they were.
+    func testDescribeLevelSortsAndRanksStop() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-levels-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var text = "t,x,g\n"
+        for i in 0..<200_000 { text += "L\((i &* 7919) % 200_000),\(Double(i % 1000) / 7),\(i % 2)\n" }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let sh = TestShell()
+        sh.run("load \(path)")
+        sh.run("levels t L5,L3")
+        let before = try XCTUnwrap(sh.session.frame.column("t")).levelOrder
+        for (line, name) in [("describe", "describe"), ("levels t sorted", "levels"), ("tabulate t", "tabulate"),
+                             ("wilcoxon x ~ g", "wilcoxon")] {
+            assertInterrupted(sh, executePressingCtrlC(sh, line), name)
+            XCTAssertEqual(sh.session.frame.rowCount, 200_000, line)
+            XCTAssertEqual(sh.session.frame.column("t")?.levelOrder, before, "\(line): the level order is kept")
+        }
+        // without Ctrl-C they run
+        let sorted = sh.run("levels t sorted").outputLines.joined()
+        XCTAssertTrue(sorted.hasPrefix("t: L0, L1, L10, L100, L1000, L10000, L100000, L100001"), String(sorted.prefix(80)))
+        XCTAssertTrue(sorted.hasSuffix("(200000 levels; reference L0)"), String(sorted.suffix(80)))
+        XCTAssertNil(sh.session.frame.column("t")?.levelOrder)
+    }
+
     /// Ctrl-C after a command's last look at it: the command has done its work, which stands
     /// (printed and recorded), and the next command is not interrupted by it.
     func testCtrlCAfterTheLastPollIsForgotten() throws {

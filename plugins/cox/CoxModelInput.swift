@@ -102,7 +102,7 @@ struct CoxModelInput {
         var clusterCodes: [Int32]? = nil
         var clusterCount: Int? = nil
         if let c = f.cluster {
-            let lv = session.levels(try session.column(c, for: command), rows: data.rows)
+            let lv = try session.levels(try session.column(c, for: command), rows: data.rows)
             clusterCodes = lv.codes
             clusterCount = lv.labels.count
         }

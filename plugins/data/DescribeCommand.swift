@@ -26,21 +26,28 @@ public enum DescribeCommand: SurvshCommand {
         var table = TextTable(head, leftAligned: Set(0..<head.count).subtracting([2]))
         var cols: [JSONValue] = []
         for c in columns {
+            // each column is a few passes over the rows: Ctrl-C is polled every 2^14 rows of each
             var miss = 0
-            for r in rows where c.missing[r] { miss += 1 }
+            for (k, r) in rows.enumerated() {
+                try Interrupt.check("describe", at: k)
+                if c.missing[r] { miss += 1 }
+            }
             var info = ""
             var cj = JSONObject()
             cj["name"] = .string(c.name)
             cj["type"] = .string(c.type.rawValue)
             cj["missing"] = .int(miss)
             if case .text = c.storage {
-                let lv = session.levels(c, rows: rows.filter { !c.missing[$0] })
+                let lv = try session.levels(c, rows: rows.filter { !c.missing[$0] })
                 let shown = lv.labels.prefix(6).map { "\"\($0)\"" }.joined(separator: " ")
                 info = "\(lv.labels.count) levels: \(shown)\(lv.labels.count > 6 ? " ..." : "")"
                 cj["levels"] = .array(lv.labels.map { .string($0) })
             } else {
                 var lo = Double.infinity, hi = -Double.infinity
-                for r in rows { if let v = c.number(at: r) { lo = min(lo, v); hi = max(hi, v) } }
+                for (k, r) in rows.enumerated() {
+                    try Interrupt.check("describe", at: k)
+                    if let v = c.number(at: r) { lo = min(lo, v); hi = max(hi, v) }
+                }
                 if lo <= hi {
                     let f: (Double) -> String = { v in
                         c.type == .date ? formatISODate(daysSinceEpoch: Int(v)) : session.fmt(v)

@@ -12,9 +12,9 @@ import SurvshCore
 
 enum LevelOrder {
     /// Every level of `column` (non-missing cells of all loaded rows), in its current order.
-    static func current(_ column: Column, session: Session) -> [String] {
+    static func current(_ column: Column, session: Session) throws -> [String] {
         let rows = (0..<column.count).filter { !column.missing[$0] }
-        return session.levels(column, rows: rows).labels
+        return try session.levels(column, rows: rows).labels
     }
 
     /// The level words of `words` (comma- or space-separated, quotes removed).
@@ -42,7 +42,7 @@ enum LevelOrder {
 
     /// Checks that every level in `order` exists, then stores the order on the column.
     static func set(_ order: [String], on column: Column, session: Session, command: String) throws -> [String] {
-        let existing = current(column, session: session)
+        let existing = try current(column, session: session)
         for l in order where !existing.contains(l) {
             throw SurvshError.data(command, "'\(l)' is not a level of \(column.name)",
                                    expected: "one of " + orList(existing.map { "\"\($0)\"" }),
@@ -91,11 +91,12 @@ public enum LevelsCommand: SurvshCommand {
             guard order.isEmpty else { throw SurvshError.usage("levels", "give either an order or 'sorted'", expected: "levels COL sorted") }
             var c = column
             c.levelOrder = nil
+            let levels = try LevelOrder.current(c, session: session)   // (Ctrl-C here leaves the order set)
             session.updateFrame { $0.replace(c) }
-            return LevelOrder.output("levels", column: name, levels: LevelOrder.current(c, session: session))
+            return LevelOrder.output("levels", column: name, levels: levels)
         }
         if order.isEmpty {
-            return LevelOrder.output("levels", column: name, levels: LevelOrder.current(column, session: session))
+            return LevelOrder.output("levels", column: name, levels: try LevelOrder.current(column, session: session))
         }
         return LevelOrder.output("levels", column: name, levels: try LevelOrder.set(order, on: column, session: session, command: "levels"))
     }
@@ -116,7 +117,7 @@ public enum RelevelCommand: SurvshCommand {
         let column = try session.column(args.positional[0], for: "relevel")
         let ref = LevelOrder.parse([args.positional[1]])
         guard ref.count == 1 else { throw SurvshError.usage("relevel", "give one reference level", expected: "relevel COL \"LEVEL\"") }
-        let order = LevelOrder.current(column, session: session)
+        let order = try LevelOrder.current(column, session: session)
         let levels = try LevelOrder.set(ref + order.filter { $0 != ref[0] }, on: column, session: session, command: "relevel")
         return LevelOrder.output("relevel", column: column.name, levels: levels)
     }

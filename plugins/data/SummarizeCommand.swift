@@ -28,7 +28,7 @@ public enum SummarizeCommand: SurvshCommand {
         let g = try session.column(name, for: "summarize")
         let present = rows.filter { !g.missing[$0] }
         try Interrupt.check("summarize")
-        let lv = session.levels(g, rows: present)
+        let lv = try session.levels(g, rows: present)
         try Interrupt.check("summarize")
         var split = [[Int]](repeating: [], count: lv.labels.count)
         for (k, r) in present.enumerated() {
@@ -60,7 +60,7 @@ public enum SummarizeCommand: SurvshCommand {
                 if c.type == .text {
                     let present = rows.filter { !c.missing[$0] }
                     try cancel.check()
-                    let lv = session.levels(c, rows: present)
+                    let lv = try session.levels(c, rows: present)
                     try cancel.check()
                     var counts = [Int](repeating: 0, count: lv.labels.count)
                     for k in lv.codes { counts[Int(k)] += 1 }

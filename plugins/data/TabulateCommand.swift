@@ -33,7 +33,7 @@ public enum TabulateCommand: SurvshCommand {
         let c = try session.column(name, for: "tabulate")
         let present = rows.filter { !c.missing[$0] }
         try Interrupt.check("tabulate")   // each step is a pass over the rows
-        let lv = session.levels(c, rows: present)
+        let lv = try session.levels(c, rows: present)
         try Interrupt.check("tabulate")
         var codes = [Int](repeating: lv.labels.count, count: rows.count)
         var k = 0

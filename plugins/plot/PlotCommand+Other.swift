@@ -171,7 +171,7 @@ extension PlotCommand {
         var groups: [BoxGroup] = []
         var warnings: [String] = []
         if let groupName {
-            let levels = session.levels(try session.column(groupName, for: "plot"), rows: kept)
+            let levels = try session.levels(try session.column(groupName, for: "plot"), rows: kept)
             if levels.labels.count > 30 {
                 throw SurvshError.data("plot", "'\(groupName)' has \(levels.labels.count) distinct values",
                                        expected: "a grouping variable with at most 30 levels")

@@ -52,7 +52,7 @@ public enum Table1Command: SurvshCommand {
             droppedForGroup = rows.count - kept.count
             rows = kept
             try Interrupt.check("table1")
-            let levels = session.levels(column, rows: rows)
+            let levels = try session.levels(column, rows: rows)
             try Interrupt.check("table1")
             guard (2...Table1Request.maxGroups).contains(levels.labels.count) else {
                 throw SurvshError.data("table1", "grouping column '\(name)' has \(plural(levels.labels.count, "level")) among the rows used",

@@ -82,7 +82,7 @@ struct Table1Variable {
         case .integer, .real:
             let present = rows.filter { !column.missing[$0] }
             try Interrupt.check("table1")
-            let levels = session.levels(column, rows: present).labels.count
+            let levels = try session.levels(column, rows: present).labels.count
             try Interrupt.check("table1")
             return levels <= maxCategoricalValues
         }
@@ -167,7 +167,7 @@ struct Table1Variable {
                                                session: Session) throws {
         let present = rows.indices.filter { !column.missing[rows[$0]] }
         try Interrupt.check("table1")
-        let lv = session.levels(column, rows: present.map { rows[$0] })
+        let lv = try session.levels(column, rows: present.map { rows[$0] })
         try Interrupt.check("table1")
         levels = lv.labels
         let columnsCount = group == nil ? 1 : groups + 1

@@ -164,7 +164,7 @@ struct SampleData {
             try requireRows(rows, session: session, command: command)
             let used = rows.filter { !cv.missing[$0] && !cg.missing[$0] }
             try Interrupt.check(command)
-            let levels = session.levels(cg, rows: used)
+            let levels = try session.levels(cg, rows: used)
             try Interrupt.check(command)
             guard levels.labels.count == 2 else {
                 let shown = levels.labels.prefix(12).joined(separator: ", ") + (levels.labels.count > 12 ? ", …" : "")

@@ -29,8 +29,8 @@ enum CoxParallel {
 
     /// Runs body(k) for k in 0..<count on up to `Parallelism.threads` threads. The caller
     /// guarantees that the bodies touch disjoint memory.
-    static func run(_ count: Int, _ body: (Int) -> Void) {
-        Parallelism.forEach(count, body)
+    static func run(_ count: Int, file: StaticString = #fileID, line: UInt = #line, _ body: (Int) -> Void) {
+        Parallelism.forEach(count, file: file, line: line, body)
     }
 }
 

@@ -25,8 +25,9 @@ public enum Parallelism {
     @TaskLocal public static var threads: Int = processors
 
     /// Runs body(k) for k in 0..<count on up to `threads` threads (the calling thread's value) and
-    /// waits. Bodies must write disjoint memory.
-    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+    /// waits. Bodies must write disjoint memory. `file` and `line` (the caller's) name the work in
+    /// the poll trace (PollTrace).
+    public static func forEach(_ count: Int, file: StaticString = #fileID, line: UInt = #line, _ body: (Int) -> Void) {
         if count <= 0 { return }
         let workers = min(count, max(1, threads))
         if workers == 1 {
@@ -45,7 +46,7 @@ public enum Parallelism {
                     box.body(k)
                     k += workers
                 }
-                if pooled { PollTrace.workerEnd("end of a worker's share (Parallelism.forEach)") }
+                if pooled { PollTrace.workerEnd("end of a worker's share (Parallelism.forEach at \(file):\(line))") }
             }
         }
     }

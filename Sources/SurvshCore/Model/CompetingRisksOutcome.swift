@@ -170,7 +170,7 @@ public struct CompetingRisksOutcome: Sendable {
     /// Text status: the censoring level is `censor` or the first level (R's factor order).
     private static func textCauses(_ column: Column, rows: [Int], censor: String?, session: Session,
                                    command: String) throws -> Coded {
-        let lv = session.levels(column, rows: rows)
+        let lv = try session.levels(column, rows: rows)
         let censorLevel: Int
         if let censor {
             guard let k = lv.labels.firstIndex(of: censor) else {

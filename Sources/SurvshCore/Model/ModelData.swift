@@ -14,6 +14,7 @@
 //   level as reference.
 
 import Foundation
+import SurvivalStats
 
 public struct SurvivalResponse: Sendable {
     public var spec: SurvSpec
@@ -350,7 +351,18 @@ public struct Levels: Sendable {
     /// `collation`. Booleans: FALSE < TRUE. Integers and dates: ranked by value, in a table when their
     /// range is small. Reals: ranked through DenseRank's order keys (all NaNs are one level, last).
     public static func of(_ column: Column, rows: [Int], collation: TextCollation) -> Levels {
-        let sorted = sortedLevels(column, rows: rows, collation: collation)
+        of(column, rows: rows, collation: collation) { $0.sorted(by: $1) }
+    }
+
+    /// As `of(_:rows:collation:)`, with the sort of the text levels polled by `cancel` (10^7
+    /// levels take seconds under R's collation); throws CancellationError once it fires.
+    public static func of(_ column: Column, rows: [Int], collation: TextCollation, cancel: Cancellation) throws -> Levels {
+        try of(column, rows: rows, collation: collation) { try cancel.sorted($0, by: $1) }
+    }
+
+    private static func of(_ column: Column, rows: [Int], collation: TextCollation,
+                           sort: ([Int], (Int, Int) -> Bool) throws -> [Int]) rethrows -> Levels {
+        let sorted = try sortedLevels(column, rows: rows, collation: collation, sort: sort)
         guard let order = column.levelOrder else { return sorted }
         return sorted.reordered(first: order, collation: collation)
     }
@@ -369,7 +381,8 @@ public struct Levels: Sendable {
         return Levels(labels: order.map { labels[$0] }, codes: remap.withUnsafeBufferPointer { m in codes.map { m[Int($0)] } })
     }
 
-    private static func sortedLevels(_ column: Column, rows: [Int], collation: TextCollation) -> Levels {
+    private static func sortedLevels(_ column: Column, rows: [Int], collation: TextCollation,
+                                     sort: ([Int], (Int, Int) -> Bool) throws -> [Int]) rethrows -> Levels {
         let all = column.isAllRows(rows)
         switch column.storage {
         case .text(let codes, let levels):
@@ -380,7 +393,7 @@ public struct Levels: Sendable {
             }
             let present = levels.indices.filter { used[$0] }
             let precedes = collation.comparator(for: present.map { levels[$0] })
-            let order = present.sorted { precedes(levels[$0], levels[$1]) }
+            let order = try sort(present) { precedes(levels[$0], levels[$1]) }
             var remap = [Int32](repeating: -1, count: levels.count)
             for (k, i) in order.enumerated() { remap[i] = Int32(k) }
             let out = remap.withUnsafeBufferPointer { m in rowCodes.map { m[Int($0)] } }
@@ -431,7 +444,7 @@ extension Levels {
     /// The levels of a formula variable's column over `rows` in R's factor order, with the level
     /// its `ref` names (factor(x, ref = "L"), relevel(x, "L")) moved first, as R's relevel().
     public static func of(_ v: FormulaVariable, session: Session, rows: [Int], command: String) throws -> Levels {
-        let lv = session.levels(try session.column(v.column, for: command), rows: rows)
+        let lv = try session.levels(try session.column(v.column, for: command), rows: rows)
         guard let ref = v.reference else { return lv }
         guard lv.labels.contains(ref) else {
             throw SurvshError.data(command, "'\(ref)' is not a level of \(v.column) (in \(v.label))",
@@ -442,9 +455,10 @@ extension Levels {
 }
 
 extension Session {
-    /// Levels of `column` over `rows` in R's factor order under this session's collation.
-    public func levels(_ column: Column, rows: [Int]) -> Levels {
-        Levels.of(column, rows: rows, collation: settings.collation)
+    /// Levels of `column` over `rows` in R's factor order under this session's collation; Ctrl-C
+    /// stops the sort of the text levels (CancellationError, which `execute` reports as interrupted).
+    public func levels(_ column: Column, rows: [Int]) throws -> Levels {
+        try Levels.of(column, rows: rows, collation: settings.collation, cancel: Interrupt.cancellation)
     }
 }
 

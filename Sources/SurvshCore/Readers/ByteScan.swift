@@ -93,6 +93,6 @@ enum ByteScan {
 
 /// Runs `body(k)` for k in 0..<count on up to `Parallelism.threads` threads (`set threads=N`;
 /// default every core) and waits. The caller guarantees that different iterations write disjoint memory.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    Parallelism.forEach(count, body)
+func parallelFor(_ count: Int, file: StaticString = #fileID, line: UInt = #line, _ body: (Int) -> Void) {
+    Parallelism.forEach(count, file: file, line: line, body)
 }
