@@ -86,7 +86,7 @@ python3 - "$raw" <<'PY'
 import re, subprocess, sys
 lines = open(sys.argv[1]).read().splitlines()
 # Resolve every frame once: llvm-symbolizer prints, per address, the inlined frames innermost first.
-frames = sorted({f for l in lines if " at=" in l for f in l.split(" at=")[1].split(",") if "+0x" in f})
+frames = sorted({f for l in lines if " at=" in l for f in l.split(" at=", 1)[1].split(",") if "+0x" in f})
 where = {}
 skip = ("PollTrace.swift", "Interrupt.swift", "Cancellation.swift", "<compiler-generated>", "<invalid>", "??")
 for f in frames:
@@ -95,9 +95,9 @@ for f in frames:
     places = [p for p in r.strip().split("\n")[1::2]]
     where[f] = [p for p in places if not any(s in p for s in skip)]
 def place(rest):
-    if " tag=" in rest:
-        return rest.split(" tag=", 1)[1]
-    for f in rest.split(" at=")[1].split(","):
+    if rest.startswith("tag="):
+        return rest[4:]
+    for f in rest[3:].split(","):
         for p in where.get(f, []):
             p = re.sub(r"^.*/(Sources|plugins)/", r"\1/", p)
             return re.sub(r":\d+$", "", p)  # drop the column
@@ -115,7 +115,7 @@ for l in lines:
             rows.append((name, p, int(peak) // 1024))
         pending = []
 print(f"{'case':11} {'command':58} {'CPU s':>7} {'polls':>7} {'gap s':>7}  {'peak MB':>7}  where the largest gap ended")
-for name, (cmd, cpu, polls, gap, where_) in rows:
+for name, (cmd, cpu, polls, gap, where_), peak in rows:
     flag = " <-- over 0.1 s" if gap > 0.1 else ""
     cmd = cmd if len(cmd) <= 58 else cmd[:55] + "..."
     print(f"{name:11} {cmd:58} {cpu:7.2f} {polls:7d} {gap:7.3f}  {peak:7d}  {where_}{flag}")
