@@ -12,7 +12,7 @@ public enum SetCommand: SurvshCommand {
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
                    "set timeunit=days|weeks|months|years", "set convention=r|sas|stata", "set labels=on|off",
                    "set plugin_path=DIR[:DIR...]", "set plugin_timeout=SECONDS",
-                   "set timing=on|off", "set threads=N"], body: .words,
+                   "set timing=on|off", "set threads=N", "set lazy=on|off"], body: .words,
         options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
                              help: "text for people, json for one JSON object per result (`set format json` also works)"),
                   OptionSpec("digits", .number(1...15), default: "4",
@@ -34,7 +34,9 @@ public enum SetCommand: SurvshCommand {
                   OptionSpec("timing", .choice(["on", "off"]), default: "off",
                              help: "print each command's elapsed time and peak memory growth on stderr"),
                   OptionSpec("threads", .number(1...Double(Parallelism.maxThreads)),
-                             help: "threads for Cox fits, concordance and reading files (default: every core)")],
+                             help: "threads for Cox fits, concordance and reading files (default: every core)"),
+                  OptionSpec("lazy", .choice(["on", "off"]), default: Settings().lazyLoad ? "on" : "off",
+                             help: "load of a CSV/TSV file: check it and find its types at load, parse each column when first needed (see help load)")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -71,11 +73,11 @@ public enum SetCommand: SurvshCommand {
                 "  only decides how many chunks run at once."] + Convention.rulesText(),
         examples: ["set digits 6", "set digits=5", "set format text", "set seed=42", "set collation=c", "set collation r", "set timeunit=days",
                    "set convention=sas", "set convention r", "set labels=on", "set labels off",
-                   "set timing=on", "set timing off", "set threads=2"],
+                   "set timing=on", "set timing off", "set threads=2", "set lazy=on", "set lazy off"],
         topic: "shell", keepsLastTables: true).using(.none)
 
     /// The settings, in the order `set` lists them.
-    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout", "timing", "threads"]
+    static let settingNames = ["format", "digits", "seed", "collation", "timeunit", "convention", "labels", "plugin_path", "plugin_timeout", "timing", "threads", "lazy"]
 
     /// `on` or `off` (any case) for the setting `name`.
     static func onOff(_ value: String, for name: String) throws -> Bool {
@@ -144,6 +146,8 @@ public enum SetCommand: SurvshCommand {
             session.settings.pluginTimeout = t
         case 2 where w[0] == "timing":
             session.settings.timing = try onOff(w[1], for: "timing")
+        case 2 where w[0] == "lazy":
+            session.settings.lazyLoad = try onOff(w[1], for: "lazy")
         case 2 where w[0] == "threads":
             guard let n = Int(w[1]), (1...Parallelism.maxThreads).contains(n) else {
                 throw SurvshError.usage("set", "threads must be a whole number from 1 to \(Parallelism.maxThreads), not '\(w[1])'")
@@ -154,7 +158,7 @@ public enum SetCommand: SurvshCommand {
         case _ where settingNames.contains(w[0]):
             throw SurvshError.usage("set", "too many words for \(w[0])", expected: usage(of: w[0]))
         default:
-            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention, labels, plugin_path, plugin_timeout, timing or threads",
+            throw SurvshError.usage("set", "unknown setting '\(w[0])'", expected: "format, digits, seed, collation, timeunit, convention, labels, plugin_path, plugin_timeout, timing, threads or lazy",
                                     suggestion: didYouMean(w[0], among: settingNames))
         }
         var j = JSONObject(command: "set")
@@ -169,6 +173,7 @@ public enum SetCommand: SurvshCommand {
         j["plugin_timeout"] = .num(session.settings.pluginTimeout)
         j["timing"] = .string(session.settings.timing ? "on" : "off")
         j["threads"] = .int(session.settings.threads ?? Parallelism.processors)
+        j["lazy"] = .string(session.settings.lazyLoad ? "on" : "off")
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
@@ -179,9 +184,11 @@ public enum SetCommand: SurvshCommand {
         let timing = session.settings.timing ? ", timing on" : ""
         // Threads once set (the default depends on the machine, so it stays out of transcripts).
         let threads = session.settings.threads.map { ", threads \($0)" } ?? ""
+        // lazy loading once it is not the default
+        let lazy = session.settings.lazyLoad == Settings().lazyLoad ? "" : ", lazy \(session.settings.lazyLoad ? "on" : "off")"
         let pluginPath = session.settings.pluginPath.isEmpty ? "" : ", plugin_path \(session.settings.pluginPath.joined(separator: ":"))"
         let timeout = session.settings.pluginTimeout == 300 ? "" : ", plugin_timeout \(session.fmt(session.settings.pluginTimeout))"
-        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)\(timing)\(threads)",
+        return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)\(timing)\(threads)\(lazy)",
                              json: j.value)
     }
 }

@@ -23,6 +23,13 @@
 // - Errors (wrong field count, unterminated quote) stop the chunk and are stored in `chunk.error`
 //   with the record's first physical line (the quote's line for an unterminated quote).
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SurvivalStats
 
 enum CellKind: UInt8, Sendable {
@@ -78,6 +85,9 @@ struct CSVSettings {
     let cancel: Cancellation
     /// Told the rows and bytes of each chunk parsed (a progress line).
     var progress: LoadProgress? = nil
+    /// Set only when the records are known well formed and free of quotes (a lazy table, checked at
+    /// load): the rest of a record after this column, all skipped, is jumped over to its newline.
+    var lastColumnRead = Int.max
 }
 
 /// One chunk: its byte range, where its rows go, and (after parsing) its columns' state.
@@ -202,6 +212,7 @@ struct CSVChunkParser {
         let blanks = settings.blanks
         let checkValueNA = settings.valueLikeNA
         let stops = settings.textStops
+        let tail = settings.lastColumnRead
         var p = chunk.start
         var row = 0
         var line = chunk.firstLine
@@ -326,6 +337,13 @@ struct CSVChunkParser {
                 let stop = t!
                 let x = stop.pointee
                 if x == delim {
+                    if c == tail {
+                        // (the sentinel newline at bufferEnd - 1 ends the search)
+                        let lf = memchr(stop, Int32(asciiLF), settings.bufferEnd - stop)!
+                        p = UnsafePointer(lf.assumingMemoryBound(to: UInt8.self)) + 1
+                        line += 1
+                        break
+                    }
                     if c == last {
                         let total = ncol + countRemainingFields(stop + 1)
                         chunk.error = DataReadError(

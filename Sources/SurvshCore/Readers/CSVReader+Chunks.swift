@@ -55,6 +55,28 @@ extension CSVReader {
         var starts: [UnsafePointer<UInt8>] // chunk i is [starts[i], starts[i + 1])
         var newlines: [Int] // newlines in chunk i = its row capacity
         var totalNewlines: Int
+        /// No quote character in the data.
+        var quoteFree = false
+
+        /// The same cuts joined into about `count` chunks of similar size (a lazy table's scan plan,
+        /// made of small chunks, reused for a parse: no second counting pass).
+        func merged(into count: Int) -> ChunkPlan {
+            let n = newlines.count
+            guard n > count, count >= 1 else { return self }
+            let total = starts[n] - starts[0]
+            var out = ChunkPlan(starts: [starts[0]], newlines: [], totalNewlines: totalNewlines, quoteFree: quoteFree)
+            var lines = 0
+            for i in 0..<n {
+                lines += newlines[i]
+                let target = starts[0] + total * (out.newlines.count + 1) / count
+                if starts[i + 1] >= target || i == n - 1 {
+                    out.starts.append(starts[i + 1])
+                    out.newlines.append(lines)
+                    lines = 0
+                }
+            }
+            return out
+        }
     }
 
     static func processorCount() -> Int {
@@ -81,7 +103,7 @@ extension CSVReader {
         var quotes = [Int](repeating: 0, count: count)
         if count == 1 {
             (newlines[0], quotes[0]) = ByteScan.countNewlinesAndQuotes(dataStart, bytes)
-            return ChunkPlan(starts: [dataStart, end], newlines: newlines, totalNewlines: newlines[0])
+            return ChunkPlan(starts: [dataStart, end], newlines: newlines, totalNewlines: newlines[0], quoteFree: quotes[0] == 0)
         }
         newlines.withUnsafeMutableBufferPointer { nl in
             quotes.withUnsafeMutableBufferPointer { qt in
@@ -135,8 +157,8 @@ extension CSVReader {
             starts.append(boundary[i + 1])
             chunkNewlines.append(n)
         }
-        if chunkNewlines.isEmpty { return ChunkPlan(starts: [dataStart, end], newlines: [total], totalNewlines: total) }
-        return ChunkPlan(starts: starts, newlines: chunkNewlines, totalNewlines: total)
+        if chunkNewlines.isEmpty { return ChunkPlan(starts: [dataStart, end], newlines: [total], totalNewlines: total, quoteFree: !anyQuote) }
+        return ChunkPlan(starts: starts, newlines: chunkNewlines, totalNewlines: total, quoteFree: !anyQuote)
     }
 
     // MARK: - Parse and assemble

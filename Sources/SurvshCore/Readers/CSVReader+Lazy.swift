@@ -46,11 +46,15 @@ public final class LazyCSVTable: @unchecked Sendable {
     let fileIndex: [String: Int]
     let types: [String: ColumnType]
     let fileColumnCount: Int
+    /// The scan's chunk plan when it found no quote character in the data (a parse reuses it, and
+    /// stops each record at its last column read).
+    let quoteFreePlan: CSVReader.ChunkPlan?
     private let lock = Mutex()
 
     init(path: String, options: ReadOptions, input: InputBuffer, names: [String], fileIndices: [Int], types: [ColumnType],
-         fileColumnCount: Int) {
+         fileColumnCount: Int, quoteFreePlan: CSVReader.ChunkPlan?) {
         self.path = path
+        self.quoteFreePlan = quoteFreePlan
         var o = options
         o.cancel = .never
         o.progress = nil
@@ -75,7 +79,7 @@ public final class LazyCSVTable: @unchecked Sendable {
             for n in names { if let i = fileIndex[n] { keep[i] = true } }
             var o = options
             o.cancel = cancel
-            let result = try CSVReader.parse(input, name: path, options: o, keep: keep, tuning: .standard)
+            let result = try CSVReader.parse(input, name: path, options: o, keep: keep, checked: quoteFreePlan, tuning: .standard)
             if cancel.isCancelled { throw DataReadError(file: path, message: "interrupted") }
             for c in result.columns where types[c.name] != c.type {
                 throw DataReadError(file: path, message: "column '\(c.name)' read as \(c.type.rawValue) but loaded as "
@@ -113,7 +117,7 @@ extension CSVReader {
         let settings = prelude.settings
         let guess = guessKinds(settings: settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
         var scanTuning = tuning
-        scanTuning.chunksPerCore = Int.max / 1024
+        scanTuning.chunksPerCore = 1 << 20 // as many chunks as scanChunkBytes gives
         scanTuning.minimumChunkBytes = tuning.scanChunkBytes
         let plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: scanTuning)
         try checkMemory(rows: max(plan.totalNewlines, 1), columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
@@ -132,7 +136,7 @@ extension CSVReader {
             types.append(kind.columnType)
         }
         let table = LazyCSVTable(path: path, options: options, input: input, names: names, fileIndices: indices, types: types,
-                                 fileColumnCount: prelude.names.count)
+                                 fileColumnCount: prelude.names.count, quoteFreePlan: plan.quoteFree ? plan : nil)
         return LazyTableRead(names: names, types: types, rowCount: found.rows, warnings: warnings,
                              formatDescription: prelude.formatDescription, table: table)
     }

@@ -99,14 +99,18 @@ public enum CSVReader: TableReader {
 
     /// `delimiterName`: the name whose extension suggests the delimiter when it is not `name`
     /// (the file inside a compressed one).
-    /// `keep`: the file columns to read, instead of `options.columns` (a lazy table's columns).
+    /// `keep`: the file columns to read, instead of `options.columns` (a lazy table's columns);
+    /// `checked`: the chunk plan of a lazy load's scan, which found the data well formed and free of
+    /// quotes: it is reused, and each record is read only up to its last kept column.
     static func parse(_ input: InputBuffer, name: String, delimiterName: String? = nil, options: ReadOptions, keep: [Bool]? = nil,
-                      tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
+                      checked: ChunkPlan? = nil, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
         let prelude = try CSVPrelude(input.bytes, count: input.count, pages: input.pageDropper, name: name, delimiterName: delimiterName,
                                      options: options, keep: keep)
+        if checked != nil, let last = prelude.keep.lastIndex(of: true) { prelude.settings.lastColumnRead = last }
         let settings = prelude.settings
         let guess = guessKinds(settings: settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
-        let plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: tuning)
+        let plan = checked.map { $0.merged(into: (tuning.threads ?? processorCount()) * tuning.chunksPerCore) }
+            ?? planChunks(settings: settings, dataStart: prelude.dataStart, tuning: tuning)
         let table = try parseData(settings: settings, plan: plan, guess: guess, dataStart: prelude.dataStart,
                                   dataFirstLine: prelude.dataFirstLine, tuning: tuning)
         return try prelude.result(table)
