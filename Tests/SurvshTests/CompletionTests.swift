@@ -11,7 +11,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(cands("lo"), ["load", "logrank"])
         XCTAssertTrue(cands("").contains("help"))
         XCTAssertEqual(cands("set "), ["format=", "digits=", "seed=", "collation=", "timeunit=", "convention=", "labels=", "plugin_path=",
-                                       "plugin_timeout=", "timing=", "threads="])
+                                       "plugin_timeout=", "timing=", "threads=", "lazy="])
         XCTAssertEqual(cands("set convention="), ["convention=r", "convention=sas", "convention=stata"])
         XCTAssertEqual(cands("set format="), ["format=text", "format=json"])
         XCTAssertEqual(cands("set collation="), ["collation=r", "collation=c"])

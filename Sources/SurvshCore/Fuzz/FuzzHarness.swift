@@ -70,9 +70,34 @@ public enum FuzzHarness {
         _ = f.covariateColumns
     }
 
-    /// The CSV/TSV reader on the bytes as a file's content.
+    /// The CSV/TSV reader on the bytes as a file's content; then the lazy reader on them as a file
+    /// (its scan in chunks of 64 bytes): a different outcome (error, rows, types, warnings) or a column
+    /// parsed later that differs from the full read's traps.
     public static let csv: @Sendable ([UInt8]) -> Void = { bytes in
-        _ = try? CSVReader.read(bytes: bytes, name: "fuzz.csv")
+        let full: Result<TableReadResult, DataReadError> = Result { () throws(DataReadError) in try CSVReader.read(bytes: bytes, name: "fuzz.csv") }
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("survsh-fuzz-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).csv")
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return }
+        defer { unlink(path) }
+        var tuning = CSVTuning.standard
+        tuning.scanChunkBytes = 64
+        tuning.parallelMinimumBytes = 0
+        let lazy: Result<LazyTableRead?, DataReadError> = Result { () throws(DataReadError) in
+            try CSVReader.readLazily(path: path, options: ReadOptions(), tuning: tuning)
+        }
+        switch (full, lazy) {
+        case (.failure(let a), .failure(let b)):
+            // the same error, the file named as each was read
+            precondition(a.line == b.line && a.column == b.column && a.message == b.message, "lazy CSV: \(a) vs \(b)")
+        case (.success(let r), .success(let l?)):
+            precondition(r.rowCount == l.rowCount && r.columns.map(\.name) == l.names && r.columns.map(\.type) == l.types
+                         && r.warnings == l.warnings, "lazy CSV: the load reports differ")
+            let columns = try? l.table.columns(l.names, cancel: .never)
+            precondition(columns == r.columns, "lazy CSV: the parsed columns differ")
+        case (_, .success(nil)):
+            break
+        default:
+            preconditionFailure("lazy CSV: one read failed, the other did not: \(full) vs \(lazy)")
+        }
     }
 
     /// gzip/zip-compressed files: Inflate, the zip directory, a compressed Stata/SPSS file; read
