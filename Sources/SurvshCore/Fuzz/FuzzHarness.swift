@@ -92,7 +92,8 @@ public enum FuzzHarness {
             precondition(r.rowCount == l.rowCount && r.columns.map(\.name) == l.names && r.columns.map(\.type) == l.types
                          && r.warnings == l.warnings, "lazy CSV: the load reports differ")
             let columns = try? l.table.columns(l.names, cancel: .never)
-            precondition(columns == r.columns, "lazy CSV: the parsed columns differ")
+            // compared as text: a NaN cell (missing, its NaN kept in the storage) is never == itself
+            precondition(columns.map { "\($0)" } == "\(r.columns)", "lazy CSV: the parsed columns differ")
         case (_, .success(nil)):
             break
         default:
