@@ -106,10 +106,11 @@ final class XMLChunkScannerTests: XCTestCase {
             (Array("<a><t>".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("</t></a>".utf8), 0xF4, 6), // above U+10FFFF
             (Array("<a x=\"".utf8) + [0xFF] + Array("\"/>".utf8), 0xFF, 6),                  // in an attribute
             (Array("<a><b>".utf8) + [0x80] + Array("</b></a>".utf8), 0x80, 6),               // in text not wanted
+            (Array("z#".utf8) + [0xDC] + Array("<g]".utf8), 0xDC, 2),                        // before the root, then a cut-off tag (fuzz)
         ]
         for (xml, byte, offset) in bad {
             let expected = XMLScanError(message: String(format: "invalid UTF-8 (byte 0x%02X)", byte), offset: offset)
-            for pieces in [[], [1], [7], [offset, xml.count]] {
+            for pieces in [[], [1], [7], [offset, xml.count], [offset + 1, xml.count]] {
                 XCTAssertThrowsError(try scan(xml, pieces: pieces)) { XCTAssertEqual($0 as? XMLScanError, expected, "\(xml) in \(pieces)") }
             }
         }

@@ -153,8 +153,12 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
             throw XMLScanError(message: "the part ends before element <\(name)> is closed (a truncated part)", offset: consumed)
         }
         if !sawRoot { throw XMLScanError(message: "no root element", offset: consumed) }
-        if let bad = firstInvalid { throw XMLScanError(message: String(format: "invalid UTF-8 (byte 0x%02X)", bad.byte), offset: bad.offset) }
+        if let bad = firstInvalid { throw Self.invalidUTF8(bad) }
         if !utf8.isComplete { throw XMLScanError(message: "invalid UTF-8 (the part ends inside a character)", offset: consumed) }
+    }
+
+    private static func invalidUTF8(_ bad: (offset: Int, byte: UInt8)) -> XMLScanError {
+        XMLScanError(message: String(format: "invalid UTF-8 (byte 0x%02X)", bad.byte), offset: bad.offset)
     }
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
@@ -162,6 +166,9 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
     /// Scans `buffer`, keeping an incomplete construct at its end for the next chunk (`final`: there
     /// is none, so an incomplete construct is an error).
     private func scan(final: Bool) throws(XMLScanError) {
+        // A bad character in bytes an earlier scan already passed (its lead byte could only be judged
+        // once the next piece arrived) is reported before anything else, as in one piece it would be.
+        if let bad = firstInvalid, bad.offset < consumed { throw Self.invalidUTF8(bad) }
         let n = buffer.count
         var kept = n
         var failure: XMLScanError?
@@ -180,9 +187,7 @@ final class XMLChunkScanner<Handler: XMLScanHandler> {
             do throws(XMLScanError) {
                 while i < n && !stopped {
                     guard let next = try step(b, i, n, final: final) else { kept = i; return }
-                    if let bad = firstInvalid, consumed + next > bad.offset {
-                        throw XMLScanError(message: String(format: "invalid UTF-8 (byte 0x%02X)", bad.byte), offset: bad.offset)
-                    }
+                    if let bad = firstInvalid, consumed + next > bad.offset { throw Self.invalidUTF8(bad) }
                     i = next
                 }
                 kept = i
