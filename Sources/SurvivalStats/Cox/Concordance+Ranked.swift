@@ -53,7 +53,7 @@ extension Concordance {
             for i in 0..<n { buf[i] = rank[i] << 1 | (event[i] ? 1 : 0) }
             c = n
         }
-        let (keys, sortedCode) = RadixSort.sorted(keys: x, payload: code, cancel: cancel)
+        let (keys, sortedCode) = RadixSort.sorted(keys: x, payload: consume code, cancel: cancel)
         if cancel.isCancelled { return finish(c: 0, d: 0, tx: 0, ty: 0, txy: 0, reverse: reverse) { _, _ in 0 } }
         let sweep = RankedSweep(keys: keys, code: sortedCode, rankBounds: rankBounds, stratumOf: stratumOf, nAll: nAll,
                                 nCens: nCens, above: above, below: below)

@@ -31,13 +31,13 @@ enum RadixSort {
             for i in 0..<n { buf[i] = Int32(i) }
             c = n
         }
-        var (_, sortedIdx) = sorted(keys: keys, payload: idx, cancel: cancel)
+        var (_, sortedIdx) = sorted(keys: keys, payload: consume idx, cancel: cancel)
         if let g = groups, !cancel.isCancelled {
             // stable pass(es) on the group codes, carrying the already time-sorted indices
             var gk = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
                 g.withUnsafeBufferPointer { gp in
                 sortedIdx.withUnsafeBufferPointer { ip in
-                    cancel.inBlocks(0..<n) { rows in
+                    cancel.eachBlock(0..<n) { rows in
                         for i in rows { buf[i] = UInt64(UInt32(bitPattern: gp[Int(ip[i])]) ^ 0x8000_0000) }
                     }
                 }}
@@ -52,41 +52,49 @@ enum RadixSort {
     /// The keys' order-preserving images (`sortableBits`) in ascending order, with `payload` carried
     /// along (stable: equal keys keep their input order). Equal images are equal doubles (-0.0 and
     /// +0.0 are one). When `cancel` fires the result is incomplete: the caller must check it.
-    static func sorted(keys: [Double], payload: [Int32], cancel: Cancellation = .never) -> (keys: [UInt64], payload: [Int32]) {
+    /// `payload` is consumed: passed as the caller's last use of a unique array, its storage is one of
+    /// the sort's two buffers (a payload still referenced would be copied on the first write: 4 bytes
+    /// a row more at the sort's peak, 40 MB at 10^7 rows).
+    static func sorted(keys: [Double], payload: consuming [Int32], cancel: Cancellation = .never) -> (keys: [UInt64], payload: [Int32]) {
         let n = keys.count
         precondition(payload.count == n)
         var k = [UInt64](unsafeUninitializedCapacity: n) { buf, c in
             keys.withUnsafeBufferPointer { kp in
-                cancel.inBlocks(0..<n) { rows in for i in rows { buf[i] = sortableBits(kp[i]) } }
+                cancel.eachBlock(0..<n) { rows in for i in rows { buf[i] = sortableBits(kp[i]) } }
             }
             c = n
         }
-        var pl = payload
-        if cancel.isCancelled { return (k, pl) }
-        sortPairs(&k, &pl, cancel: cancel)
-        return (k, pl)
+        if cancel.isCancelled { return (k, payload) }
+        sortPairs(&k, &payload, cancel: cancel)
+        return (k, payload)
     }
 
-    /// LSD radix sort of (key, payload) pairs by key, 16-bit digits, skipping constant digits. Each
+    /// LSD radix sort of (key, payload) pairs by key, 11-bit digits, skipping constant digits. Each
     /// pass counts and scatters CoxParallel's fixed row chunks on the available threads (chunk k's
     /// rows of digit v go after those of the chunks before it): the stable order, whatever the threads.
+    /// 11 bits rather than 16: a pass scatters into 2048 places per chunk, whose cache lines stay in
+    /// the cache (65536 did not: a miss per row), and the counts are 16 KB per chunk, not 512 KB;
+    /// six passes instead of four for a full double, faster all the same (and the order is the same:
+    /// a stable sort has one answer).
     private static func sortPairs(_ key: inout [UInt64], _ idx: inout [Int32], cancel: Cancellation) {
         let n = idx.count
         if n < 2 { return }
         var orAll: UInt64 = 0, andAll: UInt64 = ~0
         key.withUnsafeBufferPointer { kp in
-            cancel.inBlocks(0..<n) { rows in for i in rows { orAll |= kp[i]; andAll &= kp[i] } }
+            cancel.eachBlock(0..<n) { rows in for i in rows { orAll |= kp[i]; andAll &= kp[i] } }
         }
         let varying = orAll ^ andAll
         let chunks = CoxParallel.chunkCount(n)
         let rgs = CoxParallel.ranges(n, chunks: chunks)
-        let digits = 65536
+        let bits: UInt64 = 11
+        let digits = 1 << bits
+        let mask = UInt64(digits - 1)
         var key2 = [UInt64](repeating: 0, count: n)
         var idx2 = [Int32](repeating: 0, count: n)
         var count = [Int](repeating: 0, count: chunks * digits)   // [k * digits + v]
         var shift: UInt64 = 0
         while shift < 64 {
-            if varying & (0xFFFF << shift) == 0 { shift += 16; continue }
+            if varying & (mask << shift) == 0 { shift += bits; continue }
             if cancel.isCancelled { return }
             key.withUnsafeBufferPointer { kp in
             idx.withUnsafeBufferPointer { ip in
@@ -98,7 +106,7 @@ enum RadixSort {
                     let (kp, _, _, _, cAll) = sh.value
                     let c = cAll + k * digits
                     for v in 0..<digits { c[v] = 0 }
-                    cancel.inBlocks(rgs[k]) { rows in for i in rows { c[Int((kp[i] >> shift) & 0xFFFF)] += 1 } }
+                    cancel.inBlocks(rgs[k]) { rows in for i in rows { c[Int((kp[i] >> shift) & mask)] += 1 } }
                 }
                 if cancel.isCancelled { return }
                 // digit-major, then chunk: the first slot of chunk k's rows with digit v
@@ -112,7 +120,7 @@ enum RadixSort {
                     cancel.inBlocks(rgs[k]) { rows in
                         for i in rows {
                             let v = kp[i]
-                            let d = Int((v >> shift) & 0xFFFF)
+                            let d = Int((v >> shift) & mask)
                             let pos = c[d]
                             k2[pos] = v
                             i2[pos] = ip[i]
@@ -124,7 +132,7 @@ enum RadixSort {
             if cancel.isCancelled { return }
             swap(&key, &key2)
             swap(&idx, &idx2)
-            shift += 16
+            shift += bits
         }
     }
 }

@@ -70,6 +70,13 @@ public final class Cancellation: Sendable {
         }
         return true
     }
+
+    /// `inBlocks` without its answer, for the one-line body of a `withUnsafe...Pointer` closure (whose
+    /// value would otherwise be an unused Bool); the caller reads the cancellation from `check()` later.
+    @inlinable
+    public func eachBlock(_ range: Range<Int>, _ body: (Range<Int>) throws -> Void) rethrows {
+        _ = try inBlocks(range, body)
+    }
 }
 
 /// A countdown that polls a Cancellation once every `Cancellation.stride` rows of one loop (one per

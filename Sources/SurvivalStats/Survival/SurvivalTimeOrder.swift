@@ -80,7 +80,7 @@ public enum SurvivalTimeOrder {
         var counts = [Int](repeating: 0, count: passes * radix)
         keys.withUnsafeBufferPointer { k in
             counts.withUnsafeMutableBufferPointer { c in
-                cancel.inBlocks(0..<n) { rows in
+                cancel.eachBlock(0..<n) { rows in
                     for i in rows {
                         let key = k[i]
                         for pass in 0..<passes {
@@ -109,7 +109,7 @@ public enum SurvivalTimeOrder {
                     keys2.withUnsafeMutableBufferPointer { k2 in
                         payload2.withUnsafeMutableBufferPointer { p2 in
                             offsets.withUnsafeMutableBufferPointer { o in
-                                cancel.inBlocks(0..<n) { rows in
+                                cancel.eachBlock(0..<n) { rows in
                                     for i in rows {
                                         let key = k[i]
                                         let d = Int((key >> shift) & mask)
