@@ -9,7 +9,8 @@ import XCTest
 final class DerivedDataCacheTests: XCTestCase {
     /// The analyses compared after each step: their full JSON (every number, at full precision).
     static let analyses = ["km ~ sex times=100,300", "logrank ~ sex", "logrank ~ sex + strata(ph.ecog)",
-                           "km ~ sex + ph.ecog", "cox ~ age + sex + ph.karno", "km ~ factor(ph.ecog, ref=\"1\")"]
+                           "km ~ sex + ph.ecog", "cox ~ age + sex + ph.karno", "km ~ factor(ph.ecog, ref=\"1\")",
+                           "cox ~ age + factor(ph.ecog) + strata(sex) ties=breslow", "cox ~ age + sex compare"]
 
     /// Runs `steps` in two sessions, one with the cache and one without; after every step the
     /// analyses must print the same JSON. Returns the cached shell.
@@ -95,6 +96,28 @@ final class DerivedDataCacheTests: XCTestCase {
         XCTAssertEqual(sh.session.derivedCache.hits, hits, "other rows (ph.ecog has a missing value), other cells")
         XCTAssertEqual(stratified["chisq"] as? Double,
                        fresh.json("logrank Surv(time, status) ~ sex + strata(ph.ecog)")["chisq"] as? Double)
+    }
+
+    /// cox keeps its fit's start (time ranks, centring and scaling, the evaluation at beta = 0): the
+    /// same model again finds the complete cases and the start in the cache and prints what a fresh
+    /// session prints; another tie method or a model with clusters (the sorted algorithm) has none.
+    func testCoxKeepsItsStartForTheSameModel() {
+        let sh = TestShell(), fresh = TestShell()
+        fresh.session.derivedCache.enabled = false
+        sh.run("load data/lung.csv")
+        fresh.run("load data/lung.csv")
+        func run(_ line: String, newHits: Int) {
+            let hits = sh.session.derivedCache.hits
+            let c = sh.session.execute(line, source: .interactive), f = fresh.session.execute(line, source: .interactive)
+            XCTAssertEqual(c.outputLines, f.outputLines, line)
+            XCTAssertEqual(sh.session.derivedCache.hits - hits, newHits, line)
+        }
+        run("cox Surv(time, status) ~ age + sex + factor(ph.ecog)", newHits: 0)
+        run("cox Surv(time, status) ~ age + sex + factor(ph.ecog)", newHits: 2)
+        run("cox Surv(time, status) ~ age + sex + factor(ph.ecog) ties=breslow", newHits: 1)
+        run("cox Surv(time, status) ~ age + sex + factor(ph.ecog) ties=breslow", newHits: 2)
+        run("cox Surv(time, status) ~ age + sex + cluster(inst)", newHits: 0)
+        run("cox Surv(time, status) ~ age + sex + cluster(inst)", newHits: 2)
     }
 
     /// Formula expressions (recomputed for each command; runif() differs each time) are not cached.

@@ -15,7 +15,7 @@ extension CoxCommand {
         var fits: [CoxTies: CoxFitResult] = [:]
         let columns = try Convention.allCases.map { c -> CoxCompareView.Column in
             let ties = given ?? c.coxTies
-            if fits[ties] == nil { fits[ties] = try fitModel(model, ties: ties, level: level, control: control) }
+            if fits[ties] == nil { fits[ties] = try fitModel(model, ties: ties, level: level, control: control, session: session) }
             return CoxCompareView.Column(convention: c, fit: fits[ties]!)
         }
         // Follow-ups (phtest, residuals, forest) use the fit of the session's convention, as `cox` would.

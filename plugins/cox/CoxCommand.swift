@@ -123,12 +123,16 @@ public enum CoxCommand: SurvshCommand {
         return CoxControl(iterMax: Int(it))
     }
 
-    /// Fits the model, mapping input errors of the numerics to data errors.
+    /// Fits the model, mapping input errors of the numerics to data errors. Given the session, the
+    /// fit's start (its set-up and evaluation at beta = 0) comes from the session's cache, or is kept
+    /// there for the next fit of the same model (CoxModelInput.cachedStart).
     static func fitModel(_ model: CoxModelInput, ties: CoxTies, level: Double, control: CoxControl,
-                         command: String = "cox") throws -> CoxFitResult {
+                         command: String = "cox", session: Session? = nil) throws -> CoxFitResult {
         try Interrupt.check(command)
         do {
-            return try CoxFit.fit(model.coxData, ties: ties, level: level, control: control, cancel: Interrupt.cancellation)
+            let start = try session.flatMap { try model.cachedStart(ties: ties, session: $0) }
+            return try CoxFit.fit(model.coxData, ties: ties, level: level, control: control, cancel: Interrupt.cancellation,
+                                  start: start)
         } catch CoxError.noEvents {
             throw SurvshError.data(command, "there are no events among the \(model.data.n) rows used",
                                    expected: "at least one event (\(model.response.spec.event) = 1)")
@@ -157,7 +161,7 @@ public enum CoxCommand: SurvshCommand {
             : causeSpecificModel(formula: formula, args: args, session: session)
         if args.has("compare") { return try compare(model: model, args: args, level: level, session: session) }
         let tiesUsed = ties(args, session: session)
-        let fit = try fitModel(model, ties: tiesUsed, level: level, control: try control(args))
+        let fit = try fitModel(model, ties: tiesUsed, level: level, control: try control(args), session: session)
         let view = CoxView(session: session, model: model, fit: fit)
         session.lastCoxFit = model.lastFit(fit)
         let table = view.resultTable()

@@ -140,6 +140,24 @@ extension CoxModelInput {
 }
 
 extension CoxModelInput {
+    /// The fit's start (CoxFit.compactStart: the time ranks, centring and scaling, and the evaluation
+    /// at beta = 0) from the session's cache, or made and kept there while the data and filters are
+    /// unchanged. Keyed by the columns the model reads, its text (terms, factor references, strata,
+    /// cluster), the outcome's roles, the tie method, the cause and the collation (the factor levels'
+    /// order); a formula expression's column is not the frame's, so such a model is never kept.
+    func cachedStart(ties: CoxTies, session: Session) throws -> CoxFitStart? {
+        let spec = response.spec
+        var parts = ["model=\(modelText)", "ties=\(ties.rawValue)", "collation=\(session.settings.collation.rawValue)",
+                     "start=\(spec.start ?? "")", "time=\(spec.time)", "event=\(spec.event)"]
+        if let c = cause { parts.append("cause=\(c.label)|\(c.coding)") }
+        return try session.cached("cox-start", columns: response.columns + formula.covariateColumns, parts: parts,
+                                  size: { $0?.byteCount ?? 0 }) {
+            try CoxFit.compactStart(coxData, ties: ties, cancel: Interrupt.cancellation)
+        }
+    }
+}
+
+extension CoxModelInput {
     /// What the follow-up commands keep of this model and its fit.
     func lastFit(_ fit: CoxFitResult) -> CoxLastFit {
         var terms: [CoxLastFit.Term] = []

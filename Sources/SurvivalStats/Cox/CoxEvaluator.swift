@@ -26,12 +26,17 @@ enum CoxEvaluator {
     case ranked(CoxTimeRanks)
 
     init(_ data: CoxData, algorithm: CoxAlgorithm, cancel: Cancellation) throws {
-        if algorithm == .automatic && data.start == nil && data.cluster == nil,
-           let tr = try CoxTimeRanks.make(data, maxRanks: Self.maxRanks(n: data.n, p: data.p), cancel: cancel) {
+        if algorithm == .automatic, let tr = try Self.ranked(data, cancel: cancel) {
             self = .ranked(tr)
         } else {
             self = .sorted(try CoxRiskSet(data, cancel: cancel))
         }
+    }
+
+    /// The ranked evaluator where `.automatic` takes it (see the header), else nil.
+    static func ranked(_ data: CoxData, cancel: Cancellation) throws -> CoxTimeRanks? {
+        guard data.start == nil && data.cluster == nil else { return nil }
+        return try CoxTimeRanks.make(data, maxRanks: maxRanks(n: data.n, p: data.p), cancel: cancel)
     }
 
     /// The largest D for which the buckets are no larger than the sorted design (every D below

@@ -164,38 +164,45 @@ public enum CoxFit {
     ///   - control: iteration and tolerance settings (R's coxph.control defaults).
     ///   - concordance: also compute Harrell's C and its standard error.
     ///   - cancel: polled inside every pass over the rows; throws `CancellationError` when it fires.
+    ///   - start: `CoxFit.start(data, ties:)` (or its `kept()` form) from an earlier fit of the same
+    ///     data, whose set-up and evaluation at beta = 0 are then not redone (the same result).
     public static func fit(_ data: CoxData, ties: CoxTies = .efron, level: Double = 0.95,
                            control: CoxControl = .default, concordance: Bool = true,
-                           cancel: Cancellation = .never) throws -> CoxFitResult {
+                           cancel: Cancellation = .never, start: CoxFitStart? = nil) throws -> CoxFitResult {
         try fit(data, ties: ties, level: level, control: control, concordance: concordance, cancel: cancel,
-                algorithm: .automatic)
+                algorithm: .automatic, start: start)
     }
 
-    /// `fit` with the partial-likelihood algorithm chosen (tests compare the two).
+    /// `fit` with the partial-likelihood algorithm chosen (tests compare the two; a `start` brings its own).
     static func fit(_ data: CoxData, ties: CoxTies, level: Double, control: CoxControl, concordance: Bool,
-                    cancel: Cancellation, algorithm: CoxAlgorithm) throws -> CoxFitResult {
+                    cancel: Cancellation, algorithm: CoxAlgorithm, start: CoxFitStart? = nil) throws -> CoxFitResult {
         guard level > 0 && level < 1 else { throw CoxError.invalidArgument("level must be between 0 and 1") }
         let events = data.eventCount
         guard events > 0 else { throw CoxError.noEvents }
-        // The sorted design (n x p) of the sorted path is released before the concordance is computed.
+        if let s = start, s.n != data.n || s.p != data.p || s.ties != ties {
+            throw CoxError.invalidArgument("the fit's start was made for \(s.n) rows, \(s.p) columns and ties=\(s.ties.rawValue), "
+                                           + "not \(data.n), \(data.p) and ties=\(ties.rawValue)")
+        }
+        // The sorted design (n x p) of the sorted path is released before the concordance is computed
+        // (it is made, when no start is given, and dropped in `core`).
         let (fit, input) = try core(data, events: events, ties: ties, level: level, control: control,
-                                    concordance: concordance, cancel: cancel, algorithm: algorithm)
+                                    concordance: concordance, cancel: cancel, algorithm: algorithm, start: start)
         guard let input else { return fit }
         return fit.with(concordance: try input.compute(lp: fit.linearPredictors, cancel: cancel))
     }
 
     private static func core(_ data: CoxData, events: Int, ties: CoxTies, level: Double, control: CoxControl,
-                             concordance: Bool, cancel: Cancellation, algorithm: CoxAlgorithm) throws
-                             -> (CoxFitResult, CoxConcordanceInput?) {
-        let rs = try CoxEvaluator(data, algorithm: algorithm, cancel: cancel)
+                             concordance: Bool, cancel: Cancellation, algorithm: CoxAlgorithm,
+                             start given: CoxFitStart?) throws -> (CoxFitResult, CoxConcordanceInput?) {
+        let start = try given ?? Self.start(data, ties: ties, algorithm: algorithm, cancel: cancel)
+        let rs = start.evaluator(for: data, cancel: cancel)
         let p = data.p
         let names = data.columnNames
         var trace: [CoxIterationStep] = []
 
-        // ---- iteration 0 at beta = 0
+        // ---- iteration 0 at beta = 0 (evaluated by the start)
         var beta = [Double](repeating: 0, count: p)          // scaled units: last good point
-        let ev0 = rs.evaluate(beta, ties: ties)
-        try cancel.check()
+        let ev0 = start.initial
         let loglik0 = ev0.loglik
         let chol0 = CoxCholesky(ev0.information, p: p, toler: control.tolerChol)
         let step0 = chol0.solve(ev0.score)

@@ -54,8 +54,9 @@ struct CoxRiskSet: Sendable {
     let startBlock: [Int32]
     /// Counting process only: sorted positions ordered by (stratum, start ascending).
     let startOrder: [Int32]
-    /// Polled by the set-up and the likelihood passes (see the header).
-    let cancel: Cancellation
+    /// Polled by the set-up and the likelihood passes (see the header); a fit given a CoxFitStart
+    /// replaces it with its own.
+    var cancel: Cancellation
 
     var blockCount: Int { blockTime.count }
     var strataCount: Int { strataBounds.count - 1 }
@@ -78,7 +79,7 @@ struct CoxRiskSet: Sendable {
         self.order = order
         // inverse permutation: input row -> sorted position
         let inv = [Int32](unsafeUninitializedCapacity: n) { buf, c in
-            order.withUnsafeBufferPointer { op in cancel.inBlocks(0..<n) { rows in for i in rows { buf[Int(op[i])] = Int32(i) } } }
+            order.withUnsafeBufferPointer { op in cancel.eachBlock(0..<n) { rows in for i in rows { buf[Int(op[i])] = Int32(i) } } }
             c = n
         }
         try cancel.check()

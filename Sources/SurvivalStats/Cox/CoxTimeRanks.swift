@@ -37,9 +37,10 @@ import Foundation
 struct CoxTimeRanks: Sendable {
     let n: Int
     let p: Int
-    /// The design columns, in storage order (shared with the CoxData, not copied).
-    let columns: [[Double]]
-    let event: [Bool]
+    /// The design columns, in storage order (shared with the CoxData, not copied), and the events;
+    /// empty in a CoxFitStart kept between fits (`rebound` gives them back).
+    var columns: [[Double]]
+    var event: [Bool]
     /// Centering (one center per column: right-censored data are centered overall) and scaling as
     /// CoxRiskSet: the internal design is (x - center) * scale.
     let center: [Double]
@@ -52,12 +53,21 @@ struct CoxTimeRanks: Sendable {
     let rankTime: [Double]
     let rankDeaths: [Int32]
     let rankBounds: [Int]
-    let cancel: Cancellation
+    var cancel: Cancellation
 
     var rankCount: Int { rankTime.count }
     var strataCount: Int { rankBounds.count - 1 }
     /// Values per rank in a bucket: N0, N1 (p), E0, E1 (p).
     var bucketStride: Int { 2 + 2 * p }
+
+    /// The same ranks for `data` (the data they were computed from) polling `cancel`.
+    func rebound(to data: CoxData, cancel: Cancellation) -> CoxTimeRanks {
+        var r = self
+        r.columns = data.columns
+        r.event = data.event
+        r.cancel = cancel
+        return r
+    }
 
     /// The ranked form of `data`, or nil when its distinct (stratum, time) pairs are more than
     /// `maxRanks` (then the buckets would not be smaller than the sorted design they replace).
@@ -140,7 +150,7 @@ struct CoxTimeRanks: Sendable {
         bounds.append(d)
         id.withUnsafeMutableBufferPointer { idp in
             rankOfId.withUnsafeBufferPointer { rp in
-                cancel.inBlocks(0..<n) { rows in for i in rows { idp[i] = rp[Int(idp[i])] } }
+                cancel.eachBlock(0..<n) { rows in for i in rows { idp[i] = rp[Int(idp[i])] } }
             }
         }
         try cancel.check()
