@@ -36,7 +36,7 @@ final class FastNumberTests: XCTestCase {
             let expectedReal = strtod(text, nil)
             bytes.withUnsafeBufferPointer { buf in
                 let p = buf.baseAddress!
-                let got = FastNumber.scanDecimal(at: p, powers: FastNumber.powersOfTen)
+                let got = FastNumber.scanDecimal(at: p, powers: FastNumber.powerTables)
                 XCTAssertEqual(got.end - p, text.utf8.count, text)
                 if let n = expectedInteger {
                     XCTAssertEqual(got.kind, .integer, text)
@@ -59,7 +59,7 @@ final class FastNumberTests: XCTestCase {
                 let number = text + suffix
                 let bytes = Array(number.utf8) + [0x0A] + [UInt8](repeating: 0x39, count: 8)  // digits after the newline are not read as part of it
                 bytes.withUnsafeBufferPointer { buf in
-                    let got = FastNumber.scanDecimal(at: buf.baseAddress!, powers: FastNumber.powersOfTen)
+                    let got = FastNumber.scanDecimal(at: buf.baseAddress!, powers: FastNumber.powerTables)
                     XCTAssertEqual(got.end - buf.baseAddress!, number.utf8.count, number)
                     if suffix.isEmpty {
                         XCTAssertEqual(Int64(bitPattern: got.bits), Int64(number), number)
@@ -85,7 +85,7 @@ final class FastNumberTests: XCTestCase {
         let bytes = Array(text.utf8) + terminator + after + [UInt8](repeating: 0, count: 16)
         bytes.withUnsafeBufferPointer { buf in
             let p = buf.baseAddress!
-            let got = FastNumber.scanDecimal(at: p, powers: FastNumber.powersOfTen)
+            let got = FastNumber.scanDecimal(at: p, powers: FastNumber.powerTables)
             XCTAssertEqual(got.end - p, want.length, text, file: file, line: line)
             XCTAssertEqual(got.kind, want.kind, text, file: file, line: line)
             if want.kind != .none {
@@ -167,7 +167,7 @@ final class FastNumberTests: XCTestCase {
                 let bytes = Array(text.utf8) + terminator
                 let p = fence - bytes.count
                 p.update(from: bytes, count: bytes.count)
-                let got = FastNumber.scanDecimal(at: UnsafePointer(p), powers: FastNumber.powersOfTen)
+                let got = FastNumber.scanDecimal(at: UnsafePointer(p), powers: FastNumber.powerTables)
                 let want = expected(text)
                 XCTAssertEqual(got.end - UnsafePointer(p), want.length, text)
                 XCTAssertEqual(got.bits, want.bits, text)

@@ -76,7 +76,7 @@ struct CSVSettings {
     let na: NATokenSet
     /// Some NA token would otherwise parse as a number, boolean or date (e.g. `-99`).
     let valueLikeNA: Bool
-    let powers: UnsafePointer<Double>
+    let powers: FastNumber.PowerTables
     /// 256 flags: delimiter, LF, CR and quote stop the text fast path.
     let textStops: UnsafePointer<Bool>
     /// Releases parsed parts of a file mapping.

@@ -113,7 +113,7 @@ final class CSVPrelude {
         settings = CSVSettings(
             fileName: name, delimiter: delimiter, blanks: blanks, columnCount: names.count,
             bufferEnd: bufferEnd, na: na, valueLikeNA: CSVReader.valueLikeTokens(options.naTokens, na: na),
-            powers: FastNumber.powersOfTen, textStops: UnsafePointer(stops), pages: pages,
+            powers: FastNumber.powerTables, textStops: UnsafePointer(stops), pages: pages,
             cancel: options.cancel, progress: options.progress)
         formatDescription = CSVReader.formatName(delimiter: delimiter) + ", UTF-8" + (hasBOM ? " with BOM" : "")
             + (crlf ? ", CRLF line ends" : "")

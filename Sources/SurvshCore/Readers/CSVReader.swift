@@ -273,7 +273,7 @@ public enum CSVReader: TableReader {
             bytes.append(contentsOf: [UInt8](repeating: 0, count: 16))
             let valueLike = bytes.withUnsafeBufferPointer { buf -> Bool in
                 let p = buf.baseAddress!
-                let num = FastNumber.scanDecimal(at: p, powers: FastNumber.powersOfTen)
+                let num = FastNumber.scanDecimal(at: p, powers: FastNumber.powerTables)
                 if num.kind != .none && num.end == p + n { return true }
                 return FastNumber.scanSpecialReal(p, n) != nil || FastNumber.scanBoolean(p, n) != nil
                     || FastNumber.scanISODate(p, n) != nil

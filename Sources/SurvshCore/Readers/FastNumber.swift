@@ -10,16 +10,28 @@
 // - Reals are correctly rounded (round-to-nearest-even), like R's `as.numeric`/C `strtod`:
 //   Clinger's fast path — a mantissa of at most 19 significant digits that is <= 2^53 and a decimal
 //   exponent in [-22, 22] — gives the exact result from one IEEE multiplication or division by an
-//   exactly representable power of ten. Anything else goes to the slow path, Swift's
-//   `Double(String)` (C-locale `strtod`, correctly rounded), on that one cell only. Leading zeros
-//   count as digits; a number of more than 19 digits is re-read without them (`longInteger`), so
-//   "0000000000000000000012" stays an integer.
+//   exactly representable power of ten. Other mantissas of at most 19 digits (e.g. the 17 digits
+//   of a full-precision print) go to Eisel-Lemire (`eiselLemire`: the mantissa times a 128-bit
+//   power of five, FastNumber+PowersOfFive.swift), which decides the correctly rounded result in
+//   all but rare cases near a tie and outside the normal range. Those and anything else go to the
+//   slow path, Swift's `Double(String)` (C-locale `strtod`, correctly rounded), on that one cell
+//   only. Leading zeros count as digits; a number of more than 19 digits is re-read without them
+//   (`longInteger`), so "0000000000000000000012" stays an integer.
 // Profile (perf, release, load of bench/out/bench_10000000.csv, 2026-12-06): scanDecimal 40% of the
 //   load's CPU (the `divsd` of the fast path about a quarter of that), the chunk parser's loop 20%,
 //   text interning 6%, the newline count 4%, the kernel (page faults of the mapping and the slot
 //   arrays) 23%. Counting leading zeros as digits instead of skipping them cut the load's CPU by
 //   about 12% (5.05 -> 4.46 s user+sys, 4 runs each); an 8-bytes-at-a-time digit scan was slower.
-// Reference: W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990.
+// The `divsd` is not what costs (2026-12-06, scanning the 3.9e7 numbers of bench_1000000.csv read 3
+//   times in a loop of FastNumber alone, CPU time, machine loaded): replacing the division by a
+//   multiplication (wrong results, timing only) changed nothing (0.47-0.53 s against 0.47-0.51 s):
+//   its samples are those of the oldest instruction not yet retired while the next field is being
+//   scanned. Eisel-Lemire instead of that division was slower (0.79-1.08 s against 0.51-0.57 s:
+//   about 55 instructions against one division whose latency overlaps the next scan), so it only
+//   replaces the slow path: 5e6 numbers of 16-17 digits (Python's repr of random normals) take
+//   0.15-0.23 s instead of 0.65-0.79 s through `Double(String)`, with the same bits.
+// References: W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990;
+//   D. Lemire, "Number Parsing at a Gigabyte per Second", Software: Practice and Experience 51 (2021).
 
 enum NumberKind: UInt8 {
     case none, integer, real
@@ -34,15 +46,27 @@ struct ScannedNumber {
 }
 
 enum FastNumber {
-    /// 10^0 ... 10^22, all exactly representable as Double. Allocated once, never freed.
-    nonisolated(unsafe) static let powersOfTen: UnsafePointer<Double> = {
-        let p = UnsafeMutablePointer<Double>.allocate(capacity: 23)
+    /// The tables `scanDecimal` reads, passed in by pointer so the hot loop never goes through a
+    /// lazily initialised global.
+    struct PowerTables: @unchecked Sendable {
+        /// 10^0 ... 10^22, all exactly representable as Double.
+        let tens: UnsafePointer<Double>
+        /// 5^-342 ... 5^308 as 128-bit words (high, low); see FastNumber+PowersOfFive.swift.
+        let fives: UnsafePointer<UInt64>
+    }
+
+    /// Allocated once, never freed.
+    static let powerTables: PowerTables = {
+        let tens = UnsafeMutablePointer<Double>.allocate(capacity: 23)
         var v = 1.0
         for i in 0..<23 {
-            p[i] = v
+            tens[i] = v
             v *= 10
         }
-        return UnsafePointer(p)
+        let words = powersOfFive128Words
+        let fives = UnsafeMutablePointer<UInt64>.allocate(capacity: words.count)
+        fives.initialize(from: words, count: words.count)
+        return PowerTables(tens: UnsafePointer(tens), fives: UnsafePointer(fives))
     }()
 
     /// Consumes the decimal digits at `p`, accumulating them into `mantissa` (which wraps harmlessly
@@ -69,7 +93,7 @@ enum FastNumber {
     }
 
     @inline(__always)
-    static func scanDecimal(at start: UnsafePointer<UInt8>, powers: UnsafePointer<Double>) -> ScannedNumber {
+    static func scanDecimal(at start: UnsafePointer<UInt8>, powers: PowerTables) -> ScannedNumber {
         var p = start
         var negative = false
         let first = p.pointee
@@ -131,14 +155,65 @@ enum FastNumber {
                 let e10 = exponent &- fractionDigits
                 if mantissa <= 1 << 53 && e10 >= -22 && e10 <= 22 {
                     var v = Double(mantissa)
-                    v = e10 < 0 ? v / powers[-e10] : v * powers[e10]
+                    v = e10 < 0 ? v / powers.tens[-e10] : v * powers.tens[e10]
                     return ScannedNumber(end: p, bits: (negative ? -v : v).bitPattern, kind: .real)
+                }
+                let bits = eiselLemire(mantissa, e10, powers.fives)
+                if bits != undecided {
+                    return ScannedNumber(end: p, bits: bits | (negative ? 1 << 63 : 0), kind: .real)
                 }
             }
         } else if isInteger, let n = longInteger(start, p) {
             return ScannedNumber(end: p, bits: UInt64(bitPattern: n), kind: .integer)
         }
         return ScannedNumber(end: p, bits: slowReal(start, p).bitPattern, kind: .real)
+    }
+
+    /// What `eiselLemire` returns when it cannot decide the rounding (a NaN pattern it never makes).
+    static let undecided: UInt64 = 0xFFFF_FFFF_FFFF_FFFF
+
+    /// The Double nearest to `w` x 10^`q` (ties to even) as a bit pattern, for `w` != 0, or
+    /// `undecided` when the 128-bit product cannot decide the rounding, or the result would be
+    /// subnormal, zero or infinite (the caller then takes an exact path).
+    /// w x 10^q = w x 5^q x 2^q: the top bits of the normalised w times the 128-bit 5^q give the
+    /// significand plus a rounding bit; the product's low bits tell whether the truncated table entry
+    /// could have changed them (D. Lemire, "Number Parsing at a Gigabyte per Second", 2021, sec. 5-6).
+    @inline(__always)
+    static func eiselLemire(_ w0: UInt64, _ q: Int, _ fives: UnsafePointer<UInt64>) -> UInt64 {
+        if q < smallestPowerOfFive || q > largestPowerOfFive { return undecided }
+        let shift = w0.leadingZeroBitCount
+        let w = w0 << UInt64(shift)
+        let entry = fives + 2 &* (q &- smallestPowerOfFive)
+        // 55 bits wanted (52 + hidden bit + rounding bit + a possible leading zero): the low 9 bits of
+        // the high word are the margin; all ones there means the low word's product may carry into them.
+        var (high, low) = w.multipliedFullWidth(by: entry[0])
+        if high & 0x1FF == 0x1FF {
+            let (carry, _) = w.multipliedFullWidth(by: entry[1])
+            let sum = low &+ carry
+            if sum < carry { high &+= 1 }
+            low = sum
+        }
+        // A low word of all ones may be one unit short of a carry the table's truncation hides
+        // (the product is exact, and so decidable, only for 5^q < 2^128 and the 5^-q of q >= -27).
+        if low == 0xFFFF_FFFF_FFFF_FFFF && (q < -27 || q > 55) { return undecided }
+        let upper = Int(truncatingIfNeeded: high >> 63)
+        var significand = high >> UInt64(upper &+ 9)
+        // floor(log2(10^q)) + 63 + the biased exponent 1023, from 217706 / 2^16 ~ log2(10).
+        var exponent = ((q &* 217_706) >> 16) &+ 63 &+ upper &- shift &+ 1023
+        if exponent <= 0 { return undecided } // subnormal or zero
+        // Exactly halfway between two Doubles (possible only for small |q|, where the product is
+        // exact): round to even instead of up.
+        if low <= 1 && q >= -4 && q <= 23 && significand & 3 == 1 && significand << UInt64(upper &+ 9) == high {
+            significand &= ~1
+        }
+        significand &+= significand & 1
+        significand >>= 1
+        if significand >= 1 << 53 {
+            significand = 1 << 52
+            exponent &+= 1
+        }
+        if exponent >= 0x7FF { return undecided } // infinite
+        return UInt64(exponent) << 52 | (significand & ((1 << 52) - 1))
     }
 
     /// An integer literal `[+-]digits` of more than 19 digits whose value fits Int64 once its leading

@@ -265,7 +265,7 @@ final class XLSXSheet: XMLScanHandler {
     /// blank or NUL).
     static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard let start = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        let scanned = FastNumber.scanDecimal(at: start, powers: FastNumber.powersOfTen)
+        let scanned = FastNumber.scanDecimal(at: start, powers: FastNumber.powerTables)
         if scanned.end == start + bytes.count {
             switch scanned.kind {
             case .integer: return Double(Int64(bitPattern: scanned.bits))
