@@ -7,7 +7,8 @@
 //   after the first newline at even quote parity, from a parallel count of quotes per cut) and
 //   counts newlines per chunk, which bound its rows, so every chunk writes its own slot range.
 // - `withSlotArrays` allocates the final integer/real arrays up front (nested, no copy) and
-//   pre-faults them on all cores (MADV_POPULATE_WRITE: one call instead of a fault per page).
+//   pre-faults them on all cores (MADV_POPULATE_WRITE on their whole pages: one call instead of a
+//   fault per page).
 // - Parsed ranges of a file mapping are dropped from the process (`PageDropper`), so peak memory
 //   is about the columns plus the chunks in flight, not columns + whole file.
 // - `parseAndAssemble` runs the chunks in parallel, re-parses in one piece when a chunk did not
@@ -293,7 +294,7 @@ extension CSVReader {
                 #if os(Linux)
                 if capacity >= 1 << 16 {
                     let b = bases
-                    parallelFor(ncol) { i in if !skipped[i] { _ = madvise(b[i], capacity * 8, 23 /* MADV_POPULATE_WRITE */) } }
+                    parallelFor(ncol) { i in if !skipped[i] { _ = prefaultForWriting(b[i], bytes: capacity * 8) } }
                 }
                 #endif
                 bases.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
@@ -319,6 +320,28 @@ extension CSVReader {
         }
         nest(0)
         return arrays
+    }
+
+    /// Maps the whole pages inside [p, p + bytes) in one call (MADV_POPULATE_WRITE, Linux 5.14+)
+    /// instead of one page fault per 4 KB while parsing; false when the kernel refused (nothing is
+    /// lost: the pages then fault in as they are written). madvise takes only a page-aligned start,
+    /// and an array's elements start 48 bytes into a page (malloc's and the array's headers), so the
+    /// range is cut to its whole pages (before, the call failed with EINVAL and prefaulted nothing).
+    /// 13 arrays of 10^7 Doubles written once (CPU time, machine loaded): 0.16+0.68 s user+sys
+    /// without, 0.09+0.51 s with it; transparent huge pages (MADV_HUGEPAGE first) were far slower,
+    /// 0.08+2.74 s (direct compaction). The file mapping needs nothing of the kind: reading 1.26 GB
+    /// through it cost 0.07+0.07 s, the same with MADV_POPULATE_READ, MADV_WILLNEED or MAP_POPULATE
+    /// (which also keeps the whole file resident), and pread into a buffer instead cost 0.52 s of sys.
+    static func prefaultForWriting(_ p: UnsafeMutableRawPointer, bytes: Int) -> Bool {
+        #if os(Linux)
+        let page = PageDropper.pageSize
+        let start = (Int(bitPattern: p) + page - 1) / page * page
+        let end = (Int(bitPattern: p) + bytes) / page * page
+        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return false }
+        return madvise(aligned, end - start, 23 /* MADV_POPULATE_WRITE */) == 0
+        #else
+        return false
+        #endif
     }
 
     /// Parses all chunks into the slots (falling back to one piece when a split was wrong), joins the

@@ -1,0 +1,32 @@
+// CSVReaderTests+Prefault.swift — the slot arrays are pre-faulted for real: madvise accepts only a
+// page-aligned start, and an array's elements never start on a page (malloc's and the array's
+// headers come first), so the call on the elements' base failed with EINVAL and faulted nothing.
+
+import XCTest
+@testable import SurvshCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension CSVReaderTests {
+    func testSlotArraysArePrefaulted() throws {
+        #if os(Linux)
+        // The kernel must know MADV_POPULATE_WRITE (Linux 5.14+): try it on a page-aligned mapping.
+        let page = PageDropper.pageSize
+        guard let probe = mmap(nil, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              probe != UnsafeMutableRawPointer(bitPattern: -1) else { throw XCTSkip("mmap failed") }
+        defer { munmap(probe, 4 * page) }
+        if madvise(probe, 4 * page, 23) != 0 { throw XCTSkip("no MADV_POPULATE_WRITE in this kernel") }
+        let n = 1 << 20
+        _ = [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+            let base = UnsafeMutableRawPointer(buf.baseAddress!)
+            XCTAssertNotEqual(Int(bitPattern: base) % page, 0, "the elements start on a page: the test shows nothing")
+            XCTAssertTrue(CSVReader.prefaultForWriting(base, bytes: n * 8))
+            initialized = 0
+        }
+        XCTAssertFalse(CSVReader.prefaultForWriting(probe, bytes: page / 2), "less than a whole page")
+        #else
+        throw XCTSkip("Linux only")
+        #endif
+    }
+}
