@@ -123,7 +123,6 @@ extension CSVReaderTests {
         tuning.streamStartBytes = 8 << 10
         tuning.streamSegmentBytes = 16 << 10
         tuning.inflateStepBytes = 4 << 10
-        tuning.streamAheadBytes = 32 << 10
         let progress = LoadProgress()
         var options = ReadOptions()
         options.progress = progress

@@ -412,15 +412,8 @@ extension CSVReader {
         // Per-chunk fix-ups: integer chunks of real columns, non-text chunks of text columns.
         var tasks: [(chunk: Int, column: Int)] = []
         for (i, chunk) in chunks.enumerated() {
-            for c in 0..<ncol {
-                let k = chunk.columns[c].kind
-                if k == a.kinds[c] || chunk.rows == 0 { continue }
-                if a.kinds[c] == .text {
-                    if k == .unknown && settings.na.containsEmpty { continue }
-                    tasks.append((i, c))
-                } else if a.kinds[c] == .real && k == .integer {
-                    tasks.append((i, c))
-                }
+            for c in 0..<ncol where fixUp(chunkKind: chunk.columns[c].kind, finalKind: a.kinds[c], rows: chunk.rows, settings: settings) != .none {
+                tasks.append((i, c))
             }
         }
         let kinds = a.kinds
@@ -504,6 +497,17 @@ extension CSVReader {
         a.builtStorages = (0..<ncol).map { results[$0].0 }
         a.masks = (0..<ncol).map { results[$0].1 }
         return a
+    }
+
+    enum FixUp { case none, text, real }
+
+    /// What a chunk whose column came out `chunkKind` needs once the column is `finalKind`: nothing,
+    /// its text re-read as text (numbers, or empty cells that are text when "" is no NA token), or
+    /// its integers made reals.
+    static func fixUp(chunkKind k: CellKind, finalKind: CellKind, rows: Int, settings: CSVSettings) -> FixUp {
+        if k == finalKind || rows == 0 { return .none }
+        if finalKind == .text { return k == .unknown && settings.na.containsEmpty ? .none : .text }
+        return finalKind == .real && k == .integer ? .real : .none
     }
 
     /// Merges the chunks' dictionaries in chunk order (so levels stay in first-seen order) and

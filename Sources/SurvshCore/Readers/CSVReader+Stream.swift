@@ -1,188 +1,316 @@
 // CSVReader+Stream.swift — gzip-compressed CSV parsed while it is being inflated (the pipeline).
 //
-// Contract: `InflatingStream` inflates on its own thread into a never-moving mapping (Inflate with
-// `published`), announcing after every 4 MiB step how many bytes are final, and pausing when it is
-// more than `streamAheadBytes` (64 MiB) ahead of the parse (a bounded queue); `parseInflating` parses
-// on the calling thread meanwhile: the header and type guess from the first `streamStartBytes`, then
-// one chunk after another, each ending after the last newline that is final (and at least
-// `InputBuffer.padding` bytes before the end of what is final, so nothing a parser may peek at is
-// still being written) at even quote parity (else it waits for more). Once the inflation is done the
-// rest is cut into chunks parsed on all cores, so with 2 cores inflation and parsing overlap and the
-// tail uses both. The chunks then go into the final arrays and through the same assembly as a plain
-// file (`buildTable`, `assemble`), so the result equals the plain CSV's. Anything unusual — a file
-// smaller than `streamStartBytes`, a header that does not fit, a chunk that reports an error or does
-// not end where it should (stray quotes) — falls back to waiting for the whole text and parsing it
-// as usual, which gives the right result or error. Inflation errors (truncated, corrupt, the memory
-// bound of a bomb) and Ctrl-C end both threads; the inflating thread is always stopped and joined
-// before the memory it writes into is released.
-// The decompressed text stays in memory until the load ends (the columns are built from it), as for
-// the non-pipelined reader; the memory bound (`limit`) is the same.
+// Contract: `parseGzipPipelined` inflates (`Inflate.Inflater`) into a ring of a few reused buffers
+// (`GzipPipeline`: workers + 2 of them, `streamSegmentBytes`, 4 MiB, of text each) and parses each
+// buffer's complete records as one chunk while the next buffers are inflated, on every core from
+// the start: each worker thread inflates the next buffer when no other one is inflating and a
+// buffer is free, and otherwise parses a chunk that is waiting. Whoever inflates a buffer first
+// copies into the `headroom` before it the previous buffer's partial last record (the carry), then
+// cuts the buffer after its last newline at even quote parity (quoted fields with newlines, CRLF
+// and multibyte UTF-8 split across inflate steps stay whole), so a chunk always starts a record and
+// the rows, line numbers and types come out as in a plain parse. A buffer is reused once its chunk
+// is parsed and its carry copied: memory is the ring (~40 MiB) plus the chunks' slot memory, not
+// the whole text. The first buffer holds at least `streamStartBytes` (and 64 KiB + 3, what
+// CSVPrelude's UTF-8 check reads) for the header and the type guess. The chunks then go into the
+// final arrays and through the same assembly as a plain file (`buildTable`, `assemble`), so the
+// result equals the plain CSV's byte for byte.
+// The parsed text is gone by the assembly, so anything that would need it again or that a chunk
+// cannot settle alone returns nil, and the caller inflates the whole text into one buffer and parses
+// it as usual, which gives the right result or error: text that fits in the first buffer or looks
+// binary (`isText`), a header that does not fit, a record longer than the headroom, a chunk that
+// reports an error or does not end where it should (stray quotes), and a column that turns to text
+// after an earlier chunk was parsed as numbers (`needsTextRescan`: the plain parse re-reads that
+// chunk's text). Inflation errors (truncated, corrupt, the memory bound of a bomb) and Ctrl-C stop
+// every worker and are thrown; the inflation counts its output against the same bound as the
+// whole-text inflation, so a bomb is refused with the same message.
 
 import Foundation
 import SurvivalStats
-import Synchronization
-
-/// Inflation of a gzip file on its own thread, with the part already inflated available.
-final class InflatingStream: @unchecked Sendable {
-    enum State {
-        case partial(base: UnsafeMutablePointer<UInt8>, available: Int)
-        case done(Result<InputBuffer, DataReadError>)
-    }
-
-    private let condition = NSCondition()
-    private var base: UnsafeMutablePointer<UInt8>?
-    private var available = 0
-    private var outcome: Result<InputBuffer, DataReadError>?
-    private let stopRequested = Atomic<Bool>(false)
-    /// The bounded queue: the inflating thread pauses while it is more than `ahead` bytes past what
-    /// the parser has `consumed` and past what the parser waits for (`demand`).
-    private let ahead: Int
-    private var consumed = 0
-    private var demand = 0
-    /// The memory inflated into: owned here (not by the inflation) so that what `wait` handed out
-    /// stays readable after the inflation fails, until the stream itself goes.
-    private let region: MappedRegion?
-
-    /// Starts inflating `compressed` (kept alive until the end) on a new thread, at most `ahead`
-    /// bytes ahead of the parser.
-    init(_ compressed: InputBuffer, file: String, limit: UInt64?, options: ReadOptions, step: Int, ahead: Int) {
-        self.ahead = ahead
-        region = Inflate.outputRegion(limit: limit)
-        let cancel = Cancellation { [self] in options.cancel.isCancelled || stopRequested.load(ordering: .relaxed) }
-        nonisolated(unsafe) let compressed = compressed  // read-only; kept alive by the closure
-        Thread.detachNewThread { [self] in
-            let raw = UnsafeRawBufferPointer(start: compressed.bytes, count: compressed.count)
-            let result: Result<InputBuffer, DataReadError>
-            do throws(DataReadError) {
-                guard let region else { throw DataReadError(file: file, message: "gzip: out of memory") }
-                result = .success(try Inflate.run(raw, wrapper: .gzip, limit: limit, file: file, format: "gzip", cancel: cancel,
-                                                  progress: options.progress, step: step, into: region) { base, produced in
-                    self.publish(base, produced)
-                })
-            } catch {
-                result = .failure(error)
-            }
-            PollTrace.workerEnd("end of the gzip inflating thread")
-            condition.lock()
-            outcome = result
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
-
-    private func publish(_ base: UnsafeMutablePointer<UInt8>, _ produced: Int) {
-        condition.lock()
-        self.base = base
-        available = produced
-        condition.broadcast()
-        while available - consumed > ahead && available > demand && !stopRequested.load(ordering: .relaxed) { condition.wait() }
-        condition.unlock()
-    }
-
-    /// The parser is done with the first `bytes` bytes (the inflating thread may go on).
-    func consumed(upTo bytes: Int) {
-        condition.lock()
-        consumed = max(consumed, bytes)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Blocks until more than `bytes` bytes are final or the inflation has ended.
-    func wait(beyond bytes: Int) -> State {
-        condition.lock()
-        defer { condition.unlock() }
-        demand = max(demand, bytes)
-        condition.broadcast()
-        while outcome == nil && available <= bytes { condition.wait() }
-        if let outcome { return .done(outcome) }
-        return .partial(base: base!, available: available)
-    }
-
-    /// The whole text, or the inflation's error.
-    func end() throws(DataReadError) -> InputBuffer {
-        guard case .done(let outcome) = wait(beyond: Int.max) else { preconditionFailure("InflatingStream: not done") }
-        return try outcome.get()
-    }
-
-    /// Stops the inflation if it still runs and waits for its thread to end.
-    func stopAndJoin() {
-        condition.lock()
-        stopRequested.store(true, ordering: .relaxed)
-        condition.broadcast()
-        condition.unlock()
-        _ = wait(beyond: Int.max)
-    }
-}
 
 extension CSVReader {
-    /// Parses the text `stream` inflates while it does (see the file header).
-    static func parseInflating(_ stream: InflatingStream, name: String, delimiterName: String, options: ReadOptions,
-                               tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
-        defer { stream.stopAndJoin() }
-        func whole() throws(DataReadError) -> TableReadResult {
-            try parse(stream.end(), name: name, delimiterName: delimiterName, options: options, tuning: tuning)
-        }
-        guard case .partial(let mutableBase, let firstAvailable) = stream.wait(beyond: tuning.streamStartBytes),
-              let firstCut = finalRecordsEnd(mutableBase, from: mutableBase, available: firstAvailable) else { return try whole() }
-        let base = UnsafePointer(mutableBase)
+    /// Parses the CSV text of the gzip data `compressed` while inflating it (see the file header),
+    /// or nil when the caller must inflate the whole text and parse it. `limit` bounds the output.
+    static func parseGzipPipelined(_ compressed: UnsafeRawBufferPointer, name: String, delimiterName: String, limit: UInt64?,
+                                   options: ReadOptions, tuning: CSVTuning,
+                                   isText: ([UInt8]) throws(DataReadError) -> Bool) throws(DataReadError) -> TableReadResult? {
+        let pipeline = GzipPipeline(compressed, name: name, limit: limit, options: options, tuning: tuning)
+        guard try pipeline.inflateFirst(), try isText(pipeline.head) else { return nil }
+        let firstBase = pipeline.ring.data(0)
+        let firstEnd = firstBase + pipeline.firstCount
+        guard let firstCut = GzipPipeline.recordsEnd(UnsafePointer(firstBase), UnsafePointer(firstEnd)),
+              firstCut.end - UnsafePointer(firstBase) >= GzipPipeline.preludeMinimum else { return nil }
         let prelude: CSVPrelude
         do {
-            prelude = try CSVPrelude(mutableBase, count: firstCut - base, pages: PageDropper(base: base, droppable: 0..<0), name: name,
+            prelude = try CSVPrelude(firstBase, count: firstCut.end - UnsafePointer(firstBase),
+                                     pages: PageDropper(base: UnsafePointer(firstBase), droppable: 0..<0), name: name,
                                      delimiterName: delimiterName, options: options)
         } catch {
-            return try whole()
+            // Ctrl-C stops here; any other error is the whole text's to give (it may be later in the file).
+            if error.message == "interrupted" { throw error }
+            return nil
         }
-        var settings = prelude.settings
-        let guess = guessKinds(settings: settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
-        let pieces = StreamChunks(columns: settings.columnCount, guess: guess, firstLine: prelude.dataFirstLine)
-
-        // While inflating: one chunk at a time, on this thread.
-        var start = prelude.dataStart
-        var want = max(firstCut - base, start - base + tuning.streamSegmentBytes)
-        while case .partial(_, let available) = stream.wait(beyond: want) {
-            want = available
-            guard let cut = finalRecordsEnd(base, from: start, available: available) else { continue }
-            let (newlines, quotes) = ByteScan.countNewlinesAndQuotes(start, cut - start)
-            if quotes & 1 == 1 { continue } // the cut is inside a quoted field: wait for more
-            settings.bufferEnd = cut
-            let chunk = pieces.add(start: start, end: cut, newlines: newlines)
-            runChunks([chunk], settings: settings)
-            if settings.cancel.isCancelled { throw DataReadError(file: name, message: "interrupted") }
-            if !chunk.endedCleanly { return try whole() }
-            start = cut
-            stream.consumed(upTo: start - base)
-            want = max(want, start - base + tuning.streamSegmentBytes)
+        let guess = guessKinds(settings: prelude.settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
+        let pieces = StreamChunks(columns: prelude.settings.columnCount, guess: guess, firstLine: prelude.dataFirstLine)
+        pipeline.start(pieces: pieces, settings: prelude.settings, dataStart: prelude.dataStart, firstEnd: UnsafePointer(firstEnd))
+        parallelFor(pipeline.workers) { _ in pipeline.work() }
+        switch pipeline.outcome {
+        case .failed(let error): throw error
+        case .interrupted: throw DataReadError(file: name, message: "interrupted")
+        case .fallBack:
+            options.progress?.setRows(0)
+            return nil
+        case .running, .parsed:
+            break
         }
-
-        // Inflated: the rest on all cores.
-        let text = try stream.end()
-        var end = text.count
-        if text.bytes[end - 1] != asciiLF {
-            text.bytes[end] = asciiLF
-            end += 1
+        if needsTextRescan(pieces.chunks, settings: prelude.settings) {
+            options.progress?.setRows(0)
+            return nil
         }
-        settings.bufferEnd = UnsafePointer(text.bytes + end)
-        let plan = planChunks(settings: settings, dataStart: start, tuning: tuning)
-        let tail = (0..<plan.newlines.count).map { pieces.add(start: plan.starts[$0], end: plan.starts[$0 + 1], newlines: plan.newlines[$0]) }
-        runChunks(tail, settings: settings)
-        if settings.cancel.isCancelled { throw DataReadError(file: name, message: "interrupted") }
-        if tail.contains(where: { !$0.endedCleanly }) { return try whole() }
-
+        pipeline.releaseRing()
+        let settings = prelude.settings
         let table = try buildTable(rows: pieces.rows, settings: settings, guess: guess, tuning: tuning) { bases in
-            pieces.move(into: bases)
+            if !pieces.move(into: bases, cancel: settings.cancel) {
+                return .failure(DataReadError(file: name, message: "interrupted"))
+            }
             return .success(assemble(chunks: pieces.chunks, settings: settings, ncol: settings.columnCount, bases: bases))
         }
         return try prelude.result(table)
     }
 
-    /// Just past the last newline in [from, base + available - padding), or nil when there is none.
-    static func finalRecordsEnd(_ base: UnsafePointer<UInt8>, from: UnsafePointer<UInt8>, available: Int) -> UnsafePointer<UInt8>? {
-        var q = base + available - InputBuffer.padding
-        while q > from {
-            q -= 1
-            if q.pointee == asciiLF { return q + 1 }
+    /// Some chunk holds numbers (or nothing) in a column that ends up text: `assemble` would re-read
+    /// that chunk's text, which the pipeline no longer has.
+    static func needsTextRescan(_ chunks: [CSVChunk], settings: CSVSettings) -> Bool {
+        (0..<settings.columnCount).contains { c in
+            let final = chunks.reduce(CellKind.unknown) { CellKind.join($0, $1.columns[c].kind) }
+            return final == .text && chunks.contains { fixUp(chunkKind: $0.columns[c].kind, finalKind: final, rows: $0.rows, settings: settings) == .text }
+        }
+    }
+}
+
+/// The ring of text buffers and the work shared by the pipeline's threads (see the file header).
+/// Everything below `condition` is read and written under it; the inflater, the carry and `pieces`
+/// only by the thread holding the inflation turn (`inflating`).
+final class GzipPipeline: @unchecked Sendable {
+    enum Outcome {
+        case running, parsed, fallBack, interrupted
+        case failed(DataReadError)
+    }
+
+    /// CSVPrelude checks the first 64 KiB of text (after a BOM) for UTF-8 as in a plain file.
+    static let preludeMinimum = (1 << 16) + 3
+
+    let ring: Ring
+    let workers: Int
+    private let inflater: Inflate.Inflater
+    private let step: Int
+    private let segment: Int
+    private let cancel: Cancellation
+    private(set) var firstCount = 0
+
+    private let condition = NSCondition()
+    private(set) var outcome = Outcome.running
+    private var inflating = false
+    private var inflated = false
+    private var free: [Int] = []
+    private var waiting: [(chunk: CSVChunk, buffer: Int)] = []
+    private var parsing = 0
+    /// Per buffer: its chunk waits or is being parsed, its carry is not copied yet, it is being filled.
+    private var holds: [Int]
+
+    // The inflation turn's state.
+    private var pieces: StreamChunks?
+    private var settings: CSVSettings?
+    private var carry: (buffer: Int, start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) = (0, UnsafePointer(bitPattern: 1)!, UnsafePointer(bitPattern: 1)!)
+
+    init(_ compressed: UnsafeRawBufferPointer, name: String, limit: UInt64?, options: ReadOptions, tuning: CSVTuning) {
+        workers = max(1, min(tuning.threads ?? CSVReader.processorCount(), Parallelism.threads, 8))
+        step = max(1, tuning.inflateStepBytes)
+        segment = max(1, tuning.streamSegmentBytes)
+        let first = max(tuning.streamStartBytes, Self.preludeMinimum + 1)
+        ring = Ring(count: workers + 2, segment: max(segment, first), headroom: max(segment, 1 << 16))
+        holds = [Int](repeating: 0, count: ring.count)
+        cancel = options.cancel
+        inflater = Inflate.Inflater(compressed, wrapper: .gzip, maximum: Inflate.maximumOutput(limit: limit), file: name, format: "gzip",
+                                    cancel: options.cancel, progress: options.progress)
+    }
+
+    /// The first bytes of the text (FileSignature.headLength at most).
+    var head: [UInt8] { Array(UnsafeBufferPointer(start: ring.data(0), count: min(firstCount, FileSignature.headLength))) }
+
+    /// Inflates at least `streamStartBytes` into the first buffer; false when the whole text fits there.
+    func inflateFirst() throws(DataReadError) -> Bool {
+        let want = ring.segment
+        while firstCount < want && !inflater.finished {
+            firstCount += try inflater.step(into: ring.data(0) + firstCount, capacity: min(step, want - firstCount))
+        }
+        return !inflater.finished
+    }
+
+    /// Sets the work up after the prelude: the first chunk (the first buffer's records after the
+    /// header) waits, the rest of that buffer is the carry.
+    func start(pieces: StreamChunks, settings: CSVSettings, dataStart: UnsafePointer<UInt8>, firstEnd: UnsafePointer<UInt8>) {
+        self.pieces = pieces
+        self.settings = settings
+        free = Array(1..<ring.count)
+        carry = (0, dataStart, dataStart)
+        holds[0] = 1
+        cut(buffer: 0, from: dataStart, to: firstEnd)
+    }
+
+    /// One worker: inflates the next buffer when it may, else parses a waiting chunk, until all is
+    /// parsed or the work stops.
+    func work() {
+        condition.lock()
+        defer { condition.unlock() }
+        while case .running = outcome {
+            if cancel.isCancelled {
+                finish(.interrupted)
+            } else if !inflating && !inflated, let buffer = free.popLast() {
+                inflating = true
+                holds[buffer] += 1
+                condition.unlock()
+                let result = fill(buffer)
+                condition.lock()
+                inflating = false
+                if case .failure(let error) = result { finish(.failed(error)) }
+                release(buffer)
+                condition.broadcast()
+            } else if !waiting.isEmpty {
+                let (chunk, buffer) = waiting.removeFirst()
+                parsing += 1
+                condition.unlock()
+                var chunkSettings = settings!
+                chunkSettings.bufferEnd = chunk.end
+                CSVReader.runChunks([chunk], settings: chunkSettings)
+                condition.lock()
+                parsing -= 1
+                if !chunk.endedCleanly && !cancel.isCancelled { finish(.fallBack) }
+                release(buffer)
+                condition.broadcast()
+            } else if inflated && parsing == 0 && !inflating {
+                finish(.parsed)
+            } else {
+                condition.wait()
+            }
+        }
+    }
+
+    /// Ends the work (the first reason stays); every worker leaves its loop.
+    private func finish(_ reason: Outcome) {
+        if case .running = outcome { outcome = reason }
+        condition.broadcast()
+    }
+
+    private func release(_ buffer: Int) {
+        holds[buffer] -= 1
+        if holds[buffer] == 0 { free.append(buffer) }
+    }
+
+    /// With the inflation turn: the carry, then up to a segment of text into `buffer`, then the cut.
+    /// Under no lock; the queue changes under it.
+    private func fill(_ buffer: Int) -> Result<Void, DataReadError> {
+        let data = ring.data(buffer)
+        let carried = carry.end - carry.start
+        guard carried <= ring.headroom else {
+            condition.lock()
+            finish(.fallBack)
+            condition.unlock()
+            return .success(())
+        }
+        let start = UnsafePointer(data - carried)
+        UnsafeMutablePointer(mutating: start).update(from: carry.start, count: carried)
+        condition.lock()
+        release(carry.buffer)
+        condition.unlock()
+        var made = 0
+        do throws(DataReadError) {
+            while made < segment && !inflater.finished {
+                made += try inflater.step(into: data + made, capacity: min(step, segment - made))
+            }
+        } catch {
+            return .failure(error)
+        }
+        var end = UnsafePointer(data + made)
+        condition.lock()
+        holds[buffer] += 1  // until its carry is copied, or for the last chunk
+        condition.unlock()
+        if inflater.finished {
+            if end > start && end[-1] != asciiLF {
+                data[made] = asciiLF  // the newline sentinel, in the padding
+                end += 1
+            }
+            if end > start { addChunk(buffer: buffer, start: start, end: end, newlines: ByteScan.countNewlinesAndQuotes(start, end - start).newlines) }
+            condition.lock()
+            inflated = true
+            release(buffer)
+            condition.broadcast()
+            condition.unlock()
+        } else {
+            cut(buffer: buffer, from: start, to: end)
+        }
+        return .success(())
+    }
+
+    /// Queues the records of [from, to) in `buffer` as a chunk; the rest is the carry.
+    private func cut(buffer: Int, from: UnsafePointer<UInt8>, to: UnsafePointer<UInt8>) {
+        var records = (end: from, newlines: 0)
+        if let found = Self.recordsEnd(from, to) { records = found }
+        if records.end > from { addChunk(buffer: buffer, start: from, end: records.end, newlines: records.newlines) }
+        carry = (buffer, records.end, to)
+    }
+
+    private func addChunk(buffer: Int, start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, newlines: Int) {
+        let chunk = pieces!.add(start: start, end: end, newlines: newlines)
+        condition.lock()
+        holds[buffer] += 1
+        waiting.append((chunk, buffer))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Frees the ring (after the parse).
+    func releaseRing() { ring.deallocate() }
+
+    /// Just past the last newline of [from, to) at even quote parity counted from `from` (a record
+    /// boundary when `from` is one), with the newlines before it; nil when there is none.
+    static func recordsEnd(_ from: UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>) -> (end: UnsafePointer<UInt8>, newlines: Int)? {
+        var x = to
+        while x > from && x[-1] != asciiLF { x -= 1 }
+        if x == from { return nil }
+        var (newlines, quotes) = ByteScan.countNewlinesAndQuotes(from, x - from)
+        var parity = quotes & 1
+        // Odd: the last newline is inside a quoted field; step back to one that is not.
+        while x > from {
+            if parity == 0 && x[-1] == asciiLF { return (x, newlines) }
+            x -= 1
+            if x.pointee == asciiQuote { parity ^= 1 } else if x.pointee == asciiLF { newlines -= 1 }
         }
         return nil
+    }
+
+    /// The buffers: `headroom` bytes for a carried partial record, then `segment` bytes of text, then
+    /// the padding (a newline sentinel goes there).
+    final class Ring {
+        let count: Int
+        let segment: Int
+        let headroom: Int
+        private var memory: [UnsafeMutablePointer<UInt8>]
+
+        init(count: Int, segment: Int, headroom: Int) {
+            self.count = count
+            self.segment = segment
+            self.headroom = headroom
+            memory = (0..<count).map { _ in .allocate(capacity: headroom + segment + InputBuffer.padding) }
+        }
+
+        deinit { deallocate() }
+
+        func data(_ buffer: Int) -> UnsafeMutablePointer<UInt8> { memory[buffer] + headroom }
+
+        func deallocate() {
+            memory.forEach { $0.deallocate() }
+            memory = []
+        }
     }
 }
 
@@ -222,17 +350,22 @@ final class StreamChunks {
     }
 
     /// Copies every chunk's rows to its place in the final arrays and points the chunk there
-    /// (not a `.skip` column's: it has no array).
-    func move(into bases: UnsafePointer<UnsafeMutableRawPointer>) {
-        for chunk in chunks {
-            for c in 0..<columns where guess[c] != .skip {
+    /// (not a `.skip` column's: it has no array), a column per thread; false when `cancel` fired
+    /// (polled per column).
+    func move(into bases: UnsafePointer<UnsafeMutableRawPointer>, cancel: Cancellation) -> Bool {
+        let chunks = self.chunks, guess = self.guess
+        parallelFor(columns) { c in
+            guard guess[c] != .skip, !cancel.isCancelled else { return }
+            for chunk in chunks {
                 let target = bases[c] + chunk.rowOffset * 8
                 target.copyMemory(from: chunk.columns[c].slots.raw, byteCount: chunk.rows * 8)
                 chunk.columns[c].slots = SlotPointer(raw: target)
             }
         }
+        if cancel.isCancelled { return false }
         memories.forEach { $0.deallocate() }
         memories = []
+        return true
     }
 }
 

@@ -55,14 +55,13 @@ struct CSVTuning: Sendable {
     var threads: Int?
     /// Tests: the bytes of memory a load may take; nil = what the system has available now.
     var memoryBudget: UInt64?
-    /// gzip pipeline (CSVReader+Stream.swift): inflated bytes needed before parsing starts (smaller
-    /// files are parsed whole), and the least a chunk parsed while inflating holds.
+    /// gzip pipeline (CSVReader+Stream.swift): inflated bytes needed before parsing starts (the
+    /// first buffer, at least 64 KiB; smaller text is parsed whole), and the text in each later buffer
+    /// of the ring (one chunk each).
     var streamStartBytes = 4 << 20
     var streamSegmentBytes = 4 << 20
-    /// Output bytes per inflate call (how often the pipeline hears of new text, and Ctrl-C is polled).
+    /// Output bytes per inflate call (how often Ctrl-C is polled while inflating).
     var inflateStepBytes = 4 << 20
-    /// How far inflation may run ahead of the parse (the bounded queue between the two threads).
-    var streamAheadBytes = 64 << 20
     /// A lazy load's scan (CSVReader+Lazy.swift): bytes of text per chunk, whose cells go to scratch slots.
     var scanChunkBytes = 2 << 20
 

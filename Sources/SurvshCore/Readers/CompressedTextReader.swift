@@ -3,7 +3,9 @@
 //
 // Contract: the file is recognised by its first bytes (gzip 1F 8B, zip `PK\3\4`), whatever its name,
 // inflated into memory (`Inflate`, bounded by the memory available) and parsed by `CSVReader` exactly
-// as the plain file would be — gzip text while it is being inflated (`CSVReader.parseInflating`); messages name the compressed file, and line numbers count lines of the
+// as the plain file would be — gzip text while it is being inflated, into a few reused buffers
+// (`CSVReader.parseGzipPipelined`; anything it cannot settle, and a compressed binary file, is
+// inflated whole first); messages name the compressed file, and line numbers count lines of the
 // decompressed text. The delimiter preferred by extension comes from the name inside: the gzip file's
 // name without `.gz`, the zip member's name. A zip must hold exactly one file (folders and macOS
 // `__MACOSX/` entries are ignored), stored or deflated, not encrypted, not ZIP64; an Excel workbook
@@ -45,24 +47,23 @@ public enum CompressedTextReader: TableReader {
         let limit = tuning.memoryBudget ?? SystemMemory.available()
         switch FileSignature.of(Array(raw.prefix(8))) {
         case .gzip:
-            // Inflated on another thread while this one parses (CSVReader+Stream.swift).
-            let stream = InflatingStream(compressed, file: path, limit: limit, options: options, step: tuning.inflateStepBytes,
-                                         ahead: tuning.streamAheadBytes)
-            defer { stream.stopAndJoin() }
             let innerName = (path as NSString).pathExtension.lowercased() == "gz" ? (path as NSString).deletingPathExtension : path
-            let innerHead: [UInt8]
-            switch stream.wait(beyond: FileSignature.headLength - 1) {
-            case .partial(let base, let available):
-                innerHead = Array(UnsafeBufferPointer(start: base, count: min(available, FileSignature.headLength)))
-            case .done(let outcome):
-                let text = try outcome.get()
-                innerHead = Array(UnsafeBufferPointer(start: text.bytes, count: min(text.count, FileSignature.headLength)))
+            // Parsed while it is inflated (CSVReader+Stream.swift), unless it is not plain text or is unusual.
+            if var result = try CSVReader.parseGzipPipelined(raw, name: path, delimiterName: innerName, limit: limit, options: options,
+                                                             tuning: tuning, isText: { head throws(DataReadError) in
+                                                                 try isPlainText(head, innerName: innerName, path: path, container: "gzip-compressed")
+                                                             }) {
+                result.formatDescription += ", gzip-compressed"
+                return result
             }
-            if let binary = try readBinary(innerHead, text: { () throws(DataReadError) in try stream.end() }, innerName: innerName,
+            let text = try Inflate.run(raw, wrapper: .gzip, limit: limit, file: path, format: "gzip", cancel: options.cancel,
+                                       progress: options.progress, step: tuning.inflateStepBytes)
+            let innerHead = Array(UnsafeBufferPointer(start: text.bytes, count: min(text.count, FileSignature.headLength)))
+            if let binary = try readBinary(innerHead, text: { () throws(DataReadError) in text }, innerName: innerName,
                                            path: path, container: "gzip-compressed", options: options) {
                 return binary
             }
-            var result = try CSVReader.parseInflating(stream, name: path, delimiterName: innerName, options: options, tuning: tuning)
+            var result = try CSVReader.parse(text, name: path, delimiterName: innerName, options: options, tuning: tuning)
             result.formatDescription += ", gzip-compressed"
             return result
         case .zip:
@@ -94,10 +95,18 @@ public enum CompressedTextReader: TableReader {
             result.formatDescription += ", " + container
             return result
         }
+        _ = try isPlainText(innerHead, innerName: innerName, path: path, container: container)
+        return nil
+    }
+
+    /// Text the CSV reader parses: no binary reader claims it and it is not a format refused (the
+    /// refusal is thrown here, as `readBinary` throws it). A ReadStat file is not plain text.
+    static func isPlainText(_ innerHead: [UInt8], innerName: String, path: String, container: String) throws(DataReadError) -> Bool {
+        if DataReaders.all.contains(where: { $0.recognizes(innerHead) }) || readStatReader(forName: innerName) != nil { return false }
         if let why = DataReaders.unsupported(path: innerName, head: innerHead) {
             throw DataReadError(file: path, message: "\(container) file: \(why)")
         }
-        return nil
+        return true
     }
 
     /// The binary reader (Stata, SPSS, SAS) claiming `name`'s extension (`lung.dta` inside `lung.dta.gz`).

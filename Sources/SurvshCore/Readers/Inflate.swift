@@ -2,13 +2,15 @@
 //
 // Contract: `Inflate.run` decompresses with Intel ISA-L's `isal_inflate` in bounded steps straight
 // into one reserved, never-moving mapping (no intermediate copies, no reallocation: pages take memory
-// as they are written), so the text reader parses the result as it parses a mapped file — or, in the
-// gzip pipeline, parses the part already inflated while the rest is (`published`). Concatenated gzip
+// as they are written), so the text reader parses the result as it parses a mapped file. The steps
+// are an `Inflater`'s, which the gzip pipeline (CSVReader+Stream.swift) drives itself, writing into
+// a small ring of reused buffers instead of one mapping. Concatenated gzip
 // members are read one after the other, as `gzip -d` does; bytes after the last member that do not
 // start another one are ignored, as before. Every gzip member's CRC-32 and length (ISIZE) are checked
 // (by ISA-L); a zip member's are when the caller passes them (`check`, from the central directory).
 // Memory is bounded: output beyond `limit` bytes (the memory available, or a test budget) stops the
-// inflation with an error, so a zip bomb costs at most `limit`. `cancel` is polled between steps (at
+// inflation with an error, so a zip bomb costs at most `limit` (the pipeline counts its output
+// against the same bound, though it keeps little of it). `cancel` is polled between steps (at
 // most `step`, 4 MiB, of output each; when it fires the inflation stops with an `interrupted`
 // error), and `progress` is told the compressed bytes consumed. Errors are `DataReadError`s naming
 // the file and the container format: the data ends early (truncated), or it is corrupt — then the
@@ -68,42 +70,77 @@ enum Inflate {
         return crc32_gzip_refl(0, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
     }
 
-    /// Inflates `input`, at most `step` output bytes per inflate call (the cancellation poll interval,
-    /// and how often `published` hears), into a new buffer (a reserved mapping of `limit` bytes that never moves; only
-    /// the pages written take memory). `format` names the container in messages (`gzip`).
-    /// `published(base, produced)` is called after every step from the calling thread: bytes
-    /// [0, produced) at `base` are final and stay where they are (the gzip pipeline parses them while
-    /// the rest is inflated), as does the returned buffer's memory.
-    /// `into` is the mapping to write to (`outputRegion(limit:)`), for a caller that reads it while
-    /// this runs and so must keep it alive until it has stopped, whatever happens; by default a new one.
+    /// Inflates `input`, at most `step` output bytes per inflate call (the cancellation poll
+    /// interval), into a new buffer (a reserved mapping of `limit` bytes that never moves; only the
+    /// pages written take memory). `format` names the container in messages (`gzip`).
     static func run(_ input: UnsafeRawBufferPointer, wrapper: Wrapper, limit: UInt64?, file: String, format: String,
                     check: Check? = nil, cancel: Cancellation = .never, progress: LoadProgress? = nil,
-                    step: Int = CSVTuning.standard.inflateStepBytes, into given: MappedRegion? = nil,
-                    published: ((UnsafeMutablePointer<UInt8>, Int) -> Void)? = nil) throws(DataReadError) -> InputBuffer {
-        func failure(_ message: String) -> DataReadError { DataReadError(file: file, message: "\(format): \(message)") }
-        guard let region = given ?? outputRegion(limit: limit) else { throw failure("out of memory") }
-        let maximum = min(maximumOutput(limit: limit), region.mappedBytes - InputBuffer.padding)
-        let out = region.base
-        var produced = 0
+                    step: Int = CSVTuning.standard.inflateStepBytes) throws(DataReadError) -> InputBuffer {
+        guard let region = outputRegion(limit: limit) else { throw DataReadError(file: file, message: "\(format): out of memory") }
+        let inflater = Inflater(input, wrapper: wrapper, maximum: min(maximumOutput(limit: limit), region.mappedBytes - InputBuffer.padding),
+                                file: file, format: format, check: check, cancel: cancel, progress: progress)
+        while !inflater.finished {
+            _ = try inflater.step(into: region.base + inflater.produced, capacity: step)
+        }
+        return region.adopt(count: inflater.produced)
+    }
+
+    /// One inflation, one `isal_inflate` call at a time, into memory the caller names at each step
+    /// (one mapping for `run`; the gzip pipeline's ring of buffers, CSVReader+Stream.swift). ISA-L
+    /// keeps the 32 KiB of history it needs itself, so the output need not be contiguous. Every
+    /// check, bound and message of the contract above is here; one thread at a time.
+    final class Inflater {
+        private let input: UnsafeRawBufferPointer
+        private let wrapper: Wrapper
+        private let check: Check?
+        private let cancel: Cancellation
+        private let progress: LoadProgress?
+        private let file: String
+        private let format: String
+        /// The most output allowed (the memory bound).
+        private let maximum: Int
         // The state holds ~100 KB of tables and history: on the heap, not the (thread's) stack.
-        let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
-        defer { state.deallocate() }
-        isal_inflate_init(state)
-        state.pointee.crc_flag = wrapper.isalFlag
-        let inBase = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        var consumed = 0
-        var member = (input: 0, output: 0)  // where the current gzip member starts
-        while true {
+        private let state: UnsafeMutablePointer<inflate_state>
+        private var consumed = 0
+        private var member = 0  // where the current gzip member starts in the input
+        /// Bytes inflated so far.
+        private(set) var produced = 0
+        /// The last member ended (and its checks passed).
+        private(set) var finished = false
+
+        init(_ input: UnsafeRawBufferPointer, wrapper: Wrapper, maximum: Int, file: String, format: String, check: Check? = nil,
+             cancel: Cancellation, progress: LoadProgress?) {
+            self.input = input
+            self.wrapper = wrapper
+            self.maximum = maximum
+            self.file = file
+            self.format = format
+            self.check = check
+            self.cancel = cancel
+            self.progress = progress
+            state = .allocate(capacity: 1)
+            isal_inflate_init(state)
+            state.pointee.crc_flag = wrapper.isalFlag
+        }
+
+        deinit { state.deallocate() }
+
+        private func failure(_ message: String) -> DataReadError { DataReadError(file: file, message: "\(format): \(message)") }
+
+        /// Inflates at most `capacity` (> 0) bytes to `out` and returns how many came (0 is possible,
+        /// between two members); sets `finished` after the last member.
+        func step(into out: UnsafeMutablePointer<UInt8>, capacity: Int) throws(DataReadError) -> Int {
             if cancel.isCancelled { throw failure("interrupted") }
             if produced == maximum {
                 throw failure("decompresses to more than \(SystemMemory.gigabytes(UInt64(maximum))), "
                               + "more than the memory available; decompress a part of it first (e.g. zcat FILE | head -n)")
             }
+            let inBase = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
             let inChunk = min(input.count - consumed, Int(Int32.max))
-            let outChunk = min(maximum - produced, step)
+            let outChunk = min(maximum - produced, capacity)
             state.pointee.next_in = inBase.map { UnsafeMutablePointer(mutating: $0 + consumed) }
             state.pointee.avail_in = UInt32(inChunk)
-            state.pointee.next_out = out + produced
+            state.pointee.next_out = out
             state.pointee.avail_out = UInt32(outChunk)
             let rc = isal_inflate(state)
             let took = inChunk - Int(state.pointee.avail_in), made = outChunk - Int(state.pointee.avail_out)
@@ -111,29 +148,29 @@ enum Inflate {
             produced += made
             progress?.setFileBytes(consumed)
             guard rc == ISAL_DECOMP_OK else {
-                let member = UnsafeRawBufferPointer(rebasing: input[member.input...])
-                throw failure("corrupt compressed data (\(diagnosis(member, wrapper: wrapper, isal: rc, cancel: cancel)))")
+                let rest = UnsafeRawBufferPointer(rebasing: input[member...])
+                throw failure("corrupt compressed data (\(diagnosis(rest, wrapper: wrapper, isal: rc, cancel: cancel)))")
             }
             if state.pointee.block_state == ISAL_BLOCK_FINISH {
                 // Another gzip member follows (`cat a.gz b.gz`): read it too; anything else is ignored.
                 if wrapper == .gzip, consumed + 1 < input.count, let b = inBase, b[consumed] == 0x1F, b[consumed + 1] == 0x8B {
                     isal_inflate_reset(state)
                     state.pointee.crc_flag = wrapper.isalFlag
-                    member = (consumed, produced)
-                    published?(out, produced)
-                    continue
+                    member = consumed
+                    return made
                 }
                 if let check, check.size != produced || check.crc32 != state.pointee.crc {
                     throw failure("corrupt compressed data (" + (check.size != produced
                         ? "\(produced) bytes inflated, the archive says \(check.size))" : "CRC-32 mismatch)"))
                 }
-                return region.adopt(count: produced)
+                finished = true
+                return made
             }
             // Room for output left, yet none came: the input is used up (or ISA-L is stuck on its end).
             if state.pointee.avail_out > 0 && (consumed == input.count || (took == 0 && made == 0)) {
                 throw failure("the compressed data ends early (the file is truncated)")
             }
-            published?(out, produced)
+            return made
         }
     }
 
