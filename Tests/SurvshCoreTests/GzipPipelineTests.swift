@@ -11,11 +11,16 @@ import XCTest
 @testable import SurvshCore
 
 extension CSVReaderTests {
-    /// The gzip bytes of `text` (the system's gzip -6) and its plain parse.
-    func gzipped(_ text: String) throws -> (bytes: [UInt8], plain: TableReadResult) {
+    /// The gzip bytes of `text` (the system's gzip -6).
+    func gzipBytes(_ text: String) throws -> [UInt8] {
         let path = try gzipFile(text)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
-        return (try Array(Data(contentsOf: URL(fileURLWithPath: path))), try CSVReader.read(bytes: Array(text.utf8), name: "data.csv"))
+        return try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// The gzip bytes of `text` and its plain parse.
+    func gzipped(_ text: String) throws -> (bytes: [UInt8], plain: TableReadResult) {
+        (try gzipBytes(text), try CSVReader.read(bytes: Array(text.utf8), name: "data.csv"))
     }
 
     func pipelined(_ bytes: [UInt8], tuning: CSVTuning, options: ReadOptions = ReadOptions()) throws -> TableReadResult? {
@@ -40,7 +45,7 @@ extension CSVReaderTests {
     func testPipelineBoundariesInsideRecords() throws {
         let names = ["Ana", "Zoë", "日本語", "😀x", "Øre", "plain"]
         var text = "id,name,note,x\r\n"
-        for i in 0..<6_000 {
+        for i in 0..<20_000 {
             let note = i % 7 == 0 ? "\"two\r\nlines, \"\"q\"\" \(names[i % 6])\"" : "n\(i % 9)"
             text += "\(i),\(names[i % 6]),\(note),\(Double(i) / 16)\r\n"
         }
@@ -54,7 +59,7 @@ extension CSVReaderTests {
             let got = try XCTUnwrap(try pipelined(bytes, tuning: tuning), "segment \(segment): the pipeline handed it back")
             assertSameResult(got, plain)
             XCTAssertEqual(got.formatDescription, plain.formatDescription)
-            let first = max(segment, max(tuning.streamStartBytes, GzipPipeline.preludeMinimum + 1))
+            let first = max(segment, max(tuning.streamStartBytes, 2 * GzipPipeline.preludeMinimum))
             for b in stride(from: first, to: utf8.count, by: segment) {
                 split.crlf = split.crlf || (utf8[b - 1] == asciiCR && utf8[b] == asciiLF)
                 split.utf8 = split.utf8 || utf8[b] & 0xC0 == 0x80
@@ -97,7 +102,7 @@ extension CSVReaderTests {
     /// column turning to text after earlier chunks held numbers, a record longer than the headroom,
     /// a stray quote, a bad row (whose error is the plain file's), text that fits in the first buffer.
     func testPipelineHandsBackWhatItCannotSettle() throws {
-        let body = (0..<8_000).map { "\($0),\($0 % 13),n\($0 % 5)\n" }.joined()
+        let body = (0..<30_000).map { "\($0),\($0 % 13),n\($0 % 5)\n" }.joined()
         let cases: [(String, String)] = [
             ("late text", "id,code,note\n" + body + "9,A12,x\n"),
             ("long record", "id,code,note\n" + body + "9,1,\"" + String(repeating: "long\n", count: 30_000) + "\"\n" + body),
@@ -106,8 +111,7 @@ extension CSVReaderTests {
         ]
         let tuning = pipelineTuning(segment: 2_000, step: 700)
         for (what, text) in cases {
-            let (bytes, _) = try gzipped(text)
-            XCTAssertNil(try pipelined(bytes, tuning: tuning), what)
+            XCTAssertNil(try pipelined(try gzipBytes(text), tuning: tuning), what)
             let path = try gzipFile(text)
             defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
             var plainError: DataReadError?
@@ -121,8 +125,7 @@ extension CSVReaderTests {
                 XCTAssertEqual(error, plainError, what)
             }
         }
-        let (small, _) = try gzipped("a,b\n1,2\n")
-        XCTAssertNil(try pipelined(small, tuning: .standard), "fits in the first buffer")
+        XCTAssertNil(try pipelined(try gzipBytes("a,b\n1,2\n"), tuning: .standard), "fits in the first buffer")
     }
 
     /// Ctrl-C at any poll of the pipeline (inflating or parsing, on either thread) stops it with

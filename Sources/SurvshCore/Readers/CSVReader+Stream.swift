@@ -10,8 +10,8 @@
 // and multibyte UTF-8 split across inflate steps stay whole), so a chunk always starts a record and
 // the rows, line numbers and types come out as in a plain parse. A buffer is reused once its chunk
 // is parsed and its carry copied: memory is the ring (~40 MiB) plus the chunks' slot memory, not
-// the whole text. The first buffer holds at least `streamStartBytes` (and 64 KiB + 3, what
-// CSVPrelude's UTF-8 check reads) for the header and the type guess. The chunks then go into the
+// the whole text. The first buffer holds at least `streamStartBytes` (and twice the 64 KiB + 3
+// CSVPrelude's UTF-8 check reads: its records must reach past those) for the header and the type guess. The chunks then go into the
 // final arrays and through the same assembly as a plain file (`buildTable`, `assemble`), so the
 // result equals the plain CSV's byte for byte.
 // The parsed text is gone by the assembly, so anything that would need it again or that a chunk
@@ -126,7 +126,8 @@ final class GzipPipeline: @unchecked Sendable {
         workers = max(1, min(tuning.threads ?? CSVReader.processorCount(), Parallelism.threads, 8))
         step = max(1, tuning.inflateStepBytes)
         segment = max(1, tuning.streamSegmentBytes)
-        let first = max(tuning.streamStartBytes, Self.preludeMinimum + 1)
+        // Room for the prelude's 64 KiB and then the end of the record it stops in.
+        let first = max(tuning.streamStartBytes, 2 * Self.preludeMinimum)
         ring = Ring(count: workers + 2, segment: max(segment, first), headroom: max(segment, 1 << 16))
         holds = [Int](repeating: 0, count: ring.count)
         cancel = options.cancel
