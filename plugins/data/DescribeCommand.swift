@@ -11,7 +11,9 @@ public enum DescribeCommand: SurvshCommand {
                 "A file from Stata, SPSS or SAS adds a label column (its variable labels) and a column of the kinds of",
                 "missing value the file held beyond plain '.' (Stata .a-.z, SAS .A-.Z and ._, SPSS user-missing, and NaN for a",
                 "NaN stored as a number, which is read as missing as haven does), counted over all rows at load; each is shown",
-                "only when some column has one."],
+                "only when some column has one.",
+                "A date-time column read from a file (a real column of seconds since 1970-01-01 UTC, which save writes back",
+                "as a date-time) shows its range as date-times, and its JSON has \"datetime\": true."],
         examples: ["describe"], topic: "data")
 
     public static func run(_ args: Arguments, in session: Session) throws -> CommandOutput {
@@ -50,7 +52,8 @@ public enum DescribeCommand: SurvshCommand {
                 }
                 if lo <= hi {
                     let f: (Double) -> String = { v in
-                        c.type == .date ? formatISODate(daysSinceEpoch: Int(v)) : session.fmt(v)
+                        c.type == .date ? formatISODate(daysSinceEpoch: Int(v))
+                            : c.isDateTime && v.isFinite ? formatISODateTime(secondsSinceEpoch: v) : session.fmt(v)
                     }
                     info = c.type == .boolean ? "FALSE/TRUE" : "\(f(lo)) to \(f(hi))"
                     cj["min"] = .num(lo)
@@ -60,6 +63,7 @@ public enum DescribeCommand: SurvshCommand {
             let kinds = c.missingKinds.sorted { $0.key < $1.key }
             if !kinds.isEmpty { cj["missing_kinds"] = .object(kinds.map { ($0.key, .int($0.value)) }) }
             if let label = c.label { cj["label"] = .string(label) }
+            if c.isDateTime { cj["datetime"] = .bool(true) }
             var row = [c.name, c.type.rawValue, String(miss), info]
             if showKinds { row.append(kinds.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
             if showLabels { row.append(c.label ?? "") }

@@ -33,6 +33,7 @@ public enum LoadCommand: SurvshCommand {
                     + "as haven reads it as NA) becomes missing and the kinds "
                     + "found are listed (and shown by describe) and kept cell by cell, so save writes them back where the format holds "
                     + "them (tagged missings in .dta, user-missing values in .sav/.por); date formats become dates, date-times seconds since 1970-01-01 UTC "
+                    + "(a real column that save writes back as the format's date-time: Stata %tc, SPSS DATETIME, an Excel date-time) "
                     + "and times seconds since midnight (with a note). SPSS numbers shown without decimals (F8.0) are integers. "
                     + "A stored Inf stays Inf: analyses refuse it, naming the column and row.",
                 "Value labels make a labelled column text whose levels are the labels in value order, which is also its level "
@@ -48,7 +49,7 @@ public enum LoadCommand: SurvshCommand {
                 "Excel .xlsx/.xlsm: one sheet (sheet=); the header is the first row of the range (default: the rectangle holding every "
                     + "cell with a value; empty rows after the last value are dropped). Shared and inline strings, numbers, booleans; "
                     + "numbers with a date format become dates (1900 and 1904 date systems), with a date-time format seconds since "
-                    + "1970-01-01 UTC, with a time format seconds since midnight (with a note). Types as for CSV: a column of whole "
+                    + "1970-01-01 UTC (saved back as date-times), with a time format seconds since midnight (with a note). Types as for CSV: a column of whole "
                     + "numbers is integer (Excel has one number type, so 2.0 reads as 2), of numbers real, of dates date, a mix text. "
                     + "Empty cells, error cells (#N/A) and text equal to an na= token are missing. A merged header cell over several "
                     + "columns names them NAME, NAME_2, NAME_3...; merged data cells keep their value in the first cell only. "

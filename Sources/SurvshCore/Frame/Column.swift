@@ -15,6 +15,11 @@
 // `levelCodes` (labelled Stata/SPSS columns read as text) holds the file's number of each level,
 // parallel to `levels`, so `save` writes the codes the file had; `fileMissing` the file's tagged and
 // user-missing values cell by cell (and an SPSS column's declaration), so `save` writes them back.
+// `isDateTime` marks a real column read from a date-time (Stata %tc, SPSS DATETIME, SAS DATETIME,
+// an Excel date-time format) as seconds since 1970-01-01 00:00 UTC: survsh has no date-time type
+// (analyses use the numbers), but `save` writes such a column as the target format's date-time
+// again, so a round trip through .dta, .sav or .xlsx gives the same frame. It travels as `label`
+// does; a computed column (generate, replace) is a plain number.
 
 /// A bit per row, set where the cell is missing.
 public struct MissingMask: Sendable, Equatable {
@@ -74,6 +79,8 @@ public struct Column: Sendable, Equatable {
     public var levelCodes: [Double]?
     /// The file's tagged or user-missing value of each missing cell (nil: none), see `FileMissing`.
     public var fileMissing: FileMissing?
+    /// A real column of date-times read from a file (seconds since 1970-01-01 00:00 UTC), see above.
+    public var isDateTime = false
 
     public init(name: String, storage: ColumnStorage, missing: MissingMask? = nil, levelOrder: [String]? = nil, label: String? = nil) {
         self.name = name
@@ -153,6 +160,15 @@ public func formatISODate(daysSinceEpoch z0: Int) -> String {
     if m <= 2 { y += 1 }
     func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
     return "\(y < 0 ? "-" : "")\(pad(abs(y), 4))-\(pad(m, 2))-\(pad(d, 2))"
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC, to the nearest second) from seconds since 1970-01-01 00:00 UTC: how a
+/// date-time column (`Column.isDateTime`) is shown.
+public func formatISODateTime(secondsSinceEpoch s: Double) -> String {
+    let day = (s / 86_400).rounded(.down)
+    let t = Int((s - day * 86_400).rounded())
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+    return formatISODate(daysSinceEpoch: Int(day)) + " \(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))"
 }
 
 /// Days since 1970-01-01 from a civil date (days-from-civil, proleptic Gregorian).

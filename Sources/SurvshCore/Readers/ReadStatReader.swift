@@ -17,8 +17,8 @@
 //   user-missing value, and an SPSS column's user-missing declaration, in `Column.fileMissing` (for `save`).
 // - Dates by display format: Stata %td/%d, SPSS DATE/ADATE/EDATE/JDATE/SDATE/..., SAS DATE/MMDDYY/
 //   DDMMYY/YYMMDD/E8601DA/... -> survsh dates; datetimes (Stata %tc, SPSS DATETIME, SAS DATETIME) ->
-//   real seconds since 1970-01-01 00:00 UTC, and times (SPSS/SAS TIME) -> real seconds since
-//   midnight, each with a warning saying so.
+//   real seconds since 1970-01-01 00:00 UTC marked `Column.isDateTime` (so `save` writes them back as
+//   date-times), and times (SPSS/SAS TIME) -> real seconds since midnight, each with a warning saying so.
 // - Value labels: a labelled numeric column becomes text whose levels are the labels ordered by
 //   value (values without a label show as the number), with that order as its level order (as
 //   haven's as_factor) and the values kept in `Column.levelCodes`, unless
@@ -371,6 +371,7 @@ final class ReadStatCollector {
                     let storage = Self.numeric(numbers, missing: &mask, variable: v, family: family, warnings: &warnings)
                     if case .real(let reals) = storage { CSVReader.nonFiniteCells(reals, column: v.name, missing: &mask, warnings: &warnings) }
                     column = Column(name: v.name, storage: storage, missing: mask)
+                    column.isDateTime = Self.timeKind(format: v.format, family: family) == .datetime // save writes it back as one
                 }
             }
             column.label = v.label
@@ -462,7 +463,8 @@ final class ReadStatCollector {
             let shift = epochShiftDays(family) * 86_400
             let perSecond: Double = family == .stata ? 1000 : 1
             warnings.append("column '\(v.name)' (format \(v.format)) is a date-time: read as seconds since 1970-01-01 00:00 UTC")
-            return .real(numbers.map { $0 / perSecond - shift })
+            // 0 under a missing cell (as every reader), so a frame saved and loaded again compares equal.
+            return .real(numbers.indices.map { missing[$0] ? 0 : numbers[$0] / perSecond - shift })
         case .time:
             warnings.append("column '\(v.name)' (format \(v.format)) is a time of day: read as seconds since midnight")
             return .real(numbers)

@@ -8,8 +8,8 @@
 // reader decides them, from what the cells hold rather than from text:
 // - every non-missing cell a number: integer when all are whole (|x| <= 2^53), else real;
 // - every one a date (a number with a date format, or an ISO date cell): date;
-// - dates and date-times: real seconds since 1970-01-01 00:00 UTC, with a warning (as the ReadStat
-//   readers do); times of day: real seconds since midnight, with a warning;
+// - dates and date-times: real seconds since 1970-01-01 00:00 UTC marked `Column.isDateTime`, with a
+//   warning (as the ReadStat readers do); times of day: real seconds since midnight, with a warning;
 // - every one a boolean: boolean;
 // - anything else (text, or a mix): text, each cell as it reads as text (numbers in shortest form,
 //   whole numbers without decimals, dates YYYY-MM-DD, booleans TRUE/FALSE); levels in first-seen order.
@@ -84,9 +84,7 @@ struct XLSXColumns {
         case .text(let s): return s
         case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : formatReal(x)
         case .date(let d): return formatISODate(daysSinceEpoch: Int(d))
-        case .datetime(let s):
-            let day = (s / 86_400).rounded(.down)
-            return formatISODate(daysSinceEpoch: Int(day)) + " " + clock(s - day * 86_400)
+        case .datetime(let s): return formatISODateTime(secondsSinceEpoch: s)
         case .time(let s): return clock(s)
         case .boolean(let b): return b ? "TRUE" : "FALSE"
         }
@@ -155,6 +153,7 @@ struct XLSXColumns {
         if errors > 0 { warnings.append("column '\(name)': \(plural(errors, "error cell")) (#N/A, #DIV/0!, ...) read as missing") }
         let present = cells.count - mask.missingCount
         let storage: ColumnStorage
+        var isDateTime = false
         if present == 0 {
             warnings.append("column '\(name)' has no non-missing values; read as real")
             storage = .real([Double](repeating: 0, count: cells.count))
@@ -165,6 +164,7 @@ struct XLSXColumns {
             storage = .date(cells.map { if case .date(let d) = $0 { return d } else { return 0 } })
         } else if dates + datetimes == present {
             warnings.append("column '\(name)' holds date-times: read as seconds since 1970-01-01 00:00 UTC")
+            isDateTime = true
             storage = .real(cells.map {
                 switch $0 {
                 case .date(let d): return Double(d) * 86_400
@@ -180,7 +180,9 @@ struct XLSXColumns {
         } else {
             storage = Self.textStorage(cells)
         }
-        return Column(name: name, storage: storage, missing: mask)
+        var column = Column(name: name, storage: storage, missing: mask)
+        column.isDateTime = isDateTime // save writes it back with a date-time format
+        return column
     }
 
     /// Dictionary-encoded text, levels in first-seen order (missing cells get code 0).

@@ -6,7 +6,9 @@
 // format forbids them):
 // - integer -> Stata long (double when out of long's range) / SPSS number with format F<w>.0;
 //   real -> double (SPSS F8.2 display, every digit kept); date -> Stata %td (days since 1960) /
-//   SPSS DATE11 (seconds since 1582-10-14); boolean -> 0/1 with value labels FALSE/TRUE.
+//   SPSS DATE11 (seconds since 1582-10-14); a date-time (`Column.isDateTime`: seconds since 1970 UTC)
+//   -> Stata %tc (a double of whole milliseconds since 1960, as Stata holds it) / SPSS DATETIME20
+//   (seconds since 1582-10-14, every digit kept); boolean -> 0/1 with value labels FALSE/TRUE.
 // - text with a level order (a factor: `levels`/`relevel`, or value labels read from a file) ->
 //   integer codes with value labels, the labels in level order: the file's own codes when they
 //   already run in that order (`Column.levelCodes`), else 1, 2, ...; other text -> strings
@@ -91,7 +93,7 @@ enum ReadStatWrite {
 
     /// How one column is written.
     enum Plan {
-        case integer32, double, date, boolean
+        case integer32, double, date, dateTime, boolean
         /// Text as value-labelled codes: the code of each storage level.
         case coded([Double])
         case string
@@ -193,7 +195,7 @@ enum ReadStatWrite {
         case .integer(let v):
             if format.isStata && !rows.allSatisfy({ column.missing[$0] || stataLongRange.contains(v[$0]) }) { return .double }
             return .integer32
-        case .real: return .double
+        case .real: return column.isDateTime ? .dateTime : .double
         case .boolean: return .boolean
         case .date: return .date
         case .text(_, let levels):
@@ -243,6 +245,9 @@ enum ReadStatWrite {
         case .date:
             type = numberType
             display = format.isStata ? "%td" : "DATE11"
+        case .dateTime:
+            type = READSTAT_TYPE_DOUBLE
+            display = format.isStata ? "%tc" : "DATETIME20"
         case .boolean:
             type = format.isStata ? READSTAT_TYPE_INT8 : READSTAT_TYPE_DOUBLE
             display = format.isStata ? "%8.0g" : "F1.0"
@@ -326,6 +331,14 @@ enum ReadStatWrite {
             : (Double(days) + ReadStatCollector.epochShiftDays(.spss)) * 86_400
     }
 
+    /// Seconds since 1970-01-01 00:00 UTC in each format's date-time: Stata's %tc counts milliseconds
+    /// since 1960 (rounded to whole ones, which is all %tc holds, so a %tc value read and written
+    /// again is the same double), SPSS seconds since 1582-10-14 (exact: the sum of the read's difference).
+    static func dateTimeValue(_ seconds: Double, format: Format) -> Double {
+        let shift = ReadStatCollector.epochShiftDays(format.isStata ? .stata : .spss) * 86_400
+        return format.isStata ? ((seconds + shift) * 1000).rounded() : seconds + shift
+    }
+
     static func insert(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ variable: UnsafeMutablePointer<readstat_variable_t>,
                        _ column: Column, _ plan: Plan, row r: Int, texts: [[CChar]], refs: [UnsafeMutablePointer<readstat_string_ref_t>?],
                        format: Format) -> readstat_error_t {
@@ -337,6 +350,7 @@ enum ReadStatWrite {
         case (.integer32, .integer(let v)): return number(Double(v[r]))
         case (.double, _): return readstat_insert_double_value(writer, variable, column.number(at: r)!)
         case (.date, .date(let v)): return number(dateValue(v[r], format: format))
+        case (.dateTime, .real(let v)): return readstat_insert_double_value(writer, variable, dateTimeValue(v[r], format: format))
         case (.boolean, .boolean(let v)):
             return format.isStata ? readstat_insert_int8_value(writer, variable, v[r] ? 1 : 0)
                 : readstat_insert_double_value(writer, variable, v[r] ? 1 : 0)

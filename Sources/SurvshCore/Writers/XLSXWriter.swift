@@ -3,13 +3,14 @@
 // Contract: `XLSXWriter.encode(columns, rows:)` (a `TableWriter`) gives the bytes of a minimal valid Office Open XML
 // workbook, zipped (deflate) with ZIPFoundation from XML generated here: [Content_Types].xml,
 // _rels/.rels, xl/workbook.xml (sheet "Sheet1"), its relationships, xl/styles.xml (style 1: the
-// date format yyyy-mm-dd), xl/sharedStrings.xml and xl/worksheets/sheet1.xml. Row 1 holds the
+// date format yyyy-mm-dd; style 2: the date-time format yyyy-mm-dd hh:mm:ss), xl/sharedStrings.xml and xl/worksheets/sheet1.xml. Row 1 holds the
 // column names; then one row per entry of `rows`: integers and reals as numbers (reals in shortest
 // round-trip form), text as shared strings (one per distinct text), booleans as boolean cells,
-// dates as 1900-system serial numbers with the date style, missing cells left out (empty). So
+// dates as 1900-system serial numbers with the date style, date-times (`Column.isDateTime`) as
+// fractional serials with the date-time style (read back to the millisecond), missing cells left out (empty). So
 // XLSXReader reads back the same frame, except that a real column whose values are all whole reads
 // back as integer (Excel has one number type) and that what Excel cannot hold is written otherwise,
-// with a warning: Inf/-Inf as empty cells, dates before 1900-01-01 as text; characters XML 1.0
+// with a warning: Inf/-Inf as empty cells, dates and date-times before 1900-01-01 as text; characters XML 1.0
 // forbids (control characters) become U+FFFD. Limits: 1,048,575 data rows and 16,384 columns (Excel's grid).
 // Memory: the sheet part is never whole in memory. It is made a block of rows at a time, twice: once
 // to count its bytes (the zip entry's size is written first), once as the deflater reads it; so a
@@ -206,7 +207,8 @@ public enum XLSXWriter: TableWriter {
             return true
         }
 
-        static let sharedType = Array(" t=\"s\"".utf8), booleanType = Array(" t=\"b\"".utf8), dateStyle = Array(" s=\"1\"".utf8)
+        static let sharedType = Array(" t=\"s\"".utf8), booleanType = Array(" t=\"b\"".utf8), dateStyle = Array(" s=\"1\"".utf8),
+            dateTimeStyle = Array(" s=\"2\"".utf8)
 
         static let rowOpen = Array("<row r=\"".utf8), rowClose = Array("</row>".utf8), tagClose = Array("\">".utf8)
         static let cellOpen = Array("<c r=\"".utf8), valueOpen = Array("><v>".utf8), cellClose = Array("</v></c>".utf8)
@@ -225,6 +227,8 @@ public enum XLSXWriter: TableWriter {
             for (c, column) in columns.enumerated() where !column.missing[r] {
                 switch column.storage {
                 case .integer(let v): cell(c, row, [], v[r], to: &out)
+                case .real(let v) where column.isDateTime:
+                    if v[r].isFinite { appendDateTime(c, row, seconds: v[r], to: &out) } else { infinite += 1 }
                 case .real(let v):
                     if v[r].isFinite {
                         cellStart(c, row, [], to: &out)
@@ -246,6 +250,21 @@ public enum XLSXWriter: TableWriter {
                 }
             }
             out += Self.rowClose
+        }
+
+        /// A date-time cell: the 1900-system serial of its day plus the fraction of the day, with the
+        /// date-time style; before 1900-01-01, text (YYYY-MM-DD HH:MM:SS) counted with the early dates.
+        func appendDateTime(_ c: Int, _ row: Int, seconds: Double, to out: inout [UInt8]) {
+            let day = (seconds / 86_400).rounded(.down)
+            guard let serial = XLSXWriter.serial(days: Int(day)) else {
+                earlyDates += 1
+                stringCells += 1
+                cell(c, row, Self.sharedType, shared(XLSXColumns.text(of: .datetime(seconds)) ?? ""), to: &out)
+                return
+            }
+            cellStart(c, row, Self.dateTimeStyle, to: &out)
+            out += (Double(serial) + (seconds - day * 86_400) / 86_400).description.utf8
+            out += Self.cellClose
         }
 
         /// `<c r="B7" ATTRS><v>`.
@@ -339,17 +358,18 @@ public enum XLSXWriter: TableWriter {
         """
 
     /// The smallest stylesheet Excel accepts, plus style 1: the date format yyyy-mm-dd (id 164, the
-    /// first custom id).
+    /// first custom id) and style 2: the date-time format yyyy-mm-dd hh:mm:ss (id 165).
     static let stylesXML = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <styleSheet xmlns="\(mainNamespace)">\
-        <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>\
+        <numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>\
         <fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>\
         <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
         <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
         <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-        <cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-        <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+        <cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
         <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
         </styleSheet>
         """

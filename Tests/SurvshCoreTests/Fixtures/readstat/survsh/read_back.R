@@ -6,6 +6,7 @@
 # read_dta (na_tag of each value: "a", "b" or null), read_sav/read_por(user_na = TRUE) (the values
 # under user-missing cells, na_values, na_range; text_missing.sav: a string column's user-missing "x");
 # ReadStatWriterTests.testRReadsMissingValuesBack.
+# read_back_times.json: the date-time column of times.dta and times.sav as survsh saved them, read as POSIXct.
 # Run in this folder after write.surv: Rscript read_back.R
 suppressPackageStartupMessages({ library(haven); library(jsonlite) })
 column <- function(name, x) {
@@ -36,3 +37,13 @@ out <- lapply(more, function(f) {
 })
 result <- list(r_version = R.version.string, haven_version = as.character(packageVersion("haven")), files = out)
 writeLines(toJSON(result, auto_unbox = TRUE, null = "null", na = "null", digits = NA, pretty = FALSE), "read_back_missing.json")
+
+# Date-times (write.surv: times.dta's %tc and times.sav's DATETIME20 column `when`, loaded and saved
+# by survsh): haven reads each back as POSIXct (UTC); its seconds since 1970-01-01 00:00 UTC, NA as null.
+# DateTimeRoundTripTests.testRReadsSurvshDateTimesBack compares them with the source files' column.
+times <- lapply(c("times.dta", "times.sav"), function(f) {
+  x <- (if (grepl("\\.dta$", f)) read_dta(f) else read_sav(f))$when
+  list(file = f, class = class(x), tz = attr(x, "tzone", exact = TRUE), values = as.numeric(unclass(x)))
+})
+result <- list(r_version = R.version.string, haven_version = as.character(packageVersion("haven")), files = times)
+writeLines(toJSON(result, auto_unbox = TRUE, null = "null", na = "null", digits = NA, pretty = FALSE), "read_back_times.json")
