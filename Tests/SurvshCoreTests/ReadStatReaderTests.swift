@@ -154,6 +154,18 @@ final class ReadStatReaderTests: XCTestCase {
         }
     }
 
+    /// nan.sas7bdat (write_fixtures.R): a NaN stored as a number is missing, as in .dta and .sav (SAS stores
+    /// its missing values as NaNs: one whose payload is no SAS tag is system missing `.`, as haven reads
+    /// it); Inf and -Inf stay, with a warning. (No .xpt or .por can store a NaN: see write_fixtures.R.)
+    func testStoredNaNInSASIsMissingAndInfStaysInf() throws {
+        let r = try read("nan.sas7bdat")
+        let x = column(r, "x")
+        XCTAssertEqual(x.type, .real)
+        XCTAssertEqual((0..<5).map { x.number(at: $0) }, [1.5, nil, nil, .infinity, -.infinity])
+        XCTAssertEqual(x.missingKinds, [:], "a stored NaN counts as plain .")
+        XCTAssertTrue(r.warnings.contains("column 'x' holds 2 infinite values (Inf or -Inf; the first in row 4), which analyses refuse"), "\(r.warnings)")
+    }
+
     /// text_missing.sav (write_fixtures.R): a string column with the SPSS user-missing value "x".
     func testSPSSStringUserMissingValues() throws {
         let r = try read("text_missing.sav")

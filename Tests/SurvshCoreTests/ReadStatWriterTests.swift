@@ -284,6 +284,15 @@ final class ReadStatWriterTests: XCTestCase {
         for (g, e) in zip(committed.columns, frame.columns) { assertSameColumn(g, e, name: g.name, "survsh/lung.por") }
     }
 
+    /// SPSS portable numbers are base-30 text with no NaN (nor can haven write .por): a NaN value given
+    /// to the .por writer is written as system missing and loads back missing, as a stored NaN does from
+    /// .dta, .sav and .sas7bdat; Inf stays Inf.
+    func testNaNWrittenToPortableLoadsBackMissing() throws {
+        let x = Column(name: "x", storage: .real([1.5, .nan, .infinity, -2]))
+        let (back, _) = try roundTrip([x], SPSSPortableWriter.self)
+        XCTAssertEqual((0..<4).map { back.columns[0].number(at: $0) }, [1.5, nil, .infinity, -2])
+    }
+
     /// haven reads the tags and user-missing values survsh wrote back (read_back_missing.json).
     func testRReadsMissingValuesBack() throws {
         let json = try Data(contentsOf: URL(fileURLWithPath: fixture("survsh/read_back_missing.json")))

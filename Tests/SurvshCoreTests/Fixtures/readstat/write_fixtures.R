@@ -17,6 +17,13 @@
 #   the file is written with placeholder numbers which are then overwritten, byte for byte, with the IEEE
 #   NaN/Inf (each placeholder occurs once in the file; the .sav is uncompressed so each is 8 plain bytes).
 #   haven 2.5.1 reads each stored NaN back as NA (missing), and Inf as Inf.
+# - nan.sas7bdat: the same for SAS (write_sas, deprecated in haven but what it writes is read): x holds a
+#   NaN (row 2), +Inf and -Inf (rows 4, 5). SAS stores its missing values as NaNs, so ReadStat reads a stored
+#   NaN whose payload is no SAS tag as system missing (.), as haven does. No .xpt or .por fixture: SAS
+#   transport stores IBM hexadecimal floating point, which has no NaN (every pattern is a number or a missing
+#   code; ReadStat turns the largest magnitudes, 7FFFFFFFFFFFFFFF and FFFFFFFFFFFFFFFF, into +Inf and -Inf,
+#   tried with haven 2.5.1), and SPSS portable numbers are base-30 text with no NaN either (haven cannot
+#   write .por; ReadStatWriterTests writes a NaN cell through survsh's .por writer and reads it back missing).
 # - text_missing.sav: a character column with an SPSS user-missing value ("x"), as haven's labelled_spss.
 suppressPackageStartupMessages(library(haven))
 here <- "."
@@ -99,3 +106,10 @@ writeLines(c(R.version.string, paste("haven", packageVersion("haven"))), "versio
 # Cancellation.stride), for the cancellation and progress tests of ReadStat loads.
 many <- data.frame(time = as.integer(1:20000 %% 365 + 1), status = as.integer(1:20000 %% 2), arm = as.integer(1:20000 %% 3))
 write_dta(many, file.path(here, "many.dta"))
+
+# nan.sas7bdat (see above): placeholders overwritten with NaN, Inf and -Inf.
+nan_sas <- data.frame(id = 1:5, x = c(1.5, 123456.25, NA, 234567.25, 345678.25))
+suppressWarnings(write_sas(nan_sas, file.path(here, "nan.sas7bdat")))
+patch("nan.sas7bdat", 123456.25, NaN); patch("nan.sas7bdat", 234567.25, Inf); patch("nan.sas7bdat", 345678.25, -Inf)
+stopifnot(identical(is.na(read_sas("nan.sas7bdat")$x), c(FALSE, TRUE, TRUE, FALSE, FALSE)),
+          identical(read_sas("nan.sas7bdat")$x[4:5], c(Inf, -Inf)))
