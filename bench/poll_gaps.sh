@@ -30,7 +30,7 @@ fi
 bin=$(realpath "$SURVSH_BIN")
 # Derived files, made once per ROWS: the data gzipped; the id as a text column of ROWS levels
 # (`sid`, with time and status); a long table for tvc (one dated value per id, rows in a scrambled
-# id order); the data as .dta (ReadStat) and its first 10^6 rows as .xlsx (Excel's row limit).
+# id order); the data as .dta and .sav (ReadStat) and its first 10^6 rows as .xlsx (Excel's row limit).
 gz=$out/poll_gaps_$rows.csv.gz
 [ -f "$gz" ] || gzip -1 -c "$csv" > "$gz"
 text=$out/poll_gaps_text_$rows.csv
@@ -38,9 +38,11 @@ text=$out/poll_gaps_text_$rows.csv
 long=$out/poll_gaps_long_$rows.csv
 [ -f "$long" ] || awk 'BEGIN { n = '"$rows"'; print "id,day,z"; for (i = 0; i < n; i++) printf "%d,%d,%d\n", (i * 7919) % n + 1, (i * 31) % 700, i % 3 }' > "$long"
 dta=$out/poll_gaps_$rows.dta
+sav=$out/poll_gaps_$rows.sav
 xlsx=$out/poll_gaps_1e6.xlsx
 export SURVSH_TRANSCRIPT_DIR=/proc/survsh-poll-gaps-no-transcript SURVSH_HISTORY=/tmp/survsh-poll-gaps-history
 [ -f "$dta" ] || "$bin" -e "load $csv; save $dta" > /dev/null 2>&1
+[ -f "$sav" ] || "$bin" -e "load $csv; save $sav" > /dev/null 2>&1
 [ -f "$xlsx" ] || "$bin" -e "load $csv cols=id,time,status,group,x1,x2; filter id <= 1000000; save $xlsx" > /dev/null 2>&1
 
 covs="x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10"
@@ -48,7 +50,8 @@ small="load $csv cols=id,time,status,group,stratum,x1"
 cause="generate cause = status * (1 + (x1 > 0))"
 # name | set-up and measured lines, separated by ';' (every line's gap is reported)
 # One long session holds most commands (one load of the file for all, as a user would run them);
-# the commands that replace the data or read other files get their own session.
+# the commands that replace the data or read other files get their own session. The saves write every
+# column (15), the widest rows between two polls.
 session="load $csv; describe; head 2000000; km Surv(time, status); km Surv(time, status) ~ group"
 session+="; logrank Surv(time, status) ~ group; logrank Surv(time, status) ~ stratum pairwise"
 session+="; cox Surv(time, status) ~ $covs; cox phtest; cox Surv(time, status) ~ $covs + strata(stratum)"
@@ -65,9 +68,10 @@ cases=(
   "landmark|$small; survival time status; landmark 100"
   "load-gz|load $gz"
   "load-dta|load $dta"
+  "load-sav|load $sav"
   "load-xlsx|load $xlsx"
-  "save|$small; save $out/poll_gaps_save.csv; save $out/poll_gaps_save.dta"
-  "save-xlsx|$small; filter id <= 1000000; save $out/poll_gaps_save.xlsx"
+  "save|load $csv; save $out/poll_gaps_save.csv; save $out/poll_gaps_save.dta; save $out/poll_gaps_save.sav"
+  "save-xlsx|load $csv; filter id <= 1000000; save $out/poll_gaps_save.xlsx"
 )
 raw=$(mktemp)
 trap 'rm -f "$raw" "$raw.peak" "$raw.err" "$out"/poll_gaps_save.* "$out"/poll_gaps_km.png' EXIT

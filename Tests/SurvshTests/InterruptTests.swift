@@ -175,6 +175,32 @@ final class InterruptTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: csv))
     }
 
+    /// Stata, SPSS and Excel files: a save interrupted while it encodes the rows leaves the user's old
+    /// file whole and no temporary file; a load interrupted keeps the previous data. (Each writer
+    /// polls while encoding: WriterCancellationTests.)
+    func testInterruptedSaveAndLoadOfStataSPSSAndExcelFiles() throws {
+        let sh = TestShell()
+        sh.run("simulate n=100000 hr=0.8 groups=3 seed=5")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-int-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for ext in ["dta", "sav", "xlsx", "csv"] {
+            let path = "\(dir)/sim.\(ext)"
+            try "old file\n".write(toFile: path, atomically: false, encoding: .utf8)
+            assertInterrupted(sh, executePressingCtrlC(sh, "save \(path)"), "save")
+            XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "old file\n", "\(ext): the old file is kept whole")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }, [], "\(ext): no temporary file")
+            sh.run("save \(path)")
+        }
+        sh.run("load data/lung.csv")
+        for ext in ["dta", "sav", "xlsx"] {
+            assertInterrupted(sh, executePressingCtrlC(sh, "load \(dir)/sim.\(ext)"), "load")
+            XCTAssertEqual(sh.session.frame.rowCount, 228, "\(ext): the previous data are kept")
+        }
+        sh.run("load \(dir)/sim.dta")
+        XCTAssertEqual(sh.session.frame.rowCount, 100_000)
+    }
+
     func testInterruptedSimulateKeepsTheDataAndTheRandomStream() throws {
         let sh = lungShell()
         try assertStops(sh, "simulate", "n=100000 hr=0.8")

@@ -25,8 +25,8 @@
 //   `ReadOptions.valueLabelCodes` keeps the numbers. Labels exactly 0 = FALSE, 1 = TRUE (how `save`
 //   writes a boolean column) give a boolean column.
 // - Errors: `DataReadError` naming the file, the format it was taken for and ReadStat's message.
-// - Ctrl-C: `ReadOptions.cancel` is polled in ReadStat's progress handler and every
-//   `Cancellation.stride` values; when it fires the handlers return READSTAT_HANDLER_ABORT, ReadStat
+// - Ctrl-C: `ReadOptions.cancel` is polled in ReadStat's progress handler, every
+//   `Cancellation.stride` values and between the columns built at the end; when it fires the handlers return READSTAT_HANDLER_ABORT, ReadStat
 //   stops, and DataReaders.read throws CancellationError. `ReadOptions.progress` is told the rows
 //   read and the bytes of the file (ReadStat's fraction done times the file's size).
 
@@ -143,6 +143,7 @@ enum ReadStatParse {
             throw failure("cannot read it as \(format): ReadStat says: \(said)")
         }
         let result = collector.result(format: format, keepCodes: options.valueLabelCodes)
+        if options.cancel.isCancelled { throw failure("interrupted") } // (result stops between columns)
         options.progress?.setRows(result.rowCount)
         options.progress?.setFileBytes(probe.count)
         return result
@@ -349,6 +350,7 @@ final class ReadStatCollector {
         var warnings: [String] = []
         var columns: [Column] = []
         for i in variables.indices {
+            if cancel.isCancelled { break } // Ctrl-C between columns: the caller throws
             // Take the cells out of the collector, so each column's raw cells are freed once it is built.
             let v = variables[i]
             (variables[i].numbers, variables[i].codes, variables[i].missing, variables[i].fileMissing) = ([], [], [], FileMissing())

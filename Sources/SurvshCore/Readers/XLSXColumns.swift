@@ -28,6 +28,8 @@ struct XLSXColumns {
     let date1904: Bool
     /// NA tokens, trimmed of blanks.
     let naTokens: Set<String>
+    /// Polled between columns (each is a few passes over its cells); once it fires `build` stops.
+    var cancel: Cancellation = .never
 
     /// A cell resolved to what it means.
     enum Cell {
@@ -131,7 +133,12 @@ struct XLSXColumns {
             }
         }
         let names = CSVReader.cleanNames(raw, warnings: &warnings)
-        return zip(names, region.firstColumn...region.lastColumn).map { column(name: $0, cells: data(column: $1, region: region), warnings: &warnings) }
+        var columns: [Column] = []
+        for (name, k) in zip(names, region.firstColumn...region.lastColumn) {
+            if cancel.isCancelled { break } // the reader throws
+            columns.append(column(name: name, cells: data(column: k, region: region), warnings: &warnings))
+        }
+        return columns
     }
 
     /// One column, typed from its cells.

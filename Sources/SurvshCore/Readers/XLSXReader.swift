@@ -133,8 +133,10 @@ public enum XLSXReader: TableReader {
             warnings.append("the workbook has \(sheets.count) sheets (\(listed)); read the first (sheet=NAME or sheet=N reads another)")
         }
         let columns = XLSXColumns(sheet: sheet, shared: shared.strings, date1904: workbook.date1904,
-                                  naTokens: Set(options.naTokens.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }))
+                                  naTokens: Set(options.naTokens.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }),
+                                  cancel: options.cancel)
             .build(region: region, warnings: &warnings)
+        if options.cancel.isCancelled { throw failure("interrupted") }
         let description = "Excel .xlsx, sheet '\(sheetInfo.name)', cells \(region.text)" + (workbook.date1904 ? ", 1904 date system" : "")
         return TableReadResult(columns: columns, rowCount: region.lastRow - region.firstRow, warnings: warnings,
                                formatDescription: description)

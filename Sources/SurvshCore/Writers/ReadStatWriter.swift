@@ -23,6 +23,7 @@
 // - names: Stata allows letters, digits and `_` (32 characters, no leading digit), so `ph.ecog`
 //   is written `ph_ecog`; SPSS allows `.` too (64 bytes, not at the end). Each changed name is a
 //   warning.
+// - Ctrl-C is polled for each column's plan and every Cancellation.stride rows (CancellationError).
 
 import CReadStat
 import Foundation
@@ -32,7 +33,7 @@ public enum StataWriter: TableWriter {
     public static let formatName = "Stata .dta"
     public static let fileExtensions = ["dta"]
 
-    public static func encode(_ columns: [Column], rows: [Int]) throws(DataWriteError) -> TableWriteResult {
+    public static func encode(_ columns: [Column], rows: [Int]) throws -> TableWriteResult {
         try ReadStatWrite.encode(columns, rows: rows, format: .stata)
     }
 }
@@ -42,7 +43,7 @@ public enum SPSSWriter: TableWriter {
     public static let formatName = "SPSS .sav"
     public static let fileExtensions = ["sav"]
 
-    public static func encode(_ columns: [Column], rows: [Int]) throws(DataWriteError) -> TableWriteResult {
+    public static func encode(_ columns: [Column], rows: [Int]) throws -> TableWriteResult {
         try ReadStatWrite.encode(columns, rows: rows, format: .spss(compressed: false))
     }
 }
@@ -52,7 +53,7 @@ public enum SPSSCompressedWriter: TableWriter {
     public static let formatName = "SPSS .zsav"
     public static let fileExtensions = ["zsav"]
 
-    public static func encode(_ columns: [Column], rows: [Int]) throws(DataWriteError) -> TableWriteResult {
+    public static func encode(_ columns: [Column], rows: [Int]) throws -> TableWriteResult {
         try ReadStatWrite.encode(columns, rows: rows, format: .spss(compressed: true))
     }
 }
@@ -62,7 +63,7 @@ public enum SPSSPortableWriter: TableWriter {
     public static let formatName = "SPSS .por"
     public static let fileExtensions = ["por"]
 
-    public static func encode(_ columns: [Column], rows: [Int]) throws(DataWriteError) -> TableWriteResult {
+    public static func encode(_ columns: [Column], rows: [Int]) throws -> TableWriteResult {
         try ReadStatWrite.encode(columns, rows: rows, format: .portable)
     }
 }
@@ -105,7 +106,7 @@ enum ReadStatWrite {
     static let stataMaxString = 2045
     static let spssMaxString = 32767
 
-    static func encode(_ columns: [Column], rows: [Int], format: Format) throws(DataWriteError) -> TableWriteResult {
+    static func encode(_ columns: [Column], rows: [Int], format: Format) throws -> TableWriteResult {
         let names = ReadStatNames.fitted(columns.map(\.name), rules: format.names)
         var warnings = zip(columns, names).filter { $0.name != $1 }.map { "column '\($0.name)' is written as '\($1)' (\(format.family) names)" }
         for c in columns {
@@ -140,6 +141,7 @@ enum ReadStatWrite {
         var missingTexts: [UnsafeMutablePointer<CChar>] = []
         defer { missingTexts.forEach { free($0) } }
         for (i, (column, name)) in zip(columns, names).enumerated() {
+            if Interrupt.isRaised { throw CancellationError() } // each plan may pass over every row
             let plan = try plan(for: column, rows: rows, format: format)
             let variable = try addVariable(writer, column: column, name: name, plan: plan, rows: rows, format: format, index: i)
             if let label = column.label { readstat_variable_set_label(variable, label) }
@@ -161,7 +163,7 @@ enum ReadStatWrite {
             guard status != READSTAT_OK else { return }
             throw DataWriteError("ReadStat says: \(sink.message ?? String(cString: readstat_error_message(status)))")
         }
-        try withExtendedLifetime(sink) { () throws(DataWriteError) in
+        try withExtendedLifetime(sink) { () throws in
             switch format {
             case .stata: try check(readstat_begin_writing_dta(writer, context, rows.count))
             case .spss: try check(readstat_begin_writing_sav(writer, context, rows.count))
@@ -177,7 +179,8 @@ enum ReadStatWrite {
                 guard case .text(_, let levels) = c.storage else { return [] }
                 return levels.map { Array($0.utf8CString) }
             }
-            for r in rows {
+            for (k, r) in rows.enumerated() {
+                if Interrupt.stops(at: k) { throw CancellationError() }
                 try check(readstat_begin_row(writer))
                 for k in columns.indices {
                     try check(insert(writer, variables[k], columns[k], plans[k], row: r, texts: texts[k], refs: refs[k], format: format))
