@@ -339,6 +339,76 @@ final class CancellationTests: XCTestCase {
         XCTAssertEqual(try Cancellation.never.sorted([Int](), by: <), [])
     }
 
+    /// Blocks of `Cancellation.stride` rows in a pass over the test data.
+    private static var blocks: Int { (n + Cancellation.stride - 1) / Cancellation.stride }
+
+    /// crr's set-up (bench/poll_gaps.sh: 0.32 s of CPU without a poll at 10^7 rows, after the sort):
+    /// each pass after the sort polls (the order, times, status codes, column means, the centred
+    /// design, the tie blocks, the censoring weights), not only the design and the weights.
+    func testFineGraySetUpPollsInEachPass() throws {
+        let r = Self.rows
+        let status = zip(r.event, r.strata).map { $0 ? Int($1) + 1 : 0 }
+        let data = try FineGrayData(time: r.time, status: status, columns: r.x, columnNames: ["x0", "x1", "x2"])
+        let sort = PollCounter(firesAt: nil)
+        _ = SurvivalTimeOrder.order(r.time, subset: (0..<Int32(Self.n)).map { $0 }, cancel: sort.cancellation)
+        let setUp = PollCounter(firesAt: nil)
+        let sample = try FineGraySample(data, cause: 1, cancel: setUp.cancellation)
+        XCTAssertGreaterThanOrEqual(setUp.count - sort.count, 10 * Self.blocks, "polls of the set-up besides the sort's")
+        let plain = try FineGraySample(data, cause: 1)
+        XCTAssertEqual(sample.x, plain.x)
+        XCTAssertEqual(sample.g, plain.g)
+        XCTAssertEqual(sample.blockFailures, plain.blockFailures)
+        XCTAssertEqual([sample.failures, sample.competing], [plain.failures, plain.competing])
+        XCTAssertEqual(plain.failures, status.filter { $0 == 1 }.count)
+        XCTAssertEqual(plain.competing, status.filter { $0 == 2 }.count)
+    }
+
+    /// ttest (bench/poll_gaps.sh: 0.32 s of CPU without a poll for two samples of 10^7): dropping the
+    /// missing values, both passes of each mean and the pass of each variance poll; same result.
+    func testTTestPollsInEveryPass() throws {
+        let x = Self.rows.x[0], y = Self.rows.x[2].map { $0 == 7 ? .nan : $0 }
+        let welch = try TTest.twoSample(x, y)
+        try assertCancellable("t-test", minimumPolls: 2 * 6 * Self.blocks) {
+            let t = try TTest.twoSample(x, y, cancel: $0)
+            XCTAssertEqual(t, welch)
+        }
+        let paired = try TTest.paired(x, y)
+        try assertCancellable("paired t-test", minimumPolls: 6 * Self.blocks) {
+            let t = try TTest.paired(x, y, cancel: $0)
+            XCTAssertEqual(t, paired)
+        }
+        let one = try TTest.oneSample(y, mu: 50)
+        try assertCancellable("one-sample t-test", minimumPolls: 6 * Self.blocks) {
+            let t = try TTest.oneSample(y, mu: 50, cancel: $0)
+            XCTAssertEqual(t, one)
+        }
+    }
+
+    /// The event coding tvc, split and landmark read every row's status with polls both passes.
+    func testEventCodingPolls() throws {
+        let status = zip(Self.rows.event, Self.rows.group).map { $0 ? 2.0 : ($1 == 0 ? 1.0 : .nan) }
+        let plain = EventCoding.decode(status)
+        XCTAssertEqual(plain.scheme, .oneTwo)
+        let counter = PollCounter(firesAt: nil)
+        XCTAssertEqual(EventCoding.decode(status, cancel: counter.cancellation), plain)
+        XCTAssertGreaterThanOrEqual(counter.count, 2 * Self.blocks)
+    }
+
+    /// The polled map and filter give what Array.map and filter give, and stop once cancelled.
+    func testPolledMapAndIndices() throws {
+        let x = Self.rows.x[0]
+        try assertCancellable("map", minimumPolls: Self.blocks) {
+            let m = try $0.map(count: x.count) { x[$0] * 2 }
+            XCTAssertEqual(m, x.map { $0 * 2 })
+        }
+        try assertCancellable("indices", minimumPolls: Self.blocks) {
+            let i = try $0.indices(count: x.count) { x[$0] > 0.5 }
+            XCTAssertEqual(i, x.indices.filter { x[$0] > 0.5 })
+        }
+        XCTAssertEqual(try Cancellation.never.map(count: 0) { $0 }, [])
+        XCTAssertEqual(try Cancellation.never.indices(count: 0) { _ in true }, [])
+    }
+
     func testNeverDoesNotFireAndFiredStaysFired() throws {
         XCTAssertFalse(Cancellation.never.isCancelled)
         XCTAssertNoThrow(try Cancellation.never.check())

@@ -54,18 +54,18 @@ public enum TTestCommand: SurvshCommand {
         let data = try SampleData.load(design, session: session, command: "ttest")
         let (mu, alternative) = SampleTestOptions.read(args)
         let level = args.double("level", default: 0.95)
-        try Interrupt.check("ttest")   // the test itself is two passes over the values
-
+        // the test itself makes several passes over the values (0.3 s of CPU for 2 x 10^7): polled inside
+        let cancel = Interrupt.cancellation
         let result: TTestResult
         do {
             switch (design, data.y) {
             case (.paired, let y?):
-                result = try TTest.paired(data.x, y, mu: mu, alternative: alternative, confLevel: level)
+                result = try TTest.paired(data.x, y, mu: mu, alternative: alternative, confLevel: level, cancel: cancel)
             case (.twoColumns, let y?), (.grouped, let y?):
                 result = try TTest.twoSample(data.x, y, mu: mu, varEqual: args.has("var.equal"),
-                                             alternative: alternative, confLevel: level)
+                                             alternative: alternative, confLevel: level, cancel: cancel)
             default:
-                result = try TTest.oneSample(data.x, mu: mu, alternative: alternative, confLevel: level)
+                result = try TTest.oneSample(data.x, mu: mu, alternative: alternative, confLevel: level, cancel: cancel)
             }
         } catch let e as TTestError {
             throw error(for: e, data: data)

@@ -37,7 +37,7 @@ public struct StandardizedDifference: Sendable, Equatable {
 
     /// SMD of a continuous variable between each pair of `groups`.
     public static func continuous(_ groups: [[Double]]) -> StandardizedDifference {
-        let means = groups.map(Moments.mean), variances = groups.map(Moments.variance)
+        let means = groups.map { Moments.mean($0) }, variances = groups.map { Moments.variance($0) }
         return StandardizedDifference(pairwise: pairs(groups.count).map { i, j in
             abs(means[i] - means[j]) / ((variances[i] + variances[j]) / 2).squareRoot()
         })

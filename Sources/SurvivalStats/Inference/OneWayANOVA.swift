@@ -47,7 +47,7 @@ public enum OneWayANOVA {
         let n = groups.reduce(0) { $0 + $1.count }, k = groups.count
         guard n > k else { throw GroupTestError.notEnoughObservations }
         let grand = Moments.mean(groups.flatMap { $0 })
-        let means = groups.map(Moments.mean)
+        let means = groups.map { Moments.mean($0) }
         var between = CompensatedSum(), within = CompensatedSum()
         for (g, m) in zip(groups, means) {
             between.add(Double(g.count) * (m - grand) * (m - grand))

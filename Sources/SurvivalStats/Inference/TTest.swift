@@ -13,6 +13,7 @@
 //              at 1 − (1 − level)/2 (one-sided: at level), the arithmetic in R's order.
 //   Reference: Welch (1947); R's stats::t.test.default, whose semantics (checks, order of operations,
 //              "essentially constant" rule stderr < 10·eps·max|mean|) are followed exactly.
+//   Ctrl-C   : an optional Cancellation is polled every 2^14 values of every pass; CancellationError once it fires.
 //   R convention: t.test(x, y, alternative, mu, paired, var.equal, conf.level).
 
 import Foundation
@@ -90,10 +91,10 @@ public enum TTest {
 
     /// One-sample t-test of mean(x) = mu. NaN values are dropped.
     public static func oneSample(_ x: [Double], mu: Double = 0, alternative: TestAlternative = .twoSided,
-                                 confLevel: Double = 0.95) throws -> TTestResult {
+                                 confLevel: Double = 0.95, cancel: Cancellation = .never) throws -> TTestResult {
         try validate(mu: mu, confLevel: confLevel)
-        let values = x.filter { !$0.isNaN }
-        let summary = try oneSampleCore(values, mu: mu, alternative: alternative, confLevel: confLevel)
+        let values = try present(x, cancel: cancel)
+        let summary = try oneSampleCore(values, mu: mu, alternative: alternative, confLevel: confLevel, cancel: cancel)
         return TTestResult(kind: .oneSample, alternative: alternative, mu: mu, confLevel: confLevel,
                            n: [values.count], means: [summary.mean], sds: [summary.sd],
                            meanDifference: nil, sdDifference: nil, estimate: summary.mean,
@@ -103,21 +104,26 @@ public enum TTest {
 
     /// Paired t-test of mean(x − y) = mu over the pairs where neither value is NaN.
     public static func paired(_ x: [Double], _ y: [Double], mu: Double = 0, alternative: TestAlternative = .twoSided,
-                              confLevel: Double = 0.95) throws -> TTestResult {
+                              confLevel: Double = 0.95, cancel: Cancellation = .never) throws -> TTestResult {
         try validate(mu: mu, confLevel: confLevel)
         guard x.count == y.count else { throw TTestError.lengthMismatch(x.count, y.count) }
         var xs: [Double] = []
         var ys: [Double] = []
-        for (a, b) in zip(x, y) where !a.isNaN && !b.isNaN {
-            xs.append(a)
-            ys.append(b)
-        }
-        let differences = zip(xs, ys).map { $0 - $1 }
-        let summary = try oneSampleCore(differences, mu: mu, alternative: alternative, confLevel: confLevel)
+        guard cancel.inBlocks(x.indices, { rows in
+            for i in rows where !x[i].isNaN && !y[i].isNaN {
+                xs.append(x[i])
+                ys.append(y[i])
+            }
+        }) else { throw CancellationError() }
+        let differences = try cancel.map(count: xs.count) { xs[$0] - ys[$0] }
+        let summary = try oneSampleCore(differences, mu: mu, alternative: alternative, confLevel: confLevel, cancel: cancel)
+        let means = [Moments.mean(xs, cancel: cancel), Moments.mean(ys, cancel: cancel)]
+        let variances = [Moments.variance(xs, cancel: cancel), Moments.variance(ys, cancel: cancel)]
+        try cancel.check()
         return TTestResult(kind: .paired, alternative: alternative, mu: mu, confLevel: confLevel,
                            n: [differences.count],
-                           means: [Moments.mean(xs), Moments.mean(ys)],
-                           sds: [Moments.standardDeviation(xs), Moments.standardDeviation(ys)],
+                           means: means,
+                           sds: variances.map { $0.squareRoot() },
                            meanDifference: summary.mean, sdDifference: summary.sd, estimate: summary.mean,
                            t: summary.t, df: summary.df, p: summary.p,
                            ciLower: summary.ci.lower, ciUpper: summary.ci.upper, stderr: summary.stderr)
@@ -127,19 +133,20 @@ public enum TTest {
     /// NaN values are dropped from each sample.
     public static func twoSample(_ x: [Double], _ y: [Double], mu: Double = 0, varEqual: Bool = false,
                                  alternative: TestAlternative = .twoSided,
-                                 confLevel: Double = 0.95) throws -> TTestResult {
+                                 confLevel: Double = 0.95, cancel: Cancellation = .never) throws -> TTestResult {
         try validate(mu: mu, confLevel: confLevel)
-        let xs = x.filter { !$0.isNaN }
-        let ys = y.filter { !$0.isNaN }
+        let xs = try present(x, cancel: cancel)
+        let ys = try present(y, cancel: cancel)
         let nx = xs.count
         let ny = ys.count
         if nx < 1 || (!varEqual && nx < 2) { throw TTestError.notEnoughObservations(sample: "x") }
         if ny < 1 || (!varEqual && ny < 2) { throw TTestError.notEnoughObservations(sample: "y") }
         if varEqual && nx + ny < 3 { throw TTestError.notEnoughObservations(sample: nil) }
-        let mx = Moments.mean(xs)
-        let my = Moments.mean(ys)
-        let vx = Moments.variance(xs)
-        let vy = Moments.variance(ys)
+        let mx = Moments.mean(xs, cancel: cancel)
+        let my = Moments.mean(ys, cancel: cancel)
+        let vx = Moments.variance(xs, cancel: cancel)
+        let vy = Moments.variance(ys, cancel: cancel)
+        try cancel.check()
         let fx = Double(nx)
         let fy = Double(ny)
         let df: Double
@@ -190,12 +197,20 @@ public enum TTest {
         }
     }
 
+    /// The values of `x` that are not NaN, in order (polled: 10^7 values take 20-40 ms).
+    private static func present(_ x: [Double], cancel: Cancellation) throws -> [Double] {
+        var out: [Double] = []
+        guard cancel.inBlocks(x.indices, { rows in for i in rows where !x[i].isNaN { out.append(x[i]) } }) else { throw CancellationError() }
+        return out
+    }
+
     private static func oneSampleCore(_ x: [Double], mu: Double, alternative: TestAlternative,
-                                      confLevel: Double) throws -> OneSampleSummary {
+                                      confLevel: Double, cancel: Cancellation) throws -> OneSampleSummary {
         let n = x.count
         if n < 2 { throw TTestError.notEnoughObservations(sample: "x") }
-        let mean = Moments.mean(x)
-        let variance = Moments.variance(x)
+        let mean = Moments.mean(x, cancel: cancel)
+        let variance = Moments.variance(x, cancel: cancel)
+        try cancel.check()
         let df = Double(n - 1)
         let stderr = (variance / Double(n)).squareRoot()
         if stderr < 10 * Double.ulpOfOne * abs(mean) { throw TTestError.dataEssentiallyConstant }

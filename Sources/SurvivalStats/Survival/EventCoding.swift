@@ -25,19 +25,28 @@ public enum EventCoding {
         public let invalidCount: Int
     }
 
-    /// Decodes numeric status values as R's Surv.
-    public static func decode(_ status: [Double]) -> Decoded {
-        let present = status.filter { !$0.isNaN }
-        let scheme: Scheme = present.max() == 2 ? .oneTwo : .zeroOne
+    /// Decodes numeric status values as R's Surv. `cancel` is polled every `Cancellation.stride`
+    /// values of both passes; once it fires the result is meaningless (the caller checks `cancel`).
+    public static func decode(_ status: [Double], cancel: Cancellation = .never) -> Decoded {
+        var largest: Double?   // of the values present, as status.filter { !$0.isNaN }.max()
+        cancel.inBlocks(status.indices) { rows in
+            for i in rows where !status[i].isNaN && largest.map({ $0 < status[i] }) ?? true { largest = status[i] }
+        }
+        let scheme: Scheme = largest == 2 ? .oneTwo : .zeroOne
         let shift = scheme == .oneTwo ? 1.0 : 0.0
         var invalid = 0
-        let events: [Bool?] = status.map { value in
-            if value.isNaN { return nil }
-            let v = value - shift
-            if v == 0 { return false }
-            if v == 1 { return true }
-            invalid += 1
-            return nil
+        var events: [Bool?] = []
+        events.reserveCapacity(status.count)
+        cancel.inBlocks(status.indices) { rows in
+            for i in rows {
+                let value = status[i]
+                if value.isNaN { events.append(nil); continue }
+                let v = value - shift
+                if v == 0 { events.append(false) } else if v == 1 { events.append(true) } else {
+                    invalid += 1
+                    events.append(nil)
+                }
+            }
         }
         return Decoded(events: events, scheme: scheme, invalidCount: invalid)
     }
