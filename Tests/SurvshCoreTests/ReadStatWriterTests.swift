@@ -233,7 +233,7 @@ final class ReadStatWriterTests: XCTestCase {
         try written.data.write(to: URL(fileURLWithPath: path))
         let cut = try StataReader.read(path: path, options: ReadOptions())
         XCTAssertEqual(kinds(cut.columns[1]), [".b", nil, ".a"])
-        XCTAssertEqual(kinds(score.gathering(rows)), [".b", nil, ".a"])
+        XCTAssertEqual(kinds(try score.gathering(rows)), [".b", nil, ".a"])
     }
 
     func testSASMissingsBecomeStataTags() throws {
@@ -268,7 +268,7 @@ final class ReadStatWriterTests: XCTestCase {
             }
         }
         // A declaration without any user-missing cell in the saved rows is still written.
-        let (firstTwo, _) = try roundTrip(original.columns.map { $0.gathering([0, 1]) }, SPSSWriter.self)
+        let (firstTwo, _) = try roundTrip(original.columns.map { try $0.gathering([0, 1]) }, SPSSWriter.self)
         XCTAssertEqual(firstTwo.columns[1].fileMissing, FileMissing(declared: .init(numbers: [9...9, 90...99])))
     }
 

@@ -42,23 +42,27 @@ public enum LandmarkCommand: SurvshCommand {
                                    expected: "a time column: generate it first (generate t = \(o.spec.time)) and declare 'survival t EVENT'")
         }
         let active = session.activeRows
-        let longest = active.map { o.stop[$0] }.filter { !$0.isNaN }.max()
+        let cancel = Interrupt.cancellation   // every pass over the rows polls (each 20-100 ms at 10^7 rows)
+        var longest: Double?   // of the active rows' times present
+        guard cancel.inBlocks(active.indices, { ks in
+            for k in ks {
+                let v = o.stop[active[k]]
+                if !v.isNaN && longest.map({ $0 < v }) ?? true { longest = v }
+            }
+        }) else { throw CancellationError() }
         guard let longest, t < longest else {
             throw SurvshError.data("landmark", "no active row has follow-up beyond \(NumberFormat.label(t))"
                                    + (longest.map { " (the longest time is \(NumberFormat.label($0)))" } ?? ""),
                                    expected: "a landmark time below the longest follow-up")
         }
-        try Interrupt.check("landmark")   // each step below is a pass over the rows
-        let kept = o.stop.indices.filter { o.stop[$0] > t }
-        let activeKept = active.filter { o.stop[$0] > t }.count
-        let droppedRows = active.filter { !(o.stop[$0] > t) }
-        let droppedEvents = droppedRows.filter { o.event[$0] == true }.count
-        let droppedMissing = droppedRows.filter { o.stop[$0].isNaN }.count
-        try Interrupt.check("landmark")
+        let kept = try cancel.indices(count: o.stop.count) { o.stop[$0] > t }
+        let dropped = try DroppedRows(active, o, t: t, cancel: cancel)
+        let activeKept = active.count - dropped.count
 
         let timeColumn = session.frame.column(o.spec.time)
-        var columns = try EpisodeColumns(session.frame, parents: kept, command: "landmark")
-        columns.set(o.spec.time, kept.map { o.stop[$0] - t }, integer: timeColumn?.type == .integer && t == t.rounded())
+        var columns = try EpisodeColumns(session.frame, parents: kept, cancel: cancel)
+        try columns.set(o.spec.time, cancel.map(count: kept.count) { o.stop[kept[$0]] - t },
+                        integer: timeColumn?.type == .integer && t == t.rounded())
         try Interrupt.check("landmark")   // the last poll before the data change
         let data = try Interrupt.ignored {
             session.replaceRows(columns.frame, parents: kept, outcome: o.declaration)
@@ -68,11 +72,11 @@ public enum LandmarkCommand: SurvshCommand {
         let tText = NumberFormat.label(t)
         let table = ResultTable(title: "Landmark at \(tText) (active rows):", header: ["rows", "n", "events"],
                                 rows: [["kept (\(o.spec.time) > \(tText))", String(activeKept), String(data.events)],
-                                       ["dropped (\(o.spec.time) <= \(tText))", String(droppedRows.count - droppedMissing), String(droppedEvents)],
-                                       ["dropped (\(o.spec.time) missing)", String(droppedMissing), "NA"]],
+                                       ["dropped (\(o.spec.time) <= \(tText))", String(dropped.count - dropped.missing), String(dropped.events)],
+                                       ["dropped (\(o.spec.time) missing)", String(dropped.missing), "NA"]],
                                 name: "landmark")
-        let lines = ["landmark at \(tText): \(activeKept) of \(plural(active.count, "row")) kept; \(droppedRows.count) dropped "
-                     + "(\(plural(droppedEvents, "event")) at or before \(tText))",
+        let lines = ["landmark at \(tText): \(activeKept) of \(plural(active.count, "row")) kept; \(dropped.count) dropped "
+                     + "(\(plural(dropped.events, "event")) at or before \(tText))",
                      "outcome: \(o.declaration.formulaText): \(data.countsText); \(o.spec.time) is now \(o.spec.time) - \(tText)",
                      "", table.title, table.textTable(),
                      "As R's subset(d, \(o.spec.time) > \(tText)) with \(o.spec.time) - \(tText) as the time: km, logrank and cox now",
@@ -82,11 +86,31 @@ public enum LandmarkCommand: SurvshCommand {
         j["outcome"] = .string(o.declaration.formulaText)
         j["rows_before"] = .int(active.count)
         j["rows"] = .int(activeKept)
-        j["dropped"] = .int(droppedRows.count)
-        j["dropped_events"] = .int(droppedEvents)
-        j["dropped_missing"] = .int(droppedMissing)
+        j["dropped"] = .int(dropped.count)
+        j["dropped_events"] = .int(dropped.events)
+        j["dropped_missing"] = .int(dropped.missing)
         j["n"] = .int(data.n)
         j["events"] = .int(data.events)
         return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: data.warnings, tables: [table])
+    }
+}
+
+/// The active rows a landmark at `t` drops (time not above `t`, or missing): how many, how many of
+/// them are events, how many have no time. One polled pass over the active rows.
+struct DroppedRows {
+    let count: Int, events: Int, missing: Int
+
+    init(_ active: [Int], _ o: OutcomeRows, t: Double, cancel: Cancellation) throws {
+        var count = 0, events = 0, missing = 0
+        guard cancel.inBlocks(active.indices, { ks in
+            for k in ks {
+                let r = active[k]
+                guard !(o.stop[r] > t) else { continue }
+                count += 1
+                if o.event[r] == true { events += 1 }
+                if o.stop[r].isNaN { missing += 1 }
+            }
+        }) else { throw CancellationError() }
+        (self.count, self.events, self.missing) = (count, events, missing)
     }
 }

@@ -30,21 +30,21 @@ struct OutcomeRows {
         let formula = try decl.formula(command: command)
         try formula.materialize(in: session, command: command)
         let spec = formula.surv ?? SurvSpec(start: decl.start, time: decl.time, event: decl.event)
+        let cancel = Interrupt.cancellation   // every pass over the rows polls (each 30-100 ms at 10^7 rows)
         func numbers(_ name: String) throws -> [Double] {
             let c = try session.column(name, for: command)
             guard c.isNumeric, c.type != .date else {
                 throw SurvshError.data(command, "'\(name)' is \(c.type.rawValue)", expected: "a numeric time column")
             }
-            try Interrupt.check(command)   // each read is one pass over every row
-            return (0..<c.count).map { c.number(at: $0) ?? .nan }
+            return try cancel.map(count: c.count) { c.number(at: $0) ?? .nan }
         }
         let eventColumn = try session.column(spec.event, for: command)
         guard eventColumn.isNumeric, eventColumn.type != .date else {
             throw SurvshError.data(command, "event column '\(spec.event)' is \(eventColumn.type.rawValue)",
                                    expected: "0/1, TRUE/FALSE or 1/2 (1 = censored, 2 = event)")
         }
-        try Interrupt.check(command)
-        let codes = EventCoding.decode((0..<eventColumn.count).map { eventColumn.number(at: $0) ?? .nan })
+        let codes = EventCoding.decode(try cancel.map(count: eventColumn.count) { eventColumn.number(at: $0) ?? .nan }, cancel: cancel)
+        try cancel.check()
         let rows = OutcomeRows(declaration: decl, spec: spec, start: try spec.start.map(numbers), stop: try numbers(spec.time),
                                event: codes.events)
         try Interrupt.check(command)
@@ -59,24 +59,30 @@ struct OutcomeRows {
 }
 
 /// The columns of rows made from loaded rows: each new row copies its parent, then named columns
-/// are set (added at the end, or replacing a column of that name in place).
+/// are set (added at the end, or replacing a column of that name in place). Every pass over the new
+/// rows polls `cancel` (CancellationError once it fires): they may number 10^7 or more.
 struct EpisodeColumns {
     private(set) var frame: DataFrame
+    let cancel: Cancellation
 
-    /// Copies every column to the episodes' rows; Ctrl-C is polled between columns.
-    init(_ source: DataFrame, parents: [Int], command: String) throws {
-        frame = DataFrame(columns: try source.columns.map { c in
-            try Interrupt.check(command)
-            return c.gathering(parents)
-        }, source: source.source)
+    /// Copies every column to the episodes' rows.
+    init(_ source: DataFrame, parents: [Int], cancel: Cancellation) throws {
+        self.cancel = cancel
+        frame = DataFrame(columns: try source.columns.map { try $0.gathering(parents, cancel: cancel) }, source: source.source)
     }
 
     /// Sets a numeric column: integer when `integer` and every value is whole, else real; NaN is missing.
-    mutating func set(_ name: String, _ values: [Double], integer: Bool) {
+    mutating func set(_ name: String, _ values: [Double], integer: Bool) throws {
         var mask = MissingMask(count: values.count)
-        for (i, v) in values.enumerated() where v.isNaN { mask[i] = true }
-        let whole = integer && values.allSatisfy { $0.isNaN || ($0 == $0.rounded() && abs($0) < 9e15) }
-        let storage: ColumnStorage = whole ? .integer(values.map { $0.isNaN ? 0 : Int64($0) }) : .real(values.map { $0.isNaN ? 0 : $0 })
+        var whole = integer
+        guard cancel.inBlocks(values.indices, { ks in
+            for i in ks {
+                let v = values[i]
+                if v.isNaN { mask[i] = true } else if whole && !(v == v.rounded() && abs(v) < 9e15) { whole = false }
+            }
+        }) else { throw CancellationError() }
+        let storage: ColumnStorage = whole ? .integer(try cancel.map(count: values.count) { values[$0].isNaN ? 0 : Int64(values[$0]) })
+                                           : .real(try cancel.map(count: values.count) { values[$0].isNaN ? 0 : values[$0] })
         frame.replace(Column(name: name, storage: storage, missing: mask))
     }
 

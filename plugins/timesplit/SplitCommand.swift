@@ -48,11 +48,12 @@ public enum SplitCommand: SurvshCommand {
         let outcome = try OutcomeRows.read(session, declaration: declared, command: "split")
         try checkIntervals(outcome, command: "split")
         let byEvents = atText == "events"
-        var cuts = byEvents ? eventTimes(outcome, session: session) : try parseTimes(atText)
         let cancel = Interrupt.cancellation
+        var cuts = byEvents ? try eventTimes(outcome, session: session, cancel: cancel) : try parseTimes(atText)
         let sorted = SurvivalTimeOrder.sorted(cuts, cancel: cancel)   // (at=events: up to one a row)
         try cancel.check()
-        cuts = sorted.indices.filter { $0 == 0 || sorted[$0] != sorted[$0 - 1] }.map { sorted[$0] }
+        let distinct = try cancel.indices(count: sorted.count) { $0 == 0 || sorted[$0] != sorted[$0 - 1] }
+        cuts = try cancel.map(count: distinct.count) { sorted[distinct[$0]] }
         let starts = outcome.start ?? [Double](repeating: 0, count: outcome.stop.count)
         let unused = try EpisodeSplit.unusedCuts(start: starts, stop: outcome.stop, cuts: cuts, cancel: cancel)
         if unused.count == cuts.count {
@@ -66,13 +67,13 @@ public enum SplitCommand: SurvshCommand {
         try SystemMemory.require(values: (episodes, session.frame.columns.count + 4),
                                  what: "splitting into \(episodes) rows x \(session.frame.columns.count + 4) columns", command: "split")
         let pieces = try EpisodeSplit.split(start: starts, stop: outcome.stop, cuts: cuts, cancel: cancel)
-        var columns = try EpisodeColumns(session.frame, parents: pieces.row, command: "split")
+        var columns = try EpisodeColumns(session.frame, parents: pieces.row, cancel: cancel)
         let integer = outcome.timeIsInteger(session) && cuts.allSatisfy { $0 == $0.rounded() }
-        columns.set(names.start, pieces.start, integer: integer)
-        columns.set(names.stop, pieces.end, integer: integer)
-        columns.set(names.event, episodeEvents(pieces, outcome), integer: true)
-        columns.set(episodeName, pieces.interval.map { Double($0 + 1) }, integer: true)
-        if let id = names.id { columns.set(id, pieces.row.map { Double($0 + 1) }, integer: true) }
+        try columns.set(names.start, pieces.start, integer: integer)
+        try columns.set(names.stop, pieces.end, integer: integer)
+        try columns.set(names.event, episodeEvents(pieces, outcome, cancel: cancel), integer: true)
+        try columns.set(episodeName, cancel.map(count: pieces.count) { Double(pieces.interval[$0] + 1) }, integer: true)
+        if let id = names.id { try columns.set(id, cancel.map(count: pieces.count) { Double(pieces.row[$0] + 1) }, integer: true) }
         try Interrupt.check("split")   // the last poll before the data change
         let rowsBefore = session.frame.rowCount
         let added = ([names.start, episodeName] + (names.id.map { [$0] } ?? [])).filter { session.frame.index(of: $0) == nil }
@@ -125,6 +126,7 @@ public enum SplitCommand: SurvshCommand {
     /// survSplit's checks: times after 0 for Surv(TIME, EVENT), start before stop for counting data.
     static func checkIntervals(_ o: OutcomeRows, command: String) throws {
         for i in o.stop.indices {
+            try Interrupt.check(command, at: i)
             let stop = o.stop[i]
             if let start = o.start?[i] {
                 if start >= stop {
@@ -139,16 +141,22 @@ public enum SplitCommand: SurvshCommand {
     }
 
     /// The event of each episode as survSplit writes it: 0 where the episode ends at a cut, else
-    /// the row's event as 0/1 (NaN where it is missing or invalid).
-    static func episodeEvents(_ pieces: EpisodeSplit.Result, _ o: OutcomeRows) -> [Double] {
-        pieces.row.indices.map { k in pieces.censored[k] ? 0 : o.event[pieces.row[k]].map { $0 ? 1 : 0 } ?? .nan }
+    /// the row's event as 0/1 (NaN where it is missing or invalid). Polled by `cancel`.
+    static func episodeEvents(_ pieces: EpisodeSplit.Result, _ o: OutcomeRows, cancel: Cancellation) throws -> [Double] {
+        try cancel.map(count: pieces.row.count) { k in pieces.censored[k] ? 0 : o.event[pieces.row[k]].map { $0 ? 1 : 0 } ?? .nan }
     }
 
-    /// The distinct event times among the active rows with a complete outcome.
-    static func eventTimes(_ o: OutcomeRows, session: Session) -> [Double] {
-        session.activeRows.compactMap { r in
-            o.event[r] == true && !o.stop[r].isNaN && !(o.start?[r].isNaN ?? false) ? o.stop[r] : nil
-        }
+    /// The event times (with repeats) of the active rows with a complete outcome; polled by `cancel`.
+    static func eventTimes(_ o: OutcomeRows, session: Session, cancel: Cancellation) throws -> [Double] {
+        let active = session.activeRows
+        var times: [Double] = []
+        guard cancel.inBlocks(active.indices, { ks in
+            for k in ks {
+                let r = active[k]
+                if o.event[r] == true && !o.stop[r].isNaN && !(o.start?[r].isNaN ?? false) { times.append(o.stop[r]) }
+            }
+        }) else { throw CancellationError() }
+        return times
     }
 
     static func parseTimes(_ text: String) throws -> [Double] {

@@ -94,10 +94,13 @@ public enum TVCCommand: SurvshCommand {
         let cancel = Interrupt.cancellation
         var sortedLists = 0
         for v in dated.indices {
-            for (k, list) in dated[v] {
+            // in place, by index: assigning by key while iterating the dictionary copied all of it
+            var i = dated[v].values.startIndex
+            while i != dated[v].values.endIndex {
                 try Interrupt.check("tvc", at: sortedLists)
                 sortedLists += 1
-                dated[v][k] = try stableSortedByTime(list, cancel: cancel)
+                dated[v].values[i] = try stableSortedByTime(dated[v].values[i], cancel: cancel)
+                dated[v].values.formIndex(after: &i)
             }
         }
 
@@ -109,40 +112,55 @@ public enum TVCCommand: SurvshCommand {
                                             cancel: Interrupt.cancellation) { i in
             Array(Set(dated.flatMap { $0[i]?.map(\.time) ?? [] })).sorted()
         }
-        var columns = try EpisodeColumns(session.frame, parents: pieces.row, command: "tvc")
+        var columns = try EpisodeColumns(session.frame, parents: pieces.row, cancel: cancel)
         let integer = o.timeIsInteger(session) && longTime.type == .integer
-        columns.set(names.start, pieces.start, integer: integer)
-        columns.set(names.stop, pieces.end, integer: integer)
-        columns.set(names.event, SplitCommand.episodeEvents(pieces, o), integer: true)
+        try columns.set(names.start, pieces.start, integer: integer)
+        try columns.set(names.stop, pieces.end, integer: integer)
+        try columns.set(names.event, SplitCommand.episodeEvents(pieces, o, cancel: cancel), integer: true)
         for (v, c) in varColumns.enumerated() {
-            try Interrupt.check("tvc")
-            var column = c.gathering(pieces.row.indices.map { k in lastValue(dated[v][pieces.row[k]], atOrBefore: pieces.start[k]) })
+            let rows = try cancel.map(count: pieces.count) { k in lastValue(dated[v][pieces.row[k]], atOrBefore: pieces.start[k]) }
+            var column = try c.gathering(rows, cancel: cancel)
             column.name = vars[v]
             columns.set(column)
         }
         let rowsBefore = session.frame.rowCount
         let newOutcome = OutcomeDeclaration(start: names.start, time: names.stop, event: names.event)
+        // Per variable: values read for ids of the data, and active rows left without a value (an
+        // episode is active when its row was); counted here, polled, not after the data change.
+        let activeRow = try activeMask(session, cancel: cancel)
+        var summary: [[String]] = [], summaryJSON: [JSONValue] = []
+        for (v, name) in vars.enumerated() {
+            let values = try count(dated[v].values) { $0.count }
+            guard let column = columns.frame.column(name) else { continue }   // (set above)
+            var missing = 0
+            guard cancel.inBlocks(0..<pieces.count, { ks in for k in ks where activeRow[pieces.row[k]] && column.missing[k] { missing += 1 } })
+            else { throw CancellationError() }
+            summary.append([name, String(values), String(missing)])
+            summaryJSON.append(.object([("name", .string(name)), ("values", .int(values)), ("rows_missing", .int(missing))]))
+        }
+        var matched = [Bool](repeating: false, count: rowsBefore)
+        for v in dated.indices {
+            for (k, row) in dated[v].keys.enumerated() {
+                try Interrupt.check("tvc", at: k)
+                matched[row] = true
+            }
+        }
+        let idsMatched = try count(matched) { $0 ? 1 : 0 }
+        // freeing the dated values (one small array per id and variable: seconds at 10^7 ids) and
+        // the id index is left to a thread of its own
+        BackgroundRelease.drop(&dated, leaving: [])
+        BackgroundRelease.drop(&rowOfId, leaving: [:])
         try Interrupt.check("tvc")   // the last poll before the data change
         // The data change; what follows summarises it and must not be stopped.
         return try Interrupt.ignored { () throws -> CommandOutput in
             session.replaceRows(columns.frame, parents: pieces.row, outcome: newOutcome)
-            // Per variable: values read for ids of the data, and active rows left without a value.
-            let active = session.activeRows
-            var summary: [[String]] = [], summaryJSON: [JSONValue] = []
-            for (v, name) in vars.enumerated() {
-                let values = dated[v].values.reduce(0) { $0 + $1.count }
-                let column = session.frame.column(name)!
-                let missing = active.reduce(0) { $0 + (column.missing[$1] ? 1 : 0) }
-                summary.append([name, String(values), String(missing)])
-                summaryJSON.append(.object([("name", .string(name)), ("values", .int(values)), ("rows_missing", .int(missing))]))
-            }
             let data = try CompleteCases.survival(SurvivalResponse(spec: SurvSpec(start: names.start, time: names.stop, event: names.event)),
                                                   covariates: [], session: session, command: "tvc")
 
             let result = ResultTable(title: "Time-dependent covariates from \(path):", header: ["variable", "values read", "active rows without a value"],
                                      rows: summary, name: "covariates")
             let lines = ["tvc: \(plural(rowsBefore, "row")) became \(plural(pieces.count, "row")) at the dates in \(path) "
-                         + "(\(plural(long.rowCount, "row")), \(plural(Set(dated.flatMap { $0.keys }).count, "id")) matched)",
+                         + "(\(plural(long.rowCount, "row")), \(plural(idsMatched, "id")) matched)",
                          "outcome: \(newOutcome.formulaText): \(data.countsText)",
                          "", result.title, result.textTable(),
                          "As R's tmerge(data, table, id = \(idName), \(vars[0]) = tdc(\(timeName), \(vars[0]))\(vars.count > 1 ? ", ..." : "")): each value holds",
@@ -162,6 +180,24 @@ public enum TVCCommand: SurvshCommand {
             if incomplete > 0 { warnings.append("rows of \(path) with a missing id or time were ignored: \(incomplete)") }
             return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: warnings, tables: [result])
         }
+    }
+
+    /// Whether each loaded row is active (kept by every filter), polled.
+    static func activeMask(_ session: Session, cancel: Cancellation) throws -> [Bool] {
+        var active = [Bool](repeating: false, count: session.frame.rowCount)
+        let rows = session.activeRows
+        guard cancel.inBlocks(rows.indices, { ks in for k in ks { active[rows[k]] = true } }) else { throw CancellationError() }
+        return active
+    }
+
+    /// The sum of `value` over `items`, polling Ctrl-C every `Cancellation.stride` items (10^7 ids).
+    static func count<C: Collection>(_ items: C, _ value: (C.Element) -> Int) throws -> Int {
+        var total = 0
+        for (k, item) in items.enumerated() {
+            try Interrupt.check("tvc", at: k)
+            total += value(item)
+        }
+        return total
     }
 
     /// The variables: vars= or every column of the table but id and time; none may be the outcome's.

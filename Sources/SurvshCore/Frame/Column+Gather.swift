@@ -6,6 +6,9 @@
 // missing cell is whatever the storage holds), so callers pick rows without missing cells first.
 // A real column read over every row is the column's own array (copy-on-write: no copy).
 // `isAllRows` recognises the common selection "every row, in order" so callers can take a fast path.
+// `gathering(rows)` makes a new column of the cells at `rows` (split, tvc, landmark), polled.
+
+import SurvivalStats
 
 extension Column {
     /// The numeric cells at `rows` (nil = all rows) as Doubles; text gives NaN. Missing cells are not checked.
@@ -48,22 +51,25 @@ extension Column {
 extension Column {
     /// A column of the cells at `rows`, in that order (a row may come several times); a negative
     /// index gives a missing cell. Name, type, text levels, level order, the file's labels and missing values are kept.
-    public func gathering(_ rows: [Int]) -> Column {
+    /// `cancel` is polled every `Cancellation.stride` rows of each pass (split's 3 x 10^7 episodes take
+    /// 0.1-0.2 s a column); throws CancellationError once it fires.
+    public func gathering(_ rows: [Int], cancel: Cancellation = .never) throws -> Column {
         var mask = MissingMask(count: rows.count)
-        for (i, r) in rows.enumerated() where r < 0 || missing[r] { mask[i] = true }
-        func pick<T>(_ v: [T], _ blank: T) -> [T] { rows.map { $0 < 0 ? blank : v[$0] } }
+        guard cancel.inBlocks(rows.indices, { ks in for i in ks where rows[i] < 0 || missing[rows[i]] { mask[i] = true } })
+        else { throw CancellationError() }
+        func pick<T>(_ v: [T], _ blank: T) throws -> [T] { try cancel.map(count: rows.count) { rows[$0] < 0 ? blank : v[rows[$0]] } }
         let storage: ColumnStorage
         switch self.storage {
-        case .integer(let v): storage = .integer(pick(v, 0))
-        case .real(let v): storage = .real(pick(v, 0))
-        case .boolean(let v): storage = .boolean(pick(v, false))
-        case .text(let codes, let levels): storage = .text(codes: pick(codes, 0), levels: levels)
-        case .date(let v): storage = .date(pick(v, 0))
+        case .integer(let v): storage = .integer(try pick(v, 0))
+        case .real(let v): storage = .real(try pick(v, 0))
+        case .boolean(let v): storage = .boolean(try pick(v, false))
+        case .text(let codes, let levels): storage = .text(codes: try pick(codes, 0), levels: levels)
+        case .date(let v): storage = .date(try pick(v, 0))
         }
         var column = self
         column.storage = storage
         column.missing = mask
-        column.fileMissing = fileMissing?.gathering(rows)
+        column.fileMissing = try fileMissing?.gathering(rows, cancel: cancel)
         return column
     }
 }

@@ -10,6 +10,8 @@
 // step with the rows; a computed or replaced column has none. At most `maxValues` distinct values
 // are kept (further ones are plain missing).
 
+import SurvivalStats
+
 public struct FileMissing: Sendable, Equatable {
     /// One kind of non-system missing value.
     public enum Value: Hashable, Sendable {
@@ -56,10 +58,10 @@ public struct FileMissing: Sendable, Equatable {
         return values[Int(codes[row]) - 1]
     }
 
-    /// The cells at `rows` (a negative index: none).
-    public func gathering(_ rows: [Int]) -> FileMissing {
+    /// The cells at `rows` (a negative index: none); polled by `cancel` (CancellationError once it fires).
+    public func gathering(_ rows: [Int], cancel: Cancellation = .never) throws -> FileMissing {
         var copy = self
-        if !codes.isEmpty { copy.codes = rows.map { $0 < 0 || $0 >= codes.count ? 0 : codes[$0] } }
+        if !codes.isEmpty { copy.codes = try cancel.map(count: rows.count) { rows[$0] < 0 || rows[$0] >= codes.count ? 0 : codes[rows[$0]] } }
         return copy
     }
 }
