@@ -302,6 +302,33 @@ final class InterruptTests: XCTestCase {
         XCTAssertNil(sh.session.frame.column("t")?.levelOrder)
     }
 
+    /// `head N` changes nothing, so a Ctrl-C while its rows are printed (pressed as the printing
+    /// starts) stops the printing after the first piece of 2^14 lines, with a note, and the line is
+    /// recorded as interrupted (bench/poll_gaps.sh: `head 2000000` printed and recorded its 360 MB
+    /// for 12 s of CPU after its last poll). Without Ctrl-C every row is printed and recorded.
+    func testCtrlCWhileHeadPrintsStopsThePrinting() throws {
+        let sh = TestShell()
+        sh.run("simulate n=100000 hr=0.8 seed=3")
+        let printedBefore = sh.sink.stdout.count
+        sh.session.outputObserver = { _ in Interrupt.raise() }
+        let stopped = sh.session.execute("head 100000", source: .interactive)
+        sh.session.outputObserver = nil
+        assertInterrupted(sh, stopped, "head")
+        XCTAssertEqual(sh.sink.stdout.count, printedBefore + 1, "one piece printed")
+        XCTAssertEqual(sh.sink.stdout.last?.split(separator: "\n").count, 1 << 14)
+        XCTAssertTrue(sh.sink.stderr.contains("note: head: Ctrl-C: printing stopped after 16384 lines"), "\(sh.sink.stderr.suffix(2))")
+        XCTAssertEqual(sh.session.frame.rowCount, 100_000, "the data are kept")
+        // without Ctrl-C: every row, printed in pieces that make the recorded lines
+        let whole = sh.run("head 100000")
+        XCTAssertEqual(whole.outputLines.count, 100_001)
+        XCTAssertEqual(sh.sink.stdout.suffix(7).joined(separator: "\n"), whole.outputLines.joined(separator: "\n"))
+        XCTAssertEqual(sh.session.records.last?.line, "head 100000")
+        // a short output is never stopped: it is printed whole after the command's last poll
+        sh.session.outputObserver = { _ in Interrupt.raise() }
+        XCTAssertFalse(sh.run("head 10").failed)
+        sh.session.outputObserver = nil
+    }
+
     /// Ctrl-C after a command's last look at it: the command has done its work, which stands
     /// (printed and recorded), and the next command is not interrupted by it.
     func testCtrlCAfterTheLastPollIsForgotten() throws {

@@ -99,18 +99,24 @@ public enum HeadCommand: SurvshCommand {
         let frame = session.frame
         var table = TextTable([""] + frame.names, leftAligned: [0])
         for c in frame.columns.enumerated() where c.element.type == .text { table.leftAligned.insert(c.offset + 1) }
+        // The JSON rows only under --format json (in text, 2*10^6 rows of them cost seconds to make and free).
+        let json = session.settings.format == .json
         var jr: [JSONValue] = []
         for (k, r) in rows.enumerated() {
             try Interrupt.check("head", at: k)   // head N may ask for every row
             table.add([String(r + 1)] + frame.columns.map { $0.text(at: r) ?? "NA" })
-            jr.append(.object(frame.columns.map { c in
-                (c.name, c.missing[r] ? .null : (c.type == .text || c.type == .date ? .string(c.text(at: r)!) : .num(c.number(at: r))))
-            }))
+            if json {
+                jr.append(.object(frame.columns.map { c in
+                    (c.name, c.missing[r] ? .null : (c.type == .text || c.type == .date ? .string(c.text(at: r)!) : .num(c.number(at: r))))
+                }))
+            }
         }
         var j = JSONObject(command: "head")
         j["rows"] = .array(jr)
+        // head changes nothing: a Ctrl-C while its rows are printed stops the printing
         return CommandOutput(text: try table.render(interruptible: "head"), json: j.value,
                              tables: [ResultTable(title: "First \(plural(rows.count, "row"))", header: ["row"] + frame.names,
-                                                  rows: table.rows, name: "rows")])
+                                                  rows: table.rows, name: "rows")],
+                             interruptiblePrinting: true)
     }
 }

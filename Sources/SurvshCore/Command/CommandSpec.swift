@@ -174,10 +174,14 @@ public struct CommandOutput: Sendable {
     }
     /// The methods the result used, as a report's methods paragraph states them.
     public var methods: [MethodNote]
+    /// The command changed nothing in the session (`head`, `tabulate`): a Ctrl-C while its text is
+    /// printed (a long text is printed 2^14 lines at a time) stops the printing with a note, and the
+    /// line is recorded as interrupted. Otherwise the text is printed whole once the command is done.
+    public var interruptiblePrinting: Bool
 
     public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil,
                 recordAsComment: Bool = false, tables: [ResultTable] = [], figure: String? = nil,
-                figures: [String] = [], methods: [MethodNote] = []) {
+                figures: [String] = [], methods: [MethodNote] = [], interruptiblePrinting: Bool = false) {
         self.text = text
         self.json = json
         self.warnings = warnings
@@ -186,6 +190,7 @@ public struct CommandOutput: Sendable {
         self.tables = tables
         self.figures = (figure.map { [$0] } ?? []) + figures
         self.methods = methods
+        self.interruptiblePrinting = interruptiblePrinting
     }
 }
 

@@ -42,7 +42,7 @@ extension Session {
             commandName = command.spec.name
             // The exportable tables are this command's (none if it fails or prints none).
             let keepsTables = command.spec.keepsLastTables
-            if !keepsTables { lastTables = LastTables(command: commandName, tables: []) }
+            if !keepsTables { dropLastTables(command: commandName) }
             let args = try Arguments(spec: command.spec, rest: split.rest)
             // A command that finished before it noticed Ctrl-C has done its work: it is printed and
             // recorded as usual, so the transcript stays what a replay does.
@@ -51,9 +51,8 @@ extension Session {
                 try runParsingColumns(command, args, line: split.rest)
             }
             outputObserver?(output)
+            recorded += try emit(&output, command: command.spec.name)
             if !keepsTables && !output.tables.isEmpty { lastTables = LastTables(command: commandName, tables: output.tables) }
-            emit(&output, command: command.spec.name)
-            if !output.text.isEmpty { recorded += output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
             recorded += output.warnings.map { "warning: \(command.spec.name): \($0)" }
             if output.recordAsComment {
                 for l in recorded { noteComment("# " + l) }
@@ -89,11 +88,25 @@ extension Session {
         return ExecutionRecord(line: trimmed, outputLines: [error.description], failed: true, quit: false)
     }
 
-    /// Prints a command's output in the session's format.
-    private func emit(_ output: inout CommandOutput, command: String) {
+    /// Prints a command's output in the session's format; returns its text's lines, as recorded.
+    /// A long text goes out 2^14 lines at a time; with `interruptiblePrinting`, a Ctrl-C between two
+    /// pieces stops it with a note and throws `interrupted` (nothing is recorded).
+    private func emit(_ output: inout CommandOutput, command: String) throws -> [String] {
+        var lines: [String] = []
         switch settings.format {
         case .text:
-            if !output.text.isEmpty { sink.out(output.text) }
+            if !output.text.isEmpty {
+                var printed = 0
+                let stoppable = output.interruptiblePrinting
+                lines = try TextLines.split(output.text) { piece in
+                    if printed > 0 && stoppable && Interrupt.isRaised {
+                        sink.err("note: \(command): Ctrl-C: printing stopped after \(plural(printed, "line"))")
+                        throw SurvshError(.interrupted, command: command, "interrupted")
+                    }
+                    sink.out(piece)
+                    printed += TextLines.pieceLines
+                }
+            }
             if let g = output.graphic {
                 if interactive { sink.out(g) } else { sink.err("note: \(command): the drawing is shown only in an interactive terminal (see 'help \(command)' for writing a file)") }
             }
@@ -105,7 +118,19 @@ extension Session {
                 }
                 sink.out(json.serialized())
             }
+            if !output.text.isEmpty { lines = TextLines.split(output.text) }
         }
         for w in output.warnings { sink.err("warning: \(command): \(w)") }
+        return lines
+    }
+
+    /// Forgets the last command's exportable tables; big ones (`head 2000000`) are freed beside the
+    /// command starting now (BackgroundRelease), not before its first poll for Ctrl-C.
+    private func dropLastTables(command: String) {
+        if (lastTables?.tables ?? []).reduce(0, { $0 + $1.rows.count }) > TextLines.pieceLines {
+            BackgroundRelease.drop(&lastTables, leaving: LastTables(command: command, tables: []))
+        } else {
+            lastTables = LastTables(command: command, tables: [])
+        }
     }
 }

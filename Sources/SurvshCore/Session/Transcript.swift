@@ -61,7 +61,18 @@ public final class Transcript: @unchecked Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func append(_ record: ExecutionRecord) { write(Transcript.block(record)) }
+    /// Writes one record's block. Made as one string line by line rather than through `block`'s array
+    /// of `#> ` lines: for `head 2000000` that array took seconds to make after the output was printed.
+    public func append(_ record: ExecutionRecord) {
+        guard fd >= 0, writeError == nil else { return }
+        var text = record.line + "\n"
+        for l in record.outputLines {
+            text += l.isEmpty ? "#>" : "#> "
+            text += l
+            text += "\n"
+        }
+        writeError = FullWrite.write(fd, text)
+    }
 
     public func recordDataFile(path: String, sha256: String) {
         write(["# data: \(path) sha256=\(sha256)"])
