@@ -409,6 +409,41 @@ final class CancellationTests: XCTestCase {
         XCTAssertEqual(try Cancellation.never.indices(count: 0) { _ in true }, [])
     }
 
+    /// Text in byte order by a radix sort of 8-byte words (issue 14: the levels of a 10^7-level
+    /// column took 5 s of a merge sort of String comparisons): the order of the polled merge sort of
+    /// the bytes, equal strings in their given order, whatever prefixes they share (none, a word or
+    /// more, zero bytes, multi-byte letters, empty strings), through both the radix sort of large
+    /// groups and the comparison sort of small ones; polled in every pass.
+    func testByteOrderSortEqualsTheMergeSortAndPolls() throws {
+        var state: UInt64 = 20_261_206
+        func next(_ k: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % k
+        }
+        let pieces = ["", "a", "b", "ab", "abcdefgh", "abcdefghi", "\u{0}", "é", "z\u{0}", "p0000000", "Z", " ", "\u{10FFFF}"]
+        var strings = (0..<20_000).map { _ in (0..<next(5)).map { _ in pieces[next(pieces.count)] }.joined() }
+        strings += (0..<20_000).map { "p\(100_000_000 + ($0 &* 7919) % 20_000)" }      // groups of a word, then small ones
+        strings += (0..<10_000).map { "patient-number-\(($0 &* 31) % 5_000)" }          // a large group past the first word
+        var generator = Generator(state: 42)
+        let items = strings.indices.shuffled(using: &generator) + [7, 7, 20_001]
+        let expected = try Cancellation.never.sorted(items) { strings[$0].utf8.lexicographicallyPrecedes(strings[$1].utf8) }
+        try assertCancellable("byteOrder", minimumPolls: 3 * items.count / Cancellation.stride) {
+            XCTAssertEqual(try $0.byteOrder(of: items, in: strings), expected)
+        }
+        XCTAssertEqual(try Cancellation.never.byteOrder(of: [], in: []), [])
+        XCTAssertEqual(try Cancellation.never.byteOrder(of: [1, 0, 2], in: ["b", "a", "a"]), [0, 2, 1])
+        XCTAssertEqual(try Cancellation.never.byteOrder(of: [0, 1, 2], in: ["ab\u{0}", "ab", "a"]), [2, 1, 0])
+    }
+
+    /// A seeded generator for shuffles (the same every run).
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state ^ (state >> 29)
+        }
+    }
+
     func testNeverDoesNotFireAndFiredStaysFired() throws {
         XCTAssertFalse(Cancellation.never.isCancelled)
         XCTAssertNoThrow(try Cancellation.never.check())

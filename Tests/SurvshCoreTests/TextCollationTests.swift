@@ -48,6 +48,29 @@ final class TextCollationTests: XCTestCase {
         XCTAssertFalse(TextCollation.byteOrderIsR(["é"]))
     }
 
+    /// The levels of a column with many of them (issue 14: sorted by a radix sort of their bytes
+    /// when that is the collation's order, polled) come in the order of sorting them with `precedes`,
+    /// under both collations, and every row keeps its level.
+    func testManyLevelsSortAsThePairwiseOrder() throws {
+        var state: UInt64 = 61
+        func pick(_ alphabet: [Character], _ length: Int) -> String {
+            String((0..<length).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return alphabet[Int(state >> 33) % alphabet.count]
+            })
+        }
+        for (alphabet, count) in [(Array("ab z09"), 20_000), (Array("ABZ 19"), 20_000), (Array("aB_é-1 "), 3_000)] {
+            let levels = Array(Set((0..<count).map { pick(alphabet, $0 % 13) }))
+            let codes = (0..<2 * levels.count).map { UInt32(($0 &* 7919) % levels.count) }
+            let column = Column(name: "t", storage: .text(codes: codes, levels: levels))
+            for collation in TextCollation.allCases {
+                let lv = try Levels.of(column, rows: Array(codes.indices), collation: collation, cancel: .never)
+                XCTAssertEqual(lv.labels, levels.sorted(by: collation.precedes), "\(alphabet) \(collation)")
+                XCTAssertTrue(codes.indices.allSatisfy { lv.labels[Int(lv.codes[$0])] == levels[Int(codes[$0])] }, "\(alphabet) \(collation)")
+            }
+        }
+    }
+
     func testTheContractExample() {
         XCTAssertEqual(TextCollation.r.sorted(["b", "20-50", "B", ">50", "a", "<=20", "A"]),
                        ["<=20", ">50", "20-50", "a", "A", "b", "B"])

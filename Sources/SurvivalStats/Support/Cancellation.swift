@@ -77,6 +77,30 @@ public final class Cancellation: Sendable {
     public func eachBlock(_ range: Range<Int>, _ body: (Range<Int>) throws -> Void) rethrows {
         _ = try inBlocks(range, body)
     }
+
+    /// `(0..<count).map(transform)`, polling every `stride` elements (a map of 10^7 strings takes
+    /// a good part of a second); throws CancellationError once cancelled.
+    @inlinable public func map<T>(_ count: Int, _ transform: (Int) throws -> T) throws -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(count)
+        guard try inBlocks(0..<count, { block in for i in block { out.append(try transform(i)) } }) else { throw CancellationError() }
+        return out
+    }
+
+    /// `range.filter(isIncluded)`, polling every `stride` elements; throws CancellationError once cancelled.
+    @inlinable public func filter(_ range: Range<Int>, _ isIncluded: (Int) throws -> Bool) throws -> [Int] {
+        var out: [Int] = []
+        guard try inBlocks(range, { block in for i in block where try isIncluded(i) { out.append(i) } }) else { throw CancellationError() }
+        return out
+    }
+
+    /// `items.filter(isIncluded)`, polling every `stride` elements; throws CancellationError once cancelled.
+    @inlinable public func filter<T>(_ items: [T], _ isIncluded: (T) throws -> Bool) throws -> [T] {
+        var out: [T] = []
+        guard try inBlocks(items.indices, { block in for i in block where try isIncluded(items[i]) { out.append(items[i]) } })
+        else { throw CancellationError() }
+        return out
+    }
 }
 
 /// A countdown that polls a Cancellation once every `Cancellation.stride` rows of one loop (one per

@@ -348,56 +348,50 @@ public struct Levels: Sendable {
     /// the column's `levelOrder` first when one was set, the other levels sorted.
     ///
     /// Text: the dictionary codes are counted (no string hashing) and the used levels sorted by
-    /// `collation`. Booleans: FALSE < TRUE. Integers and dates: ranked by value, in a table when their
-    /// range is small. Reals: ranked through DenseRank's order keys (all NaNs are one level, last).
+    /// `collation` (by a radix sort of their bytes when that is the collation's order on them:
+    /// ByteOrderSort). Booleans: FALSE < TRUE. Integers and dates: ranked by value, in a table when
+    /// their range is small. Reals: ranked through DenseRank's order keys (all NaNs are one level, last).
     public static func of(_ column: Column, rows: [Int], collation: TextCollation) -> Levels {
-        of(column, rows: rows, collation: collation) { $0.sorted(by: $1) }
+        // a Cancellation that never fires never throws
+        try! of(column, rows: rows, collation: collation, cancel: .never)
     }
 
-    /// As `of(_:rows:collation:)`, with the sort of the text levels polled by `cancel` (10^7
-    /// levels take seconds under R's collation); throws CancellationError once it fires.
+    /// As `of(_:rows:collation:)`, polled by `cancel` (10^7 text levels take seconds: every pass
+    /// over the levels or rows polls every `Cancellation.stride` of them); throws
+    /// CancellationError once it fires.
     public static func of(_ column: Column, rows: [Int], collation: TextCollation, cancel: Cancellation) throws -> Levels {
-        try of(column, rows: rows, collation: collation) { try cancel.sorted($0, by: $1) }
-    }
-
-    private static func of(_ column: Column, rows: [Int], collation: TextCollation,
-                           sort: ([Int], (Int, Int) -> Bool) throws -> [Int]) rethrows -> Levels {
-        let sorted = try sortedLevels(column, rows: rows, collation: collation, sort: sort)
+        let sorted = try sortedLevels(column, rows: rows, collation: collation, cancel: cancel)
         guard let order = column.levelOrder else { return sorted }
-        return sorted.reordered(first: order, collation: collation)
+        return try sorted.reordered(first: order, cancel: cancel)
     }
 
     /// The same levels with `first` (those present) leading in that order, the rest after them in
-    /// their current order; codes follow.
-    func reordered(first: [String], collation: TextCollation) -> Levels {
-        let position = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    /// their current order; codes follow. Polled by `cancel` (a set order may list 10^7 levels).
+    func reordered(first: [String], cancel: Cancellation = .never) throws -> Levels {
+        var position = [String: Int](minimumCapacity: labels.count)
+        guard cancel.inBlocks(labels.indices, { block in
+            for k in block where position[labels[k]] == nil { position[labels[k]] = k }
+        }) else { throw CancellationError() }
         var order: [Int] = []
         var taken = [Bool](repeating: false, count: labels.count)
-        for l in first { if let k = position[l], !taken[k] { order.append(k); taken[k] = true } }
-        order += labels.indices.filter { !taken[$0] }
-        if order == Array(labels.indices) { return self }
+        guard cancel.inBlocks(first.indices, { block in
+            for l in first[block] { if let k = position[l], !taken[k] { order.append(k); taken[k] = true } }
+        }) else { throw CancellationError() }
+        order += try cancel.filter(labels.indices) { !taken[$0] }
+        if try cancel.filter(order.indices, { order[$0] != $0 }).isEmpty { return self }
         var remap = [Int32](repeating: 0, count: labels.count)
-        for (k, i) in order.enumerated() { remap[i] = Int32(k) }
-        return Levels(labels: order.map { labels[$0] }, codes: remap.withUnsafeBufferPointer { m in codes.map { m[Int($0)] } })
+        guard cancel.inBlocks(order.indices, { block in for k in block { remap[order[k]] = Int32(k) } }) else { throw CancellationError() }
+        return Levels(labels: try cancel.map(order.count) { labels[order[$0]] },
+                      codes: try remap.withUnsafeBufferPointer { m in try cancel.map(codes.count) { m[Int(codes[$0])] } })
     }
 
-    private static func sortedLevels(_ column: Column, rows: [Int], collation: TextCollation,
-                                     sort: ([Int], (Int, Int) -> Bool) throws -> [Int]) rethrows -> Levels {
+    private static func sortedLevels(_ column: Column, rows: [Int], collation: TextCollation, cancel: Cancellation) throws -> Levels {
         let all = column.isAllRows(rows)
         switch column.storage {
         case .text(let codes, let levels):
-            let rowCodes = all ? codes : codes.withUnsafeBufferPointer { c in rows.map { c[$0] } }
-            var used = [Bool](repeating: false, count: levels.count)
-            used.withUnsafeMutableBufferPointer { u in
-                for c in rowCodes { u[Int(c)] = true }
-            }
-            let present = levels.indices.filter { used[$0] }
-            let precedes = collation.comparator(for: present.map { levels[$0] })
-            let order = try sort(present) { precedes(levels[$0], levels[$1]) }
-            var remap = [Int32](repeating: -1, count: levels.count)
-            for (k, i) in order.enumerated() { remap[i] = Int32(k) }
-            let out = remap.withUnsafeBufferPointer { m in rowCodes.map { m[Int($0)] } }
-            return Levels(labels: order.map { levels[$0] }, codes: out)
+            var rowCodes = codes
+            if !all { rowCodes = try codes.withUnsafeBufferPointer { c in try cancel.map(rows.count) { c[rows[$0]] } } }
+            return try textLevels(codes: rowCodes, levels: levels, collation: collation, cancel: cancel)
         case .boolean(let v):
             let values = all ? v : v.withUnsafeBufferPointer { p in rows.map { p[$0] } }
             var hasFalse = false, hasTrue = false
@@ -417,6 +411,26 @@ public struct Levels: Sendable {
             return Levels(labels: distinct.map { NumberFormat.label(DenseRank.value(ofOrderKey: $0)) },
                           codes: codes)
         }
+    }
+
+    /// The text levels used by `rowCodes` (dictionary codes), sorted, and each row's code among them.
+    private static func textLevels(codes rowCodes: [UInt32], levels: [String], collation: TextCollation,
+                                   cancel: Cancellation) throws -> Levels {
+        var used = [Bool](repeating: false, count: levels.count)
+        guard used.withUnsafeMutableBufferPointer({ u in
+            cancel.inBlocks(rowCodes.indices) { block in for i in block { u[Int(rowCodes[i])] = true } }
+        }) else { throw CancellationError() }
+        let present = try cancel.filter(levels.indices) { used[$0] }
+        let order: [Int]
+        if try collation.ordersByBytes(levels, items: present, cancel: cancel) {
+            order = try cancel.byteOrder(of: present, in: levels)
+        } else {
+            order = try cancel.sorted(present) { collation.precedes(levels[$0], levels[$1]) }
+        }
+        var remap = [Int32](repeating: -1, count: levels.count)
+        guard cancel.inBlocks(order.indices, { block in for k in block { remap[order[k]] = Int32(k) } }) else { throw CancellationError() }
+        let out = try remap.withUnsafeBufferPointer { m in try cancel.map(rowCodes.count) { m[Int(rowCodes[$0])] } }
+        return Levels(labels: try cancel.map(order.count) { levels[order[$0]] }, codes: out)
     }
 
     /// Integer-valued storage: values within ±2^53 are ranked as integers (exact, as Doubles
@@ -450,7 +464,7 @@ extension Levels {
             throw SurvshError.data(command, "'\(ref)' is not a level of \(v.column) (in \(v.label))",
                                    expected: "one of " + orList(lv.labels.map { "\"\($0)\"" }))
         }
-        return lv.reordered(first: [ref], collation: session.settings.collation)
+        return try lv.reordered(first: [ref], cancel: Interrupt.cancellation)
     }
 }
 

@@ -16,6 +16,7 @@
 // - `.c` is byte (UTF-8 code unit) order: R under LC_ALL=C / LC_COLLATE=C (`set collation=c`).
 
 import Foundation
+import SurvivalStats
 
 public enum TextCollation: String, Sendable, CaseIterable {
     /// R's UTF-8 locale order (ICU root collation).
@@ -52,8 +53,38 @@ public enum TextCollation: String, Sendable, CaseIterable {
     }
 
     static func byteOrderIsR(_ strings: [String]) -> Bool {
-        func all(_ ok: (UInt8) -> Bool) -> Bool { strings.allSatisfy { $0.utf8.allSatisfy(ok) } }
-        func common(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x20 }
-        return all { common($0) || ($0 >= 0x61 && $0 <= 0x7A) } || all { common($0) || ($0 >= 0x41 && $0 <= 0x5A) }
+        var cases = Cases.both
+        for s in strings where !cases.isEmpty { cases.formIntersection(Cases.of(s)) }
+        return !cases.isEmpty
+    }
+
+    /// Whether `strings[i]` for every i in `items` sort in this order as their bytes do (`.c`, or
+    /// `byteOrderIsR` of them), with Ctrl-C polled (`cancel`: 10^7 levels) and no copy of the strings.
+    public func ordersByBytes(_ strings: [String], items: [Int], cancel: Cancellation) throws -> Bool {
+        if self == .c { return true }
+        var cases = Cases.both
+        guard cancel.inBlocks(items.indices, { block in
+            for i in block where !cases.isEmpty { cases.formIntersection(Cases.of(strings[items[i]])) }
+        }) else { throw CancellationError() }
+        return !cases.isEmpty
+    }
+
+    /// The single cases a string is written in, for `byteOrderIsR`: lower when it has only lower-case
+    /// ASCII letters, digits and spaces; upper likewise; both when only digits and spaces.
+    struct Cases: OptionSet {
+        let rawValue: UInt8
+        static let lower = Cases(rawValue: 1)
+        static let upper = Cases(rawValue: 2)
+        static let both: Cases = [.lower, .upper]
+
+        static func of(_ s: String) -> Cases {
+            var cases = both
+            for b in s.utf8 {
+                if (b >= 0x30 && b <= 0x39) || b == 0x20 { continue }
+                if b >= 0x61 && b <= 0x7A { cases.remove(.upper) } else if b >= 0x41 && b <= 0x5A { cases.remove(.lower) } else { return [] }
+                if cases.isEmpty { return [] }
+            }
+            return cases
+        }
     }
 }
