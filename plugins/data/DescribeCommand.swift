@@ -1,5 +1,6 @@
 // DescribeCommand.swift — `describe` (columns, types, missing counts, levels) and `head [N]`.
 
+import SurvivalStats
 import SurvshCore
 
 public enum DescribeCommand: SurvshCommand {
@@ -40,10 +41,12 @@ public enum DescribeCommand: SurvshCommand {
             cj["type"] = .string(c.type.rawValue)
             cj["missing"] = .int(miss)
             if case .text = c.storage {
-                let lv = try session.levels(c, rows: rows.filter { !c.missing[$0] })
+                // a column may have 10^7 levels: every pass over them is polled
+                let cancel = Interrupt.cancellation
+                let lv = try session.levels(c, rows: try cancel.filter(rows) { !c.missing[$0] })
                 let shown = lv.labels.prefix(6).map { "\"\($0)\"" }.joined(separator: " ")
                 info = "\(lv.labels.count) levels: \(shown)\(lv.labels.count > 6 ? " ..." : "")"
-                cj["levels"] = .array(lv.labels.map { .string($0) })
+                cj["levels"] = .array(try cancel.map(lv.labels.count) { .string(lv.labels[$0]) })
             } else {
                 var lo = Double.infinity, hi = -Double.infinity
                 for (k, r) in rows.enumerated() {

@@ -8,12 +8,13 @@
 // (Column.levelOrder), so every later analysis, plot legend and table follows it. Levels not listed
 // follow the listed ones in sorted order. `levels COL` shows the order.
 
+import SurvivalStats
 import SurvshCore
 
 enum LevelOrder {
     /// Every level of `column` (non-missing cells of all loaded rows), in its current order.
     static func current(_ column: Column, session: Session) throws -> [String] {
-        let rows = (0..<column.count).filter { !column.missing[$0] }
+        let rows = try Interrupt.cancellation.filter(0..<column.count) { !column.missing[$0] }
         return try session.levels(column, rows: rows).labels
     }
 
@@ -40,8 +41,9 @@ enum LevelOrder {
         return parts
     }
 
-    /// Checks that every level in `order` exists, then stores the order on the column.
-    static func set(_ order: [String], on column: Column, session: Session, command: String) throws -> [String] {
+    /// Checks that every level in `order` exists, then stores the order on the column and returns
+    /// the command's output, made before the column changes (Ctrl-C meanwhile changes nothing).
+    static func set(_ order: [String], on column: Column, shownAs name: String, session: Session, command: String) throws -> CommandOutput {
         let existing = try current(column, session: session)
         for l in order where !existing.contains(l) {
             throw SurvshError.data(command, "'\(l)' is not a level of \(column.name)",
@@ -53,16 +55,20 @@ enum LevelOrder {
         }
         var c = column
         c.levelOrder = order + existing.filter { !order.contains($0) }
+        let out = try output(command, column: name, levels: c.levelOrder ?? [])
         session.updateFrame { $0.replace(c) }
-        return c.levelOrder ?? []
+        return out
     }
 
-    static func output(_ command: String, column: String, levels: [String]) -> CommandOutput {
+    /// The output listing `levels` (10^7 of them make a line of over 100 MB: built with Ctrl-C polled).
+    static func output(_ command: String, column: String, levels: [String]) throws -> CommandOutput {
+        let cancel = Interrupt.cancellation
         var j = JSONObject(command: command)
         j["column"] = .string(column)
-        j["levels"] = .array(levels.map { .string($0) })
+        j["levels"] = .array(try cancel.map(levels.count) { .string(levels[$0]) })
         j["reference"] = levels.first.map { .string($0) } ?? .null
-        let text = "\(column): \(levels.joined(separator: ", ")) (\(levels.count) level\(levels.count == 1 ? "" : "s"); reference \(levels.first ?? "none"))"
+        let list = try cancel.joined(levels.count, separator: ", ") { text, k in text += levels[k] }
+        let text = "\(column): \(list) (\(levels.count) level\(levels.count == 1 ? "" : "s"); reference \(levels.first ?? "none"))"
         return CommandOutput(text: text, json: j.value)
     }
 }
@@ -91,14 +97,15 @@ public enum LevelsCommand: SurvshCommand {
             guard order.isEmpty else { throw SurvshError.usage("levels", "give either an order or 'sorted'", expected: "levels COL sorted") }
             var c = column
             c.levelOrder = nil
-            let levels = try LevelOrder.current(c, session: session)   // (Ctrl-C here leaves the order set)
+            // the levels and their output first: Ctrl-C meanwhile leaves the order set
+            let output = try LevelOrder.output("levels", column: name, levels: try LevelOrder.current(c, session: session))
             session.updateFrame { $0.replace(c) }
-            return LevelOrder.output("levels", column: name, levels: levels)
+            return output
         }
         if order.isEmpty {
-            return LevelOrder.output("levels", column: name, levels: try LevelOrder.current(column, session: session))
+            return try LevelOrder.output("levels", column: name, levels: try LevelOrder.current(column, session: session))
         }
-        return LevelOrder.output("levels", column: name, levels: try LevelOrder.set(order, on: column, session: session, command: "levels"))
+        return try LevelOrder.set(order, on: column, shownAs: name, session: session, command: "levels")
     }
 }
 
@@ -118,7 +125,6 @@ public enum RelevelCommand: SurvshCommand {
         let ref = LevelOrder.parse([args.positional[1]])
         guard ref.count == 1 else { throw SurvshError.usage("relevel", "give one reference level", expected: "relevel COL \"LEVEL\"") }
         let order = try LevelOrder.current(column, session: session)
-        let levels = try LevelOrder.set(ref + order.filter { $0 != ref[0] }, on: column, session: session, command: "relevel")
-        return LevelOrder.output("relevel", column: column.name, levels: levels)
+        return try LevelOrder.set(ref + order.filter { $0 != ref[0] }, on: column, shownAs: column.name, session: session, command: "relevel")
     }
 }

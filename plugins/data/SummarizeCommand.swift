@@ -58,16 +58,20 @@ public enum SummarizeCommand: SurvshCommand {
                 if let label = group.label { j["group"] = .string(label) }
                 j["type"] = .string(c.type.rawValue)
                 if c.type == .text {
-                    let present = rows.filter { !c.missing[$0] }
-                    try cancel.check()
+                    // a column may have 10^7 levels: every pass over its rows or levels is polled
+                    let present = try cancel.filter(rows) { !c.missing[$0] }
                     let lv = try session.levels(c, rows: present)
-                    try cancel.check()
                     var counts = [Int](repeating: 0, count: lv.labels.count)
-                    for k in lv.codes { counts[Int(k)] += 1 }
+                    guard cancel.inBlocks(lv.codes.indices, { ks in for k in ks { counts[Int(lv.codes[k])] += 1 } })
+                    else { throw CancellationError() }
                     j["n"] = .int(present.count)
                     j["missing"] = .int(rows.count - present.count)
-                    j["levels"] = .object(zip(lv.labels, counts).map { ($0, .int($1)) })
-                    let parts = zip(lv.labels, counts).map { "\($0) \($1)" }.joined(separator: ", ")
+                    j["levels"] = .object(try cancel.map(counts.count) { (lv.labels[$0], .int(counts[$0])) })
+                    let parts = try cancel.joined(counts.count, separator: ", ") { text, k in
+                        text += lv.labels[k]
+                        text += " "
+                        text += String(counts[k])
+                    }
                     textBlocks.append("\(session.displayName(c.name)) (text)\(group.label.map { ", \(session.displayName(by ?? ""))=\($0)" } ?? ""): \(parts)"
                                       + (rows.count > present.count ? ", NA \(rows.count - present.count)" : ""))
                     items.append(j.value)
