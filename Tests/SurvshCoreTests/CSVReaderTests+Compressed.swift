@@ -104,6 +104,31 @@ extension CSVReaderTests {
         return plain + ".gz"
     }
 
+    /// Issue 14: a Ctrl-C at any poll of the assembly of a gzip pipeline's columns (the copy into
+    /// the final arrays, each column's assembly, the text column's merge) ends the load
+    /// `interrupted`; a text column stopped before its merge once trapped ("column kind without storage").
+    func testGzipPipelineStopsAtAnyPollOfTheAssembly() throws {
+        let rows = 40_000
+        var text = "id,g\n"
+        for i in 0..<rows { text += "\(i),\(i % 3 == 0 ? "a" : "b")\n" }
+        let path = try gzipFile(text)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        var tuning = CSVTuning.standard
+        tuning.streamStartBytes = 8 << 10
+        tuning.streamSegmentBytes = 16 << 10
+        tuning.inflateStepBytes = 4 << 10
+        let counter = CSVReaderCancellationTests.PollsAfterParse(rows: rows, firesAt: nil)
+        XCTAssertEqual(try CompressedTextReader.read(path: path, options: counter.options, tuning: tuning).rowCount, rows)
+        let polls = counter.count.load(ordering: .relaxed)
+        XCTAssertGreaterThanOrEqual(polls, 2, "the assembly polls")
+        for k in 1...polls {
+            XCTAssertThrowsError(try CompressedTextReader.read(path: path, options: CSVReaderCancellationTests.PollsAfterParse(rows: rows, firesAt: k).options,
+                                                               tuning: tuning), "poll \(k) of \(polls) after the parse") {
+                XCTAssertTrue("\($0)".hasSuffix("interrupted"), "\($0)")
+            }
+        }
+    }
+
     /// The pipeline (tiny inflate steps and chunks, so the parse runs while inflating) gives exactly
     /// what the plain file gives: types that change late (integer -> real, number -> text), quoted
     /// fields with newlines, blank lines, missing cells, many chunks; and the plain file's errors.

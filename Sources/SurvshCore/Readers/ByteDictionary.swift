@@ -21,16 +21,22 @@ struct ByteDictionary {
     private var table: UnsafeMutablePointer<UInt32>
     private var tableMask: Int
 
-    init() {
-        byteCapacity = 256
+    init() { self.init(reserving: 16, bytes: 256) }
+
+    /// Room for `levels` levels of `bytes` bytes in all without growing: the merge of a column of
+    /// distinct values (10^7 levels) would otherwise rehash millions of them at once, without a poll.
+    init(reserving levels: Int, bytes byteTotal: Int) {
+        byteCapacity = max(byteTotal, 256)
         bytes = .allocate(capacity: byteCapacity)
-        levelCapacity = 16
+        levelCapacity = max(levels, 16)
         starts = .allocate(capacity: levelCapacity + 1)
         starts[0] = 0
         hashes = .allocate(capacity: levelCapacity)
-        tableMask = 63
-        table = .allocate(capacity: tableMask + 1)
-        table.initialize(repeating: 0, count: tableMask + 1)
+        var size = 64
+        while size <= 2 * levelCapacity { size <<= 1 }   // at most half full, as growTable keeps it
+        tableMask = size - 1
+        table = .allocate(capacity: size)
+        table.initialize(repeating: 0, count: size)
     }
 
     func deallocate() {
@@ -48,6 +54,9 @@ struct ByteDictionary {
         }
         return h ^ (h >> 29)
     }
+
+    /// Bytes of all levels together.
+    var byteSize: Int { byteCount }
 
     /// The bytes of level `code`.
     func level(_ code: Int) -> UnsafeBufferPointer<UInt8> {

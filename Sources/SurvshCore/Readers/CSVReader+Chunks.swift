@@ -377,8 +377,14 @@ extension CSVReader {
             runChunks(chunks, settings: settings)
             if let error = whole.error { return .failure(error) }
         }
+        return assembled(chunks: chunks, settings: settings, ncol: ncol, bases: bases)
+    }
+
+    /// `assemble`, or `interrupted` once the cancellation fired meanwhile (a column stopped in its
+    /// assembly has no storage, or an incomplete one: nothing may be built from it).
+    static func assembled(chunks: [CSVChunk], settings: CSVSettings, ncol: Int,
+                          bases: UnsafePointer<UnsafeMutableRawPointer>) -> Result<Assembly, DataReadError> {
         let assembly = assemble(chunks: chunks, settings: settings, ncol: ncol, bases: bases)
-        // stopped in the assembly (a column may be incomplete)
         if settings.cancel.isCancelled { return .failure(DataReadError(file: settings.fileName, message: "interrupted")) }
         return .success(assembly)
     }
@@ -524,7 +530,7 @@ extension CSVReader {
     /// CPU) polls `cancel` every `Cancellation.stride` levels or rows; once it fires the storage
     /// returned is incomplete and the caller reports `interrupted`.
     static func mergeText(column c: Int, chunks: [CSVChunk], rowStarts: [Int], rowCount n: Int, cancel: Cancellation) -> ColumnStorage {
-        var global = ByteDictionary()
+        var global = mergedDictionary(column: c, chunks: chunks)
         defer { global.deallocate() }
         var remaps: [[UInt32]] = []
         for chunk in chunks {
@@ -573,6 +579,18 @@ extension CSVReader {
             for code in block { levels.append(String(decoding: global.level(code), as: UTF8.self)) }
         }
         return complete ? .text(codes: codes, levels: levels) : .text(codes: [], levels: [])
+    }
+
+    /// The dictionary the chunks' levels merge into: sized for all of them when the first chunk's
+    /// values are (nearly) all distinct, an identifier column whose levels are about its rows (no
+    /// rehash of millions of levels at once, which would run without a poll); else grown as needed
+    /// (sizing for the sum would waste memory where chunks share their levels).
+    static func mergedDictionary(column c: Int, chunks: [CSVChunk]) -> ByteDictionary {
+        guard let first = chunks.first, first.rows >= 1 << 12, first.columns[c].dict.count * 10 >= first.rows * 9 else {
+            return ByteDictionary()
+        }
+        let dicts = chunks.map { $0.columns[c].dict }
+        return ByteDictionary(reserving: dicts.reduce(0) { $0 + $1.count }, bytes: dicts.reduce(0) { $0 + $1.byteSize })
     }
 
     /// ORs `count` bits of `src` (from bit 0) into `dst` starting at bit `at`.

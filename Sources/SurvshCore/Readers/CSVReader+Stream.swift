@@ -72,7 +72,7 @@ extension CSVReader {
             if !pieces.move(into: bases, cancel: settings.cancel) {
                 return .failure(DataReadError(file: name, message: "interrupted"))
             }
-            return .success(assemble(chunks: pieces.chunks, settings: settings, ncol: settings.columnCount, bases: bases))
+            return assembled(chunks: pieces.chunks, settings: settings, ncol: settings.columnCount, bases: bases)
         }
         return try prelude.result(table)
     }
