@@ -46,7 +46,7 @@ public enum DescribeCommand: SurvshCommand {
                 let lv = try session.levels(c, rows: try cancel.filter(rows) { !c.missing[$0] })
                 let shown = lv.labels.prefix(6).map { "\"\($0)\"" }.joined(separator: " ")
                 info = "\(lv.labels.count) levels: \(shown)\(lv.labels.count > 6 ? " ..." : "")"
-                cj["levels"] = .array(try cancel.map(lv.labels.count) { .string(lv.labels[$0]) })
+                cj["levels"] = .array(try cancel.map(count: lv.labels.count) { .string(lv.labels[$0]) })
             } else {
                 var lo = Double.infinity, hi = -Double.infinity
                 for (k, r) in rows.enumerated() {

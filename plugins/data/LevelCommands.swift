@@ -65,7 +65,7 @@ enum LevelOrder {
         let cancel = Interrupt.cancellation
         var j = JSONObject(command: command)
         j["column"] = .string(column)
-        j["levels"] = .array(try cancel.map(levels.count) { .string(levels[$0]) })
+        j["levels"] = .array(try cancel.map(count: levels.count) { .string(levels[$0]) })
         j["reference"] = levels.first.map { .string($0) } ?? .null
         let list = try cancel.joined(levels.count, separator: ", ") { text, k in text += levels[k] }
         let text = "\(column): \(list) (\(levels.count) level\(levels.count == 1 ? "" : "s"); reference \(levels.first ?? "none"))"

@@ -66,7 +66,7 @@ public enum SummarizeCommand: SurvshCommand {
                     else { throw CancellationError() }
                     j["n"] = .int(present.count)
                     j["missing"] = .int(rows.count - present.count)
-                    j["levels"] = .object(try cancel.map(counts.count) { (lv.labels[$0], .int(counts[$0])) })
+                    j["levels"] = .object(try cancel.map(count: counts.count) { (lv.labels[$0], .int(counts[$0])) })
                     let parts = try cancel.joined(counts.count, separator: ", ") { text, k in
                         text += lv.labels[k]
                         text += " "

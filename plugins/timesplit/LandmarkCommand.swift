@@ -55,7 +55,7 @@ public enum LandmarkCommand: SurvshCommand {
                                    + (longest.map { " (the longest time is \(NumberFormat.label($0)))" } ?? ""),
                                    expected: "a landmark time below the longest follow-up")
         }
-        let kept = try cancel.indices(count: o.stop.count) { o.stop[$0] > t }
+        let kept = try cancel.filter(0..<o.stop.count) { o.stop[$0] > t }
         let dropped = try DroppedRows(active, o, t: t, cancel: cancel)
         let activeKept = active.count - dropped.count
 

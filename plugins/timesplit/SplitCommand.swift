@@ -52,7 +52,7 @@ public enum SplitCommand: SurvshCommand {
         var cuts = byEvents ? try eventTimes(outcome, session: session, cancel: cancel) : try parseTimes(atText)
         let sorted = SurvivalTimeOrder.sorted(cuts, cancel: cancel)   // (at=events: up to one a row)
         try cancel.check()
-        let distinct = try cancel.indices(count: sorted.count) { $0 == 0 || sorted[$0] != sorted[$0 - 1] }
+        let distinct = try cancel.filter(0..<sorted.count) { $0 == 0 || sorted[$0] != sorted[$0 - 1] }
         cuts = try cancel.map(count: distinct.count) { sorted[distinct[$0]] }
         let starts = outcome.start ?? [Double](repeating: 0, count: outcome.stop.count)
         let unused = try EpisodeSplit.unusedCuts(start: starts, stop: outcome.stop, cuts: cuts, cancel: cancel)

@@ -43,13 +43,13 @@ struct ByteOrderSort {
 
     func run() throws -> [Int] {
         // positions in `items`, permuted into the order
-        var order = try cancel.map(items.count) { UInt32($0) }
+        var order = try cancel.map(count: items.count) { UInt32($0) }
         var pending = [Group(lo: 0, hi: items.count, depth: 0)]
         while let g = pending.popLast() {
             if g.hi - g.lo < 2 { continue }
             try sort(g, &order, pending: &pending)
         }
-        return try cancel.map(order.count) { items[Int(order[$0])] }
+        return try cancel.map(count: order.count) { items[Int(order[$0])] }
     }
 
     private func string(_ position: UInt32) -> String { strings[items[Int(position)]] }

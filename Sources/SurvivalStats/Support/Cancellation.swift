@@ -78,15 +78,6 @@ public final class Cancellation: Sendable {
         _ = try inBlocks(range, body)
     }
 
-    /// `(0..<count).map(transform)`, polling every `stride` elements (a map of 10^7 strings takes
-    /// a good part of a second); throws CancellationError once cancelled.
-    @inlinable public func map<T>(_ count: Int, _ transform: (Int) throws -> T) throws -> [T] {
-        var out: [T] = []
-        out.reserveCapacity(count)
-        guard try inBlocks(0..<count, { block in for i in block { out.append(try transform(i)) } }) else { throw CancellationError() }
-        return out
-    }
-
     /// `range.filter(isIncluded)`, polling every `stride` elements; throws CancellationError once cancelled.
     @inlinable public func filter(_ range: Range<Int>, _ isIncluded: (Int) throws -> Bool) throws -> [Int] {
         var out: [Int] = []

@@ -4,9 +4,9 @@
 //
 // Contract
 //   `try cancel.map(count: n) { i in ... }` returns what `(0..<n).map { i in ... }` returns (the same
-//   elements, made in index order); `try cancel.indices(count: n) { i in ... }` returns
-//   `(0..<n).filter { i in ... }`. Both poll before every block of `Cancellation.stride` elements and
-//   throw CancellationError once `cancel` fires (what was made so far is freed).
+//   elements, made in index order), polling before every block of `Cancellation.stride` elements and
+//   throwing CancellationError once `cancel` fires (what was made so far is freed). The polled
+//   `filter`s are beside `inBlocks` in Cancellation.swift.
 //   Cost: one poll per 2^14 elements; `map` writes the elements in place, as Array.map does.
 
 extension Cancellation {
@@ -25,13 +25,5 @@ extension Cancellation {
                 initialized = i
             }
         }
-    }
-
-    /// `(0..<n).filter(include)`: the indices, ascending, polled; throws CancellationError once this fires.
-    @inlinable
-    public func indices(count n: Int, where include: (Int) -> Bool) throws -> [Int] {
-        var out: [Int] = []
-        guard inBlocks(0..<n, { rows in for i in rows where include(i) { out.append(i) } }) else { throw CancellationError() }
-        return out
     }
 }

@@ -381,8 +381,8 @@ public struct Levels: Sendable {
         if try cancel.filter(order.indices, { order[$0] != $0 }).isEmpty { return self }
         var remap = [Int32](repeating: 0, count: labels.count)
         guard cancel.inBlocks(order.indices, { block in for k in block { remap[order[k]] = Int32(k) } }) else { throw CancellationError() }
-        return Levels(labels: try cancel.map(order.count) { labels[order[$0]] },
-                      codes: try remap.withUnsafeBufferPointer { m in try cancel.map(codes.count) { m[Int(codes[$0])] } })
+        return Levels(labels: try cancel.map(count: order.count) { labels[order[$0]] },
+                      codes: try remap.withUnsafeBufferPointer { m in try cancel.map(count: codes.count) { m[Int(codes[$0])] } })
     }
 
     private static func sortedLevels(_ column: Column, rows: [Int], collation: TextCollation, cancel: Cancellation) throws -> Levels {
@@ -390,7 +390,7 @@ public struct Levels: Sendable {
         switch column.storage {
         case .text(let codes, let levels):
             var rowCodes = codes
-            if !all { rowCodes = try codes.withUnsafeBufferPointer { c in try cancel.map(rows.count) { c[rows[$0]] } } }
+            if !all { rowCodes = try codes.withUnsafeBufferPointer { c in try cancel.map(count: rows.count) { c[rows[$0]] } } }
             return try textLevels(codes: rowCodes, levels: levels, collation: collation, cancel: cancel)
         case .boolean(let v):
             let values = all ? v : v.withUnsafeBufferPointer { p in rows.map { p[$0] } }
@@ -429,8 +429,8 @@ public struct Levels: Sendable {
         }
         var remap = [Int32](repeating: -1, count: levels.count)
         guard cancel.inBlocks(order.indices, { block in for k in block { remap[order[k]] = Int32(k) } }) else { throw CancellationError() }
-        let out = try remap.withUnsafeBufferPointer { m in try cancel.map(rowCodes.count) { m[Int(rowCodes[$0])] } }
-        return Levels(labels: try cancel.map(order.count) { levels[order[$0]] }, codes: out)
+        let out = try remap.withUnsafeBufferPointer { m in try cancel.map(count: rowCodes.count) { m[Int(rowCodes[$0])] } }
+        return Levels(labels: try cancel.map(count: order.count) { levels[order[$0]] }, codes: out)
     }
 
     /// Integer-valued storage: values within ±2^53 are ranked as integers (exact, as Doubles
