@@ -378,7 +378,10 @@ public struct Levels: Sendable {
             for l in first[block] { if let k = position[l], !taken[k] { order.append(k); taken[k] = true } }
         }) else { throw CancellationError() }
         order += try cancel.filter(labels.indices) { !taken[$0] }
-        if try cancel.filter(order.indices, { order[$0] != $0 }).isEmpty { return self }
+        var unchanged = true   // the identity order: nothing moves (stops comparing at the first move)
+        guard cancel.inBlocks(order.indices, { block in if unchanged { unchanged = block.allSatisfy { order[$0] == $0 } } })
+        else { throw CancellationError() }
+        if unchanged { return self }
         var remap = [Int32](repeating: 0, count: labels.count)
         guard cancel.inBlocks(order.indices, { block in for k in block { remap[order[k]] = Int32(k) } }) else { throw CancellationError() }
         return Levels(labels: try cancel.map(count: order.count) { labels[order[$0]] },
