@@ -6,7 +6,8 @@
 //   entry point is an empty inline function. In the trace build:
 //   - `poll()` is called by the shell's one place that answers "was Ctrl-C pressed?"
 //     (`Interrupt.isRaised`), so every poll that can stop a command is seen, whatever wrapper
-//     (Cancellation, Interrupt.check, Interrupt.stops) reached it. It reads the calling thread's CPU
+//     (Cancellation, Interrupt.check, Interrupt.stops) reached it; a poll while Ctrl-C is masked
+//     (`Interrupt.ignored`) cannot stop anything and does not call it. It reads the calling thread's CPU
 //     clock (CLOCK_THREAD_CPUTIME_ID) and records the CPU time since that thread's previous poll;
 //     at a new largest gap it keeps the return addresses of the poll that ended it (a few frames,
 //     image-relative, which bench/poll_gaps.sh turns into file:line with llvm-symbolizer).

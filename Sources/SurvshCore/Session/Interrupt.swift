@@ -18,10 +18,12 @@ public enum Interrupt {
     public static func raise() { flag.store(true, ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
     /// Every poll for Ctrl-C ends here (the trace build, -DSURVSH_POLL_TRACE, times the stretches
-    /// between them: PollTrace).
+    /// between them: PollTrace). A poll while Ctrl-C is masked (`ignored`) cannot stop anything, so
+    /// the trace does not see it: the stretch goes on until the next poll that could.
     public static var isRaised: Bool {
+        if masked.load(ordering: .relaxed) { return false }
         PollTrace.poll()
-        return flag.load(ordering: .relaxed) && !masked.load(ordering: .relaxed)
+        return flag.load(ordering: .relaxed)
     }
 
     /// Runs `body` with Ctrl-C unseen by every poll: for the work a command does after it changed
