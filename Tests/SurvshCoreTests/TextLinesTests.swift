@@ -1,6 +1,7 @@
 // TextLinesTests.swift — TextLines.split cuts a command's text into the lines the transcript
 // records exactly as the Character split it replaced (which took 12 s of CPU for `head 2000000`),
-// and hands the text over in pieces that print it unchanged.
+// and hands the text over in pieces that print it unchanged; Session.printText prints a long line in
+// chunks cut between UTF-8 characters, which make the same bytes.
 
 import XCTest
 @testable import SurvshCore
@@ -35,5 +36,18 @@ final class TextLinesTests: XCTestCase {
         var handed = 0
         XCTAssertThrowsError(try TextLines.split(text) { _ in handed += 1; if handed == 2 { throw Stop() } })
         XCTAssertEqual(handed, 2)
+    }
+
+    func testALongLineIsPrintedInChunksThatMakeTheSameText() throws {
+        let sink = CapturingSink()
+        let session = Session(registry: Registry([]), sink: sink)
+        // 3.2 MiB of one line, its characters 1 to 4 bytes long, so chunk ends fall inside characters
+        let line = String(repeating: "aé€😀", count: 330_000)
+        let text = "first\n" + line + "\nlast"
+        let lines = try session.printText(text, stoppable: true, command: "t")
+        XCTAssertEqual(lines, ["first", line, "last"])
+        XCTAssertEqual(sink.stdout, [text], "the chunks make the text (one piece)")
+        XCTAssertEqual(try session.printText(line, stoppable: false, command: "t"), [line])
+        XCTAssertEqual(sink.stdout.last, line)
     }
 }

@@ -329,6 +329,60 @@ final class InterruptTests: XCTestCase {
         sh.session.outputObserver = nil
     }
 
+    /// The output of 10^7 levels (a line of 120 MB, a JSON array of 10^7 strings) took 0.3-0.9 s of
+    /// CPU after the last poll of `describe`, `levels COL sorted` and `summarize COL`
+    /// (bench/poll_gaps.sh CASES=text). Their long text is printed 1 MiB at a time and their JSON
+    /// written with polls: a Ctrl-C pressed once the command is done (as the output starts) stops a
+    /// long line after its first MiB, with a note, and a long JSON before anything is printed; the
+    /// line is recorded as interrupted and the level order stays as it was (`levels COL sorted`
+    /// changes it only once printed). Without Ctrl-C the chunks make the recorded line.
+    func testCtrlCWhileALongLevelListIsPrintedStopsIt() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-longlevels-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // 60,000 levels of 24 bytes: a line of 1.5 MB, JSON arrays of more than 2^14 values; byte
+        // order (the collation sort of debug builds made the test take minutes)
+        var text = "t,x\n"
+        for i in 0..<60_000 {
+            let k = String((i &* 7919) % 60_000)
+            text += "a-long-level-name-" + String(repeating: "0", count: 6 - k.count) + k + ",\(i % 10)\n"
+        }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let sh = TestShell()
+        sh.run("set collation=c")
+        sh.run("load \(path)")
+        sh.run("levels t a-long-level-name-000005,a-long-level-name-000003")
+        let before = try XCTUnwrap(sh.session.frame.column("t")).levelOrder
+        for format in [OutputFormat.text, .json] {
+            sh.session.settings.format = format
+            for (line, name) in [("levels t sorted", "levels"), ("summarize t", "summarize")] + (format == .json ? [("describe", "describe")] : []) {
+                let printed = sh.sink.stdout.count
+                sh.session.outputObserver = { _ in Interrupt.raise() }
+                let stopped = sh.session.execute(line, source: .interactive)
+                sh.session.outputObserver = nil
+                Interrupt.clear()
+                assertInterrupted(sh, stopped, name)
+                XCTAssertEqual(sh.session.frame.column("t")?.levelOrder, before, "\(format) \(line): the level order is kept")
+                if format == .json {
+                    XCTAssertEqual(sh.sink.stdout.count, printed, "\(line): no JSON printed")
+                } else {
+                    XCTAssertEqual(sh.sink.stdout.count, printed + 1, "\(line): the first MiB of the line, ended")
+                    XCTAssertTrue((1 << 20)...((1 << 20) + 3) ~= (sh.sink.stdout.last?.utf8.count ?? 0), "\(line): one chunk")
+                    XCTAssertTrue(sh.sink.stderr.suffix(2).contains("note: \(name): Ctrl-C: printing stopped after 0 lines"), "\(sh.sink.stderr.suffix(2))")
+                }
+            }
+        }
+        // without Ctrl-C: printed whole (in chunks that make the recorded line), and the order changes
+        sh.session.settings.format = .text
+        let sorted = sh.run("levels t sorted")
+        XCTAssertEqual(sorted.outputLines.count, 1)
+        XCTAssertEqual(sh.sink.stdout.last, sorted.outputLines[0])
+        XCTAssertTrue(sorted.outputLines[0].hasPrefix("t: a-long-level-name-000000, a-long-level-name-000001, "))
+        XCTAssertNil(sh.session.frame.column("t")?.levelOrder)
+        let levels = sh.json("levels t")["levels"] as? [String]
+        XCTAssertEqual(levels?.count, 60_000)
+        XCTAssertEqual(levels?.last, "a-long-level-name-059999")
+    }
+
     /// Ctrl-C after a command's last look at it: the command has done its work, which stands
     /// (printed and recorded), and the next command is not interrupted by it.
     func testCtrlCAfterTheLastPollIsForgotten() throws {

@@ -46,7 +46,10 @@ public enum DescribeCommand: SurvshCommand {
                 let lv = try session.levels(c, rows: try cancel.filter(rows) { !c.missing[$0] })
                 let shown = lv.labels.prefix(6).map { "\"\($0)\"" }.joined(separator: " ")
                 info = "\(lv.labels.count) levels: \(shown)\(lv.labels.count > 6 ? " ..." : "")"
-                cj["levels"] = .array(try cancel.map(count: lv.labels.count) { .string(lv.labels[$0]) })
+                // their JSON only under --format json (10^7 levels are 10^7 values to make and free)
+                if session.settings.format == .json {
+                    cj["levels"] = .array(try cancel.map(count: lv.labels.count) { .string(lv.labels[$0]) })
+                }
             } else {
                 var lo = Double.infinity, hi = -Double.infinity
                 for (k, r) in rows.enumerated() {
@@ -78,8 +81,10 @@ public enum DescribeCommand: SurvshCommand {
         var j = JSONObject(command: "describe")
         j["rows"] = .int(rows.count)
         j["columns"] = .array(cols)
+        // describe changes nothing: a Ctrl-C while a long JSON is written stops it
         return CommandOutput(text: header + "\n" + table.render(), json: j.value,
-                             tables: [ResultTable(title: "Columns (\(header))", header: table.header, rows: table.rows, name: "columns")])
+                             tables: [ResultTable(title: "Columns (\(header))", header: table.header, rows: table.rows, name: "columns")],
+                             interruptiblePrinting: true)
     }
 }
 

@@ -41,8 +41,8 @@ enum LevelOrder {
         return parts
     }
 
-    /// Checks that every level in `order` exists, then stores the order on the column and returns
-    /// the command's output, made before the column changes (Ctrl-C meanwhile changes nothing).
+    /// Checks that every level in `order` exists, then returns the command's output, which stores
+    /// the order on the column once it is printed (Ctrl-C before changes nothing).
     static func set(_ order: [String], on column: Column, shownAs name: String, session: Session, command: String) throws -> CommandOutput {
         let existing = try current(column, session: session)
         for l in order where !existing.contains(l) {
@@ -55,21 +55,25 @@ enum LevelOrder {
         }
         var c = column
         c.levelOrder = order + existing.filter { !order.contains($0) }
-        let out = try output(command, column: name, levels: c.levelOrder ?? [])
-        session.updateFrame { $0.replace(c) }
-        return out
+        return try output(command, column: name, levels: c.levelOrder ?? [], session: session, changing: c)
     }
 
-    /// The output listing `levels` (10^7 of them make a line of over 100 MB: built with Ctrl-C polled).
-    static func output(_ command: String, column: String, levels: [String]) throws -> CommandOutput {
+    /// The output listing `levels` (10^7 of them make a line of over 100 MB: built with Ctrl-C polled,
+    /// its JSON only under --format json), which puts `changed` in the frame once it is printed; a
+    /// Ctrl-C while the output is made or printed changes nothing.
+    static func output(_ command: String, column: String, levels: [String], session: Session, changing changed: Column? = nil) throws -> CommandOutput {
         let cancel = Interrupt.cancellation
         var j = JSONObject(command: command)
         j["column"] = .string(column)
-        j["levels"] = .array(try cancel.map(count: levels.count) { .string(levels[$0]) })
+        if session.settings.format == .json {
+            j["levels"] = .array(try cancel.map(count: levels.count) { .string(levels[$0]) })
+        }
         j["reference"] = levels.first.map { .string($0) } ?? .null
-        let list = try cancel.joined(levels.count, separator: ", ") { text, k in text += levels[k] }
-        let text = "\(column): \(list) (\(levels.count) level\(levels.count == 1 ? "" : "s"); reference \(levels.first ?? "none"))"
-        return CommandOutput(text: text, json: j.value)
+        var text = try cancel.joined(levels.count, separator: ", ", after: column + ": ") { text, k in text += levels[k] }
+        text += " (\(levels.count) level\(levels.count == 1 ? "" : "s"); reference \(levels.first ?? "none"))"
+        var out = CommandOutput(text: text, json: j.value, interruptiblePrinting: true)
+        if let changed { out.afterPrinting = { session.updateFrame { $0.replace(changed) } } }
+        return out
     }
 }
 
@@ -97,13 +101,12 @@ public enum LevelsCommand: SurvshCommand {
             guard order.isEmpty else { throw SurvshError.usage("levels", "give either an order or 'sorted'", expected: "levels COL sorted") }
             var c = column
             c.levelOrder = nil
-            // the levels and their output first: Ctrl-C meanwhile leaves the order set
-            let output = try LevelOrder.output("levels", column: name, levels: try LevelOrder.current(c, session: session))
-            session.updateFrame { $0.replace(c) }
-            return output
+            // the column changes once the output is printed: Ctrl-C before leaves the order set
+            return try LevelOrder.output("levels", column: name, levels: try LevelOrder.current(c, session: session),
+                                         session: session, changing: c)
         }
         if order.isEmpty {
-            return try LevelOrder.output("levels", column: name, levels: try LevelOrder.current(column, session: session))
+            return try LevelOrder.output("levels", column: name, levels: try LevelOrder.current(column, session: session), session: session)
         }
         return try LevelOrder.set(order, on: column, shownAs: name, session: session, command: "levels")
     }

@@ -66,14 +66,17 @@ public enum SummarizeCommand: SurvshCommand {
                     else { throw CancellationError() }
                     j["n"] = .int(present.count)
                     j["missing"] = .int(rows.count - present.count)
-                    j["levels"] = .object(try cancel.map(count: counts.count) { (lv.labels[$0], .int(counts[$0])) })
-                    let parts = try cancel.joined(counts.count, separator: ", ") { text, k in
+                    if session.settings.format == .json {   // 10^7 levels are 10^7 values to make and free
+                        j["levels"] = .object(try cancel.map(count: counts.count) { (lv.labels[$0], .int(counts[$0])) })
+                    }
+                    let name = "\(session.displayName(c.name)) (text)\(group.label.map { ", \(session.displayName(by ?? ""))=\($0)" } ?? ""): "
+                    var block = try cancel.joined(counts.count, separator: ", ", after: name) { text, k in
                         text += lv.labels[k]
                         text += " "
                         text += String(counts[k])
                     }
-                    textBlocks.append("\(session.displayName(c.name)) (text)\(group.label.map { ", \(session.displayName(by ?? ""))=\($0)" } ?? ""): \(parts)"
-                                      + (rows.count > present.count ? ", NA \(rows.count - present.count)" : ""))
+                    if rows.count > present.count { block += ", NA \(rows.count - present.count)" }
+                    textBlocks.append(block)
                     items.append(j.value)
                     continue
                 }
@@ -102,7 +105,11 @@ public enum SummarizeCommand: SurvshCommand {
             }
         }
         var text = table.rows.isEmpty ? "" : table.render()
-        if !textBlocks.isEmpty { text += (text.isEmpty ? "" : "\n") + textBlocks.joined(separator: "\n") }
+        for block in textBlocks {   // one by one: the block of 10^7 levels is over 100 MB, not copied twice more
+            try cancel.check()
+            if !text.isEmpty { text += "\n" }
+            text += block
+        }
         var notes: [String] = []
         if let by, missingBy > 0 {
             notes.append("\(plural(missingBy, "row")) with \(by) missing left out.")
@@ -115,6 +122,7 @@ public enum SummarizeCommand: SurvshCommand {
         return CommandOutput(text: text, json: j.value,
                              tables: table.rows.isEmpty ? [] : [ResultTable(title: by.map { "Summary by \(session.displayName($0))" } ?? "Summary",
                                                                             header: table.header, rows: table.rows,
-                                                                            footnotes: notes, name: "summary")])
+                                                                            footnotes: notes, name: "summary")],
+                             interruptiblePrinting: true)   // summarize changes nothing
     }
 }

@@ -174,14 +174,21 @@ public struct CommandOutput: Sendable {
     }
     /// The methods the result used, as a report's methods paragraph states them.
     public var methods: [MethodNote]
-    /// The command changed nothing in the session (`head`, `tabulate`): a Ctrl-C while its text is
-    /// printed (a long text is printed 2^14 lines at a time) stops the printing with a note, and the
+    /// The command changed nothing in the session (`head`, `describe`, `summarize`; or it changes it
+    /// only `afterPrinting`): a Ctrl-C while its text is printed (a long text is printed 2^14 lines at
+    /// a time) stops the printing with a note, and one while a long result is readied for printing
+    /// (its JSON written, its lines cut for the transcript) stops it before anything is printed; the
     /// line is recorded as interrupted. Otherwise the text is printed whole once the command is done.
     public var interruptiblePrinting: Bool
+    /// The command's change to the session, made once its output is printed (`levels COL sorted`:
+    /// 10^7 levels take a while to print): with `interruptiblePrinting`, a Ctrl-C while the output is
+    /// made or printed leaves the session as it was.
+    public var afterPrinting: (@Sendable () -> Void)?
 
     public init(text: String = "", json: JSONValue? = nil, warnings: [String] = [], graphic: String? = nil,
                 recordAsComment: Bool = false, tables: [ResultTable] = [], figure: String? = nil,
-                figures: [String] = [], methods: [MethodNote] = [], interruptiblePrinting: Bool = false) {
+                figures: [String] = [], methods: [MethodNote] = [], interruptiblePrinting: Bool = false,
+                afterPrinting: (@Sendable () -> Void)? = nil) {
         self.text = text
         self.json = json
         self.warnings = warnings
@@ -191,6 +198,7 @@ public struct CommandOutput: Sendable {
         self.figures = (figure.map { [$0] } ?? []) + figures
         self.methods = methods
         self.interruptiblePrinting = interruptiblePrinting
+        self.afterPrinting = afterPrinting
     }
 }
 

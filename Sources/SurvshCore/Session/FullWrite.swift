@@ -25,4 +25,9 @@ enum FullWrite {
         var text = text
         return text.withUTF8 { write(fd, UnsafeRawBufferPointer($0)) }
     }
+
+    static func write(_ fd: Int32, _ text: Substring) -> String? {
+        var text = text
+        return text.withUTF8 { write(fd, UnsafeRawBufferPointer($0)) }
+    }
 }

@@ -52,9 +52,12 @@ extension Session {
             }
             outputObserver?(output)
             recorded += try emit(&output, command: command.spec.name)
+            output.afterPrinting?()
             if !keepsTables && !output.tables.isEmpty { lastTables = LastTables(command: commandName, tables: output.tables) }
             recorded += output.warnings.map { "warning: \(command.spec.name): \($0)" }
-            if output.recordAsComment {
+            let recordAsComment = output.recordAsComment
+            releaseIfLarge(&output)
+            if recordAsComment {
                 for l in recorded { noteComment("# " + l) }
                 return ExecutionRecord(line: trimmed, outputLines: recorded, failed: false, quit: quitRequested, kind: .comment)
             }
@@ -89,39 +92,48 @@ extension Session {
     }
 
     /// Prints a command's output in the session's format; returns its text's lines, as recorded.
-    /// A long text goes out 2^14 lines at a time; with `interruptiblePrinting`, a Ctrl-C between two
-    /// pieces stops it with a note and throws `interrupted` (nothing is recorded).
+    /// A long text goes out 2^14 lines (and at most 1 MiB) at a time; with `interruptiblePrinting`,
+    /// a Ctrl-C between two pieces stops it with a note and throws `interrupted` (nothing is
+    /// recorded: see printText). Under JSON the lines are cut and the JSON written before anything
+    /// is printed, polled in the same way (between two pieces of lines, every 2^14 values of the
+    /// JSON), so a Ctrl-C there prints nothing.
     private func emit(_ output: inout CommandOutput, command: String) throws -> [String] {
         var lines: [String] = []
         switch settings.format {
         case .text:
-            if !output.text.isEmpty {
-                var printed = 0
-                let stoppable = output.interruptiblePrinting
-                lines = try TextLines.split(output.text) { piece in
-                    if printed > 0 && stoppable && Interrupt.isRaised {
-                        sink.err("note: \(command): Ctrl-C: printing stopped after \(plural(printed, "line"))")
-                        throw SurvshError(.interrupted, command: command, "interrupted")
-                    }
-                    sink.out(piece)
-                    printed += TextLines.pieceLines
-                }
-            }
+            if !output.text.isEmpty { lines = try printText(output.text, stoppable: output.interruptiblePrinting, command: command) }
             if let g = output.graphic {
                 if interactive { sink.out(g) } else { sink.err("note: \(command): the drawing is shown only in an interactive terminal (see 'help \(command)' for writing a file)") }
             }
         case .json:
+            let stoppable = output.interruptiblePrinting
+            let poll = { if stoppable && Interrupt.isRaised { throw SurvshError(.interrupted, command: command, "interrupted") } }
+            if !output.text.isEmpty {
+                var pieces = 0
+                lines = try TextLines.split(output.text) { _ in
+                    if pieces > 0 { try poll() }
+                    pieces += 1
+                }
+            }
             if var json = output.json {
                 if !output.warnings.isEmpty, case .object(var kv) = json, !kv.contains(where: { $0.0 == "warnings" }) {
                     kv.append(("warnings", .array(output.warnings.map { .string($0) })))
                     json = .object(kv)
                 }
-                sink.out(json.serialized())
+                sink.out(try json.serialized(polling: poll))
             }
-            if !output.text.isEmpty { lines = TextLines.split(output.text) }
         }
         for w in output.warnings { sink.err("warning: \(command): \(w)") }
         return lines
+    }
+
+    /// Frees a long output (over 1 MiB of text, or a JSON of more than 2^14 values: the 10^7 levels
+    /// of a text column are 10^7 allocations, 0.2-0.3 s of CPU to free) on a thread of its own, so the
+    /// command does not spend that time after its last poll for Ctrl-C.
+    private func releaseIfLarge(_ output: inout CommandOutput) {
+        if output.text.utf8.count > 1 << 20 || output.json?.holdsMoreValues(than: TextLines.pieceLines) == true {
+            BackgroundRelease.drop(&output, leaving: CommandOutput())
+        }
     }
 
     /// Forgets the last command's exportable tables; big ones (`head 2000000`) are freed beside the

@@ -77,22 +77,40 @@ public enum LineSource: Sendable, Equatable {
 
 /// Receives everything survsh prints. The process uses `StandardOutputSink`; tests capture.
 public protocol OutputSink: AnyObject {
+    /// Prints `text` and a newline on stdout.
     func out(_ text: String)
+    /// Prints part of a line on stdout (a long line printed in chunks): the next `out` goes on with it.
+    func outPart(_ text: Substring)
     func err(_ text: String)
 }
 
 public final class StandardOutputSink: OutputSink {
     public init() {}
     // (a failed write to the terminal is not reported anywhere: there is nowhere left to report it)
-    public func out(_ text: String) { _ = FullWrite.write(STDOUT_FILENO, text + "\n") }
+    public func out(_ text: String) {
+        // a long text (a line of 10^7 levels, 120 MB) is not copied to put the newline after it
+        if text.utf8.count > 1 << 16 {
+            _ = FullWrite.write(STDOUT_FILENO, text)
+            _ = FullWrite.write(STDOUT_FILENO, "\n")
+        } else {
+            _ = FullWrite.write(STDOUT_FILENO, text + "\n")
+        }
+    }
+    public func outPart(_ text: Substring) { _ = FullWrite.write(STDOUT_FILENO, text) }
     public func err(_ text: String) { _ = FullWrite.write(STDERR_FILENO, text + "\n") }
 }
 
 public final class CapturingSink: OutputSink {
     public private(set) var stdout: [String] = []
     public private(set) var stderr: [String] = []
+    /// Parts of a line not yet ended (`outPart`): they go in front of the next `out`'s text.
+    private var partial = ""
     public init() {}
-    public func out(_ text: String) { stdout.append(text) }
+    public func out(_ text: String) {
+        stdout.append(partial.isEmpty ? text : partial + text)
+        partial = ""
+    }
+    public func outPart(_ text: Substring) { partial += text }
     public func err(_ text: String) { stderr.append(text) }
 }
 
