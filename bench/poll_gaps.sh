@@ -14,7 +14,8 @@
 #
 # Environment: SURVSH_BIN=PATH (a trace build; default: build .build/trace/release/survsh),
 # CSV=PATH (a ROWS-row file of scripts/gen_bench_csv.py, read in place), CASES=name,name (only
-# those cases, by name: see the list below), RAW=1 (also print survsh's poll-trace lines).
+# those cases, by name: see the list below; a case named NAME-json runs with --format json), RAW=1
+# (also print survsh's poll-trace lines).
 # Not a test: it prints a table and exits 0. Needs about 2.5 GB for the largest cases at 10^7.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +65,7 @@ cases=(
   "session|$session"
   "tvc|$small; survival time status; tvc $long id=id time=day vars=z"
   "text|load $text; describe; levels sid sorted; tabulate status; summarize sid"
+  "text-json|load $text; describe; levels sid sorted; tabulate status; summarize sid"
   "split|$small; split Surv(time, status) at=100,365,730"
   "landmark|$small; survival time status; landmark 100"
   "load-gz|load $gz"
@@ -79,7 +81,8 @@ echo "survsh: $bin; $rows rows; load average $(cut -d' ' -f1-3 /proc/loadavg)" >
 for c in "${cases[@]}"; do
   name=${c%%|*}
   if [ -n "${CASES:-}" ] && [[ ",$CASES," != *",$name,"* ]]; then continue; fi
-  /usr/bin/time -f '%M' -o "$raw.peak" "$bin" -e "${c#*|}" > /dev/null 2> "$raw.err" || true
+  format=text; [[ $name == *-json ]] && format=json   # a NAME-json case runs under --format json
+  /usr/bin/time -f '%M' -o "$raw.peak" "$bin" --format "$format" -e "${c#*|}" > /dev/null 2> "$raw.err" || true
   grep '^poll-trace:\|^error' "$raw.err" >> "$raw" || true
   peak=$(tail -1 "$raw.peak")
   echo "poll-gaps-case: $name ${peak:-0}" >> "$raw"
