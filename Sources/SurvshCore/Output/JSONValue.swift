@@ -4,7 +4,8 @@
 // not finite (NaN, ±Inf) serialise as `null`, as the contract requires; doubles use Swift's
 // shortest round-trip representation so no precision is lost. `serialized(polling:)` calls its poll
 // every 2^14 values of an array or object, so a long result (the 10^7 levels of a text column) can
-// be stopped by Ctrl-C while it is written.
+// be stopped by Ctrl-C while it is written; a long array or object reserves room for the whole after
+// its first 2^14 values.
 
 public indirect enum JSONValue: Sendable, Equatable {
     case null
@@ -54,17 +55,25 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let a):
             out += "["
+            let start = out.utf8.count
             for (i, v) in a.enumerated() {
                 if i > 0 { out += "," }
-                if i & (JSONValue.pollValues - 1) == JSONValue.pollValues - 1 { try poll() }
+                if i & (JSONValue.pollValues - 1) == JSONValue.pollValues - 1 {
+                    try poll()
+                    if i == JSONValue.pollValues - 1 { reserveForAll(&out, from: start, made: i, of: a.count) }
+                }
                 try v.write(to: &out, polling: poll)
             }
             out += "]"
         case .object(let kv):
             out += "{"
+            let start = out.utf8.count
             for (i, (k, v)) in kv.enumerated() {
                 if i > 0 { out += "," }
-                if i & (JSONValue.pollValues - 1) == JSONValue.pollValues - 1 { try poll() }
+                if i & (JSONValue.pollValues - 1) == JSONValue.pollValues - 1 {
+                    try poll()
+                    if i == JSONValue.pollValues - 1 { reserveForAll(&out, from: start, made: i, of: kv.count) }
+                }
                 JSONValue.escape(k, into: &out)
                 out += ":"
                 try v.write(to: &out, polling: poll)
