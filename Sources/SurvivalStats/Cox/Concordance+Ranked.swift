@@ -6,7 +6,9 @@
 // Algorithm: the rows in ascending x (RadixSort, carrying each row's rank and event, so that the
 // sweep reads memory in order), a group of equal x at a time. Fenwick trees over
 // the time ranks (one segment per stratum) count the rows already passed (smaller x): all rows, and
-// the events; arrays count the passed censored rows and events per rank. For an event at rank r
+// the events (one tree of packed pairs: the rows in the high 32 bits and the events in the low 32, so one
+// walk of the tree updates or sums both; no count reaches 2^32, so the halves never carry into each
+// other); arrays count the passed censored rows and events per rank. For an event at rank r
 // (its risk set: rows of its stratum with rank > r, and rows censored at r) the rows of smaller x in
 // its risk set are all(ranks > r) + censored(r); for any row at rank r, the events whose risk set
 // holds it (events of its stratum with rank < r, and at r when the row is censored) with smaller x
@@ -144,29 +146,29 @@ private final class RankedSweep: @unchecked Sendable {
     /// all, events) have been passed; returns its pair counts.
     private func sweep(_ range: Range<Int>, before: UnsafePointer<Int32>, cancel: Cancellation) -> (Int, Int, Int, Int) {
         let d = self.d, rankBounds = self.rankBounds
-        var treeAll = [Int32](repeating: 0, count: d + 1), treeEv = [Int32](repeating: 0, count: d + 1)
+        // per rank (1-based Fenwick positions of each stratum's segment): rows << 32 | events
+        var tree = [UInt64](repeating: 0, count: d + 1)
         var passedCens = [Int32](repeating: 0, count: d), passedEv = [Int32](repeating: 0, count: d)
         var passedInStratum = [Int](repeating: 0, count: strata)
         for s in 0..<strata {
             let f = rankBounds[s], len = rankBounds[s + 1] - f
             for r in f..<(f + len) {
                 let all = before[2 * r], ev = before[2 * r + 1]
-                treeAll[r + 1] = all; treeEv[r + 1] = ev
+                tree[r + 1] = UInt64(all) << 32 | UInt64(ev)
                 passedEv[r] = ev; passedCens[r] = all - ev
                 passedInStratum[s] += Int(all)
             }
-            // Fenwick trees built in place over the segment f + 1 ... f + len
+            // the Fenwick tree built in place over the segment f + 1 ... f + len
             for k in stride(from: 1, through: len, by: 1) {
                 let up = k + (k & -k)
-                if up <= len { treeAll[f + up] += treeAll[f + k]; treeEv[f + up] += treeEv[f + k] }
+                if up <= len { tree[f + up] &+= tree[f + k] }
             }
         }
         var tc = 0, td = 0, tt = 0, txy = 0
         var eventRanks: [Int32] = []
         var groupBefore: [(risk: Int, events: Int)] = []
         passedInStratum.withUnsafeMutableBufferPointer { ps in
-        treeAll.withUnsafeMutableBufferPointer { ta in
-        treeEv.withUnsafeMutableBufferPointer { te in
+        tree.withUnsafeMutableBufferPointer { tr in
         passedCens.withUnsafeMutableBufferPointer { pc in
         passedEv.withUnsafeMutableBufferPointer { pe in
         let df = diff, sz = size
@@ -177,35 +179,37 @@ private final class RankedSweep: @unchecked Sendable {
         nCens.withUnsafeBufferPointer { nCens in
         above.withUnsafeBufferPointer { above in
         below.withUnsafeBufferPointer { below in
-            /// Sum of a tree over the ranks of r's stratum up to r (inclusive).
-            @inline(__always) func upTo(_ t: UnsafeMutableBufferPointer<Int32>, _ r: Int) -> Int {
+            /// Rows and events passed over the ranks of r's stratum up to r (inclusive).
+            @inline(__always) func upTo(_ r: Int) -> (all: Int, events: Int) {
                 let f = rankBounds[Int(so[r])]
-                var k = r - f + 1, s = 0
-                while k > 0 { s += Int(t[f + k]); k &= k - 1 }
-                return s
+                var k = r - f + 1, s: UInt64 = 0
+                while k > 0 { s &+= tr[f + k]; k &= k - 1 }
+                return (Int(s >> 32), Int(s & 0xFFFF_FFFF))
             }
-            @inline(__always) func add(_ t: UnsafeMutableBufferPointer<Int32>, _ r: Int) {
+            /// Counts one more row at rank r (and one more event when `event`).
+            @inline(__always) func add(_ r: Int, event: Bool) {
                 let st = Int(so[r])
                 let f = rankBounds[st], len = rankBounds[st + 1] - f
+                let one: UInt64 = 1 << 32 | (event ? 1 : 0)
                 var k = r - f + 1
-                while k <= len { t[f + k] += 1; k += k & -k }
+                while k <= len { tr[f + k] &+= one; k += k & -k }
             }
             /// Rows passed so far in the risk set of the row at position q (if it is an event; else 0),
             /// and events passed so far whose risk set holds it.
             @inline(__always) func passed(_ q: Int) -> (risk: Int, events: Int) {
                 let c = Int(cd[q]), r = c >> 1
-                let allUpTo = upTo(te, r)
+                let upToR = upTo(r)
                 if c & 1 != 0 {
-                    let risk = ps[Int(so[r])] - upTo(ta, r) + Int(pc[r])
-                    return (risk, allUpTo - Int(pe[r]))
+                    let risk = ps[Int(so[r])] - upToR.all + Int(pc[r])
+                    return (risk, upToR.events - Int(pe[r]))
                 }
-                return (0, allUpTo)
+                return (0, upToR.events)
             }
             @inline(__always) func enter(_ q: Int) {
                 let c = Int(cd[q]), r = c >> 1
-                add(ta, r)
+                add(r, event: c & 1 != 0)
                 ps[Int(so[r])] += 1
-                if c & 1 != 0 { add(te, r); pe[r] += 1 } else { pc[r] += 1 }
+                if c & 1 != 0 { pe[r] += 1 } else { pc[r] += 1 }
             }
             /// Adds the counts of the row at position q: smaller and equal x in its risk set (events)
             /// and among the events whose risk set holds it.
@@ -248,7 +252,7 @@ private final class RankedSweep: @unchecked Sendable {
                 }
                 g = h
             }
-        }}}}}}}}}}}}
+        }}}}}}}}}}}
         return (tc, td, tt, txy)
     }
 }
