@@ -47,7 +47,9 @@ let package = Package(
         // Intel ISA-L's inflate (gzip and zip members: Sources/SurvshCore/Readers/Inflate.swift).
         .systemLibrary(name: "CSurvshISAL", path: "Sources/CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CReadStat", path: "Sources/CReadStat", providers: [.apt(["libreadstat-dev"])]),
-        .target(name: "SurvivalStats"),
+        // A prefetch hint for the Cox fit's scattered bucket additions (Sources/CPrefetch/shim.h; no library).
+        .systemLibrary(name: "CSurvshPrefetch", path: "Sources/CPrefetch"),
+        .target(name: "SurvivalStats", dependencies: ["CSurvshPrefetch"]),
         .target(name: "SurvshCore", dependencies: [
             "SurvivalStats", "CSurvshZlib", "CSurvshISAL", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -8,7 +8,9 @@
 //    an Efron block of many deaths;
 //  * the ranks: dense, by (stratum, time), -0.0 with 0;
 //  * Concordance.ranked (the sweep in x order over time ranks) equals Concordance.harrell on data
-//    with ties in time, in x and in both, with strata.
+//    with ties in time, in x and in both, with strata;
+//  * the linear predictor that the ranked path writes in its last information pass is bit for bit
+//    the one of a separate pass over the design (R's X beta - sum(means * beta)).
 import XCTest
 @testable import SurvivalStats
 
@@ -81,6 +83,58 @@ final class CoxTimeRanksTests: XCTestCase {
         XCTAssertLessThan(tr.rankCount, 1000)
         XCTAssertEqual(tr.strataCount, 3)
         for ties in CoxTies.allCases { try assertSameFit(data, ties: ties, "60k \(ties)") }
+    }
+
+    /// R's fit$linear.predictors summed as a separate pass over the columns does it: per row
+    /// 0 + x_j coef_j over the non-aliased columns with a non-zero coefficient, in column order, minus
+    /// sum(means * coef) over the non-aliased ones.
+    func separatePassLinearPredictor(_ fit: CoxFitResult, _ data: CoxData) -> [Double] {
+        let coef = fit.beta.map { $0.isNaN ? 0 : $0 }
+        var offset = 0.0
+        for j in coef.indices where !fit.beta[j].isNaN { offset += fit.means[j] * coef[j] }
+        let used = coef.indices.filter { coef[$0] != 0 }
+        return (0..<data.n).map { i in
+            var v = 0.0
+            for j in used { v += data.columns[j][i] * coef[j] }
+            return v - offset
+        }
+    }
+
+    func assertLinearPredictorIsSeparatePass(_ data: CoxData, ties: CoxTies, control: CoxControl = .default,
+                                             _ label: String) throws {
+        let fit = try CoxFit.fit(data, ties: ties, control: control)
+        let want = separatePassLinearPredictor(fit, data)
+        XCTAssertEqual(fit.linearPredictors.count, want.count, label)
+        let differing = zip(fit.linearPredictors, want).filter { $0.bitPattern != $1.bitPattern }.count
+        XCTAssertEqual(differing, 0, "\(label): rows whose linear predictor differs")
+    }
+
+    func testLinearPredictorFromTheLastInformationPassIsBitIdentical() throws {
+        let ref = try XCTUnwrap(CoxReference.shared)
+        // every right-censored reference model: aliased columns, iter.max = 0, 1, 2 (out of iterations)
+        for m in ref.models where m.input.start == nil && m.input.cluster == nil {
+            try assertLinearPredictorIsSeparatePass(try m.input.coxData(), ties: CoxTies(rawValue: m.ties)!,
+                                                    control: CoxControl(iterMax: m.iter_max), m.id)
+        }
+        // 60,000 rows (4 chunks of the information pass), a constant (aliased) column, out of iterations
+        var rng = SplitMix64(seed: 1507)
+        func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        let n = 60_000
+        var cols = [[Double]](repeating: [], count: 3)
+        var time: [Double] = [], event: [Bool] = []
+        for _ in 0..<n {
+            let a = u() * 2 - 1, b = u() < 0.4 ? 1.0 : 0.0
+            cols[0].append(a); cols[1].append(b); cols[2].append(3)
+            time.append((-log(1 - u()) / exp(0.7 * a - 0.4 * b) * 20).rounded() + 1)
+            event.append(u() < 0.8)
+        }
+        let data = try CoxData(columns: cols, columnNames: ["a", "b", "k"], stop: time, event: event)
+        guard case .ranked = try CoxEvaluator(data, algorithm: .automatic, cancel: .never) else {
+            return XCTFail("expected the ranked path")
+        }
+        for ties in CoxTies.allCases {
+            for it in [1, 2, 20] { try assertLinearPredictorIsSeparatePass(data, ties: ties, control: CoxControl(iterMax: it), "60k \(ties) iter.max=\(it)") }
+        }
     }
 
     func testTooManyDistinctTimesFallBackToSortedDesign() throws {

@@ -65,9 +65,16 @@ enum CoxEvaluator {
 
     /// Loglik, score and information at `beta` (scaled units); the caller checks the cancellation.
     func evaluate(_ beta: [Double], ties: CoxTies) -> CoxEvaluation {
+        evaluate(beta, ties: ties, linearPredictor: nil).evaluation
+    }
+
+    /// `evaluate`, and the linear predictor of `plan` where it comes with the evaluation (the ranked
+    /// evaluator's information pass reads the design in input order; the sorted one gives nil).
+    func evaluate(_ beta: [Double], ties: CoxTies, linearPredictor plan: CoxLinearPredictorPlan?)
+        -> (evaluation: CoxEvaluation, linearPredictor: [Double]?) {
         switch self {
-        case .sorted(let rs): return rs.evaluate(beta, ties: ties)
-        case .ranked(let tr): return tr.evaluate(beta, ties: ties, information: true)
+        case .sorted(let rs): return (rs.evaluate(beta, ties: ties), nil)
+        case .ranked(let tr): return tr.evaluate(beta, ties: ties, information: true, linearPredictor: plan)
         }
     }
 

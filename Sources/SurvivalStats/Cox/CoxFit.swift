@@ -215,6 +215,18 @@ public enum CoxFit {
         var converged = false
         var iterations = 0
         let maxiter = control.iterMax
+        // The linear predictor made with the latest evaluation (ranked evaluator), for the columns
+        // that the latest information found aliased: when the fit ends at that point with those
+        // columns aliased, it is R's fit$linear.predictors and no pass over the design is needed.
+        var speculated: (plan: CoxLinearPredictorPlan, lp: [Double])? = nil
+        var aliasedGuess = chol0.singular
+        func evaluate(_ b: [Double]) -> CoxEvaluation {
+            speculated = nil                      // the old one is not held through the next evaluation
+            let plan = CoxLinearPredictorPlan(betaScaled: b, aliased: aliasedGuess, scale: rs.scale, means: rs.means)
+            let (ev, lp) = rs.evaluate(b, ties: ties, linearPredictor: plan)
+            if let lp { speculated = (plan, lp) }
+            return ev
+        }
         trace.append(CoxIterationStep(iteration: 0, beta: rs.toOriginal(beta), loglik: loglik0,
                                       step: maxiter > 0 ? rs.toOriginal(step0) : nil, halving: 0,
                                       accepted: true, relativeChange: nil))
@@ -228,9 +240,10 @@ public enum CoxFit {
             var iter = 1
             var done = false
             while iter <= maxiter {
-                let ev = rs.evaluate(newbeta, ties: ties)
+                let ev = evaluate(newbeta)
                 try cancel.check()
                 let chol = CoxCholesky(ev.information, p: p, toler: control.tolerChol)
+                aliasedGuess = chol.singular
                 let notFinite = !ev.loglik.isFinite || ev.score.contains { !$0.isFinite }
                     || ev.information.contains { !$0.isFinite }
                 let rel = abs(1 - best / ev.loglik)
@@ -265,7 +278,7 @@ public enum CoxFit {
             iterations = done ? iter : maxiter + 1
             if !done {
                 // ran out: the last good beta with its log-likelihood and information
-                final = rs.evaluate(beta, ties: ties)
+                final = evaluate(beta)
                 try cancel.check()
                 finalChol = CoxCholesky(final.information, p: p, toler: control.tolerChol)
             }
@@ -337,9 +350,13 @@ public enum CoxFit {
         for j in 0..<p where aliased[j] { betaOut[j] = .nan }
 
         // linear predictors (R: X beta - sum(means * beta), aliased coefficients as 0)
-        var offset = 0.0
-        for j in 0..<p where !aliased[j] { offset += rs.means[j] * coefOrig[j] }
-        let lp = linearPredictor(data, coef: (0..<p).map { aliased[$0] ? 0 : coefOrig[$0] }, offset: offset, cancel: cancel)
+        let lpPlan = CoxLinearPredictorPlan(betaScaled: beta, aliased: aliased, scale: rs.scale, means: rs.means)
+        let lp: [Double]
+        if let s = speculated, s.plan.matches(lpPlan) {
+            lp = s.lp
+        } else {
+            lp = linearPredictor(data, plan: lpPlan, cancel: cancel)
+        }
         try cancel.check()
 
         // ---- warnings
@@ -487,24 +504,24 @@ public enum CoxFit {
 }
 
 extension CoxFit {
-    /// X coef - offset per row (input order): the columns with a non-zero coefficient added in column
-    /// order, on CoxParallel's row chunks (the same numbers for every number of threads).
-    static func linearPredictor(_ data: CoxData, coef: [Double], offset: Double, cancel: Cancellation) -> [Double] {
+    /// X coef - offset per row (input order) as `plan` sums it, on CoxParallel's row chunks in blocks
+    /// polling `cancel` (the same numbers for every number of threads).
+    static func linearPredictor(_ data: CoxData, plan: CoxLinearPredictorPlan, cancel: Cancellation) -> [Double] {
         let n = data.n
-        let used = (0..<data.p).filter { coef[$0] != 0 }
         let chunks = CoxParallel.chunkCount(n)
         let rgs = CoxParallel.ranges(n, chunks: chunks)
         var lp = [Double](repeating: 0, count: n)
-        lp.withUnsafeMutableBufferPointer { lb in
-            let sh = UncheckedBox(lb.baseAddress!)
-            CoxParallel.run(chunks) { k in
-                let out = sh.value
-                for j in used where !cancel.isCancelled {
-                    let b = coef[j]
-                    data.columns[j].withUnsafeBufferPointer { col in for i in rgs[k] { out[i] += col[i] * b } }
+        data.columns.withUnsafeBufferPointer { colArr in
+            let ptrs = (0..<data.p).map { j in colArr[j].withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 8)! } }
+            ptrs.withUnsafeBufferPointer { cp in
+            lp.withUnsafeMutableBufferPointer { lb in
+                let sh = UncheckedBox((lb.baseAddress!, cp.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                CoxParallel.run(chunks) { k in
+                    let (out, cols) = sh.value
+                    cancel.inBlocks(rgs[k]) { rows in plan.write(rows: rows.lowerBound, count: rows.count, columns: cols,
+                                                                 into: out + rows.lowerBound) }
                 }
-                for i in rgs[k] { out[i] -= offset }
-            }
+            }}
         }
         return lp
     }
