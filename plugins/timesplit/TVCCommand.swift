@@ -50,10 +50,8 @@ public enum TVCCommand: SurvshCommand {
         try SplitCommand.checkIntervals(o, command: "tvc")
         let baseId = try session.column(idName, for: "tvc")
         let path = Arguments.unquote(args.positional[0])
-        let resolved = session.resolvePath(path)
-        let table = try DataReaders.read(path: resolved, options: ReadOptions(), command: "tvc")
-        session.noteDataFileRead(path: path, resolved: resolved)
-        let long = DataFrame(columns: table.columns, source: path)
+        let cancel = Interrupt.cancellation
+        let long = try readTable(path, session: session, cancel: cancel)
         func tableColumn(_ name: String, role: String) throws -> Column {
             guard let c = long.column(name) else {
                 throw SurvshError.data("tvc", "\(path) has no column '\(name)' (\(role))", expected: expectedColumn(among: long.names),
@@ -69,48 +67,25 @@ public enum TVCCommand: SurvshCommand {
         let vars = try variables(args, long: long, exclude: [idName, timeName], outcome: o.declaration, path: path)
         for v in vars { _ = try tableColumn(v, role: "vars=") }
 
-        // One row of the data per id.
-        var rowOfId: [String: Int] = [:]
-        for r in 0..<baseId.count {
-            try Interrupt.check("tvc", at: r)
-            guard let k = key(baseId, r) else { continue }
-            if let first = rowOfId[k] {
-                throw SurvshError.data("tvc", "id \(k) is in rows \(first + 1) and \(r + 1) of the data",
-                                       expected: "one row per id (tvc makes the episodes; load the one-row-per-id data)")
-            }
-            rowOfId[k] = r
-        }
-        // Per variable and data row: the table's (time, row) of present values, by time (later in the file last).
-        var unmatched = Set<String>(), incomplete = 0
-        var dated = [[Int: [(time: Double, row: Int)]]](repeating: [:], count: vars.count)
+        // Each table row's data row (by id), then per variable and data row the dated values in time order.
+        let times = try IdJoin.timesOrNil(longTime, cancel: cancel)
+        let join = try IdJoin.make(data: baseId, table: longId, times: times, cancel: cancel)
         let varColumns = vars.map { long.column($0)! }
-        for r in 0..<long.rowCount {
-            try Interrupt.check("tvc", at: r)
-            guard let k = key(longId, r), let t = longTime.number(at: r) else { incomplete += 1; continue }
-            guard let baseRow = rowOfId[k] else { unmatched.insert(k); continue }
-            for (v, c) in varColumns.enumerated() where !c.missing[r] { dated[v][baseRow, default: []].append((t, r)) }
+        let dated = try varColumns.map { c in
+            try DatedValues(baseRow: join.baseRow, times: times, dataRows: baseId.count, counts: { !c.missing[$0] }, cancel: cancel)
         }
-        // Each id's dates in order (polled per id and inside a long list: 10^7 ids or dates).
-        let cancel = Interrupt.cancellation
-        var sortedLists = 0
-        for v in dated.indices {
-            // in place, by index: assigning by key while iterating the dictionary copied all of it
-            var i = dated[v].values.startIndex
-            while i != dated[v].values.endIndex {
-                try Interrupt.check("tvc", at: sortedLists)
-                sortedLists += 1
-                dated[v].values[i] = try stableSortedByTime(dated[v].values[i], cancel: cancel)
-                dated[v].values.formIndex(after: &i)
-            }
-        }
+        // the dates of any variable (the cut times); the one variable's when there is one
+        let anyDated = vars.count == 1 ? dated[0]
+            : try DatedValues(baseRow: join.baseRow, times: times, dataRows: baseId.count,
+                              counts: { r in varColumns.contains { !$0.missing[r] } }, cancel: cancel)
+        let cuts = try anyDated.cuts(cancel: cancel)
 
         let names = try SplitCommand.columnNames(o, start: args.string("start") ?? "tstart", episode: nil, id: nil,
                                                  allowed: vars, session: session, command: "tvc")
         let stops = o.stop
         try Interrupt.check("tvc")
-        let pieces = try EpisodeSplit.split(start: [Double](repeating: 0, count: stops.count), stop: stops,
-                                            cancel: Interrupt.cancellation) { i in
-            Array(Set(dated.flatMap { $0[i]?.map(\.time) ?? [] })).sorted()
+        let pieces = try EpisodeSplit.split(start: [Double](repeating: 0, count: stops.count), stop: stops, cancel: cancel) { i in
+            cuts.times[cuts.offsets[i]..<cuts.offsets[i + 1]]
         }
         var columns = try EpisodeColumns(session.frame, parents: pieces.row, cancel: cancel)
         let integer = o.timeIsInteger(session) && longTime.type == .integer
@@ -118,7 +93,7 @@ public enum TVCCommand: SurvshCommand {
         try columns.set(names.stop, pieces.end, integer: integer)
         try columns.set(names.event, SplitCommand.episodeEvents(pieces, o, cancel: cancel), integer: true)
         for (v, c) in varColumns.enumerated() {
-            let rows = try cancel.map(count: pieces.count) { k in lastValue(dated[v][pieces.row[k]], atOrBefore: pieces.start[k]) }
+            let rows = try cancel.map(count: pieces.count) { k in dated[v].lastValue(of: pieces.row[k], atOrBefore: pieces.start[k]) }
             var column = try c.gathering(rows, cancel: cancel)
             column.name = vars[v]
             columns.set(column)
@@ -130,7 +105,7 @@ public enum TVCCommand: SurvshCommand {
         let activeRow = try activeMask(session, cancel: cancel)
         var summary: [[String]] = [], summaryJSON: [JSONValue] = []
         for (v, name) in vars.enumerated() {
-            let values = try count(dated[v].values) { $0.count }
+            let values = dated[v].count
             guard let column = columns.frame.column(name) else { continue }   // (set above)
             var missing = 0
             guard cancel.inBlocks(0..<pieces.count, { ks in for k in ks where activeRow[pieces.row[k]] && column.missing[k] { missing += 1 } })
@@ -138,18 +113,10 @@ public enum TVCCommand: SurvshCommand {
             summary.append([name, String(values), String(missing)])
             summaryJSON.append(.object([("name", .string(name)), ("values", .int(values)), ("rows_missing", .int(missing))]))
         }
-        var matched = [Bool](repeating: false, count: rowsBefore)
-        for v in dated.indices {
-            for (k, row) in dated[v].keys.enumerated() {
-                try Interrupt.check("tvc", at: k)
-                matched[row] = true
-            }
-        }
-        let idsMatched = try count(matched) { $0 ? 1 : 0 }
-        // freeing the dated values (one small array per id and variable: seconds at 10^7 ids) and
-        // the id index is left to a thread of its own
-        BackgroundRelease.drop(&dated, leaving: [])
-        BackgroundRelease.drop(&rowOfId, leaving: [:])
+        var idsMatched = 0
+        guard cancel.inBlocks(0..<rowsBefore, { rs in for r in rs where anyDated.hasValues(r) { idsMatched += 1 } })
+        else { throw CancellationError() }
+        let (unmatched, incomplete) = (join.unmatchedIds, join.incomplete)
         try Interrupt.check("tvc")   // the last poll before the data change
         // The data change; what follows summarises it and must not be stopped.
         return try Interrupt.ignored { () throws -> CommandOutput in
@@ -174,9 +141,9 @@ public enum TVCCommand: SurvshCommand {
             j["events"] = .int(data.events)
             j["variables"] = .array(summaryJSON)
             j["table_rows"] = .int(long.rowCount)
-            j["ids_unmatched"] = .int(unmatched.count)
+            j["ids_unmatched"] = .int(unmatched)
             var warnings = data.warnings
-            if !unmatched.isEmpty { warnings.append("ids of \(path) not in the data were ignored, as tmerge does: \(unmatched.count)") }
+            if unmatched > 0 { warnings.append("ids of \(path) not in the data were ignored, as tmerge does: \(unmatched)") }
             if incomplete > 0 { warnings.append("rows of \(path) with a missing id or time were ignored: \(incomplete)") }
             return CommandOutput(text: lines.joined(separator: "\n"), json: j.value, warnings: warnings, tables: [result])
         }
@@ -188,16 +155,6 @@ public enum TVCCommand: SurvshCommand {
         let rows = session.activeRows
         guard cancel.inBlocks(rows.indices, { ks in for k in ks { active[rows[k]] = true } }) else { throw CancellationError() }
         return active
-    }
-
-    /// The sum of `value` over `items`, polling Ctrl-C every `Cancellation.stride` items (10^7 ids).
-    static func count<C: Collection>(_ items: C, _ value: (C.Element) -> Int) throws -> Int {
-        var total = 0
-        for (k, item) in items.enumerated() {
-            try Interrupt.check("tvc", at: k)
-            total += value(item)
-        }
-        return total
     }
 
     /// The variables: vars= or every column of the table but id and time; none may be the outcome's.
@@ -215,25 +172,13 @@ public enum TVCCommand: SurvshCommand {
         return vars
     }
 
-    /// An id as a join key: numbers by value (1 and 1.0 match), text as written; nil when missing.
-    static func key(_ c: Column, _ row: Int) -> String? {
-        if let x = c.number(at: row) { return NumberFormat.label(x) }
-        return c.text(at: row)
-    }
-
-    /// `list` by time, ties in their order (stable); polled by `cancel`.
-    static func stableSortedByTime(_ list: [(time: Double, row: Int)], cancel: Cancellation) throws -> [(time: Double, row: Int)] {
-        list.count < 2 ? list : try cancel.sorted(list) { $0.time < $1.time }
-    }
-
-    /// The table row of the last value dated at or before `t` (the later in the file among ties), or -1.
-    static func lastValue(_ list: [(time: Double, row: Int)]?, atOrBefore t: Double) -> Int {
-        guard let list else { return -1 }
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid].time <= t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo == 0 ? -1 : list[lo - 1].row
+    /// The table, read as `load` reads a file (Ctrl-C stops the read and the hashing for the
+    /// transcript, before the data change) and recorded as `load` records its file.
+    static func readTable(_ path: String, session: Session, cancel: Cancellation) throws -> DataFrame {
+        let resolved = session.resolvePath(path)
+        let table = try DataReaders.read(path: resolved, options: ReadOptions(cancel: cancel), command: "tvc")
+        let sha256 = try session.transcriptHash(of: resolved, cancel: cancel)
+        session.noteDataFileRead(path: path, resolved: resolved, sha256: sha256)
+        return DataFrame(columns: table.columns, source: path)
     }
 }
