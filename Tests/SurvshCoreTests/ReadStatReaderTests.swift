@@ -119,7 +119,7 @@ final class ReadStatReaderTests: XCTestCase {
             XCTAssertEqual((0..<5).map { column(r, "day").text(at: $0) }, days, file)
             if file != "times.dta" { // Stata has no time-of-day format
                 XCTAssertEqual((0..<5).map { column(r, "tod").number(at: $0) }, [0, 3661, nil, 86399, 45296.5], file)
-                XCTAssertTrue(r.warnings.contains { $0.hasPrefix("column 'tod' (format TIME") && $0.hasSuffix("is a time of day: read as seconds since midnight") },
+                XCTAssertTrue(r.warnings.contains { $0.hasPrefix("column 'tod' (format TIME") && $0.hasSuffix("is a time: read as seconds (since midnight for a time of day), as R's hms") },
                               "\(file): \(r.warnings)")
             }
         }

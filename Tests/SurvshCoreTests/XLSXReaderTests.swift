@@ -88,7 +88,7 @@ final class XLSXReaderTests: XCTestCase {
         XCTAssertEqual(XLSXNumberFormat.kind(ofBuiltIn: 2), .number)
         let cases: [(String, XLSXNumberFormat.Kind)] = [
             ("yyyy-mm-dd", .date), ("d/m/yy", .date), ("[$-409]mmmm d, yyyy;@", .date), ("mmm-yy", .date),
-            ("yyyy-mm-dd hh:mm:ss", .datetime), ("h:mm AM/PM", .time), ("[h]:mm:ss", .time), ("mm:ss", .time),
+            ("yyyy-mm-dd hh:mm:ss", .datetime), ("h:mm AM/PM", .time), ("[h]:mm:ss", .elapsed), ("mm:ss", .time),
             ("General", .number), ("0.00E+00", .number), ("#,##0.00 \"days\"", .number), ("0.0%", .number),
             ("\"date\" 0", .number), ("[Red]0.00;[Blue]-0.00", .number),
         ]
@@ -143,7 +143,7 @@ final class XLSXReaderTests: XCTestCase {
         XCTAssertEqual(texts(column(r, "clock")), ["64800.0", nil, nil, "43200.0"])
         XCTAssertEqual(texts(column(r, "flag")), ["TRUE", "FALSE", nil, nil])
         XCTAssertTrue(r.warnings.contains { $0.contains("'when' holds date-times") })
-        XCTAssertTrue(r.warnings.contains { $0.contains("'clock' holds times of day") })
+        XCTAssertTrue(r.warnings.contains { $0.contains("'clock' holds times: read as seconds") })
     }
 
     func testRangeSyntax() {

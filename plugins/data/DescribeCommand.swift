@@ -112,10 +112,10 @@ public enum HeadCommand: SurvshCommand {
         var jr: [JSONValue] = []
         for (k, r) in rows.enumerated() {
             try Interrupt.check("head", at: k)   // head N may ask for every row
-            table.add([String(r + 1)] + frame.columns.map { $0.text(at: r) ?? "NA" })
+            table.add([String(r + 1)] + frame.columns.map { $0.displayText(at: r) ?? "NA" })
             if json {
                 jr.append(.object(frame.columns.map { c in
-                    (c.name, c.missing[r] ? .null : (c.type == .text || c.type == .date ? .string(c.text(at: r)!) : .num(c.number(at: r))))
+                    (c.name, c.missing[r] ? .null : (c.type == .text || c.type == .date || c.isDateTime ? .string(c.displayText(at: r)!) : .num(c.number(at: r))))
                 }))
             }
         }

@@ -36,6 +36,15 @@ public enum LoadCommand: SurvshCommand {
                     + "(a real column that save writes back as the format's date-time: Stata %tc, SPSS DATETIME, an Excel date-time) "
                     + "and times seconds since midnight (with a note). SPSS numbers shown without decimals (F8.0) are integers. "
                     + "A stored Inf stays Inf: analyses refuse it, naming the column and row.",
+                "Times and clocks: a date-time (Stata %tc, SPSS DATETIME, SAS DATETIME/DATEAMPM/E8601DT, an Excel date with a time) "
+                    + "is seconds since 1970-01-01 00:00 UTC, as R's POSIXct: head shows it as YYYY-MM-DD HH:MM:SS, generate keeps it "
+                    + "one (dt + 3600; dt2 - dt1 is seconds) and save writes it back as a date-time. Stata's leap-second clock %tC "
+                    + "has its leap seconds taken off, so it reads as the clock time Stata shows (haven keeps them: up to 27 s later; "
+                    + "saved back as %tc). A time (SPSS TIME/DTIME/MTIME, SAS TIME/TOD/HHMM) is a plain number of seconds, as haven's "
+                    + "hms: since midnight for a time of day, more than a day for a duration; it is saved as a number. Excel: a clock "
+                    + "format (h:mm, h:mm AM/PM) on a serial under a day is seconds since midnight (readxl gives a date-time on "
+                    + "1899-12-31), an elapsed format ([h]:mm:ss) seconds of the whole value (36:00:00 is 129600); a clock format on a "
+                    + "serial of a day or more hides a date and reads as the date-time readxl gives, and so does a column mixing them.",
                 "Value labels make a labelled column text whose levels are the labels in value order, which is also its level "
                     + "order (as haven's as_factor: the lowest value is the reference level); labels=codes keeps the numbers. "
                     + "Variable labels are kept: describe lists them and 'set labels=on' shows them in tables and figures.",
@@ -49,7 +58,7 @@ public enum LoadCommand: SurvshCommand {
                 "Excel .xlsx/.xlsm: one sheet (sheet=); the header is the first row of the range (default: the rectangle holding every "
                     + "cell with a value; empty rows after the last value are dropped). Shared and inline strings, numbers, booleans; "
                     + "numbers with a date format become dates (1900 and 1904 date systems), with a date-time format seconds since "
-                    + "1970-01-01 UTC (saved back as date-times), with a time format seconds since midnight (with a note). Types as for CSV: a column of whole "
+                    + "1970-01-01 UTC (saved back as date-times), with a time format seconds (see Times above; with a note). Types as for CSV: a column of whole "
                     + "numbers is integer (Excel has one number type, so 2.0 reads as 2), of numbers real, of dates date, a mix text. "
                     + "Empty cells, error cells (#N/A) and text equal to an na= token are missing. A merged header cell over several "
                     + "columns names them NAME, NAME_2, NAME_3...; merged data cells keep their value in the first cell only. "

@@ -43,9 +43,10 @@ enum Assignment {
         var j = JSONObject(command: command)
         j["name"] = .string(name)
         j["type"] = .string(column.type.rawValue)
+        if column.isDateTime { j["datetime"] = .bool(true) } // as describe marks it
         j["rows"] = .int(column.count)
         j["missing"] = .int(missing)
-        let text = "\(replacing ? "replaced" : "generated") \(name) (\(column.type.rawValue)): \(column.count - missing) values, \(missing) missing"
+        let text = "\(replacing ? "replaced" : "generated") \(name) (\(column.isDateTime ? "date-time" : column.type.rawValue)): \(column.count - missing) values, \(missing) missing"
         return CommandOutput(text: text, json: j.value, warnings: ev.issues.warnings + ExpressionEvaluator.reproducibilityWarnings(expr, session: session))
     }
 }
@@ -56,7 +57,9 @@ public enum GenerateCommand: SurvshCommand {
         summary: "make a new column from an expression over all loaded rows",
         synopsis: ["generate NAME = EXPR"], body: .expression,
         notes: ["Comparisons give 0/1 (as Stata), so 'generate old = age > 65' is a 0/1 column; NA stays NA.",
-                "Dates: date − date gives days; months_between(from, to) = days / 30.4375.",
+                "Dates: date − date gives days, date ± days a date; months_between(from, to) = days / 30.4375.",
+                "Date-times (seconds since 1970 UTC, loaded from Stata %tc, SPSS DATETIME, ...) follow R's POSIXct: date-time ± seconds",
+                "is a date-time (saved as one), date-time − date-time is seconds; compare with \"YYYY-MM-DD HH:MM:SS\" (UTC).",
                 "An existing name is refused: use 'replace NAME = EXPR'.",
                 "Random draws, one per row (R's n is implied), from the session's stream: runif(min = 0, max = 1),",
                 "rnorm(mean = 0, sd = 1), rexp(rate = 1), rweibull(shape, scale = 1), rbinom(size, prob); sample(COLUMN)",

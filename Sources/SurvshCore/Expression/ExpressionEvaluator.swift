@@ -7,12 +7,21 @@
 // 0/0) are NA too, never a silent NaN in a column. Comparisons and logic give 0/1 numbers (as Stata).
 // Text compares with < <= > >= in the session's collation, as R does (R's UTF-8 order by default).
 // Dates are days since 1970-01-01: date − date gives days, date ± number gives a date, and a date
-// compared with a "YYYY-MM-DD" string compares as dates.
+// compared with a "YYYY-MM-DD" string compares as dates. Date-times (a real column marked
+// `Column.isDateTime`: seconds since 1970-01-01 00:00 UTC) follow R's POSIXct: date-time ± number
+// (seconds) stays a date-time, date-time − date-time is a number of seconds (R's difftime in secs),
+// min/max keep the first value's kind (R's pmin/pmax keep the first argument's class), ifelse of two
+// date-times is one, and a date-time compares with "YYYY-MM-DD[ HH:MM[:SS]]" (UTC). As R refuses
+// them, * / ^, functions such as log, date-time + date-time and any mix of a date with a date-time
+// are errors (R compares and subtracts a Date and a POSIXct in different units without an error).
 
 import Foundation
 
 public enum NumKind: Sendable, Equatable {
-    case integer, real, logical, date
+    case integer, real, logical, date, dateTime
+
+    /// A date or a date-time: arithmetic beyond ± and comparisons does not apply.
+    var isTemporal: Bool { self == .date || self == .dateTime }
 }
 
 /// A vector of values, one per loaded row.
@@ -27,7 +36,7 @@ public enum EvalValue: Sendable {
     var typeName: String {
         switch self {
         case .numbers(_, let k), .scalar(_, let k):
-            switch k { case .date: return "a date"; case .logical: return "a logical"; default: return "a number" }
+            switch k { case .date: return "a date"; case .dateTime: return "a date-time"; case .logical: return "a logical"; default: return "a number" }
         case .texts, .scalarText: return "text"
         }
     }
@@ -96,7 +105,7 @@ public struct ExpressionEvaluator {
     public func mask(_ e: Expr) throws -> [Bool] {
         switch try evaluate(e) {
         case .numbers(let v, let kind):
-            if kind == .date { throw fail("a filter condition must be true or false, not a date", at: e.position) }
+            if kind.isTemporal { throw fail("a filter condition must be true or false, not \(EvalValue.scalar(0, kind).typeName)", at: e.position) }
             // R's subset() wants a logical; a 0/1 column (e.g. made by generate hi = x > 2) is one.
             if kind != .logical, let other = v.first(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
                 let shown = text.trimmingCharacters(in: .whitespaces)
@@ -127,6 +136,10 @@ public struct ExpressionEvaluator {
                 return Column(name: name, storage: .real(v.map { $0.isNaN ? 0 : $0 }), missing: mask)
             case .real:
                 return Column(name: name, storage: .real(v.map { $0.isNaN ? 0 : $0 }), missing: mask)
+            case .dateTime: // save writes it as the format's date-time, describe and head show it as one
+                var column = Column(name: name, storage: .real(v.map { $0.isNaN ? 0 : $0 }), missing: mask)
+                column.isDateTime = true
+                return column
             case .date:
                 let ok = v.allSatisfy { $0.isNaN || abs($0) < 2e9 }
                 if ok { return Column(name: name, storage: .date(v.map { $0.isNaN ? 0 : Int32($0.rounded(.down)) }), missing: mask) }
@@ -152,8 +165,9 @@ public struct ExpressionEvaluator {
         case .integer(let v):
             return .numbers((0..<n).map { c.missing[$0] ? .nan : Double(v[$0]) }, .integer)
         case .real(let v):
-            if !c.missing.hasMissing { return .numbers(v, .real) }
-            return .numbers((0..<n).map { c.missing[$0] ? .nan : v[$0] }, .real)
+            let kind: NumKind = c.isDateTime ? .dateTime : .real
+            if !c.missing.hasMissing { return .numbers(v, kind) }
+            return .numbers((0..<n).map { c.missing[$0] ? .nan : v[$0] }, kind)
         case .boolean(let v):
             return .numbers((0..<n).map { c.missing[$0] ? .nan : (v[$0] ? 1 : 0) }, .logical)
         case .date(let v):
@@ -184,7 +198,7 @@ public struct ExpressionEvaluator {
                 throw fail("'\(op)' needs a number, not text", at: pos)
             }
             if op == "-" {
-                if kind == .date { throw fail("cannot negate a date", at: pos) }
+                if kind.isTemporal { throw fail("cannot negate \(EvalValue.scalar(0, kind).typeName)", at: pos) }
                 return map1(a, kind == .logical ? .integer : kind) { -$0 }
             }
             return map1(a, .logical) { $0.isNaN ? .nan : ($0 == 0 ? 1 : 0) }
@@ -259,12 +273,24 @@ public struct ExpressionEvaluator {
         return .scalar(Double(d), .date)
     }
 
+    /// A string literal read as a date-time (UTC), for comparisons with date-time columns.
+    func dateTimeLiteral(_ v: EvalValue, at pos: Int) throws -> EvalValue? {
+        guard case .scalarText(let s) = v else { return nil }
+        guard let s else { return .scalar(.nan, .dateTime) }
+        guard let t = parseISODateTime(s) else {
+            throw fail("'\(s)' is not a date-time", at: pos, expected: "a date-time written YYYY-MM-DD HH:MM:SS (UTC), or YYYY-MM-DD")
+        }
+        return .scalar(t, .dateTime)
+    }
+
     func binary(_ op: String, _ l: Expr, _ r: Expr, _ pos: Int) throws -> EvalValue {
         var lv = try eval(l)
         var rv = try eval(r)
         // date vs "YYYY-MM-DD"
         if case .numbers(_, .date) = lv, let d = try dateLiteral(rv, at: r.position) { rv = d }
         if case .numbers(_, .date) = rv, let d = try dateLiteral(lv, at: l.position) { lv = d }
+        if case .numbers(_, .dateTime) = lv, let t = try dateTimeLiteral(rv, at: r.position) { rv = t }
+        if case .numbers(_, .dateTime) = rv, let t = try dateTimeLiteral(lv, at: l.position) { lv = t }
 
         if op == "and" || op == "or" {
             guard let (a, _) = numeric(lv) else { throw fail("'\(op)' needs true/false values, not text", at: l.position) }
@@ -294,6 +320,10 @@ public struct ExpressionEvaluator {
             throw fail("'\(op)' needs a number on its right, but \(describe(r)) is text", at: r.position,
                        expected: isCompare ? "a number, or a text column on the left" : nil)
         }
+        if ka.isTemporal, kb.isTemporal, ka != kb { // days against seconds: R gives no error, only wrong answers
+            throw fail("'\(op)' cannot mix a date (days) and a date-time (seconds)", at: pos,
+                       expected: "two dates or two date-times; a date-time's day is floor(t / 86400) days since 1970-01-01")
+        }
         if isCompare {
             let f: (Double, Double) -> Bool
             switch op {
@@ -308,6 +338,11 @@ public struct ExpressionEvaluator {
         }
         let kind: NumKind
         switch (op, ka, kb) {
+        case ("-", .dateTime, .dateTime): kind = .real // seconds, as as.numeric(difftime(a, b, units = "secs"))
+        case ("+", .dateTime, .dateTime): throw fail("cannot add two date-times", at: pos, expected: "date-time − date-time (seconds) or date-time + seconds")
+        case ("+", .dateTime, _), ("-", .dateTime, _), ("+", _, .dateTime): kind = .dateTime
+        case ("-", _, .dateTime): throw fail("cannot subtract a date-time from a number", at: pos)
+        case (_, .dateTime, _), (_, _, .dateTime): throw fail("'\(op)' does not apply to date-times", at: pos, expected: "date-time − date-time or date-time ± seconds")
         case ("-", .date, .date): kind = .integer
         case ("+", .date, .date): throw fail("cannot add two dates", at: pos, expected: "date − date (days) or date + days")
         case ("+", .date, _), ("-", .date, _), ("+", _, .date): kind = .date
@@ -447,7 +482,7 @@ public struct ExpressionEvaluator {
         case "log", "exp", "sqrt", "abs", "floor", "ceiling":
             try arity(1...1)
             let (a, kind) = try num(0)
-            if kind == .date { throw fail("\(name)() does not apply to dates", at: args[0].position) }
+            if kind.isTemporal { throw fail("\(name)() does not apply to \(kind == .date ? "dates" : "date-times")", at: args[0].position) }
             let f: (Double) -> Double
             switch name {
             case "log": f = Foundation.log
@@ -486,7 +521,7 @@ public struct ExpressionEvaluator {
             let a = try evaluate(args[1]), b = try evaluate(args[2])
             switch (a, b) {
             case (.numbers(let x, let kx), .numbers(let y, let ky)):
-                let kind: NumKind = kx == ky ? kx : ((kx == .real || ky == .real) ? .real : (kx == .date || ky == .date ? .real : .integer))
+                let kind: NumKind = kx == ky ? kx : ((kx == .real || ky == .real) ? .real : (kx.isTemporal || ky.isTemporal ? .real : .integer))
                 var out = [Double](repeating: .nan, count: n)
                 for i in 0..<n where !cond[i].isNaN { out[i] = cond[i] != 0 ? x[i] : y[i] }
                 return .numbers(out, kind)
@@ -510,7 +545,10 @@ public struct ExpressionEvaluator {
             var (acc, kind) = try num(0)
             for k in 1..<args.count {
                 let (b, kb) = try num(k)
-                if kb == .real { kind = .real }
+                if kind.isTemporal, kb.isTemporal, kb != kind {
+                    throw fail("\(name)() cannot mix a date (days) and a date-time (seconds)", at: args[k].position)
+                }
+                if kb == .real && !kind.isTemporal { kind = .real } // a date or date-time first keeps its kind, as R's p\(name)
                 guard case .numbers(let v, _) = map2(acc, b, kind, { x, y in
                     x.isNaN || y.isNaN ? .nan : (name == "min" ? Swift.min(x, y) : Swift.max(x, y))
                 }) else {
@@ -584,4 +622,27 @@ public func parseISODate(_ s: String) -> Int? {
     let dim = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
     guard d <= dim else { return nil }
     return daysFromCivil(year: y, month: m, day: d)
+}
+
+/// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS[.fff]` (a space or `T` between, UTC:
+/// survsh's date-times have no time zone) into seconds since 1970-01-01 00:00 UTC.
+public func parseISODateTime(_ s: String) -> Double? {
+    let date = String(s.prefix(10))
+    guard let day = parseISODate(date) else { return nil }
+    var rest = s.dropFirst(10)
+    if rest.isEmpty { return Double(day) * 86_400 }
+    guard let sep = rest.first, sep == " " || sep == "T" else { return nil }
+    rest = rest.dropFirst()
+    let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2 || parts.count == 3, parts[0].count == 2, parts[1].count == 2,
+          let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+    var seconds = 0.0
+    if parts.count == 3 {
+        let p = parts[2]
+        guard p.count >= 2, p.prefix(2).allSatisfy(\.isASCII), p.prefix(2).allSatisfy(\.isNumber),
+              p.count == 2 || (p.dropFirst(2).first == "." && p.count > 3 && p.dropFirst(3).allSatisfy { $0.isASCII && $0.isNumber }),
+              let v = Double(p), v < 60 else { return nil }
+        seconds = v
+    }
+    return Double(day) * 86_400 + Double(h * 3600 + m * 60) + seconds
 }

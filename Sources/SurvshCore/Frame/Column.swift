@@ -18,8 +18,10 @@
 // `isDateTime` marks a real column read from a date-time (Stata %tc, SPSS DATETIME, SAS DATETIME,
 // an Excel date-time format) as seconds since 1970-01-01 00:00 UTC: survsh has no date-time type
 // (analyses use the numbers), but `save` writes such a column as the target format's date-time
-// again, so a round trip through .dta, .sav or .xlsx gives the same frame. It travels as `label`
-// does; a computed column (generate, replace) is a plain number.
+// again, so a round trip through .dta, .sav or .xlsx gives the same frame, and `head` shows it as a
+// date-time (`displayText`). It travels as `label` does; a computed column is one when R would give a
+// POSIXct (date-time ± seconds, min/max/ifelse of date-times: ExpressionEvaluator), while date-time −
+// date-time is a plain number of seconds.
 
 /// A bit per row, set where the cell is missing.
 public struct MissingMask: Sendable, Equatable {
@@ -138,6 +140,15 @@ public struct Column: Sendable, Equatable {
     }
 }
 
+extension Column {
+    /// The cell as `head` shows it (nil when missing): a date-time as `YYYY-MM-DD HH:MM:SS` (UTC), as R
+    /// prints a POSIXct; every other cell as `text(at:)`, which `save` writes (the seconds, for a CSV).
+    public func displayText(at row: Int) -> String? {
+        if isDateTime, let s = number(at: row), s.isFinite, abs(s) < 8e15 { return formatISODateTime(secondsSinceEpoch: s) }
+        return text(at: row)
+    }
+}
+
 /// Shortest text that reads back as the same Double (Swift's description), without a trailing ".0"
 /// for whole numbers written as decimals by a user? No: keep ".0" so the column re-infers as real.
 public func formatReal(_ x: Double) -> String {
@@ -165,8 +176,9 @@ public func formatISODate(daysSinceEpoch z0: Int) -> String {
 /// `YYYY-MM-DD HH:MM:SS` (UTC, to the nearest second) from seconds since 1970-01-01 00:00 UTC: how a
 /// date-time column (`Column.isDateTime`) is shown.
 public func formatISODateTime(secondsSinceEpoch s: Double) -> String {
-    let day = (s / 86_400).rounded(.down)
-    let t = Int((s - day * 86_400).rounded())
+    let whole = s.rounded() // before taking the day off, so 23:59:59.6 is the next day's 00:00:00, not 24:00:00
+    let day = (whole / 86_400).rounded(.down)
+    let t = Int(whole - day * 86_400)
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
     return formatISODate(daysSinceEpoch: Int(day)) + " \(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))"
 }

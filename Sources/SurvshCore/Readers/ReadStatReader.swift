@@ -16,9 +16,12 @@
 //   are listed in the warnings and kept in `Column.missingKinds` (for `describe`); each cell's tag or
 //   user-missing value, and an SPSS column's user-missing declaration, in `Column.fileMissing` (for `save`).
 // - Dates by display format: Stata %td/%d, SPSS DATE/ADATE/EDATE/JDATE/SDATE/..., SAS DATE/MMDDYY/
-//   DDMMYY/YYMMDD/E8601DA/... -> survsh dates; datetimes (Stata %tc, SPSS DATETIME, SAS DATETIME) ->
-//   real seconds since 1970-01-01 00:00 UTC marked `Column.isDateTime` (so `save` writes them back as
-//   date-times), and times (SPSS/SAS TIME) -> real seconds since midnight, each with a warning saying so.
+//   DDMMYY/YYMMDD/E8601DA/... -> survsh dates; datetimes (Stata %tc and %tC, SPSS DATETIME/YMDHMS, SAS
+//   DATETIME/DATEAMPM/E8601DT/...) -> real seconds since 1970-01-01 00:00 UTC marked `Column.isDateTime`
+//   (so `save` writes them back as date-times; Stata's leap-second clock %tC has its leap seconds taken
+//   off: LeapSeconds.swift, saved back as %tc); times (SPSS TIME/DTIME/MTIME, SAS TIME/TOD/HHMM/...) ->
+//   real seconds (since midnight for a time of day; a DTIME duration may pass a day), R's hms numbers.
+//   Each with a warning saying so.
 // - Value labels: a labelled numeric column becomes text whose levels are the labels ordered by
 //   value (values without a label show as the number), with that order as its level order (as
 //   haven's as_factor) and the values kept in `Column.levelCodes`, unless
@@ -423,7 +426,7 @@ final class ReadStatCollector {
     static func epochShiftDays(_ family: ReadStatParse.Family) -> Double { family == .spss ? 141_428 : 3653 }
 
     static func timeKind(format: String, family: ReadStatParse.Family) -> TimeKind? {
-        let f = format.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: "%"))
+        let f = format.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: "%-")) // %-tc: left-aligned
         func starts(_ prefixes: [String]) -> Bool { prefixes.contains { f.hasPrefix($0) } }
         switch family {
         case .stata:
@@ -434,8 +437,10 @@ final class ReadStatCollector {
             if starts(["TIME", "DTIME", "MTIME"]) { return .time }
             if starts(["DATE", "ADATE", "EDATE", "JDATE", "SDATE", "QYR", "MOYR", "WKYR"]) { return .date }
         case .sas:
-            if starts(["DATETIME", "E8601DT", "DTDATE", "DTMONYY", "DTYEAR"]) { return .datetime }
-            if starts(["TIME", "HHMM", "E8601TM", "TOD"]) { return .time }
+            // DATEAMPM before DATE below (haven reads it as a date: days where SAS holds seconds).
+            if starts(["DATETIME", "DATEAMPM", "MDYAMPM", "E8601DT", "E8601DZ", "B8601DT", "B8601DZ", "NLDATM", "DTDATE", "DTMONYY",
+                       "DTYEAR", "DTWKDATX"]) { return .datetime }
+            if starts(["TIME", "HHMM", "HOUR", "MMSS", "E8601TM", "E8601TZ", "B8601TM", "B8601TZ", "NLTIME", "TOD"]) { return .time }
             if starts(["DATE", "MMDDYY", "DDMMYY", "YYMMDD", "E8601DA", "WEEKDATE", "WORDDATE", "MONYY", "YYMM", "JULIAN", "NLDATE", "YYQ", "B8601DA"]) {
                 return .date
             }
@@ -464,11 +469,16 @@ final class ReadStatCollector {
         case .datetime:
             let shift = epochShiftDays(family) * 86_400
             let perSecond: Double = family == .stata ? 1000 : 1
-            warnings.append("column '\(v.name)' (format \(v.format)) is a date-time: read as seconds since 1970-01-01 00:00 UTC")
             // 0 under a missing cell (as every reader), so a frame saved and loaded again compares equal.
+            if family == .stata && v.format.contains("tC") { // Stata's leap-second clock
+                warnings.append("column '\(v.name)' (format \(v.format)) is a date-time on Stata's leap-second clock: read as seconds "
+                                + "since 1970-01-01 00:00 UTC with the leap seconds taken off (haven keeps them: up to 27 s later)")
+                return .real(numbers.indices.map { missing[$0] ? 0 : LeapSeconds.utc(fromLeapClock: numbers[$0] / perSecond - shift) })
+            }
+            warnings.append("column '\(v.name)' (format \(v.format)) is a date-time: read as seconds since 1970-01-01 00:00 UTC")
             return .real(numbers.indices.map { missing[$0] ? 0 : numbers[$0] / perSecond - shift })
         case .time:
-            warnings.append("column '\(v.name)' (format \(v.format)) is a time of day: read as seconds since midnight")
+            warnings.append("column '\(v.name)' (format \(v.format)) is a time: read as seconds (since midnight for a time of day), as R's hms")
             return .real(numbers)
         case nil:
             if v.isInteger { return .integer(numbers.map { Int64($0) }) }

@@ -9,7 +9,12 @@
 // - every non-missing cell a number: integer when all are whole (|x| <= 2^53), else real;
 // - every one a date (a number with a date format, or an ISO date cell): date;
 // - dates and date-times: real seconds since 1970-01-01 00:00 UTC marked `Column.isDateTime`, with a
-//   warning (as the ReadStat readers do); times of day: real seconds since midnight, with a warning;
+//   warning (as the ReadStat readers do); times: real seconds, with a warning: a clock format (h:mm,
+//   h:mm AM/PM) gives the seconds since midnight, an elapsed one ([h]:mm:ss) the seconds of the whole
+//   value (36:00:00 is 129600). A clock format on a serial of a day or more hides a date, which is kept:
+//   that cell is a date-time, and a column mixing such cells with times is all date-times, its times on
+//   day 0 of the date system (1899-12-31 or 1904-01-01, as readxl reads every time-formatted cell);
+//   Fixtures/xlsx/clock.json has readxl's values;
 // - every one a boolean: boolean;
 // - anything else (text, or a mix): text, each cell as it reads as text (numbers in shortest form,
 //   whole numbers without decimals, dates YYYY-MM-DD, booleans TRUE/FALSE); levels in first-seen order.
@@ -19,6 +24,9 @@
 // with a warning, as in the CSV reader.
 // Serial numbers: in the 1900 system serial 1 is 1900-01-01 and serials from 61 on are one too high
 // (the phantom 1900-02-29); in the 1904 system serial 0 is 1904-01-01.
+// Ctrl-C: `cancel` is polled every `Cancellation.stride` cells of each pass over a column (resolving
+// its cells, counting their kinds, making its storage), so a column of 10^6 text cells is no longer
+// one stretch without a poll (0.24 s of CPU in bench/poll_gaps.sh); `build` throws CancellationError.
 
 import SurvivalStats
 
@@ -28,13 +36,16 @@ struct XLSXColumns {
     let date1904: Bool
     /// NA tokens, trimmed of blanks.
     let naTokens: Set<String>
-    /// Polled between columns (each is a few passes over its cells); once it fires `build` stops.
+    /// Polled in every pass over a column's cells; once it fires `build` throws CancellationError.
     var cancel: Cancellation = .never
 
     /// A cell resolved to what it means.
     enum Cell {
         case missing, error, number(Double), date(Int32), datetime(Double), time(Double), boolean(Bool), text(String)
     }
+
+    /// Day 0 of the date system (1899-12-31, or 1904-01-01), in days since 1970-01-01: a time's day.
+    var dayZero: Double { date1904 ? -24_107 : -25_568 }
 
     /// Fractional days since 1970-01-01 of a serial number; nil for 1900-02-29 and negative serials.
     static func days(serial s: Double, date1904: Bool) -> Double? {
@@ -66,9 +77,10 @@ struct XLSXColumns {
             guard let d = Self.days(serial: value, date1904: date1904) else { return .missing }
             return .date(Int32(clamping: Int(d.rounded(.down))))
         case .datetime:
-            guard let d = Self.days(serial: value, date1904: date1904) else { return .missing }
-            return .datetime((d * 86_400_000).rounded() / 1000)
-        case .time:
+            return dateTime(serial: value)
+        case .time where value >= 1: // a clock format on a date-time: keep the date it hides
+            return dateTime(serial: value)
+        case .time, .elapsed:
             return .time((value * 86_400_000).rounded() / 1000)
         case .isoDate:
             let s = string(value, in: sheet.inlineStrings)
@@ -77,6 +89,12 @@ struct XLSXColumns {
             }
             return text(s)
         }
+    }
+
+    /// A date-time cell (seconds since 1970 to the millisecond) of a serial number.
+    func dateTime(serial: Double) -> Cell {
+        guard let d = Self.days(serial: serial, date1904: date1904) else { return .missing }
+        return .datetime((d * 86_400_000).rounded() / 1000)
     }
 
     /// A cell as text: for header names and for text columns holding numbers, dates or booleans.
@@ -109,19 +127,22 @@ struct XLSXColumns {
 
     /// The data rows' cells of column `column` (1-based) in `region`, taken out of the sheet (so each
     /// column's raw cells are freed once it is built).
-    func data(column: Int, region: XLSXRange) -> [Cell] {
+    func data(column: Int, region: XLSXRange) throws -> [Cell] {
         var data = [Cell](repeating: .missing, count: region.lastRow - region.firstRow)
         let list = sheet.takeColumn(column - 1)
-        for k in list.rows.indices {
-            let row = Int(list.rows[k])
-            guard row > region.firstRow && row <= region.lastRow else { continue }
-            data[row - region.firstRow - 1] = resolve(list.kinds[k], list.values[k])
+        let resolved = cancel.inBlocks(list.rows.indices) { block in
+            for k in block {
+                let row = Int(list.rows[k])
+                guard row > region.firstRow && row <= region.lastRow else { continue }
+                data[row - region.firstRow - 1] = resolve(list.kinds[k], list.values[k])
+            }
         }
+        guard resolved else { throw CancellationError() }
         return data
     }
 
     /// The named, typed columns of `region`, built one at a time.
-    func build(region: XLSXRange, warnings: inout [String]) -> [Column] {
+    func build(region: XLSXRange, warnings: inout [String]) throws -> [Column] {
         var raw = (region.firstColumn...region.lastColumn).map { Self.text(of: header(column: $0, region: region)) ?? "" }
         // Merged header cells: NAME, NAME_2, NAME_3, ...
         for m in sheet.merges where m.firstRow <= region.firstRow && m.lastRow >= region.firstRow && m.lastColumn > m.firstColumn {
@@ -135,17 +156,17 @@ struct XLSXColumns {
         let names = CSVReader.cleanNames(raw, warnings: &warnings)
         var columns: [Column] = []
         for (name, k) in zip(names, region.firstColumn...region.lastColumn) {
-            if cancel.isCancelled { break } // the reader throws
-            columns.append(column(name: name, cells: data(column: k, region: region), warnings: &warnings))
+            columns.append(try column(name: name, cells: data(column: k, region: region), warnings: &warnings))
         }
         return columns
     }
 
     /// One column, typed from its cells.
-    func column(name: String, cells: [Cell], warnings: inout [String]) -> Column {
+    func column(name: String, cells: [Cell], warnings: inout [String]) throws -> Column {
         var mask = MissingMask(count: cells.count)
         var numbers = 0, dates = 0, datetimes = 0, times = 0, booleans = 0, texts = 0, errors = 0, whole = true
         for (i, cell) in cells.enumerated() {
+            if cancel.stops(at: i) { throw CancellationError() }
             switch cell {
             case .missing: mask[i] = true
             case .error: mask[i] = true; errors += 1
@@ -165,27 +186,30 @@ struct XLSXColumns {
             warnings.append("column '\(name)' has no non-missing values; read as real")
             storage = .real([Double](repeating: 0, count: cells.count))
         } else if numbers == present {
-            let values = cells.map { if case .number(let x) = $0 { return x } else { return 0 } }
-            storage = whole ? .integer(values.map { Int64($0) }) : .real(values)
+            let values = try cancel.map(count: cells.count) { if case .number(let x) = cells[$0] { return x } else { return 0 } }
+            storage = whole ? .integer(try cancel.map(count: values.count) { Int64(values[$0]) }) : .real(values)
         } else if dates == present {
-            storage = .date(cells.map { if case .date(let d) = $0 { return d } else { return 0 } })
-        } else if dates + datetimes == present {
-            warnings.append("column '\(name)' holds date-times: read as seconds since 1970-01-01 00:00 UTC")
+            storage = .date(try cancel.map(count: cells.count) { if case .date(let d) = cells[$0] { return d } else { return 0 } })
+        } else if dates + datetimes + times == present && times < present {
+            warnings.append("column '\(name)' holds date-times: read as seconds since 1970-01-01 00:00 UTC"
+                            + (times > 0 ? " (\(plural(times, "time")) of day 0, \(formatISODate(daysSinceEpoch: Int(self.dayZero))), as readxl)" : ""))
             isDateTime = true
-            storage = .real(cells.map {
-                switch $0 {
+            let dayZero = self.dayZero
+            storage = .real(try cancel.map(count: cells.count) {
+                switch cells[$0] {
                 case .date(let d): return Double(d) * 86_400
                 case .datetime(let s): return s
+                case .time(let s): return dayZero * 86_400 + s
                 default: return 0
                 }
             })
         } else if times == present {
-            warnings.append("column '\(name)' holds times of day: read as seconds since midnight")
-            storage = .real(cells.map { if case .time(let s) = $0 { return s } else { return 0 } })
+            warnings.append("column '\(name)' holds times: read as seconds (since midnight for a time of day)")
+            storage = .real(try cancel.map(count: cells.count) { if case .time(let s) = cells[$0] { return s } else { return 0 } })
         } else if booleans == present {
-            storage = .boolean(cells.map { if case .boolean(let b) = $0 { return b } else { return false } })
+            storage = .boolean(try cancel.map(count: cells.count) { if case .boolean(let b) = cells[$0] { return b } else { return false } })
         } else {
-            storage = Self.textStorage(cells)
+            storage = try textStorage(cells)
         }
         var column = Column(name: name, storage: storage, missing: mask)
         column.isDateTime = isDateTime // save writes it back with a date-time format
@@ -193,12 +217,13 @@ struct XLSXColumns {
     }
 
     /// Dictionary-encoded text, levels in first-seen order (missing cells get code 0).
-    static func textStorage(_ cells: [Cell]) -> ColumnStorage {
+    func textStorage(_ cells: [Cell]) throws -> ColumnStorage {
         var codes = [UInt32](repeating: 0, count: cells.count)
         var levels: [String] = []
         var index: [String: UInt32] = [:]
         for (i, cell) in cells.enumerated() {
-            guard let t = text(of: cell) else { continue }
+            if cancel.stops(at: i) { throw CancellationError() }
+            guard let t = Self.text(of: cell) else { continue }
             if let c = index[t] { codes[i] = c; continue }
             let c = UInt32(levels.count)
             index[t] = c

@@ -169,17 +169,20 @@ final class XLSXStyles: XLSXXMLPass {
     }
 }
 
-/// What a number format makes of a number: a plain number, a date, a date with a time, a time of day.
+/// What a number format makes of a number: a plain number, a date, a date with a time, a time of day
+/// (a clock: `h:mm`, `h:mm AM/PM`, which hides the serial's whole days) or an elapsed time (`[h]:mm:ss`,
+/// which shows them as hours).
 enum XLSXNumberFormat {
-    enum Kind: UInt8 { case number, date, datetime, time }
+    enum Kind: UInt8 { case number, date, datetime, time, elapsed }
 
     /// Excel's built-in formats (ECMA-376 part 1, 18.8.30): 14-17 dates, 18-21 times, 22 date-time,
-    /// 45-47 times (mm:ss, [h]:mm:ss, mmss.0); 27-36 and 50-58 are East Asian date formats.
+    /// 45 and 47 times (mm:ss, mmss.0), 46 elapsed ([h]:mm:ss); 27-36 and 50-58 are East Asian date formats.
     static func kind(ofBuiltIn id: Int) -> Kind {
         switch id {
         case 14...17, 27...31, 34...36, 50...58: return .date
         case 22: return .datetime
-        case 18...21, 32, 33, 45...47: return .time
+        case 18...21, 32, 33, 45, 47: return .time
+        case 46: return .elapsed
         default: return .number
         }
     }
@@ -189,13 +192,13 @@ enum XLSXNumberFormat {
     /// are numbers. Of the first section (the one for positive numbers), y, d and (without h or s) m
     /// mean a date; h, s and AM/PM (A/P) a time.
     static func kind(ofCode code: String) -> Kind {
-        var date = false, time = false, month = false
+        var date = false, time = false, month = false, elapsed = false
         let c = Array(code.lowercased().replacingOccurrences(of: "general", with: "").unicodeScalars)
         var i = 0
         func rest(_ s: String) -> Bool { String(String.UnicodeScalarView(c[i..<min(c.count, i + s.unicodeScalars.count)])) == s }
         while i < c.count {
             switch c[i] {
-            case ";": return classify(date: date, time: time, month: month)
+            case ";": return classify(date: date, time: time, month: month, elapsed: elapsed)
             case "\"":
                 i += 1
                 while i < c.count && c[i] != "\"" { i += 1 }
@@ -204,7 +207,7 @@ enum XLSXNumberFormat {
                 var inside = ""
                 i += 1
                 while i < c.count && c[i] != "]" { inside.unicodeScalars.append(c[i]); i += 1 }
-                if let first = inside.first, "hms".contains(first), inside.allSatisfy({ $0 == first }) { time = true }
+                if let first = inside.first, "hms".contains(first), inside.allSatisfy({ $0 == first }) { (time, elapsed) = (true, true) }
             case "e": if i + 1 < c.count, c[i + 1] == "+" || c[i + 1] == "-" { i += 1 } // 0.00E+00
             case "y", "d": date = true
             case "m": month = true
@@ -214,15 +217,15 @@ enum XLSXNumberFormat {
             }
             i += 1
         }
-        return classify(date: date, time: time, month: month)
+        return classify(date: date, time: time, month: month, elapsed: elapsed)
     }
 
-    private static func classify(date: Bool, time: Bool, month: Bool) -> Kind {
+    private static func classify(date: Bool, time: Bool, month: Bool, elapsed: Bool) -> Kind {
         let isDate = date || (month && !time)
         switch (isDate, time) {
         case (true, false): return .date
         case (true, true): return .datetime
-        case (false, true): return .time
+        case (false, true): return elapsed ? .elapsed : .time
         default: return .number
         }
     }

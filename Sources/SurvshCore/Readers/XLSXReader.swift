@@ -132,10 +132,11 @@ public enum XLSXReader: TableReader {
         if options.sheet == nil && sheets.count > 1 {
             warnings.append("the workbook has \(sheets.count) sheets (\(listed)); read the first (sheet=NAME or sheet=N reads another)")
         }
-        let columns = XLSXColumns(sheet: sheet, shared: shared.strings, date1904: workbook.date1904,
+        let builder = XLSXColumns(sheet: sheet, shared: shared.strings, date1904: workbook.date1904,
                                   naTokens: Set(options.naTokens.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }),
                                   cancel: options.cancel)
-            .build(region: region, warnings: &warnings)
+        let columns: [Column]
+        do { columns = try builder.build(region: region, warnings: &warnings) } catch { throw failure("interrupted") } // only CancellationError
         if options.cancel.isCancelled { throw failure("interrupted") }
         let description = "Excel .xlsx, sheet '\(sheetInfo.name)', cells \(region.text)" + (workbook.date1904 ? ", 1904 date system" : "")
         return TableReadResult(columns: columns, rowCount: region.lastRow - region.firstRow, warnings: warnings,

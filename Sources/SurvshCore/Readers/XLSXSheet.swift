@@ -94,7 +94,7 @@ enum XLSXCellReference {
 
 /// What a stored cell holds.
 enum XLSXCellKind: UInt8 {
-    case shared, inline, number, date, datetime, time, boolean, error, isoDate
+    case shared, inline, number, date, datetime, time, elapsed, boolean, error, isoDate
 }
 
 /// The cells of one column of the sheet: parallel lists, in the order the sheet gives them.
@@ -318,6 +318,7 @@ final class XLSXSheet: XMLScanHandler {
                 case .date: kind = .date
                 case .datetime: kind = .datetime
                 case .time: kind = .time
+                case .elapsed: kind = .elapsed
                 }
             }
             return true
