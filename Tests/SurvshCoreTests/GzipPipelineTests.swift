@@ -128,6 +128,63 @@ extension CSVReaderTests {
         XCTAssertNil(try pipelined(try gzipBytes("a,b\n1,2\n"), tuning: .standard), "fits in the first buffer")
     }
 
+    /// The rows are parsed straight into arrays made for the text's size at the first buffer's
+    /// bytes per record: rows past a too-small guess (long records first, short ones after), a
+    /// trailer that is not the text's size (several members, bytes after the last one) and a
+    /// budget too small for the guessed arrays but not for the real ones all give the plain frame,
+    /// and a budget too small for the real rows the plain file's error.
+    func testPipelineRowsPastTheGuessedArrays() throws {
+        let short = (0..<40_000).map { "\($0),\($0 % 13),n\($0 % 5)\n" }.joined()
+        let long = (0..<2_000).map { "\($0),\($0 % 13),\(String(repeating: "w", count: 200 + $0 % 7))\n" }.joined()
+        let tuning = pipelineTuning(segment: 16 << 10, step: 5 << 10)
+        let longFirst = "id,code,note\n" + long + short
+        let estimate = try XCTUnwrap(CSVReader.directCapacity(textSize: Double(longFirst.utf8.count), dataBytes: 130_000, records: 620,
+                                                              guess: [.integer, .integer, .text], tuning: tuning))
+        XCTAssertLessThan(estimate, 42_000, "the long records make the guess too small")
+        let twoMembers = try gzipBytes("id,code,note\n" + short) + gzipBytes(long)
+        let trailing = try gzipBytes("id,code,note\n" + short + long) + [0, 0, 0, 0, 0, 0, 0, 0]
+        let cases: [(String, [UInt8], String)] = [
+            ("long first", try gzipBytes(longFirst), longFirst),
+            ("two members", twoMembers, "id,code,note\n" + short + long),
+            ("bytes after the member", trailing, "id,code,note\n" + short + long),
+        ]
+        for (what, bytes, text) in cases {
+            let plain = try CSVReader.read(bytes: Array(text.utf8), name: "data.csv")
+            assertSameResult(try XCTUnwrap(try pipelined(bytes, tuning: tuning), what), plain)
+        }
+        let head = (0..<2_000).map { "\($0),\($0 % 13),n\($0 % 5)\n" }.joined()
+        // 42,000 rows x 3 columns x 8 bytes = 1008 KB: the guess plus an eighth does not fit in 1040 KB
+        let (bytes, plain) = try gzipped("id,code,note\n" + short + head)
+        var tight = tuning
+        tight.memoryBudget = 1_040_000
+        XCTAssertNil(CSVReader.directCapacity(textSize: Double(plain.rowCount * 12), dataBytes: 12_000, records: 1_000,
+                                              guess: [.integer, .integer, .text], tuning: tight))
+        assertSameResult(try XCTUnwrap(try pipelined(bytes, tuning: tight)), plain)
+        tight.memoryBudget = 900_000
+        let text = "id,code,note\n" + short + head
+        var piped: DataReadError?, whole: DataReadError?
+        do { _ = try pipelined(bytes, tuning: tight) } catch { piped = error as? DataReadError }
+        do { _ = try CSVReader.read(bytes: Array(text.utf8), name: "data.csv.gz", options: ReadOptions(), tuning: tight) } catch { whole = error }
+        XCTAssertNotNil(piped)
+        XCTAssertEqual(piped, whole)
+    }
+
+    /// The text's size: the trailer's ISIZE when it agrees with the compression ratio so far (the
+    /// multiple of 2^32 added that a file over 4 GiB lost), the ratio's size when it does not.
+    func testPipelineTextSizeFromTheTrailer() {
+        func size(total: Int, isize: UInt32, inflated: Int, consumed: Int) -> Double {
+            var bytes = [UInt8](repeating: 0, count: total)
+            for k in 0..<4 { bytes[total - 4 + k] = UInt8(truncatingIfNeeded: isize >> (8 * UInt32(k))) }
+            return bytes.withUnsafeBytes { CSVReader.textSize($0, inflated: inflated, consumed: consumed) }
+        }
+        XCTAssertEqual(size(total: 1_000, isize: 2_600, inflated: 250, consumed: 100), 2_600)
+        XCTAssertEqual(size(total: 1_000, isize: 90, inflated: 250, consumed: 100), 2_500, "another member's ISIZE")
+        XCTAssertEqual(size(total: 1_000, isize: 9_000, inflated: 250, consumed: 100), 2_500)
+        XCTAssertEqual(size(total: 1 << 31, isize: 1 << 30, inflated: 10 << 20, consumed: 2 << 20), Double(1 << 33) + Double(1 << 30),
+                       "a text of 9 GiB")
+        XCTAssertEqual(size(total: 10, isize: 0, inflated: 30, consumed: 10), 30, "too short for a trailer")
+    }
+
     /// Ctrl-C at any poll of the pipeline (inflating or parsing, on either thread) stops it with
     /// `interrupted`; a bomb under a small budget is refused with the whole-text inflation's message.
     func testPipelineStopsOnCtrlCAndBombs() throws {

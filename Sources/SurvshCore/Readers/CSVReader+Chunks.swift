@@ -201,24 +201,28 @@ extension CSVReader {
     /// the chunks, and makes the columns' storage.
     static func buildTable(rows: Int, settings: CSVSettings, guess: [CellKind], tuning: CSVTuning,
                            fill: (UnsafePointer<UnsafeMutableRawPointer>) -> Result<Assembly, DataReadError>) throws(DataReadError) -> ParsedTable {
-        let ncol = settings.columnCount
         let capacity = max(rows, 1)
         try checkMemory(rows: capacity, columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
-        let slotIsDouble = guess.map { $0 == .real }
         var outcome: Result<Assembly, DataReadError> = .success(Assembly())
-        let slotArrays = withSlotArrays(capacity: capacity, isDouble: slotIsDouble, skipped: guess.map { $0 == .skip },
+        let slotArrays = withSlotArrays(capacity: capacity, isDouble: guess.map { $0 == .real }, skipped: guess.map { $0 == .skip },
                                         tuning: tuning) { bases, finalCounts in
             outcome = fill(bases)
-            if case .success(let a) = outcome {
-                for c in 0..<ncol {
-                    finalCounts[c] = (a.kinds[c] == .integer || a.kinds[c] == .real) ? a.rowCount : 0
-                }
-            }
+            if case .success(let a) = outcome { finalCounts = keptCounts(a) }
         }
-        let assembly = try outcome.get()
+        return table(try outcome.get(), slotArrays: slotArrays)
+    }
+
+    /// The slots each column keeps as its array: the rows of an integer or real column, none of
+    /// another (its storage was built from the slots).
+    static func keptCounts(_ a: Assembly) -> [Int] {
+        a.kinds.map { $0 == .integer || $0 == .real ? a.rowCount : 0 }
+    }
+
+    /// The columns' storage: the assembly's built ones, and the slot arrays of integer and real columns.
+    static func table(_ assembly: Assembly, slotArrays: [SlotArray]) -> ParsedTable {
         var storages: [ColumnStorage?] = []
-        storages.reserveCapacity(ncol)
-        for c in 0..<ncol {
+        storages.reserveCapacity(assembly.kinds.count)
+        for c in 0..<assembly.kinds.count {
             if assembly.kinds[c] == .skip {
                 storages.append(nil)
                 continue
@@ -264,8 +268,9 @@ extension CSVReader {
     /// `isDouble`, else [Int64]; none where `skipped`, whose base is a dummy never written) and runs `body` with their base addresses while they are alive;
     /// `body` sets how many leading elements of each are initialised and kept. With up to
     /// `maxNestedColumns` columns the arrays are created by nested `init(unsafeUninitializedCapacity:)`
-    /// calls (no copy); wider tables use raw memory copied into arrays afterwards.
-    static func withSlotArrays(capacity: Int, isDouble: [Bool], skipped: [Bool], tuning: CSVTuning,
+    /// calls (no copy); wider tables use raw memory copied into arrays afterwards. The arrays are
+    /// prefaulted unless `prefault` is false (the gzip pipeline maps each chunk's rows as it goes).
+    static func withSlotArrays(capacity: Int, isDouble: [Bool], skipped: [Bool], tuning: CSVTuning, prefault: Bool = true,
                                body: (UnsafePointer<UnsafeMutableRawPointer>, inout [Int]) -> Void) -> [SlotArray] {
         let ncol = isDouble.count
         let dummy = UnsafeMutableRawPointer(bitPattern: 8)!
@@ -295,7 +300,7 @@ extension CSVReader {
         func nest(_ c: Int) {
             if c == ncol {
                 #if os(Linux)
-                if capacity >= 1 << 16 {
+                if prefault && capacity >= 1 << 16 {
                     let b = bases
                     parallelFor(ncol) { i in if !skipped[i] { _ = prefaultForWriting(b[i], bytes: capacity * 8) } }
                 }

@@ -101,7 +101,8 @@ enum Inflate {
         private let maximum: Int
         // The state holds ~100 KB of tables and history: on the heap, not the (thread's) stack.
         private let state: UnsafeMutablePointer<inflate_state>
-        private var consumed = 0
+        /// Compressed bytes read so far.
+        private(set) var consumed = 0
         private var member = 0  // where the current gzip member starts in the input
         /// Bytes inflated so far.
         private(set) var produced = 0
