@@ -205,7 +205,7 @@ extension CSVReader {
         try checkMemory(rows: capacity, columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
         var outcome: Result<Assembly, DataReadError> = .success(Assembly())
         let slotArrays = withSlotArrays(capacity: capacity, isDouble: guess.map { $0 == .real }, skipped: guess.map { $0 == .skip },
-                                        tuning: tuning) { bases, finalCounts in
+                                        tuning: tuning, cancel: settings.cancel) { bases, finalCounts in
             outcome = fill(bases)
             if case .success(let a) = outcome { finalCounts = keptCounts(a) }
         }
@@ -271,7 +271,7 @@ extension CSVReader {
     /// calls (no copy); wider tables use raw memory copied into arrays afterwards. The arrays are
     /// prefaulted unless `prefault` is false (the gzip pipeline maps each chunk's rows as it goes).
     static func withSlotArrays(capacity: Int, isDouble: [Bool], skipped: [Bool], tuning: CSVTuning, prefault: Bool = true,
-                               body: (UnsafePointer<UnsafeMutableRawPointer>, inout [Int]) -> Void) -> [SlotArray] {
+                               cancel: Cancellation = .never, body: (UnsafePointer<UnsafeMutableRawPointer>, inout [Int]) -> Void) -> [SlotArray] {
         let ncol = isDouble.count
         let dummy = UnsafeMutableRawPointer(bitPattern: 8)!
         var bases = [UnsafeMutableRawPointer](repeating: dummy, count: ncol)
@@ -302,7 +302,7 @@ extension CSVReader {
                 #if os(Linux)
                 if prefault && capacity >= 1 << 16 {
                     let b = bases
-                    parallelFor(ncol) { i in if !skipped[i] { _ = prefaultForWriting(b[i], bytes: capacity * 8) } }
+                    parallelFor(ncol) { i in if !skipped[i] { prefaultForWriting(b[i], bytes: capacity * 8, cancel: cancel) } }
                 }
                 #endif
                 bases.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
@@ -340,6 +340,26 @@ extension CSVReader {
     /// 0.08+2.74 s (direct compaction). The file mapping needs nothing of the kind: reading 1.26 GB
     /// through it cost 0.07+0.07 s, the same with MADV_POPULATE_READ, MADV_WILLNEED or MAP_POPULATE
     /// (which also keeps the whole file resident), and pread into a buffer instead cost 0.52 s of sys.
+    /// As `prefaultForWriting(_:bytes:)`, in slices of `prefaultSlice` bytes with a poll before each:
+    /// one call over an 80 MB column of 10^7 rows ran 0.2-0.8 s of CPU (the kernel zeroing its pages)
+    /// without a poll for Ctrl-C (bench/poll_gaps.sh, 2026-12-06). A stop leaves the rest to fault in
+    /// as it is written; the parse's own polls then end the load.
+    static func prefaultForWriting(_ p: UnsafeMutableRawPointer, bytes: Int, cancel: Cancellation) {
+        // slices from the first whole page, so every boundary between two slices is a page boundary
+        let page = PageDropper.pageSize
+        let lead = (page - Int(bitPattern: p) % page) % page
+        guard bytes > lead else { return }
+        var done = lead
+        while done < bytes, !cancel.isCancelled {
+            let n = min(prefaultSlice, bytes - done)
+            _ = prefaultForWriting(p + done, bytes: n)
+            done += n
+        }
+    }
+
+    /// 8 MiB: about 2-10 ms of kernel time per slice here, and a few hundred madvise calls at 10^7 rows.
+    static let prefaultSlice = 8 << 20
+
     static func prefaultForWriting(_ p: UnsafeMutableRawPointer, bytes: Int) -> Bool {
         #if os(Linux)
         let page = PageDropper.pageSize
