@@ -2,9 +2,7 @@
 // page-aligned start, and an array's elements never start on a page (malloc's and the array's
 // headers come first), so the call on the elements' base failed with EINVAL and faulted nothing.
 
-import Synchronization
 import XCTest
-import SurvivalStats
 @testable import SurvshCore
 #if canImport(Glibc)
 import Glibc
@@ -39,17 +37,12 @@ extension CSVReaderTests {
         let bytes = slices * CSVReader.prefaultSlice + 12_345
         let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
         defer { p.deallocate() }
-        let polls = PrefaultPolls()
-        CSVReader.prefaultForWriting(p + 48, bytes: bytes - 48, cancel: Cancellation { polls.count(); return false })
-        XCTAssertGreaterThanOrEqual(polls.n.load(ordering: .relaxed), slices, "a poll before each slice")
-        let stopped = PrefaultPolls()
-        CSVReader.prefaultForWriting(p + 48, bytes: bytes - 48, cancel: Cancellation { stopped.count(); return true })
-        XCTAssertEqual(stopped.n.load(ordering: .relaxed), 1, "a stop before the first slice ends the prefault")
+        let polls = CSVReaderCancellationTests.Polls(firesAt: nil)
+        CSVReader.prefaultForWriting(p + 48, bytes: bytes - 48, cancel: polls.cancellation)
+        XCTAssertGreaterThanOrEqual(polls.count.load(ordering: .relaxed), slices, "a poll before each slice")
+        let stopped = CSVReaderCancellationTests.Polls(firesAt: 1)
+        CSVReader.prefaultForWriting(p + 48, bytes: bytes - 48, cancel: stopped.cancellation)
+        XCTAssertEqual(stopped.count.load(ordering: .relaxed), 1, "a stop before the first slice ends the prefault")
     }
 }
 
-/// Counts the polls of the prefault's Cancellation.
-private final class PrefaultPolls: Sendable {
-    let n = Atomic<Int>(0)
-    func count() { n.add(1, ordering: .relaxed) }
-}
