@@ -64,10 +64,12 @@ let package = Package(
             "SurvshCore", "SurvshCommands", "ReportPlugin", "CLibEdit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SurvivalStatsTests", dependencies: ["SurvivalStats"], exclude: ["Reference"]),
-        .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore"], exclude: ["Fixtures", "Reference"]),
+        // Test helpers shared by the test targets (not a product).
+        .target(name: "TestSupport", dependencies: ["SurvivalStats"], path: "Tests/TestSupport"),
+        .testTarget(name: "SurvivalStatsTests", dependencies: ["SurvivalStats", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "SurvshCoreTests", dependencies: ["SurvshCore", "TestSupport"], exclude: ["Fixtures", "Reference"]),
         .testTarget(name: "PlotPluginTests", dependencies: ["PlotPlugin", "SurvshCore"], exclude: ["Reference"]),
-        .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats", "ReportPlugin"],
+        .testTarget(name: "SurvshTests", dependencies: ["SurvshCommands", "SurvshCore", "SurvivalStats", "ReportPlugin", "TestSupport"],
                     exclude: ["Fixtures", "Reference"]),
     ]
 )

@@ -8,20 +8,7 @@
 import Synchronization
 import XCTest
 @testable import SurvivalStats
-
-/// Counts the polls of a Cancellation; fires from poll `firesAt` on (nil: never).
-private final class PollCounter: Sendable {
-    private let polls = Atomic<Int>(0)
-    let firesAt: Int?
-    init(firesAt: Int?) { self.firesAt = firesAt }
-    var count: Int { polls.load(ordering: .relaxed) }
-    var cancellation: Cancellation {
-        Cancellation { [self] in
-            let k = polls.add(1, ordering: .relaxed).newValue
-            return firesAt.map { k >= $0 } ?? false
-        }
-    }
-}
+import TestSupport
 
 final class CancellationTests: XCTestCase {
     static let n = 60_000

@@ -6,22 +6,10 @@ import Foundation
 import Synchronization
 import SurvivalStats
 import XCTest
+import TestSupport
 @testable import SurvshCore
 
 final class CSVReaderCancellationTests: XCTestCase {
-    /// Counts polls; fires from poll `firesAt` on (nil: never). Also used by LoadProgressTests.
-    final class Polls: Sendable {
-        let count = Atomic<Int>(0)
-        let firesAt: Int?
-        init(firesAt: Int?) { self.firesAt = firesAt }
-        var cancellation: Cancellation {
-            Cancellation { [self] in
-                let k = count.add(1, ordering: .relaxed).newValue
-                return firesAt.map { k >= $0 } ?? false
-            }
-        }
-    }
-
     func testReadStopsAtAnyPoll() throws {
         let rows = 200_000
         var text = "time,status,arm\n"
@@ -30,13 +18,13 @@ final class CSVReaderCancellationTests: XCTestCase {
         try text.write(toFile: path, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
 
-        let counter = Polls(firesAt: nil)
+        let counter = PollCounter(firesAt: nil)
         let whole = try DataReaders.read(path: path, options: ReadOptions(cancel: counter.cancellation))
         XCTAssertEqual(whole.rowCount, rows)
-        let polls = counter.count.load(ordering: .relaxed)
+        let polls = counter.count
         XCTAssertGreaterThanOrEqual(polls, rows / Cancellation.stride, "the chunks poll as they go")
         for k in Set([1, polls / 2, polls - 1]) where k >= 1 {
-            XCTAssertThrowsError(try DataReaders.read(path: path, options: ReadOptions(cancel: Polls(firesAt: k).cancellation)),
+            XCTAssertThrowsError(try DataReaders.read(path: path, options: ReadOptions(cancel: PollCounter(firesAt: k).cancellation)),
                                  "fired at poll \(k) of \(polls)") {
                 XCTAssertTrue($0 is CancellationError, "\($0)")
             }

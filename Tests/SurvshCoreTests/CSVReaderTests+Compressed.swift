@@ -6,6 +6,7 @@
 // bomb-like gzip under a small memory budget) is one error naming the file and the container.
 
 import XCTest
+import TestSupport
 @testable import SurvshCore
 
 extension CSVReaderTests {
@@ -157,15 +158,15 @@ extension CSVReaderTests {
         XCTAssertEqual(progress.rows, 40_000)
         XCTAssertEqual(progress.bytes, try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         // Ctrl-C at any poll (inflating thread or parse) stops both threads with `interrupted`.
-        let counter = CSVReaderCancellationTests.Polls(firesAt: nil)
+        let counter = PollCounter(firesAt: nil)
         options.cancel = counter.cancellation
         assertSameResult(try CompressedTextReader.read(path: path, options: options, tuning: tuning), expected)
-        let polls = counter.count.load(ordering: .relaxed)
+        let polls = counter.count
         XCTAssertGreaterThan(polls, 20)
         // The parser's segments follow how far the inflation got, so the number of polls varies a
         // little from run to run (383-387 seen): the last k stays well inside every run's count.
         for k in [1, polls / 3, polls / 2, polls * 3 / 4] {
-            options.cancel = CSVReaderCancellationTests.Polls(firesAt: k).cancellation
+            options.cancel = PollCounter(firesAt: k).cancellation
             XCTAssertThrowsError(try CompressedTextReader.read(path: path, options: options, tuning: tuning), "poll \(k) of \(polls)") {
                 XCTAssertTrue("\($0)".hasSuffix("interrupted"), "\($0)")
             }

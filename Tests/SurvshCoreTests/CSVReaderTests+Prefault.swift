@@ -3,6 +3,7 @@
 // headers come first), so the call on the elements' base failed with EINVAL and faulted nothing.
 
 import XCTest
+import TestSupport
 @testable import SurvshCore
 #if canImport(Glibc)
 import Glibc
@@ -37,12 +38,12 @@ extension CSVReaderTests {
         let bytes = slices * CSVReader.prefaultSlice + 12_345
         let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
         defer { p.deallocate() }
-        let polls = CSVReaderCancellationTests.Polls(firesAt: nil)
+        let polls = PollCounter(firesAt: nil)
         CSVReader.prefaultForWriting(p + 48, bytes: bytes - 48, cancel: polls.cancellation)
-        XCTAssertGreaterThanOrEqual(polls.count.load(ordering: .relaxed), slices, "a poll before each slice")
-        let stopped = CSVReaderCancellationTests.Polls(firesAt: 1)
+        XCTAssertGreaterThanOrEqual(polls.count, slices, "a poll before each slice")
+        let stopped = PollCounter(firesAt: 1)
         CSVReader.prefaultForWriting(p + 48, bytes: bytes - 48, cancel: stopped.cancellation)
-        XCTAssertEqual(stopped.count.load(ordering: .relaxed), 1, "a stop before the first slice ends the prefault")
+        XCTAssertEqual(stopped.count, 1, "a stop before the first slice ends the prefault")
     }
 }
 

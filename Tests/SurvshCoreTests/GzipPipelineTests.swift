@@ -8,6 +8,7 @@
 
 import Foundation
 import XCTest
+import TestSupport
 @testable import SurvshCore
 
 extension CSVReaderTests {
@@ -191,14 +192,14 @@ extension CSVReaderTests {
         let body = (0..<30_000).map { "\($0),\($0 % 13),n\($0 % 5)\n" }.joined()
         let (bytes, plain) = try gzipped("id,code,note\n" + body)
         let tuning = pipelineTuning(segment: 8 << 10, step: 3 << 10)
-        let counter = CSVReaderCancellationTests.Polls(firesAt: nil)
+        let counter = PollCounter(firesAt: nil)
         var options = ReadOptions()
         options.cancel = counter.cancellation
         assertSameResult(try XCTUnwrap(try pipelined(bytes, tuning: tuning, options: options)), plain)
-        let polls = counter.count.load(ordering: .relaxed)
+        let polls = counter.count
         XCTAssertGreaterThan(polls, 40)
         for k in [1, polls / 4, polls / 2, polls * 3 / 4] {
-            options.cancel = CSVReaderCancellationTests.Polls(firesAt: k).cancellation
+            options.cancel = PollCounter(firesAt: k).cancellation
             XCTAssertThrowsError(try pipelined(bytes, tuning: tuning, options: options), "poll \(k) of \(polls)") {
                 XCTAssertTrue("\($0)".hasSuffix("interrupted"), "\($0)")
             }

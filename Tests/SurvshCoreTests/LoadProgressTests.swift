@@ -11,10 +11,10 @@ import Foundation
 import Synchronization
 import SurvivalStats
 import XCTest
+import TestSupport
 @testable import SurvshCore
 
 final class LoadProgressTests: XCTestCase {
-    typealias Polls = CSVReaderCancellationTests.Polls
 
     func fixture(_ path: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(path)").path
@@ -22,13 +22,13 @@ final class LoadProgressTests: XCTestCase {
 
     /// Reads `path` once to count the polls, then fires at the first, a middle and the last poll.
     func assertStopsAtAnyPoll(_ path: String, rows: Int, line: UInt = #line) throws {
-        let counter = Polls(firesAt: nil)
+        let counter = PollCounter(firesAt: nil)
         let whole = try DataReaders.read(path: path, options: ReadOptions(cancel: counter.cancellation))
         XCTAssertEqual(whole.rowCount, rows, line: line)
-        let polls = counter.count.load(ordering: .relaxed)
+        let polls = counter.count
         XCTAssertGreaterThanOrEqual(polls, 2, "the reader polls as it goes", line: line)
         for k in Set([1, polls / 2, polls - 1]) where k >= 1 {
-            XCTAssertThrowsError(try DataReaders.read(path: path, options: ReadOptions(cancel: Polls(firesAt: k).cancellation)),
+            XCTAssertThrowsError(try DataReaders.read(path: path, options: ReadOptions(cancel: PollCounter(firesAt: k).cancellation)),
                                  "fired at poll \(k) of \(polls)", line: line) {
                 XCTAssertTrue($0 is CancellationError, "\($0)", line: line)
             }
@@ -44,12 +44,12 @@ final class LoadProgressTests: XCTestCase {
     func testInflateStopsBetweenSteps() throws {
         let input = try InputBuffer.openFile(path: fixture("compressed/bomb.csv.gz"))
         let raw = UnsafeRawBufferPointer(start: input.bytes, count: input.count)
-        let counter = Polls(firesAt: nil)
+        let counter = PollCounter(firesAt: nil)
         let all = try Inflate.run(raw, wrapper: .gzip, limit: nil, file: "bomb", format: "gzip", cancel: counter.cancellation)
         XCTAssertGreaterThanOrEqual(all.count, 64 << 20)
-        XCTAssertGreaterThanOrEqual(counter.count.load(ordering: .relaxed), 4, "a poll before each step of at most 16 MiB")
+        XCTAssertGreaterThanOrEqual(counter.count, 4, "a poll before each step of at most 16 MiB")
         XCTAssertThrowsError(try Inflate.run(raw, wrapper: .gzip, limit: nil, file: "bomb", format: "gzip",
-                                             cancel: Polls(firesAt: 3).cancellation)) {
+                                             cancel: PollCounter(firesAt: 3).cancellation)) {
             XCTAssertEqual("\($0)", "bomb: gzip: interrupted")
         }
     }

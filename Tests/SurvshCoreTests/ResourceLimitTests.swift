@@ -4,6 +4,7 @@
 import Foundation
 @testable import SurvshCore
 import XCTest
+import TestSupport
 
 final class ResourceLimitTests: XCTestCase {
     func testAFileLargerThanTheMemoryBudgetIsRefusedBeforeParsing() {
@@ -56,11 +57,11 @@ final class ResourceLimitTests: XCTestCase {
         XCTAssertEqual(r.columns.last?.name, "c999999")
         XCTAssertEqual(r.rowCount, 1)
         XCTAssertLessThan(Date().timeIntervalSince(start), 300, "linear, not a hang")
-        let polls = CSVReaderCancellationTests.Polls(firesAt: 2)
+        let polls = PollCounter(firesAt: 2)
         XCTAssertThrowsError(try CSVReader.read(bytes: bytes, name: "wide.csv", options: ReadOptions(cancel: polls.cancellation))) { e in
             XCTAssertEqual((e as? DataReadError)?.message, "interrupted")
         }
-        XCTAssertEqual(polls.count.load(ordering: .relaxed), 2, "a fired cancellation is not asked again")
+        XCTAssertEqual(polls.count, 2, "a fired cancellation is not asked again")
         // inside the header: a header whose 40 001st name opens a quote never closed is an error
         // when read to its end, but Ctrl-C at the second poll (after 32 767 names) comes first
         let broken = Array(((0..<40_000).map { "c\($0)" }.joined(separator: ",") + ",\"open\n1\n").utf8)
@@ -68,7 +69,7 @@ final class ResourceLimitTests: XCTestCase {
             XCTAssertTrue((e as? DataReadError)?.message.hasPrefix("unterminated quoted field") ?? false, "\(e)")
         }
         XCTAssertThrowsError(try CSVReader.read(bytes: broken, name: "broken.csv",
-                                                options: ReadOptions(cancel: CSVReaderCancellationTests.Polls(firesAt: 2).cancellation))) { e in
+                                                options: ReadOptions(cancel: PollCounter(firesAt: 2).cancellation))) { e in
             XCTAssertEqual((e as? DataReadError)?.message, "interrupted")
         }
     }

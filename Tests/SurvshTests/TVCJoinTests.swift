@@ -11,6 +11,7 @@ import Synchronization
 import SurvivalStats
 @testable import TimeSplitPlugin
 import XCTest
+import TestSupport
 
 /// tvc as it was before the arrays: String keys (a number by its label, text as written) in
 /// dictionaries, per variable and data row a list of (time, table row) sorted stably by time.
@@ -192,27 +193,13 @@ final class TVCJoinTests: XCTestCase {
 
     // MARK: Ctrl-C
 
-    /// Counts its polls; fires from poll `firesAt` on.
-    final class Polls: Sendable {
-        private let polls = Atomic<Int>(0)
-        let firesAt: Int?
-        init(firesAt: Int?) { self.firesAt = firesAt }
-        var count: Int { polls.load(ordering: .relaxed) }
-        var cancellation: Cancellation {
-            Cancellation { [self] in
-                let k = polls.add(1, ordering: .relaxed).newValue
-                return firesAt.map { k >= $0 } ?? false
-            }
-        }
-    }
-
     /// `work` polls at least `minimum` times and throws CancellationError when a poll fires, early or late.
     private func assertStops(_ what: String, minimumPolls minimum: Int, _ work: (Cancellation) throws -> Void) throws {
-        let counter = Polls(firesAt: nil)
+        let counter = PollCounter(firesAt: nil)
         try work(counter.cancellation)
         XCTAssertGreaterThanOrEqual(counter.count, minimum, "\(what): too few polls")
         for k in Set([1, counter.count / 3, 2 * counter.count / 3, counter.count]) where k >= 1 {
-            XCTAssertThrowsError(try work(Polls(firesAt: k).cancellation), "\(what): fired at poll \(k) of \(counter.count)") {
+            XCTAssertThrowsError(try work(PollCounter(firesAt: k).cancellation), "\(what): fired at poll \(k) of \(counter.count)") {
                 XCTAssertTrue($0 is CancellationError, "\(what): \($0)")
             }
         }
