@@ -61,3 +61,35 @@ final class FuzzRegressionTests: XCTestCase {
         }
     }
 }
+
+extension FuzzRegressionTests {
+    /// fuzz/regressions/xlsx/crash-far-serial-*: a date- or date-time-formatted cell of 1e300 trapped
+    /// converting its day number to an Int (CI's xlsx smoke run of 588d0a4 found the class). A serial
+    /// whose day number does not fit 32 bits is now a missing cell, as R's format() shows NA there.
+    func testXLSXSerialsPastYear2To31AreMissing() throws {
+        for (style, kind) in [(1, "date"), (2, "date-time")] {
+            for serial in ["1e300", "1e17", "3e12", "-1e300"] {
+                let sheet = """
+                    <worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>when</t></is></c></row>\
+                    <row r="2"><c r="A2" s="\(style)"><v>\(serial)</v></c></row>\
+                    <row r="3"><c r="A3" s="\(style)"><v>45000</v></c></row></sheetData></worksheet>
+                    """
+                let path = try XLSXReaderTests.workbook(sheet: sheet)
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                let column = try DataReaders.read(path: path, options: ReadOptions()).columns[0]
+                XCTAssertNil(column.number(at: 0), "\(kind) \(serial)")
+                XCTAssertEqual(column.displayText(at: 1)?.prefix(10), "2023-03-15", "\(kind) \(serial)")
+            }
+        }
+    }
+
+    /// The text of a time cell (a text column, a header) for times no clock shows: no trap, the seconds.
+    func testClockTextOfAnyTime() {
+        XCTAssertEqual(XLSXColumns.clock(3661), "01:01:01")
+        XCTAssertEqual(XLSXColumns.clock(129_600), "36:00:00")
+        XCTAssertEqual(XLSXColumns.clock(-3661), "-01:01:01")
+        XCTAssertEqual(XLSXColumns.clock(8.64e304), formatReal(8.64e304))
+        XCTAssertEqual(XLSXColumns.clock(-.infinity), "-Inf")
+        XCTAssertEqual(XLSXColumns.clock(.nan), "NaN")
+    }
+}

@@ -574,11 +574,10 @@ public struct ExpressionEvaluator {
             try arity(1...1)
             let a = try dateArg(0)
             return map1(a, .integer) { d in
-                // NA as R's year(as.Date(Inf)); beyond ±9e15 days Int conversion would trap.
-                guard d.isFinite, abs(d) < 9e15 else { return .nan }
-                let s = formatISODate(daysSinceEpoch: Int(d))
-                let parts = s.split(separator: "-")
-                return Double(name == "year" ? parts[0] : parts[1]) ?? .nan
+                // NA as R's year(as.Date(Inf)) and past year 2^31 (civilDate); beyond ±9e15 days Int
+                // conversion would trap.
+                guard d.isFinite, abs(d) < 9e15, let c = civilDate(daysSinceEpoch: Int(d.rounded(.down))) else { return .nan }
+                return Double(name == "year" ? c.year : c.month)
             }
         default:
             if ExpressionEvaluator.randomFunctionNames.contains(name) { return try randomCall(name, args, pos) }

@@ -142,9 +142,10 @@ public struct Column: Sendable, Equatable {
 
 extension Column {
     /// The cell as `head` shows it (nil when missing): a date-time as `YYYY-MM-DD HH:MM:SS` (UTC), as R
-    /// prints a POSIXct; every other cell as `text(at:)`, which `save` writes (the seconds, for a CSV).
+    /// prints a POSIXct (NA for ±Inf and years beyond 32 bits, as R); every other cell as `text(at:)`,
+    /// which `save` writes (the seconds, for a CSV).
     public func displayText(at row: Int) -> String? {
-        if isDateTime, let s = number(at: row), s.isFinite, abs(s) < 8e15 { return formatISODateTime(secondsSinceEpoch: s) }
+        if isDateTime, let s = number(at: row) { return formatISODateTime(secondsSinceEpoch: s) }
         return text(at: row)
     }
 }
@@ -157,8 +158,12 @@ public func formatReal(_ x: Double) -> String {
     return x.description
 }
 
-/// ISO 8601 date from days since 1970-01-01 (civil-from-days, proleptic Gregorian).
-public func formatISODate(daysSinceEpoch z0: Int) -> String {
+/// The civil date (proleptic Gregorian) of a day number, days since 1970-01-01; nil when its year is
+/// beyond a 32-bit integer, where R's format() of a Date or POSIXct gives NA (as.Date(1e12) is NA,
+/// as.Date(1e10) is 27381040-01-27: Fixtures/datetime/far_dates.json). Total over Int: the day numbers
+/// that pass the first guard cannot overflow the arithmetic.
+public func civilDate(daysSinceEpoch z0: Int) -> (year: Int, month: Int, day: Int)? {
+    guard z0.magnitude <= 1 << 40 else { return nil } // year 2^31 is about 7.8e11 days away
     let z = z0 + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097
@@ -169,18 +174,30 @@ public func formatISODate(daysSinceEpoch z0: Int) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1
     let m = mp < 10 ? mp + 3 : mp - 9
     if m <= 2 { y += 1 }
+    guard Int32(exactly: y) != nil else { return nil }
+    return (y, m, d)
+}
+
+/// ISO 8601 date from days since 1970-01-01; "NA" where R's format() gives NA (see `civilDate`).
+public func formatISODate(daysSinceEpoch z0: Int) -> String {
+    guard let (y, m, d) = civilDate(daysSinceEpoch: z0) else { return "NA" }
     func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
     return "\(y < 0 ? "-" : "")\(pad(abs(y), 4))-\(pad(m, 2))-\(pad(d, 2))"
 }
 
-/// `YYYY-MM-DD HH:MM:SS` (UTC, to the nearest second) from seconds since 1970-01-01 00:00 UTC: how a
-/// date-time column (`Column.isDateTime`) is shown.
+/// `YYYY-MM-DD HH:MM:SS` (UTC) from seconds since 1970-01-01 00:00 UTC: how a date-time column
+/// (`Column.isDateTime`) is shown. As R's format() of a POSIXct: the fraction of a second is cut off
+/// (23:59:59.6 is 23:59:59, -0.4 is 1969-12-31 23:59:59), and NaN, ±Inf and date-times whose year is
+/// beyond a 32-bit integer are "NA" (Fixtures/datetime/far_dates.json).
 public func formatISODateTime(secondsSinceEpoch s: Double) -> String {
-    let whole = s.rounded() // before taking the day off, so 23:59:59.6 is the next day's 00:00:00, not 24:00:00
+    guard s.isFinite, s.magnitude < 0x1p56 else { return "NA" } // 2^56 s is past year 2^31; Int(day) cannot trap
+    let whole = s.rounded(.down)
     let day = (whole / 86_400).rounded(.down)
     let t = Int(whole - day * 86_400)
+    let date = formatISODate(daysSinceEpoch: Int(day))
+    if date == "NA" { return date }
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
-    return formatISODate(daysSinceEpoch: Int(day)) + " \(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))"
+    return date + " \(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))"
 }
 
 /// Days since 1970-01-01 from a civil date (days-from-civil, proleptic Gregorian).

@@ -74,14 +74,15 @@ struct XLSXColumns {
         case .boolean: return .boolean(value != 0)
         case .number: return .number(value)
         case .date:
-            guard let d = Self.days(serial: value, date1904: date1904) else { return .missing }
-            return .date(Int32(clamping: Int(d.rounded(.down))))
+            guard let d = Self.days(serial: value, date1904: date1904), let day = Int32(exactly: d.rounded(.down)) else { return .missing }
+            return .date(day)
         case .datetime:
             return dateTime(serial: value)
         case .time where value >= 1: // a clock format on a date-time: keep the date it hides
             return dateTime(serial: value)
         case .time, .elapsed:
-            return .time((value * 86_400_000).rounded() / 1000)
+            let seconds = (value * 86_400_000).rounded() / 1000
+            return seconds.isFinite ? .time(seconds) : .missing
         case .isoDate:
             let s = string(value, in: sheet.inlineStrings)
             if let d = parseISODate(String(s.prefix(10))), s.count == 10 || s.dropFirst(10).allSatisfy({ "T0:.Z".contains($0) }) {
@@ -91,9 +92,10 @@ struct XLSXColumns {
         }
     }
 
-    /// A date-time cell (seconds since 1970 to the millisecond) of a serial number.
+    /// A date-time cell (seconds since 1970 to the millisecond) of a serial number; missing past a
+    /// day number of 32 bits (R's POSIXct shows those as NA), where the seconds could overflow.
     func dateTime(serial: Double) -> Cell {
-        guard let d = Self.days(serial: serial, date1904: date1904) else { return .missing }
+        guard let d = Self.days(serial: serial, date1904: date1904), Int32(exactly: d.rounded(.down)) != nil else { return .missing }
         return .datetime((d * 86_400_000).rounded() / 1000)
     }
 
@@ -110,8 +112,11 @@ struct XLSXColumns {
         }
     }
 
-    /// `HH:MM:SS` (hours past 24 for elapsed times).
+    /// `HH:MM:SS` (hours past 24 for elapsed times, `-` before a negative one); the number of seconds
+    /// where hours would pass 10^11 (and for ±Inf and NaN, which no cell holds).
     static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds.magnitude < 3.6e14 else { return formatReal(seconds) }
+        if seconds < 0 { return "-" + clock(-seconds) }
         let s = Int(seconds.rounded())
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
         return "\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))"
