@@ -140,7 +140,8 @@ public enum FuzzHarness {
     /// Excel workbooks. Input starting with `PK` is the .xlsx file itself (the zip container through
     /// ZIPFoundation). Anything else is a worksheet's XML, optionally followed by a NUL byte and a
     /// shared-strings part, put into a workbook (XLSXWriter's other parts, stored rather than deflated
-    /// so that mutations reach the XML) and loaded, with the memory limit at 16 MB so that a claimed
+    /// so that mutations reach the XML, and its styles with clock and elapsed-time formats added as
+    /// styles 3-5: `fuzzStyles`) and loaded, with the memory limit at 16 MB so that a claimed
     /// huge region is refused rather than allocated. The sheet XML also goes to XMLChunkScanner in
     /// pieces of 1 to 8 bytes chosen from the input: a different outcome than in one piece traps.
     public static let xlsx: @Sendable ([UInt8]) -> Void = { bytes in
@@ -152,7 +153,8 @@ public enum FuzzHarness {
             let pieces = sheet.prefix(16).map { Int($0 % 8) + 1 }
             let whole = XMLEventRecorder.scan(sheet), split = XMLEventRecorder.scan(sheet, pieces: pieces)
             precondition(whole == split, "XMLChunkScanner: the events depend on the pieces \(pieces)")
-            guard let zipped = try? XLSXWriter.zipArchive(XLSXWriter.workbookParts(sheet: Data(sheet), shared: shared), compressed: false) else { return }
+            let parts = XLSXWriter.workbookParts(sheet: Data(sheet), shared: shared).map { $0.0 == "xl/styles.xml" ? ($0.0, fuzzStyles) : $0 }
+            guard let zipped = try? XLSXWriter.zipArchive(parts, compressed: false) else { return }
             file = Array(zipped)
         }
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("survsh-fuzz-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).xlsx")
@@ -160,6 +162,16 @@ public enum FuzzHarness {
         defer { unlink(path) }
         _ = try? XLSXReader.read(path: path, options: ReadOptions(), memoryLimit: 16 << 20)
     }
+
+    /// XLSXWriter's styles (1: date, 2: date-time) and three time formats, so that sheet XML reaches
+    /// every kind of cell: 3 the built-in clock h:mm (20), 4 the built-in elapsed [h]:mm:ss (46), 5 a
+    /// custom clock h:mm AM/PM (166).
+    static let fuzzStyles = Data(XLSXWriter.stylesXML
+        .replacingOccurrences(of: "<numFmts count=\"2\">", with: "<numFmts count=\"3\"><numFmt numFmtId=\"166\" formatCode=\"h:mm AM/PM\"/>")
+        .replacingOccurrences(of: "<cellXfs count=\"3\">", with: "<cellXfs count=\"6\">")
+        .replacingOccurrences(of: "</cellXfs>", with: [20, 46, 166].map {
+            "<xf numFmtId=\"\($0)\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
+        }.joined() + "</cellXfs>").utf8)
 
     /// The transcript reader, and the diff `--check` prints between two recordings.
     public static let transcript: @Sendable ([UInt8]) -> Void = { bytes in
