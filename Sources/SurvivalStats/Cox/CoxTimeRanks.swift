@@ -93,47 +93,27 @@ struct CoxTimeRanks: Sendable {
     static func rankPairs(stop: [Double], strata: [Int32]?, maxRanks: Int, cancel: Cancellation) throws
         -> (rank: [Int32], time: [Double], bounds: [Int])? {
         let n = stop.count
-        // open addressing on (stratum, time bits); ids in order of first appearance
-        var cap = 16
-        while cap < 2 * min(maxRanks, n) + 2 { cap <<= 1 }
-        let mask = cap - 1
-        let shift = UInt64(64 - cap.trailingZeroBitCount)
-        var slotKey = [UInt64](repeating: 0, count: cap)
-        var slotGroup = [Int32](repeating: 0, count: cap)
-        var slotId = [Int32](repeating: -1, count: cap)
-        var keys: [UInt64] = [], groups: [Int32] = [], times: [Double] = []
+        let gp = strata?.withUnsafeBufferPointer { $0.baseAddress }
+        var table = PairTable()
         var id = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
         var overflow = false
         stop.withUnsafeBufferPointer { tp in
         id.withUnsafeMutableBufferPointer { idp in
-        slotKey.withUnsafeMutableBufferPointer { sk in
-        slotGroup.withUnsafeMutableBufferPointer { sg in
-        slotId.withUnsafeMutableBufferPointer { si in
-            let gp = strata?.withUnsafeBufferPointer { $0.baseAddress }
             var poll = CancelPoll(cancel)
             for i in 0..<n {
                 let k = RadixSort.sortableBits(tp[i])
                 let g = gp?[i] ?? 0
-                // fold the high bits (sign, exponent, leading mantissa) into the low ones, multiply, keep the top bits
-                var z = k ^ (UInt64(UInt32(bitPattern: g)) &* 0xFF51_AFD7_ED55_8CCD)
-                z ^= z >> 32
-                z &*= 0x9E37_79B9_7F4A_7C15
-                var h = Int(truncatingIfNeeded: z >> shift)
-                while true {
-                    let s = si[h]
-                    if s < 0 {
-                        if keys.count == maxRanks { overflow = true; return }
-                        si[h] = Int32(keys.count); sk[h] = k; sg[h] = g
-                        idp[i] = Int32(keys.count)
-                        keys.append(k); groups.append(g); times.append(tp[i])
-                        break
-                    }
-                    if sk[h] == k && sg[h] == g { idp[i] = s; break }
-                    h = (h + 1) & mask
+                if let s = table.find(key: k, group: g) {
+                    idp[i] = s
+                } else {
+                    if table.count == maxRanks { overflow = true; return }
+                    idp[i] = table.insert(key: k, group: g, time: tp[i])
                 }
                 if poll.stop() { return }
             }
-        }}}}}
+        }}
+        let keys = table.keys, groups = table.groups, times = table.times
+        _ = consume table
         try cancel.check()
         if overflow { return nil }
         // sort the distinct pairs by (stratum, time)
@@ -155,5 +135,90 @@ struct CoxTimeRanks: Sendable {
         }
         try cancel.check()
         return (id, time, bounds)
+    }
+}
+
+/// The distinct (stratum, time) pairs of `CoxTimeRanks.rankPairs`, ids in order of first appearance:
+/// open addressing on (stratum, time bits), sized by the pairs found so far (at most half full, doubled
+/// and rehashed when it would be more), not by the rows: 22,000 distinct times of 10^6 or 10^7 rows
+/// stay in a table of 1 MB (the table of 2 x maxRanks slots was 4 MB at 10^6 rows and 64 MB at 10^7,
+/// zeroed and then missed in the cache on nearly every row).
+struct PairTable: ~Copyable {
+    private(set) var keys: [UInt64] = []
+    private(set) var groups: [Int32] = []
+    private(set) var times: [Double] = []
+    /// Per slot: the key and group stored there and their id, or -1 when the slot is free.
+    private var slotKey: UnsafeMutablePointer<UInt64>
+    private var slotGroup: UnsafeMutablePointer<Int32>
+    private var slotId: UnsafeMutablePointer<Int32>
+    private var capacity = 0
+    private var shift: UInt64 = 0
+
+    init() {
+        (slotKey, slotGroup, slotId) = Self.allocate(1024)
+        capacity = 1024
+        shift = UInt64(64 - capacity.trailingZeroBitCount)
+    }
+
+    deinit { Self.free(slotKey, slotGroup, slotId) }
+
+    var count: Int { keys.count }
+
+    private static func allocate(_ cap: Int) -> (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) {
+        let id = UnsafeMutablePointer<Int32>.allocate(capacity: cap)
+        id.initialize(repeating: -1, count: cap)
+        return (.allocate(capacity: cap), .allocate(capacity: cap), id)
+    }
+
+    private static func free(_ k: UnsafeMutablePointer<UInt64>, _ g: UnsafeMutablePointer<Int32>, _ id: UnsafeMutablePointer<Int32>) {
+        k.deallocate()
+        g.deallocate()
+        id.deallocate()
+    }
+
+    /// The slot where (key, group) is or would go.
+    @inline(__always)
+    private func slot(key: UInt64, group: Int32) -> Int {
+        // fold the high bits (sign, exponent, leading mantissa) into the low ones, multiply, keep the top bits
+        var z = key ^ (UInt64(UInt32(bitPattern: group)) &* 0xFF51_AFD7_ED55_8CCD)
+        z ^= z >> 32
+        z &*= 0x9E37_79B9_7F4A_7C15
+        var h = Int(truncatingIfNeeded: z >> shift)
+        let mask = capacity - 1
+        while true {
+            if slotId[h] < 0 || (slotKey[h] == key && slotGroup[h] == group) { return h }
+            h = (h + 1) & mask
+        }
+    }
+
+    /// The id of (key, group), or nil when it is not in the table.
+    @inline(__always)
+    func find(key: UInt64, group: Int32) -> Int32? {
+        let s = slotId[slot(key: key, group: group)]
+        return s < 0 ? nil : s
+    }
+
+    /// Adds (key, group), which is not in the table, with its time; returns its id.
+    mutating func insert(key: UInt64, group: Int32, time: Double) -> Int32 {
+        if 2 * (keys.count + 1) > capacity { grow() }
+        let id = Int32(keys.count)
+        put(key: key, group: group, id: id)
+        keys.append(key); groups.append(group); times.append(time)
+        return id
+    }
+
+    @inline(__always)
+    private func put(key: UInt64, group: Int32, id: Int32) {
+        let h = slot(key: key, group: group)
+        slotKey[h] = key; slotGroup[h] = group; slotId[h] = id
+    }
+
+    /// Doubles the slots and puts every pair back (ids unchanged).
+    private mutating func grow() {
+        Self.free(slotKey, slotGroup, slotId)
+        capacity *= 2
+        (slotKey, slotGroup, slotId) = Self.allocate(capacity)
+        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        for id in 0..<keys.count { put(key: keys[id], group: groups[id], id: Int32(id)) }
     }
 }
