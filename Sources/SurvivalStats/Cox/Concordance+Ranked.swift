@@ -3,8 +3,8 @@
 // nothing is indexed by the n ranks of x. Same pairs, counts and variance as `compute` (its header
 // has R's conventions); no clusters.
 //
-// Algorithm: the rows in ascending x (RadixSort, carrying each row's rank and event, so that the
-// sweep reads memory in order), a group of equal x at a time. Fenwick trees over
+// Algorithm: the rows in ascending x (RadixSort.bucketSorted, carrying each row's rank and event, so
+// that the sweep reads memory in order), a group of equal x at a time. Fenwick trees over
 // the time ranks (one segment per stratum) count the rows already passed (smaller x): all rows, and
 // the events (one tree of packed pairs: the rows in the high 32 bits and the events in the low 32, so one
 // walk of the tree updates or sums both; no count reaches 2^32, so the halves never carry into each
@@ -55,7 +55,7 @@ extension Concordance {
             for i in 0..<n { buf[i] = rank[i] << 1 | (event[i] ? 1 : 0) }
             c = n
         }
-        let (keys, sortedCode) = RadixSort.sorted(keys: x, payload: consume code, cancel: cancel)
+        let (keys, sortedCode) = RadixSort.bucketSorted(keys: x, payload: consume code, cancel: cancel)
         if cancel.isCancelled { return finish(c: 0, d: 0, tx: 0, ty: 0, txy: 0, reverse: reverse) { _, _ in 0 } }
         let sweep = RankedSweep(keys: keys, code: sortedCode, rankBounds: rankBounds, stratumOf: stratumOf, nAll: nAll,
                                 nCens: nCens, above: above, below: below)

@@ -10,7 +10,8 @@
 //   Threads: each pass counts and scatters CoxParallel's fixed row chunks (chunk k's rows of a digit
 //             placed after those of the chunks before it), so the order is the same for any thread count.
 //   Used by: the Cox fit (sort once by stratum and stop time), concordance (ranks of the
-//             linear predictor), cox.zph.
+//             linear predictor; the ranked concordance sorts it by its values, RadixSort+Buckets.swift,
+//             with this sort as the fallback and the reference of its tests), cox.zph.
 
 import Foundation
 
