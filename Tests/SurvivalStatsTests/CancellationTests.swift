@@ -256,15 +256,24 @@ final class CancellationTests: XCTestCase {
         }
     }
 
-    /// split's counting, splitting and its check for unused cut times poll every stride rows.
+    /// split's counting, splitting and its check for unused cut times poll every stride rows; a
+    /// split counts its episodes first (a polled pass) unless told how many there are.
     func testEpisodeSplitPolls() throws {
         let r = Self.rows
         let start = [Double](repeating: 0, count: Self.n)
         let cuts = [5.0, 50, 100, 1e9]
         let plain = try EpisodeSplit.split(start: start, stop: r.time, cuts: cuts)
         let perPass = Self.n / Cancellation.stride
-        try assertCancellable("split", minimumPolls: perPass) {
+        try assertCancellable("split", minimumPolls: 2 * perPass) {
             let v = try EpisodeSplit.split(start: start, stop: r.time, cuts: cuts, cancel: $0)
+            XCTAssertEqual(v, plain)
+        }
+        try assertCancellable("split, counted", minimumPolls: perPass) {
+            let v = try EpisodeSplit.split(start: start, stop: r.time, cuts: cuts, episodes: plain.count, cancel: $0)
+            XCTAssertEqual(v, plain)
+        }
+        try assertCancellable("split, cuts per row", minimumPolls: 2 * perPass) {
+            let v = try EpisodeSplit.split(start: start, stop: r.time, cancel: $0) { _ in cuts[...] }
             XCTAssertEqual(v, plain)
         }
         try assertCancellable("split count", minimumPolls: perPass) {
