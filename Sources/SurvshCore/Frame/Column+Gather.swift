@@ -37,6 +37,26 @@ extension Column {
         }
     }
 
+    /// `doubles(rows:)` polling `cancel` every `Cancellation.stride` cells (CancellationError once it
+    /// fires): one gather of 2*10^7 split episodes was 0.1-0.2 s of CPU, most of it the kernel
+    /// faulting in the new array's pages, between two polls.
+    public func doubles(rows: [Int]?, cancel: Cancellation) throws -> [Double] {
+        if case .real(let v) = storage, rows == nil { return v }
+        func read<T>(_ v: [T], _ value: (T) -> Double) throws -> [Double] {
+            try v.withUnsafeBufferPointer { p in
+                guard let rows else { return try cancel.map(count: p.count) { value(p[$0]) } }
+                return try rows.withUnsafeBufferPointer { r in try cancel.map(count: r.count) { value(p[r[$0]]) } }
+            }
+        }
+        switch storage {
+        case .real(let v): return try read(v) { $0 }
+        case .integer(let v): return try read(v) { Double($0) }
+        case .boolean(let v): return try read(v) { $0 ? 1 : 0 }
+        case .date(let v): return try read(v) { Double($0) }
+        case .text: return doubles(rows: rows)
+        }
+    }
+
     /// True when `rows` is every row of the column in order (0, 1, ..., count - 1).
     public func isAllRows(_ rows: [Int]) -> Bool {
         guard rows.count == count else { return false }

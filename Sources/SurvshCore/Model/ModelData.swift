@@ -136,8 +136,9 @@ public enum CompleteCases {
             rows = allRows(n)
         } else {
             rows.reserveCapacity(activeCount)
-            eventCode.withUnsafeBufferPointer { code in
+            try eventCode.withUnsafeBufferPointer { code in
                 for wi in 0..<wordCount {
+                    try Interrupt.check(command, at: wi << 6)   // (every 2^14 rows: the array's pages fault in here)
                     var w = ~skip[wi]
                     if wi == wordCount - 1 && n & 63 != 0 { w &= (1 << UInt64(n & 63)) - 1 }
                     while w != 0 {
@@ -155,8 +156,9 @@ public enum CompleteCases {
         try timeCol.requireFinite(rows: all ? nil : rows, command: command)
         try startCol?.requireFinite(rows: all ? nil : rows, command: command)
         try Interrupt.check(command)
-        var time = timeCol.doubles(rows: all ? nil : rows)
-        var start = startCol.map { $0.doubles(rows: all ? nil : rows) }
+        let cancel = Interrupt.cancellation
+        var time = try timeCol.doubles(rows: all ? nil : rows, cancel: cancel)
+        var start = try startCol.map { try $0.doubles(rows: all ? nil : rows, cancel: cancel) }
         try Interrupt.check(command)
         var event: [Bool] = eventCode.withUnsafeBufferPointer { code in
             all ? code.map { $0 == 1 } : rows.map { code[$0] == 1 }
