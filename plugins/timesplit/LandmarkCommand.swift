@@ -63,10 +63,9 @@ public enum LandmarkCommand: SurvshCommand {
         var columns = try EpisodeColumns(session.frame, parents: kept, cancel: cancel)
         try columns.set(o.spec.time, cancel.map(count: kept.count) { o.stop[kept[$0]] - t },
                         integer: timeColumn?.type == .integer && t == t.rounded())
-        try Interrupt.check("landmark")   // the last poll before the data change
-        let data = try Interrupt.ignored {
-            session.replaceRows(columns.frame, parents: kept, outcome: o.declaration)
-            return try CompleteCases.survival(SurvivalResponse(spec: o.spec), covariates: [], session: session, command: "landmark")
+        // The data change; a Ctrl-C during the summary of the rows kept puts the old ones back.
+        let data = try session.replaceRows(columns.frame, parents: kept, outcome: o.declaration) {
+            try CompleteCases.survival(SurvivalResponse(spec: o.spec), covariates: [], session: session, command: "landmark")
         }
 
         let tText = NumberFormat.label(t)
