@@ -83,11 +83,13 @@ public enum PowerCommand: SurvshCommand {
                 let power = args.double("power", default: 0.8)
                 let d = LogRankPower.events(method, hr: hr, alpha: alpha, power: power, p: p, sides: sides)
                 let events = (d - 1e-9).rounded(.up)
+                try requireCountable(events, what: "events", args: args)
                 var cells = [method.rawValue, f(theta), String(Int(events))]
                 explain.append("  D = ((z_a + z_b) / theta)^2 = ((\(f(za)) + \(f(Normal.quantile(power)))) / \(f(theta)))^2 = \(f(d)), rounded up: \(Int(events))")
                 row += [("events_exact", .num(d)), ("events", .int(Int(events)))]
                 if let pe = pevent {
                     let n = (events / pe - 1e-9).rounded(.up)
+                    try requireCountable(n, what: "subjects", args: args)
                     cells.append(String(Int(n)))
                     explain.append("  subjects = ceiling(events / pevent) = ceiling(\(Int(events)) / \(f(pe))) = \(Int(n))")
                     row.append(("n", .int(Int(n))))
@@ -116,5 +118,15 @@ public enum PowerCommand: SurvshCommand {
         j["z_alpha"] = .num(za)
         j["methods"] = .array(rows)
         return CommandOutput(text: lines.joined(separator: "\n"), json: j.value)
+    }
+
+    /// Events and subjects are shown as whole numbers: past 10^15 (hr within about 10^-7 of 1, or a
+    /// tiny pevent=) they are no longer exact, and past 2^63 converting them to Int would trap.
+    static func requireCountable(_ count: Double, what: String, args: Arguments) throws {
+        guard count < 1e15 else {
+            let given = what == "subjects" ? " with pevent=\(args.string("pevent") ?? "")" : ""
+            throw SurvshError.usage("power", "hr=\(args.string("hr") ?? "")\(given) needs \(NumberFormat.significant(count)) \(what), more than 10^15",
+                                    expected: "a hazard ratio further from 1\(what == "subjects" ? " or a larger pevent=" : ""), e.g. hr=0.7")
+        }
     }
 }
