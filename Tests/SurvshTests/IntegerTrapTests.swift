@@ -1,6 +1,7 @@
 // IntegerTrapTests.swift — issue 14's class "never a crash, a Swift trap": numbers from arguments or
 // data that reached an Int conversion (or an array index) they did not fit. Each test traps the test
-// process without its fix: power's events past 2^63 for hr near 1.
+// process without its fix: power's events past 2^63 for hr near 1, save .xlsx of a date-time past
+// year 2^31.
 
 import Foundation
 import SurvshCore
@@ -17,5 +18,23 @@ final class IntegerTrapTests: XCTestCase {
         XCTAssertTrue(subjects.contains("with pevent=1e-6 needs") && subjects.contains("subjects, more than 10^15"), subjects)
         XCTAssertTrue(subjects.contains("a larger pevent="), subjects)
         sh.run("power logrank hr=1.0001")   // the events alone still print
+    }
+
+    func testSaveXLSXOfDateTimePastYear2To31WritesAnEmptyCell() throws {
+        let sh = TestShell()
+        let workbook = repoRoot.appendingPathComponent("Tests/SurvshCoreTests/Fixtures/xlsx/clock.xlsx").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("inttrap-\(UUID().uuidString).xlsx").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        sh.run("load \(workbook)")
+        let rows = sh.session.frame.rowCount
+        let shown = sh.session.frame.column("shown")?.number(at: 0)
+        sh.run("generate far = shown + 1e300")
+        let saved = sh.run("save \(out)")
+        XCTAssertTrue(saved.outputLines.contains { $0.contains("date-time\(rows == 1 ? "" : "s") past year 2^31 written as empty cells") },
+                      "\(saved.outputLines)")
+        sh.run("load \(out)")
+        let far = try XCTUnwrap(sh.session.frame.column("far"))
+        XCTAssertTrue((0..<rows).allSatisfy { far.missing[$0] })
+        XCTAssertEqual(sh.session.frame.column("shown")?.number(at: 0), shown)
     }
 }

@@ -145,7 +145,7 @@ public enum XLSXWriter: TableWriter {
         var warnings: [String] = []
         /// The next entry of `rows` to write; -1: the prolog and header row come first.
         var next = -1
-        var infinite = 0, earlyDates = 0
+        var infinite = 0, earlyDates = 0, farDates = 0
 
         /// Rows per block: about 1 MB of XML at 15 columns.
         static let blockRows = 4096
@@ -175,13 +175,14 @@ public enum XLSXWriter: TableWriter {
             var size = 0
             var scratch: [UInt8] = []
             next = -1
-            (infinite, earlyDates, stringCells) = (0, 0, columns.count)
+            (infinite, earlyDates, farDates, stringCells) = (0, 0, 0, columns.count)
             while try appendBlock(to: &scratch) {
                 size += scratch.count
                 scratch.removeAll(keepingCapacity: true)
             }
             if infinite > 0 { warnings.append("\(plural(infinite, "infinite value")) (Inf, -Inf) written as empty cells: Excel has no infinity") }
             if earlyDates > 0 { warnings.append("\(plural(earlyDates, "date")) before 1900-01-01 written as text: Excel's dates start there") }
+            if farDates > 0 { warnings.append("\(plural(farDates, "date-time")) past year 2^31 written as empty cells: R shows them as NA") }
             next = -1
             return size
         }
@@ -254,7 +255,9 @@ public enum XLSXWriter: TableWriter {
 
         /// A date-time cell: the 1900-system serial of its day plus the fraction of the day, with the
         /// date-time style; before 1900-01-01, text (YYYY-MM-DD HH:MM:SS) counted with the early dates.
+        /// Past 2^56 seconds (beyond year 2^31, NA in R) an empty cell: the day number would not fit an Int.
         func appendDateTime(_ c: Int, _ row: Int, seconds: Double, to out: inout [UInt8]) {
+            guard seconds.magnitude < 0x1p56 else { farDates += 1; return }
             let day = (seconds / 86_400).rounded(.down)
             guard let serial = XLSXWriter.serial(days: Int(day)) else {
                 earlyDates += 1
