@@ -1,7 +1,7 @@
 // IntegerTrapTests.swift — issue 14's class "never a crash, a Swift trap": numbers from arguments or
 // data that reached an Int conversion (or an array index) they did not fit. Each test traps the test
 // process without its fix: power's events past 2^63 for hr near 1, save .xlsx of a date-time past
-// year 2^31.
+// year 2^31, and terminal histograms and box plots of values at the ends of the doubles.
 
 import Foundation
 import SurvshCore
@@ -36,5 +36,21 @@ final class IntegerTrapTests: XCTestCase {
         let far = try XCTUnwrap(sh.session.frame.column("far"))
         XCTAssertTrue((0..<rows).allSatisfy { far.missing[$0] })
         XCTAssertEqual(sh.session.frame.column("shown")?.number(at: 0), shown)
+    }
+
+    /// Terminal plots (no file=) of values at the ends of the doubles: subnormal values put a tick
+    /// left of the axis (index out of range), and ticks past 1.8e308 or a constant 1.7e308 scale to
+    /// NaN (Int() trapped). Each draws now.
+    func testTerminalPlotsOfExtremeValuesDraw() {
+        let sh = TestShell()
+        sh.run("load data/lung.csv")
+        for (x, plot) in [("age * 1e-310", "hist"), ("ifelse(age > 60, 5e-324, 0)", "hist"), ("ifelse(age > 60, 1.7e308, 0)", "hist"),
+                          ("ifelse(age > 60, 1.7e308, 0)", "box"), ("age * 0 + 1.7e308", "box"), ("age * 0 - 1.7e308", "box")] {
+            sh.run("generate x = \(x)")
+            let before = sh.sink.stdout.count
+            sh.run("plot \(plot) x")
+            XCTAssertGreaterThan(sh.sink.stdout.count, before, "plot \(plot) of \(x)")
+            sh.run("drop x")
+        }
     }
 }

@@ -30,11 +30,11 @@ extension TerminalPlot {
         // Column heights in eighths of a row.
         var eighths = [Int](repeating: 0, count: cols)
         for (k, count) in bins.counts.enumerated() {
-            let c0 = Int(xScale(bins.breaks[k]).rounded())
-            var c1 = Int(xScale(bins.breaks[k + 1]).rounded())
+            let c0 = index(xScale(bins.breaks[k]))
+            var c1 = index(xScale(bins.breaks[k + 1]))
             if c1 - c0 >= 3 { c1 -= 1 }   // a one-column gap between wide bars
             let units = Int((Double(count) / yHi * Double(rows * 8)).rounded())
-            for c in max(c0, 0)..<min(max(c1, c0 + 1), cols) { eighths[c] = units }
+            for c in stride(from: max(c0, 0), to: min(max(c1, c0 + 1), cols), by: 1) { eighths[c] = units }
         }
         let blocks: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         var tickRow: [Int: String] = [:]
@@ -53,8 +53,11 @@ extension TerminalPlot {
             }
             lines.append(line)
         }
-        let ticks = niceTicks(min: xLo, max: xHi, targetCount: max(2, cols / 12)).filter { xScale.contains($0) }
-        let tickCols = ticks.map { min(Int(xScale($0).rounded()), cols - 1) }
+        // contains() has an absolute slack of at least 1e-309: over subnormal values (x 1e-310) ticks it
+        // lets in fall off the axis (a negative column trapped), so the column is checked too.
+        let ticks = niceTicks(min: xLo, max: xHi, targetCount: max(2, cols / 12))
+            .filter { xScale.contains($0) && (0...cols).contains(index(xScale($0))) }
+        let tickCols = ticks.map { min(index(xScale($0)), cols - 1) }
         var axis = [Character](repeating: Character(unicode ? "─" : "-"), count: cols)
         for c in tickCols { axis[c] = Character(unicode ? "┬" : "+") }
         lines.append(String(repeating: " ", count: gutter - 1) + (unicode ? "└" : "+") + String(axis))
@@ -75,7 +78,7 @@ extension TerminalPlot {
         let nWidth = nTexts.map { $0.count }.max() ?? 0
         let cols = max(width - labelWidth - 2 - nWidth - 1, 10)
         let scale = AxisScale(domain: (lo, hi), range: (0, Double(cols - 1)))
-        func col(_ v: Double) -> Int { min(max(Int(scale(v).rounded()), 0), cols - 1) }
+        func col(_ v: Double) -> Int { min(max(index(scale(v)), 0), cols - 1) }
         let spacious = spec.groups.count * 2 + 3 + (spec.title == nil ? 0 : 1) <= height
 
         var lines: [String] = []
@@ -123,7 +126,7 @@ extension TerminalPlot {
 
         let (lo, hi) = ForestLayout.axisRange(spec)
         let scale = AxisScale(domain: (lo, hi), range: (0, Double(cols - 1)), log: true)
-        func col(_ v: Double) -> Int { min(max(Int(scale(v).rounded()), 0), cols - 1) }
+        func col(_ v: Double) -> Int { min(max(index(scale(v)), 0), cols - 1) }
 
         var lines: [String] = []
         if let title = spec.title { lines.append(centered(title, width)) }

@@ -165,6 +165,14 @@ public enum TerminalPlot {
         return "\u{1B}[38;5;\(color)m" + text + "\u{1B}[0m"
     }
 
+    /// A scaled position as a whole cell or dot index, total: an axis whose ends reach ±Inf (nice ticks
+    /// past 1.8e308) or collapse to one double (a constant 1.7e308 ± 0.5) scales values to NaN or
+    /// ±Inf, where Int() traps. NaN is 0 and the rest is held within ±2^20: far off any terminal
+    /// canvas, yet few enough dots that a line drawn to it ends at once.
+    static func index(_ x: Double) -> Int {
+        x.isNaN ? 0 : Int(min(max(x.rounded(), -0x1p20), 0x1p20))
+    }
+
     /// Pads or cuts `s` to exactly `n` columns (one column per Character).
     static func fit(_ s: String, _ n: Int, alignRight: Bool = false) -> String {
         let chars = Array(s)
@@ -304,7 +312,7 @@ public enum TerminalPlot {
             let yScale = AxisScale(domain: (yLo, yHi), range: (Double(canvas.dotsY - 1), 0))
             func dot(_ x: Double, _ y: Double) -> (Int, Int) {
                 let yy = min(max(y, yLo), yHi)
-                return (Int(xScale(x).rounded()), Int(yScale(yy).rounded()))
+                return (TerminalPlot.index(xScale(x)), TerminalPlot.index(yScale(yy)))
             }
 
             // Curves, in order (later series win shared cells).
@@ -337,7 +345,7 @@ public enum TerminalPlot {
             // Tick rows for y labels.
             var tickRow: [Int: String] = [:]
             for (t, label) in zip(yTicksAll, yLabels) {
-                let r = Int(yScale(t).rounded()) / (unicode ? 4 : 1)
+                let r = TerminalPlot.index(yScale(t)) / (unicode ? 4 : 1)
                 if tickRow[r] == nil { tickRow[r] = label }
             }
 
@@ -370,7 +378,7 @@ public enum TerminalPlot {
             // x axis, tick labels, title.
             let ticks = (options.xTicks ?? (options.logX ? logTicks(min: xLo, max: xHi) : niceTicks(min: xLo, max: xHi, targetCount: max(2, cols / 12))))
                 .filter { xScale.contains($0) }
-            let tickCols = ticks.map { Int(xScale($0).rounded()) / (unicode ? 2 : 1) }
+            let tickCols = ticks.map { TerminalPlot.index(xScale($0)) / (unicode ? 2 : 1) }
             var axis = [Character](repeating: Character(unicode ? "─" : "-"), count: cols)
             for c in tickCols where c >= 0 && c < cols { axis[c] = Character(unicode ? "┬" : "+") }
             lines.append(String(repeating: " ", count: gutter - 1) + (unicode ? "└" : "+") + String(axis))
