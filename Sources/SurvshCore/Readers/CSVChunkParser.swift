@@ -66,6 +66,19 @@ struct CSVColumnState {
     var dict: ByteDictionary
     /// A text column's short values seen lately and their codes (allocated on first use).
     var recent = RecentShortText()
+    /// A column known to be text from the start (`narrowText`): its chunk-local codes go here, 4
+    /// bytes each in the column's final array, instead of to `slots`.
+    var codes: UnsafeMutablePointer<UInt32>? = nil
+
+    /// Stores a text cell's chunk-local code (0 for a missing cell).
+    @inline(__always)
+    func setCode(_ row: Int, _ code: UInt64) {
+        if let codes {
+            codes[row] = UInt32(truncatingIfNeeded: code)
+        } else {
+            slots[row] = code
+        }
+    }
 }
 
 /// The codes of a text column's short values (1-7 bytes) stored lately, in a small direct-mapped
@@ -147,8 +160,9 @@ final class CSVChunk: @unchecked Sendable {
     var overflow = false
     var error: DataReadError?
 
+    /// `narrowText`: the columns of kind `.text` have 4-byte code slots (`CSVReader.SlotType.codes`).
     init(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, rowCapacity: Int, rowOffset: Int, firstLine: Int,
-         slotBases: UnsafePointer<UnsafeMutableRawPointer>, kinds: [CellKind]) {
+         slotBases: UnsafePointer<UnsafeMutableRawPointer>, kinds: [CellKind], narrowText: Bool = false) {
         self.start = start
         self.end = end
         self.rowCapacity = rowCapacity
@@ -158,8 +172,10 @@ final class CSVChunk: @unchecked Sendable {
         columnCount = kinds.count
         columns = .allocate(capacity: max(kinds.count, 1))
         for c in 0..<kinds.count {
+            let narrow = narrowText && kinds[c] == .text
             (columns + c).initialize(to: CSVColumnState(
-                kind: kinds[c], slots: SlotPointer(raw: slotBases[c] + rowOffset &<< 3), mask: nil, dict: ByteDictionary()))
+                kind: kinds[c], slots: SlotPointer(raw: slotBases[c] + rowOffset &<< (narrow ? 2 : 3)), mask: nil, dict: ByteDictionary()))
+            if narrow { columns[c].codes = (slotBases[c] + rowOffset &<< 2).assumingMemoryBound(to: UInt32.self) }
         }
     }
 
@@ -201,7 +217,7 @@ struct CSVChunkParser {
 
     @inline(__always)
     func setMissing(_ col: UnsafeMutablePointer<CSVColumnState>, _ row: Int) {
-        col.pointee.slots[row] = 0
+        col.pointee.setCode(row, 0)
         if col.pointee.mask == nil {
             let words = chunk.maskWordCount
             let m = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
@@ -217,7 +233,7 @@ struct CSVChunkParser {
         if settings.na.matches(p, n) {
             setMissing(col, row)
         } else {
-            col.pointee.slots[row] = UInt64(col.pointee.dict.intern(p, n))
+            col.pointee.setCode(row, UInt64(col.pointee.dict.intern(p, n)))
         }
     }
 
@@ -229,12 +245,12 @@ struct CSVChunkParser {
         let key = RecentShortText.key(p, n)
         let i = RecentShortText.index(key)
         if let code = col.pointee.recent.code(key, at: i) {
-            col.pointee.slots[row] = code
+            col.pointee.setCode(row, code)
             return
         }
         if settings.na.matches(p, n) { return setMissing(col, row) }
         let code = UInt64(col.pointee.dict.intern(p, n))
-        col.pointee.slots[row] = code
+        col.pointee.setCode(row, code)
         col.pointee.recent.remember(key, code: code, at: i)
     }
 

@@ -8,7 +8,11 @@
 //   counts newlines per chunk, which bound its rows, so every chunk writes its own slot range.
 // - `withSlotArrays` allocates the final integer/real arrays up front (nested, no copy) and
 //   pre-faults them on all cores (MADV_POPULATE_WRITE on their whole pages: one call instead of a
-//   fault per page).
+//   fault per page). A column the guess found text gets its final 4-byte codes array instead of
+//   8-byte slots (`SlotType.codes`; text is the top of the type lattice, so it stays text): the
+//   chunks write their local codes there and the merge remaps them in place, where 8-byte slots
+//   and a new codes array took 3 times the memory (the 10^7-row benchmark's two text columns: 240 MB
+//   of fresh pages, now 80 MB).
 // - Parsed ranges of a file mapping are dropped from the process (`PageDropper`), so peak memory
 //   is about the columns plus the chunks in flight, not columns + whole file.
 // - `parseAndAssemble` runs the chunks in parallel, re-parses in one piece when a chunk did not
@@ -181,41 +185,68 @@ extension CSVReader {
         var rowCount = 0
         var kinds: [CellKind] = []
         var builtStorages: [ColumnStorage?] = []
+        /// The levels of a text column whose codes are its slot array (`SlotType.codes`).
+        var levels: [[String]?] = []
         var masks: [[UInt64]?] = []
         var allMissing: [Bool] = []
+    }
+
+    /// What a column's slot array holds: 8-byte Int64 or Double bit patterns, or the 4-byte codes
+    /// of a column known to be text from the start (its final codes array: no 8-byte slots and no
+    /// second array); `.none` for a skipped column.
+    enum SlotType: Equatable {
+        case int64, double, codes, none
+
+        /// `codes` for a column guessed text when `narrowText` (text is the top of the type
+        /// lattice, so such a column stays text in every chunk).
+        static func forGuess(_ kind: CellKind, narrowText: Bool) -> SlotType {
+            switch kind {
+            case .skip: return .none
+            case .real: return .double
+            case .text where narrowText: return .codes
+            default: return .int64
+            }
+        }
+
+        var width: Int { self == .codes ? 4 : 8 }
     }
 
     enum SlotArray {
         case int64([Int64])
         case double([Double])
+        case codes([UInt32])
     }
 
     static func parseData(settings: CSVSettings, plan: ChunkPlan, guess: [CellKind], dataStart: UnsafePointer<UInt8>,
                           dataFirstLine: Int, tuning: CSVTuning) throws(DataReadError) -> ParsedTable {
-        try buildTable(rows: plan.totalNewlines, settings: settings, guess: guess, tuning: tuning) { bases in
+        try buildTable(rows: plan.totalNewlines, settings: settings, guess: guess, narrowText: true, tuning: tuning) { bases in
             parseAndAssemble(settings: settings, plan: plan, guess: guess, dataStart: dataStart, dataFirstLine: dataFirstLine, bases: bases)
         }
     }
 
     /// Allocates the slot arrays for `rows` rows (at most), lets `fill` parse into them and assemble
-    /// the chunks, and makes the columns' storage.
-    static func buildTable(rows: Int, settings: CSVSettings, guess: [CellKind], tuning: CSVTuning,
+    /// the chunks, and makes the columns' storage. `narrowText`: a column guessed text gets a 4-byte
+    /// codes array (`SlotType.codes`; the chunks must be made with `narrowText` too).
+    static func buildTable(rows: Int, settings: CSVSettings, guess: [CellKind], narrowText: Bool = false, tuning: CSVTuning,
                            fill: (UnsafePointer<UnsafeMutableRawPointer>) -> Result<Assembly, DataReadError>) throws(DataReadError) -> ParsedTable {
         let capacity = max(rows, 1)
         try checkMemory(rows: capacity, columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
+        let types = guess.map { SlotType.forGuess($0, narrowText: narrowText) }
         var outcome: Result<Assembly, DataReadError> = .success(Assembly())
-        let slotArrays = withSlotArrays(capacity: capacity, isDouble: guess.map { $0 == .real }, skipped: guess.map { $0 == .skip },
-                                        tuning: tuning, cancel: settings.cancel) { bases, finalCounts in
+        let slotArrays = withSlotArrays(capacity: capacity, types: types, tuning: tuning, cancel: settings.cancel) { bases, finalCounts in
             outcome = fill(bases)
             if case .success(let a) = outcome { finalCounts = keptCounts(a) }
         }
         return table(try outcome.get(), slotArrays: slotArrays)
     }
 
-    /// The slots each column keeps as its array: the rows of an integer or real column, none of
-    /// another (its storage was built from the slots).
+    /// The slots each column keeps as its array: the rows of an integer or real column or of a text
+    /// column whose codes are its slot array (`SlotType.codes`), none of another (its storage was
+    /// built from the slots).
     static func keptCounts(_ a: Assembly) -> [Int] {
-        a.kinds.map { $0 == .integer || $0 == .real ? a.rowCount : 0 }
+        (0..<a.kinds.count).map { c in
+            a.kinds[c] == .integer || a.kinds[c] == .real || a.levels[c] != nil ? a.rowCount : 0
+        }
     }
 
     /// The columns' storage: the assembly's built ones, and the slot arrays of integer and real columns.
@@ -229,6 +260,10 @@ extension CSVReader {
             }
             if let built = assembly.builtStorages[c] {
                 storages.append(built)
+                continue
+            }
+            if let levels = assembly.levels[c], case .codes(let codes) = slotArrays[c] {
+                storages.append(.text(codes: codes, levels: levels))
                 continue
             }
             let n = assembly.rowCount
@@ -264,35 +299,31 @@ extension CSVReader {
         }
     }
 
-    /// Allocates one array per column with room for `capacity` 8-byte cells ([Double] where
-    /// `isDouble`, else [Int64]; none where `skipped`, whose base is a dummy never written) and runs `body` with their base addresses while they are alive;
-    /// `body` sets how many leading elements of each are initialised and kept. With up to
-    /// `maxNestedColumns` columns the arrays are created by nested `init(unsafeUninitializedCapacity:)`
-    /// calls (no copy); wider tables use raw memory copied into arrays afterwards. The arrays are
-    /// prefaulted unless `prefault` is false (the gzip pipeline maps each chunk's rows as it goes).
-    static func withSlotArrays(capacity: Int, isDouble: [Bool], skipped: [Bool], tuning: CSVTuning, prefault: Bool = true,
+    /// Allocates one array per column with room for `capacity` cells of its `SlotType` ([Double],
+    /// [Int64] or [UInt32]; none for `.none`, whose base is a dummy never written) and runs `body`
+    /// with their base addresses while they are alive; `body` sets how many leading elements of each
+    /// are initialised and kept. With up to `maxNestedColumns` columns the arrays are created by
+    /// nested `init(unsafeUninitializedCapacity:)` calls (no copy); wider tables use raw memory
+    /// copied into arrays afterwards. The arrays are prefaulted unless `prefault` is false (the gzip
+    /// pipeline maps each chunk's rows as it goes).
+    static func withSlotArrays(capacity: Int, types: [SlotType], tuning: CSVTuning, prefault: Bool = true,
                                cancel: Cancellation = .never, body: (UnsafePointer<UnsafeMutableRawPointer>, inout [Int]) -> Void) -> [SlotArray] {
-        let ncol = isDouble.count
+        let ncol = types.count
         let dummy = UnsafeMutableRawPointer(bitPattern: 8)!
         var bases = [UnsafeMutableRawPointer](repeating: dummy, count: ncol)
         var finalCounts = [Int](repeating: 0, count: ncol)
         var arrays = [SlotArray](repeating: .int64([]), count: ncol)
         if ncol > tuning.maxNestedColumns {
-            let memory = (0..<ncol).map { skipped[$0] ? dummy : UnsafeMutableRawPointer.allocate(byteCount: capacity * 8, alignment: 16) }
-            defer { for c in 0..<ncol where !skipped[c] { memory[c].deallocate() } }
+            let memory = (0..<ncol).map {
+                types[$0] == .none ? dummy : UnsafeMutableRawPointer.allocate(byteCount: capacity * types[$0].width, alignment: 16)
+            }
+            defer { for c in 0..<ncol where types[c] != .none { memory[c].deallocate() } }
             memory.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
             for c in 0..<ncol {
-                let n = finalCounts[c]
-                if isDouble[c] {
-                    arrays[c] = .double([Double](unsafeUninitializedCapacity: n) { buf, k in
-                        if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: memory[c], byteCount: n * 8) }
-                        k = n
-                    })
-                } else {
-                    arrays[c] = .int64([Int64](unsafeUninitializedCapacity: n) { buf, k in
-                        if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: memory[c], byteCount: n * 8) }
-                        k = n
-                    })
+                switch types[c] {
+                case .double: arrays[c] = .double(copiedArray(memory[c], count: finalCounts[c]))
+                case .int64, .none: arrays[c] = .int64(copiedArray(memory[c], count: finalCounts[c]))
+                case .codes: arrays[c] = .codes(copiedArray(memory[c], count: finalCounts[c]))
                 }
             }
             return arrays
@@ -302,32 +333,37 @@ extension CSVReader {
                 #if os(Linux)
                 if prefault && capacity >= 1 << 16 {
                     let b = bases
-                    parallelFor(ncol) { i in if !skipped[i] { prefaultForWriting(b[i], bytes: capacity * 8, cancel: cancel) } }
+                    parallelFor(ncol) { i in if types[i] != .none { prefaultForWriting(b[i], bytes: capacity * types[i].width, cancel: cancel) } }
                 }
                 #endif
                 bases.withUnsafeBufferPointer { body($0.baseAddress!, &finalCounts) }
                 return
             }
-            if skipped[c] {
+            switch types[c] {
+            case .none: nest(c + 1)
+            case .double: arrays[c] = .double(nestedArray(c))
+            case .int64: arrays[c] = .int64(nestedArray(c))
+            case .codes: arrays[c] = .codes(nestedArray(c))
+            }
+        }
+        /// Column c's array, alive while the columns after it are made and `body` runs.
+        func nestedArray<T>(_ c: Int) -> [T] {
+            [T](unsafeUninitializedCapacity: capacity) { buf, initialized in
+                bases[c] = UnsafeMutableRawPointer(buf.baseAddress!)
                 nest(c + 1)
-            } else if isDouble[c] {
-                let a = [Double](unsafeUninitializedCapacity: capacity) { buf, initialized in
-                    bases[c] = UnsafeMutableRawPointer(buf.baseAddress!)
-                    nest(c + 1)
-                    initialized = finalCounts[c]
-                }
-                arrays[c] = .double(a)
-            } else {
-                let a = [Int64](unsafeUninitializedCapacity: capacity) { buf, initialized in
-                    bases[c] = UnsafeMutableRawPointer(buf.baseAddress!)
-                    nest(c + 1)
-                    initialized = finalCounts[c]
-                }
-                arrays[c] = .int64(a)
+                initialized = finalCounts[c]
             }
         }
         nest(0)
         return arrays
+    }
+
+    /// The first `count` elements at `memory` as an array.
+    static func copiedArray<T>(_ memory: UnsafeMutableRawPointer, count n: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { buf, k in
+            if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: memory, byteCount: n * MemoryLayout<T>.stride) }
+            k = n
+        }
     }
 
     /// Maps the whole pages inside [p, p + bytes) in one call (MADV_POPULATE_WRITE, Linux 5.14+)
@@ -381,7 +417,7 @@ extension CSVReader {
         var offset = 0
         for i in 0..<plan.newlines.count {
             chunks.append(CSVChunk(start: plan.starts[i], end: plan.starts[i + 1], rowCapacity: plan.newlines[i],
-                                   rowOffset: offset, firstLine: dataFirstLine + offset, slotBases: bases, kinds: guess))
+                                   rowOffset: offset, firstLine: dataFirstLine + offset, slotBases: bases, kinds: guess, narrowText: true))
             offset += plan.newlines[i]
         }
         runChunks(chunks, settings: settings)
@@ -397,7 +433,7 @@ extension CSVReader {
         }
         if fallback {
             let whole = CSVChunk(start: dataStart, end: settings.bufferEnd, rowCapacity: max(plan.totalNewlines, 1), rowOffset: 0,
-                                 firstLine: dataFirstLine, slotBases: bases, kinds: guess)
+                                 firstLine: dataFirstLine, slotBases: bases, kinds: guess, narrowText: true)
             chunks = [whole]
             runChunks(chunks, settings: settings)
             if let error = whole.error { return .failure(error) }
@@ -475,8 +511,8 @@ extension CSVReader {
 
         // Per column: masks, compaction or new arrays.
         let compact = zip(chunks, rowStarts).contains { $0.rowOffset != $1 }
-        let results = UnsafeMutablePointer<(ColumnStorage?, [UInt64]?)>.allocate(capacity: max(ncol, 1))
-        results.initialize(repeating: (nil, nil), count: ncol)
+        let results = UnsafeMutablePointer<(ColumnStorage?, [String]?, [UInt64]?)>.allocate(capacity: max(ncol, 1))
+        results.initialize(repeating: (nil, nil, nil), count: ncol)
         defer {
             results.deinitialize(count: ncol)
             results.deallocate()
@@ -499,6 +535,7 @@ extension CSVReader {
             }
             let base = bases[c]
             var storage: ColumnStorage? = nil
+            var levels: [String]? = nil
             switch kinds[c] {
             case .integer, .real, .unknown:
                 if compact {
@@ -522,12 +559,15 @@ extension CSVReader {
                     }
                     k = n
                 })
+            case .text where chunks.first?.columns[c].codes != nil:
+                levels = mergeTextInPlace(column: c, chunks: chunks, rowStarts: rowStarts, codes: base.assumingMemoryBound(to: UInt32.self),
+                                          cancel: settings.cancel)
             case .text:
                 storage = mergeText(column: c, chunks: chunks, rowStarts: rowStarts, rowCount: n, cancel: settings.cancel)
             case .skip:
                 break
             }
-            results[c] = (storage, mask)
+            results[c] = (storage, levels, mask)
         }
         if ncol == 1 || chunks.count == 1 && n < 100_000 {
             for c in 0..<ncol { build(c) }
@@ -535,7 +575,8 @@ extension CSVReader {
             parallelFor(ncol) { build($0) }
         }
         a.builtStorages = (0..<ncol).map { results[$0].0 }
-        a.masks = (0..<ncol).map { results[$0].1 }
+        a.levels = (0..<ncol).map { results[$0].1 }
+        a.masks = (0..<ncol).map { results[$0].2 }
         return a
     }
 
@@ -551,12 +592,38 @@ extension CSVReader {
     }
 
     /// Merges the chunks' dictionaries in chunk order (so levels stay in first-seen order) and
-    /// remaps the chunk-local codes. Each of its three passes (10^7 levels or rows take a second of
-    /// CPU) polls `cancel` every `Cancellation.stride` levels or rows; once it fires the storage
-    /// returned is incomplete and the caller reports `interrupted`.
+    /// remaps the chunk-local codes (8-byte slots) into a new codes array. Each of its three passes
+    /// (10^7 levels or rows take a second of CPU) polls `cancel` every `Cancellation.stride` levels
+    /// or rows; once it fires the storage returned is incomplete and the caller reports `interrupted`.
     static func mergeText(column c: Int, chunks: [CSVChunk], rowStarts: [Int], rowCount n: Int, cancel: Cancellation) -> ColumnStorage {
         var global = mergedDictionary(column: c, chunks: chunks)
         defer { global.deallocate() }
+        guard let remaps = chunkRemaps(column: c, chunks: chunks, into: &global, cancel: cancel) else { return .text(codes: [], levels: []) }
+        let codes = [UInt32](unsafeUninitializedCapacity: n) { buf, k in
+            if !remapRows(column: c, chunks: chunks, rowStarts: rowStarts, remaps: remaps, into: buf.baseAddress!, cancel: cancel) {
+                buf.initialize(repeating: 0)   // never used: the load is interrupted
+            }
+            k = n
+        }
+        guard !cancel.isCancelled, let levels = levelStrings(global, cancel: cancel) else { return .text(codes: [], levels: []) }
+        return .text(codes: codes, levels: levels)
+    }
+
+    /// `mergeText` for chunks whose codes are 4 bytes in the column's final array (`SlotType.codes`):
+    /// the codes are remapped and closed up in place (a row only moves down, and rows are taken in
+    /// order, so none is overwritten before it is read). Returns the levels, nil once `cancel` fired.
+    static func mergeTextInPlace(column c: Int, chunks: [CSVChunk], rowStarts: [Int], codes: UnsafeMutablePointer<UInt32>,
+                                 cancel: Cancellation) -> [String]? {
+        var global = mergedDictionary(column: c, chunks: chunks)
+        defer { global.deallocate() }
+        guard let remaps = chunkRemaps(column: c, chunks: chunks, into: &global, cancel: cancel),
+              remapRows(column: c, chunks: chunks, rowStarts: rowStarts, remaps: remaps, into: codes, cancel: cancel) else { return nil }
+        return levelStrings(global, cancel: cancel)
+    }
+
+    /// Each chunk's local code -> its code in `global` (levels interned in chunk order); nil once
+    /// `cancel` fired.
+    static func chunkRemaps(column c: Int, chunks: [CSVChunk], into global: inout ByteDictionary, cancel: Cancellation) -> [[UInt32]]? {
         var remaps: [[UInt32]] = []
         for chunk in chunks {
             let dict = chunk.columns[c].dict
@@ -567,43 +634,55 @@ extension CSVReader {
                     remap[code] = global.intern(level.baseAddress ?? UnsafePointer(bitPattern: 1)!, level.count, hash: dict.levelHash(code))
                 }
             }
-            if !complete { return .text(codes: [], levels: []) }
+            if !complete { return nil }
             remaps.append(remap)
         }
-        let codes = [UInt32](unsafeUninitializedCapacity: n) { buf, k in
-            for (i, chunk) in chunks.enumerated() {
-                let s = chunk.columns[c].slots
-                let rowStart = rowStarts[i]
-                let mask = chunk.columns[c].mask
-                let complete = remaps[i].withUnsafeBufferPointer { remap in
-                    let limit = UInt64(remap.count)
-                    return cancel.inBlocks(0..<chunk.rows) { rows in
+        return remaps
+    }
+
+    /// Writes every chunk's rows of column `c`, remapped, to `buf` from the chunk's first final row
+    /// on (missing cells get code 0, as every reader writes: Column's contract). The chunk's codes are
+    /// read from its 4-byte codes when it has them (which may be `buf` itself), else from its slots.
+    /// False once `cancel` fired.
+    static func remapRows(column c: Int, chunks: [CSVChunk], rowStarts: [Int], remaps: [[UInt32]],
+                          into buf: UnsafeMutablePointer<UInt32>, cancel: Cancellation) -> Bool {
+        for (i, chunk) in chunks.enumerated() {
+            let s = chunk.columns[c].slots
+            let narrow = chunk.columns[c].codes
+            let out = buf + rowStarts[i]
+            let mask = chunk.columns[c].mask
+            let complete = remaps[i].withUnsafeBufferPointer { remap in
+                let limit = UInt64(remap.count)
+                return cancel.inBlocks(0..<chunk.rows) { rows in
+                    if let narrow {
+                        for r in rows {
+                            let local = UInt64(narrow[r])
+                            out[r] = local < limit ? remap[Int(local)] : 0
+                        }
+                    } else {
                         for r in rows {
                             let local = s[r]
-                            buf[rowStart + r] = local < limit ? remap[Int(local)] : 0
-                        }
-                        // Missing cells hold code 0, as every reader writes (Column's contract).
-                        if let mask {
-                            for r in rows where mask[r >> 6] & (1 << UInt64(r & 63)) != 0 {
-                                buf[rowStart + r] = 0
-                            }
+                            out[r] = local < limit ? remap[Int(local)] : 0
                         }
                     }
-                }
-                if !complete {
-                    buf.initialize(repeating: 0)   // never used: the load is interrupted
-                    break
+                    if let mask {
+                        for r in rows where mask[r >> 6] & (1 << UInt64(r & 63)) != 0 { out[r] = 0 }
+                    }
                 }
             }
-            k = n
+            if !complete { return false }
         }
-        if cancel.isCancelled { return .text(codes: [], levels: []) }
+        return true
+    }
+
+    /// The merged dictionary's levels as strings, nil once `cancel` fired.
+    static func levelStrings(_ global: ByteDictionary, cancel: Cancellation) -> [String]? {
         var levels: [String] = []
         levels.reserveCapacity(global.count)
         let complete = cancel.inBlocks(0..<global.count) { block in
             for code in block { levels.append(String(decoding: global.level(code), as: UTF8.self)) }
         }
-        return complete ? .text(codes: codes, levels: levels) : .text(codes: [], levels: [])
+        return complete ? levels : nil
     }
 
     /// The dictionary the chunks' levels merge into: sized for all of them when the first chunk's

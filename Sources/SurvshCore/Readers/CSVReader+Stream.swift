@@ -84,7 +84,9 @@ extension CSVReader {
         let guess = pieces.guess
         var outcome: Result<Assembly?, DataReadError> = .success(nil)
         var overflowed = false
-        let arrays = withSlotArrays(capacity: capacity, isDouble: guess.map { $0 == .real }, skipped: guess.map { $0 == .skip },
+        // 8-byte slots for text too (not `SlotType.codes`): chunks past the arrays and `move` work in
+        // 8-byte slots, and the direct chunks' rows may have to be moved with them
+        let arrays = withSlotArrays(capacity: capacity, types: guess.map { SlotType.forGuess($0, narrowText: false) },
                                     tuning: tuning, prefault: false) { bases, finalCounts in
             pieces.parseDirectly(into: bases, capacity: capacity)
             do throws(DataReadError) {
