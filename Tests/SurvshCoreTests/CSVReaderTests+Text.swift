@@ -1,7 +1,8 @@
 // CSVReaderTests+Text.swift — text columns against an oracle computed here from the generated text
 // (no reader involved): the recent-short-values cache in front of the NA test and the dictionary
 // (RecentShortText) and the 4-byte codes written straight into a text column's final array
-// (SlotType.codes), merged and closed up in place across chunks and blank lines.
+// (SlotType.codes), merged and closed up in place across chunks and blank lines; the gzip
+// pipeline (8-byte slots) gives the same.
 
 import XCTest
 @testable import SurvshCore
@@ -67,6 +68,19 @@ extension CSVReaderTests {
                 XCTAssertEqual(r.rowCount, fields.count, label)
                 assertTextColumn(r, expected, "\(label), NA \(na)")
             }
+        }
+    }
+
+    /// The gzip pipeline keeps 8-byte slots for text (`SlotType.codes` is the plain parse's): the same
+    /// values, with many chunks (its first buffer holds 128 KiB: the file is larger).
+    func testShortTextValuesThroughTheGzipPipeline() throws {
+        let (text, fields) = shortTextFile(rows: 30_000, seed: 13)
+        let bytes = try gzipBytes(text)
+        for na in [ReadOptions().naTokens, ["NA", "ab", "s2"]] {
+            let piped = try XCTUnwrap(try pipelined(bytes, tuning: pipelineTuning(segment: 16_411, step: 517), options: ReadOptions(naTokens: na)),
+                                      "the pipeline handed it back")
+            XCTAssertEqual(piped.rowCount, fields.count)
+            assertTextColumn(piped, expectedTexts(fields, na: na), "gzip pipeline, NA \(na)")
         }
     }
 
