@@ -180,9 +180,13 @@ public func civilDate(daysSinceEpoch z0: Int) -> (year: Int, month: Int, day: In
 
 /// ISO 8601 date from days since 1970-01-01; "NA" where R's format() gives NA (see `civilDate`).
 public func formatISODate(daysSinceEpoch z0: Int) -> String {
-    guard let (y, m, d) = civilDate(daysSinceEpoch: z0) else { return "NA" }
+    civilDate(daysSinceEpoch: z0).map(isoDate) ?? "NA"
+}
+
+/// `YYYY-MM-DD` of a civil date (four digits of year at least, `-` before a negative one).
+private func isoDate(_ c: (year: Int, month: Int, day: Int)) -> String {
     func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-    return "\(y < 0 ? "-" : "")\(pad(abs(y), 4))-\(pad(m, 2))-\(pad(d, 2))"
+    return "\(c.year < 0 ? "-" : "")\(pad(abs(c.year), 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
 }
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) from seconds since 1970-01-01 00:00 UTC: how a date-time column
@@ -194,10 +198,9 @@ public func formatISODateTime(secondsSinceEpoch s: Double) -> String {
     let whole = s.rounded(.down)
     let day = (whole / 86_400).rounded(.down)
     let t = Int(whole - day * 86_400)
-    let date = formatISODate(daysSinceEpoch: Int(day))
-    if date == "NA" { return date }
+    guard let date = civilDate(daysSinceEpoch: Int(day)) else { return "NA" }
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
-    return date + " \(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))"
+    return isoDate(date) + " \(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60))"
 }
 
 /// Days since 1970-01-01 from a civil date (days-from-civil, proleptic Gregorian).

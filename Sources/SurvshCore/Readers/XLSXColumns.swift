@@ -47,13 +47,14 @@ struct XLSXColumns {
     /// Day 0 of the date system (1899-12-31, or 1904-01-01), in days since 1970-01-01: a time's day.
     var dayZero: Double { date1904 ? -24_107 : -25_568 }
 
-    /// Fractional days since 1970-01-01 of a serial number; nil for 1900-02-29 and negative serials.
+    /// Fractional days since 1970-01-01 of a serial number; nil for 1900-02-29, negative serials and
+    /// serials whose day number does not fit 32 bits (R shows such a Date or POSIXct as NA; the cell's
+    /// seconds could overflow), so the day number of a result always converts to Int32.
     static func days(serial s: Double, date1904: Bool) -> Double? {
         if s < 0 || !s.isFinite { return nil }
-        if date1904 { return s - 24_107 }
-        if s >= 61 { return s - 25_569 }
-        if s >= 60 { return nil }
-        return s - 25_568
+        let d: Double
+        if date1904 { d = s - 24_107 } else if s >= 61 { d = s - 25_569 } else if s >= 60 { return nil } else { d = s - 25_568 }
+        return Int32(exactly: d.rounded(.down)) == nil ? nil : d
     }
 
     func resolve(_ kind: XLSXCellKind, _ value: Double) -> Cell {
@@ -74,8 +75,8 @@ struct XLSXColumns {
         case .boolean: return .boolean(value != 0)
         case .number: return .number(value)
         case .date:
-            guard let d = Self.days(serial: value, date1904: date1904), let day = Int32(exactly: d.rounded(.down)) else { return .missing }
-            return .date(day)
+            guard let d = Self.days(serial: value, date1904: date1904) else { return .missing }
+            return .date(Int32(d.rounded(.down)))
         case .datetime:
             return dateTime(serial: value)
         case .time where value >= 1: // a clock format on a date-time: keep the date it hides
@@ -92,10 +93,9 @@ struct XLSXColumns {
         }
     }
 
-    /// A date-time cell (seconds since 1970 to the millisecond) of a serial number; missing past a
-    /// day number of 32 bits (R's POSIXct shows those as NA), where the seconds could overflow.
+    /// A date-time cell (seconds since 1970 to the millisecond) of a serial number.
     func dateTime(serial: Double) -> Cell {
-        guard let d = Self.days(serial: serial, date1904: date1904), Int32(exactly: d.rounded(.down)) != nil else { return .missing }
+        guard let d = Self.days(serial: serial, date1904: date1904) else { return .missing }
         return .datetime((d * 86_400_000).rounded() / 1000)
     }
 
