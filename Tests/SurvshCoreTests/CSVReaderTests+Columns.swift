@@ -66,4 +66,41 @@ extension CSVReaderTests {
             ["time", "status", "age", "sex"].contains($0.name)
         })
     }
+
+    /// The skipped columns after the last kept one are checked a word at a time (ByteWords.recordEnd):
+    /// every record's field count, quotes, CRLF ends and the last record without a newline must give
+    /// the full read's columns, or its error, word boundaries anywhere in the tail.
+    func testSkippedTailChecksEveryRecordAsAFullRead() throws {
+        let good = ["a,b,c,d,e", "1,2,,,", "3,4,x,\"q,q\",e", "5,6,longer-than-eight-bytes,yyyyyyyyyyyyyyyyyy,z", "7,8,c,\"\",e"]
+        let bad = ["9,10,c,d", "11,12,c,d,e,f", "13,14,c\rd,e,f", "15,16,c,\"d,e", "17,18,,,,,,,,,,,,,,,,"]
+        var options = ReadOptions()
+        options.columns = ["k1-k2"]
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33) % n
+        }
+        var errors = 0
+        for trial in 0..<300 {
+            let ending = trial % 3 == 0 ? "\r\n" : "\n"
+            var records = (0..<(4 + next(30))).map { _ in good[next(good.count)] }
+            if trial % 2 == 1 { records[next(records.count)] = bad[next(bad.count)] }
+            let text = "k1,k2,s1,s2,s3" + ending + records.joined(separator: ending) + (trial % 5 == 0 ? "" : ending)
+            for tuning in [CSVTuning(singleChunk: true), CSVTuning(forcedChunkCount: 3)] {
+                let full = Result(catching: { try read(text, tuning: tuning) })
+                let selected = Result(catching: { try read(text, options: options, tuning: tuning) })
+                switch (full, selected) {
+                case let (.success(f), .success(s)):
+                    XCTAssertEqual(s.columns, subset(f, ["k1", "k2"]), "trial \(trial)")
+                    XCTAssertEqual(s.rowCount, f.rowCount)
+                case let (.failure(f), .failure(s)):
+                    errors += 1
+                    XCTAssertEqual("\(s)", "\(f)", "trial \(trial)")
+                default:
+                    XCTFail("trial \(trial): full read \(full), cols= read \(selected)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(errors, 100) // the bad records do reach the check
+    }
 }

@@ -131,8 +131,6 @@ struct CSVSettings {
     /// Some NA token would otherwise parse as a number, boolean or date (e.g. `-99`).
     let valueLikeNA: Bool
     let powers: FastNumber.PowerTables
-    /// 256 flags: delimiter, LF, CR and quote stop the text fast path.
-    let textStops: UnsafePointer<Bool>
     /// Releases parsed parts of a file mapping.
     let pages: PageDropper
     /// Polled every `Cancellation.stride` records of each chunk; a chunk stops early when it fires.
@@ -142,6 +140,9 @@ struct CSVSettings {
     /// Set only when the records are known well formed and free of quotes (a lazy table, checked at
     /// load): the rest of a record after this column, all skipped, is jumped over to its newline.
     var lastColumnRead = Int.max
+    /// The last column read when `cols=` leaves out every column after it (else Int.max): the rest of
+    /// each record is checked a word at a time (`ByteWords.recordEnd`) instead of field by field.
+    var lastKeptColumn = Int.max
 }
 
 /// One chunk: its byte range, where its rows go, and (after parsing) its columns' state.
@@ -286,8 +287,9 @@ struct CSVChunkParser {
         let powers = settings.powers
         let blanks = settings.blanks
         let checkValueNA = settings.valueLikeNA
-        let stops = settings.textStops
         let tail = settings.lastColumnRead
+        let keptEnd = settings.lastKeptColumn
+        let bufferEnd = settings.bufferEnd
         var p = chunk.start
         var row = 0
         var line = chunk.firstLine
@@ -362,8 +364,7 @@ struct CSVChunkParser {
                         break
                     }
                     if blank(b) { break }
-                    var e = p
-                    while !stops[Int(e.pointee)] { e += 1 }
+                    let e = ByteWords.firstStop(from: p, before: bufferEnd, delimiter: delim)
                     if !terminates(e) { break }
                     storeBufferText(col, row, p, e - p)
                     t = e
@@ -394,8 +395,7 @@ struct CSVChunkParser {
                     t = e
                 case .skip:
                     // unquoted: to the next stop byte; anything else through slowField
-                    var e = p
-                    while !stops[Int(e.pointee)] { e += 1 }
+                    let e = ByteWords.firstStop(from: p, before: bufferEnd, delimiter: delim)
                     if terminates(e) { t = e }
                 case .unknown:
                     break
@@ -416,6 +416,11 @@ struct CSVChunkParser {
                         // (the sentinel newline at bufferEnd - 1 ends the search)
                         let lf = memchr(stop, Int32(asciiLF), settings.bufferEnd - stop)!
                         p = UnsafePointer(lf.assumingMemoryBound(to: UInt8.self)) + 1
+                        line += 1
+                        break
+                    }
+                    if c == keptEnd, let e = ByteWords.recordEnd(from: stop + 1, fields: last - c, before: bufferEnd, delimiter: delim) {
+                        p = e.pointee == asciiCR ? e + 2 : e + 1
                         line += 1
                         break
                     }

@@ -19,7 +19,6 @@ final class CSVPrelude {
     let dataFirstLine: Int
     let formatDescription: String
     private let na: NATokenSet
-    private let stops: UnsafeMutablePointer<Bool>
 
     /// `keep`: the file columns to read when the caller knows them (a lazy table), instead of `options.columns`.
     init(_ base: UnsafeMutablePointer<UInt8>, count size: Int, pages: PageDropper, name: String, delimiterName: String?,
@@ -106,14 +105,11 @@ final class CSVPrelude {
         dataFirstLine = line
 
         na = NATokenSet(tokens: options.naTokens, blanks: blanks)
-        stops = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
-        stops.initialize(repeating: false, count: 256)
-        for b in [delimiter, asciiLF, asciiCR, asciiQuote] { stops[Int(b)] = true }
 
         settings = CSVSettings(
             fileName: name, delimiter: delimiter, blanks: blanks, columnCount: names.count,
             bufferEnd: bufferEnd, na: na, valueLikeNA: CSVReader.valueLikeTokens(options.naTokens, na: na),
-            powers: FastNumber.powerTables, textStops: UnsafePointer(stops), pages: pages,
+            powers: FastNumber.powerTables, pages: pages,
             cancel: options.cancel, progress: options.progress)
         formatDescription = CSVReader.formatName(delimiter: delimiter) + ", UTF-8" + (hasBOM ? " with BOM" : "")
             + (crlf ? ", CRLF line ends" : "")
@@ -121,7 +117,6 @@ final class CSVPrelude {
 
     deinit {
         na.deallocate()
-        stops.deallocate()
     }
 
     /// The kinds parsing starts from: `.unknown`, or `.skip` for a column `cols=` leaves out (its
