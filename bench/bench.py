@@ -4,6 +4,10 @@
   bench/bench.py --survsh BIN --rows 10000,1000000,10000000 [--runs 5] [--r-runs 3] [--no-r]
                  [--tasks help,load,load+km,...] [--table OUT.md]
 
+Tasks: help, load, load+km, load+logrank, load+cox, load+cuminc, load+survreg, and cols+km,
+cols+logrank, cols+cox: the same analyses after loading only the columns they use (survsh
+`load FILE cols=...`, R `fread(select = ...)`), as a registry user would.
+
 For each row count and task, run i (i = 1..runs) starts survsh and then, while i <= the R runs,
 R on the same task: the pairs run back to back, so a busy machine slows both alike. Each run is
 timed by this process (wall clock) and measured by wait4() (user + sys CPU seconds, peak resident
@@ -27,10 +31,24 @@ COVS = " + ".join(f"x{k}" for k in range(1, 11))
 BIG = 100_000_000
 
 
+# The columns each task uses: survsh's cols=, R's fread(select=).
+COLS = {"load+km": "time,status,group", "load+logrank": "time,status,group",
+        "load+cox": "time,status,x1-x10", "load": "time,status,group,x1-x10"}
+# "cols+km" etc.: the task of "load+km" etc. with only the columns it uses loaded, at any size.
+SUBSET = {f"cols+{t}": f"load+{t}" for t in ("km", "logrank", "cox")}
+
+
+def r_select(cols):
+    names = []
+    for c in cols.split(","):
+        names += [f"x{k}" for k in range(1, 11)] if c == "x1-x10" else [c]
+    return "c(" + ", ".join(f'"{n}"' for n in names) + ")"
+
+
 def survsh_line(task, csv, rows):
-    cols = {"load+km": "time,status,group", "load+logrank": "time,status,group",
-            "load+cox": "time,status,x1-x10", "load": "time,status,group,x1-x10"}
-    load = f"load {csv}" + (f" cols={cols[task]}" if rows >= BIG and task in cols else "")
+    subset = task in SUBSET
+    task = SUBSET.get(task, task)
+    load = f"load {csv}" + (f" cols={COLS[task]}" if (subset or rows >= BIG) and task in COLS else "")
     return {
         "help": "help",
         "load": load,
@@ -45,6 +63,9 @@ def survsh_line(task, csv, rows):
 def r_expr(task, csv):
     pre = "suppressMessages({library(data.table); library(survival)}); "
     d = f'd <- fread("{csv}"); '
+    if task in SUBSET:
+        task = SUBSET[task]
+        d = f'd <- fread("{csv}", select = {r_select(COLS[task])}); '
     return pre + {
         "help": "",
         "load": d,
@@ -61,7 +82,8 @@ def r_expr(task, csv):
 TARGETS = {
     1_000_000: {"help": (0.020, None), "load": (0.3, 300), "load+km": (0.5, None), "load+logrank": (0.5, None),
                 "load+cox": (1.0, 300), "load+cuminc": (0.5, None), "load+survreg": (2.5, None)},
-    10_000_000: {"load": (1.0, None), "load+km": (1.4, None), "load+logrank": (1.5, None), "load+cox": (4.0, 1600)},
+    10_000_000: {"load": (1.0, None), "load+km": (1.4, None), "load+logrank": (1.5, None), "load+cox": (4.0, 1600),
+                 "cols+km": (1.4, None), "cols+logrank": (1.5, None), "cols+cox": (4.0, 1600)},
     BIG: {"load+cox": (None, 16000)},
 }
 

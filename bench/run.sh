@@ -15,7 +15,9 @@
 #   SURVSH_BIN=PATH   the survsh binary (default .build/release/survsh, built first when not set)
 #   RUNS=N            runs per task (default 5); R_RUNS=N R runs (default 3; one at 10^7)
 #   NO_R=1            skip R;  TASKS="load load+km"  only these (help load load+km load+logrank
-#                     load+cox load+cuminc load+survreg; default the first five)
+#                     load+cox load+cuminc load+survreg cols+km cols+logrank cols+cox; default all
+#                     but cuminc and survreg; cols+X: X after loading only the columns it uses,
+#                     survsh `load FILE cols=...` against R `fread(select = ...)`)
 # Needs python3 and, for R, Rscript with data.table and survival.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +44,7 @@ if [ -n "${NO_R:-}" ] || ! Rscript -e 'suppressMessages({library(data.table); li
   r_flag=(--no-r)
   [ -n "${NO_R:-}" ] || echo "(R with data.table and survival not found: survsh only)"
 fi
-tasks=${TASKS:-help load load+km load+logrank load+cox}
+tasks=${TASKS:-help load load+km load+logrank load+cox cols+km cols+logrank cols+cox}
 list=$(IFS=,; echo "${rows[*]}")
 python3 bench/bench.py --survsh "$SURVSH_BIN" --rows "$list" --runs "${RUNS:-5}" --r-runs "${R_RUNS:-3}" \
   --tasks "${tasks// /,}" --table bench/out/table.md "${r_flag[@]}"
