@@ -70,11 +70,13 @@ public enum FuzzHarness {
         _ = f.covariateColumns
     }
 
-    /// The CSV/TSV reader on the bytes as a file's content; then the lazy reader on them as a file
-    /// (its scan in chunks of 64 bytes): a different outcome (error, rows, types, warnings) or a column
-    /// parsed later that differs from the full read's traps.
+    /// The CSV/TSV reader on the bytes as a file's content; then the same with `cols=` keeping one
+    /// column (the others skipped, the rest of each record checked a word at a time); then the lazy
+    /// reader on them as a file (its scan in chunks of 64 bytes): a different outcome (error, rows,
+    /// types, warnings) or a column parsed later or selected that differs from the full read's traps.
     public static let csv: @Sendable ([UInt8]) -> Void = { bytes in
         let full: Result<TableReadResult, DataReadError> = Result { () throws(DataReadError) in try CSVReader.read(bytes: bytes, name: "fuzz.csv") }
+        if case .success(let r) = full { checkSelections(bytes, equal: r) }
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("survsh-fuzz-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).csv")
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return }
         defer { unlink(path) }
@@ -98,6 +100,25 @@ public enum FuzzHarness {
             break
         default:
             preconditionFailure("lazy CSV: one read failed, the other did not: \(full) vs \(lazy)")
+        }
+    }
+
+    /// `cols=` keeping the first column, then the second: what it selects equals the full read's
+    /// columns of those names. A name `cols=` reads as a pattern or range may select other columns,
+    /// or none (a `cols:` error): the comparison is by the names selected.
+    static func checkSelections(_ bytes: [UInt8], equal full: TableReadResult) {
+        for keep in full.columns.prefix(2) where full.columns.count >= 2 {
+            var options = ReadOptions()
+            options.columns = [keep.name]
+            do throws(DataReadError) {
+                let selected = try CSVReader.read(bytes: bytes, name: "fuzz.csv", options: options)
+                let names = selected.columns.map(\.name)
+                precondition(selected.rowCount == full.rowCount
+                             && "\(selected.columns)" == "\(full.columns.filter { names.contains($0.name) })",
+                             "CSV cols=\(keep.name): the selected columns differ from the full read's")
+            } catch {
+                precondition(error.message.hasPrefix("cols:"), "CSV cols=\(keep.name) failed where the full read did not: \(error)")
+            }
         }
     }
 
