@@ -1,8 +1,9 @@
 // cox_parts.swift — the CPU time of the parts of a Cox fit that issue 15's in-session latency work
 // touches, for comparing two builds of SurvivalStats (compiled into it by bench/cox_parts.sh):
 // the concordance's sort of the linear predictor (RadixSort.sorted against RadixSort.bucketSorted, when
-// the build has it), the (stratum, time) ranks (CoxTimeRanks.rankPairs), the concordance of a fit, and a
-// whole fit with its concordance.
+// the build has it), the (stratum, time) ranks (CoxTimeRanks.rankPairs), the concordance of a fit, a fit's
+// start (CoxFit.compactStart: ranks, centring, the evaluation at beta = 0, what the shell keeps between
+// fits) and a whole fit with its concordance.
 //
 // Data: ROWS rows (default 10^6) as scripts/gen_bench_csv.py makes them (times with 1 decimal,
 // exponential with mean 365, 60% events, 10 normal covariates; a fixed LCG, not Python's stream).
@@ -56,6 +57,7 @@ import Foundation
         let r = try CoxTimeRanks.rankPairs(stop: time, strata: nil, maxRanks: n, cancel: .never)!
         timed("concordance") { _ = Concordance.ranked(x: lp, event: event, rank: r.rank, rankBounds: r.bounds, reverse: true) }
         let data = try CoxData(columns: x, columnNames: (1...10).map { "x\($0)" }, stop: time, event: event)
+        try timed("start") { _ = try CoxFit.compactStart(data, ties: .efron) }
         try timed("cox") { _ = try CoxFit.fit(data) }
         print()
     }

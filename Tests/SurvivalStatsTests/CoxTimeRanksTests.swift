@@ -63,6 +63,17 @@ final class CoxTimeRanksTests: XCTestCase {
     /// 60,000 rows (4 chunks), 3 strata, times on a coarse grid (blocks of hundreds of deaths), a
     /// 0/1 column and a column with a large mean: Efron and Breslow agree with the sorted design.
     func testLargeTiedStratifiedDataAgree() throws {
+        let data = try Self.largeTiedStratifiedData()
+        guard case .ranked(let tr) = try CoxEvaluator(data, algorithm: .automatic, cancel: .never) else {
+            return XCTFail("expected the ranked path")
+        }
+        XCTAssertLessThan(tr.rankCount, 1000)
+        XCTAssertEqual(tr.strataCount, 3)
+        for ties in CoxTies.allCases { try assertSameFit(data, ties: ties, "60k \(ties)") }
+    }
+
+    /// The data of testLargeTiedStratifiedDataAgree (CoxTimeRanksZeroTests uses them too).
+    static func largeTiedStratifiedData() throws -> CoxData {
         var rng = SplitMix64(seed: 15)
         let n = 60_000
         func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
@@ -76,13 +87,7 @@ final class CoxTimeRanksTests: XCTestCase {
             event.append(u() < 0.8)
             strata.append(Int32(rng.next() % 3) - 1)
         }
-        let data = try CoxData(columns: cols, columnNames: ["a", "b", "c"], stop: time, event: event, strata: strata)
-        guard case .ranked(let tr) = try CoxEvaluator(data, algorithm: .automatic, cancel: .never) else {
-            return XCTFail("expected the ranked path")
-        }
-        XCTAssertLessThan(tr.rankCount, 1000)
-        XCTAssertEqual(tr.strataCount, 3)
-        for ties in CoxTies.allCases { try assertSameFit(data, ties: ties, "60k \(ties)") }
+        return try CoxData(columns: cols, columnNames: ["a", "b", "c"], stop: time, event: event, strata: strata)
     }
 
     /// R's fit$linear.predictors summed as a separate pass over the columns does it: per row

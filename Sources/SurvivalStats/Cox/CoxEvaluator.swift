@@ -78,6 +78,14 @@ enum CoxEvaluator {
         }
     }
 
+    /// `evaluate` at beta = 0 (the start of every fit); the ranked evaluator does it in one pass.
+    func evaluateAtZero(ties: CoxTies) -> CoxEvaluation {
+        switch self {
+        case .sorted(let rs): return rs.evaluate([Double](repeating: 0, count: rs.p), ties: ties)
+        case .ranked(let tr): return tr.evaluateAtZero(ties: ties)
+        }
+    }
+
     func toOriginal(_ betaScaled: [Double]) -> [Double] { (0..<p).map { betaScaled[$0] * scale[$0] } }
 
     /// What the concordance of the linear predictor `lp` (input order) needs, without the sorted

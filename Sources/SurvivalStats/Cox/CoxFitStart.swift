@@ -70,7 +70,7 @@ extension CoxFit {
     }
 
     private static func start(_ data: CoxData, evaluator: CoxEvaluator, ties: CoxTies, cancel: Cancellation) throws -> CoxFitStart {
-        let ev0 = evaluator.evaluate([Double](repeating: 0, count: data.p), ties: ties)
+        let ev0 = evaluator.evaluateAtZero(ties: ties)
         try cancel.check()
         return CoxFitStart(evaluator: evaluator, initial: ev0, ties: ties, n: data.n, p: data.p)
     }

@@ -111,26 +111,72 @@ extension CoxTimeRanks {
                 }
             }
         }}}}}}
-        // chunk sums in chunk order
+        var (loglik, u) = chunkSums(deathSums, chunks: chunks)
+        mergeChunkBuckets(&buckets, chunks: chunks)
+        let (vN, vD, aa) = riskSetTerms(buckets, ties: ties, information: information, loglik: &loglik, score: &u)
+        guard information else { return (CoxEvaluation(loglik: loglik, score: u, information: []), nil) }
+
+        // ---- pass 2: I = sum_i v_i w_i x_i x_i' - sum_r sum_k a_k a_k'
+        var partial = [Double](repeating: 0, count: chunks * p * p)
+        partial.withUnsafeMutableBufferPointer { pb in
+        risk.withUnsafeMutableBufferPointer { rb in
+        vN.withUnsafeBufferPointer { vnb in
+        vD.withUnsafeBufferPointer { vdb in
+        rank.withUnsafeBufferPointer { rkb in
+        event.withUnsafeBufferPointer { evb in
+            let sh = UncheckedBox((pb.baseAddress, rb.baseAddress!, vnb.baseAddress!, vdb.baseAddress!, rkb.baseAddress!,
+                                   evb.baseAddress!))
+            forEachBlock { k, lo, m, xb, wt, cols in
+                let (pAll, wp, vn, vd, rk, ev) = sh.value
+                for t in 0..<m {
+                    let i = lo + t
+                    let v = ev[i] ? vd[Int(rk[i])] : vn[Int(rk[i])]
+                    // a row in no risk set adds nothing, even when its w overflowed (as coxfit6)
+                    wt[t] = v == 0 ? 0 : v * wp[i]
+                }
+                accumulateWeightedOuterProducts(pAll! + k * p * p, rows: xb, weights: wt, count: m, p: p)
+                if let plan { plan.write(rows: lo, count: m, columns: cols, into: wp + lo) }
+            }
+        }}}}}}
+        let info = informationMatrix(partial, chunks: chunks, minus: aa)
+        return (CoxEvaluation(loglik: loglik, score: u, information: info), plan == nil ? nil : risk)
+    }
+}
+
+extension CoxTimeRanks {
+    /// The log-likelihood's sum of eta over the deaths and the score's sum of x over the deaths, from
+    /// the per-chunk sums (1 + p values per chunk) added in chunk order.
+    func chunkSums(_ deathSums: [Double], chunks: Int) -> (loglik: Double, score: [Double]) {
         var loglik = 0.0
         var u = [Double](repeating: 0, count: p)
         for k in 0..<chunks {
             loglik += deathSums[k * (1 + p)]
             for j in 0..<p { u[j] += deathSums[k * (1 + p) + 1 + j] }
         }
-        if chunks > 1 {
-            // chunk k's buckets added to chunk 0's in chunk order, the values split among the threads
-            buckets.withUnsafeMutableBufferPointer { bb in
-                let size = d * bs
-                let sh = UncheckedBox(bb.baseAddress!)
-                let parts = CoxParallel.ranges(size, chunks: chunks)
-                CoxParallel.run(chunks) { j in
-                    let b = sh.value
-                    for k in 1..<chunks { for q in parts[j] { b[q] += b[k * size + q] } }
-                }
+        return (loglik, u)
+    }
+
+    /// Adds chunk k's buckets to chunk 0's in chunk order, the values split among the threads.
+    func mergeChunkBuckets(_ buckets: inout [Double], chunks: Int) {
+        guard chunks > 1 else { return }
+        let size = rankCount * bucketStride
+        buckets.withUnsafeMutableBufferPointer { bb in
+            let sh = UncheckedBox(bb.baseAddress!)
+            let parts = CoxParallel.ranges(size, chunks: chunks)
+            CoxParallel.run(chunks) { j in
+                let b = sh.value
+                for k in 1..<chunks { for q in parts[j] { b[q] += b[k * size + q] } }
             }
         }
+    }
 
+    /// The event ranks' Efron/Breslow terms from the merged buckets (the first rankCount x
+    /// bucketStride values): subtracts their logs from `loglik` and their means from `score`, and gives
+    /// each rank's weight v of a row not dying (vN) and dying (vD) at it, and (with `information`)
+    /// sum_k a_k a_k' (lower triangle, p x p). vN and vD depend on the buckets' N0 and E0 only.
+    func riskSetTerms(_ buckets: [Double], ties: CoxTies, information: Bool, loglik: inout Double, score u: inout [Double])
+        -> (vN: [Double], vD: [Double], aa: [Double]) {
+        let p = self.p, d = rankCount, bs = bucketStride
         // ---- event ranks: Efron/Breslow terms, c_r, e_r and sum_k a_k a_k'
         var vN = [Double](repeating: 0, count: d)      // weight v of a row not dying at its rank
         var vD = [Double](repeating: 0, count: d)      // ... of a row dying at its rank
@@ -190,34 +236,16 @@ extension CoxTimeRanks {
                 vN[r] = cum
             }
         }
-        guard information else { return (CoxEvaluation(loglik: loglik, score: u, information: []), nil) }
+        return (vN, vD, aa)
+    }
 
-        // ---- pass 2: I = sum_i v_i w_i x_i x_i' - sum_r sum_k a_k a_k'
-        var partial = [Double](repeating: 0, count: chunks * p * p)
-        partial.withUnsafeMutableBufferPointer { pb in
-        risk.withUnsafeMutableBufferPointer { rb in
-        vN.withUnsafeBufferPointer { vnb in
-        vD.withUnsafeBufferPointer { vdb in
-        rank.withUnsafeBufferPointer { rkb in
-        event.withUnsafeBufferPointer { evb in
-            let sh = UncheckedBox((pb.baseAddress, rb.baseAddress!, vnb.baseAddress!, vdb.baseAddress!, rkb.baseAddress!,
-                                   evb.baseAddress!))
-            forEachBlock { k, lo, m, xb, wt, cols in
-                let (pAll, wp, vn, vd, rk, ev) = sh.value
-                for t in 0..<m {
-                    let i = lo + t
-                    let v = ev[i] ? vd[Int(rk[i])] : vn[Int(rk[i])]
-                    // a row in no risk set adds nothing, even when its w overflowed (as coxfit6)
-                    wt[t] = v == 0 ? 0 : v * wp[i]
-                }
-                accumulateWeightedOuterProducts(pAll! + k * p * p, rows: xb, weights: wt, count: m, p: p)
-                if let plan { plan.write(rows: lo, count: m, columns: cols, into: wp + lo) }
-            }
-        }}}}}}
+    /// sum_i v_i w_i x_i x_i' from the per-chunk partial sums (p x p each, lower triangle) added in
+    /// chunk order, minus `aa`, made symmetric.
+    func informationMatrix(_ partial: [Double], chunks: Int, minus aa: [Double]) -> [Double] {
         var info = [Double](repeating: 0, count: p * p)
         for k in 0..<chunks { for q in 0..<(p * p) { info[q] += partial[k * p * p + q] } }
         for q in 0..<p { for r2 in 0...q { info[q * p + r2] -= aa[q * p + r2] } }
         symmetrizeFromLower(&info, p: p)
-        return (CoxEvaluation(loglik: loglik, score: u, information: info), plan == nil ? nil : risk)
+        return info
     }
 }
