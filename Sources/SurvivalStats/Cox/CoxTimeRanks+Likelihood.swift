@@ -10,11 +10,19 @@ extension CoxTimeRanks {
     static let blockRows = 256
 
     /// Copies rows lo ..< lo + m of the design into `xb` (row-major, m x p), centered and scaled.
+    /// It asks for the next block's lines of each column while it copies (one line in 8 values): the
+    /// copy waited on the column reads (most of its samples at 10^6 rows, a tenth of a fit's CPU).
     @inline(__always)
     func transformBlock(_ cols: UnsafePointer<UnsafePointer<Double>>, lo: Int, m: Int, into xb: UnsafeMutablePointer<Double>) {
+        let ahead = min(Self.blockRows, n - lo - m)   // the next block's rows of the column, while in range
         for j in 0..<p {
             let col = cols[j] + lo, c = center[j], s = scale[j]
-            for t in 0..<m { xb[t * p + j] = (col[t] - c) * s }
+            var t = 0
+            while t < m {
+                if t < ahead { survsh_prefetch_for_read(col + m + t) }
+                for u in t..<min(t + 8, m) { xb[u * p + j] = (col[u] - c) * s }
+                t += 8
+            }
         }
     }
 
