@@ -78,6 +78,23 @@ final class LoadProgressTests: XCTestCase {
         }
     }
 
+    /// The hash on its own thread (load starts it before parsing) gives the same digest, stops when
+    /// the cancellation fires or the load gives up on it, and is nil for a file it cannot read.
+    func testPendingHashEqualsTheHashAndStops() throws {
+        let path = fixture("readstat/many.dta")
+        XCTAssertEqual(try PendingFileHash(path: path, cancel: .never).wait(), try FileHash.sha256(path: path))
+        XCTAssertThrowsError(try PendingFileHash(path: path, cancel: Cancellation { true }).wait()) {
+            XCTAssertTrue($0 is CancellationError, "\($0)")
+        }
+        // abandoned before its first block (the poll comes first): it ends without reading on
+        let gate = DispatchSemaphore(value: 0)
+        let abandoned = PendingFileHash(path: path, cancel: Cancellation { gate.wait(); return false })
+        abandoned.abandon()
+        gate.signal()
+        XCTAssertThrowsError(try abandoned.wait()) { XCTAssertTrue($0 is CancellationError, "\($0)") }
+        XCTAssertNil(try PendingFileHash(path: path + ".missing", cancel: .never).wait())
+    }
+
     func testEveryReaderReportsItsRows() throws {
         for (path, bytes) in [("readstat/many.dta", 200_000), ("compressed/lung.csv.gz", 2_000), ("compressed/lung.dta.gz", 2_000),
                               ("readstat/lung.sav", 7_000), ("xlsx/lung.xlsx", 9_000)] {

@@ -101,6 +101,8 @@ public enum LoadCommand: SurvshCommand {
         let progress = LoadProgress()
         options.progress = progress
         let lazy = args.options["lazy"].map { $0 == "on" } ?? session.settings.lazyLoad
+        let hash = session.startTranscriptHash(of: resolved, cancel: options.cancel)
+        defer { hash?.abandon() } // a read that failed: the hash is not waited for
         let (read, sha256) = try ProgressLine.run(progress, enabled: session.showsProgress) {
             let read: (frame: DataFrame, rows: Int, format: String, warnings: [String])
             if lazy, let r = try DataReaders.readLazily(path: resolved, options: options) {
@@ -109,7 +111,7 @@ public enum LoadCommand: SurvshCommand {
                 let r = try DataReaders.read(path: resolved, options: options)
                 read = (DataFrame(columns: r.columns, source: path), r.rowCount, r.formatDescription, r.warnings)
             }
-            return (read, try session.transcriptHash(of: resolved, cancel: options.cancel))
+            return (read, try hash?.wait())
         }
         let hadData = !session.frame.isEmpty
         session.replaceData(read.frame, file: (path, resolved), sha256: sha256)

@@ -239,14 +239,13 @@ public final class Session: @unchecked Sendable {
     /// computed before the data is replaced, so that Ctrl-C while hashing a large file (`cancel`
     /// is polled every 4 MiB) leaves the previous data intact.
     public func transcriptHash(of resolved: String, cancel: Cancellation) throws -> String? {
-        guard transcript != nil else { return nil }
-        do {
-            return try FileHash.sha256(path: resolved, cancel: cancel)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            return nil
-        }
+        try startTranscriptHash(of: resolved, cancel: cancel)?.wait()
+    }
+
+    /// `transcriptHash` started on its own thread (nil when no transcript is written): `load` starts
+    /// it before parsing and waits for it after, so the two overlap.
+    public func startTranscriptHash(of resolved: String, cancel: Cancellation) -> PendingFileHash? {
+        transcript == nil ? nil : PendingFileHash(path: resolved, cancel: cancel)
     }
 
     /// Records a data file a command read (its SHA-256 in the transcript, checked against the
