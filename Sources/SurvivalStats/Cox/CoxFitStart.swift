@@ -29,7 +29,7 @@ public struct CoxFitStart: Sendable {
     public var byteCount: Int {
         let small = (initial.score.count + initial.information.count) * 8
         switch evaluator {
-        case .ranked(let tr): return tr.rank.count * 4 + tr.rankCount * 12 + tr.rankBounds.count * 8 + 3 * p * 8 + small
+        case .ranked(let tr): return tr.rank.count * 4 + tr.rankCount * 16 + tr.rankBounds.count * 8 + 3 * p * 8 + small
         case .sorted(let rs):
             let perRow = rs.order.count * 4 + rs.stop.count * 8 + rs.start.count * 8 + rs.event.count
                 + rs.stopBlock.count * 4 + rs.startBlock.count * 4 + rs.startOrder.count * 4

@@ -82,22 +82,13 @@ extension CoxTimeRanks {
     }
 
     /// Buckets (rankCount x bucketStride) holding only each rank's N0 and E0 at w = 1: its rows not
-    /// dying and dying there (integers, so equal to the sums of ones that `evaluate` adds up). Counted
-    /// in Int32 pairs per rank (in the cache), polling the cancellation.
+    /// dying and dying there (integers, so equal to the sums of ones that `evaluate` adds up).
     private func countBuckets() -> [Double] {
-        var counts = [Int32](repeating: 0, count: 2 * rankCount)
-        counts.withUnsafeMutableBufferPointer { cb in
-            rank.withUnsafeBufferPointer { rk in
-                event.withUnsafeBufferPointer { ev in
-                    cancel.eachBlock(0..<n) { rows in for i in rows { cb[2 * Int(rk[i]) + (ev[i] ? 1 : 0)] += 1 } }
-                }
-            }
-        }
         let bs = bucketStride
         var out = [Double](repeating: 0, count: rankCount * bs)
         for r in 0..<rankCount {
-            out[r * bs] = Double(counts[2 * r])
-            out[r * bs + 1 + p] = Double(counts[2 * r + 1])
+            out[r * bs] = Double(rankRows[r] - rankDeaths[r])
+            out[r * bs + 1 + p] = Double(rankDeaths[r])
         }
         return out
     }

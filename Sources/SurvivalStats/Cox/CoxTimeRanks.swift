@@ -49,9 +49,10 @@ struct CoxTimeRanks: Sendable {
     let means: [Double]
     /// Per row: rank of its (stratum, time) among the distinct pairs, ascending by stratum then time.
     let rank: [Int32]
-    /// Per rank: its time and its number of deaths; ranks of stratum s: rankBounds[s] ..< rankBounds[s+1].
+    /// Per rank: its time, its number of deaths and of rows; ranks of stratum s: rankBounds[s] ..< rankBounds[s+1].
     let rankTime: [Double]
     let rankDeaths: [Int32]
+    let rankRows: [Int32]
     let rankBounds: [Int]
     var cancel: Cancellation
 
@@ -76,15 +77,19 @@ struct CoxTimeRanks: Sendable {
         guard let ranks = try rankPairs(stop: data.stop, strata: data.strata, maxRanks: maxRanks, cancel: cancel) else { return nil }
         let (scale, means, center) = try CoxRiskSet.centering(data, bounds: [0, data.n], stratumOfRow: [], perStratum: false,
                                                               cancel: cancel)
-        var deaths = [Int32](repeating: 0, count: ranks.time.count)
-        ranks.rank.withUnsafeBufferPointer { rk in
-            data.event.withUnsafeBufferPointer { ev in
-                for i in 0..<data.n where ev[i] { deaths[Int(rk[i])] += 1 }
+        // deaths and rows per rank, as (deaths, rows) pairs (one line of the cache per row)
+        var counts = [Int32](repeating: 0, count: 2 * ranks.time.count)
+        counts.withUnsafeMutableBufferPointer { cb in
+            ranks.rank.withUnsafeBufferPointer { rk in
+                data.event.withUnsafeBufferPointer { ev in
+                    for i in 0..<data.n { cb[2 * Int(rk[i])] += ev[i] ? 1 : 0; cb[2 * Int(rk[i]) + 1] += 1 }
+                }
             }
         }
+        let deaths = (0..<ranks.time.count).map { counts[2 * $0] }, rows = (0..<ranks.time.count).map { counts[2 * $0 + 1] }
         try cancel.check()
         return CoxTimeRanks(n: data.n, p: data.p, columns: data.columns, event: data.event, center: center, scale: scale,
-                            means: means, rank: ranks.rank, rankTime: ranks.time, rankDeaths: deaths,
+                            means: means, rank: ranks.rank, rankTime: ranks.time, rankDeaths: deaths, rankRows: rows,
                             rankBounds: ranks.bounds, cancel: cancel)
     }
 
