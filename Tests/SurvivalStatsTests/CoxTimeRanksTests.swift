@@ -72,6 +72,25 @@ final class CoxTimeRanksTests: XCTestCase {
         for ties in CoxTies.allCases { try assertSameFit(data, ties: ties, "60k \(ties)") }
     }
 
+    /// The rows and deaths per rank that CoxTimeRanks.make counts (the fit's concordance and its
+    /// evaluation at 0 use them) are the rows' own, and the concordance given them is the same.
+    func testRankCountsAreTheRowsAndGiveTheSameConcordance() throws {
+        let data = try Self.largeTiedStratifiedData()
+        let tr = try XCTUnwrap(try CoxTimeRanks.make(data, maxRanks: data.n, cancel: .never))
+        var rows = [Int32](repeating: 0, count: tr.rankCount), deaths = rows
+        for i in 0..<data.n { rows[Int(tr.rank[i])] += 1; if data.event[i] { deaths[Int(tr.rank[i])] += 1 } }
+        XCTAssertEqual(tr.rankRows, rows)
+        XCTAssertEqual(tr.rankDeaths, deaths)
+        let x = (0..<data.n).map { data.columns[0][$0] + 0.5 * data.columns[1][$0] }
+        func run(_ counts: (rows: [Int32], events: [Int32])?) -> [Double] {
+            let c = Concordance.ranked(x: x, event: data.event, rank: tr.rank, rankBounds: tr.rankBounds, reverse: true,
+                                       rankCounts: counts)
+            return [c.concordant, c.discordant, c.tiedX, c.tiedY, c.tiedXY,
+                    c.concordance, c.variance]
+        }
+        XCTAssertEqual(run((tr.rankRows, tr.rankDeaths)).map(\.bitPattern), run(nil).map(\.bitPattern))
+    }
+
     /// The data of testLargeTiedStratifiedDataAgree (CoxTimeRanksZeroTests uses them too).
     static func largeTiedStratifiedData() throws -> CoxData {
         var rng = SplitMix64(seed: 15)

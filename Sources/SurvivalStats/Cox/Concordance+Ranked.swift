@@ -26,9 +26,11 @@ import Foundation
 extension Concordance {
     /// Concordance of `x` (input order) for rows whose (stratum, time) rank is `rank` (ranks of
     /// stratum s: `rankBounds[s] ..< rankBounds[s + 1]`, ascending time), `reverse` as in `compute`.
+    /// `rankCounts`, when the caller has them (CoxTimeRanks does), are the rows and the events per rank,
+    /// which are otherwise counted here in a pass over the rows on one thread.
     /// A `cancel` that fires makes the sweep stop early: the caller must `try cancel.check()` before use.
     static func ranked(x: [Double], event: [Bool], rank: [Int32], rankBounds: [Int], reverse: Bool,
-                       cancel: Cancellation = .never) -> ConcordanceResult {
+                       rankCounts: (rows: [Int32], events: [Int32])? = nil, cancel: Cancellation = .never) -> ConcordanceResult {
         let n = x.count
         let d = rankBounds.last ?? 0
         let strata = rankBounds.count - 1
@@ -36,7 +38,11 @@ extension Concordance {
         var stratumOf = [Int32](repeating: 0, count: d)
         var nAll = [Int](repeating: 0, count: d), nCens = [Int](repeating: 0, count: d)
         for s in 0..<strata { for r in rankBounds[s]..<rankBounds[s + 1] { stratumOf[r] = Int32(s) } }
-        for i in 0..<n { nAll[Int(rank[i])] += 1; if !event[i] { nCens[Int(rank[i])] += 1 } }
+        if let (rows, events) = rankCounts {
+            for r in 0..<d { nAll[r] = Int(rows[r]); nCens[r] = Int(rows[r] - events[r]) }
+        } else {
+            for i in 0..<n { nAll[Int(rank[i])] += 1; if !event[i] { nCens[Int(rank[i])] += 1 } }
+        }
         var above = [Int](repeating: 0, count: d), below = [Int](repeating: 0, count: d)
         var pairsY = 0                                    // pairs of events at the same time
         for s in 0..<strata {

@@ -123,7 +123,7 @@ enum CoxConcordanceInput {
             result = Concordance.compute(data, cluster: cluster, reverse: true, cancel: cancel)
         case .ranked(let tr):
             result = Concordance.ranked(x: lp, event: tr.event, rank: tr.rank, rankBounds: tr.rankBounds, reverse: true,
-                                        cancel: cancel)
+                                        rankCounts: (tr.rankRows, tr.rankDeaths), cancel: cancel)
         }
         try cancel.check()
         return result
