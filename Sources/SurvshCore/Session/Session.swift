@@ -349,15 +349,39 @@ public final class Session: @unchecked Sendable {
     /// Indices of the rows every filter keeps, ascending.
     public var activeRows: [Int] {
         if let c = activeRowsCache { return c }
-        var rows: [Int] = []
-        if filters.isEmpty {
-            rows = Array(0..<frame.rowCount)
-        } else {
-            rows.reserveCapacity(frame.rowCount)
-            for r in 0..<frame.rowCount where filters.allSatisfy({ $0.keep[r] }) { rows.append(r) }
-        }
+        let rows = filters.isEmpty ? Array(0..<frame.rowCount) : Self.rowsKept(by: filters.map(\.keep), count: frame.rowCount)
         activeRowsCache = rows
         return rows
+    }
+
+    /// The indices below `n` where every mask is true, ascending. The masks are ANDed as bytes and
+    /// the kept indices written without a branch per row (a filter keeping about half the rows at
+    /// random mispredicts one), into an array sized by their count: the row loop asking every filter
+    /// through a closure took 10% of a session filtering and fitting at 10^6 rows.
+    static func rowsKept(by masks: [[Bool]], count n: Int) -> [Int] {
+        precondition(!masks.isEmpty && masks.allSatisfy { $0.count >= n }, "a filter's mask is shorter than the frame")
+        var all = [UInt8](repeating: 1, count: n)
+        all.withUnsafeMutableBufferPointer { a in
+            for mask in masks {
+                mask.withUnsafeBytes { m in
+                    // a Bool is stored as one byte, 0 or 1
+                    for i in 0..<n { a[i] &= m[i] }
+                }
+            }
+        }
+        return all.withUnsafeBufferPointer { a in
+            var kept = 0
+            for i in 0..<n { kept &+= Int(a[i]) }
+            // one spare element: every row is written at the next free place, kept or not
+            return [Int](unsafeUninitializedCapacity: kept + 1) { out, initialized in
+                var j = 0
+                for i in 0..<n {
+                    out[j] = i
+                    j &+= Int(a[i])
+                }
+                initialized = kept
+            }
+        }
     }
 
     /// The frame must have data; otherwise a clear error for `command`.
