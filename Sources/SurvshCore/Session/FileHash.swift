@@ -1,9 +1,9 @@
-// FileHash.swift — SHA-256 of a data file, for transcripts (swift-crypto's SHA256, streamed), at
-// once or on a thread of its own beside a load's parse (`PendingFileHash`).
+// FileHash.swift — SHA-256 of a data file, for transcripts (swift-crypto's SHA256, streamed).
+// PendingFileHash.swift runs it on a thread of its own beside a load's parse. (The fuzz build swaps
+// this file for fuzz/support/FileHash.swift, so nothing else belongs here.)
 
 import Crypto
 import Foundation
-import Synchronization
 import SurvivalStats
 
 public enum FileHash {
@@ -30,40 +30,4 @@ public enum FileHash {
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
-}
-
-/// A file's SHA-256 computed on a thread of its own, started when a load starts so that it runs
-/// beside the parse instead of after it: the digest is one sequential pass, about 0.9 s of CPU per
-/// GB on this machine class even with the SHA instructions (1.07 GB: `openssl dgst -sha256` 0.87 s
-/// user), which an interactive `load` of the 10^7-row benchmark file added after its 2 s parse.
-/// `wait()` gives what the hash gives at once: the hex digest, nil when the file cannot be read,
-/// CancellationError when `cancel` fired. `abandon()` (a load that failed) stops it at its next
-/// 4 MiB block; nobody waits for it then.
-public final class PendingFileHash: @unchecked Sendable {
-    private let abandoned = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
-    /// Written by the hashing thread before `finished` is signalled, read after waiting for it.
-    private var outcome: Result<String?, CancellationError> = .success(nil)
-
-    public init(path: String, cancel: Cancellation) {
-        // a Thread, not a Dispatch work item: the parse's concurrentPerform keeps its own workers
-        Thread { [self] in
-            let stop = Cancellation { self.abandoned.load(ordering: .relaxed) || cancel.isCancelled }
-            do {
-                outcome = .success(try FileHash.sha256(path: path, cancel: stop))
-            } catch is CancellationError {
-                outcome = .failure(CancellationError())
-            } catch {
-                outcome = .success(nil)
-            }
-            finished.signal()
-        }.start()
-    }
-
-    public func wait() throws -> String? {
-        finished.wait()
-        return try outcome.get()
-    }
-
-    public func abandon() { abandoned.store(true, ordering: .relaxed) }
 }
