@@ -105,8 +105,10 @@ public enum CSVReader: TableReader {
                       checked: ChunkPlan? = nil, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
         let prelude = try CSVPrelude(input.bytes, count: input.count, pages: input.pageDropper, name: name, delimiterName: delimiterName,
                                      options: options, keep: keep)
-        if checked != nil, let last = prelude.keep.lastIndex(of: true) { prelude.settings.lastColumnRead = last }
-        if let last = prelude.keep.lastIndex(of: true), last < prelude.keep.count - 1 { prelude.settings.lastKeptColumn = last }
+        if let last = prelude.keep.lastIndex(of: true) {
+            if checked != nil { prelude.settings.lastColumnRead = last }
+            if last < prelude.keep.count - 1 { prelude.settings.lastKeptColumn = last }
+        }
         let settings = prelude.settings
         let guess = guessKinds(settings: settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
         let plan = checked.map { $0.merged(into: (tuning.threads ?? processorCount()) * tuning.chunksPerCore) }

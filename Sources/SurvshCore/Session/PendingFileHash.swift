@@ -24,16 +24,20 @@ public final class PendingFileHash: @unchecked Sendable {
     public init(path: String, cancel: Cancellation) {
         // a Thread, not a Dispatch work item: the parse's concurrentPerform keeps its own workers
         Thread { [self] in
-            let stop = Cancellation { self.abandoned.load(ordering: .relaxed) || cancel.isCancelled }
-            do {
-                outcome = .success(try FileHash.sha256(path: path, cancel: stop))
-            } catch is CancellationError {
-                outcome = .failure(CancellationError())
-            } catch {
-                outcome = .success(nil)
-            }
+            outcome = Self.hash(path, cancel: Cancellation { self.abandoned.load(ordering: .relaxed) || cancel.isCancelled })
             finished.signal()
         }.start()
+    }
+
+    /// The hash on the calling thread, as `wait()` gives it (a caller that cannot overlap it).
+    public static func hash(_ path: String, cancel: Cancellation) -> Result<String?, CancellationError> {
+        do {
+            return .success(try FileHash.sha256(path: path, cancel: cancel))
+        } catch is CancellationError {
+            return .failure(CancellationError())
+        } catch {
+            return .success(nil)
+        }
     }
 
     public func wait() throws -> String? {

@@ -239,7 +239,7 @@ public final class Session: @unchecked Sendable {
     /// computed before the data is replaced, so that Ctrl-C while hashing a large file (`cancel`
     /// is polled every 4 MiB) leaves the previous data intact.
     public func transcriptHash(of resolved: String, cancel: Cancellation) throws -> String? {
-        try startTranscriptHash(of: resolved, cancel: cancel)?.wait()
+        transcript == nil ? nil : try PendingFileHash.hash(resolved, cancel: cancel).get()
     }
 
     /// `transcriptHash` started on its own thread (nil when no transcript is written): `load` starts
