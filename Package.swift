@@ -49,9 +49,11 @@ let package = Package(
         .systemLibrary(name: "CReadStat", path: "Sources/CReadStat", providers: [.apt(["libreadstat-dev"])]),
         // A prefetch hint for the Cox fit's scattered bucket additions (Sources/CPrefetch/shim.h; no library).
         .systemLibrary(name: "CSurvshPrefetch", path: "Sources/CPrefetch"),
+        // The classes of 16 bytes as bit masks (SSE2 move masks) for the CSV type scan (Sources/CByteClasses/shim.h).
+        .systemLibrary(name: "CSurvshByteClasses", path: "Sources/CByteClasses"),
         .target(name: "SurvivalStats", dependencies: ["CSurvshPrefetch"]),
         .target(name: "SurvshCore", dependencies: [
-            "SurvivalStats", "CSurvshZlib", "CSurvshISAL", "CReadStat",
+            "SurvivalStats", "CSurvshZlib", "CSurvshISAL", "CReadStat", "CSurvshByteClasses",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

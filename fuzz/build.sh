@@ -19,7 +19,7 @@ zipf=$(find "$zipsrc/ZIPFoundation" -name '*.swift' | sort)
 # SurvshCore's C libraries (system-library targets): their module maps, and the libraries to link.
 # SurvivalStats' header-only shim (a prefetch hint): needed wherever SurvivalStats' module is imported.
 statsmods=(-I Sources/CPrefetch)
-cmods=(-I Sources/CZlib -I Sources/CISAL -I Sources/CReadStat -I "$zipsrc/CZLib" "${statsmods[@]}")
+cmods=(-I Sources/CZlib -I Sources/CISAL -I Sources/CReadStat -I Sources/CByteClasses -I "$zipsrc/CZLib" "${statsmods[@]}")
 clibs=(-lz -lisal -lreadstat)
 # stale OUTPUT INPUT...: true when OUTPUT is missing or older than any input
 stale() { local o=$1; shift; [[ ! -e $o ]] || [[ -n $(find "$@" -newer "$o" | head -1) ]]; }

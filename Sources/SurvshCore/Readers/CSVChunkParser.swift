@@ -143,6 +143,12 @@ struct CSVSettings {
     /// The last column read when `cols=` leaves out every column after it (else Int.max): the rest of
     /// each record is checked a word at a time (`ByteWords.recordEnd`) instead of field by field.
     var lastKeptColumn = Int.max
+    /// A lazy load's type scan, which keeps no value: a number field of a plain shape is only tested
+    /// (`NumberShape`), not converted, and a column already text skips its fields unstored.
+    var typesOnly = false
+    /// A type scan of a file without quote characters whose NA tokens look like no number: whole plain
+    /// records are taken by `scanPlainRecords` (CSVChunkParser+Types.swift).
+    var plainTypeScan = false
 }
 
 /// One chunk: its byte range, where its rows go, and (after parsing) its columns' state.
@@ -290,6 +296,9 @@ struct CSVChunkParser {
         let tail = settings.lastColumnRead
         let keptEnd = settings.lastKeptColumn
         let bufferEnd = settings.bufferEnd
+        let typesOnly = settings.typesOnly
+        let plainScan = settings.plainTypeScan
+        var plainMisses = 0
         var p = chunk.start
         var row = 0
         var line = chunk.firstLine
@@ -304,6 +313,13 @@ struct CSVChunkParser {
         }
 
         records: while p < end {
+            // (a file whose records are seldom plain stops trying after a few records)
+            if plainScan && plainMisses < 64 {
+                let before = row
+                scanPlainRecords(&p, &row, &line)
+                if row == before { plainMisses += 1 }
+                if p >= end { break }
+            }
             let first = p.pointee
             if first == asciiLF {
                 p += 1
@@ -332,6 +348,21 @@ struct CSVChunkParser {
                         setMissing(col, row)
                         t = p
                         break
+                    }
+                    if typesOnly && bufferEnd - p >= 16 {
+                        // the slot is scratch: a finite stand-in, so the scan counts no NaN or Inf
+                        let shape = NumberShape.of(p, delimiter: delim)
+                        if case .real(let n) = shape, col.pointee.kind == .real, terminates(p + n),
+                           !(checkValueNA && settings.na.matchesTrimmed(p, n)) {
+                            col.pointee.slots[row] = 0
+                            t = p + n
+                            break
+                        }
+                        if case .integer(let n) = shape, terminates(p + n), !(checkValueNA && settings.na.matchesTrimmed(p, n)) {
+                            col.pointee.slots[row] = 0
+                            t = p + n
+                            break
+                        }
                     }
                     var q = p
                     while blank(q.pointee) { q += 1 }
@@ -366,7 +397,8 @@ struct CSVChunkParser {
                     if blank(b) { break }
                     let e = ByteWords.firstStop(from: p, before: bufferEnd, delimiter: delim)
                     if !terminates(e) { break }
-                    storeBufferText(col, row, p, e - p)
+                    // (a text column stays text whatever its cells: the type scan need not keep them)
+                    if !typesOnly { storeBufferText(col, row, p, e - p) }
                     t = e
                 case .date:
                     if b == delim || b == asciiLF {

@@ -114,13 +114,15 @@ extension CSVReader {
         guard input.isFileMapping else { return nil }
         let prelude = try CSVPrelude(input.bytes, count: input.count, pages: input.pageDropper, name: path, delimiterName: nil,
                                      options: options)
-        let settings = prelude.settings
+        var settings = prelude.settings
         let guess = guessKinds(settings: settings, dataStart: prelude.dataStart, initial: prelude.initialKinds, tuning: tuning)
         var scanTuning = tuning
         scanTuning.chunksPerCore = 1 << 20 // as many chunks as scanChunkBytes gives
         scanTuning.minimumChunkBytes = tuning.scanChunkBytes
         let plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: scanTuning)
         try checkMemory(rows: max(plan.totalNewlines, 1), columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
+        settings.typesOnly = true
+        settings.plainTypeScan = plan.quoteFree && !settings.valueLikeNA
         let found = try scan(settings: settings, plan: plan, guess: guess, dataStart: prelude.dataStart, dataFirstLine: prelude.dataFirstLine)
         var warnings = prelude.warnings
         var names: [String] = [], indices: [Int] = [], types: [ColumnType] = []
