@@ -7,8 +7,9 @@
 #
 #   bench/run.sh [ROWS ...] [--1e8] [--readme]
 #     ROWS     row counts (default: 10000 1000000 10000000); files are cached in bench/out/
-#     --1e8    also 10^8 rows (12.5 GB file from scripts/gen_bench_csv, ~20 GB of memory; only
-#              the columns each task uses are loaded, cols=; survsh only, one run)
+#     --1e8    also 10^8 rows (12.5 GB file from scripts/gen_bench_csv, ~16 GB of memory; the
+#              load is lazy, so only the columns each task uses are parsed; survsh only, one
+#              run; no eager: tasks)
 #     --readme write the Markdown table into README.md between the bench-table markers
 #
 # Environment:
@@ -17,7 +18,8 @@
 #   NO_R=1            skip R;  TASKS="load load+km"  only these (help load load+km load+logrank
 #                     load+cox load+cuminc load+survreg cols+km cols+logrank cols+cox; default all
 #                     but cuminc and survreg; cols+X: X after loading only the columns it uses,
-#                     survsh `load FILE cols=...` against R `fread(select = ...)`)
+#                     survsh `load FILE cols=...` against R `fread(select = ...)`; eager:X: X with
+#                     `load FILE lazy=off`, survsh only — `load` is lazy=auto, lazy for the 10^7-row file)
 # Needs python3 and, for R, Rscript with data.table and survival.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +46,7 @@ if [ -n "${NO_R:-}" ] || ! Rscript -e 'suppressMessages({library(data.table); li
   r_flag=(--no-r)
   [ -n "${NO_R:-}" ] || echo "(R with data.table and survival not found: survsh only)"
 fi
-tasks=${TASKS:-help load load+km load+logrank load+cox cols+km cols+logrank cols+cox}
+tasks=${TASKS:-help load load+km load+logrank load+cox cols+km cols+logrank cols+cox eager:load eager:load+km eager:load+logrank eager:load+cox}
 list=$(IFS=,; echo "${rows[*]}")
 python3 bench/bench.py --survsh "$SURVSH_BIN" --rows "$list" --runs "${RUNS:-5}" --r-runs "${R_RUNS:-3}" \
   --tasks "${tasks// /,}" --table bench/out/table.md "${r_flag[@]}"

@@ -16,7 +16,7 @@ final class LazyLoadTests: XCTestCase {
 
     /// Output without the lazy setting, which `set` lists (and its examples change).
     static func unlazy(_ lines: [String]) -> [String] {
-        lines.map { $0.replacingOccurrences(of: ", lazy on", with: "").replacingOccurrences(of: "\"lazy\":\"on\"", with: "\"lazy\":\"off\"") }
+        lines.map { $0.replacingOccurrences(of: ", lazy on", with: "").replacingOccurrences(of: "\"lazy\":\"on\"", with: "\"lazy\":\"auto\"") }
     }
 
     /// Runs `setup` then `lines` in an eager and a lazy shell (`set lazy=on`), in text and in JSON, and
@@ -29,7 +29,7 @@ final class LazyLoadTests: XCTestCase {
             let eager = TestShell(), lazy = TestShell()
             eager.session.settings.format = format
             lazy.session.settings.format = format
-            lazy.session.settings.lazyLoad = true
+            lazy.session.settings.lazyLoad = .on
             for l in setup + lines {
                 let e = eager.session.execute(l, source: .interactive)
                 let z = lazy.session.execute(l, source: .interactive)
@@ -83,6 +83,37 @@ final class LazyLoadTests: XCTestCase {
         sh.run("head 1")
         XCTAssertNil(sh.session.frame.pending)
         XCTAssertEqual(sh.session.frame.names, pending.order)
+    }
+
+    /// lazy=auto (the default) is lazy for a regular file of 256 MiB or more only; lazy=on and lazy=off
+    /// decide whatever the size.
+    func testAutoIsLazyForLargeFilesOnly() throws {
+        let path = try temporaryCSV("a,b\n1,2\n", name: "big.csv")
+        XCTAssertEqual(Settings().lazyLoad, .auto)
+        XCTAssertFalse(LazyLoad.auto.applies(toFileAt: path))
+        XCTAssertTrue(LazyLoad.on.applies(toFileAt: path))
+        // a sparse file: the size is what counts, and nothing is written
+        XCTAssertEqual(truncate(path, off_t(LazyLoad.autoBytes - 1)), 0)
+        XCTAssertFalse(LazyLoad.auto.applies(toFileAt: path))
+        XCTAssertEqual(truncate(path, off_t(LazyLoad.autoBytes)), 0)
+        XCTAssertTrue(LazyLoad.auto.applies(toFileAt: path))
+        XCTAssertFalse(LazyLoad.off.applies(toFileAt: path))
+        XCTAssertFalse(LazyLoad.auto.applies(toFileAt: (path as NSString).deletingLastPathComponent), "a directory")
+        XCTAssertFalse(LazyLoad.auto.applies(toFileAt: path + ".missing"))
+        // in a session: the default loads a small file whole, lazy=on and set lazy=on lazily
+        let sh = TestShell()
+        sh.run("load data/veteran.csv")
+        XCTAssertNil(sh.session.frame.pending)
+        sh.run("load data/veteran.csv lazy=on")
+        XCTAssertNotNil(sh.session.frame.pending)
+        sh.run("set lazy=on")
+        sh.run("load data/veteran.csv")
+        XCTAssertNotNil(sh.session.frame.pending)
+        sh.run("load data/veteran.csv lazy=auto")
+        XCTAssertNil(sh.session.frame.pending)
+        XCTAssertTrue(sh.run("set lazy=sometimes", allowFailure: true).failed)
+        XCTAssertTrue(sh.sink.stderr.last?.contains("auto, on or off") == true, "\(sh.sink.stderr.last ?? "")")
+        XCTAssertEqual(sh.session.settings.lazyLoad, .on)
     }
 
     /// A temporary CSV file with `text`; removed at the end of the test.

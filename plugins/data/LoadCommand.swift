@@ -7,14 +7,15 @@ public enum LoadCommand: SurvshCommand {
     public static let spec = CommandSpec(
         name: "load", aliases: ["use"],
         summary: "read a data file (CSV/TSV, gzip or zip, Stata, SPSS, SAS, Excel .xlsx) into the session",
-        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon] [cols=NAME,FIRST-LAST,...] [lazy=on|off]",
+        synopsis: ["load PATH [na=TOKEN,TOKEN,...] [sep=comma|tab|semicolon] [cols=NAME,FIRST-LAST,...] [lazy=auto|on|off]",
                    "load PATH.xlsx [sheet=NAME|N] [range=A1:H200]"], body: .path,
         options: [
             OptionSpec("na", .text, default: "NA,,.", help: "cell values read as missing (comma-separated; an empty item is the empty cell)"),
             OptionSpec("sep", .choice(["comma", "tab", "semicolon"]), help: "the field separator (default: by extension, then sniffed)"),
             OptionSpec("cols", .text, help: "read only these columns (in file order): names, ranges FIRST-LAST as Stata varlists (x1-x10), patterns with *"),
-            OptionSpec("lazy", .choice(["on", "off"]),
-                       help: "CSV/TSV: check the file and find its column types now, parse each column when a command first needs it (default: off)"),
+            OptionSpec("lazy", .choice(["auto", "on", "off"]),
+                       help: "CSV/TSV: check the file and find its column types now, parse each column when a command first needs it "
+                           + "(default auto: files of 256 MB or more; see set lazy)"),
             OptionSpec("labels", .choice(["text", "codes"]), default: "text",
                        help: "Stata/SPSS/SAS value labels: text levels in value order, or codes to keep the numbers"),
             OptionSpec("sheet", .text, help: "Excel: the sheet to read, by name or 1-based number (default: the first)"),
@@ -51,10 +52,13 @@ public enum LoadCommand: SurvshCommand {
                 "cols= keeps memory to the columns named: a CSV/TSV reader skips the others while parsing (a 10^8-row file "
                     + "with 13 of its 15 columns needs 13 x 0.8 GB); other formats are read whole, then cut.",
                 "lazy=on (a plain CSV/TSV file; other formats are read whole): load reads the whole file once to report what "
-                    + "it reports now (errors, rows, types, warnings), keeps the file mapped, and parses a column when a command "
-                    + "first needs it: km, logrank and cox parse the columns their line names, any other command every column "
-                    + "left. Off by default while it is new. A file changed in place after the load is refused (load it again); "
-                    + "one replaced by a new file (a rename) is still read as it was loaded.",
+                    + "an eager load reports (errors, rows, types, warnings), keeps the file mapped, and parses a column when a "
+                    + "command first needs it: km, logrank and cox parse the columns their line names, any other command every "
+                    + "column left. Everything printed is what lazy=off prints. lazy=auto, the default, is lazy for a file of 256 MB "
+                    + "(256 x 2^20 bytes) or more, a registry's, of which a session uses a few columns: a 10^7-row file of 15 "
+                    + "columns loads in about a second and holds only the columns used; lazy=off reads every column at load. A "
+                    + "file changed in place after a lazy load is refused (load it again); one replaced by a new file (a rename) "
+                    + "is still read as it was loaded.",
                 "Excel .xlsx/.xlsm: one sheet (sheet=); the header is the first row of the range (default: the rectangle holding every "
                     + "cell with a value; empty rows after the last value are dropped). Shared and inline strings, numbers, booleans; "
                     + "numbers with a date format become dates (1900 and 1904 date systems), with a date-time format seconds since "
@@ -100,7 +104,7 @@ public enum LoadCommand: SurvshCommand {
         // read and the hashing for the transcript alike, before anything of the session is replaced.
         let progress = LoadProgress()
         options.progress = progress
-        let lazy = args.options["lazy"].map { $0 == "on" } ?? session.settings.lazyLoad
+        let lazy = (args.options["lazy"].flatMap(LazyLoad.init(rawValue:)) ?? session.settings.lazyLoad).applies(toFileAt: resolved)
         let hash = session.startTranscriptHash(of: resolved, cancel: options.cancel)
         defer { hash?.abandon() } // a read that failed: the hash is not waited for
         let (read, sha256) = try ProgressLine.run(progress, enabled: session.showsProgress) {

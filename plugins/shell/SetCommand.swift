@@ -12,7 +12,7 @@ public enum SetCommand: SurvshCommand {
         synopsis: ["set", "set format text|json", "set digits N", "set seed=N", "set collation=r|c",
                    "set timeunit=days|weeks|months|years", "set convention=r|sas|stata", "set labels=on|off",
                    "set plugin_path=DIR[:DIR...]", "set plugin_timeout=SECONDS",
-                   "set timing=on|off", "set threads=N", "set lazy=on|off"], body: .words,
+                   "set timing=on|off", "set threads=N", "set lazy=auto|on|off"], body: .words,
         options: [OptionSpec("format", .choice(OutputFormat.allCases.map(\.rawValue)), default: "text",
                              help: "text for people, json for one JSON object per result (`set format json` also works)"),
                   OptionSpec("digits", .number(1...15), default: "4",
@@ -35,8 +35,9 @@ public enum SetCommand: SurvshCommand {
                              help: "print each command's elapsed time and peak memory growth on stderr"),
                   OptionSpec("threads", .number(1...Double(Parallelism.maxThreads)),
                              help: "threads for Cox fits, concordance and reading files (default: every core)"),
-                  OptionSpec("lazy", .choice(["on", "off"]), default: Settings().lazyLoad ? "on" : "off",
-                             help: "load of a CSV/TSV file: check it and find its types at load, parse each column when first needed (see help load)")],
+                  OptionSpec("lazy", .choice(LazyLoad.allCases.map(\.rawValue)), default: Settings().lazyLoad.rawValue,
+                             help: "load of a CSV/TSV file: check it and find its types at load, parse each column when first needed; "
+                                 + "auto: files of 256 MB or more (see help load)")],
         notes: ["digits: significant digits in printed tables (1 to 15, default 4); JSON always has full precision.",
                 "p-values everywhere print as R's format.pval(p, digits = N) (as print.htest with R's default options: 0.001111, 3.25e-05, < 2.2e-16).",
                 "format json: each result is printed as one JSON object per line (JSON Lines).",
@@ -147,7 +148,10 @@ public enum SetCommand: SurvshCommand {
         case 2 where w[0] == "timing":
             session.settings.timing = try onOff(w[1], for: "timing")
         case 2 where w[0] == "lazy":
-            session.settings.lazyLoad = try onOff(w[1], for: "lazy")
+            guard let mode = LazyLoad(rawValue: w[1].lowercased()) else {
+                throw SurvshError.usage("set", "unknown value '\(w[1])' for lazy", expected: "auto, on or off")
+            }
+            session.settings.lazyLoad = mode
         case 2 where w[0] == "threads":
             guard let n = Int(w[1]), (1...Parallelism.maxThreads).contains(n) else {
                 throw SurvshError.usage("set", "threads must be a whole number from 1 to \(Parallelism.maxThreads), not '\(w[1])'")
@@ -173,7 +177,7 @@ public enum SetCommand: SurvshCommand {
         j["plugin_timeout"] = .num(session.settings.pluginTimeout)
         j["timing"] = .string(session.settings.timing ? "on" : "off")
         j["threads"] = .int(session.settings.threads ?? Parallelism.processors)
-        j["lazy"] = .string(session.settings.lazyLoad ? "on" : "off")
+        j["lazy"] = .string(session.settings.lazyLoad.rawValue)
         let seed = session.random.seed.map { String($0) } ?? "none (not reproducible)"
         // The time unit is shown once it is not the default (days), so older transcripts replay alike.
         let unit = session.settings.timeUnit == .days ? "" : ", timeunit \(session.settings.timeUnit.rawValue)"
@@ -185,7 +189,7 @@ public enum SetCommand: SurvshCommand {
         // Threads once set (the default depends on the machine, so it stays out of transcripts).
         let threads = session.settings.threads.map { ", threads \($0)" } ?? ""
         // lazy loading once it is not the default
-        let lazy = session.settings.lazyLoad == Settings().lazyLoad ? "" : ", lazy \(session.settings.lazyLoad ? "on" : "off")"
+        let lazy = session.settings.lazyLoad == Settings().lazyLoad ? "" : ", lazy \(session.settings.lazyLoad.rawValue)"
         let pluginPath = session.settings.pluginPath.isEmpty ? "" : ", plugin_path \(session.settings.pluginPath.joined(separator: ":"))"
         let timeout = session.settings.pluginTimeout == 300 ? "" : ", plugin_timeout \(session.fmt(session.settings.pluginTimeout))"
         return CommandOutput(text: "format \(session.settings.format.rawValue), digits \(session.settings.digits), seed \(seed), collation \(session.settings.collation.rawValue)\(unit)\(convention)\(labels)\(pluginPath)\(timeout)\(timing)\(threads)\(lazy)",

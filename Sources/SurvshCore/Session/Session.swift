@@ -33,9 +33,35 @@ public struct Settings: Sendable {
     public var timing = false
     /// Threads a command may use (`set threads=N`); nil: every core (Parallelism.processors).
     public var threads: Int?
-    /// `load` of a plain CSV/TSV file parses each column when a command first needs it (`load ... lazy=on`).
-    public var lazyLoad = false
+    /// Whether `load` of a plain CSV/TSV file parses each column when a command first needs it
+    /// (`set lazy=auto|on|off`, `load ... lazy=`); by default a large file's.
+    public var lazyLoad = LazyLoad.auto
     public init() {}
+}
+
+/// When `load` reads a plain CSV/TSV file lazily: checked and typed at load, each column parsed when a
+/// command first needs it (see `help load`).
+public enum LazyLoad: String, Sendable, CaseIterable {
+    /// Files of `autoBytes` or more: a registry's file, of which a session uses a few columns.
+    case auto
+    case on, off
+
+    /// 256 MiB: about 2.4 million rows of the benchmark's 15 columns. A smaller file loads whole in well
+    /// under a second into a few hundred MB, so nothing is worth keeping it open and mapped for, and
+    /// its first commands need not parse columns.
+    public static let autoBytes = 256 << 20
+
+    /// Whether a load of the file at `path` is lazy (a file that cannot be read is not: the eager
+    /// read reports what is wrong with it).
+    public func applies(toFileAt path: String) -> Bool {
+        switch self {
+        case .on: return true
+        case .off: return false
+        case .auto:
+            var st = stat()
+            return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int(st.st_size) >= Self.autoBytes
+        }
+    }
 }
 
 /// A unit of survival time, for converting axes as survminer's `xscale` does (a year is 365.25
