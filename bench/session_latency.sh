@@ -77,7 +77,7 @@ fi
 python3 - "$work" "$reps" "$have_r" <<'PY'
 import glob, re, statistics, sys
 work, reps, have_r = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
-line = re.compile(r"^timing: (\S+) ([\d.]+) (ms|s)(?:, \+([\d.]+) MB peak)?$")
+line = re.compile(r"^timing: (\S+) ([\d.]+) (ms|s)(?:, [\d.]+ (?:ms|s) CPU)?(?:, \+([\d.]+) MB peak)?$")
 
 def phases(path):
     """{(command, phase): [ms]} for one session: phase first, repeat or after-filter."""

@@ -27,7 +27,7 @@ extension Session {
         var failed = false
         // Errors name the command by its canonical name, not the alias typed.
         var commandName = split.command
-        // `set timing=on`: elapsed time and peak memory on stderr once the line is done (not recorded).
+        // `set timing=on`: elapsed time, CPU time and peak memory on stderr once the line is done (not recorded).
         let timer = settings.timing ? CommandTimer.start() : nil
         defer { if let timer, settings.timing { sink.err(timer.line(command: commandName)) } }
         defer { if PollTrace.enabled { FileHandle.standardError.write(Data((PollTrace.endCommand(trimmed) + "\n").utf8)) } }
