@@ -120,6 +120,41 @@ final class DerivedDataCacheTests: XCTestCase {
         run("cox Surv(time, status) ~ age + sex + cluster(inst)", newHits: 2)
     }
 
+    /// A filter (or filter drop, unfilter) that leaves the active rows as they were keeps the data
+    /// version, so cox finds its complete cases and start in the cache and prints what a fresh session
+    /// prints; one that changes the active rows moves the version and the cache is rebuilt.
+    func testAFilterKeepingTheActiveRowsKeepsTheCache() {
+        let sh = TestShell(), fresh = TestShell()
+        fresh.session.derivedCache.enabled = false
+        let cox = "cox Surv(time, status) ~ age + sex + factor(ph.ecog)"
+        func step(_ line: String, keepsRows: Bool) {
+            let version = sh.session.dataVersion
+            sh.run(line)
+            fresh.run(line)
+            if keepsRows {
+                XCTAssertEqual(sh.session.dataVersion, version, "'\(line)' keeps the active rows")
+            } else {
+                XCTAssertNotEqual(sh.session.dataVersion, version, "'\(line)' changes the active rows")
+            }
+            for newHits in [keepsRows ? 2 : 0, 2] {
+                let hits = sh.session.derivedCache.hits
+                let c = sh.session.execute(cox, source: .interactive), f = fresh.session.execute(cox, source: .interactive)
+                XCTAssertEqual(c.outputLines, f.outputLines, "after '\(line)'")
+                XCTAssertEqual(sh.session.derivedCache.hits - hits, newHits, "after '\(line)'")
+            }
+        }
+        step("load data/lung.csv", keepsRows: false)
+        step("filter time > 0", keepsRows: true)
+        step("filter sex >= 1", keepsRows: true)
+        step("filter age > 55", keepsRows: false)
+        step("filter age > 50", keepsRows: true)
+        step("filter drop 4", keepsRows: true)
+        step("filter drop 3", keepsRows: false)
+        step("unfilter", keepsRows: true)
+        step("filter ph.ecog >= 0", keepsRows: false)
+        step("replace age = age", keepsRows: false)
+    }
+
     /// Formula expressions (recomputed for each command; runif() differs each time) are not cached.
     func testExpressionColumnsAreNotCached() {
         let sh = TestShell()

@@ -1,9 +1,11 @@
 // DerivedDataCache.swift — values computed from the data (complete cases, group codes, the time
 // order of the rows) kept between commands while the data and the filters are unchanged.
 //
-// Contract: the session's `dataVersion` goes up on every change of the frame or of the filter stack
-// (the `didSet` of Session.frame and Session.filters: the one place every load, filter, unfilter,
-// generate, replace, drop, keep, rename, relevel, split, tvc, back, ... goes through). An entry is
+// Contract: the session's `dataVersion` goes up on every change of the frame (the `didSet` of
+// Session.frame: the one place every load, generate, replace, drop, keep, rename, relevel, split, tvc,
+// back, ... goes through) and on every change of the filter stack (filter, unfilter, filter drop, back)
+// that changes the active rows: the cached values depend on the frame's columns and the active rows
+// only, so a filter that keeps every active row keeps them. An entry is
 // stored with the version it was computed at and is found only while the version is the same; the
 // first lookup at a new version drops every entry. A key names the kind of value and everything
 // else it depends on: the columns it reads with their roles, and settings such as the collation.

@@ -29,7 +29,7 @@ public struct Settings: Sendable {
     public var pluginPath: [String] = []
     /// Seconds a plugin may take to answer (`set plugin_timeout=SECONDS`).
     public var pluginTimeout: Double = 300
-    /// Print each command's elapsed time and peak memory growth on stderr (`set timing=on`).
+    /// Print each command's elapsed time, CPU time and peak memory growth on stderr (`set timing=on`).
     public var timing = false
     /// Threads a command may use (`set threads=N`); nil: every core (Parallelism.processors).
     public var threads: Int?
@@ -192,18 +192,32 @@ public final class Session: @unchecked Sendable {
     public var settings = Settings()
     /// The data. Every change (load, generate, replace, drop, keep, rename, relevel, split, back, ...)
     /// goes through this property's setter, which moves `dataVersion` on.
-    public private(set) var frame = DataFrame() { didSet { dataVersion &+= 1 } }
-    /// The filter stack; every change moves `dataVersion` on.
-    public private(set) var filters: [RowFilter] = [] { didSet { dataVersion &+= 1 } }
-    /// Goes up on every change of the frame or of the filters: what `derivedCache` is keyed by.
-    public private(set) var dataVersion: UInt64 = 0
+    public private(set) var frame = DataFrame() {
+        didSet {
+            version &+= 1
+            activeRowsCache = nil
+        }
+    }
+    /// The filter stack; a change moves `dataVersion` on only when it changes the active rows.
+    public private(set) var filters: [RowFilter] = [] { didSet { activeRowsStale = true } }
+    /// Goes up on every change of the frame and on every change of the filters that changes the active
+    /// rows: what `derivedCache` is keyed by. A filter that keeps every active row (`filter x1 > -100`)
+    /// leaves it, so the complete cases, group codes and Cox starts computed before stay valid.
+    public var dataVersion: UInt64 {
+        if activeRowsStale { settleActiveRows() }
+        return version
+    }
+    private var version: UInt64 = 0
     /// Complete cases, group codes and time orders computed from the data, reused by later commands
     /// while `dataVersion` stays (see DerivedDataCache).
     public let derivedCache = DerivedDataCache()
     /// Columns a formula computed for the command being run (`log(pgr + 1)`, `status == 2`), by the
     /// name R gives them; `column(_:for:)` finds them after the frame's own. Cleared before each line.
     public private(set) var modelColumns: [String: Column] = [:]
+    /// The active rows: nil after a change of the frame until asked for, stale after a change of the
+    /// filters (`settleActiveRows` recomputes them and moves the version on when they differ).
     private var activeRowsCache: [Int]?
+    private var activeRowsStale = false
     public var outcome: OutcomeDeclaration?
     /// The random-number stream of runif(), rnorm(), ... (`set seed=N`); kept across `load`.
     public let random = RandomStream()
@@ -255,7 +269,6 @@ public final class Session: @unchecked Sendable {
     public func replaceData(_ frame: DataFrame, file: (path: String, resolved: String)?, sha256: String? = nil) {
         self.frame = frame
         filters = []
-        activeRowsCache = nil
         results = [:]
         if let o = outcome, o.columnsRead.contains(where: { !frame.allNames.contains($0) }) { outcome = nil }
         if let f = file { noteDataFileRead(path: f.path, resolved: f.resolved, sha256: sha256) }
@@ -296,7 +309,6 @@ public final class Session: @unchecked Sendable {
         precondition(parents.count == frame.rowCount, "Session.replaceRows: one parent per new row")
         filters = filters.map { f in RowFilter(expression: f.expression, keep: parents.map { f.keep[$0] }) }
         self.frame = frame
-        activeRowsCache = nil
         results = [:]
         modelColumns = [:]
         self.outcome = outcome
@@ -309,7 +321,7 @@ public final class Session: @unchecked Sendable {
     /// Ctrl-C went unseen: bench/poll_gaps.sh.) The old rows are freed on a thread of their own after.
     public func replaceRows<T>(_ frame: DataFrame, parents: [Int], outcome: OutcomeDeclaration?,
                                summarize: () throws -> T) throws -> T {
-        var before = RowsState(frame: self.frame, filters: filters, activeRows: activeRowsCache, results: results,
+        var before = RowsState(frame: self.frame, filters: filters, results: results,
                                modelColumns: modelColumns, outcome: self.outcome)
         replaceRows(frame, parents: parents, outcome: outcome)
         do {
@@ -317,7 +329,7 @@ public final class Session: @unchecked Sendable {
             BackgroundRelease.drop(&before, leaving: RowsState())
             return summary
         } catch {
-            (self.frame, filters, activeRowsCache) = (before.frame, before.filters, before.activeRows)
+            (self.frame, filters) = (before.frame, before.filters)
             (results, modelColumns, self.outcome) = (before.results, before.modelColumns, before.outcome)
             throw error
         }
@@ -327,7 +339,6 @@ public final class Session: @unchecked Sendable {
     private struct RowsState {
         var frame = DataFrame()
         var filters: [RowFilter] = []
-        var activeRows: [Int]?
         var results: [String: any Sendable] = [:]
         var modelColumns: [String: Column] = [:]
         var outcome: OutcomeDeclaration?
@@ -358,26 +369,33 @@ public final class Session: @unchecked Sendable {
 
     public func pushFilter(_ f: RowFilter) {
         filters.append(f)
-        activeRowsCache = nil
     }
 
     /// Removes the filter at `index` (0-based) from the stack; the others keep their order.
     public func removeFilter(at index: Int) {
         filters.remove(at: index)
-        activeRowsCache = nil
     }
 
     public func clearFilters() {
         filters = []
-        activeRowsCache = nil
     }
 
     /// Indices of the rows every filter keeps, ascending.
     public var activeRows: [Int] {
-        if let c = activeRowsCache { return c }
+        if activeRowsCache == nil || activeRowsStale { settleActiveRows() }
+        return activeRowsCache ?? []
+    }
+
+    /// Computes the active rows. After a change of the filters the version moves on unless they are
+    /// the rows of before (then the old array is kept); nothing is computed for the version until the
+    /// filters change (a first analysis after `load` does not make the array of all rows).
+    private func settleActiveRows() {
         let rows = filters.isEmpty ? Array(0..<frame.rowCount) : Self.rowsKept(by: filters.map(\.keep), count: frame.rowCount)
-        activeRowsCache = rows
-        return rows
+        if activeRowsCache != rows {
+            if activeRowsStale { version &+= 1 }
+            activeRowsCache = rows
+        }
+        activeRowsStale = false
     }
 
     /// The indices below `n` where every mask is true, ascending. The masks are ANDed as bytes and
@@ -498,7 +516,6 @@ public final class Session: @unchecked Sendable {
     public func restore(_ snapshot: Snapshot) {
         frame = snapshot.frame
         filters = snapshot.filters
-        activeRowsCache = nil
         outcome = snapshot.outcome
         settings = snapshot.settings
         results = snapshot.results
