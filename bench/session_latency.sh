@@ -4,7 +4,7 @@
 # `timing:` lines on stderr give each command's elapsed time and peak memory growth. Round 1 is the
 # first call after the load (nothing cached), rounds 2.. the same commands again (data unchanged, so
 # the session's cache of complete cases, group codes and time order is used), and a last round runs
-# after `filter x1 > -100` (keeps every row but changes the data version: caches rebuilt).
+# after `filter x1 > -100` (keeps every row, so the data version and the session's cache stay).
 # R does the same in one Rscript session after fread (system.time of each call, printed results).
 # RUNS sessions of each; medians are printed. Not a test: it prints a table and exits 0.
 #
@@ -77,7 +77,7 @@ fi
 python3 - "$work" "$reps" "$have_r" <<'PY'
 import glob, re, statistics, sys
 work, reps, have_r = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
-line = re.compile(r"^timing: (\S+) ([\d.]+) (ms|s)(?:, [\d.]+ (?:ms|s) CPU)?(?:, \+([\d.]+) MB peak)?$")
+line = re.compile(r"^timing: (\S+) ([\d.]+) (ms|s)(?:, ([\d.]+) (ms|s) CPU)?(?:, \+([\d.]+) MB peak)?$")
 
 def phases(path):
     """{(command, phase): [ms]} for one session: phase first, repeat or after-filter."""
@@ -87,11 +87,12 @@ def phases(path):
         if not m or m.group(1) in ("set", "filter"):
             continue
         cmd, ms = m.group(1), float(m.group(2)) * (1 if m.group(3) == "ms" else 1000)
-        mb = float(m.group(4)) if m.group(4) else None
+        cpu = float(m.group(4)) * (1 if m.group(5) == "ms" else 1000) if m.group(4) else None
+        mb = float(m.group(6)) if m.group(6) else None
         k = seen.get(cmd, 0)
         seen[cmd] = k + 1
         phase = "load" if cmd == "load" else ("first" if k == 0 else ("after filter" if k == reps else "repeat"))
-        out.setdefault((cmd, phase), []).append((ms, mb))
+        out.setdefault((cmd, phase), []).append((ms, mb, cpu))
     return out
 
 def merge(files):
@@ -104,20 +105,22 @@ def merge(files):
 s = merge(sorted(glob.glob(f"{work}/survsh-*.err")))
 r = merge(sorted(glob.glob(f"{work}/r-*.err"))) if have_r else {}
 med = lambda xs: statistics.median(xs) if xs else None
-fmt = "{:<9} {:<13} {:>10} {:>9} {:>10} {:>7}"
-print(fmt.format("command", "call", "survsh ms", "peak MB", "R ms", "R/survsh"))
+fmt = "{:<9} {:<13} {:>10} {:>8} {:>9} {:>10} {:>7}"
+print(fmt.format("command", "call", "survsh ms", "CPU ms", "peak MB", "R ms", "R/survsh"))
 for cmd in ("load", "km", "logrank", "cox"):
     for phase in ("load", "first", "repeat", "after filter"):
         if (cmd, phase) not in s:
             continue
-        ms = med([x for x, _ in s[(cmd, phase)]])
-        mb = med([y for _, y in s[(cmd, phase)] if y is not None])
-        rms = med([x for x, _ in r.get((cmd, phase), [])])
-        print(fmt.format(cmd, phase if cmd != "load" else "", f"{ms:.1f}", f"{mb:.1f}" if mb is not None else "-",
+        ms = med([x for x, _, _ in s[(cmd, phase)]])
+        cpu = med([c for _, _, c in s[(cmd, phase)] if c is not None])
+        mb = med([y for _, y, _ in s[(cmd, phase)] if y is not None])
+        rms = med([x for x, _, _ in r.get((cmd, phase), [])])
+        print(fmt.format(cmd, phase if cmd != "load" else "", f"{ms:.1f}", f"{cpu:.1f}" if cpu is not None else "-",
+                         f"{mb:.1f}" if mb is not None else "-",
                          f"{rms:.1f}" if rms is not None else "-", f"{rms / ms:.1f}x" if rms else "-"))
 PY
 echo
 echo "survsh: $SURVSH_BIN; data: $csv ($rows rows); $(nproc) cores; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "medians over $runs sessions (R: ${R_RUNS:-3}); repeat = rounds 2..$reps of the same command; after filter = after 'filter x1 > -100' (all rows kept)."
-echo "survsh ms/peak MB from set timing=on (peak: VmHWM after minus VmRSS before, high-water mark reset per command)."
+echo "survsh ms/CPU ms/peak MB from set timing=on (CPU: user + system of every thread; peak: VmHWM after minus VmRSS before, high-water mark reset per command)."
 echo "R: system.time() of the call with its printed result (print(survfit), print(survdiff), print(summary(coxph))) after fread."
