@@ -8,7 +8,7 @@ Tasks: help, load, load+km, load+logrank, load+cox, load+cuminc, load+survreg, a
 cols+logrank, cols+cox: the same analyses after loading only the columns they use (survsh
 `load FILE cols=...`, R `fread(select = ...)`), as a registry user would. `load` is survsh's default,
 lazy=auto: a file of 256 MB or more (the 10^7-row file, not the 10^6-row one) is checked and typed at
-load and each column parsed when a command first needs it. eager:load, eager:load+km, ... are the same tasks with
+load and each column parsed when a command first needs it (a cols= load reads its columns at once). eager:load, eager:load+km, ... are the same tasks with
 `load FILE lazy=off` (every column parsed at load), survsh alone (R's side would be the same run again).
 
 For each row count and task, run i (i = 1..runs) starts survsh and then, while i <= the R runs,

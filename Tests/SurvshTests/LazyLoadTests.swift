@@ -97,6 +97,8 @@ final class LazyLoadTests: XCTestCase {
         XCTAssertFalse(LazyLoad.auto.applies(toFileAt: path))
         XCTAssertEqual(truncate(path, off_t(LazyLoad.autoBytes)), 0)
         XCTAssertTrue(LazyLoad.auto.applies(toFileAt: path))
+        XCTAssertFalse(LazyLoad.auto.applies(toFileAt: path, selectingColumns: true), "cols= is read at once")
+        XCTAssertTrue(LazyLoad.on.applies(toFileAt: path, selectingColumns: true))
         XCTAssertFalse(LazyLoad.off.applies(toFileAt: path))
         XCTAssertFalse(LazyLoad.auto.applies(toFileAt: (path as NSString).deletingLastPathComponent), "a directory")
         XCTAssertFalse(LazyLoad.auto.applies(toFileAt: path + ".missing"))

@@ -56,7 +56,8 @@ public enum LoadCommand: SurvshCommand {
                     + "command first needs it: km, logrank and cox parse the columns their line names, any other command every "
                     + "column left. Everything printed is what lazy=off prints. lazy=auto, the default, is lazy for a file of 256 MB "
                     + "(256 x 2^20 bytes) or more, a registry's, of which a session uses a few columns: a 10^7-row file of 15 "
-                    + "columns loads in about a second and holds only the columns used; lazy=off reads every column at load. A "
+                    + "columns loads in about a second and holds only the columns used; lazy=off reads every column at load, and so "
+                    + "does lazy=auto when cols= names the columns to read (a lazy load would read the file twice). A "
                     + "file changed in place after a lazy load is refused (load it again); one replaced by a new file (a rename) "
                     + "is still read as it was loaded.",
                 "Excel .xlsx/.xlsm: one sheet (sheet=); the header is the first row of the range (default: the rectangle holding every "
@@ -104,7 +105,8 @@ public enum LoadCommand: SurvshCommand {
         // read and the hashing for the transcript alike, before anything of the session is replaced.
         let progress = LoadProgress()
         options.progress = progress
-        let lazy = (args.options["lazy"].flatMap(LazyLoad.init(rawValue:)) ?? session.settings.lazyLoad).applies(toFileAt: resolved)
+        let lazy = (args.options["lazy"].flatMap(LazyLoad.init(rawValue:)) ?? session.settings.lazyLoad)
+            .applies(toFileAt: resolved, selectingColumns: options.columns != nil)
         let hash = session.startTranscriptHash(of: resolved, cancel: options.cancel)
         defer { hash?.abandon() } // a read that failed: the hash is not waited for
         let (read, sha256) = try ProgressLine.run(progress, enabled: session.showsProgress) {

@@ -52,12 +52,15 @@ public enum LazyLoad: String, Sendable, CaseIterable {
     public static let autoBytes = 256 << 20
 
     /// Whether a load of the file at `path` is lazy (a file that cannot be read is not: the eager
-    /// read reports what is wrong with it).
-    public func applies(toFileAt path: String) -> Bool {
+    /// read reports what is wrong with it). `selectingColumns`: the load names the columns to read
+    /// (`cols=`), which `auto` then reads at once: the session will use them, and a lazy load would
+    /// read the file twice (its check, then the columns) where a `cols=` read reads it once.
+    public func applies(toFileAt path: String, selectingColumns: Bool = false) -> Bool {
         switch self {
         case .on: return true
         case .off: return false
         case .auto:
+            if selectingColumns { return false }
             var st = stat()
             return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int(st.st_size) >= Self.autoBytes
         }
