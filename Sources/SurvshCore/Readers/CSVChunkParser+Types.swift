@@ -44,18 +44,8 @@ extension CSVChunkParser {
                 switch col.pointee.kind {
                 case .text, .skip:
                     if stop == 0 { e = ByteWords.firstStop(from: f + 16, before: settings.bufferEnd, delimiter: delim) }
-                case .real:
-                    if e != f {
-                        switch NumberShape.shape(of: k) {
-                        case .unsure: return
-                        case .integer, .real: break
-                        }
-                    }
-                    col.pointee.slots[row] = 0
-                case .integer:
-                    if e != f {
-                        guard case .integer = NumberShape.shape(of: k) else { return }
-                    }
+                case .real, .integer:
+                    if e != f && NumberShape.shape(of: k).length(in: col.pointee.kind) == nil { return }
                     col.pointee.slots[row] = 0
                 default:
                     return

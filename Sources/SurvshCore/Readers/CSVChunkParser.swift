@@ -351,14 +351,8 @@ struct CSVChunkParser {
                     }
                     if typesOnly && bufferEnd - p >= 16 {
                         // the slot is scratch: a finite stand-in, so the scan counts no NaN or Inf
-                        let shape = NumberShape.of(p, delimiter: delim)
-                        if case .real(let n) = shape, col.pointee.kind == .real, terminates(p + n),
+                        if let n = NumberShape.of(p, delimiter: delim).length(in: col.pointee.kind), terminates(p + n),
                            !(checkValueNA && settings.na.matchesTrimmed(p, n)) {
-                            col.pointee.slots[row] = 0
-                            t = p + n
-                            break
-                        }
-                        if case .integer(let n) = shape, terminates(p + n), !(checkValueNA && settings.na.matchesTrimmed(p, n)) {
                             col.pointee.slots[row] = 0
                             t = p + n
                             break

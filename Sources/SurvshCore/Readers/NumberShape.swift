@@ -27,6 +27,17 @@ enum NumberShape: Equatable {
     case integer(length: Int)
     case real(length: Int)
 
+    /// The field's length when the shape is certain and a column of `kind` holds it without changing
+    /// type: an integer column only integers, any other (a real column) integers and reals.
+    @inline(__always)
+    func length(in kind: CellKind) -> Int? {
+        switch self {
+        case .integer(let n): return n
+        case .real(let n): return kind == .integer ? nil : n
+        case .unsure: return nil
+        }
+    }
+
     @inline(__always)
     static func of(_ p: UnsafePointer<UInt8>, delimiter: UInt8) -> NumberShape {
         shape(of: survsh_byte_classes16(p, delimiter))
