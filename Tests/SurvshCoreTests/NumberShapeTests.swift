@@ -131,21 +131,7 @@ final class NumberShapeTests: XCTestCase {
             try (lines.joined(separator: eol) + eol).write(toFile: path, atomically: false, encoding: .utf8)
             var tuning = CSVTuning.standard
             tuning.scanChunkBytes = 4 << 10
-            tuning.parallelMinimumBytes = 0
-            let context = "trial \(trial): \(rare), special row \(special)"
-            let full = Result { try CSVReader.read(path: path) }
-            let lazy = Result { try CSVReader.readLazily(path: path, options: ReadOptions(), tuning: tuning) }
-            switch (full, lazy) {
-            case (.success(let full), .success(let lazy)):
-                let lazy = try XCTUnwrap(lazy)
-                XCTAssertEqual(lazy.types, full.columns.map(\.type), context)
-                XCTAssertEqual(lazy.rowCount, full.rowCount, context)
-                XCTAssertEqual(lazy.warnings, full.warnings, context)
-            case (.failure(let a), .failure(let b)):
-                XCTAssertEqual("\(a)", "\(b)", context)
-            default:
-                XCTFail("\(context): \(full) against \(lazy)")
-            }
+            _ = try assertLazyReadReportsAsFullRead(path: path, tuning: tuning, context: "trial \(trial): \(rare), special row \(special)")
         }
     }
 }

@@ -66,6 +66,17 @@ extension CSVReader {
         /// No quote character in the data.
         var quoteFree = false
 
+        /// The file line of each chunk's first byte, the data starting on line `dataFirstLine`.
+        func firstLines(from dataFirstLine: Int) -> [Int] {
+            var lines: [Int] = []
+            var line = dataFirstLine
+            for n in newlines {
+                lines.append(line)
+                line += n
+            }
+            return lines
+        }
+
         /// The same cuts joined into about `count` chunks of similar size (a lazy table's scan plan,
         /// made of small chunks, reused for a parse: no second counting pass).
         func merged(into count: Int) -> ChunkPlan {
@@ -91,10 +102,8 @@ extension CSVReader {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    /// Cuts [dataStart, bufferEnd) into chunks that start at record boundaries (see the file header).
-    static func planChunks(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, tuning: CSVTuning) -> ChunkPlan {
-        let end = settings.bufferEnd
-        let bytes = end - dataStart
+    /// How many tentative chunks `bytes` of data are cut into (at least 1, at most `bytes`).
+    static func chunkCount(bytes: Int, tuning: CSVTuning) -> Int {
         let threads = tuning.threads ?? processorCount()
         var count: Int
         if let forced = tuning.forcedChunkCount {
@@ -105,7 +114,14 @@ extension CSVReader {
             count = max(1, min(threads * tuning.chunksPerCore, bytes / max(tuning.minimumChunkBytes, 1)))
         }
         if tuning.singleChunk { count = 1 }
-        count = max(1, min(count, bytes))
+        return max(1, min(count, bytes))
+    }
+
+    /// Cuts [dataStart, bufferEnd) into chunks that start at record boundaries (see the file header).
+    static func planChunks(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, tuning: CSVTuning) -> ChunkPlan {
+        let end = settings.bufferEnd
+        let bytes = end - dataStart
+        let count = chunkCount(bytes: bytes, tuning: tuning)
         let tentative = (0...count).map { dataStart + bytes * $0 / count }
         var newlines = [Int](repeating: 0, count: count)
         var quotes = [Int](repeating: 0, count: count)

@@ -7,7 +7,9 @@
 //   (field counts, quotes, binary file, memory), row count, column types, format description and
 //   warnings (names, all-missing columns, NaN and Inf cells) — without keeping any column: the
 //   scan runs the same chunk parser (CSVChunkParser) over small chunks whose cells go to scratch
-//   slots, summarised (kind, NaN and Inf counts) and dropped chunk by chunk.
+//   slots, summarised (kind, NaN and Inf counts) and dropped chunk by chunk. Data without a quote
+//   character is cut at newlines and each chunk's lines counted as it is scanned (`quoteFreeScan`:
+//   one pass over the bytes); data with one is counted first (`planChunks`), as a full read does.
 // - The file stays mapped (privately) with its descriptor open. `columns(_:cancel:)` parses the
 //   named file columns in one pass (the other columns skipped, as `cols=` does) and checks each
 //   column's type against the scan's. Before that, the open file is checked against its
@@ -119,11 +121,19 @@ extension CSVReader {
         var scanTuning = tuning
         scanTuning.chunksPerCore = 1 << 20 // as many chunks as scanChunkBytes gives
         scanTuning.minimumChunkBytes = tuning.scanChunkBytes
-        let plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: scanTuning)
-        try checkMemory(rows: max(plan.totalNewlines, 1), columns: guess.filter { $0 != .skip }.count, settings: settings, tuning: tuning)
         settings.typesOnly = true
-        settings.plainTypeScan = plan.quoteFree && !settings.valueLikeNA
-        let found = try scan(settings: settings, plan: plan, guess: guess, dataStart: prelude.dataStart, dataFirstLine: prelude.dataFirstLine)
+        let keptColumns = guess.filter { $0 != .skip }.count
+        let plan: ChunkPlan, found: ScanFindings
+        if let quoteFree = try quoteFreeScan(settings: settings, dataStart: prelude.dataStart, dataFirstLine: prelude.dataFirstLine,
+                                             guess: guess, scanTuning: scanTuning, keptColumns: keptColumns, tuning: tuning) {
+            (plan, found) = quoteFree
+        } else {
+            plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: scanTuning)
+            try checkMemory(rows: max(plan.totalNewlines, 1), columns: keptColumns, settings: settings, tuning: tuning)
+            settings.plainTypeScan = plan.quoteFree && !settings.valueLikeNA
+            found = try scan(settings: settings, plan: plan, guess: guess, dataStart: prelude.dataStart,
+                             dataFirstLine: prelude.dataFirstLine)
+        }
         var warnings = prelude.warnings
         var names: [String] = [], indices: [Int] = [], types: [ColumnType] = []
         for (c, name) in prelude.names.enumerated() where prelude.keep[c] {
@@ -171,27 +181,98 @@ extension CSVReader {
     static func scan(settings: CSVSettings, plan: ChunkPlan, guess: [CellKind], dataStart: UnsafePointer<UInt8>,
                      dataFirstLine: Int) throws(DataReadError) -> ScanFindings {
         let count = plan.newlines.count
-        var firstLines: [Int] = []
-        var line = dataFirstLine
-        for n in plan.newlines {
-            firstLines.append(line)
-            line += n
+        let firstLines = plan.firstLines(from: dataFirstLine)
+        var results = [ChunkScan?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { rb in
+            let r = rb.baseAddress!
+            parallelFor(count) { i in
+                r[i] = scanChunk(start: plan.starts[i], end: plan.starts[i + 1], capacity: plan.newlines[i], firstLine: firstLines[i],
+                                 settings: settings, guess: guess)
+                settings.pages.drop(from: plan.starts[i], to: plan.starts[i + 1])
+            }
         }
-        let results = UnsafeMutablePointer<ChunkScan?>.allocate(capacity: max(count, 1))
-        results.initialize(repeating: nil, count: count)
-        defer {
-            results.deinitialize(count: count)
-            results.deallocate()
+        return try join(results.map { $0! }, settings: settings, plan: plan, guess: guess, dataStart: dataStart,
+                        dataFirstLine: dataFirstLine)
+    }
+
+    /// The scan of a file without quote characters in one pass over its bytes: chunks cut after the
+    /// first newline past each tentative cut (no quoted newline can be there), each chunk's newlines
+    /// counted (its rows' room) and quotes looked for just before it is scanned, while its bytes are
+    /// in the cache. Nil when the data has a quote (among the first `quoteProbeBytes` or in any
+    /// chunk): then the cuts must follow the quotes, and `planChunks` counts them first.
+    /// The findings, errors and plan are those of `planChunks` then `scan` (a chunk with an error is
+    /// scanned again from its first line, which is known only once every chunk is counted).
+    /// Why: the counting pass read the whole mapping before the scan read it again (about 150 ms of
+    /// the 0.8 s lazy load of the 10^7-row benchmark file, page faults included).
+    static func quoteFreeScan(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, dataFirstLine: Int, guess: [CellKind],
+                              scanTuning: CSVTuning, keptColumns: Int, tuning: CSVTuning)
+        throws(DataReadError) -> (plan: ChunkPlan, findings: ScanFindings)? {
+        let end = settings.bufferEnd
+        if memchr(dataStart, Int32(asciiQuote), min(end - dataStart, scanTuning.quoteProbeBytes)) != nil { return nil }
+        var settings = settings
+        settings.plainTypeScan = !settings.valueLikeNA
+        let tentative = chunkCount(bytes: end - dataStart, tuning: scanTuning)
+        // Chunk i runs from the first line start at or after cut i to that at or after cut i + 1, each
+        // found by the chunk's own task (finding them all first put a page of every cut in memory at once).
+        var cuts = [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)](repeating: (dataStart, dataStart), count: tentative)
+        var newlines = [Int](repeating: 0, count: tentative)
+        var quoted = [Bool](repeating: false, count: tentative)
+        var results = [ChunkScan?](repeating: nil, count: tentative)
+        cuts.withUnsafeMutableBufferPointer { cb in
+        newlines.withUnsafeMutableBufferPointer { nb in
+        quoted.withUnsafeMutableBufferPointer { qb in
+        results.withUnsafeMutableBufferPointer { rb in
+            let (cp, nl, q, r) = (cb.baseAddress!, nb.baseAddress!, qb.baseAddress!, rb.baseAddress!)
+            parallelFor(tentative) { i in
+                let a = lineStart(after: i, of: tentative, from: dataStart, to: end)
+                let b = lineStart(after: i + 1, of: tentative, from: dataStart, to: end)
+                cp[i] = (a, b)
+                // (the first chunk is empty only when the data is: scanned all the same, its kinds are the guess)
+                guard a < b || i == 0 else { return }
+                let (lines, quotes) = ByteScan.countNewlinesAndQuotes(a, b - a)
+                nl[i] = lines
+                q[i] = quotes != 0
+                if quotes == 0 {
+                    r[i] = scanChunk(start: a, end: b, capacity: lines, firstLine: 0, settings: settings, guess: guess)
+                }
+                settings.pages.drop(from: a, to: b)
+            }
+        }}}}
+        if settings.cancel.isCancelled { throw DataReadError(file: settings.fileName, message: "interrupted") }
+        if quoted.contains(true) { return nil }
+        let used = (0..<tentative).filter { $0 == 0 || cuts[$0].start < cuts[$0].end }
+        let plan = ChunkPlan(starts: used.map { cuts[$0].start } + [end], newlines: used.map { newlines[$0] },
+                             totalNewlines: newlines.reduce(0, +), quoteFree: true)
+        try checkMemory(rows: max(plan.totalNewlines, 1), columns: keptColumns, settings: settings, tuning: tuning)
+        let firstLines = plan.firstLines(from: dataFirstLine)
+        let chunks = used.enumerated().map { k, i in
+            results[i]!.error == nil ? results[i]!
+                : scanChunk(start: cuts[i].start, end: cuts[i].end, capacity: newlines[i], firstLine: firstLines[k], settings: settings,
+                            guess: guess)
         }
-        parallelFor(count) { i in
-            results[i] = scanChunk(start: plan.starts[i], end: plan.starts[i + 1], capacity: plan.newlines[i], firstLine: firstLines[i],
-                                   settings: settings, guess: guess)
-            settings.pages.drop(from: plan.starts[i], to: plan.starts[i + 1])
-        }
+        let found = try join(chunks, settings: settings, plan: plan, guess: guess, dataStart: dataStart, dataFirstLine: dataFirstLine)
+        return (plan, found)
+    }
+
+    /// Where chunk `i` of `count` tentative chunks of [start, end) starts: `start` for the first,
+    /// `end` past the last, else just after the first newline at or after the tentative cut (as
+    /// `planChunks` cuts data without quotes). Non-decreasing in `i`; an empty chunk (a line longer
+    /// than a chunk) starts where the next one does.
+    static func lineStart(after i: Int, of count: Int, from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>)
+        -> UnsafePointer<UInt8> {
+        if i == 0 { return start }
+        if i >= count { return end }
+        // (the data ends with a newline: the reader adds one after a last record without)
+        return min(ByteScan.find(asciiLF, from: start + (end - start) * i / count - 1, to: end) + 1, end)
+    }
+
+    /// What the chunks of `plan` found, joined over the file (`chunks` in plan order); the first
+    /// chunk error is thrown, and a chunk that could not finish has the whole data scanned in one piece.
+    static func join(_ results: [ChunkScan], settings: CSVSettings, plan: ChunkPlan, guess: [CellKind], dataStart: UnsafePointer<UInt8>,
+                     dataFirstLine: Int) throws(DataReadError) -> ScanFindings {
         if settings.cancel.isCancelled { throw DataReadError(file: settings.fileName, message: "interrupted") }
         var chunks: [ChunkScan] = []
-        for i in 0..<count {
-            let r = results[i]!
+        for r in results {
             if let error = r.error { throw error }
             if !r.complete {
                 let whole = scanChunk(start: dataStart, end: settings.bufferEnd, capacity: max(plan.totalNewlines, 1), firstLine: dataFirstLine,

@@ -64,6 +64,9 @@ struct CSVTuning: Sendable {
     var inflateStepBytes = 4 << 20
     /// A lazy load's scan (CSVReader+Lazy.swift): bytes of text per chunk, whose cells go to scratch slots.
     var scanChunkBytes = 2 << 20
+    /// A lazy load's scan: data bytes searched for a quote character up front; a quote there sends
+    /// the scan to the counting plan at once (`CSVReader.quoteFreeScan` would find it and start over).
+    var quoteProbeBytes = 64 << 10
 
     static let standard = CSVTuning()
 }
