@@ -33,4 +33,38 @@ final class ActiveRowsTests: XCTestCase {
         s.removeFilter(at: 0)
         XCTAssertEqual(s.activeRows, Array(0..<8))
     }
+
+    /// The data version moves on exactly when the active rows change: a filter keeping every row keeps
+    /// it (and the set stays `.all`, no array of every row), a filter keeping other rows of the same
+    /// count moves it (rows are compared, not counts), a frame change moves it.
+    func testDataVersionMovesOnOnlyWhenTheActiveRowsChange() throws {
+        let s = Session(registry: Registry([]), sink: CapturingSink())
+        s.replaceData(DataFrame(columns: [Column(name: "x", storage: .real((0..<10).map(Double.init)))]), file: nil)
+        var version = s.dataVersion
+        func expect(moved: Bool, _ what: String, line: UInt = #line) {
+            if moved { XCTAssertNotEqual(s.dataVersion, version, what, line: line) } else { XCTAssertEqual(s.dataVersion, version, what, line: line) }
+            version = s.dataVersion
+        }
+        guard case .all(10) = s.settledActiveRows else { return XCTFail("no filter: every row, without an array") }
+        s.pushFilter(RowFilter(expression: "x > -1", keep: [Bool](repeating: true, count: 10)))
+        expect(moved: false, "a filter keeping every row")
+        guard case .all(10) = s.settledActiveRows else { return XCTFail("a filter keeping every row: still no array") }
+        XCTAssertEqual(s.activeRows, Array(0..<10))
+        XCTAssertEqual(s.activeRowCount, 10)
+        s.pushFilter(RowFilter(expression: "x > 2", keep: (0..<10).map { $0 > 2 }))
+        expect(moved: true, "x > 2 drops rows")
+        XCTAssertEqual(s.activeRowCount, 7)
+        s.pushFilter(RowFilter(expression: "x > 1", keep: (0..<10).map { $0 > 1 }))
+        expect(moved: false, "x > 1 keeps the rows x > 2 keeps")
+        s.clearFilters()
+        s.pushFilter(RowFilter(expression: "x < 7", keep: (0..<10).map { $0 < 7 }))
+        expect(moved: true, "x < 7 keeps as many rows as x > 2, other ones")
+        XCTAssertEqual(s.activeRows, Array(0..<7))
+        s.clearFilters()
+        expect(moved: true, "unfilter: every row again")
+        s.clearFilters()
+        expect(moved: false, "unfilter again")
+        s.replaceData(DataFrame(columns: [Column(name: "x", storage: .real((0..<10).map(Double.init)))]), file: nil)
+        expect(moved: true, "new data")
+    }
 }

@@ -219,7 +219,7 @@ public final class Session: @unchecked Sendable {
     public private(set) var modelColumns: [String: Column] = [:]
     /// The active rows: nil after a change of the frame until asked for, stale after a change of the
     /// filters (`settleActiveRows` recomputes them and moves the version on when they differ).
-    private var activeRowsCache: [Int]?
+    private var activeRowsCache: ActiveRowSet?
     private var activeRowsStale = false
     public var outcome: OutcomeDeclaration?
     /// The random-number stream of runif(), rnorm(), ... (`set seed=N`); kept across `load`.
@@ -383,17 +383,25 @@ public final class Session: @unchecked Sendable {
         filters = []
     }
 
-    /// Indices of the rows every filter keeps, ascending.
-    public var activeRows: [Int] {
+    /// Indices of the rows every filter keeps, ascending (made on each call when no filter drops a
+    /// row: `activeRowCount` answers how many without the array).
+    public var activeRows: [Int] { settledActiveRows.rows }
+
+    /// How many rows every filter keeps.
+    public var activeRowCount: Int { settledActiveRows.count }
+
+    /// The active rows as settled (internal: tests check that no array is made for every row).
+    var settledActiveRows: ActiveRowSet {
         if activeRowsCache == nil || activeRowsStale { settleActiveRows() }
-        return activeRowsCache ?? []
+        return activeRowsCache ?? .all(0)
     }
 
     /// Computes the active rows. After a change of the filters the version moves on unless they are
-    /// the rows of before (then the old array is kept); nothing is computed for the version until the
-    /// filters change (a first analysis after `load` does not make the array of all rows).
+    /// the rows of before (then the old set is kept); nothing is computed for the version until the
+    /// filters change. With no filter (or none dropping a row) the set is `.all(n)`, no array: the
+    /// first analysis after `load` does not make the array of all rows.
     private func settleActiveRows() {
-        let rows = filters.isEmpty ? Array(0..<frame.rowCount) : Self.rowsKept(by: filters.map(\.keep), count: frame.rowCount)
+        let rows = filters.isEmpty ? .all(frame.rowCount) : Self.activeRowSet(by: filters.map(\.keep), count: frame.rowCount)
         if activeRowsCache != rows {
             if activeRowsStale { version &+= 1 }
             activeRowsCache = rows
@@ -401,11 +409,17 @@ public final class Session: @unchecked Sendable {
         activeRowsStale = false
     }
 
-    /// The indices below `n` where every mask is true, ascending. The masks are ANDed as bytes and
-    /// the kept indices written without a branch per row (a filter keeping about half the rows at
-    /// random mispredicts one), into an array sized by their count: the row loop asking every filter
-    /// through a closure took 10% of a session filtering and fitting at 10^6 rows.
+    /// The indices below `n` where every mask is true, ascending.
     static func rowsKept(by masks: [[Bool]], count n: Int) -> [Int] {
+        activeRowSet(by: masks, count: n).rows
+    }
+
+    /// The rows below `n` where every mask is true: `.all(n)` when that is every row (no array made),
+    /// else their indices. The masks are ANDed as bytes and the kept indices written without a branch
+    /// per row (a filter keeping about half the rows at random mispredicts one), into an array sized
+    /// by their count: the row loop asking every filter through a closure took 10% of a session
+    /// filtering and fitting at 10^6 rows.
+    static func activeRowSet(by masks: [[Bool]], count n: Int) -> ActiveRowSet {
         precondition(!masks.isEmpty && masks.allSatisfy { $0.count >= n }, "a filter's mask is shorter than the frame")
         var all = [UInt8](repeating: 1, count: n)
         all.withUnsafeMutableBufferPointer { a in
@@ -419,15 +433,16 @@ public final class Session: @unchecked Sendable {
         return all.withUnsafeBufferPointer { a in
             var kept = 0
             for i in 0..<n { kept &+= Int(a[i]) }
+            if kept == n { return .all(n) }
             // one spare element: every row is written at the next free place, kept or not
-            return [Int](unsafeUninitializedCapacity: kept + 1) { out, initialized in
+            return .subset([Int](unsafeUninitializedCapacity: kept + 1) { out, initialized in
                 var j = 0
                 for i in 0..<n {
                     out[j] = i
                     j &+= Int(a[i])
                 }
                 initialized = kept
-            }
+            })
         }
     }
 
