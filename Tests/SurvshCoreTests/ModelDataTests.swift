@@ -3,6 +3,7 @@
 // status codes and every column type; plus hand cases for R's level order and labels.
 import XCTest
 @testable import SurvshCore
+import SurvivalStats
 
 final class ModelDataTests: XCTestCase {
     struct Rng {
@@ -176,6 +177,71 @@ final class ModelDataTests: XCTestCase {
             }
         }
         XCTAssertEqual(checked, 4 * 3 * 2 * groupSets.count)
+    }
+
+    /// Beyond 4 blocks of `Cancellation.stride` rows the passes run by blocks on the threads, and with
+    /// no missing cell and no filter dropping a row the status is read in one pass: the rows, times,
+    /// events, warnings and levels equal the one-row-at-a-time reference there too, also when the
+    /// only status 2 (1/2 coding) or the only invalid status is in the last block, for 1 and 2 threads.
+    func testCompleteCasesOverManyBlocksMatchTheReference() throws {
+        let n = 4 * Cancellation.stride + 1234
+        for coding in 0..<4 {
+            var r = Rng(state: UInt64(7 + coding))
+            var status: ColumnStorage
+            switch coding {
+            case 0: status = .integer((0..<n).map { i in i == n - 5 ? 2 : Int64(r.int(2)) })    // 1/2 coding by one row
+            case 1: status = .real((0..<n).map { _ in Double(r.int(2)) })
+            case 2: status = .boolean((0..<n).map { _ in r.int(2) == 1 })
+            default: status = .integer((0..<n).map { i in i == n - 3 ? 7 : Int64(r.int(2)) })   // one invalid code, last block
+            }
+            let codes = (0..<n).map { _ in UInt32(r.int(3)) }
+            let f = DataFrame(columns: [
+                Column(name: "time", storage: .real((0..<n).map { _ in Double(r.int(300)) / 10 + 0.1 })),
+                Column(name: "start", storage: .real([Double](repeating: 0, count: n))),
+                Column(name: "status", storage: status),
+                Column(name: "gt", storage: .text(codes: codes, levels: ["c", "a", "b"]))])
+            for filtered in [false, true] {
+                for threads in [1, 2] {
+                    let s = session(f, filters: 0, seed: 1)
+                    s.settings.collation = .c
+                    if filtered { s.pushFilter(RowFilter(expression: "all", keep: [Bool](repeating: true, count: n))) }
+                    let label = "coding \(coding), filtered \(filtered), threads \(threads)"
+                    let spec = SurvSpec(start: nil, time: "time", event: "status")
+                    let data = try Parallelism.$threads.withValue(threads) {
+                        try CompleteCases.survival(SurvivalResponse(spec: spec), covariates: ["gt"], session: s, command: "test")
+                    }
+                    let ref = referenceCases(s, start: false, covariates: ["gt"])
+                    let shift: Double = coding == 0 ? 1 : 0
+                    XCTAssertEqual(data.rows, ref.rows, label)
+                    XCTAssertEqual(data.time, ref.rows.map { f.column("time")!.number(at: $0)! }, label)
+                    XCTAssertEqual(data.event, ref.rows.map { f.column("status")!.number(at: $0)! - shift == 1 }, label)
+                    XCTAssertEqual(data.warnings.count, ref.invalid > 0 ? 1 : 0, label)
+                    XCTAssertEqual(ref.invalid > 0, coding == 0 || coding == 3, label)   // coding 0: the 0s
+                    let lv = try Parallelism.$threads.withValue(threads) {
+                        try Levels.of(f.column("gt")!, rows: data.rows, collation: .c, cancel: .never)
+                    }
+                    let rl = referenceLevels(f.column("gt")!, rows: data.rows)
+                    XCTAssertEqual(lv.labels, rl.labels, label)
+                    XCTAssertEqual(lv.codes, rl.codes, label)
+                }
+            }
+        }
+    }
+
+    /// An infinite time in two late blocks: the error names the first of them, whichever block a
+    /// thread reads first.
+    func testInfiniteTimeOverManyBlocksNamesTheFirstRow() {
+        let n = 6 * Cancellation.stride
+        var t = [Double](repeating: 1, count: n)
+        t[5 * Cancellation.stride + 3] = .infinity
+        t[4 * Cancellation.stride + 17] = -.infinity
+        let s = session(DataFrame(columns: [Column(name: "time", storage: .real(t)),
+                                            Column(name: "status", storage: .integer([Int64](repeating: 1, count: n)))]),
+                        filters: 0, seed: 1)
+        let spec = SurvSpec(start: nil, time: "time", event: "status")
+        XCTAssertThrowsError(try CompleteCases.survival(SurvivalResponse(spec: spec), covariates: [], session: s, command: "km")) {
+            XCTAssertTrue("\($0)".contains("row \(4 * Cancellation.stride + 18)"), "\($0)")
+        }
     }
 
     /// packBits (the filter masks' 8-bytes-at-a-time packing) against one bit at a time, every length.

@@ -60,11 +60,15 @@ extension Column {
     /// True when `rows` is every row of the column in order (0, 1, ..., count - 1).
     public func isAllRows(_ rows: [Int]) -> Bool {
         guard rows.count == count else { return false }
-        return rows.withUnsafeBufferPointer { p in
-            var diff = 0
-            for i in 0..<p.count { diff |= p[i] ^ i }  // branch-free, vectorises
-            return diff == 0
+        // by blocks on the threads: 10^7 rows are 80 MB to read
+        let diffs = rows.withUnsafeBufferPointer { p in
+            Cancellation.never.inParallelBlocks(p.count) { block in
+                var diff = 0
+                for i in block { diff |= p[i] ^ i }  // branch-free, vectorises
+                return diff
+            }
         }
+        return diffs?.allSatisfy { $0 == 0 } ?? false
     }
 }
 

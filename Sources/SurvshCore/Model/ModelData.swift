@@ -59,11 +59,14 @@ public struct SurvivalData: Sendable {
     }
 
     private static func count(_ event: [Bool]) -> Int {
-        // Bool's byte is 0 or 1: summed as bytes, without a branch (events are not predictable)
+        // Bool's byte is 0 or 1: summed as bytes, without a branch (events are not predictable), by
+        // blocks on the threads
         event.withUnsafeBytes { b in
-            var total = 0
-            for byte in b { total &+= Int(byte) }
-            return total
+            Cancellation.never.inParallelBlocks(b.count) { block in
+                var total = 0
+                for i in block { total &+= Int(b[i]) }
+                return total
+            }?.reduce(0, +) ?? 0
         }
     }
 
@@ -122,19 +125,22 @@ public enum CompleteCases {
             eventCol.missing.words.withUnsafeBufferPointer { w in
                 for i in 0..<wordCount { notCounted[i] |= w[i] }
             }
-            if maxValue(eventCol, skipping: notCounted) == 2 { shift = 1 }
+            if try maxValue(eventCol, skipping: notCounted, cancel: Interrupt.cancellation) == 2 { shift = 1 }
         }
-        // Event code per row: 0 censored, 1 event, 2 invalid (R's Surv() makes it missing).
-        let eventCode = eventCodes(eventCol, shift: shift)
-        let startMissing = startCol?.missing
-        try Interrupt.check(command)
-
+        let cancel = Interrupt.cancellation
         var rows: [Int] = []
+        var event: [Bool]
         var invalid = 0
         let nothingSkipped = skip.allSatisfy { $0 == 0 } && startCol == nil
-        if nothingSkipped && !eventCode.contains(2) {
-            rows = allRows(n)
+        if nothingSkipped, let valid = try validEvents(eventCol, shift: shift, cancel: cancel) {
+            // the usual case at scale: every row, every status valid, read in one pass
+            event = valid
+            rows = try allRows(n, cancel: cancel)
         } else {
+            // Event code per row: 0 censored, 1 event, 2 invalid (R's Surv() makes it missing).
+            let eventCode = eventCodes(eventCol, shift: shift)
+            let startMissing = startCol?.missing
+            try Interrupt.check(command)
             rows.reserveCapacity(activeCount)
             try eventCode.withUnsafeBufferPointer { code in
                 for wi in 0..<wordCount {
@@ -150,19 +156,19 @@ public enum CompleteCases {
                     }
                 }
             }
+            try Interrupt.check(command)
+            event = eventCode.withUnsafeBufferPointer { code in
+                rows.count == n ? code.map { $0 == 1 } : rows.map { code[$0] == 1 }
+            }
         }
         let all = rows.count == n
         try Interrupt.check(command)
         try timeCol.requireFinite(rows: all ? nil : rows, command: command)
         try startCol?.requireFinite(rows: all ? nil : rows, command: command)
         try Interrupt.check(command)
-        let cancel = Interrupt.cancellation
         var time = try timeCol.doubles(rows: all ? nil : rows, cancel: cancel)
         var start = try startCol.map { try $0.doubles(rows: all ? nil : rows, cancel: cancel) }
         try Interrupt.check(command)
-        var event: [Bool] = eventCode.withUnsafeBufferPointer { code in
-            all ? code.map { $0 == 1 } : rows.map { code[$0] == 1 }
-        }
         var badInterval = 0
         if let s = start {
             // Counting-process data: the interval must be (start, stop] with start < stop.
@@ -183,7 +189,7 @@ public enum CompleteCases {
         if invalid > 0 {
             warnings.append("\(invalid) row\(invalid == 1 ? "" : "s") with an invalid status value (not 0/1, TRUE/FALSE or 1/2) treated as missing, as R's Surv()")
         }
-        if start == nil, let first = time.firstIndex(where: { $0 < 0 }) {
+        if start == nil, let first = firstNegative(time) {
             // R's survfit, survdiff and coxph accept negative times without a word; say so.
             let count = time.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
             warnings.append("time column '\(response.spec.time)' has \(plural(count, "negative value")) (the first in row \(rows[first] + 1)); "
@@ -198,6 +204,13 @@ public enum CompleteCases {
         }
         return SurvivalData(rows: rows, start: start, time: time, event: event,
                             dropped: activeCount - rows.count, warnings: warnings, response: response)
+    }
+
+    /// The index of the first negative time, by blocks on the threads (a pass over 10^7 rows).
+    static func firstNegative(_ time: [Double]) -> Int? {
+        time.withUnsafeBufferPointer { t in
+            Cancellation.never.inParallelBlocks(t.count) { block in block.first { t[$0] < 0 } }?.lazy.compactMap { $0 }.first
+        }
     }
 
     /// Bit masks over the frame's rows (bit set = row left out): `inactive`, the rows a filter drops;
@@ -247,11 +260,47 @@ public enum CompleteCases {
         return bits
     }
 
-    /// 0, 1, ..., n - 1 (filled in place: `Array(0..<n)` copies element by element).
+    /// 0, 1, ..., n - 1, filled in place by blocks on the threads (`Array(0..<n)` copies element by
+    /// element, on one thread, and 10^7 rows are 80 MB of new pages to fault in).
+    static func allRows(_ n: Int, cancel: Cancellation = .never) throws -> [Int] {
+        try cancel.parallelMap(count: n) { $0 }
+    }
+
+    /// 0, 1, ..., n - 1 (never cancelled).
     static func allRows(_ n: Int) -> [Int] {
-        [Int](unsafeUninitializedCapacity: n) { p, count in
-            for i in 0..<n { p[i] = i }
-            count = n
+        // a Cancellation that never fires never throws
+        try! allRows(n, cancel: .never)
+    }
+
+    /// The event (true = event) of every row when every row's status is valid after the 1/2 `shift`
+    /// (the column has no missing cell: the caller skips none), in one pass on the threads; nil when
+    /// some status is invalid (the caller then codes and drops those rows). Same rule as `eventCodes`.
+    static func validEvents(_ column: Column, shift: Double, cancel: Cancellation) throws -> [Bool]? {
+        func read<T: StoredValue>(_ a: [T]) throws -> [Bool]? {
+            var invalid = false
+            let event = try a.withUnsafeBufferPointer { p in
+                try [Bool](unsafeUninitializedCapacity: p.count) { out, count in
+                    guard let bad = cancel.inParallelBlocks(p.count, { range in
+                        var bad: UInt64 = 0
+                        for i in range {
+                            let c = p[i].statusCode(shift: shift)   // 0 censored, 1 event, 2 invalid
+                            out[i] = c == 1
+                            bad |= c >> 1
+                        }
+                        return bad
+                    }) else { throw CancellationError() }
+                    invalid = bad.contains { $0 != 0 }
+                    count = p.count
+                }
+            }
+            return invalid ? nil : event
+        }
+        switch column.storage {
+        case .boolean(let a): return try read(a)
+        case .integer(let a): return try read(a)
+        case .real(let a): return try read(a)
+        case .date(let a): return try read(a)
+        case .text: return nil
         }
     }
 
@@ -272,34 +321,41 @@ public enum CompleteCases {
     }
 
     /// The largest value of a numeric column over the rows whose bit in `skipping` is clear
-    /// (-infinity when there is none; NaN is ignored).
-    static func maxValue(_ column: Column, skipping: [UInt64]) -> Double {
+    /// (-infinity when there is none; NaN is ignored). By blocks on the threads: the largest of the
+    /// blocks' largest is the same number in any order.
+    static func maxValue(_ column: Column, skipping: [UInt64], cancel: Cancellation = .never) throws -> Double {
         let n = column.count
         let none = skipping.allSatisfy { $0 == 0 }
-        func scan<T>(_ a: [T], _ value: (T) -> Double) -> Double {
-            a.withUnsafeBufferPointer { p in
-                var m = -Double.infinity
-                if none {
-                    for x in p { let v = value(x); if v > m { m = v } }
-                    return m
+        func scan<T: StoredValue>(_ a: [T]) throws -> Double {
+            try a.withUnsafeBufferPointer { p in
+                try skipping.withUnsafeBufferPointer { skip in
+                    // a block is `Cancellation.stride` rows, a multiple of 64: whole words of `skipping`
+                    guard let maxima = cancel.inParallelBlocks(n, { range in
+                        var m = -Double.infinity
+                        if none {
+                            for i in range { let v = p[i].number; if v > m { m = v } }
+                            return m
+                        }
+                        for wi in (range.lowerBound >> 6)..<((range.upperBound + 63) >> 6) {
+                            var w = ~skip[wi]
+                            if wi == skip.count - 1 && n & 63 != 0 { w &= (1 << UInt64(n & 63)) - 1 }
+                            while w != 0 {
+                                let v = p[wi << 6 | w.trailingZeroBitCount].number
+                                if v > m { m = v }
+                                w &= w - 1
+                            }
+                        }
+                        return m
+                    }) else { throw CancellationError() }
+                    return maxima.reduce(-Double.infinity) { $1 > $0 ? $1 : $0 }
                 }
-                for wi in 0..<skipping.count {
-                    var w = ~skipping[wi]
-                    if wi == skipping.count - 1 && n & 63 != 0 { w &= (1 << UInt64(n & 63)) - 1 }
-                    while w != 0 {
-                        let v = value(p[wi << 6 | w.trailingZeroBitCount])
-                        if v > m { m = v }
-                        w &= w - 1
-                    }
-                }
-                return m
             }
         }
         switch column.storage {
-        case .integer(let a): return scan(a) { Double($0) }
-        case .real(let a): return scan(a) { $0 }
-        case .boolean(let a): return scan(a) { $0 ? 1 : 0 }
-        case .date(let a): return scan(a) { Double($0) }
+        case .integer(let a): return try scan(a)
+        case .real(let a): return try scan(a)
+        case .boolean(let a): return try scan(a)
+        case .date(let a): return try scan(a)
         case .text: return -Double.infinity
         }
     }
@@ -307,24 +363,17 @@ public enum CompleteCases {
     /// Per row: 0 = censored, 1 = event, 2 = not a valid status after the 1/2 shift (any row; the
     /// value under a missing cell is irrelevant, those rows are skipped).
     static func eventCodes(_ column: Column, shift: Double) -> [UInt8] {
-        func fill<T>(_ a: [T], _ code: (T) -> UInt8) -> [UInt8] {
+        func fill<T: StoredValue>(_ a: [T]) -> [UInt8] {
             [UInt8](unsafeUninitializedCapacity: a.count) { out, count in
-                a.withUnsafeBufferPointer { p in for i in 0..<p.count { out[i] = code(p[i]) } }
+                a.withUnsafeBufferPointer { p in for i in 0..<p.count { out[i] = UInt8(p[i].statusCode(shift: shift)) } }
                 count = a.count
             }
         }
         switch column.storage {
-        case .boolean(let a): return fill(a) { $0 ? 1 : 0 }
-        case .integer(let a):
-            // v - shift as an unsigned number: 0 and 1 stay, anything else (negative too) is >= 2.
-            let s = Int64(shift)
-            return fill(a) { UInt8(truncatingIfNeeded: min(UInt64(bitPattern: $0 &- s), 2)) }
-        case .real(let a):
-            return fill(a) { v in
-                let e = v - shift
-                return e == 0 ? 0 : (e == 1 ? 1 : 2)
-            }
-        case .date(let a): return fill(a) { UInt8(truncatingIfNeeded: min(UInt64(bitPattern: Int64($0) &- Int64(shift)), 2)) }
+        case .boolean(let a): return fill(a)
+        case .integer(let a): return fill(a)
+        case .real(let a): return fill(a)
+        case .date(let a): return fill(a)
         case .text(let c, _): return [UInt8](repeating: 2, count: c.count)
         }
     }
@@ -421,10 +470,7 @@ public struct Levels: Sendable {
     /// The text levels used by `rowCodes` (dictionary codes), sorted, and each row's code among them.
     private static func textLevels(codes rowCodes: [UInt32], levels: [String], collation: TextCollation,
                                    cancel: Cancellation) throws -> Levels {
-        var used = [Bool](repeating: false, count: levels.count)
-        guard used.withUnsafeMutableBufferPointer({ u in
-            cancel.inBlocks(rowCodes.indices) { block in for i in block { u[Int(rowCodes[i])] = true } }
-        }) else { throw CancellationError() }
+        let used = try usedLevels(rowCodes, levelCount: levels.count, cancel: cancel)
         let present = try cancel.filter(levels.indices) { used[$0] }
         let order: [Int]
         if try collation.ordersByBytes(levels, items: present, cancel: cancel) {
@@ -434,8 +480,36 @@ public struct Levels: Sendable {
         }
         var remap = [Int32](repeating: -1, count: levels.count)
         guard cancel.inBlocks(order.indices, { block in for k in block { remap[order[k]] = Int32(k) } }) else { throw CancellationError() }
-        let out = try remap.withUnsafeBufferPointer { m in try cancel.map(count: rowCodes.count) { m[Int(rowCodes[$0])] } }
+        let out = try remap.withUnsafeBufferPointer { m in
+            try rowCodes.withUnsafeBufferPointer { c in try cancel.parallelMap(count: c.count) { m[Int(c[$0])] } }
+        }
         return Levels(labels: try cancel.map(count: order.count) { levels[order[$0]] }, codes: out)
+    }
+
+    /// Which of `levelCount` dictionary codes `rowCodes` uses. A few levels (a group column): a bit
+    /// set per block of rows on the threads, ORed; many: one pass (a set per block would cost more).
+    private static func usedLevels(_ rowCodes: [UInt32], levelCount: Int, cancel: Cancellation) throws -> [Bool] {
+        var used = [Bool](repeating: false, count: levelCount)
+        try rowCodes.withUnsafeBufferPointer { c in
+            if levelCount > 4096 {
+                guard used.withUnsafeMutableBufferPointer({ u in
+                    cancel.inBlocks(c.indices) { block in for i in block { u[Int(c[i])] = true } }
+                }) else { throw CancellationError() }
+                return
+            }
+            let words = (levelCount + 63) >> 6
+            guard let sets = cancel.inParallelBlocks(c.count, { block in
+                var bits = [UInt64](repeating: 0, count: words)
+                bits.withUnsafeMutableBufferPointer { b in
+                    for i in block { let k = Int(c[i]); b[k >> 6] |= 1 << UInt64(k & 63) }
+                }
+                return bits
+            }) else { throw CancellationError() }
+            var all = [UInt64](repeating: 0, count: words)
+            for bits in sets { for w in 0..<words { all[w] |= bits[w] } }
+            for k in 0..<levelCount where all[k >> 6] & (1 << UInt64(k & 63)) != 0 { used[k] = true }
+        }
+        return used
     }
 
     /// Integer-valued storage: values within ±2^53 are ranked as integers (exact, as Doubles
@@ -621,4 +695,39 @@ public struct DesignMatrix: Sendable {
         }
         return DesignMatrix(names: names, columns: columns, terms: terms, rowCount: rows.count)
     }
+}
+
+/// The element types of numeric storage as the status and maximum passes of CompleteCases read them:
+/// through a protocol rather than a closure, so that each pass is specialised for its type (a
+/// closure call a row made a pass over 10^7 rows several times slower).
+protocol StoredValue {
+    /// The value as a number (as `Column.number(at:)` reads it).
+    var number: Double { get }
+    /// As a status after the 1/2 `shift` (0 or 1): 0 censored, 1 event, 2 invalid (R's Surv() makes
+    /// it missing).
+    func statusCode(shift: Double) -> UInt64
+}
+
+extension Int64: StoredValue {
+    var number: Double { Double(self) }
+    // v - shift as an unsigned number: 0 and 1 stay, anything else (negative too) is >= 2
+    func statusCode(shift: Double) -> UInt64 { Swift.min(UInt64(bitPattern: self &- Int64(shift)), 2) }
+}
+
+extension Int32: StoredValue {
+    var number: Double { Double(self) }
+    func statusCode(shift: Double) -> UInt64 { Int64(self).statusCode(shift: shift) }
+}
+
+extension Double: StoredValue {
+    var number: Double { self }
+    func statusCode(shift: Double) -> UInt64 {
+        let e = self - shift
+        return e == 0 ? 0 : (e == 1 ? 1 : 2)
+    }
+}
+
+extension Bool: StoredValue {
+    var number: Double { self ? 1 : 0 }
+    func statusCode(shift: Double) -> UInt64 { self ? 1 : 0 }
 }
