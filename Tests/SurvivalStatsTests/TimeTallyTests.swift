@@ -118,6 +118,50 @@ final class TimeTallyTests: XCTestCase {
         XCTAssertNil(none)
     }
 
+    /// Over many blocks of rows (found on the threads), the grid is the one found in one pass: the
+    /// sample is the first 256 used times in row order (here the 257th, in another block, has a
+    /// decimal and must not count; the 256th must), and the range the used times' smallest and largest.
+    func testGridOverManyBlocksIsTheOnePassGrid() {
+        func onePass(_ time: [Double], _ cell: [Int32], cells k: Int, maxSpan: Int) -> TimeGrid? {
+            var lo = Double.infinity, hi = -Double.infinity
+            var sample: [Double] = []
+            for i in time.indices where cell[i] >= 0 && Int(cell[i]) < k && time[i].isFinite {
+                lo = min(lo, time[i]); hi = max(hi, time[i])
+                if sample.count < 256 { sample.append(time[i]) }
+            }
+            guard lo <= hi else { return nil }
+            for scale in [1.0, 10, 100, 1000] where sample.allSatisfy({ ($0 * scale).rounded() / scale == $0 }) {
+                let qmin = (lo * scale).rounded(), qmax = (hi * scale).rounded()
+                guard qmax - qmin < Double(maxSpan) else { return nil }
+                return TimeGrid(scale: scale, qmin: qmin, qmax: qmax)
+            }
+            return nil
+        }
+        let n = 5 * Cancellation.stride + 77
+        for decimalAt in [255, 256] {
+            var r = Rng(state: UInt64(decimalAt))
+            var time = (0..<n).map { _ in Double(r.int(3000)) }
+            // 100 used rows in the first block, the rest of the first 256 in the second
+            var cell = (0..<n).map { i in i < Cancellation.stride && i % 100 != 0 ? Int32(-1) : Int32(r.int(3)) }
+            let used = cell.indices.filter { cell[$0] >= 0 }
+            time[used[decimalAt]] = 12.5
+            time[used[300]] = -0.0
+            time[used[301]] = 0.0
+            cell[n - 1] = 7                         // a bad code: left to the count
+            time[n - 2] = .infinity                 // so is a time that is not finite
+            let want = onePass(time, cell, cells: 3, maxSpan: 1 << 18)
+            XCTAssertEqual(want?.scale, decimalAt < 256 ? 10 : 1)
+            for threads in [1, 2] {
+                let grid = Parallelism.$threads.withValue(threads) {
+                    time.withUnsafeBufferPointer { t in
+                        cell.withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: 3, maxSpan: 1 << 18) }
+                    }
+                }
+                XCTAssertEqual(grid, want, "the decimal at used row \(decimalAt), threads \(threads)")
+            }
+        }
+    }
+
     func testFallsBackWhenThereAreTooManyDistinctTimes() throws {
         let s = sample(3000, groups: 2, seed: 9)
         XCTAssertNil(try TimeTally.make(time: s.time, event: s.event, group: s.group, groupCount: 2, timefix: true,

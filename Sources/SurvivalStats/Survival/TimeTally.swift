@@ -86,7 +86,7 @@ struct TimeTally {
             return parts
         }
         var grid = time.withUnsafeBufferPointer { t in
-            group.withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: k, maxSpan: cap) }
+            group.withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: k, maxSpan: cap, cancel: cancel) }
         }
         var parts = countBlocks(grid)
         try cancel.check()
@@ -124,17 +124,30 @@ struct TimeGrid: Equatable {
     var span: Int { Int(qmax - qmin) + 1 }
 
     /// The grid of the used rows' times (the smallest scale on which the first 256 of them lie,
-    /// spanning at most `maxSpan` values), or nil. Rows with a bad code or time are left to the count.
+    /// spanning at most `maxSpan` values), or nil (also once `cancel` fired). Rows with a bad code or
+    /// time are left to the count. By blocks of rows on the threads, folded in row order: min keeps
+    /// the earlier and max the later of equal values in a block as across blocks, and the blocks'
+    /// first 256 times in order begin with the first 256 of all, so the grid is the one-pass grid.
     static func find(time: UnsafeBufferPointer<Double>, cell: UnsafeBufferPointer<Int32>, cells k: Int,
-                     maxSpan: Int) -> TimeGrid? {
+                     maxSpan: Int, cancel: Cancellation = .never) -> TimeGrid? {
+        guard let blocks = cancel.inParallelBlocks(time.count, { rows in
+            var lo = Double.infinity, hi = -Double.infinity
+            var sample: [Double] = []
+            for i in rows {
+                let t = time[i], g = cell[i]
+                if g < 0 || Int(g) >= k || !t.isFinite { continue }
+                lo = min(lo, t)
+                hi = max(hi, t)
+                if sample.count < 256 { sample.append(t) }
+            }
+            return (lo: lo, hi: hi, sample: sample)
+        }) else { return nil }
         var lo = Double.infinity, hi = -Double.infinity
         var sample: [Double] = []
-        for i in 0..<time.count {
-            let t = time[i], g = cell[i]
-            if g < 0 || Int(g) >= k || !t.isFinite { continue }
-            lo = min(lo, t)
-            hi = max(hi, t)
-            if sample.count < 256 { sample.append(t) }
+        for b in blocks {
+            lo = min(lo, b.lo)
+            hi = max(hi, b.hi)
+            if sample.count < 256 { sample += b.sample.prefix(256 - sample.count) }
         }
         guard lo <= hi else { return nil }
         for scale in [1.0, 10, 100, 1000] where sample.allSatisfy({ ($0 * scale).rounded() / scale == $0 }) {
