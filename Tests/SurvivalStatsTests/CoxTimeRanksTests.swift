@@ -10,7 +10,8 @@
 //  * Concordance.ranked (the sweep in x order over time ranks) equals Concordance.harrell on data
 //    with ties in time, in x and in both, with strata;
 //  * the linear predictor that the ranked path writes in its last information pass is bit for bit
-//    the one of a separate pass over the design (R's X beta - sum(means * beta)).
+//    the one of a separate pass over the design (R's X beta - sum(means * beta));
+//  * LogSum, the sum of the Efron denominators' logs taken 8 at a time, against one log per term.
 import XCTest
 @testable import SurvivalStats
 
@@ -200,5 +201,45 @@ final class CoxTimeRanksTests: XCTestCase {
             assertClose(got.concordance, want.concordance, rel: 1e-14, abs: 0, "C n=\(n)")
             assertClose(got.variance, want.variance, rel: 1e-12, abs: 0, "var n=\(n)")
         }
+    }
+
+    /// LogSum equals the sum of the terms' own logs to rounding, for terms of any size (products
+    /// of 8 in [2^-100, 2^100] stay normal; terms outside take their own log), and keeps -inf for a
+    /// zero and NaN for a negative or NaN term.
+    func testLogSumIsTheSumOfLogs() {
+        var rng = SplitMix64(seed: 42)
+        for trial in 0..<300 {
+            let count = 1 + Int(rng.next() % 40)
+            var terms: [Double] = []
+            for _ in 0..<count {
+                // magnitudes from 2^-300 to 2^300, most near 1 to 1e7 (risk-set sums)
+                let wide = rng.next() % 4 == 0
+                let e = wide ? Double(Int(rng.next() % 600) - 300) : Double(rng.next() % 24)
+                terms.append((1 + Double(rng.next() % 1_000_000) / 1e6) * pow(2, e))
+            }
+            var sum = LogSum()
+            for t in terms { sum.add(t) }
+            let naive = terms.reduce(0) { $0 + log($1) }
+            let size = terms.reduce(0) { $0 + abs(log($1)) }
+            XCTAssertEqual(sum.total, naive, accuracy: 1e-14 * max(size, 1), "trial \(trial): \(terms)")
+        }
+        var huge = LogSum()
+        for _ in 0..<1000 { huge.add(0x1p100) }
+        XCTAssertEqual(huge.total, 100_000 * log(2.0), accuracy: 1e-9, "in range at the edge: no overflow")
+        for e in [200.0, -200.0, 1000.0, -1060.0] {
+            var extreme = LogSum()
+            for _ in 0..<20 { extreme.add(pow(2, e)) }
+            XCTAssertEqual(extreme.total, 20 * e * log(2.0), accuracy: 1e-9, "2^\(e): each its own log, no product over- or underflows")
+        }
+        var zero = LogSum()
+        zero.add(3); zero.add(0); zero.add(5)
+        XCTAssertEqual(zero.total, -.infinity)
+        var negative = LogSum()
+        negative.add(3); negative.add(-1)
+        XCTAssertTrue(negative.total.isNaN)
+        var empty = LogSum()
+        XCTAssertEqual(empty.total, 0)
+        empty.add(1)
+        XCTAssertEqual(empty.total, 0)
     }
 }

@@ -181,9 +181,12 @@ extension CoxTimeRanks {
     /// The event ranks' Efron/Breslow terms from the merged buckets (the first rankCount x
     /// bucketStride values): subtracts their logs from `loglik` and their means from `score`, and gives
     /// each rank's weight v of a row not dying (vN) and dying (vD) at it, and (with `information`)
-    /// sum_k a_k a_k' (lower triangle, p x p). vN and vD depend on the buckets' N0 and E0 only.
-    func riskSetTerms(_ buckets: [Double], ties: CoxTies, information: Bool, loglik: inout Double, score u: inout [Double])
-        -> (vN: [Double], vD: [Double], aa: [Double]) {
+    /// sum_k a_k a_k' (lower triangle, p x p). vN and vD depend on the buckets' N0 and E0 only; without
+    /// `likelihood` the loglik and score are left as they are (no log taken).
+    /// The logs of Efron's denominators are taken of their products, up to 8 at a time (`LogSum`): one
+    /// log per death was a single-threaded 0.2 s of a fit of 10^7 rows with 6 x 10^6 deaths.
+    func riskSetTerms(_ buckets: [Double], ties: CoxTies, information: Bool, likelihood: Bool = true, loglik: inout Double,
+                      score u: inout [Double]) -> (vN: [Double], vD: [Double], aa: [Double]) {
         let p = self.p, d = rankCount, bs = bucketStride
         // ---- event ranks: Efron/Breslow terms, c_r, e_r and sum_k a_k a_k'
         var vN = [Double](repeating: 0, count: d)      // weight v of a row not dying at its rank
@@ -206,24 +209,26 @@ extension CoxTimeRanks {
                     var cr = 0.0, er = 0.0, alpha = 0.0, beta2 = 0.0, gamma = 0.0
                     if !efron || dr == 1 {
                         let den = s0 + e0, dd = Double(dr)
-                        loglik -= dd * log(den)
+                        if likelihood { loglik -= dd * log(den) }
                         let inv = 1 / den
                         cr = dd * inv; er = cr
                         alpha = dd * inv * inv; beta2 = alpha; gamma = alpha
                     } else {
                         let dd = Double(dr)
+                        var logs = LogSum()
                         for k in 1...dr {
                             let f = Double(k) / dd
                             let den = s0 + f * e0
-                            loglik -= log(den)
+                            if likelihood { logs.add(den) }
                             let inv = 1 / den, inv2 = inv * inv
                             cr += inv; er += f * inv
                             alpha += inv2; beta2 += f * inv2; gamma += f * f * inv2
                         }
+                        loglik -= logs.total
                     }
                     c[r] = cr; e[r] = er
                     let d1 = b + 2 + p
-                    for j in 0..<p { u[j] -= cr * s1[j] + er * buckets[d1 + j] }
+                    if likelihood { for j in 0..<p { u[j] -= cr * s1[j] + er * buckets[d1 + j] } }
                     if information {
                         for q in 0..<p {
                             let sq = s1[q], dq = buckets[d1 + q]
@@ -256,4 +261,30 @@ extension CoxTimeRanks {
         symmetrizeFromLower(&info, p: p)
         return info
     }
+}
+
+/// The sum of the logs of positive numbers, taken as the logs of their products up to 8 at a time
+/// (a number outside [2^-100, 2^100], or not a positive finite one, has its own log: a product of 8
+/// in range is a normal number). The same sum up to rounding, about 8 ulp of each product.
+struct LogSum {
+    private(set) var sum = 0.0
+    private var product = 1.0
+    private var terms = 0
+
+    @inline(__always)
+    mutating func add(_ x: Double) {
+        guard x >= 0x1p-100 && x <= 0x1p100 else {
+            sum += log(x)
+            return
+        }
+        product *= x
+        terms += 1
+        if terms == 8 {
+            sum += log(product)
+            product = 1
+            terms = 0
+        }
+    }
+
+    var total: Double { terms == 0 ? sum : sum + log(product) }
 }

@@ -24,9 +24,9 @@ extension CoxTimeRanks {
     func evaluateAtZero(ties: CoxTies) -> CoxEvaluation {
         let p = self.p, d = rankCount, bs = bucketStride
         let chunks = CoxParallel.chunkCount(n)
-        // the count-only terms give vN and vD (the loglik and score they give are not used)
+        // the count-only terms give vN and vD (no loglik or score: those come from the real buckets)
         var unusedLoglik = 0.0, unusedScore = [Double](repeating: 0, count: p)
-        let (vN, vD, _) = riskSetTerms(countBuckets(), ties: ties, information: false, loglik: &unusedLoglik,
+        let (vN, vD, _) = riskSetTerms(countBuckets(), ties: ties, information: false, likelihood: false, loglik: &unusedLoglik,
                                        score: &unusedScore)
         var buckets = [Double](repeating: 0, count: chunks * d * bs)
         var deathSums = [Double](repeating: 0, count: chunks * (1 + p))
