@@ -118,7 +118,7 @@ final class TimeTallyTests: XCTestCase {
         XCTAssertNil(none)
     }
 
-    /// Over many blocks of rows (found on the threads), the grid is the one found in one pass: the
+    /// Over many blocks of rows (on the threads from 0 rows: Parallelism.minBlockRows), the grid is the one found in one pass: the
     /// sample is the first 256 used times in row order (here the 257th, in another block, has a
     /// decimal and must not count; the 256th must), and the range the used times' smallest and largest.
     func testGridOverManyBlocksIsTheOnePassGrid() {
@@ -152,9 +152,11 @@ final class TimeTallyTests: XCTestCase {
             let want = onePass(time, cell, cells: 3, maxSpan: 1 << 18)
             XCTAssertEqual(want?.scale, decimalAt < 256 ? 10 : 1)
             for threads in [1, 2] {
-                let grid = Parallelism.$threads.withValue(threads) {
-                    time.withUnsafeBufferPointer { t in
-                        cell.withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: 3, maxSpan: 1 << 18) }
+                let grid = Parallelism.$minBlockRows.withValue(0) {
+                    Parallelism.$threads.withValue(threads) {
+                        time.withUnsafeBufferPointer { t in
+                            cell.withUnsafeBufferPointer { g in TimeGrid.find(time: t, cell: g, cells: 3, maxSpan: 1 << 18) }
+                        }
                     }
                 }
                 XCTAssertEqual(grid, want, "the decimal at used row \(decimalAt), threads \(threads)")

@@ -179,10 +179,10 @@ final class ModelDataTests: XCTestCase {
         XCTAssertEqual(checked, 4 * 3 * 2 * groupSets.count)
     }
 
-    /// Beyond 4 blocks of `Cancellation.stride` rows the passes run by blocks on the threads, and with
-    /// no missing cell and no filter dropping a row the status is read in one pass: the rows, times,
-    /// events, warnings and levels equal the one-row-at-a-time reference there too, also when the
-    /// only status 2 (1/2 coding) or the only invalid status is in the last block, for 1 and 2 threads.
+    /// By blocks of `Cancellation.stride` rows on the threads (from 0 rows here: Parallelism.minBlockRows),
+    /// and with no missing cell and no filter dropping a row the status read in one pass: the rows,
+    /// times, events, warnings and levels equal the one-row-at-a-time reference there too, also when
+    /// the only status 2 (1/2 coding) or the only invalid status is in the last block, for 1 and 2 threads.
     func testCompleteCasesOverManyBlocksMatchTheReference() throws {
         let n = 4 * Cancellation.stride + 1234
         for coding in 0..<4 {
@@ -207,8 +207,10 @@ final class ModelDataTests: XCTestCase {
                     if filtered { s.pushFilter(RowFilter(expression: "all", keep: [Bool](repeating: true, count: n))) }
                     let label = "coding \(coding), filtered \(filtered), threads \(threads)"
                     let spec = SurvSpec(start: nil, time: "time", event: "status")
-                    let data = try Parallelism.$threads.withValue(threads) {
-                        try CompleteCases.survival(SurvivalResponse(spec: spec), covariates: ["gt"], session: s, command: "test")
+                    let data = try Parallelism.$minBlockRows.withValue(0) {
+                        try Parallelism.$threads.withValue(threads) {
+                            try CompleteCases.survival(SurvivalResponse(spec: spec), covariates: ["gt"], session: s, command: "test")
+                        }
                     }
                     let ref = referenceCases(s, start: false, covariates: ["gt"])
                     let shift: Double = coding == 0 ? 1 : 0
@@ -217,8 +219,10 @@ final class ModelDataTests: XCTestCase {
                     XCTAssertEqual(data.event, ref.rows.map { f.column("status")!.number(at: $0)! - shift == 1 }, label)
                     XCTAssertEqual(data.warnings.count, ref.invalid > 0 ? 1 : 0, label)
                     XCTAssertEqual(ref.invalid > 0, coding == 0 || coding == 3, label)   // coding 0: the 0s
-                    let lv = try Parallelism.$threads.withValue(threads) {
-                        try Levels.of(f.column("gt")!, rows: data.rows, collation: .c, cancel: .never)
+                    let lv = try Parallelism.$minBlockRows.withValue(0) {
+                        try Parallelism.$threads.withValue(threads) {
+                            try Levels.of(f.column("gt")!, rows: data.rows, collation: .c, cancel: .never)
+                        }
                     }
                     let rl = referenceLevels(f.column("gt")!, rows: data.rows)
                     XCTAssertEqual(lv.labels, rl.labels, label)
@@ -239,7 +243,9 @@ final class ModelDataTests: XCTestCase {
                                             Column(name: "status", storage: .integer([Int64](repeating: 1, count: n)))]),
                         filters: 0, seed: 1)
         let spec = SurvSpec(start: nil, time: "time", event: "status")
-        XCTAssertThrowsError(try CompleteCases.survival(SurvivalResponse(spec: spec), covariates: [], session: s, command: "km")) {
+        XCTAssertThrowsError(try Parallelism.$minBlockRows.withValue(0) {
+            try CompleteCases.survival(SurvivalResponse(spec: spec), covariates: [], session: s, command: "km")
+        }) {
             XCTAssertTrue("\($0)".contains("row \(4 * Cancellation.stride + 18)"), "\($0)")
         }
     }

@@ -11,7 +11,10 @@
 //   filled by blocks on the threads: the same elements; throws CancellationError once `cancel` fired.
 //   Why: a single-threaded pass over 10^7 rows is 10-40 ms, and the first write of a new array
 //   faults in its pages (about 2 us a 4 KB page on the shared VM): done by two threads, both halve.
-//   Below 4 blocks everything runs on the calling thread. Both are @inlinable, so that a caller's
+//   Below `Parallelism.minBlockRows` (2^20 rows; tests lower it) the blocks run one after another
+//   on the calling thread: at 10^6 rows waking the threads for each of the ~8 passes of a km cost
+//   more than it saved on the shared machine (km after a filter: 30 ms on one thread, 31-40 ms and
+//   36-47 ms CPU by blocks on 2 threads). Both are @inlinable, so that a caller's
 //   element type and closure are specialised (unspecialised, each element was copied by a memmove).
 
 extension Cancellation {
@@ -27,7 +30,7 @@ extension Cancellation {
                 if isCancelled { return }
                 out[k] = body(k * stride..<min(n, (k + 1) * stride))
             }
-            if blocks < 4 {
+            if n < Parallelism.minBlockRows {
                 for k in 0..<blocks { run(k) }
             } else {
                 Parallelism.forEach(blocks, file: file, line: line, run)
