@@ -116,7 +116,7 @@ public enum SummarizeCommand: SurvshCommand {
             text += "\n" + notes[0]
         }
         var j = JSONObject(command: "summarize")
-        j["rows"] = .int(session.activeRows.count)
+        j["rows"] = .int(session.activeRowCount)
         if let by { j["by"] = .string(by) }
         j["variables"] = .array(items)
         return CommandOutput(text: text, json: j.value,

@@ -31,9 +31,9 @@ public enum FilterCommand: SurvshCommand {
         let expr = try ExpressionParser.parse(text, command: "filter")
         let ev = ExpressionEvaluator(session: session, command: "filter", text: text)
         let keep = try ev.mask(expr)
-        let before = session.activeRows.count
+        let before = session.activeRowCount
         session.pushFilter(RowFilter(expression: text, keep: keep))
-        let after = session.activeRows.count
+        let after = session.activeRowCount
         var j = JSONObject(command: "filter")
         j["expression"] = .string(text)
         j["rows_before"] = .int(before)
@@ -60,7 +60,7 @@ extension FilterCommand {
         }
         var j = JSONObject(command: "filter")
         j["filters"] = .array(items)
-        j["rows"] = .int(session.activeRows.count)
+        j["rows"] = .int(session.activeRowCount)
         guard !rows.isEmpty else {
             return CommandOutput(text: "no filters: all \(plural(session.frame.rowCount, "row")) active", json: j.value)
         }
@@ -80,9 +80,9 @@ extension FilterCommand {
         session.removeFilter(at: number - 1)
         var j = JSONObject(command: "filter")
         j["dropped"] = .string(expression)
-        j["rows"] = .int(session.activeRows.count)
+        j["rows"] = .int(session.activeRowCount)
         j["filters"] = .int(session.filters.count)
-        return CommandOutput(text: "dropped filter \(number) (\(expression)); \(session.activeRows.count) of \(session.frame.rowCount) rows active, "
+        return CommandOutput(text: "dropped filter \(number) (\(expression)); \(session.activeRowCount) of \(session.frame.rowCount) rows active, "
                                  + "\(plural(session.filters.count, "filter")) left", json: j.value)
     }
 }

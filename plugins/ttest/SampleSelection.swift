@@ -117,6 +117,8 @@ struct SampleData {
 
     static func load(_ design: SampleDesign, session: Session, command: String) throws -> SampleData {
         try session.requireData(command)
+        // (made once: with no filter dropping a row the session builds the list on each call)
+        let rows = session.activeRows
         func numeric(_ name: String) throws -> Column {
             let c = try session.column(name, for: command)
             if c.type == .text || c.type == .date {
@@ -124,12 +126,11 @@ struct SampleData {
                                        expected: "a numeric column for the values; text columns may be the GROUP in X ~ GROUP")
             }
             try Interrupt.check(command)   // each step of the selection is a pass over the rows
-            try c.requireFinite(rows: session.activeRows, command: command)
+            try c.requireFinite(rows: rows, command: command)
             try Interrupt.check(command)
             return c
         }
         // Check every column before looking at rows, so an unknown column is reported first.
-        let rows = session.activeRows
         let data: SampleData
         switch design {
         case .oneSample(let name):
