@@ -250,6 +250,35 @@ final class ModelDataTests: XCTestCase {
         }
     }
 
+    /// The design of a formula over a subset of 60,000 rows (its numeric columns gathered one a job on
+    /// the threads) equals the columns read at those rows, and its errors are the ones taken in the
+    /// formula's order: the first variable with an Inf (in its turn among the others), an unknown
+    /// column before a later Inf.
+    func testDesignOverASubsetGathersColumnsInParallelWithErrorsInOrder() throws {
+        let n = 60_000
+        var r = Rng(state: 11)
+        func real(_ name: String, infAt: Int? = nil) -> Column {
+            var v = (0..<n).map { _ in Double(r.int(1_000_000)) / 1000 - 500 }
+            if let i = infAt { v[i] = .infinity }
+            return Column(name: name, storage: .real(v))
+        }
+        let cols = [real("a"), real("b"), Column(name: "k", storage: .integer((0..<n).map { Int64($0 % 7) })),
+                    real("c", infAt: 40_001), real("d", infAt: 50_000),
+                    Column(name: "g", storage: .text(codes: (0..<n).map { UInt32($0 % 3) }, levels: ["x", "y", "z"]))]
+        let s = session(DataFrame(columns: cols), filters: 0, seed: 1)
+        let rows = (0..<n).filter { $0 % 9 != 4 }
+        let good = try DesignMatrix.build(try Formula.parse("~ a + k + g + b", command: "cox"), session: s, rows: rows, command: "cox")
+        XCTAssertEqual(good.names, ["a", "k", "gy", "gz", "b"])
+        for (name, j) in [("a", 0), ("k", 1), ("b", 4)] {
+            let col = cols.first { $0.name == name }!
+            XCTAssertEqual(good.columns[j], rows.map { col.number(at: $0)! }, name)
+        }
+        for (formula, named) in [("~ a + d + c", "'d'"), ("~ c + d", "'c'"), ("~ a + nosuch + c", "nosuch")] {
+            XCTAssertThrowsError(try DesignMatrix.build(try Formula.parse(formula, command: "cox"), session: s, rows: rows, command: "cox"),
+                                 formula) { XCTAssertTrue("\($0)".contains(named), "\(formula): \($0)") }
+        }
+    }
+
     /// packBits (the filter masks' 8-bytes-at-a-time packing) against one bit at a time, every length.
     func testPackBitsMatchesOneBitAtATime() {
         var r = Rng(state: 5)
