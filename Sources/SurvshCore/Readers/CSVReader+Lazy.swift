@@ -200,8 +200,8 @@ extension CSVReader {
     /// counted (its rows' room) and quotes looked for just before it is scanned, while its bytes are
     /// in the cache. Nil when the data has a quote (among the first `quoteProbeBytes` or in any
     /// chunk): then the cuts must follow the quotes, and `planChunks` counts them first.
-    /// The findings, errors and plan are those of `planChunks` then `scan` (a chunk with an error is
-    /// scanned again from its first line, which is known only once every chunk is counted).
+    /// The findings, errors and plan are those of `planChunks` then `scan` (the first chunk with an error
+    /// is scanned again from its first line, which is known only once every chunk is counted).
     /// Why: the counting pass read the whole mapping before the scan read it again (about 150 ms of
     /// the 0.8 s lazy load of the 10^7-row benchmark file, page faults included).
     static func quoteFreeScan(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, dataFirstLine: Int, guess: [CellKind],
@@ -244,11 +244,13 @@ extension CSVReader {
         let plan = ChunkPlan(starts: used.map { cuts[$0].start } + [end], newlines: used.map { newlines[$0] },
                              totalNewlines: newlines.reduce(0, +), quoteFree: true)
         try checkMemory(rows: max(plan.totalNewlines, 1), columns: keptColumns, settings: settings, tuning: tuning)
-        let firstLines = plan.firstLines(from: dataFirstLine)
-        let chunks = used.enumerated().map { k, i in
-            results[i]!.error == nil ? results[i]!
-                : scanChunk(start: cuts[i].start, end: cuts[i].end, capacity: newlines[i], firstLine: firstLines[k], settings: settings,
-                            guess: guess)
+        var chunks = used.map { results[$0]! }
+        // `join` throws the first chunk's error and looks no further: that chunk alone is scanned again,
+        // from its first line
+        if let k = chunks.firstIndex(where: { $0.error != nil }) {
+            let i = used[k]
+            chunks[k] = scanChunk(start: cuts[i].start, end: cuts[i].end, capacity: newlines[i],
+                                  firstLine: plan.firstLines(from: dataFirstLine)[k], settings: settings, guess: guess)
         }
         let found = try join(chunks, settings: settings, plan: plan, guess: guess, dataStart: dataStart, dataFirstLine: dataFirstLine)
         return (plan, found)
