@@ -107,4 +107,38 @@ final class ParallelismTests: XCTestCase {
             }
         }
     }
+
+    /// Columns the caller says it has found finite (knownFinite) are not read again: an Inf placed in
+    /// one (a wrong fact, only to see that it is not looked at) passes, the first unchecked column
+    /// with one is named, an infinite time is refused even when every column is known finite, and a
+    /// knownFinite of the wrong length is a dimension error.
+    func testCoxDataSkipsTheColumnsKnownFiniteAndStillChecksTheTimes() throws {
+        let n = 60_000
+        let stop = (0..<n).map { Double($0 % 50 + 1) }, event = (0..<n).map { $0 % 3 == 0 }
+        let fine = (0..<n).map { Double($0 % 7) }
+        var inf = fine
+        inf[n - 1] = .infinity
+        for threads in [1, 2] {
+            try Parallelism.$threads.withValue(threads) {
+                XCTAssertNoThrow(try CoxData(columns: [fine, inf], columnNames: ["a", "b"], stop: stop, event: event,
+                                             knownFinite: [false, true]))
+                XCTAssertThrowsError(try CoxData(columns: [inf, inf, inf], columnNames: ["a", "b", "c"], stop: stop, event: event,
+                                                 knownFinite: [true, false, false])) {
+                    XCTAssertEqual($0 as? CoxError, .nonFinite("b"), "threads=\(threads)")
+                }
+                var badStop = stop
+                badStop[n / 2] = -.infinity
+                XCTAssertThrowsError(try CoxData(columns: [fine], columnNames: ["a"], stop: badStop, event: event, knownFinite: [true])) {
+                    XCTAssertEqual($0 as? CoxError, .nonFinite("time"), "threads=\(threads)")
+                }
+                // a bad covariate is named before a bad time, as when every column is checked
+                XCTAssertThrowsError(try CoxData(columns: [inf], columnNames: ["a"], stop: badStop, event: event, knownFinite: [false])) {
+                    XCTAssertEqual($0 as? CoxError, .nonFinite("a"), "threads=\(threads)")
+                }
+                XCTAssertThrowsError(try CoxData(columns: [fine], columnNames: ["a"], stop: stop, event: event, knownFinite: [true, true])) {
+                    XCTAssertEqual($0 as? CoxError, .dimensionMismatch("knownFinite has 2 entries for 1 columns"))
+                }
+            }
+        }
+    }
 }

@@ -118,6 +118,25 @@ final class HardeningTests: XCTestCase {
                        "error: km: column 'time' holds Inf in row 3, which no analysis can use (expected finite numbers; e.g. 'filter abs(time) < 1e308' leaves such rows out)")
     }
 
+    /// An Inf in a covariate of a file with no missing cell (the Cox model takes the frame's own
+    /// column, which the reader did not find finite) is still refused by cox, loaded at once or lazily,
+    /// and with a filter (the gathered column's check names the row).
+    func testCoxRefusesAnInfiniteCovariateReadEagerlyOrLazily() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("survsh-inf-cov-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "time,status,x,y\n1,1,1.5,2.5\n2,0,Inf,3.5\n3,1,2.5,4.5\n4,1,0.5,5.5\n5,0,1.0,6.5\n".write(toFile: path, atomically: true, encoding: .utf8)
+        for lazy in ["off", "on"] {
+            let sh = TestShell()
+            sh.run("load \(path) lazy=\(lazy)")
+            XCTAssertEqual(sh.error("cox Surv(time, status) ~ y + x"),
+                           "error: cox: non-finite value in x (expected finite values and start < stop)", lazy)
+            sh.run("filter y < 6")   // (y and x are real: without a filter the model takes the frame's arrays)
+            XCTAssertEqual(sh.error("cox Surv(time, status) ~ y + x"),
+                           "error: cox: column 'x' holds Inf in row 2, which no analysis can use (expected finite numbers; e.g. 'filter abs(x) < 1e308' leaves such rows out)",
+                           lazy)
+        }
+    }
+
     func testSaveToAFullDeviceIsAnError() throws {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: "/dev/full"), "no /dev/full")
         let sh = TestShell()

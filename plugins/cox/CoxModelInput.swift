@@ -77,14 +77,17 @@ struct CoxModelInput {
         // keeps a 10^6-row model within memory). Otherwise SurvshCore's DesignMatrix builds R's columns.
         let design: CoxDesign
         let columns: [[Double]]
+        let finite: [Bool]   // columns whose values are known finite (CoxData does not check them again)
         if let direct = try directColumns(f, session: session, rows: data.rows, command: command) {
-            columns = direct
+            columns = direct.map(\.values)
+            finite = direct.map(\.finite)
             design = CoxDesign(names: f.terms.map(\.label), terms: f.terms.enumerated().map { k, t in
                 CoxDesign.Term(label: t.label, columns: [k], referenceLevel: nil, levels: [], isFactor: false)
             })
         } else {
             let dm = try DesignMatrix.build(f, session: session, rows: data.rows, command: command)
             columns = dm.columns
+            finite = dm.finite
             design = CoxDesign(names: dm.names, terms: dm.terms.map {
                 CoxDesign.Term(label: $0.label, columns: $0.columns, referenceLevel: $0.referenceLevel, levels: $0.levels,
                                isFactor: $0.isFactor)
@@ -115,7 +118,8 @@ struct CoxModelInput {
         do {
             cox = try CoxData(columns: columns, columnNames: design.names, start: start, stop: stop,
                               event: data.event, strata: strata?.codes, cluster: clusterCodes,
-                              termNames: design.terms.map(\.label), termAssign: assign, cancel: Interrupt.cancellation)
+                              termNames: design.terms.map(\.label), termAssign: assign, knownFinite: finite,
+                              cancel: Interrupt.cancellation)
         } catch let e as CoxError {
             throw SurvshError.data(command, e.description, expected: "finite values and start < stop")
         }
@@ -125,15 +129,17 @@ struct CoxModelInput {
 }
 
 extension CoxModelInput {
-    /// The frame's arrays when every term is a numeric (real) main effect and no row is dropped.
-    static func directColumns(_ f: Formula, session: Session, rows: [Int], command: String) throws -> [[Double]]? {
+    /// The frame's arrays when every term is a numeric (real) main effect and no row is dropped, and
+    /// whether each is known finite (Column.finiteValues).
+    static func directColumns(_ f: Formula, session: Session, rows: [Int], command: String) throws
+        -> [(values: [Double], finite: Bool)]? {
         guard rows.count == session.frame.rowCount else { return nil }
-        var out: [[Double]] = []
+        var out: [(values: [Double], finite: Bool)] = []
         for t in f.terms {
             guard t.variables.count == 1, !t.variables[0].asFactor else { return nil }
             let col = try session.column(t.variables[0].column, for: command)
             guard case .real(let values) = col.storage, values.count == rows.count else { return nil }
-            out.append(values)
+            out.append((values, col.finiteValues.known))
         }
         return out
     }

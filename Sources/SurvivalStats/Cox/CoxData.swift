@@ -7,7 +7,8 @@
 //             events), optional stratum codes, optional cluster ids, and the grouping of
 //             columns into model terms (for cox.zph's per-term tests).
 //   Preconditions: complete cases only (the caller drops rows with missing values and reports
-//             how many); all values finite; start < stop for counting-process rows.
+//             how many); all values finite (checked here, except in the columns the caller says it
+//             has found finite: `knownFinite`); start < stop for counting-process rows.
 //   Outputs:  an immutable, Sendable value; no copy of the columns is made when they are
 //             passed as `[[Double]]` (copy-on-write storage is shared with the caller).
 //   Reference: R survival 3.5-x `coxph` input conventions (Surv(time, status),
@@ -84,10 +85,13 @@ public struct CoxData: Sendable {
     }
 
     /// Creates the input from separate columns (no copy: storage is shared with the caller).
+    /// `knownFinite[j]` true: the caller has already found every value of column j finite (survsh
+    /// checks the columns it reads), so it is not read again here; empty: every column is checked.
     /// `cancel` is polled between the columns checked (CancellationError).
     public init(columns: [[Double]], columnNames: [String], start: [Double]? = nil, stop: [Double],
                 event: [Bool], strata: [Int32]? = nil, cluster: [Int32]? = nil,
-                termNames: [String]? = nil, termAssign: [Int]? = nil, cancel: Cancellation = .never) throws {
+                termNames: [String]? = nil, termAssign: [Int]? = nil, knownFinite: [Bool] = [],
+                cancel: Cancellation = .never) throws {
         let n = stop.count
         guard n > 0 else { throw CoxError.empty }
         guard columns.count == columnNames.count else {
@@ -96,10 +100,16 @@ public struct CoxData: Sendable {
         for (j, c) in columns.enumerated() where c.count != n {
             throw CoxError.dimensionMismatch("column \(columnNames[j]) has \(c.count) rows, expected \(n)")
         }
-        if let j = Self.firstNonFinite(columns, cancel: cancel) { throw CoxError.nonFinite(columnNames[j]) }
+        guard knownFinite.isEmpty || knownFinite.count == columns.count else {
+            throw CoxError.dimensionMismatch("knownFinite has \(knownFinite.count) entries for \(columns.count) columns")
+        }
+        // the covariates not known finite and the times, in one pass on the threads
+        let unchecked = columns.indices.filter { knownFinite.isEmpty || !knownFinite[$0] }
+        let bad = Self.nonFinite(unchecked.map { columns[$0] } + [stop], cancel: cancel)
         try cancel.check()
+        if let k = bad.firstIndex(of: true), k < unchecked.count { throw CoxError.nonFinite(columnNames[unchecked[k]]) }
         guard event.count == n else { throw CoxError.dimensionMismatch("event has \(event.count) rows, expected \(n)") }
-        for v in stop where !v.isFinite { throw CoxError.nonFinite("time") }
+        if bad.last == true { throw CoxError.nonFinite("time") }
         if let s = start {
             guard s.count == n else { throw CoxError.dimensionMismatch("start has \(s.count) rows, expected \(n)") }
             for i in 0..<n {
@@ -119,9 +129,9 @@ public struct CoxData: Sendable {
                   cluster: cluster, termNames: tn, termAssign: ta)
     }
 
-    /// The first column holding a NaN or an infinity, or nil; the columns are checked on up to
+    /// For each array, whether it holds a NaN or an infinity; the arrays are checked on up to
     /// CoxParallel's chunk count of threads (the answer does not depend on them).
-    private static func firstNonFinite(_ columns: [[Double]], cancel: Cancellation) -> Int? {
+    private static func nonFinite(_ columns: [[Double]], cancel: Cancellation) -> [Bool] {
         let p = columns.count, n = columns.first?.count ?? 0
         var bad = [Bool](repeating: false, count: p)
         bad.withUnsafeMutableBufferPointer { bb in
@@ -140,7 +150,7 @@ public struct CoxData: Sendable {
                 }
             }
         }
-        return bad.firstIndex(of: true)
+        return bad
     }
 
     /// The input without checks (its parts come from a validated CoxData).

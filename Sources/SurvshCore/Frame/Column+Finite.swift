@@ -2,13 +2,14 @@
 //
 // Contract: `requireFinite(rows:command:)` throws a data error naming the column and the first
 // 1-based data row (among `rows`, nil = all) whose present value is Inf or -Inf (a CSV cell `Inf`,
-// or a number beyond 1.8e308); missing cells are not looked at. Only real columns can hold them.
+// or a number beyond 1.8e308); missing cells are not looked at. Only real columns can hold them, and
+// not one whose values are known finite (Column.finiteValues: the reader found none).
 
 import SurvivalStats
 
 extension Column {
     public func requireFinite(rows: [Int]?, command: String) throws {
-        guard case .real(let v) = storage else { return }
+        guard case .real(let v) = storage, !finiteValues.known else { return }
         // by blocks on the threads (a pass over 10^7 rows); the first block with one has the first
         let firsts = v.withUnsafeBufferPointer { p in
             rows.map { rows in

@@ -51,6 +51,13 @@ public struct MissingMask: Sendable, Equatable {
     public var hasMissing: Bool { words.contains { $0 != 0 } }
 }
 
+/// `Column.finiteValues`: known (true) or not known (false); every two compare equal, so that it
+/// does not take part in the column's ==.
+public struct FiniteValues: Sendable, Equatable {
+    public internal(set) var known = false
+    public static func == (_: FiniteValues, _: FiniteValues) -> Bool { true }
+}
+
 /// Typed storage of a column.
 public enum ColumnStorage: Sendable, Equatable {
     case integer([Int64])
@@ -69,8 +76,13 @@ public enum ColumnType: String, Sendable, CaseIterable {
 
 public struct Column: Sendable, Equatable {
     public var name: String
-    public var storage: ColumnStorage
+    public var storage: ColumnStorage { didSet { finiteValues = FiniteValues() } }
     public var missing: MissingMask
+    /// Whether every value of a real column's storage (under missing cells too) is known to be finite:
+    /// found so by the reader that read them (CSV: the Inf/NaN scan every real column gets), forgotten
+    /// at any change of the storage. Checks (requireFinite, a Cox model's covariates) then need not
+    /// read the column again. A fact about the values, not part of them: == ignores it.
+    public internal(set) var finiteValues = FiniteValues()
     /// Level labels in the order set by `levels`/`relevel` (nil: sorted order).
     public var levelOrder: [String]?
     /// Variable label from the file (nil: none).

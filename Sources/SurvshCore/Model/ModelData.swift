@@ -613,6 +613,9 @@ public struct DesignMatrix: Sendable {
     public var names: [String]
     /// Column-major values: `columns[j][i]` for row i.
     public var columns: [[Double]]
+    /// Per column: every value is known finite (a numeric variable's values, which `build` checks,
+    /// or a factor's 0/1 indicator; not an interaction's product, which can overflow).
+    public var finite: [Bool]
     public var terms: [Term]
     public var rowCount: Int
 
@@ -666,7 +669,10 @@ public struct DesignMatrix: Sendable {
             let before = ordered.prefix { $0 != own }
             return before.contains { margin.isSubset(of: $0) }
         }
-        struct Piece { var names: [String]; var columns: [[Double]]; var levels: [String]; var ref: String?; var isFactor: Bool }
+        struct Piece {
+            var names: [String]; var columns: [[Double]]; var levels: [String]; var ref: String?; var isFactor: Bool
+            var finite = true
+        }
         var cache: [FormulaVariable: (Piece, Piece)] = [:]  // (contrast coding, full indicator coding)
         let gathered = numericValues(formula, session: session, rows: rows, command: command)
         func piece(_ v: FormulaVariable) throws -> (Piece, Piece) {
@@ -706,6 +712,7 @@ public struct DesignMatrix: Sendable {
         }
         var names: [String] = []
         var columns: [[Double]] = []
+        var finite: [Bool] = []
         var terms: [Term] = []
         for t in formula.terms {
             var acc: Piece? = nil
@@ -720,7 +727,7 @@ public struct DesignMatrix: Sendable {
                             c2.append(zip(ca, cb).map { $0 * $1 })
                         }
                     }
-                    acc = Piece(names: n2, columns: c2, levels: [], ref: nil, isFactor: a.isFactor || p.isFactor)
+                    acc = Piece(names: n2, columns: c2, levels: [], ref: nil, isFactor: a.isFactor || p.isFactor, finite: false)
                 } else {
                     acc = p
                 }
@@ -729,10 +736,11 @@ public struct DesignMatrix: Sendable {
             let idx = Array(names.count..<(names.count + a.names.count))
             names += a.names
             columns += a.columns
+            finite += Array(repeating: a.finite, count: a.columns.count)
             terms.append(Term(label: t.label, columns: idx, referenceLevel: t.variables.count == 1 ? a.ref : nil,
                               levels: t.variables.count == 1 ? a.levels : [], isFactor: a.isFactor))
         }
-        return DesignMatrix(names: names, columns: columns, terms: terms, rowCount: rows.count)
+        return DesignMatrix(names: names, columns: columns, finite: finite, terms: terms, rowCount: rows.count)
     }
 }
 

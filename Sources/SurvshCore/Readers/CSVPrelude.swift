@@ -142,7 +142,9 @@ final class CSVPrelude {
             if nonFinite[c], case .real(let v) = storage {
                 CSVReader.nonFiniteCells(v, column: name, missing: &mask, warnings: &warnings)
             }
-            columns.append(Column(name: name, storage: storage, missing: mask))
+            var column = Column(name: name, storage: storage, missing: mask)
+            if case .real = storage, !nonFinite[c] { column.finiteValues.known = true }   // (the scan above)
+            columns.append(column)
             if table.allMissing[c] {
                 warnings.append(CSVReader.allMissingWarning(name))
             }
