@@ -72,7 +72,7 @@ public enum FuzzHarness {
 
     /// The CSV/TSV reader on the bytes as a file's content; then the same with `cols=` keeping one
     /// column (the others skipped, the rest of each record checked a word at a time); then the lazy
-    /// reader on them as a file (its scan in chunks of 64 bytes, with or without the probe for quotes):
+    /// reader on them as a file (its scan in chunks of 64 bytes, with or without the probe for quoted newlines):
     /// a different outcome (error, rows, types, warnings) or a column parsed later or selected that
     /// differs from the full read's traps.
     public static let csv: @Sendable ([UInt8]) -> Void = { bytes in
@@ -84,8 +84,8 @@ public enum FuzzHarness {
         var tuning = CSVTuning.standard
         tuning.scanChunkBytes = 64
         tuning.parallelMinimumBytes = 0
-        // half the inputs skip the probe for quotes: a quote is then found in a chunk and the scan starts over
-        tuning.quoteProbeBytes = bytes.count % 2 == 0 ? 0 : 64 << 10
+        // half the inputs skip the probe for quoted newlines: one is then found in a chunk and the scan starts over
+        tuning.quotedNewlineProbeBytes = bytes.count % 2 == 0 ? 0 : 64 << 10
         let lazy: Result<LazyTableRead?, DataReadError> = Result { () throws(DataReadError) in
             try CSVReader.readLazily(path: path, options: ReadOptions(), tuning: tuning)
         }

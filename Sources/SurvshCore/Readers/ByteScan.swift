@@ -37,6 +37,21 @@ enum ByteScan {
         return (newlines, quotes)
     }
 
+    /// Whether a LF in `p[0..<n]` lies inside quotes, `p` being outside them (a record's start): the
+    /// quote characters toggle (a doubled quote toggles twice), as the tokenizer reads quoted fields.
+    static func hasQuotedNewline(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let end = p + n
+        var q = p
+        while true {
+            let open = find(asciiQuote, from: q, to: end)
+            if open == end { return false }
+            let close = find(asciiQuote, from: open + 1, to: end)
+            if find(asciiLF, from: open + 1, to: close) != close { return true }
+            if close == end { return false }
+            q = close + 1
+        }
+    }
+
     /// Position of the first `byte` in [p, end), or end.
     static func find(_ byte: UInt8, from p: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
         var q = p

@@ -2,13 +2,17 @@
 // shape from the classes of its first 16 bytes, nothing converted and nothing stored but a stand-in.
 //
 // Contract:
-// - `scanPlainRecords` runs only in a type scan (`CSVSettings.typesOnly`) of a file without quote
-//   characters whose NA tokens look like no number (`plainTypeScan`). From a record start it takes
-//   whole records while every field is plain: a number column's field empty or of a certain
-//   `NumberShape` that the column's kind holds (an integer column takes only integers), a text or
-//   skipped column's field anything up to its stop, and each field ended as the record demands (the
+// - `scanPlainRecords` runs only in a type scan (`CSVSettings.typesOnly`) whose NA tokens look like
+//   no number (`plainTypeScan`), of a file without quote characters or (`plainQuotes`) of chunks
+//   the driver checks for newlines inside quotes. From a record start it takes whole records while
+//   every field is plain: a number column's field empty or of a certain `NumberShape` that the
+//   column's kind holds (an integer column takes only integers), a text or skipped column's field
+//   anything up to its stop or, with `plainQuotes`, a quote, bytes without a quote or LF, and a quote
+//   (the tokenizer's quoted field without a doubled quote; one starting with a blank is left to the
+//   general loop, which may find it quoted), and each field ended as the record demands (the
 //   delimiter before the last column, LF or CRLF after it). Each number cell's slot gets 0 (finite:
-//   the scan counts no NaN or Inf for it), and the kinds never change here.
+//   the scan counts no NaN or Inf for it), and the kinds never change here. A quote inside an
+//   unquoted field is data, as the tokenizer reads it.
 // - It returns at the first record it cannot take whole, with `p`, `row` and `line` at that record:
 //   the general loop then parses it (type changes, NA tokens, blanks, errors, long numbers, the
 //   buffer's last 16 bytes), so the scan's findings and errors are exactly those of the general loop.
@@ -30,6 +34,8 @@ extension CSVChunkParser {
         let end = chunk.end
         let capacity = chunk.rowCapacity
         let columns = self.columns
+        let quotes = settings.plainQuotes
+        let blanks = settings.blanks
         while p < end && row < capacity {
             // (an empty line is no record: the general loop skips it)
             if settings.cancel.stops(at: row) || p.pointee == asciiLF || p.pointee == asciiCR { return }
@@ -43,7 +49,18 @@ extension CSVChunkParser {
                 var e = f + stop.trailingZeroBitCount
                 switch col.pointee.kind {
                 case .text, .skip:
-                    if stop == 0 { e = ByteWords.firstStop(from: f + 16, before: settings.bufferEnd, delimiter: delim) }
+                    if quotes && f.pointee == asciiQuote {
+                        // simply quoted: the next quote ends it (the terminator test below refuses a
+                        // doubled quote or data after it); a newline first goes to the general loop
+                        var q = f + 1
+                        while q.pointee != asciiQuote && q.pointee != asciiLF { q += 1 }
+                        if q.pointee != asciiQuote { return }
+                        e = q + 1
+                    } else if quotes && blanks.contains(f.pointee) {
+                        return
+                    } else if stop == 0 {
+                        e = ByteWords.firstStop(from: f + 16, before: settings.bufferEnd, delimiter: delim)
+                    }
                 case .real, .integer:
                     if e != f && NumberShape.shape(of: k).length(in: col.pointee.kind) == nil { return }
                     col.pointee.slots[row] = 0

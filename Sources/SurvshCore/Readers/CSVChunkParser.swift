@@ -146,9 +146,14 @@ struct CSVSettings {
     /// A lazy load's type scan, which keeps no value: a number field of a plain shape is only tested
     /// (`NumberShape`), not converted, and a column already text skips its fields unstored.
     var typesOnly = false
-    /// A type scan of a file without quote characters whose NA tokens look like no number: whole plain
-    /// records are taken by `scanPlainRecords` (CSVChunkParser+Types.swift).
+    /// A type scan of a file whose NA tokens look like no number, and either without quote characters
+    /// or cut where no quoted field has a newline (`plainQuotes`): whole plain records are taken by
+    /// `scanPlainRecords` (CSVChunkParser+Types.swift).
     var plainTypeScan = false
+    /// The data may hold quote characters: `scanPlainRecords` then takes a text or skipped field
+    /// quoted without a quote or newline inside, and leaves one that starts with a blank to the
+    /// general loop (the tokenizer reads `  "a,b"` as quoted).
+    var plainQuotes = false
 }
 
 /// One chunk: its byte range, where its rows go, and (after parsing) its columns' state.
@@ -166,6 +171,10 @@ final class CSVChunk: @unchecked Sendable {
     var stoppedAt: UnsafePointer<UInt8>
     var overflow = false
     var error: DataReadError?
+    /// Newlines this chunk's records hold inside quoted fields: a chunk cut at a newline without
+    /// knowing the quotes (`CSVReader.newlineCutScan`) was cut at record boundaries only if no chunk
+    /// has any (see there).
+    var quotedNewlines = 0
 
     /// `narrowText`: the columns of kind `.text` have 4-byte code slots (`CSVReader.SlotType.codes`).
     init(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, rowCapacity: Int, rowOffset: Int, firstLine: Int,
@@ -427,7 +436,10 @@ struct CSVChunkParser {
                     break
                 }
                 if t == nil {
+                    let before = line
                     t = slowField(c, p, row, &line)
+                    // (the tokenizer counts the newlines inside a quoted field; the record's own is counted below)
+                    chunk.quotedNewlines &+= line &- before
                     if t == nil {
                         chunk.error = DataReadError(
                             file: settings.fileName, line: line, column: c + 1,

@@ -65,6 +65,18 @@ extension CSVReader {
         var totalNewlines: Int
         /// No quote character in the data.
         var quoteFree = false
+        /// Every newline of the data ends a record (no quoted field holds one): true for data without
+        /// quotes, and for a lazy load's one-pass scan (`CSVReader.newlineCutScan`).
+        var recordsEndAtNewlines = false
+
+        init(starts: [UnsafePointer<UInt8>], newlines: [Int], totalNewlines: Int, quoteFree: Bool = false,
+             recordsEndAtNewlines: Bool? = nil) {
+            self.starts = starts
+            self.newlines = newlines
+            self.totalNewlines = totalNewlines
+            self.quoteFree = quoteFree
+            self.recordsEndAtNewlines = recordsEndAtNewlines ?? quoteFree
+        }
 
         /// The file line of each chunk's first byte, the data starting on line `dataFirstLine`.
         func firstLines(from dataFirstLine: Int) -> [Int] {
@@ -83,7 +95,8 @@ extension CSVReader {
             let n = newlines.count
             guard n > count, count >= 1 else { return self }
             let total = starts[n] - starts[0]
-            var out = ChunkPlan(starts: [starts[0]], newlines: [], totalNewlines: totalNewlines, quoteFree: quoteFree)
+            var out = ChunkPlan(starts: [starts[0]], newlines: [], totalNewlines: totalNewlines, quoteFree: quoteFree,
+                                recordsEndAtNewlines: recordsEndAtNewlines)
             var lines = 0
             for i in 0..<n {
                 lines += newlines[i]

@@ -7,9 +7,9 @@
 //   (field counts, quotes, binary file, memory), row count, column types, format description and
 //   warnings (names, all-missing columns, NaN and Inf cells) — without keeping any column: the
 //   scan runs the same chunk parser (CSVChunkParser) over small chunks whose cells go to scratch
-//   slots, summarised (kind, NaN and Inf counts) and dropped chunk by chunk. Data without a quote
-//   character is cut at newlines and each chunk's lines counted as it is scanned (`quoteFreeScan`:
-//   one pass over the bytes); data with one is counted first (`planChunks`), as a full read does.
+//   slots, summarised (kind, NaN and Inf counts) and dropped chunk by chunk. Data is cut at newlines
+//   and each chunk's lines counted as it is scanned (`newlineCutScan`: one pass over the bytes);
+//   data with a newline inside a quoted field is counted first (`planChunks`), as a full read does.
 // - The file stays mapped (privately) with its descriptor open. `columns(_:cancel:)` parses the
 //   named file columns in one pass (the other columns skipped, as `cols=` does) and checks each
 //   column's type against the scan's. Before that, the open file is checked against its
@@ -26,6 +26,7 @@ import Musl
 import Darwin
 #endif
 import SurvivalStats
+import Synchronization
 
 /// What a lazy load found: the columns' names and types, the rows, warnings and the source that
 /// parses columns on demand.
@@ -48,15 +49,15 @@ public final class LazyCSVTable: @unchecked Sendable {
     let fileIndex: [String: Int]
     let types: [String: ColumnType]
     let fileColumnCount: Int
-    /// The scan's chunk plan when it found no quote character in the data (a parse reuses it, and
-    /// stops each record at its last column read).
-    let quoteFreePlan: CSVReader.ChunkPlan?
+    /// The scan's chunk plan when every newline of the data ends a record (no quote character, or no
+    /// quoted field holding a newline): a parse reuses it, and stops each record at its last column read.
+    let recordPlan: CSVReader.ChunkPlan?
     private let lock = Mutex()
 
     init(path: String, options: ReadOptions, input: InputBuffer, names: [String], fileIndices: [Int], types: [ColumnType],
-         fileColumnCount: Int, quoteFreePlan: CSVReader.ChunkPlan?) {
+         fileColumnCount: Int, recordPlan: CSVReader.ChunkPlan?) {
         self.path = path
-        self.quoteFreePlan = quoteFreePlan
+        self.recordPlan = recordPlan
         var o = options
         o.cancel = .never
         o.progress = nil
@@ -81,7 +82,7 @@ public final class LazyCSVTable: @unchecked Sendable {
             for n in names { if let i = fileIndex[n] { keep[i] = true } }
             var o = options
             o.cancel = cancel
-            let result = try CSVReader.parse(input, name: path, options: o, keep: keep, checked: quoteFreePlan, tuning: .standard)
+            let result = try CSVReader.parse(input, name: path, options: o, keep: keep, checked: recordPlan, tuning: .standard)
             if cancel.isCancelled { throw DataReadError(file: path, message: "interrupted") }
             for c in result.columns where types[c.name] != c.type {
                 throw DataReadError(file: path, message: "column '\(c.name)' read as \(c.type.rawValue) but loaded as "
@@ -124,9 +125,9 @@ extension CSVReader {
         settings.typesOnly = true
         let keptColumns = guess.filter { $0 != .skip }.count
         let plan: ChunkPlan, found: ScanFindings
-        if let quoteFree = try quoteFreeScan(settings: settings, dataStart: prelude.dataStart, dataFirstLine: prelude.dataFirstLine,
-                                             guess: guess, scanTuning: scanTuning, keptColumns: keptColumns, tuning: tuning) {
-            (plan, found) = quoteFree
+        if let onePass = try newlineCutScan(settings: settings, dataStart: prelude.dataStart, dataFirstLine: prelude.dataFirstLine,
+                                            guess: guess, scanTuning: scanTuning, keptColumns: keptColumns, tuning: tuning) {
+            (plan, found) = onePass
         } else {
             plan = planChunks(settings: settings, dataStart: prelude.dataStart, tuning: scanTuning)
             try checkMemory(rows: max(plan.totalNewlines, 1), columns: keptColumns, settings: settings, tuning: tuning)
@@ -148,7 +149,7 @@ extension CSVReader {
             types.append(kind.columnType)
         }
         let table = LazyCSVTable(path: path, options: options, input: input, names: names, fileIndices: indices, types: types,
-                                 fileColumnCount: prelude.names.count, quoteFreePlan: plan.quoteFree ? plan : nil)
+                                 fileColumnCount: prelude.names.count, recordPlan: plan.recordsEndAtNewlines ? plan : nil)
         return LazyTableRead(names: names, types: types, rowCount: found.rows, warnings: warnings,
                              formatDescription: prelude.formatDescription, table: table)
     }
@@ -174,6 +175,8 @@ extension CSVReader {
         var findings: ScanFindings
         var error: DataReadError?
         var complete: Bool
+        /// Some record of the chunk holds a newline inside a quoted field.
+        var quotedNewlines = false
     }
 
     /// Runs the chunk parser over every chunk of `plan` (falling back to one piece as `parseAndAssemble`
@@ -195,54 +198,72 @@ extension CSVReader {
                         dataFirstLine: dataFirstLine)
     }
 
-    /// The scan of a file without quote characters in one pass over its bytes: chunks cut after the
-    /// first newline past each tentative cut (no quoted newline can be there), each chunk's newlines
-    /// counted (its rows' room) and quotes looked for just before it is scanned, while its bytes are
-    /// in the cache. Nil when the data has a quote (among the first `quoteProbeBytes` or in any
-    /// chunk): then the cuts must follow the quotes, and `planChunks` counts them first.
+    /// The scan in one pass over the bytes of a file whose quoted fields (if any) hold no newline: chunks
+    /// cut after the first newline past each tentative cut, each chunk's newlines counted (its rows'
+    /// room) just before it is scanned, while its bytes are in the cache. Nil when a quoted field has a
+    /// newline (one among the first `quotedNewlineProbeBytes`, or one any chunk's records hold): then
+    /// a cut may be inside a quoted field, and `planChunks` counts the quotes first to cut elsewhere.
     /// The findings, errors and plan are those of `planChunks` then `scan` (the first chunk with an error
     /// is scanned again from its first line, which is known only once every chunk is counted).
-    /// Why: the counting pass read the whole mapping before the scan read it again (about 150 ms of
-    /// the 0.8 s lazy load of the 10^7-row benchmark file, page faults included).
-    static func quoteFreeScan(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, dataFirstLine: Int, guess: [CellKind],
-                              scanTuning: CSVTuning, keptColumns: Int, tuning: CSVTuning)
+    /// Why the cuts are record boundaries when no chunk before the first one with an error holds a
+    /// quoted newline, and every such chunk ended at its end: chunk 0 starts at one; a chunk that starts
+    /// at one is parsed as a full read parses it, so if a later cut were inside a quoted field, the
+    /// chunk holding that field's opening quote would read the field on through the cut's newline
+    /// (a quoted newline) and past its end. By induction every cut up to that chunk is a boundary,
+    /// and its error is the full read's. (Later chunks may be misparsed, but nothing of theirs is used.)
+    /// Why one pass: the counting pass read the whole mapping before the scan read it again (about
+    /// 150 ms of the 0.8 s lazy load of the 10^7-row benchmark file, page faults included); files
+    /// written by R's write.csv quote every text field and took that pass, and the general loop for
+    /// every record (2026-12-07, 10^6 rows, quoted copy of the benchmark file: load 190 against 130 ms
+    /// of CPU, and the first km's column parse 2.3 times as long).
+    static func newlineCutScan(settings: CSVSettings, dataStart: UnsafePointer<UInt8>, dataFirstLine: Int, guess: [CellKind],
+                               scanTuning: CSVTuning, keptColumns: Int, tuning: CSVTuning)
         throws(DataReadError) -> (plan: ChunkPlan, findings: ScanFindings)? {
         let end = settings.bufferEnd
-        if memchr(dataStart, Int32(asciiQuote), min(end - dataStart, scanTuning.quoteProbeBytes)) != nil { return nil }
+        if ByteScan.hasQuotedNewline(dataStart, min(end - dataStart, scanTuning.quotedNewlineProbeBytes)) { return nil }
         var settings = settings
         settings.plainTypeScan = !settings.valueLikeNA
+        settings.plainQuotes = true
         let tentative = chunkCount(bytes: end - dataStart, tuning: scanTuning)
         // Chunk i runs from the first line start at or after cut i to that at or after cut i + 1, each
         // found by the chunk's own task (finding them all first put a page of every cut in memory at once).
         var cuts = [(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)](repeating: (dataStart, dataStart), count: tentative)
         var newlines = [Int](repeating: 0, count: tentative)
-        var quoted = [Bool](repeating: false, count: tentative)
+        var quotes = [Int](repeating: 0, count: tentative)
         var results = [ChunkScan?](repeating: nil, count: tentative)
+        // once a chunk holds a quoted newline the scan is given up: the chunks not yet begun are skipped
+        let givenUp = Atomic<Bool>(false)
         cuts.withUnsafeMutableBufferPointer { cb in
         newlines.withUnsafeMutableBufferPointer { nb in
-        quoted.withUnsafeMutableBufferPointer { qb in
+        quotes.withUnsafeMutableBufferPointer { qb in
         results.withUnsafeMutableBufferPointer { rb in
             let (cp, nl, q, r) = (cb.baseAddress!, nb.baseAddress!, qb.baseAddress!, rb.baseAddress!)
             parallelFor(tentative) { i in
+                if givenUp.load(ordering: .relaxed) { return }
                 let a = lineStart(after: i, of: tentative, from: dataStart, to: end)
                 let b = lineStart(after: i + 1, of: tentative, from: dataStart, to: end)
                 cp[i] = (a, b)
                 // (the first chunk is empty only when the data is: scanned all the same, its kinds are the guess)
                 guard a < b || i == 0 else { return }
-                let (lines, quotes) = ByteScan.countNewlinesAndQuotes(a, b - a)
-                nl[i] = lines
-                q[i] = quotes != 0
-                if quotes == 0 {
-                    r[i] = scanChunk(start: a, end: b, capacity: lines, firstLine: 0, settings: settings, guess: guess)
-                }
+                (nl[i], q[i]) = ByteScan.countNewlinesAndQuotes(a, b - a)
+                let scanned = scanChunk(start: a, end: b, capacity: nl[i], firstLine: 0, settings: settings, guess: guess)
+                if scanned.quotedNewlines { givenUp.store(true, ordering: .relaxed) }
+                r[i] = scanned
                 settings.pages.drop(from: a, to: b)
             }
         }}}}
         if settings.cancel.isCancelled { throw DataReadError(file: settings.fileName, message: "interrupted") }
-        if quoted.contains(true) { return nil }
         let used = (0..<tentative).filter { $0 == 0 || cuts[$0].start < cuts[$0].end }
+        // (see the header: the cuts are boundaries up to the first chunk with an error; a chunk skipped
+        // once the scan was given up leaves its lines uncounted, so the counting plan is used)
+        if used.contains(where: { results[$0] == nil }) { return nil }
+        for i in used {
+            let r = results[i]!
+            if r.error != nil { break }
+            if r.quotedNewlines || !r.complete { return nil }
+        }
         let plan = ChunkPlan(starts: used.map { cuts[$0].start } + [end], newlines: used.map { newlines[$0] },
-                             totalNewlines: newlines.reduce(0, +), quoteFree: true)
+                             totalNewlines: newlines.reduce(0, +), quoteFree: !quotes.contains { $0 != 0 }, recordsEndAtNewlines: true)
         try checkMemory(rows: max(plan.totalNewlines, 1), columns: keptColumns, settings: settings, tuning: tuning)
         var chunks = used.map { results[$0]! }
         // `join` throws the first chunk's error and looks no further: that chunk alone is scanned again,
@@ -334,7 +355,8 @@ extension CSVReader {
                 }
             }
         }
-        return ChunkScan(findings: f, error: chunk.error, complete: !chunk.overflow && chunk.stoppedAt == chunk.end)
+        return ChunkScan(findings: f, error: chunk.error, complete: !chunk.overflow && chunk.stoppedAt == chunk.end,
+                         quotedNewlines: chunk.quotedNewlines != 0)
     }
 }
 

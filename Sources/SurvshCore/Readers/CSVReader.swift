@@ -64,9 +64,9 @@ struct CSVTuning: Sendable {
     var inflateStepBytes = 4 << 20
     /// A lazy load's scan (CSVReader+Lazy.swift): bytes of text per chunk, whose cells go to scratch slots.
     var scanChunkBytes = 2 << 20
-    /// A lazy load's scan: data bytes searched for a quote character up front; a quote there sends
-    /// the scan to the counting plan at once (`CSVReader.quoteFreeScan` would find it and start over).
-    var quoteProbeBytes = 64 << 10
+    /// A lazy load's scan: data bytes searched for a newline inside a quoted field up front; one there
+    /// sends the scan to the counting plan at once (`CSVReader.newlineCutScan` would find it and start over).
+    var quotedNewlineProbeBytes = 64 << 10
 
     static let standard = CSVTuning()
 }
@@ -102,8 +102,8 @@ public enum CSVReader: TableReader {
     /// `delimiterName`: the name whose extension suggests the delimiter when it is not `name`
     /// (the file inside a compressed one).
     /// `keep`: the file columns to read, instead of `options.columns` (a lazy table's columns);
-    /// `checked`: the chunk plan of a lazy load's scan, which found the data well formed and free of
-    /// quotes: it is reused, and each record is read only up to its last kept column.
+    /// `checked`: the chunk plan of a lazy load's scan, which found the data well formed and every
+    /// newline a record's end: it is reused, and each record is read only up to its last kept column.
     static func parse(_ input: InputBuffer, name: String, delimiterName: String? = nil, options: ReadOptions, keep: [Bool]? = nil,
                       checked: ChunkPlan? = nil, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
         let prelude = try CSVPrelude(input.bytes, count: input.count, pages: input.pageDropper, name: name, delimiterName: delimiterName,
