@@ -180,6 +180,52 @@ final class CoxTimeRanksTests: XCTestCase {
         XCTAssertEqual(r.bounds, [0, 1, 3, 5])
     }
 
+    /// Over CoxParallel's row chunks (each finds its own pairs, merged in row order) the ranks, the
+    /// time of each rank (its first row's: -0 where -0 comes first, in a later chunk than the first),
+    /// the strata bounds and the deaths and rows per rank are those of one pass over the rows, for 1, 2
+    /// and 3 threads; and the limit is on all the chunks' distinct pairs, not on each chunk's.
+    func testRankPairsOverChunksAreTheOnePassRanks() throws {
+        var rng = SplitMix64(seed: 15_0701)
+        let n = 120_000   // 4 chunks of 30,000 rows
+        var time: [Double] = [], strata: [Int32] = [], event: [Bool] = []
+        for i in 0..<n {
+            // no zero time in the first chunk; -0 first in the second, +0 first in the third
+            let zero = i >= 30_000 && i % 997 == 0 ? (i < 60_000 ? -0.0 : 0.0) : nil
+            time.append(zero ?? Double(1 + rng.next() % 400) / 4)
+            strata.append(Int32(rng.next() % 3) - 1)
+            event.append(rng.next() % 5 < 3)
+        }
+        // the one pass: pairs in order of first appearance, sorted by (stratum, time)
+        var firstTime: [String: Double] = [:], order: [String] = []
+        func key(_ i: Int) -> String { "\(strata[i])|\(RadixSort.sortableBits(time[i]))" }
+        for i in 0..<n where firstTime[key(i)] == nil { firstTime[key(i)] = time[i]; order.append(key(i)) }
+        var pairOf: [String: (Int32, UInt64)] = [:]
+        for i in 0..<n { pairOf[key(i)] = (strata[i], RadixSort.sortableBits(time[i])) }
+        let sorted: [String] = pairOf.sorted { $0.value.0 != $1.value.0 ? $0.value.0 < $1.value.0 : $0.value.1 < $1.value.1 }.map(\.key)
+        let rankOf = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, Int32($0)) })
+        var deaths = [Int32](repeating: 0, count: sorted.count), rows = deaths
+        for i in 0..<n { let r = Int(rankOf[key(i)]!); rows[r] += 1; deaths[r] += event[i] ? 1 : 0 }
+        XCTAssertTrue(sorted.contains { firstTime[$0]!.sign == .minus && firstTime[$0]! == 0 }, "a -0 rank")
+        for threads in [1, 2, 3] {
+            let r = try XCTUnwrap(Parallelism.$threads.withValue(threads) {
+                try CoxTimeRanks.rankPairs(stop: time, strata: strata, event: event, maxRanks: n, cancel: .never)
+            })
+            XCTAssertEqual(r.rank, (0..<n).map { rankOf[key($0)]! }, "threads=\(threads)")
+            XCTAssertEqual(r.time.map(\.bitPattern), sorted.map { firstTime[$0]!.bitPattern }, "threads=\(threads)")
+            let groups = sorted.map { $0.split(separator: "|")[0] }
+            XCTAssertEqual(r.bounds, [0] + (1..<sorted.count).filter { groups[$0] != groups[$0 - 1] } + [sorted.count])
+            XCTAssertEqual(r.deaths, deaths)
+            XCTAssertEqual(r.rows, rows)
+        }
+        // 6 distinct times in each chunk, 12 in all: the limit 11 is passed only when the chunks are merged
+        let split: [Double] = (0..<n).map { i in
+            let chunk = i / 30_000
+            return Double(chunk % 2 * 6 + i % 6)
+        }
+        XCTAssertNil(try CoxTimeRanks.rankPairs(stop: split, strata: nil, maxRanks: 11, cancel: .never)?.time)
+        XCTAssertEqual(try CoxTimeRanks.rankPairs(stop: split, strata: nil, maxRanks: 12, cancel: .never)?.time, (0..<12).map(Double.init))
+    }
+
     func testRankedConcordanceEqualsSortedSweeps() throws {
         var rng = SplitMix64(seed: 1506)
         // above CoxParallel.minRows the x order is swept in chunks: with 7 values of x each chunk

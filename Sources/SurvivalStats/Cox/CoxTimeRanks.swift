@@ -10,7 +10,8 @@
 //             CoxRiskSet.evaluate gives (equal up to rounding); `concordanceData` the (stratum, time)
 //             order that Concordance needs, by a counting sort of the ranks.
 //   Algorithm: each row gets the rank of its (stratum, time) among the D distinct pairs (a hash of
-//             the pairs, then a sort of the D distinct ones only). One evaluation is two passes over the
+//             the pairs per row chunk, the chunks' pairs merged in row order, then a sort of the D
+//             distinct ones only). One evaluation is two passes over the
 //             rows in storage order, the design read from its columns and centered/scaled on the fly:
 //     1. eta = X beta, w = exp(eta); w and w x are added to per-rank buckets, separately for the
 //        rows that die at their time (E0, E1) and the others (N0, N1), D x (2 + 2p) values per chunk
@@ -74,53 +75,58 @@ struct CoxTimeRanks: Sendable {
     /// `maxRanks` (then the buckets would not be smaller than the sorted design they replace).
     static func make(_ data: CoxData, maxRanks: Int, cancel: Cancellation) throws -> CoxTimeRanks? {
         precondition(data.start == nil && data.cluster == nil)
-        guard let ranks = try rankPairs(stop: data.stop, strata: data.strata, maxRanks: maxRanks, cancel: cancel) else { return nil }
+        guard let ranks = try rankPairs(stop: data.stop, strata: data.strata, event: data.event, maxRanks: maxRanks,
+                                        cancel: cancel) else { return nil }
         let (scale, means, center) = try CoxRiskSet.centering(data, bounds: [0, data.n], stratumOfRow: [], perStratum: false,
                                                               cancel: cancel)
-        // deaths and rows per rank, as (deaths, rows) pairs (one line of the cache per row)
-        var counts = [Int32](repeating: 0, count: 2 * ranks.time.count)
-        counts.withUnsafeMutableBufferPointer { cb in
-            ranks.rank.withUnsafeBufferPointer { rk in
-                data.event.withUnsafeBufferPointer { ev in
-                    for i in 0..<data.n { cb[2 * Int(rk[i])] += ev[i] ? 1 : 0; cb[2 * Int(rk[i]) + 1] += 1 }
-                }
-            }
-        }
-        let deaths = (0..<ranks.time.count).map { counts[2 * $0] }, rows = (0..<ranks.time.count).map { counts[2 * $0 + 1] }
         try cancel.check()
         return CoxTimeRanks(n: data.n, p: data.p, columns: data.columns, event: data.event, center: center, scale: scale,
-                            means: means, rank: ranks.rank, rankTime: ranks.time, rankDeaths: deaths, rankRows: rows,
+                            means: means, rank: ranks.rank, rankTime: ranks.time, rankDeaths: ranks.deaths, rankRows: ranks.rows,
                             rankBounds: ranks.bounds, cancel: cancel)
     }
 
     /// Dense ranks of the (stratum, time) pairs: per row its rank, per rank its time, and the rank
     /// range of each stratum (strata in ascending code order). Nil when there are more than `maxRanks`.
-    static func rankPairs(stop: [Double], strata: [Int32]?, maxRanks: Int, cancel: Cancellation) throws
-        -> (rank: [Int32], time: [Double], bounds: [Int])? {
+    /// With `event`, also the deaths and rows of each rank (else those are empty).
+    /// Threads: each of CoxParallel's fixed row chunks finds its own distinct pairs (ids in order of
+    /// first appearance in the chunk); they are merged in chunk order, so the pairs and the time kept
+    /// for each (that of its first row: 0 or -0) are those of one pass over the rows, for every number
+    /// of threads; a last pass per chunk turns its ids into ranks and counts the deaths and rows.
+    static func rankPairs(stop: [Double], strata: [Int32]?, event: [Bool]? = nil, maxRanks: Int, cancel: Cancellation) throws
+        -> PairRanks? {
         let n = stop.count
-        let gp = strata?.withUnsafeBufferPointer { $0.baseAddress }
-        var table = PairTable()
+        let chunks = CoxParallel.chunkCount(n)
+        let rgs = CoxParallel.ranges(n, chunks: chunks)
         var id = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
-        var overflow = false
-        stop.withUnsafeBufferPointer { tp in
+        var found = [ChunkPairs?](repeating: nil, count: chunks)
         id.withUnsafeMutableBufferPointer { idp in
-            var poll = CancelPoll(cancel)
-            for i in 0..<n {
-                let k = RadixSort.sortableBits(tp[i])
-                let g = gp?[i] ?? 0
-                if let s = table.find(key: k, group: g) {
-                    idp[i] = s
-                } else {
-                    if table.count == maxRanks { overflow = true; return }
-                    idp[i] = table.insert(key: k, group: g, time: tp[i])
-                }
-                if poll.stop() { return }
+        found.withUnsafeMutableBufferPointer { fp in
+            let sh = UncheckedBox((idp.baseAddress!, fp.baseAddress!))
+            CoxParallel.run(chunks) { k in
+                let (ids, out) = sh.value
+                out[k] = chunkPairs(stop: stop, strata: strata, rows: rgs[k], ids: ids, maxRanks: maxRanks, cancel: cancel)
             }
         }}
+        try cancel.check()
+        // the chunks' pairs in chunk order: ids in order of first appearance among all rows
+        var table = PairTable()
+        var globalOfLocal: [[Int32]] = []
+        for k in 0..<chunks {
+            guard let c = found[k] else { return nil }   // (more than maxRanks in the chunk alone)
+            var map = [Int32](repeating: 0, count: c.keys.count)
+            for l in 0..<c.keys.count {
+                if let g = table.find(key: c.keys[l], group: c.groups[l]) {
+                    map[l] = g
+                } else {
+                    if table.count == maxRanks { return nil }
+                    map[l] = table.insert(key: c.keys[l], group: c.groups[l], time: c.times[l])
+                }
+            }
+            globalOfLocal.append(map)
+        }
+        found = []
         let keys = table.keys, groups = table.groups, times = table.times
         _ = consume table
-        try cancel.check()
-        if overflow { return nil }
         // sort the distinct pairs by (stratum, time)
         let d = keys.count
         let order = (0..<d).sorted { a, b in groups[a] != groups[b] ? groups[a] < groups[b] : keys[a] < keys[b] }
@@ -133,14 +139,94 @@ struct CoxTimeRanks: Sendable {
             if r > 0 && groups[k] != groups[order[r - 1]] { bounds.append(r) }
         }
         bounds.append(d)
-        id.withUnsafeMutableBufferPointer { idp in
-            rankOfId.withUnsafeBufferPointer { rp in
-                cancel.eachBlock(0..<n) { rows in for i in rows { idp[i] = rp[Int(idp[i])] } }
+        let rankOfLocal = globalOfLocal.map { $0.map { rankOfId[Int($0)] } }
+        let counts = ranksAndCounts(&id, rankOfLocal: rankOfLocal, ranges: rgs, event: event, rankCount: d, cancel: cancel)
+        try cancel.check()
+        let deaths = event == nil ? [] : (0..<d).map { counts[2 * $0] }
+        let rows = event == nil ? [] : (0..<d).map { counts[2 * $0 + 1] }
+        return PairRanks(rank: id, time: time, bounds: bounds, deaths: deaths, rows: rows)
+    }
+
+    /// The distinct pairs of one chunk's rows in order of first appearance, their ids written to
+    /// `ids`; nil when there are more than `maxRanks` or once cancelled.
+    private static func chunkPairs(stop: [Double], strata: [Int32]?, rows: Range<Int>, ids: UnsafeMutablePointer<Int32>,
+                                   maxRanks: Int, cancel: Cancellation) -> ChunkPairs? {
+        var table = PairTable()
+        var overflow = false
+        stop.withUnsafeBufferPointer { tp in
+            let gp = strata?.withUnsafeBufferPointer { $0.baseAddress }
+            var poll = CancelPoll(cancel)
+            for i in rows {
+                let k = RadixSort.sortableBits(tp[i])
+                let g = gp?[i] ?? 0
+                if let s = table.find(key: k, group: g) {
+                    ids[i] = s
+                } else {
+                    if table.count == maxRanks { overflow = true; return }
+                    ids[i] = table.insert(key: k, group: g, time: tp[i])
+                }
+                if poll.stop() { overflow = true; return }
             }
         }
-        try cancel.check()
-        return (id, time, bounds)
+        if overflow { return nil }
+        return ChunkPairs(keys: table.keys, groups: table.groups, times: table.times)
     }
+
+    /// Turns each chunk's ids in `id` into ranks and, with `event`, counts the deaths and rows of
+    /// every rank (as (deaths, rows) pairs, summed over the chunks: integers, in any order).
+    private static func ranksAndCounts(_ id: inout [Int32], rankOfLocal: [[Int32]], ranges rgs: [Range<Int>], event: [Bool]?,
+                                       rankCount d: Int, cancel: Cancellation) -> [Int32] {
+        let chunks = rgs.count
+        let width = event == nil ? 0 : 2 * d
+        var perChunk = [Int32](repeating: 0, count: chunks * width)
+        id.withUnsafeMutableBufferPointer { idp in
+        perChunk.withUnsafeMutableBufferPointer { cb in
+            let sh = UncheckedBox((idp.baseAddress!, cb.baseAddress!))
+            CoxParallel.run(chunks) { k in
+                let (ids, counts) = sh.value
+                rankOfLocal[k].withUnsafeBufferPointer { rp in
+                    if let event {
+                        event.withUnsafeBufferPointer { ev in
+                            let c = counts + k * width
+                            cancel.eachBlock(rgs[k]) { rows in
+                                for i in rows {
+                                    let r = Int(rp[Int(ids[i])])
+                                    ids[i] = Int32(r)
+                                    c[2 * r] += ev[i] ? 1 : 0
+                                    c[2 * r + 1] += 1
+                                }
+                            }
+                        }
+                    } else {
+                        cancel.eachBlock(rgs[k]) { rows in for i in rows { ids[i] = rp[Int(ids[i])] } }
+                    }
+                }
+            }
+        }}
+        guard chunks > 1 else { return perChunk }
+        var total = [Int32](repeating: 0, count: width)
+        for k in 0..<chunks { for j in 0..<width { total[j] += perChunk[k * width + j] } }
+        return total
+    }
+}
+
+/// The dense (stratum, time) ranks of `CoxTimeRanks.rankPairs`.
+struct PairRanks {
+    /// Per row: its rank.
+    let rank: [Int32]
+    /// Per rank: its time; ranks of stratum s: bounds[s] ..< bounds[s+1].
+    let time: [Double]
+    let bounds: [Int]
+    /// Per rank: its deaths and rows (empty when no events were given).
+    let deaths: [Int32]
+    let rows: [Int32]
+}
+
+/// One chunk's distinct pairs in order of first appearance (see rankPairs).
+private struct ChunkPairs {
+    let keys: [UInt64]
+    let groups: [Int32]
+    let times: [Double]
 }
 
 /// The distinct (stratum, time) pairs of `CoxTimeRanks.rankPairs`, ids in order of first appearance:
