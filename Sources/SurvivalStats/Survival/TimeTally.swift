@@ -26,6 +26,8 @@
 //   The per-curve arithmetic that follows sees exactly the (time, events, censored) sequence the
 //   sorted path gives, so results are bit-identical.
 
+import CSurvshPrefetch
+
 /// Events and censorings per distinct time and cell of some rows (`KaplanMeier.counts`,
 /// `LogRank.counts`): what Kaplan–Meier curves and log-rank tests are computed from, kept by survsh
 /// while the data are unchanged. A cell is a group (Kaplan–Meier; log-rank without strata) or
@@ -224,17 +226,37 @@ private struct BlockCount {
         return out
     }
 
+    /// On the grid the rows are taken `prefetchRows` at a time: their counters are found (and their
+    /// cache lines asked for) first, then incremented. The counters of 22,000 times x 3 groups are
+    /// larger than the L2 cache, and the increment waited on its line for half the count's samples
+    /// (10^6 rows, perf, 2026-12-07). Counts are the same; a block that meets a bad row or a time off
+    /// the grid has its counts dropped by the caller, so the rows before it need not be counted.
+    static let prefetchRows = 64
+
     private static func countOnGrid(_ grid: TimeGrid, time: UnsafeBufferPointer<Double>, event: UnsafeBufferPointer<Bool>,
                                     cell: UnsafeBufferPointer<Int32>, rows: Range<Int>, cells k: Int,
                                     cancel: Cancellation) -> BlockCount {
         var out = BlockCount(cellCount: k)
         var counts = [Int32](repeating: 0, count: grid.span * 2 * k)
+        let slots = UnsafeMutablePointer<Int32>.allocate(capacity: prefetchRows)
+        defer { slots.deallocate() }
         counts.withUnsafeMutableBufferPointer { c in
+            var n = 0
+            /// Increments the counters of the rows taken so far.
+            func flush() {
+                for j in 0..<n { c[Int(slots[j])] &+= 1 }
+                n = 0
+            }
             out.error = scanRows(rows, time: time, cell: cell, cells: k, cancel: cancel) { i, g, t in
                 guard let id = grid.id(of: t) else { out.offGrid = true; return false }
-                c[(id &* k &+ g) &* 2 &+ (event[i] ? 0 : 1)] &+= 1
+                let slot = (id &* k &+ g) &* 2 &+ (event[i] ? 0 : 1)
+                survsh_prefetch_for_write(c.baseAddress! + slot)
+                slots[n] = Int32(truncatingIfNeeded: slot)
+                n &+= 1
+                if n == prefetchRows { flush() }
                 return true
             }
+            flush()
         }
         out.cells = counts
         return out
