@@ -214,20 +214,22 @@ private struct RankedSweep {
             /// of the walk from k - 1 down to k - lowbit(k) (near k: mostly its own cache line). Packed
             /// words added and subtracted modulo 2^64 decode right: the true halves are never negative.
             @inline(__always) func upTo(_ r: Int, first f: Int) -> (all: Int, events: Int, allAt: Int, eventsAt: Int) {
-                let k0 = r - f + 1, below = k0 & (k0 - 1)
+                // wrapping operations: the indices stay in 0 ... len, and the walks need no overflow branches
+                // (the sweep's CPU time at 10^7 rows: 357-374 ms against 392-395, perf, interleaved)
+                let k0 = r &- f &+ 1, below = k0 & (k0 &- 1)
                 var s = tr[f + k0], at = s
-                var j = k0 - 1
-                while j > below { at &-= tr[f + j]; j &= j - 1 }
+                var j = k0 &- 1
+                while j > below { at &-= tr[f &+ j]; j &= j &- 1 }
                 var k = below
-                while k > 0 { s &+= tr[f + k]; k &= k - 1 }
+                while k > 0 { s &+= tr[f &+ k]; k &= k &- 1 }
                 return (Int(s >> 32), Int(s & 0xFFFF_FFFF), Int(at >> 32), Int(at & 0xFFFF_FFFF))
             }
             /// Counts one more row at rank r (and one more event when `event`).
             @inline(__always) func add(_ r: Int, stratum st: Int, event: Bool) {
                 let f = rankBounds[st], len = rankBounds[st + 1] - f
                 let one: UInt64 = 1 << 32 | (event ? 1 : 0)
-                var k = r - f + 1
-                while k <= len { tr[f + k] &+= one; k += k & -k }
+                var k = r &- f &+ 1
+                while k <= len { tr[f &+ k] &+= one; k &+= k & (0 &- k) }
             }
             /// Rows passed so far in the risk set of the row at position q (if it is an event; else 0),
             /// and events passed so far whose risk set holds it.
