@@ -1,6 +1,7 @@
 // ColumnFiniteValuesTests.swift — `Column.finiteValues`: what the CSV reader found of a real column's
 // values (no NaN or Inf: known finite), kept while the storage is unchanged, forgotten at a change,
-// not part of the column's ==; and `requireFinite` still finds an Inf whenever it is not known.
+// not part of the column's ==; and `requireFinite` still finds an Inf whenever it is not known. A lazy
+// table's parse takes the fact from its load's scan (LazyCSVTable.finiteColumns) instead of looking again.
 
 import Foundation
 import XCTest
@@ -25,6 +26,14 @@ final class ColumnFiniteValuesTests: XCTestCase {
         let lazy = try XCTUnwrap(CSVReader.readLazily(path: path, options: ReadOptions(), tuning: tuning))
         XCTAssertEqual(lazy.warnings, full.warnings)
         let parsed = try lazy.table.columns(lazy.names, cancel: .never)
+        // the parse takes the scan's finding instead of looking again: given a wrong one (the Inf
+        // column said finite) it neither warns nor looks
+        XCTAssertEqual(lazy.table.finiteColumns, [true, false, false, false, false])
+        let told = try CSVReader.parse(lazy.table.input, name: path, options: lazy.table.options, checked: lazy.table.recordPlan,
+                                       finite: [true, true, false, false, false], tuning: .standard)
+        XCTAssertTrue(told.columns[1].finiteValues.known)
+        XCTAssertEqual(told.warnings.filter { $0.contains("'inf'") }, [])
+        XCTAssertEqual(full.warnings.filter { $0.contains("'inf'") }.count, 1)
         let want = [true, false, false, false, false]   // (an integer column is not real: nothing to know)
         XCTAssertEqual(full.columns.map(\.finiteValues.known), want)
         XCTAssertEqual(parsed.map(\.finiteValues.known), want)

@@ -124,14 +124,16 @@ final class CSVPrelude {
     var initialKinds: [CellKind] { keep.map { $0 ? CellKind.unknown : .skip } }
 
     /// The parsed data as columns (the kept ones), with warnings (all-missing columns, NaN and Inf cells).
-    func result(_ table: CSVReader.ParsedTable) throws(DataReadError) -> TableReadResult {
+    /// `finite`: per file column, a real column known to hold no NaN or Inf (a lazy load's scan of the
+    /// same bytes found none), which is not scanned again.
+    func result(_ table: CSVReader.ParsedTable, finite: [Bool]? = nil) throws(DataReadError) -> TableReadResult {
         var warnings = self.warnings
         // Real columns holding Inf or NaN: one parallel read-only scan; the rare hits get the full pass.
         let nonFinite = UnsafeMutablePointer<Bool>.allocate(capacity: max(names.count, 1))
         nonFinite.initialize(repeating: false, count: names.count)
         defer { nonFinite.deallocate() }
         parallelFor(names.count) { c in
-            if case .real(let v)? = table.storages[c] { nonFinite[c] = CSVReader.containsNonFinite(v) }
+            if case .real(let v)? = table.storages[c], finite?[c] != true { nonFinite[c] = CSVReader.containsNonFinite(v) }
         }
         var columns: [Column] = []
         columns.reserveCapacity(names.count)

@@ -52,12 +52,16 @@ public final class LazyCSVTable: @unchecked Sendable {
     /// The scan's chunk plan when every newline of the data ends a record (no quote character, or no
     /// quoted field holding a newline): a parse reuses it, and stops each record at its last column read.
     let recordPlan: CSVReader.ChunkPlan?
+    /// Per file column: a real column in which the scan found no NaN or Inf (the parse of the same
+    /// bytes finds none either, so it does not look for them again).
+    let finiteColumns: [Bool]
     private let lock = Mutex()
 
     init(path: String, options: ReadOptions, input: InputBuffer, names: [String], fileIndices: [Int], types: [ColumnType],
-         fileColumnCount: Int, recordPlan: CSVReader.ChunkPlan?) {
+         fileColumnCount: Int, recordPlan: CSVReader.ChunkPlan?, finiteColumns: [Bool]) {
         self.path = path
         self.recordPlan = recordPlan
+        self.finiteColumns = finiteColumns
         var o = options
         o.cancel = .never
         o.progress = nil
@@ -82,7 +86,8 @@ public final class LazyCSVTable: @unchecked Sendable {
             for n in names { if let i = fileIndex[n] { keep[i] = true } }
             var o = options
             o.cancel = cancel
-            let result = try CSVReader.parse(input, name: path, options: o, keep: keep, checked: recordPlan, tuning: .standard)
+            let result = try CSVReader.parse(input, name: path, options: o, keep: keep, checked: recordPlan, finite: finiteColumns,
+                                             tuning: .standard)
             if cancel.isCancelled { throw DataReadError(file: path, message: "interrupted") }
             for c in result.columns where types[c.name] != c.type {
                 throw DataReadError(file: path, message: "column '\(c.name)' read as \(c.type.rawValue) but loaded as "
@@ -148,8 +153,10 @@ extension CSVReader {
             indices.append(c)
             types.append(kind.columnType)
         }
+        let finite = prelude.names.indices.map { found.kinds[$0] == .real && found.nan[$0] == 0 && found.inf[$0] == 0 }
         let table = LazyCSVTable(path: path, options: options, input: input, names: names, fileIndices: indices, types: types,
-                                 fileColumnCount: prelude.names.count, recordPlan: plan.recordsEndAtNewlines ? plan : nil)
+                                 fileColumnCount: prelude.names.count, recordPlan: plan.recordsEndAtNewlines ? plan : nil,
+                                 finiteColumns: finite)
         return LazyTableRead(names: names, types: types, rowCount: found.rows, warnings: warnings,
                              formatDescription: prelude.formatDescription, table: table)
     }

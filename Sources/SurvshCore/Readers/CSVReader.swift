@@ -103,9 +103,10 @@ public enum CSVReader: TableReader {
     /// (the file inside a compressed one).
     /// `keep`: the file columns to read, instead of `options.columns` (a lazy table's columns);
     /// `checked`: the chunk plan of a lazy load's scan, which found the data well formed and every
-    /// newline a record's end: it is reused, and each record is read only up to its last kept column.
+    /// newline a record's end: it is reused, and each record is read only up to its last kept column;
+    /// `finite`: per file column, a real column that scan found free of NaN and Inf (not looked for again).
     static func parse(_ input: InputBuffer, name: String, delimiterName: String? = nil, options: ReadOptions, keep: [Bool]? = nil,
-                      checked: ChunkPlan? = nil, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
+                      checked: ChunkPlan? = nil, finite: [Bool]? = nil, tuning: CSVTuning) throws(DataReadError) -> TableReadResult {
         let prelude = try CSVPrelude(input.bytes, count: input.count, pages: input.pageDropper, name: name, delimiterName: delimiterName,
                                      options: options, keep: keep)
         if let last = prelude.keep.lastIndex(of: true) {
@@ -118,7 +119,7 @@ public enum CSVReader: TableReader {
             ?? planChunks(settings: settings, dataStart: prelude.dataStart, tuning: tuning)
         let table = try parseData(settings: settings, plan: plan, guess: guess, dataStart: prelude.dataStart,
                                   dataFirstLine: prelude.dataFirstLine, tuning: tuning)
-        return try prelude.result(table)
+        return try prelude.result(table, finite: finite)
     }
 
     /// Whether any value is NaN or ±Inf: branch-free over blocks of 4096 (vectorized), stopping after
