@@ -11,10 +11,12 @@
 //   filled by blocks on the threads: the same elements; throws CancellationError once `cancel` fired.
 //   Why: a single-threaded pass over 10^7 rows is 10-40 ms, and the first write of a new array
 //   faults in its pages (about 2 us a 4 KB page on the shared VM): done by two threads, both halve.
-//   Below `Parallelism.minBlockRows` (2^20 rows; tests lower it) the blocks run one after another
-//   on the calling thread: at 10^6 rows waking the threads for each of the ~8 passes of a km cost
-//   more than it saved on the shared machine (km after a filter: 30 ms on one thread, 31-40 ms and
-//   36-47 ms CPU by blocks on 2 threads). Both are @inlinable, so that a caller's
+//   Below `Parallelism.minBlockRows` (2^19 rows; tests lower it) the blocks run one after another
+//   on the calling thread: waking the threads for each of the ~8 passes of a km costs about what it
+//   saves on small data. At 10^6 rows (2^20 before) it saves on an idle machine: the first km of a
+//   session 22-24 against 27-31 ms, and after a filter 22-23 against 27-28 ms (4 interleaved sessions,
+//   load average 1.5, 2026-12-07); on a machine whose other core is busy it cost a few ms (km after
+//   a filter 31-40 against 30 ms, measured so when 2^20 was chosen). Both are @inlinable, so that a caller's
 //   element type and closure are specialised (unspecialised, each element was copied by a memmove).
 
 extension Cancellation {

@@ -26,7 +26,7 @@ public enum Parallelism {
 
     /// Rows from which the passes of `Cancellation.inParallelBlocks` spread their blocks over the
     /// threads (below, one thread: see ParallelBlocks.swift); task-local so that tests can lower it.
-    @TaskLocal public static var minBlockRows: Int = 1 << 20
+    @TaskLocal public static var minBlockRows: Int = 1 << 19
 
     /// Runs body(k) for k in 0..<count on up to `threads` threads (the calling thread's value) and
     /// waits. Bodies must write disjoint memory. `file` and `line` (the caller's) name the work in

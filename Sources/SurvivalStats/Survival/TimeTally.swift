@@ -20,7 +20,7 @@
 //            the cap of distinct values — days and months as registries record them) a time's position
 //            on the grid is its index and nothing is hashed; a time off the grid sends the count back
 //            to hashing.
-//            With several threads (Parallelism) the rows are cut into fixed blocks of 2^20 (the cut
+//            With several threads (Parallelism) the rows are cut into fixed blocks of 2^19 (the cut
 //            depends on n only), each block counted on its own and the blocks' tables added by key:
 //            integer counts, so the result is the same for every thread count.
 //   The per-curve arithmetic that follows sees exactly the (time, events, censored) sequence the
@@ -58,7 +58,7 @@ struct TimeTally {
     /// Largest number of (time, cell) cells.
     static let maxCells = 1 << 22
     /// Rows per block when counting on several threads.
-    static let defaultBlockRows = 1 << 20
+    static let defaultBlockRows = 1 << 19
 
     /// `blockRows`: rows per block on several threads (tests make it small).
     static func make(time: [Double], event: [Bool], group: [Int32], groupCount k: Int, timefix: Bool,
