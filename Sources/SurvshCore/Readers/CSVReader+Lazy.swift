@@ -246,12 +246,15 @@ extension CSVReader {
         results.withUnsafeMutableBufferPointer { rb in
             let (cp, nl, q, r) = (cb.baseAddress!, nb.baseAddress!, qb.baseAddress!, rb.baseAddress!)
             parallelFor(tentative) { i in
-                if givenUp.load(ordering: .relaxed) { return }
                 let a = lineStart(after: i, of: tentative, from: dataStart, to: end)
                 let b = lineStart(after: i + 1, of: tentative, from: dataStart, to: end)
                 cp[i] = (a, b)
                 // (the first chunk is empty only when the data is: scanned all the same, its kinds are the guess)
                 guard a < b || i == 0 else { return }
+                // (after the cuts: a chunk skipped here has bytes and no result, which sends the load to the
+                // counting plan below, even when an earlier chunk's error would be thrown: the threads take
+                // the chunks out of order, and that error's line counts this chunk's lines)
+                if givenUp.load(ordering: .relaxed) { return }
                 (nl[i], q[i]) = ByteScan.countNewlinesAndQuotes(a, b - a)
                 let scanned = scanChunk(start: a, end: b, capacity: nl[i], firstLine: 0, settings: settings, guess: guess)
                 if scanned.quotedNewlines { givenUp.store(true, ordering: .relaxed) }
