@@ -4,10 +4,17 @@
 // 1-based data row (among `rows`, nil = all) whose present value is Inf or -Inf (a CSV cell `Inf`,
 // or a number beyond 1.8e308); missing cells are not looked at. Only real columns can hold them, and
 // not one whose values are known finite (Column.finiteValues: the reader found none).
+// `finiteDoubles(rows:command:)` is that check, then the values at `rows` (`doubles(rows:)`).
 
 import SurvivalStats
 
 extension Column {
+    /// The values at `rows` (nil = all) as `doubles(rows:)` gives them, after `requireFinite`.
+    public func finiteDoubles(rows: [Int]?, command: String) throws -> [Double] {
+        try requireFinite(rows: rows, command: command)
+        return doubles(rows: rows)
+    }
+
     public func requireFinite(rows: [Int]?, command: String) throws {
         guard case .real(let v) = storage, !finiteValues.known else { return }
         // by blocks on the threads (a pass over 10^7 rows); the first block with one has the first

@@ -88,8 +88,7 @@ public struct CompetingRisksOutcome: Sendable {
         }
         let all = rows.count == session.frame.rowCount
         try Interrupt.check(command)   // each step below is a pass over the rows
-        try timeCol.requireFinite(rows: all ? nil : rows, command: command)
-        let time = timeCol.doubles(rows: all ? nil : rows)
+        let time = try timeCol.finiteDoubles(rows: all ? nil : rows, command: command)
         try Interrupt.check(command)
 
         let coded = statusCol.type == .text

@@ -646,10 +646,7 @@ public struct DesignMatrix: Sendable {
             let out = buffer.baseAddress!
             Parallelism.forEach(jobs.count) { k in
                 let col = jobs[k].column
-                out[k] = Result {
-                    try col.requireFinite(rows: rows, command: command)
-                    return col.doubles(rows: rows)
-                }
+                out[k] = Result { try col.finiteDoubles(rows: rows, command: command) }
             }
         }
         return Dictionary(uniqueKeysWithValues: zip(jobs.map(\.variable), results))
@@ -685,9 +682,7 @@ public struct DesignMatrix: Sendable {
                 if let g = gathered[v] {
                     values = try g.get()
                 } else {
-                    let all = col.isAllRows(rows)
-                    try col.requireFinite(rows: all ? nil : rows, command: command)
-                    values = col.doubles(rows: all ? nil : rows)
+                    values = try col.finiteDoubles(rows: col.isAllRows(rows) ? nil : rows, command: command)
                 }
                 let p = Piece(names: [v.label], columns: [values], levels: [], ref: nil, isFactor: false)
                 result = (p, p)
