@@ -216,6 +216,8 @@ struct CoxRiskSet: Sendable {
     /// stratum s (the overall mean unless `perStratum`, as agfit4 for counting-process data; 0 for a
     /// column whose values all lie in {-1, 0, 1}). `bounds` are the strata's sorted row ranges and
     /// `stratumOfRow` the stratum of each input row (empty with one stratum). Columns run in parallel.
+    /// The overall sums are LaneSum's (eight lanes: a running total was latency-bound, ~200 ms of CPU
+    /// at 10^7 rows x 10 covariates); the per-stratum sums of counting-process data stay running totals.
     static func centering(_ data: CoxData, bounds: [Int], stratumOfRow: [Int32], perStratum: Bool,
                           cancel: Cancellation) throws -> (scale: [Double], means: [Double], center: [Double]) {
         let n = data.n, p = data.p
@@ -234,22 +236,30 @@ struct CoxRiskSet: Sendable {
                 var j = k
                 while j < p && !cancel.isCancelled {
                     cols[j].withUnsafeBufferPointer { col in
+                        guard let x = col.baseAddress else { return }
                         var zeroOne = true
-                        var sum = 0.0
+                        var sum = LaneSum()
                         guard cancel.inBlocks(0..<n, { rows in
-                            for i in rows {
-                                let v = col[i]
-                                if zeroOne && !(v == 0 || v == 1 || v == -1) { zeroOne = false }
-                                sum += v
+                            if zeroOne {
+                                for i in rows where !(x[i] == 0 || x[i] == 1 || x[i] == -1) { zeroOne = false; break }
                             }
+                            sum.add(x, rows: rows) { $0 }
                         }) else { return }
                         if zeroOne { return }
-                        let overall = sum / Double(n)
+                        let overall = sum.total / Double(n)
                         mp[j] = overall
                         var absSum = 0.0
                         if !perStratum {
                             for s in 0..<nStrata { ctp[s * p + j] = overall }
-                            cancel.inBlocks(0..<n) { rows in for i in rows { absSum += abs(col[i] - overall) } }
+                            var deviations = LaneSum()
+                            let c = LaneSum.Lanes(repeating: overall)
+                            let noSign = SIMD8<UInt64>(repeating: ~(1 << 63))
+                            cancel.inBlocks(0..<n) { rows in
+                                deviations.add(x, rows: rows) { v in
+                                    unsafeBitCast(unsafeBitCast(v - c, to: SIMD8<UInt64>.self) & noSign, to: LaneSum.Lanes.self)
+                                }
+                            }
+                            absSum = deviations.total
                         } else {
                             var sums = [Double](repeating: 0, count: nStrata)
                             for i in 0..<n { sums[Int(srp![i])] += col[i] }
