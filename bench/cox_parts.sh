@@ -18,7 +18,9 @@ build() {  # build DIR OUT [flags...]
     local stats
     stats=$(find "$dir/Sources/SurvivalStats" -name '*.swift' | sort)
     # shellcheck disable=SC2086
-    swiftc -O -wmo -parse-as-library -I "$dir/Sources/CPrefetch" -module-name SurvivalStats "$@" $stats bench/cox_parts.swift -o "$out"
+    local includes=(-I "$dir/Sources/CPrefetch")
+    [ -d "$dir/Sources/CKernels" ] && includes+=(-I "$dir/Sources/CKernels")
+    swiftc -O -wmo -parse-as-library "${includes[@]}" -module-name SurvivalStats "$@" $stats bench/cox_parts.swift -o "$out"
 }
 build . bench/out/cox_parts -DBUCKET_SORT
 [ -n "${BASE:-}" ] && build "$BASE" bench/out/cox_parts_base
