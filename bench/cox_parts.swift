@@ -57,6 +57,16 @@ import Foundation
         let r = try CoxTimeRanks.rankPairs(stop: time, strata: nil, maxRanks: n, cancel: .never)!
         timed("concordance") { _ = Concordance.ranked(x: lp, event: event, rank: r.rank, rankBounds: r.bounds, reverse: true) }
         let data = try CoxData(columns: x, columnNames: (1...10).map { "x\($0)" }, stop: time, event: event)
+        if let ranked = try CoxTimeRanks.make(data, maxRanks: n, cancel: .never) {
+            let beta = (0..<10).map { 0.01 * Double($0 + 1) }
+            timed("evaluate") { _ = ranked.evaluate(beta, ties: .efron, information: true) }
+            let e = ranked.evaluate(beta, ties: .efron, information: true), z = ranked.evaluateAtZero(ties: .efron)
+            var h: UInt64 = 0
+            for v in [e.loglik, z.loglik] + e.score + e.information + z.score + z.information { h = (h ^ v.bitPattern) &* 0x100000001B3 }
+            print(String(format: "bits %016llx", h), terminator: "  ")
+            timed("pass1") { _ = ranked.evaluate(beta, ties: .efron, information: false) }
+            timed("zero") { _ = ranked.evaluateAtZero(ties: .efron) }
+        }
         try timed("start") { _ = try CoxFit.compactStart(data, ties: .efron) }
         try timed("cox") { _ = try CoxFit.fit(data) }
         print()
