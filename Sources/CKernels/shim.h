@@ -8,8 +8,9 @@
 //
 // Same numbers as the Swift path, bit for bit: AVX2 without FMA (a fused multiply-add would round
 // once instead of twice; "avx2" does not enable "fma", and contraction is also turned off), and every
-// entry gets the same operations in the same order as SurvivalStats' accumulateWeightedOuterProducts
-// (Tests/SurvivalStatsTests/OuterProductKernelTests.swift compares them on random data).
+// entry gets the same operations in the same order as SurvivalStats' Swift code: the outer products of
+// accumulateWeightedOuterProducts and the centred, scaled row blocks (with their etas) of
+// CoxTimeRanks.transformBlock (Tests/SurvivalStatsTests/CoxKernelTests.swift compares them on random data).
 #ifndef SURVSH_CKERNELS_SHIM_H
 #define SURVSH_CKERNELS_SHIM_H
 
@@ -72,6 +73,74 @@ static inline void survsh_outer_products8_avx2(double *acc, const double *rows, 
                 double a = orow[r] + (((v0 * x0[r] + v1 * x1[r]) + v2 * x2[r]) + v3 * x3[r]);
                 orow[r] = a + (((v4 * x4[r] + v5 * x5[r]) + v6 * x6[r]) + v7 * x7[r]);
             }
+        }
+    }
+}
+/// Copies rows lo ..< lo + m of the p columns `cols` into `xb` (row-major, row t at xb + t p), each
+/// value (x - center[j]) * scale[j], four rows and four columns at a time (a 4 x 4 transpose in
+/// registers); with `beta` (else NULL), etas[t] = ((0 + v_0 b_0) + v_1 b_1) + ... over the row's
+/// columns in order. Asks for the next block's lines of each column (t < ahead) while it copies.
+/// The same operations per value as CoxTimeRanks.transformBlock's Swift loop.
+__attribute__((target("avx2")))
+static inline void survsh_transform_block_avx2(const double *const *cols, long lo, long m, long p, const double *center,
+                                               const double *scale, double *xb, const double *beta, double *etas,
+                                               long ahead) {
+#pragma clang fp contract(off)
+    if (beta) for (long t = 0; t < m; t++) etas[t] = 0;
+    long whole = m & ~3L;
+    long j = 0;
+    for (; j + 4 <= p; j += 4) {
+        const double *c0 = cols[j] + lo, *c1 = cols[j + 1] + lo, *c2 = cols[j + 2] + lo, *c3 = cols[j + 3] + lo;
+        __m256d m0 = _mm256_set1_pd(center[j]), m1 = _mm256_set1_pd(center[j + 1]);
+        __m256d m2 = _mm256_set1_pd(center[j + 2]), m3 = _mm256_set1_pd(center[j + 3]);
+        __m256d s0 = _mm256_set1_pd(scale[j]), s1 = _mm256_set1_pd(scale[j + 1]);
+        __m256d s2 = _mm256_set1_pd(scale[j + 2]), s3 = _mm256_set1_pd(scale[j + 3]);
+        for (long t = 0; t < whole; t += 4) {
+            if ((t & 7) == 0 && t < ahead) {
+                _mm_prefetch((const char *)(c0 + m + t), _MM_HINT_T0);
+                _mm_prefetch((const char *)(c1 + m + t), _MM_HINT_T0);
+                _mm_prefetch((const char *)(c2 + m + t), _MM_HINT_T0);
+                _mm_prefetch((const char *)(c3 + m + t), _MM_HINT_T0);
+            }
+            __m256d a0 = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(c0 + t), m0), s0);
+            __m256d a1 = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(c1 + t), m1), s1);
+            __m256d a2 = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(c2 + t), m2), s2);
+            __m256d a3 = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(c3 + t), m3), s3);
+            if (beta) {
+                __m256d e = _mm256_loadu_pd(etas + t);
+                e = _mm256_add_pd(e, _mm256_mul_pd(a0, _mm256_set1_pd(beta[j])));
+                e = _mm256_add_pd(e, _mm256_mul_pd(a1, _mm256_set1_pd(beta[j + 1])));
+                e = _mm256_add_pd(e, _mm256_mul_pd(a2, _mm256_set1_pd(beta[j + 2])));
+                e = _mm256_add_pd(e, _mm256_mul_pd(a3, _mm256_set1_pd(beta[j + 3])));
+                _mm256_storeu_pd(etas + t, e);
+            }
+            __m256d u0 = _mm256_unpacklo_pd(a0, a1), u1 = _mm256_unpackhi_pd(a0, a1);
+            __m256d u2 = _mm256_unpacklo_pd(a2, a3), u3 = _mm256_unpackhi_pd(a2, a3);
+            double *row = xb + t * p + j;
+            _mm256_storeu_pd(row, _mm256_permute2f128_pd(u0, u2, 0x20));
+            _mm256_storeu_pd(row + p, _mm256_permute2f128_pd(u1, u3, 0x20));
+            _mm256_storeu_pd(row + 2 * p, _mm256_permute2f128_pd(u0, u2, 0x31));
+            _mm256_storeu_pd(row + 3 * p, _mm256_permute2f128_pd(u1, u3, 0x31));
+        }
+    }
+    for (; j < p; j++) {
+        const double *c0 = cols[j] + lo;
+        __m256d m0 = _mm256_set1_pd(center[j]), s0 = _mm256_set1_pd(scale[j]);
+        for (long t = 0; t < whole; t += 4) {
+            if ((t & 7) == 0 && t < ahead) _mm_prefetch((const char *)(c0 + m + t), _MM_HINT_T0);
+            __m256d a0 = _mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(c0 + t), m0), s0);
+            if (beta) _mm256_storeu_pd(etas + t, _mm256_add_pd(_mm256_loadu_pd(etas + t), _mm256_mul_pd(a0, _mm256_set1_pd(beta[j]))));
+            double v[4];
+            _mm256_storeu_pd(v, a0);
+            for (int k = 0; k < 4; k++) xb[(t + k) * p + j] = v[k];
+        }
+    }
+    // the last m % 4 rows, a value at a time
+    for (long t = whole; t < m; t++) {
+        for (long jj = 0; jj < p; jj++) {
+            double v = (cols[jj][lo + t] - center[jj]) * scale[jj];
+            xb[t * p + jj] = v;
+            if (beta) etas[t] += v * beta[jj];
         }
     }
 }

@@ -1,10 +1,12 @@
-// OuterProductKernelTests.swift — the kernels of accumulateWeightedOuterProducts (the information
-// matrix's sum of w x x' in every Cox evaluation) and LaneSum (the centering's column sums).
+// CoxKernelTests.swift — the kernels of accumulateWeightedOuterProducts (the information matrix's sum
+// of w x x' in every Cox evaluation), of CoxTimeRanks.transformBlock (a block of design rows centred,
+// scaled and with their etas) and LaneSum (the centering's column sums).
 //
 // The outer-product kernels must give the same bits as the four-rows-at-a-time definition written out
 // plainly below (each entry: acc + (((v0 x0 + v1 x1) + v2 x2) + v3 x3) per group of four rows, then one
 // row at a time), whichever runs: the portable Swift kernel (eight rows a pass) and the AVX2 one of
-// CSurvshKernels (where this processor has AVX2). LaneSum must give the same bits however its rows are
+// CSurvshKernels (where this processor has AVX2). The AVX2 transform must give the Swift loop's bits.
+// LaneSum must give the same bits however its rows are
 // cut into pieces, and its lanes must be the definition's.
 
 import XCTest
@@ -13,7 +15,7 @@ import XCTest
 import CSurvshKernels
 #endif
 
-final class OuterProductKernelTests: XCTestCase {
+final class CoxKernelTests: XCTestCase {
     /// The definition: groups of four rows from the first, then the rest one at a time.
     private func reference(_ acc: inout [Double], rows x: [Double], weights w: [Double], count: Int, p: Int) {
         var t = 0
@@ -111,6 +113,56 @@ final class OuterProductKernelTests: XCTestCase {
                 let avx = run({ survsh_outer_products8_avx2($0, $1, $2, $3, $4) }, c, count: count, p: p)
                 let portable = run({ OuterProductKernel.portable($0, rows: $1, weights: $2, count: $3, p: $4) }, c, count: count, p: p)
                 XCTAssertEqual(lowerTriangle(avx, p: p), lowerTriangle(portable, p: p), "p \(p), \(count) rows")
+            }
+        }
+        #else
+        throw XCTSkip("not x86-64")
+        #endif
+    }
+
+    // MARK: - Design blocks
+
+    func testAVX2TransformIsThePortableOne() throws {
+        #if arch(x86_64)
+        try XCTSkipUnless(survsh_cpu_has_avx2(), "this processor has no AVX2")
+        for p in 1...13 {
+            for m in Array(1...20) + [255, 256] {
+                let lo = 3, n = lo + m + 300
+                let c = randomCase(count: n, p: p, seed: UInt64(97 * p + m))
+                let columns = (0..<p).map { j in (0..<n).map { c.rows[$0 * p + j] } }
+                let center = (0..<p).map { c.start[$0] }, scale = (0..<p).map { 1 + c.weights[$0] }
+                let beta = (0..<p).map { c.start[p * p - 1 - $0] }
+                for withBeta in [false, true] {
+                    var xbPortable = [Double](repeating: .nan, count: m * p), xbAVX = xbPortable
+                    var etasPortable = [Double](repeating: .nan, count: m), etasAVX = etasPortable
+                    let pointers = columns.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }   // (kept alive below)
+                    withExtendedLifetime(columns) {
+                        pointers.withUnsafeBufferPointer { cp in
+                        beta.withUnsafeBufferPointer { bp in
+                        xbPortable.withUnsafeMutableBufferPointer { xp in
+                        xbAVX.withUnsafeMutableBufferPointer { xa in
+                        etasPortable.withUnsafeMutableBufferPointer { ep in
+                        etasAVX.withUnsafeMutableBufferPointer { ea in
+                            let b = withBeta ? bp.baseAddress : nil
+                            CoxTimeRanks.transformBlockPortable(cp.baseAddress!, lo: lo, m: m, p: p, center: center, scale: scale,
+                                                                into: xp.baseAddress!, beta: b, etas: withBeta ? ep.baseAddress : nil,
+                                                                ahead: 256)
+                            cp.baseAddress!.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: p) { raw in
+                                survsh_transform_block_avx2(raw, lo, m, p, center, scale, xa.baseAddress!, b,
+                                                            withBeta ? ea.baseAddress : nil, 256)
+                            }
+                        }}}}}}
+                    }
+                    XCTAssertEqual(xbAVX.map(\.bitPattern), xbPortable.map(\.bitPattern), "p \(p), \(m) rows")
+                    if withBeta { XCTAssertEqual(etasAVX.map(\.bitPattern), etasPortable.map(\.bitPattern), "p \(p), \(m) rows") }
+                    // and the definition: (x - center) * scale, and the etas summed over the columns in order
+                    let expected = (0..<m).flatMap { t in (0..<p).map { j in (columns[j][lo + t] - center[j]) * scale[j] } }
+                    XCTAssertEqual(xbAVX.map(\.bitPattern), expected.map(\.bitPattern), "p \(p), \(m) rows")
+                    if withBeta {
+                        let etas = (0..<m).map { t in (0..<p).reduce(0.0) { $0 + expected[t * p + $1] * beta[$1] } }
+                        XCTAssertEqual(etasAVX.map(\.bitPattern), etas.map(\.bitPattern), "p \(p), \(m) rows")
+                    }
+                }
             }
         }
         #else
