@@ -18,8 +18,8 @@ mkdir -p bench/out
 swiftc -O -parse-as-library -module-name PollCost bench/poll_cost.swift Sources/SurvivalStats/Support/Cancellation.swift \
     -o bench/out/poll_cost
 stats=$(find Sources/SurvivalStats -name '*.swift' | sort)
-swiftc -O -wmo -parse-as-library -I Sources/CPrefetch -module-name SurvivalStats $stats bench/poll_cost_fit.swift -o bench/out/poll_cost_fit
-swiftc -O -wmo -parse-as-library -I Sources/CPrefetch -module-name SurvivalStats -DSURVSH_NO_POLL $stats bench/poll_cost_fit.swift \
+swiftc -O -wmo -parse-as-library -I Sources/CPrefetch -I Sources/CKernels -module-name SurvivalStats $stats bench/poll_cost_fit.swift -o bench/out/poll_cost_fit
+swiftc -O -wmo -parse-as-library -I Sources/CPrefetch -I Sources/CKernels -module-name SurvivalStats -DSURVSH_NO_POLL $stats bench/poll_cost_fit.swift \
     -o bench/out/poll_cost_fit_nopoll
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench/out/poll_cost "$runs"

@@ -17,13 +17,13 @@ zipsrc=.build/checkouts/ZIPFoundation/Sources
 [[ -d $zipsrc/ZIPFoundation ]] || { echo "fuzz/build.sh: no $zipsrc: run swift build first" >&2; exit 1; }
 zipf=$(find "$zipsrc/ZIPFoundation" -name '*.swift' | sort)
 # SurvshCore's C libraries (system-library targets): their module maps, and the libraries to link.
-# SurvivalStats' header-only shim (a prefetch hint): needed wherever SurvivalStats' module is imported.
-statsmods=(-I Sources/CPrefetch)
+# SurvivalStats' header-only shims (a prefetch hint, the AVX2 kernels): needed wherever SurvivalStats' module is imported.
+statsmods=(-I Sources/CPrefetch -I Sources/CKernels)
 cmods=(-I Sources/CZlib -I Sources/CISAL -I Sources/CReadStat -I Sources/CByteClasses -I "$zipsrc/CZLib" "${statsmods[@]}")
 clibs=(-lz -lisal -lreadstat)
 # stale OUTPUT INPUT...: true when OUTPUT is missing or older than any input
 stale() { local o=$1; shift; [[ ! -e $o ]] || [[ -n $(find "$@" -newer "$o" | head -1) ]]; }
-if stale "$out/SurvivalStats.stamp" $stats Sources/CPrefetch fuzz/build.sh; then
+if stale "$out/SurvivalStats.stamp" $stats Sources/CPrefetch Sources/CKernels fuzz/build.sh; then
     echo "fuzz/build.sh: compiling SurvivalStats" >&2
     swiftc "${flags[@]}" "${statsmods[@]}" -wmo -module-name SurvivalStats -emit-module -emit-module-path "$out/SurvivalStats.swiftmodule" \
         -c $stats -o "$out/SurvivalStats.o"
