@@ -106,7 +106,7 @@ final class CoxKernelTests: XCTestCase {
     func testAVX2KernelIsThePortableOne() throws {
         #if arch(x86_64)
         try XCTSkipUnless(survsh_cpu_has_avx2(), "this processor has no AVX2")
-        XCTAssertTrue(OuterProductKernel.avx2)
+        XCTAssertTrue(CPUFeatures.avx2)
         for p in 1...13 {
             for count in counts where count % 8 == 0 {
                 let c = randomCase(count: count, p: p, seed: UInt64(31 * p + count))

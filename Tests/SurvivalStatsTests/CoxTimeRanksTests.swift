@@ -288,4 +288,43 @@ final class CoxTimeRanksTests: XCTestCase {
         empty.add(1)
         XCTAssertEqual(empty.total, 0)
     }
+
+    /// The per-rank Efron/Breslow sums are made over ranges of ranks on the threads when there are
+    /// 2^16 deaths or more: every event rank must get the terms of its own risk set (one pass down
+    /// each stratum, as the serial loop always added them) and the others none, whatever the cut.
+    func testRankTermsOverRangesAreEachRanksOwn() throws {
+        var s: UInt64 = 11
+        func u() -> Double {
+            s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(s >> 11) / Double(1 << 53)
+        }
+        let n = 150_000
+        let time = (0..<n).map { _ in (u() * 3000).rounded() }          // ~3,000 distinct times
+        let event = (0..<n).map { _ in u() < 0.6 }                       // ~90,000 deaths: over 2^16
+        let strata = (0..<n).map { _ in Int32(u() < 0.3 ? 1 : 0) }
+        let data = try CoxData(columns: [(0..<n).map { _ in u() }], columnNames: ["x"], stop: time, event: event, strata: strata)
+        let tr = try XCTUnwrap(try CoxTimeRanks.make(data, maxRanks: n, cancel: .never))
+        XCTAssertGreaterThanOrEqual(tr.rankDeaths.reduce(0) { $0 + Int($1) }, 1 << 16)
+        let buckets = (0..<(tr.rankCount * tr.bucketStride)).map { _ in u() * 10 }
+        for efron in [true, false] {
+            for likelihood in [true, false] {
+                let got = tr.rankTerms(buckets, efron: efron, likelihood: likelihood)
+                XCTAssertEqual(got.count, tr.rankCount)
+                for st in 0..<tr.strataCount {
+                    var t0 = 0.0
+                    for r in stride(from: tr.rankBounds[st + 1] - 1, through: tr.rankBounds[st], by: -1) {
+                        let n0 = buckets[r * tr.bucketStride], e0 = buckets[r * tr.bucketStride + 2]
+                        let want = tr.rankDeaths[r] == 0 ? CoxTimeRanks.RankTerms()
+                            : CoxTimeRanks.terms(riskSize: t0 + n0, deathWeight: e0, deaths: Int(tr.rankDeaths[r]), efron: efron,
+                                                 likelihood: likelihood)
+                        let g = got[r]
+                        XCTAssertEqual([g.c, g.e, g.alpha, g.beta, g.gamma, g.logs].map(\.bitPattern),
+                                       [want.c, want.e, want.alpha, want.beta, want.gamma, want.logs].map(\.bitPattern),
+                                       "rank \(r), efron \(efron), likelihood \(likelihood)")
+                        t0 += n0 + e0
+                    }
+                }
+            }
+        }
+    }
 }

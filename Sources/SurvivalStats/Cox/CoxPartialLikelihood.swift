@@ -401,7 +401,7 @@ func accumulateWeightedOuterProducts(_ acc: UnsafeMutablePointer<Double>, rows: 
                                      weights: UnsafePointer<Double>, count: Int, p: Int) {
     var t = 0
     #if arch(x86_64)
-    if OuterProductKernel.avx2 {
+    if CPUFeatures.avx2 {
         t = count & ~7
         survsh_outer_products8_avx2(acc, rows, weights, t, p)
     }
@@ -411,9 +411,6 @@ func accumulateWeightedOuterProducts(_ acc: UnsafeMutablePointer<Double>, rows: 
 
 /// The kernels of `accumulateWeightedOuterProducts`.
 enum OuterProductKernel {
-    /// AVX2 may run here (CPUID and the OS's saved state); set once.
-    static let avx2 = survsh_cpu_has_avx2()
-
     /// The portable kernel (SIMD4, two instructions per four doubles on baseline x86-64): eight rows
     /// per pass over the triangle, then four, then one at a time. Eight rows a pass loads and stores
     /// each entry half as often as four (16.2 against 21.9 ms of CPU per 10^6 rows of p = 10, an
