@@ -23,8 +23,8 @@
 // Threads: the x order is cut into CoxParallel's fixed chunks (each boundary moved to the start of a
 // group of equal x); every chunk counts its rows per rank, and chunk k starts its sweep from the
 // counts of the chunks before it (trees built in O(D)). Counts are integers added in chunk order and
-// the variance is summed over the rows in x order on one thread: the result is the same for every
-// number of threads.
+// the variance is summed over the rows in x order on one thread (LaneSum): the result is the same for
+// every number of threads.
 
 import CSurvshPrefetch
 import Foundation
@@ -77,13 +77,16 @@ extension Concordance {
         let sweep = RankedSweep(rankBounds: rankBounds, facts: facts)
         let (tc, td, tt, txy) = sweep.run(keys: &keys, code: sortedCode, cancel: cancel)
         return finish(c: tc, d: td, tx: tt, ty: pairsY - txy, txy: txy, reverse: reverse) { somers, npair in
-            var ss = 0.0
-            for k in 0..<n {
-                let (diff, size) = RankedSweep.counts(keys[k])
-                let v = (Double(diff) - somers * Double(size)) / npair
-                ss += v * v
+            // (in eight lanes: one running total was a chain of n dependent additions on one thread)
+            var ss = LaneSum()
+            keys.withUnsafeBufferPointer { kp in
+                ss.add(count: n) { k in
+                    let (diff, size) = RankedSweep.counts(kp[k])
+                    let v = (Double(diff) - somers * Double(size)) / npair
+                    return v * v
+                }
             }
-            return ss
+            return ss.total
         }
     }
 }

@@ -11,7 +11,7 @@
 //   column of 10^7 values took 13 ms whatever the memory could give; eight lanes are four independent
 //   two-wide additions per eight values, and the sum runs at the speed of reading the column.
 //   (CoxRiskSet.centering: two such sums per covariate, ~200 ms of CPU per Cox fit of 10^7 rows x 10
-//   covariates, 2026-12-07.)
+//   covariates; Concordance.ranked's variance, a sum over the rows on one thread: 2026-12-07.)
 // Convention: R's coxfit6 sums a column left to right in its time-sorted order; survsh's rows are in
 //   storage order, so its centering was never R's bits, only R's value up to rounding.
 
@@ -32,6 +32,22 @@ struct LaneSum {
             i += 8
         }
         while i < hi { addOne(x, i, transform); i += 1 }
+    }
+
+    /// Adds term(i) for i in 0..<count (lane i % 8), eight terms at a time.
+    @inline(__always)
+    mutating func add(count: Int, _ term: (Int) -> Double) {
+        var i = 0
+        while i + 8 <= count {
+            var v = Lanes()
+            for k in 0..<8 { v[k] = term(i + k) }
+            lanes += v
+            i += 8
+        }
+        while i < count {
+            lanes[i & 7] += term(i)
+            i += 1
+        }
     }
 
     @inline(__always)
