@@ -51,7 +51,8 @@ let package = Package(
         .systemLibrary(name: "CSurvshPrefetch", path: "Sources/CPrefetch"),
         // The classes of 16 bytes as bit masks (SSE2 move masks) for the CSV type scan (Sources/CByteClasses/shim.h).
         .systemLibrary(name: "CSurvshByteClasses", path: "Sources/CByteClasses"),
-        // AVX2 kernels (run-time choice) for the Cox fit's outer products (Sources/CKernels/shim.h; no library).
+        // AVX2 kernels (run-time choice) for the Cox fit's outer products and design-row blocks
+        // (Sources/CKernels/shim.h; no library).
         .systemLibrary(name: "CSurvshKernels", path: "Sources/CKernels"),
         .target(name: "SurvivalStats", dependencies: ["CSurvshPrefetch", "CSurvshKernels"]),
         .target(name: "SurvshCore", dependencies: [

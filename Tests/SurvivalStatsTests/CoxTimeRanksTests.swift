@@ -313,7 +313,7 @@ final class CoxTimeRanksTests: XCTestCase {
                 for st in 0..<tr.strataCount {
                     var t0 = 0.0
                     for r in stride(from: tr.rankBounds[st + 1] - 1, through: tr.rankBounds[st], by: -1) {
-                        let n0 = buckets[r * tr.bucketStride], e0 = buckets[r * tr.bucketStride + 2]
+                        let n0 = buckets[r * tr.bucketStride], e0 = buckets[r * tr.bucketStride + 1 + tr.p]
                         let want = tr.rankDeaths[r] == 0 ? CoxTimeRanks.RankTerms()
                             : CoxTimeRanks.terms(riskSize: t0 + n0, deathWeight: e0, deaths: Int(tr.rankDeaths[r]), efron: efron,
                                                  likelihood: likelihood)

@@ -354,7 +354,7 @@ extension CoxRiskSet {
                 CoxParallel.run(chunks) { k in
                     let (pp, xp, rp, sbp, stbp, evp, stp, btp, pcp, cbp, ebp) = sh.value
                     let ip = pp + k * p * p
-                    // weights w_i r_i of the chunk, then rank-4 updates (4 rows per pass over the triangle)
+                    // weights w_i r_i of the chunk, then the outer products (accumulateWeightedOuterProducts)
                     let rg = rgs[k]
                     let wbuf = UnsafeMutablePointer<Double>.allocate(capacity: rg.count)
                     defer { wbuf.deallocate() }
@@ -392,10 +392,10 @@ extension CoxRiskSet {
 /// Adds sum_t w_t x_t x_t' to the lower triangle of the row-major p x p matrix `acc`, for `count`
 /// rows stored row-major at `rows` (row t at rows + t p) with weights `weights[t]`. Every entry gets
 /// acc + s(rows 0-3) + s(rows 4-7) + ... with s = ((v0 x0 + v1 x1) + v2 x2) + v3 x3, v_k = w_k x_k[q],
-/// and the last count % 4 rows one at a time: the same numbers whichever kernel runs (AVX2 where the
-/// processor has it, eight rows per pass over the triangle: CSurvshKernels; else
-/// `OuterProductKernel.portable`). Entries above the diagonal may be changed too (callers fill the
-/// upper triangle from the lower one).
+/// and the last count % 4 rows one at a time: the same numbers whichever kernel runs (where the
+/// processor has AVX2, CSurvshKernels' kernel takes the whole groups of eight rows and
+/// `OuterProductKernel.portable` the rest; else the portable kernel all). Entries above the diagonal
+/// may be changed too (callers fill the upper triangle from the lower one).
 @inline(__always)
 func accumulateWeightedOuterProducts(_ acc: UnsafeMutablePointer<Double>, rows: UnsafePointer<Double>,
                                      weights: UnsafePointer<Double>, count: Int, p: Int) {

@@ -217,7 +217,8 @@ struct CoxRiskSet: Sendable {
     /// column whose values all lie in {-1, 0, 1}). `bounds` are the strata's sorted row ranges and
     /// `stratumOfRow` the stratum of each input row (empty with one stratum). Columns run in parallel.
     /// The overall sums are LaneSum's (eight lanes: a running total was latency-bound, ~200 ms of CPU
-    /// at 10^7 rows x 10 covariates); the per-stratum sums of counting-process data stay running totals.
+    /// at 10^7 rows x 10 covariates), or a running total where the lanes overflowed (values near
+    /// ±1.8e308); the per-stratum sums of counting-process data stay running totals.
     static func centering(_ data: CoxData, bounds: [Int], stratumOfRow: [Int32], perStratum: Bool,
                           cancel: Cancellation) throws -> (scale: [Double], means: [Double], center: [Double]) {
         let n = data.n, p = data.p
@@ -246,7 +247,10 @@ struct CoxRiskSet: Sendable {
                             sum.add(x, rows: rows) { $0 }
                         }) else { return }
                         if zeroOne { return }
-                        let overall = sum.total / Double(n)
+                        // (lanes can overflow where one running total does not: values near ±1.8e308
+                        // whose partial sums cancel; then the running total, as before the lanes)
+                        let total = sum.total.isFinite ? sum.total : runningSum(n) { x[$0] }
+                        let overall = total / Double(n)
                         mp[j] = overall
                         var absSum = 0.0
                         if !perStratum {
@@ -259,7 +263,7 @@ struct CoxRiskSet: Sendable {
                                     unsafeBitCast(unsafeBitCast(v - c, to: SIMD8<UInt64>.self) & noSign, to: LaneSum.Lanes.self)
                                 }
                             }
-                            absSum = deviations.total
+                            absSum = deviations.total.isFinite ? deviations.total : runningSum(n) { abs(x[$0] - overall) }
                         } else {
                             var sums = [Double](repeating: 0, count: nStrata)
                             for i in 0..<n { sums[Int(srp![i])] += col[i] }
@@ -274,6 +278,13 @@ struct CoxRiskSet: Sendable {
         }}}}
         try cancel.check()
         return (scale, means, centerTable)
+    }
+
+    /// term(0) + term(1) + ... + term(n - 1), left to right.
+    private static func runningSum(_ n: Int, _ term: (Int) -> Double) -> Double {
+        var sum = 0.0
+        for i in 0..<n { sum += term(i) }
+        return sum
     }
 
     /// Converts a coefficient vector between the original and the internal (scaled) units.

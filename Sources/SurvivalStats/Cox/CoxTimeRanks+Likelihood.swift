@@ -21,6 +21,7 @@ extension CoxTimeRanks {
     @inline(__always)
     func transformBlock(_ cols: UnsafePointer<UnsafePointer<Double>>, lo: Int, m: Int, into xb: UnsafeMutablePointer<Double>,
                         beta: UnsafePointer<Double>? = nil, etas: UnsafeMutablePointer<Double>? = nil) {
+        precondition((beta == nil) == (etas == nil), "transformBlock: beta and etas go together")
         let ahead = min(Self.blockRows, n - lo - m)   // the next block's rows of the column, while in range
         #if arch(x86_64)
         if CPUFeatures.avx2 {
@@ -78,6 +79,7 @@ extension CoxTimeRanks {
         let chunks = CoxParallel.chunkCount(n)
         let rgs = CoxParallel.ranges(n, chunks: chunks)
         let betaCopy = beta.map { b -> UnsafeMutablePointer<Double> in
+            precondition(b.count == p, "forEachBlock: \(b.count) coefficients for \(p) columns")
             let q = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
             q.initialize(from: b, count: p)
             return q

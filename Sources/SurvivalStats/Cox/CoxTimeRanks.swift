@@ -26,7 +26,9 @@
 //        ranks r of row i's stratum at or below its rank, except that a row dying at its rank counts
 //        e_r instead of c_r there (sum_k S2_k / den_k split by row): a p(p+1)/2 accumulation per row.
 //     Threads: both passes run on CoxParallel's fixed row chunks with per-chunk buckets and sums added
-//     in chunk order, so the result is the same for every number of threads.
+//     in chunk order, so the result is the same for every number of threads; the per-death sums of
+//     each event rank run over ranges of ranks (each rank's own, whatever the ranges), the sums over
+//     the ranks on one thread.
 //   Cancellation: polled every Cancellation.stride rows; a cancelled evaluation returns a meaningless
 //     result, so the caller must `try cancel.check()` (as for CoxRiskSet).
 //   Reference: as CoxPartialLikelihood (Efron 1977; Therneau & Grambsch 2000 §3.3); the per-row

@@ -6,7 +6,10 @@
 //   (l6 + l7)). The result depends only on the rows and their values: cutting a range into pieces
 //   (the blocks between cancellation polls, in order) gives the same lanes, bit for bit, and so does
 //   any number of threads (one LaneSum per column). It differs from a left-to-right sum by rounding
-//   only (a few ulp of the total: the same order of error, the lanes being shorter sums).
+//   (a few ulp of the total: the same order of error, the lanes being shorter sums), and near the ends
+//   of the Double range by overflow: lanes can reach ±inf where a running total's partial sums cancel
+//   (±1.7e308 alternating), so a caller that must stay finite checks `total` (CoxRiskSet.centering
+//   then takes the running total).
 // Why: a running total is one chain of dependent additions, four cycles each here, so summing a
 //   column of 10^7 values took 13 ms whatever the memory could give; eight lanes are four independent
 //   two-wide additions per eight values, and the sum runs at the speed of reading the column.
