@@ -46,24 +46,15 @@ extension CoxTimeRanks {
                                        etas: UnsafeMutablePointer<Double>?, ahead: Int) {
         if let etas { etas.update(repeating: 0, count: m) }
         for j in 0..<p {
-            let col = cols[j] + lo, c = center[j], s = scale[j]
+            let col = cols[j] + lo, c = center[j], s = scale[j], b = beta?[j] ?? 0
             var t = 0
-            if let beta, let etas {
-                let b = beta[j]
-                while t < m {
-                    if t < ahead { survsh_prefetch_for_read(col + m + t) }
-                    for u in t..<min(t + 8, m) {
-                        let v = (col[u] - c) * s
-                        xb[u * p + j] = v
-                        etas[u] += v * b
-                    }
-                    t += 8
-                }
-                continue
-            }
             while t < m {
                 if t < ahead { survsh_prefetch_for_read(col + m + t) }
-                for u in t..<min(t + 8, m) { xb[u * p + j] = (col[u] - c) * s }
+                for u in t..<min(t + 8, m) {
+                    let v = (col[u] - c) * s
+                    xb[u * p + j] = v
+                    if let etas { etas[u] += v * b }
+                }
                 t += 8
             }
         }
@@ -99,12 +90,9 @@ extension CoxTimeRanks {
                     while lo < rgs[k].upperBound {
                         let m = min(Self.blockRows, rgs[k].upperBound - lo)
                         if poll.stop(after: m) { break }
-                        if let bp = betaPointer {
-                            transformBlock(colsBase, lo: lo, m: m, into: xb, beta: bp, etas: xb + Self.blockRows * p)
-                        } else {
-                            transformBlock(colsBase, lo: lo, m: m, into: xb)
-                        }
-                        body(k, lo, m, xb, xb + Self.blockRows * p, colsBase)
+                        let scratch = xb + Self.blockRows * p
+                        transformBlock(colsBase, lo: lo, m: m, into: xb, beta: betaPointer, etas: betaPointer == nil ? nil : scratch)
+                        body(k, lo, m, xb, scratch, colsBase)
                         lo += m
                     }
                 }
@@ -144,11 +132,10 @@ extension CoxTimeRanks {
                 // w of the block's rows first (their etas come with the block), then their bucket
                 // additions: the additions are read-modify-writes at random ranks of buckets larger
                 // than the L2 cache (4 MB a chunk at 10^6 rows and 22,000 times), so the first loop
-                // also prefetches each row's bucket
-                // lines (the first and the last of its 1 + p values), which arrive during the exps:
-                // the read-modify-writes then hit the cache instead of stalling a row at a time (61% of
-                // this pass waited on the first bucket load before). The same additions in the same
-                // order as in one loop: the same numbers.
+                // also prefetches each row's bucket lines (the first and the last of its 1 + p values),
+                // which arrive during the exps: the read-modify-writes then hit the cache instead of
+                // stalling a row at a time (61% of this pass waited on the first bucket load before).
+                // The same additions in the same order as in one loop: the same numbers.
                 for t in 0..<m {
                     let b = bk + Int(rk[lo + t]) * bs + (ev[lo + t] ? 1 + p : 0)
                     survsh_prefetch_for_write(b)
